@@ -1,0 +1,220 @@
+/**
+ * Reads metrics.yaml text into a validated catalogue, keeping every node's line and column so each
+ * problem can point at the exact key. No I/O here: the caller passes the text in.
+ */
+import { createHash } from 'node:crypto';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { type Location, type Problem, problem } from '../problems.js';
+import { type CatalogueConfig, CatalogueSchema } from './schema.js';
+
+/** Alias expansion is bounded so a "billion laughs" document cannot exhaust memory. */
+const MAX_ALIAS_COUNT = 100;
+const MAX_CATALOGUE_BYTES = 5 * 1024 * 1024;
+
+export interface CatalogueText {
+  /** Path as shown to users. */
+  file: string;
+  text: string;
+}
+
+export interface ParsedCatalogue {
+  file: string;
+  sha256: string;
+  config: CatalogueConfig;
+  /** Resolves a path inside the document (e.g. ['kpis', 3, 'formula']) to its line and column. */
+  locate(path: readonly (string | number)[]): Location;
+  /** Where a formula's text starts, and whether its characters map 1:1 onto one line of the file. */
+  formulaStart(kpiIndex: number): { line: number; col: number; exact: boolean };
+}
+
+export type ParseResult = { ok: true; catalogue: ParsedCatalogue } | { ok: false; problems: Problem[] };
+
+export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
+  if (text.length > MAX_CATALOGUE_BYTES) {
+    return fail(problem('file-too-large', `catalogue is larger than ${MAX_CATALOGUE_BYTES / 1024 / 1024} MB`, { file }));
+  }
+  if (text.trim() === '') return fail(problem('file-empty', 'the catalogue is empty', { file }));
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const syntax = [...doc.errors, ...doc.warnings.filter((w) => w.code === 'TAB_AS_INDENT')];
+  if (syntax.length > 0) {
+    return {
+      ok: false,
+      problems: syntax.map((e) => {
+        const pos = e.linePos?.[0];
+        return problem('catalogue-syntax', yamlMessage(e.code, e.message), {
+          file,
+          ...(pos ? { line: pos.line, col: pos.col } : {}),
+        });
+      }),
+    };
+  }
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const message = error instanceof Error && /alias/i.test(error.message)
+      ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): the document looks like an alias bomb`
+      : `cannot read the YAML: ${error instanceof Error ? error.message : String(error)}`;
+    return fail(problem('catalogue-syntax', message, { file }));
+  }
+
+  const locate = (path: readonly (string | number)[]): Location => locateIn(doc, lineCounter, file, path);
+  const parsed = CatalogueSchema.safeParse(data);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((issue) => zodProblem(issue, data, locate)) };
+  }
+
+  return {
+    ok: true,
+    catalogue: {
+      file,
+      sha256: createHash('sha256').update(text).digest('hex'),
+      config: parsed.data,
+      locate,
+      formulaStart(kpiIndex) {
+        const node = doc.getIn(['kpis', kpiIndex, 'formula'], true) as Node | undefined;
+        const offset = node?.range?.[0] ?? 0;
+        const { line, col } = lineCounter.linePos(offset);
+        const isPlainOneLine = isScalar(node) && node.type === 'PLAIN' && !String(node.value).includes('\n');
+        const isQuotedOneLine =
+          isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') &&
+          !text.slice(node.range![0], node.range![1]).includes('\n') &&
+          !text.slice(node.range![0], node.range![1]).includes('\\') &&
+          !text.slice(node.range![0] + 1, node.range![1] - 1).includes("''");
+        return isQuotedOneLine ? { line, col: col + 1, exact: true } : { line, col, exact: isPlainOneLine };
+      },
+    },
+  };
+}
+
+function fail(p: Problem): ParseResult {
+  return { ok: false, problems: [p] };
+}
+
+function yamlMessage(code: string, message: string): string {
+  const first = message.split(' at line ')[0] ?? message;
+  if (code === 'DUPLICATE_KEY') return 'duplicate key: each key may appear once in a mapping';
+  if (code === 'TAB_AS_INDENT') return 'tabs are not allowed for indentation in YAML; indent with spaces';
+  return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+function locateIn(doc: Document, lineCounter: LineCounter, file: string, path: readonly (string | number)[]): Location {
+  // Walk down as far as the path exists; report the deepest node found.
+  let node: unknown = doc.contents;
+  let keyNode: Node | undefined;
+  for (const step of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(step));
+      if (!pair) break;
+      keyNode = pair.key as Node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof step === 'number') {
+      const item = node.items[step];
+      if (!item) break;
+      keyNode = undefined;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  const target = (node as Node | null | undefined)?.range ? (node as Node) : keyNode;
+  const offset = target?.range?.[0];
+  if (offset === undefined) return { file };
+  const { line, col } = lineCounter.linePos(offset);
+  return { file, line, col };
+}
+
+function zodProblem(issue: z.core.$ZodIssue, data: unknown, locate: (path: (string | number)[]) => Location): Problem {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  let message = issue.message;
+  let at = path;
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys;
+    message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}${suggestKey(path, keys)}`;
+    at = [...path, keys[0]!];
+  } else if (issue.code === 'invalid_value' && 'values' in issue) {
+    message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+    message = `missing required key "${String(path.at(-1))}"`;
+  } else if (issue.code === 'invalid_union') {
+    message = 'expected a column name or a field definition with column, type, ...';
+  }
+  const location = locate(at);
+  const context = describeContext(path, data);
+  return problem('catalogue-schema', `${context}${keyLabel(path, issue.code)}${message}`, location);
+}
+
+/** `kpi IR-02: ` or `source incidents: ` so users see which entry a problem belongs to. */
+function describeContext(path: (string | number)[], data: unknown): string {
+  const root = data as { kpis?: { id?: unknown }[] } | null;
+  if (path[0] === 'kpis' && typeof path[1] === 'number') {
+    const id = root?.kpis?.[path[1]]?.id;
+    return typeof id === 'string' ? `kpi ${id}: ` : `kpis[${path[1]}]: `;
+  }
+  if (path[0] === 'sources' && typeof path[1] === 'string') {
+    return path[2] === 'fields' && typeof path[3] === 'string'
+      ? `source ${path[1]}: field ${path[3]}: `
+      : `source ${path[1]}: `;
+  }
+  return '';
+}
+
+function keyLabel(path: (string | number)[], code: string): string {
+  if (code === 'unrecognized_keys') return '';
+  const inner = path[0] === 'kpis' ? path.slice(2) : path[0] === 'sources' ? path.slice(path[2] === 'fields' ? 4 : 2) : path;
+  const label = inner.filter((p) => typeof p === 'string').join('.');
+  return label ? `${label}: ` : '';
+}
+
+const KNOWN_KEYS: Record<string, string[]> = {
+  kpi: ['id', 'name', 'description', 'owner', 'cadence', 'unit', 'formula', 'thresholds', 'controls', 'area', 'tags', 'segment_by', 'caveat', 'baseline', 'tier', 'decimals'],
+  source: ['path', 'format', 'kind', 'description', 'time_field', 'as_of', 'as_of_field', 'record_type', 'optional', 'on_invalid', 'duplicates', 'timezone', 'csv', 'json', 'null_tokens', 'true_values', 'false_values', 'fields'],
+  field: ['column', 'path', 'type', 'required', 'occurrence', 'format', 'timezone', 'values', 'separator', 'unit', 'null_tokens', 'true_values', 'false_values', 'description'],
+  root: ['organisation', 'timezone', 'fiscal_year_start', 'period', 'sources', 'kpis'],
+};
+
+function suggestKey(path: (string | number)[], keys: string[]): string {
+  const kind =
+    path.length === 0 ? 'root'
+    : path[0] === 'kpis' && path.length === 2 ? 'kpi'
+    : path[0] === 'sources' && path.length === 2 ? 'source'
+    : path[0] === 'sources' && path[2] === 'fields' && path.length === 4 ? 'field'
+    : undefined;
+  const first = keys[0];
+  if (!kind || !first) return '';
+  const best = closest(first, KNOWN_KEYS[kind]!);
+  return best ? ` (did you mean "${best}"?)` : '';
+}
+
+/** The closest candidate by edit distance, if it is close enough to be a likely typo. */
+export function closest(word: string, candidates: readonly string[], maxDistance = 3): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  return bestDistance <= Math.min(maxDistance, Math.max(1, Math.floor(word.length / 2))) ? best : undefined;
+}
+
+export function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = prev[j]!;
+      prev[j] = Math.min(above + 1, prev[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return prev[b.length]!;
+}

@@ -1,0 +1,207 @@
+/**
+ * The library entry point: catalogue file in, Report out. Reads the catalogue and the sources it names
+ * (the only file reads of a run), evaluates the KPIs and assembles the report data.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { type Catalogue, compileCatalogue } from '../catalogue/compile.js';
+import { parseCatalogue } from '../catalogue/parse.js';
+import { IsmsKpiError, type Problem, problem } from '../problems.js';
+import { type LoadedSource, loadSource } from '../sources/load-source.js';
+import { sourcePath } from '../sources/resolve.js';
+import { parseIsoDateTime } from '../time/parse-datetime.js';
+import { type Evaluation, evaluateCatalogue } from './evaluate.js';
+import { customPeriod, lastCompleteQuarter, parsePeriod, type Period } from './period.js';
+import { REPORT_SCHEMA_VERSION, type Report, type SourceManifest, type Status } from './report-model.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+
+export interface CatalogueOptions {
+  /** Path to metrics.yaml as the user wrote it. */
+  catalogue: string;
+  /** Directory paths are shown relative to (the user's working directory). */
+  cwd: string;
+}
+
+export interface PeriodRequest {
+  period?: string;
+  from?: string;
+  to?: string;
+  /** Override the catalogue's time zone. */
+  tz?: string;
+  /** Fallback when neither the command line nor the catalogue names a period. */
+  now: number;
+}
+
+export interface RunOptions extends CatalogueOptions, PeriodRequest {
+  asOf?: string;
+  /** Evaluate only these KPIs. */
+  kpis?: ReadonlySet<string>;
+  trace?: boolean;
+  /** ISO timestamp to record in the report (omitted by default so reports are reproducible). */
+  timestamp?: string;
+}
+
+export interface RunResult {
+  catalogue: Catalogue;
+  period: Period;
+  report: Report;
+  evaluation: Evaluation;
+  sources: Map<string, LoadedSource | { missing: string }>;
+}
+
+export async function loadCatalogue(options: CatalogueOptions, tzOverride?: string): Promise<Catalogue> {
+  const absolute = path.resolve(options.cwd, options.catalogue);
+  const file = displayPath(absolute, options.cwd);
+  const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error);
+  if (info instanceof Error) {
+    const reason = info.code === 'ENOENT' ? 'catalogue not found (give one with --catalogue FILE, or run isms-kpi init to write a starter)' : info.message;
+    throw new IsmsKpiError(problem('file-missing', reason, { file }));
+  }
+  if (info.isDirectory()) throw new IsmsKpiError(problem('file-is-directory', 'is a directory, not a catalogue file', { file }));
+  const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new IsmsKpiError(problem('file-unreadable', error.code === 'EACCES' ? 'permission denied' : error.message, { file }));
+  });
+  const parsed = parseCatalogue({ file, text: text.replace(/^\uFEFF/, '') });
+  if (!parsed.ok) throw new IsmsKpiError(parsed.problems);
+  if (tzOverride) parsed.catalogue.config.timezone = tzOverride;
+  const compiled = compileCatalogue(parsed.catalogue, path.dirname(absolute));
+  if (!compiled.ok) throw new IsmsKpiError(compiled.problems);
+  return compiled.catalogue;
+}
+
+export function resolvePeriod(catalogue: Catalogue, request: PeriodRequest): Period {
+  const options = { tz: catalogue.timezone, fiscalYearStartMonth: catalogue.fiscalYearStart };
+  if (request.from || request.to) {
+    if (!request.from || !request.to) throw new IsmsKpiError(problem('usage', '--from and --to go together: give both dates, e.g. --from 2026-07-01 --to 2026-09-30'));
+    if (request.period) throw new IsmsKpiError(problem('usage', 'give either --period or --from/--to, not both'));
+    const custom = customPeriod(request.from, request.to, options);
+    if (!custom.ok) throw new IsmsKpiError(problem('usage', custom.message));
+    return custom.period;
+  }
+  const text = request.period ?? catalogue.period;
+  if (!text) return lastCompleteQuarter(request.now, options);
+  const parsed = parsePeriod(text, options);
+  if (!parsed.ok) {
+    throw new IsmsKpiError(problem('usage', request.period ? `--period: ${parsed.message}` : `period in the catalogue: ${parsed.message}`, request.period ? {} : { file: catalogue.file }));
+  }
+  return parsed.period;
+}
+
+/** Reads the named sources; optional sources that cannot be read become "missing" instead of failing. */
+export async function loadSources(
+  catalogue: Catalogue,
+  names: Iterable<string>,
+  period: Period,
+  cwd: string,
+): Promise<Map<string, LoadedSource | { missing: string }>> {
+  const out = new Map<string, LoadedSource | { missing: string }>();
+  const problems: Problem[] = [];
+  const jobs = [...new Set(names)].map(async (name) => {
+    const source = catalogue.sources.get(name)!;
+    const absolute = sourcePath(source, period.label);
+    const shown = displayPath(absolute, cwd);
+    try {
+      out.set(name, await loadSource(source, { path: absolute, displayPath: shown }));
+    } catch (error) {
+      if (!(error instanceof IsmsKpiError)) throw error;
+      if (source.config.optional && error.problems.every((p) => p.code === 'file-missing')) {
+        out.set(name, { missing: `${shown} not found (optional source ${name})` });
+        return;
+      }
+      problems.push(...error.problems.map((p) => ({ ...p, location: { ...p.location, source: name } })));
+    }
+  });
+  await Promise.all(jobs);
+  if (problems.length > 0) throw new IsmsKpiError(problems);
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export async function run(options: RunOptions): Promise<RunResult> {
+  const catalogue = await loadCatalogue(options, options.tz);
+  const period = resolvePeriod(catalogue, options);
+  const unknown = [...(options.kpis ?? [])].filter((id) => !catalogue.kpis.some((k) => k.config.id === id));
+  if (unknown.length > 0) throw new IsmsKpiError(problem('usage', `unknown KPI ${unknown.map((u) => `"${u}"`).join(', ')}; see isms-kpi list`));
+  const needed = new Set<string>();
+  const byId = new Map(catalogue.kpis.map((k) => [k.config.id, k]));
+  const addSources = (id: string) => {
+    const kpi = byId.get(id)!;
+    for (const s of kpi.formula.sources) needed.add(s);
+    for (const dep of kpi.formula.kpis) addSources(dep);
+  };
+  for (const kpi of catalogue.kpis) if (!options.kpis || options.kpis.has(kpi.config.id)) addSources(kpi.config.id);
+  const sources = await loadSources(catalogue, needed, period, options.cwd);
+  const evaluation = evaluateCatalogue({ catalogue, sources, period, trace: options.trace === true, ...(options.kpis ? { only: options.kpis } : {}) });
+  const asOf = options.asOf ?? lastDay(period);
+  if (options.asOf && Number.isNaN(parseIsoDateTime(options.asOf, catalogue.timezone))) {
+    throw new IsmsKpiError(problem('usage', `--as-of: "${options.asOf}" is not a date like 2026-09-30`));
+  }
+  const report = buildReport(catalogue, period, asOf, sources, evaluation, options.timestamp);
+  return { catalogue, period, report, evaluation, sources };
+}
+
+function buildReport(
+  catalogue: Catalogue,
+  period: Period,
+  asOf: string,
+  sources: Map<string, LoadedSource | { missing: string }>,
+  evaluation: Evaluation,
+  timestamp: string | undefined,
+): Report {
+  const summary = { total: evaluation.kpis.length, green: 0, amber: 0, red: 0, 'no-data': 0, stale: 0, info: 0 } as Record<Status, number> & { total: number };
+  for (const kpi of evaluation.kpis) summary[kpi.status]++;
+  const manifest: SourceManifest[] = [...sources].map(([name, loaded]) => {
+    const resolved = catalogue.sources.get(name)!;
+    if ('missing' in loaded) {
+      return {
+        name, file: resolved.pathTemplate.replace(/\{period\}/g, period.label), format: resolved.format, kind: resolved.kind, bytes: 0, sha256: '',
+        rowsRead: 0, accepted: 0, rejected: 0, duplicates: 0, warnings: 0, minTime: null, maxTime: null, rowsInPeriod: 0, missing: loaded.missing,
+      };
+    }
+    const s = loaded.stats;
+    return {
+      name,
+      file: s.file,
+      format: s.format,
+      kind: resolved.kind,
+      bytes: s.bytes,
+      sha256: s.sha256,
+      rowsRead: s.rowsRead,
+      accepted: s.accepted,
+      rejected: s.rejected,
+      duplicates: s.duplicates,
+      warnings: s.warnings,
+      ...(s.timeField ? { timeField: s.timeField } : {}),
+      minTime: s.minTime === null ? null : new Date(s.minTime).toISOString(),
+      maxTime: s.maxTime === null ? null : new Date(s.maxTime).toISOString(),
+      rowsInPeriod: evaluation.rowsInPeriod.get(name) ?? 0,
+      ...(resolved.kind === 'snapshot' ? { asOf: snapshotAsOf(resolved.config.as_of, asOf) } : {}),
+    };
+  });
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    organisation: catalogue.organisation,
+    catalogue: { path: catalogue.file, sha256: catalogue.sha256 },
+    period: { label: period.label, start: new Date(period.start).toISOString(), end: new Date(period.end).toISOString(), timezone: catalogue.timezone },
+    asOf,
+    ...(timestamp ? { generatedAt: timestamp } : {}),
+    summary,
+    sources: manifest,
+    kpis: evaluation.kpis,
+  };
+}
+
+function snapshotAsOf(configured: string | undefined, reportAsOf: string): string {
+  return configured && configured !== 'period_end' ? configured : reportAsOf;
+}
+
+/** The last calendar day of the period in its zone, e.g. 2026-09-30 for 2026-Q3. */
+function lastDay(period: Period): string {
+  const formatter = new Intl.DateTimeFormat('en-CA', { timeZone: period.tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return formatter.format(new Date(period.end - 1));
+}
+
+export function displayPath(absolute: string, cwd: string): string {
+  const relative = path.relative(cwd, absolute);
+  return relative === '' ? '.' : relative.startsWith('..') && path.isAbsolute(absolute) && relative.split(path.sep).filter((p) => p === '..').length > 2 ? absolute : relative.split(path.sep).join('/');
+}

@@ -1,0 +1,48 @@
+/**
+ * The checked form of a formula: every name resolved, every type known. The checker produces it once when
+ * the catalogue loads; the evaluator runs it over whole columns.
+ */
+import type { Span } from './parse.js';
+
+export type ValueType = 'number' | 'string' | 'boolean' | 'datetime' | 'duration' | 'list' | 'null';
+
+export const AGGREGATES = ['count', 'sum', 'mean', 'median', 'percentile', 'min', 'max', 'count_distinct'] as const;
+export type AggregateFn = (typeof AGGREGATES)[number];
+
+export type Expr =
+  /** A field of the row bound at `depth` (0 = the aggregate's own source, 1 = the first exists(), ...). */
+  | { k: 'field'; depth: number; source: string; field: string; type: ValueType; span: Span }
+  | { k: 'const'; value: number | string | boolean | null | string[]; type: ValueType; span: Span }
+  /** Operators and functions, all from the allow-list in functions.ts. */
+  | { k: 'call'; fn: string; args: Expr[]; type: ValueType; span: Span }
+  /** A compiled regular expression for matches(); checked for catastrophic backtracking when loaded. */
+  | { k: 'regex'; regex: RegExp; type: 'string'; span: Span }
+  | { k: 'exists'; depth: number; source: string; pred: Expr; type: 'boolean'; span: Span }
+  | {
+      k: 'agg';
+      /** Position of this aggregate in the formula, for traces ("aggregate 1 of 2"). */
+      index: number;
+      fn: AggregateFn;
+      source: string;
+      value?: Expr;
+      pred?: Expr;
+      /** percentile(): 0-100. */
+      p?: number;
+      type: ValueType;
+      span: Span;
+      text: string;
+    }
+  | { k: 'kpi'; id: string; type: 'number'; span: Span };
+
+export interface CheckedFormula {
+  text: string;
+  expr: Expr;
+  /** Aggregates in the order they appear. */
+  aggregates: Extract<Expr, { k: 'agg' }>[];
+  /** Sources the formula reads (aggregates and lookups). */
+  sources: string[];
+  /** KPIs whose values this one uses. */
+  kpis: string[];
+  /** For pct()/ratio() at the top: which aggregate is the numerator and which the denominator. */
+  roles: Map<number, 'numerator' | 'denominator'>;
+}

@@ -1,0 +1,154 @@
+/**
+ * Formula syntax. jsep does the parsing (it only parses; nothing is ever evaluated by JavaScript);
+ * we configure its operator table once and record where each node starts and ends so errors can put a
+ * caret under the offending part.
+ */
+import jsepModule from 'jsep';
+
+const jsep = jsepModule;
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type Ast =
+  | ({ type: 'Literal'; value: string | number | boolean | null; raw: string } & Span)
+  | ({ type: 'Identifier'; name: string } & Span)
+  | ({ type: 'MemberExpression'; object: Ast; property: Ast; computed: boolean } & Span)
+  | ({ type: 'CallExpression'; callee: Ast; arguments: Ast[] } & Span)
+  | ({ type: 'UnaryExpression'; operator: string; argument: Ast } & Span)
+  | ({ type: 'BinaryExpression'; operator: string; left: Ast; right: Ast } & Span)
+  | ({ type: 'ConditionalExpression'; test: Ast; consequent: Ast; alternate: Ast } & Span)
+  | ({ type: 'ArrayExpression'; elements: (Ast | null)[] } & Span)
+  | ({ type: 'Other'; kind: string } & Span);
+
+export interface SyntaxFailure {
+  message: string;
+  index: number;
+}
+
+let isConfigured = false;
+
+function configure(): void {
+  if (isConfigured) return;
+  isConfigured = true;
+  // Only the operators the language documents; bitwise and strict-equality operators are refused.
+  for (const op of ['|', '^', '&', '<<', '>>', '>>>', '===', '!==', '??']) jsep.removeBinaryOp(op);
+  jsep.removeUnaryOp('~');
+  jsep.addBinaryOp('or', 1);
+  jsep.addBinaryOp('and', 2);
+  jsep.addBinaryOp('in', 7);
+  jsep.addUnaryOp('not');
+  jsep.removeIdentifierChar('$');
+
+  // Record source spans: every token passes through gobbleToken, identifiers through gobbleIdentifier.
+  const proto = (jsep as unknown as { Jsep: { prototype: unknown } }).Jsep.prototype as unknown as Record<string, (...args: unknown[]) => unknown> & {
+    index: number;
+    gobbleSpaces(): void;
+  };
+  const withSpan = (name: string) => {
+    const original = proto[name]!;
+    proto[name] = function (this: typeof proto, ...args: unknown[]) {
+      this.gobbleSpaces();
+      const start = this.index;
+      const node = original.apply(this, args) as Record<string, unknown> | false | undefined;
+      if (node && typeof node === 'object' && node.start === undefined) {
+        node.start = start;
+        node.end = this.index;
+      }
+      return node;
+    };
+  };
+  withSpan('gobbleToken');
+  withSpan('gobbleIdentifier');
+}
+
+/** Parses a formula; returns the tree or the message and character index of the syntax error. */
+export function parseFormula(text: string): { ok: true; ast: Ast } | { ok: false; error: SyntaxFailure } {
+  configure();
+  let tree: unknown;
+  try {
+    tree = jsep(text);
+  } catch (error) {
+    const e = error as Error & { index?: number; description?: string };
+    return { ok: false, error: { message: friendlySyntax(e.description ?? e.message), index: e.index ?? 0 } };
+  }
+  return { ok: true, ast: normalise(tree, text) };
+}
+
+function friendlySyntax(message: string): string {
+  return message.replace(/ at character \d+$/, '').replace(/^Unexpected "(.*)"$/, 'unexpected "$1"').replace(/^./, (c) => c.toLowerCase());
+}
+
+/** Converts jsep's tree into our closed union, filling spans for nodes jsep built without a token. */
+function normalise(node: unknown, text: string): Ast {
+  const n = node as Record<string, unknown> & { type: string };
+  const kids = (key: string) => normalise(n[key], text);
+  let ast: Ast;
+  switch (n.type) {
+    case 'Literal':
+      ast = { type: 'Literal', value: n.value as string | number | boolean | null, raw: String(n.raw), start: 0, end: 0 };
+      break;
+    case 'Identifier':
+      ast = { type: 'Identifier', name: String(n.name), start: 0, end: 0 };
+      break;
+    case 'MemberExpression':
+      ast = { type: 'MemberExpression', object: kids('object'), property: kids('property'), computed: Boolean(n.computed), start: 0, end: 0 };
+      break;
+    case 'CallExpression':
+      ast = { type: 'CallExpression', callee: kids('callee'), arguments: (n.arguments as unknown[]).map((a) => normalise(a, text)), start: 0, end: 0 };
+      break;
+    case 'UnaryExpression':
+      ast = { type: 'UnaryExpression', operator: String(n.operator), argument: kids('argument'), start: 0, end: 0 };
+      break;
+    case 'BinaryExpression':
+      ast = { type: 'BinaryExpression', operator: String(n.operator), left: kids('left'), right: kids('right'), start: 0, end: 0 };
+      break;
+    case 'ConditionalExpression':
+      ast = { type: 'ConditionalExpression', test: kids('test'), consequent: kids('consequent'), alternate: kids('alternate'), start: 0, end: 0 };
+      break;
+    case 'ArrayExpression':
+      ast = { type: 'ArrayExpression', elements: (n.elements as unknown[]).map((e) => (e ? normalise(e, text) : null)), start: 0, end: 0 };
+      break;
+    default:
+      ast = { type: 'Other', kind: n.type, start: 0, end: 0 };
+  }
+  const start = typeof n.start === 'number' ? n.start : undefined;
+  const end = typeof n.end === 'number' ? n.end : undefined;
+  const first = firstSpan(ast);
+  const last = lastSpan(ast);
+  ast.start = start ?? first?.start ?? 0;
+  ast.end = end ?? last?.end ?? text.length;
+  if (ast.type === 'BinaryExpression') {
+    ast.start = Math.min(ast.start, ast.left.start);
+    ast.end = Math.max(ast.end, ast.right.end);
+  }
+  return ast;
+}
+
+function firstSpan(ast: Ast): Span | undefined {
+  switch (ast.type) {
+    case 'BinaryExpression':
+      return ast.left;
+    case 'MemberExpression':
+      return ast.object;
+    case 'CallExpression':
+      return ast.callee;
+    default:
+      return undefined;
+  }
+}
+
+function lastSpan(ast: Ast): Span | undefined {
+  switch (ast.type) {
+    case 'BinaryExpression':
+      return ast.right;
+    case 'MemberExpression':
+      return ast.property;
+    case 'UnaryExpression':
+      return ast.argument;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,64 @@
+/** Shared text formatting for renderers: values with units, statuses with symbols, ordering. */
+import { type KpiResult, STATUS_ORDER, type Status } from '../engine/report-model.js';
+
+export const STATUS_SYMBOL: Record<Status, string> = {
+  green: '✔',
+  amber: '▲',
+  red: '✖',
+  'no-data': '∅',
+  stale: '⌛',
+  info: 'ℹ',
+};
+
+export const STATUS_LABEL: Record<Status, string> = {
+  green: 'green',
+  amber: 'amber',
+  red: 'red',
+  'no-data': 'no data',
+  stale: 'stale',
+  info: 'info',
+};
+
+export const TREND_SYMBOL: Record<'up' | 'down' | 'flat', string> = { up: '↑', down: '↓', flat: '→' };
+
+/** Decimals a renderer shows: the KPI's own, else none for counts and one for everything else. */
+export function decimalsFor(kpi: Pick<KpiResult, 'unit' | 'decimals'>, value: number): number {
+  if (kpi.decimals !== undefined) return kpi.decimals;
+  if (/^(count|incidents|changes|accounts|findings|alerts|tests|#)$/i.test(kpi.unit) && Number.isInteger(value)) return 0;
+  return Number.isInteger(value) ? 0 : 1;
+}
+
+export function formatNumber(value: number, decimals: number): string {
+  const f = 10 ** decimals;
+  const rounded = (Math.sign(value) * Math.round(Math.abs(value) * f)) / f;
+  return rounded.toFixed(decimals);
+}
+
+export function formatValue(kpi: Pick<KpiResult, 'unit' | 'decimals'>, value: number | null): string {
+  if (value === null) return '–';
+  const text = formatNumber(value, decimalsFor(kpi, value));
+  return kpi.unit === '%' ? `${text} %` : /^(count|#)$/i.test(kpi.unit) ? text : `${text} ${kpi.unit}`;
+}
+
+export function formatTarget(kpi: Pick<KpiResult, 'thresholds' | 'unit'>): string {
+  if (!kpi.thresholds) return '–';
+  const unit = kpi.unit === '%' ? ' %' : '';
+  return `${kpi.thresholds.green}${unit}`.replace(/\s+/g, ' ');
+}
+
+export function statusText(status: Status): string {
+  return `${STATUS_SYMBOL[status]} ${STATUS_LABEL[status]}`;
+}
+
+/** Red first, then amber, stale, no data, green, info; catalogue order within a status. */
+export function byUrgency(kpis: readonly KpiResult[]): KpiResult[] {
+  const order = new Map(kpis.map((k, i) => [k.id, i]));
+  return [...kpis].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || order.get(a.id)! - order.get(b.id)!);
+}
+
+export function summaryLine(summary: Record<Status, number> & { total: number }): string {
+  const parts = (['green', 'amber', 'red', 'stale', 'no-data', 'info'] as Status[])
+    .filter((s) => summary[s] > 0 || s === 'green' || s === 'amber' || s === 'red')
+    .map((s) => `${summary[s]} ${STATUS_LABEL[s]}`);
+  return `${summary.total} KPI${summary.total === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}

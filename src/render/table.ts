@@ -1,0 +1,53 @@
+/** The terminal report: a table of KPIs, a summary line and an evidence footer per source. */
+import { Chalk, type ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+import type { Report, Status } from '../engine/report-model.js';
+import { byUrgency, formatTarget, formatValue, STATUS_LABEL, statusText, summaryLine, TREND_SYMBOL } from './format.js';
+
+export interface TableOptions {
+  color: boolean;
+}
+
+export function renderTable(report: Report, options: TableOptions): string {
+  const c: ChalkInstance = new Chalk({ level: options.color ? 1 : 0 });
+  const paint: Record<Status, (s: string) => string> = {
+    green: c.green,
+    amber: c.yellow,
+    red: c.red.bold,
+    'no-data': c.gray,
+    stale: c.magenta,
+    info: c.cyan,
+  };
+  const lines: string[] = [];
+  lines.push(c.bold(`${report.organisation} — ISMS KPI report ${report.period.label}`) + `  (${report.period.timezone}, as of ${report.asOf})`);
+  const table = new Table({
+    head: ['ID', 'KPI', 'Owner', 'Value', 'Target', 'Status', 'Trend'],
+    style: { head: options.color ? ['bold'] : [], border: options.color ? ['gray'] : [] },
+    wordWrap: true,
+    colWidths: [null, 44, 22, null, null, null, null] as unknown as number[],
+  });
+  for (const kpi of byUrgency(report.kpis)) {
+    const value = formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : '');
+    const trend = kpi.trend ? TREND_SYMBOL[kpi.trend] : '';
+    table.push([kpi.id, kpi.name, kpi.owner, value, formatTarget(kpi), paint[kpi.status](statusText(kpi.status)), trend]);
+  }
+  lines.push(table.toString());
+  lines.push(c.bold(summaryLine(report.summary)));
+  const notes = report.kpis.filter((k) => k.caveat || k.status === 'no-data' || k.status === 'stale');
+  for (const kpi of notes) {
+    if (kpi.status === 'no-data' || kpi.status === 'stale') lines.push(`  ${kpi.id} ${STATUS_LABEL[kpi.status]}: ${kpi.reason}`);
+    if (kpi.caveat) lines.push(`  * ${kpi.id}: ${kpi.caveat}`);
+  }
+  lines.push('');
+  lines.push(c.bold('Evidence'));
+  for (const s of report.sources) {
+    if (s.missing) {
+      lines.push(`  ${s.name.padEnd(20)} ${c.gray(`missing: ${s.missing}`)}`);
+      continue;
+    }
+    const rejected = s.rejected > 0 ? c.red(`${s.rejected} rejected`) : '0 rejected';
+    const extra = [s.duplicates > 0 ? `${s.duplicates} duplicates dropped` : '', s.warnings > 0 ? `${s.warnings} warnings` : ''].filter(Boolean).join(', ');
+    lines.push(`  ${s.name.padEnd(20)} ${s.file}: ${s.rowsRead} rows, ${s.accepted} accepted, ${rejected}${extra ? `, ${extra}` : ''}; ${s.rowsInPeriod} in period`);
+  }
+  return `${lines.join('\n')}\n`;
+}

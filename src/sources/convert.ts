@@ -1,0 +1,237 @@
+/**
+ * Cell converters: one small function per field, compiled once from the catalogue, that turns the text
+ * of a cell (or a JSON value) into the typed value stored in the column, or says why it cannot.
+ * They run for every cell of million-row files, so they avoid regexes and allocations on the common path.
+ */
+import { compileDateTimeParser, describeDateFormats } from '../time/parse-datetime.js';
+import type { FieldType } from './table.js';
+
+/** Returned by a converter when the cell is not a valid value of its type. */
+export const INVALID = Symbol('invalid');
+export type Value = number | string | string[] | null;
+export type Converter = (text: string) => Value | typeof INVALID;
+
+export interface FieldSpec {
+  name: string;
+  type: FieldType;
+  required: boolean;
+  /** CSV header name (compared case-insensitively) or dotted JSON path. */
+  column: string;
+  jsonPath: string[];
+  occurrence: number | 'all';
+  formats: string[];
+  timezone: string;
+  values: string[];
+  separator: string;
+  unit: DurationUnit;
+  nullTokens: ReadonlySet<string>;
+  trueTokens: ReadonlySet<string>;
+  falseTokens: ReadonlySet<string>;
+}
+
+export type DurationUnit = 'milliseconds' | 'seconds' | 'minutes' | 'hours' | 'days';
+const UNIT_SECONDS: Record<DurationUnit, number> = {
+  milliseconds: 0.001,
+  seconds: 1,
+  minutes: 60,
+  hours: 3600,
+  days: 86400,
+};
+
+export interface CompiledField {
+  spec: FieldSpec;
+  /** Text cell -> value. Booleans are stored as 0/1, datetimes as epoch ms, durations as seconds. */
+  fromText: Converter;
+  /** JSON value -> value (numbers and booleans arrive typed). */
+  fromJson: (value: unknown) => Value | typeof INVALID;
+  /** "expected a date like ..." for error messages. */
+  expected: string;
+}
+
+export function compileField(spec: FieldSpec): CompiledField {
+  const parse = compileParser(spec);
+  const nulls = spec.nullTokens;
+  const fromText: Converter = (raw) => {
+    const text = raw.trim();
+    if (nulls.has(text)) return null;
+    return parse(text);
+  };
+  const fromJson = (value: unknown): Value | typeof INVALID => {
+    if (value === null || value === undefined) return null;
+    switch (typeof value) {
+      case 'string':
+        return fromText(value);
+      case 'number':
+        if (spec.type === 'number' || spec.type === 'duration') return Number.isFinite(value) ? value * (spec.type === 'duration' ? UNIT_SECONDS[spec.unit] : 1) : INVALID;
+        if (spec.type === 'integer') return Number.isInteger(value) ? value : INVALID;
+        if (spec.type === 'boolean') return value === 1 ? 1 : value === 0 ? 0 : INVALID;
+        if (spec.type === 'datetime') return INVALID;
+        return fromText(String(value));
+      case 'boolean':
+        if (spec.type === 'boolean') return value ? 1 : 0;
+        if (spec.type === 'string' || spec.type === 'enum') return fromText(String(value));
+        return INVALID;
+      case 'object':
+        if (Array.isArray(value) && spec.type === 'list') {
+          const items: string[] = [];
+          for (const item of value) {
+            if (item === null || item === undefined) continue;
+            if (typeof item === 'object') return INVALID;
+            items.push(String(item));
+          }
+          return items;
+        }
+        return INVALID;
+      default:
+        return INVALID;
+    }
+  };
+  return { spec, fromText, fromJson, expected: describeExpected(spec) };
+}
+
+function compileParser(spec: FieldSpec): (text: string) => Value | typeof INVALID {
+  switch (spec.type) {
+    case 'string':
+      return (text) => text;
+    case 'enum': {
+      const allowed = new Map(spec.values.map((v) => [v.toLowerCase(), v]));
+      return (text) => allowed.get(text.toLowerCase()) ?? INVALID;
+    }
+    case 'integer':
+      return (text) => {
+        const n = parseNumber(text);
+        return Number.isInteger(n) ? n : INVALID;
+      };
+    case 'number':
+      return (text) => {
+        const n = parseNumber(text);
+        return Number.isNaN(n) ? INVALID : n;
+      };
+    case 'boolean': {
+      const truthy = lowerSet(spec.trueTokens);
+      const falsy = lowerSet(spec.falseTokens);
+      return (text) => {
+        const t = text.toLowerCase();
+        return truthy.has(t) ? 1 : falsy.has(t) ? 0 : INVALID;
+      };
+    }
+    case 'datetime': {
+      const parseDate = compileDateTimeParser(spec.formats, spec.timezone);
+      return (text) => {
+        const ms = parseDate(text);
+        return Number.isNaN(ms) ? INVALID : ms;
+      };
+    }
+    case 'duration': {
+      const factor = UNIT_SECONDS[spec.unit];
+      return (text) => {
+        const s = parseDuration(text, factor);
+        return Number.isNaN(s) ? INVALID : s;
+      };
+    }
+    case 'list': {
+      const separator = spec.separator;
+      return (text) => splitList(text, separator);
+    }
+  }
+}
+
+function lowerSet(tokens: ReadonlySet<string>): Set<string> {
+  return new Set([...tokens].map((t) => t.toLowerCase()));
+}
+
+export function splitList(text: string, separator: string): string[] {
+  const items: string[] = [];
+  for (const part of text.split(separator)) {
+    const item = part.trim();
+    if (item !== '') items.push(item);
+  }
+  return items;
+}
+
+/**
+ * Decimal numbers as exports write them: `1234.5`, `1,5` (decimal comma), `1.234,5` and `1,234.5`
+ * (thousands separators), `1 234,5`. Returns NaN for anything else (hex, `Infinity`, words).
+ */
+export function parseNumber(text: string): number {
+  let hasDot = false;
+  let hasComma = false;
+  let hasSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) continue;
+    if (c === 46) hasDot = true;
+    else if (c === 44) hasComma = true;
+    else if (c === 32 || c === 160 || c === 0x202f) hasSpace = true;
+    else if (c === 45 || c === 43 || c === 101 || c === 69) continue; // - + e E
+    else return Number.NaN;
+  }
+  let normal = text;
+  if (hasSpace) normal = normal.replace(/[\s\u00a0\u202f]/g, '');
+  if (hasComma) {
+    if (hasDot) {
+      // Whichever comes last is the decimal separator; the other groups thousands.
+      normal = normal.lastIndexOf(',') > normal.lastIndexOf('.')
+        ? normal.replace(/\./g, '').replace(',', '.')
+        : normal.replace(/,/g, '');
+    } else if (normal.indexOf(',') === normal.lastIndexOf(',')) {
+      normal = normal.replace(',', '.');
+    } else {
+      normal = normal.replace(/,/g, '');
+      if (!/^[+-]?\d{1,3}(\d{3})+$/.test(normal)) return Number.NaN;
+    }
+  }
+  if (normal === '' || normal === '+' || normal === '-') return Number.NaN;
+  const n = Number(normal);
+  return Number.isFinite(n) ? n : Number.NaN;
+}
+
+const DURATION_PART = /(\d+(?:[.,]\d+)?)\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)\b/gi;
+
+/**
+ * Durations as exports write them, in seconds: a bare number (in `unitSeconds`), `HH:MM[:SS]`,
+ * ISO 8601 (`PT1H30M`, `P2DT4H`), or `1d 2h 30m 10s` / `90 min`.
+ */
+export function parseDuration(text: string, unitSeconds: number): number {
+  const n = parseNumber(text);
+  if (!Number.isNaN(n)) return n * unitSeconds;
+  if (/^\d+:\d{1,2}(:\d{1,2}(\.\d+)?)?$/.test(text)) {
+    const [h = '0', m = '0', s = '0'] = text.split(':');
+    if (Number(m) > 59 || Number(s) > 59.999) return Number.NaN;
+    return Number(h) * 3600 + Number(m) * 60 + Number(s);
+  }
+  const iso = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(text);
+  if (iso && text.length > 1 && !/T$/i.test(text)) {
+    const [, w, d, h, m, s] = iso;
+    return (Number(w ?? 0) * 7 + Number(d ?? 0)) * 86400 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+  }
+  let total = 0;
+  let consumed = '';
+  for (const match of text.matchAll(DURATION_PART)) {
+    const value = Number(match[1]!.replace(',', '.'));
+    const unit = match[2]!.toLowerCase();
+    total += value * (unit.startsWith('d') ? 86400 : unit.startsWith('h') ? 3600 : unit.startsWith('m') ? 60 : 1);
+    consumed += match[0];
+  }
+  return consumed !== '' && consumed.replace(/\s/g, '').length === text.replace(/\s/g, '').length ? total : Number.NaN;
+}
+
+function describeExpected(spec: FieldSpec): string {
+  switch (spec.type) {
+    case 'string':
+    case 'list':
+      return 'text';
+    case 'enum':
+      return `one of ${spec.values.map((v) => `"${v}"`).join(', ')}`;
+    case 'integer':
+      return 'a whole number';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return `a boolean (${[...spec.trueTokens][0] ?? 'true'}/${[...spec.falseTokens][0] ?? 'false'})`;
+    case 'datetime':
+      return describeDateFormats(spec.formats);
+    case 'duration':
+      return `a duration (${spec.unit} as a number, HH:MM:SS, PT1H30M or "1h 30m")`;
+  }
+}

@@ -1,0 +1,606 @@
+/**
+ * A streaming CSV tokenizer: RFC 4180 plus the quirks of real exports (mixed line endings, blank
+ * lines between rows, metadata preambles, stray quotes).
+ *
+ * It is a resumable state machine fed one decoded chunk at a time, so a chunk boundary can fall
+ * anywhere (inside a quoted field, between \r and \n, inside a `""` escape) and the only thing carried
+ * over is the unfinished record. Fields are sliced out of the chunk; `""` is only unescaped in quoted
+ * fields that contain one.
+ */
+import { IsmsKpiError, type Problem, problem } from '../problems.js';
+import { type DecodeOptions, type Encoding, openText } from './decode.js';
+
+export interface CsvReadOptions {
+  /** undefined or 'auto': detect from the first ~64 KB (see `detectDelimiter`). */
+  delimiter?: string;
+  /** Default '"'. */
+  quote?: string;
+  /** Physical lines to skip before the header (metadata preamble). */
+  skipLines?: number;
+  /** Skip lines until the first one whose text starts with this (after `skipLines`). */
+  headerStartsWith?: string;
+  encoding?: Encoding | 'auto';
+}
+
+export interface CsvSink {
+  /** Called once with the raw header cells and the physical line of the header. */
+  header(cells: readonly string[], line: number): void;
+  /**
+   * Called per data record. `cells` is reused after the call returns: copy what you keep.
+   * line = physical line where the record starts (1-based, counting every \n, \r\n or lone \r),
+   * endLine = where it ends (differs when a quoted field spans lines), record = 1-based number.
+   */
+  record(cells: readonly string[], line: number, endLine: number, record: number): void;
+}
+
+export interface CsvReadResult {
+  delimiter: string;
+  encoding: Encoding;
+  bytes: number;
+  /** Physical lines in the text, preamble included. */
+  lines: number;
+  /** Data records (the header is not counted). */
+  records: number;
+  /** Empty lines skipped after the preamble. */
+  blankLines: number;
+  problems: Problem[];
+}
+
+/** Candidate delimiters, in tie-break order. */
+const CANDIDATES = [',', ';', '\t', '|'] as const;
+/** Characters of text (after any preamble) used to detect the delimiter. */
+const SAMPLE_CHARS = 64 * 1024;
+
+const LF = 10;
+const CR = 13;
+
+/**
+ * Tokenizes a file, streaming. `decode` passes through to `openText` (chunkSize is used by tests to
+ * put chunk boundaries everywhere).
+ */
+export async function readCsvFile(
+  path: string,
+  displayPath: string,
+  options: CsvReadOptions,
+  sink: CsvSink,
+  decode: Pick<DecodeOptions, 'chunkSize'> = {},
+): Promise<CsvReadResult> {
+  const tokenizer = new CsvTokenizer(displayPath, options, sink);
+  const decodeOptions: DecodeOptions = { encoding: options.encoding ?? 'auto' };
+  if (decode.chunkSize !== undefined) decodeOptions.chunkSize = decode.chunkSize;
+  const { info, chunks } = await openText(path, displayPath, decodeOptions);
+  for await (const chunk of chunks) tokenizer.push(chunk);
+  return tokenizer.finish(info.encoding, info.bytes);
+}
+
+/** Same tokenizer over an in-memory string (a leading BOM is dropped). */
+export function readCsvText(
+  text: string,
+  displayPath: string,
+  options: CsvReadOptions,
+  sink: CsvSink,
+): CsvReadResult {
+  const tokenizer = new CsvTokenizer(displayPath, options, sink);
+  tokenizer.push(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  return tokenizer.finish('utf-8', Buffer.byteLength(text, 'utf8'));
+}
+
+/**
+ * Among , ; \t | picks the delimiter with the most consistent non-zero count per record, counting
+ * outside quoted fields only (so `"1,5";2` counts one ';' and no ','). Consistency = share of
+ * non-blank records whose count equals the most common count. Ties go to the higher count (a tab file
+ * with commas in its text), then to the earlier candidate in , ; \t |. No candidate at all -> ','.
+ * A record still inside a quoted field at the end of the sample is ignored.
+ */
+export function detectDelimiter(sample: string, quote = '"'): string {
+  let best: string = CANDIDATES[0];
+  let bestConsistency = 0;
+  let bestCount = 0;
+  for (const candidate of CANDIDATES) {
+    if (candidate === quote) continue;
+    const counts = countPerRecord(sample, candidate.charCodeAt(0), quote.charCodeAt(0));
+    if (counts.length === 0) continue;
+    const frequency = new Map<number, number>();
+    let mode = 0;
+    let modeFrequency = 0;
+    for (const count of counts) {
+      const f = (frequency.get(count) ?? 0) + 1;
+      frequency.set(count, f);
+      if (f > modeFrequency || (f === modeFrequency && count > mode)) {
+        mode = count;
+        modeFrequency = f;
+      }
+    }
+    if (mode === 0) continue;
+    const consistency = modeFrequency / counts.length;
+    if (consistency > bestConsistency || (consistency === bestConsistency && mode > bestCount)) {
+      best = candidate;
+      bestConsistency = consistency;
+      bestCount = mode;
+    }
+  }
+  return best;
+}
+
+/** Delimiter count of every non-blank record in `sample`, with RFC 4180 quoting. */
+function countPerRecord(sample: string, delim: number, quote: number): number[] {
+  const counts: number[] = [];
+  const n = sample.length;
+  let count = 0;
+  let empty = true;
+  let fieldStart = true;
+  let quoted = false;
+  for (let i = 0; i < n; i++) {
+    const c = sample.charCodeAt(i);
+    if (quoted) {
+      if (c === quote) {
+        if (i + 1 < n && sample.charCodeAt(i + 1) === quote) i++;
+        else quoted = false;
+      }
+      continue;
+    }
+    if (c === LF || c === CR) {
+      if (!empty) counts.push(count);
+      if (c === CR && i + 1 < n && sample.charCodeAt(i + 1) === LF) i++;
+      count = 0;
+      empty = true;
+      fieldStart = true;
+      continue;
+    }
+    empty = false;
+    if (c === delim) {
+      count++;
+      fieldStart = true;
+    } else {
+      if (c === quote && fieldStart) quoted = true;
+      fieldStart = false;
+    }
+  }
+  if (!empty && !quoted) counts.push(count);
+  return counts;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** At the start of a field (after a delimiter, or at the start of a record). */
+const ST_START = 0;
+/** Inside an unquoted field; its text from earlier chunks is in `acc`. */
+const ST_UNQUOTED = 1;
+/** Inside a quoted field; its (unescaped) text so far is in `acc`. */
+const ST_QUOTED = 2;
+/** A quote inside a quoted field was the last character of a chunk: `""` escape or closing quote? */
+const ST_QUOTE_END = 3;
+/** After the closing quote: anything up to the delimiter is appended literally (lenient). */
+const ST_AFTER_QUOTE = 4;
+
+class CsvTokenizer {
+  private readonly file: string;
+  private readonly sink: CsvSink;
+  private readonly quote: number;
+  private readonly quoteStr: string;
+  private delim = -1;
+  private delimStr = '';
+
+  // preamble
+  private skipping: boolean;
+  private skipLeft: number;
+  private readonly skipLines: number;
+  private readonly headerPrefix: string | undefined;
+  private lineHead = '';
+  private lineRejected = false;
+
+  // delimiter detection: text buffered until SAMPLE_CHARS are available
+  private sample: string[] | undefined;
+  private sampleLength = 0;
+
+  // tokenizer state
+  private state = ST_START;
+  private acc = '';
+  private readonly cells: string[] = [];
+  private nCells = 0;
+  /** Physical line of the next character to read. */
+  private line = 1;
+  private recordLine = 1;
+  /** Char code of the last character of the previous chunk (-1 before the first). */
+  private prevLast = -1;
+  /** The previous chunk ended with a \r that ended a line: skip a \n starting this chunk. */
+  private pendingLF = false;
+  private headerDone = false;
+  private records = 0;
+  private blankLines = 0;
+  private readonly problems: Problem[] = [];
+
+  constructor(file: string, options: CsvReadOptions, sink: CsvSink) {
+    this.file = file;
+    this.sink = sink;
+    const quote = options.quote ?? '"';
+    if (quote.length !== 1 || quote === '\n' || quote === '\r') {
+      throw this.usage(`quote must be a single character, got ${JSON.stringify(quote)}`);
+    }
+    this.quote = quote.charCodeAt(0);
+    this.quoteStr = quote;
+    const delimiter = options.delimiter;
+    if (delimiter === undefined || delimiter === 'auto') {
+      this.sample = [];
+    } else {
+      if (delimiter.length !== 1 || delimiter === '\n' || delimiter === '\r' || delimiter === quote) {
+        throw this.usage(
+          `delimiter must be one character other than the quote and line breaks, got ${JSON.stringify(delimiter)}`,
+        );
+      }
+      this.setDelimiter(delimiter);
+    }
+    const skip = options.skipLines ?? 0;
+    if (!Number.isInteger(skip) || skip < 0) {
+      throw this.usage(`skipLines must be a whole number >= 0, got ${String(skip)}`);
+    }
+    this.skipLeft = skip;
+    this.skipLines = skip;
+    this.headerPrefix = options.headerStartsWith === '' ? undefined : options.headerStartsWith;
+    this.skipping = skip > 0 || this.headerPrefix !== undefined;
+  }
+
+  push(s: string): void {
+    const n = s.length;
+    if (n === 0) return;
+    let i = 0;
+    if (this.pendingLF) {
+      this.pendingLF = false;
+      if (s.charCodeAt(0) === LF) i = 1;
+    }
+    if (this.skipping && i < n) i = this.skip(s, i);
+    if (i < n) this.feed(s, i);
+    this.prevLast = s.charCodeAt(n - 1);
+  }
+
+  finish(encoding: Encoding, bytes: number): CsvReadResult {
+    if (this.skipping) {
+      const seen = this.line - 1 + (this.lineHead.length > 0 || this.lineRejected ? 1 : 0);
+      const what =
+        this.skipLeft > 0
+          ? `skipLines is ${this.skipLines} but the file has only ${seen} line${seen === 1 ? '' : 's'}`
+          : `no line starts with ${JSON.stringify(this.headerPrefix)} (headerStartsWith)`;
+      throw new IsmsKpiError(problem('no-header', `no header: ${what}`, { file: this.file }));
+    }
+    if (this.sample !== undefined) this.flushSample(true);
+    const trailing = this.prevLast !== -1 && this.prevLast !== LF && this.prevLast !== CR;
+    const lines = this.line - 1 + (trailing ? 1 : 0);
+
+    switch (this.state) {
+      case ST_START:
+        if (this.nCells > 0) this.endRecord('', this.line);
+        break;
+      case ST_UNQUOTED:
+      case ST_AFTER_QUOTE:
+      case ST_QUOTE_END:
+        this.endRecord(this.acc, this.line);
+        break;
+      case ST_QUOTED: {
+        const at = { file: this.file, line: this.recordLine, record: this.headerDone ? this.records + 1 : 0 };
+        const message = `quoted field opened on line ${this.recordLine} is never closed (reached end of file)`;
+        if (!this.headerDone) {
+          throw new IsmsKpiError(problem('unterminated-quote', `header: ${message}`, at));
+        }
+        this.problems.push(problem('unterminated-quote', message, at));
+        break;
+      }
+    }
+    this.acc = '';
+    this.nCells = 0;
+    this.state = ST_START;
+
+    if (!this.headerDone) {
+      throw new IsmsKpiError(
+        problem('no-header', 'no header: the file has no non-blank line', { file: this.file }),
+      );
+    }
+    return {
+      delimiter: this.delimStr,
+      encoding,
+      bytes,
+      lines,
+      records: this.records,
+      blankLines: this.blankLines,
+      problems: this.problems,
+    };
+  }
+
+  private setDelimiter(delimiter: string): void {
+    this.delimStr = delimiter;
+    this.delim = delimiter.charCodeAt(0);
+  }
+
+  private feed(s: string, from: number): void {
+    if (this.sample === undefined) {
+      this.parse(s, from);
+      return;
+    }
+    const part = from === 0 ? s : s.slice(from);
+    this.sample.push(part);
+    this.sampleLength += part.length;
+    if (this.sampleLength >= SAMPLE_CHARS) this.flushSample(false);
+  }
+
+  private flushSample(atEnd: boolean): void {
+    const text = (this.sample ?? []).join('');
+    this.sample = undefined;
+    let sample = text;
+    if (!atEnd) {
+      // Only whole lines: a cut-off last line would skew the counts.
+      const cut = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+      if (cut > 0) sample = text.slice(0, cut);
+    }
+    this.setDelimiter(detectDelimiter(sample, this.quoteStr));
+    if (text.length > 0) this.parse(text, 0);
+  }
+
+  /** Consumes preamble lines; returns where the header line starts (or n). */
+  private skip(s: string, from: number): number {
+    const n = s.length;
+    const prefix = this.headerPrefix;
+    let i = from;
+    while (i < n) {
+      if (this.skipLeft === 0) {
+        if (prefix === undefined) {
+          this.skipping = false;
+          return i;
+        }
+        if (!this.lineRejected) {
+          const before = this.lineHead;
+          const limit = Math.min(n, i + prefix.length - before.length);
+          let k = i;
+          while (k < limit) {
+            const c = s.charCodeAt(k);
+            if (c === LF || c === CR) break;
+            k++;
+          }
+          const head = before + s.slice(i, k);
+          if (head.length === prefix.length || k < limit) {
+            if (head === prefix) {
+              this.skipping = false;
+              this.lineHead = '';
+              // The start of the header line came in an earlier chunk: tokenize it first.
+              if (before.length > 0) this.feed(before, 0);
+              return i;
+            }
+            this.lineRejected = true;
+            this.lineHead = '';
+            i = k;
+            continue;
+          }
+          this.lineHead = head;
+          return n;
+        }
+      }
+      // Skip to the end of this line.
+      let k = i;
+      let c = 0;
+      while (k < n) {
+        c = s.charCodeAt(k);
+        if (c === LF || c === CR) break;
+        k++;
+      }
+      if (k === n) {
+        this.lineRejected = true;
+        return n;
+      }
+      this.line++;
+      k++;
+      if (c === CR) {
+        if (k < n) {
+          if (s.charCodeAt(k) === LF) k++;
+        } else {
+          this.pendingLF = true;
+        }
+      }
+      if (this.skipLeft > 0) this.skipLeft--;
+      this.lineRejected = false;
+      this.lineHead = '';
+      i = k;
+    }
+    if (this.skipLeft === 0 && prefix === undefined) this.skipping = false;
+    return i;
+  }
+
+  private endRecord(last: string, endLine: number): void {
+    const cells = this.cells;
+    cells[this.nCells++] = last;
+    if (cells.length !== this.nCells) cells.length = this.nCells;
+    this.nCells = 0;
+    if (this.headerDone) {
+      this.sink.record(cells, this.recordLine, endLine, ++this.records);
+    } else {
+      this.headerDone = true;
+      this.sink.header(cells, this.recordLine);
+    }
+  }
+
+  /**
+   * The hot loop. Field and line ends are found with indexOf (much faster than a charCodeAt loop in
+   * V8); the next delimiter, \n and \r positions are cached and only searched again once passed.
+   * State lives in locals while it runs and is written back at the end.
+   */
+  private parse(s: string, from: number): void {
+    const n = s.length;
+    const delim = this.delim;
+    const delimStr = this.delimStr;
+    const quote = this.quote;
+    const quoteStr = this.quoteStr;
+    const cells = this.cells;
+    let state = this.state;
+    let acc = this.acc;
+    let nCells = this.nCells;
+    let line = this.line;
+    let i = from;
+    let start = i;
+    let c = 0;
+    // Cached positions (n = none left in this chunk; < i = stale).
+    let nextDelim = -1;
+    let nextLF = -1;
+    let nextCR = -1;
+
+    while (i < n) {
+      if (state === ST_START) {
+        c = s.charCodeAt(i);
+        if (nCells === 0) {
+          if (c === LF || c === CR) {
+            // A completely blank line: not a record.
+            this.blankLines++;
+            line++;
+            i++;
+            if (c === CR) {
+              if (i < n) {
+                if (s.charCodeAt(i) === LF) i++;
+              } else {
+                this.pendingLF = true;
+              }
+            }
+            continue;
+          }
+          this.recordLine = line;
+        }
+        if (c === quote) {
+          state = ST_QUOTED;
+          i++;
+          start = i;
+          continue;
+        }
+        state = ST_UNQUOTED;
+        start = i;
+      }
+
+      if (state === ST_UNQUOTED) {
+        // A quote in here is kept literally (lenient).
+        if (nextDelim < i) {
+          nextDelim = s.indexOf(delimStr, i);
+          if (nextDelim === -1) nextDelim = n;
+        }
+        if (nextLF < i) {
+          nextLF = s.indexOf('\n', i);
+          if (nextLF === -1) nextLF = n;
+        }
+        if (nextCR < i) {
+          nextCR = s.indexOf('\r', i);
+          if (nextCR === -1) nextCR = n;
+        }
+        let end = nextDelim;
+        if (nextLF < end) end = nextLF;
+        if (nextCR < end) end = nextCR;
+        if (end === n) {
+          acc += s.slice(start, n);
+          i = n;
+          break;
+        }
+        i = end;
+        c = s.charCodeAt(i);
+        if (acc.length === 0) {
+          cells[nCells++] = s.slice(start, i);
+        } else {
+          cells[nCells++] = acc + s.slice(start, i);
+          acc = '';
+        }
+      } else if (state === ST_QUOTED) {
+        let close = s.indexOf(quoteStr, i);
+        if (close === -1) close = n;
+        // Count the line breaks inside the quoted text (\r\n counts once).
+        if (nextLF < i) {
+          nextLF = s.indexOf('\n', i);
+          if (nextLF === -1) nextLF = n;
+        }
+        while (nextLF < close) {
+          if ((nextLF > 0 ? s.charCodeAt(nextLF - 1) : this.prevLast) !== CR) line++;
+          nextLF = s.indexOf('\n', nextLF + 1);
+          if (nextLF === -1) nextLF = n;
+        }
+        if (nextCR < i) {
+          nextCR = s.indexOf('\r', i);
+          if (nextCR === -1) nextCR = n;
+        }
+        while (nextCR < close) {
+          line++;
+          nextCR = s.indexOf('\r', nextCR + 1);
+          if (nextCR === -1) nextCR = n;
+        }
+        if (close === n) {
+          acc += s.slice(start, n);
+          i = n;
+          break;
+        }
+        acc += s.slice(start, close);
+        i = close + 1;
+        if (i === n) {
+          state = ST_QUOTE_END;
+          break;
+        }
+        if (s.charCodeAt(i) === quote) {
+          // `""` -> one quote; the field goes on.
+          acc += quoteStr;
+          i++;
+          start = i;
+          continue;
+        }
+        state = ST_AFTER_QUOTE;
+        start = i;
+        continue;
+      } else if (state === ST_QUOTE_END) {
+        // The previous chunk ended on a quote inside a quoted field.
+        if (s.charCodeAt(i) === quote) {
+          acc += quoteStr;
+          i++;
+          start = i;
+          state = ST_QUOTED;
+        } else {
+          start = i;
+          state = ST_AFTER_QUOTE;
+        }
+        continue;
+      } else {
+        // ST_AFTER_QUOTE: `"abc"def` -> abcdef (lenient). Usually the delimiter comes right away.
+        while (i < n) {
+          c = s.charCodeAt(i);
+          if (c === delim || c === LF || c === CR) break;
+          i++;
+        }
+        if (i === n) {
+          if (i > start) acc += s.slice(start, n);
+          break;
+        }
+        cells[nCells++] = i > start ? acc + s.slice(start, i) : acc;
+        acc = '';
+      }
+
+      // A field just ended at i, on a delimiter or a line break (c).
+      i++;
+      if (c === delim) {
+        state = ST_START;
+        continue;
+      }
+      if (cells.length !== nCells) cells.length = nCells;
+      if (this.headerDone) {
+        this.sink.record(cells, this.recordLine, line, ++this.records);
+      } else {
+        this.headerDone = true;
+        this.sink.header(cells, this.recordLine);
+      }
+      nCells = 0;
+      state = ST_START;
+      line++;
+      if (c === CR) {
+        if (i < n) {
+          if (s.charCodeAt(i) === LF) i++;
+        } else {
+          this.pendingLF = true;
+        }
+      }
+    }
+
+    this.state = state;
+    this.acc = acc;
+    this.nCells = nCells;
+    this.line = line;
+  }
+
+  private usage(message: string): IsmsKpiError {
+    return new IsmsKpiError(problem('usage', message, { file: this.file }));
+  }
+}

@@ -1,0 +1,450 @@
+/**
+ * Streams a file as decoded text chunks. Files of 100+ MB are normal, so nothing here ever holds a
+ * whole file: bytes are read in fixed-size chunks and decoded in stream mode, which never splits a
+ * multi-byte character or a UTF-16 code unit across two chunks.
+ *
+ * Every failure is an `IsmsKpiError` naming the file; raw exceptions (ENOENT, EACCES, the decoder's
+ * TypeError) never escape.
+ */
+import type { Stats } from 'node:fs';
+import { type FileHandle, open, stat } from 'node:fs/promises';
+import { IsmsKpiError, type Location, type ProblemCode, problem } from '../problems.js';
+
+export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin1' | 'windows-1252';
+
+export interface DecodeOptions {
+  /** 'auto' (default): UTF-8 BOM -> utf-8, FF FE -> utf-16le, FE FF -> utf-16be, else utf-8. */
+  encoding?: Encoding | 'auto';
+  /** Bytes read per chunk; default 1 MiB. */
+  chunkSize?: number;
+}
+
+export interface DecodedText {
+  encoding: Encoding;
+  /** File size in bytes, BOM included. */
+  bytes: number;
+  hadBom: boolean;
+}
+
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+
+const ENCODINGS: readonly string[] = ['utf-8', 'utf-16le', 'utf-16be', 'latin1', 'windows-1252'];
+
+/**
+ * Async generator of decoded string chunks, BOM stripped. Invalid UTF-8 / UTF-16 is fatal
+ * ('undecodable', with the physical line and byte offset of the first bad byte).
+ *
+ * The file is opened before this resolves (so missing, unreadable and empty files fail here) and
+ * closed when `chunks` has been iterated to the end, or the loop over it is left early.
+ *
+ * 'latin1' and 'windows-1252' both decode as Windows-1252, as the WHATWG Encoding standard (and every
+ * browser) does for the label latin1: it only differs from ISO-8859-1 in 0x80-0x9F, where ISO-8859-1
+ * has C1 control characters that real text never contains, and files labelled Latin-1 are very often
+ * Windows-1252 (curly quotes, euro sign).
+ */
+export async function openText(
+  path: string,
+  displayPath: string,
+  options: DecodeOptions = {},
+): Promise<{ info: DecodedText; chunks: AsyncIterable<string> }> {
+  const requested = options.encoding ?? 'auto';
+  if (requested !== 'auto' && !ENCODINGS.includes(requested)) {
+    throw fail('usage', displayPath, `unknown encoding '${String(requested)}' (use ${ENCODINGS.join(', ')})`);
+  }
+  const chunkSize =
+    options.chunkSize !== undefined && Number.isFinite(options.chunkSize) && options.chunkSize >= 1
+      ? Math.floor(options.chunkSize)
+      : DEFAULT_CHUNK_SIZE;
+
+  let st: Stats;
+  try {
+    st = await stat(path);
+  } catch (error) {
+    throw fsError(error, displayPath);
+  }
+  if (st.isDirectory()) throw fail('file-is-directory', displayPath, 'is a directory, not a file');
+
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (error) {
+    throw fsError(error, displayPath);
+  }
+
+  let head: Buffer;
+  let bomLength: number;
+  let encoding: Encoding;
+  try {
+    head = await readHead(fh, displayPath);
+    if (head.length === 0) throw fail('file-empty', displayPath, 'file is empty');
+    ({ encoding, bomLength } = sniff(head, requested));
+    if (bomLength > 0 && head.length === bomLength && st.isFile() && st.size === bomLength) {
+      throw fail('file-empty', displayPath, 'file is empty (it holds only a byte order mark)');
+    }
+  } catch (error) {
+    await fh.close().catch(() => undefined);
+    throw error;
+  }
+
+  const info: DecodedText = { encoding, bytes: st.size, hadBom: bomLength > 0 };
+  return { info, chunks: readChunks(fh, path, displayPath, head, bomLength, encoding, chunkSize) };
+}
+
+async function* readChunks(
+  fh: FileHandle,
+  path: string,
+  displayPath: string,
+  head: Buffer,
+  bomLength: number,
+  encoding: Encoding,
+  chunkSize: number,
+): AsyncGenerator<string, void, undefined> {
+  const decoder = makeDecoder(encoding);
+  try {
+    try {
+      // The first bytes were read to look for a BOM; hand them on in chunkSize pieces as well.
+      for (let at = bomLength; at < head.length; at += chunkSize) {
+        const text = decoder.decode(head.subarray(at, Math.min(head.length, at + chunkSize)));
+        if (text.length > 0) yield text;
+      }
+      const buffer = Buffer.allocUnsafe(chunkSize);
+      for (;;) {
+        let bytesRead: number;
+        try {
+          ({ bytesRead } = await fh.read(buffer, 0, chunkSize, null));
+        } catch (error) {
+          throw fsError(error, displayPath);
+        }
+        if (bytesRead === 0) break;
+        // Decoders copy out what they keep, so the buffer can be reused for the next read.
+        const text = decoder.decode(buffer.subarray(0, bytesRead));
+        if (text.length > 0) yield text;
+      }
+      const tail = decoder.end();
+      if (tail.length > 0) yield tail;
+    } catch (error) {
+      if (error instanceof IsmsKpiError) throw error;
+      if (error instanceof TypeError && isDecodeError(error)) {
+        throw await undecodable(path, displayPath, encoding, bomLength);
+      }
+      throw fail('file-unreadable', displayPath, `cannot read file: ${describe(error)}`);
+    }
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Encoding detection and decoders
+
+async function readHead(fh: FileHandle, displayPath: string): Promise<Buffer> {
+  const head = Buffer.alloc(3);
+  let filled = 0;
+  while (filled < head.length) {
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await fh.read(head, filled, head.length - filled, null));
+    } catch (error) {
+      throw fsError(error, displayPath);
+    }
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return head.subarray(0, filled);
+}
+
+function sniff(head: Buffer, requested: Encoding | 'auto'): { encoding: Encoding; bomLength: number } {
+  const utf8Bom = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  const leBom = head.length >= 2 && head[0] === 0xff && head[1] === 0xfe;
+  const beBom = head.length >= 2 && head[0] === 0xfe && head[1] === 0xff;
+  switch (requested) {
+    case 'auto':
+      if (utf8Bom) return { encoding: 'utf-8', bomLength: 3 };
+      if (leBom) return { encoding: 'utf-16le', bomLength: 2 };
+      if (beBom) return { encoding: 'utf-16be', bomLength: 2 };
+      return { encoding: 'utf-8', bomLength: 0 };
+    case 'utf-8':
+      return { encoding: requested, bomLength: utf8Bom ? 3 : 0 };
+    case 'utf-16le':
+      return { encoding: requested, bomLength: leBom ? 2 : 0 };
+    case 'utf-16be':
+      return { encoding: requested, bomLength: beBom ? 2 : 0 };
+    default:
+      // Single-byte encodings have no BOM: EF BB BF would be three real characters.
+      return { encoding: requested, bomLength: 0 };
+  }
+}
+
+interface ChunkDecoder {
+  decode(bytes: Buffer): string;
+  end(): string;
+}
+
+function makeDecoder(encoding: Encoding): ChunkDecoder {
+  if (encoding === 'latin1' || encoding === 'windows-1252') {
+    return { decode: decodeWindows1252, end: () => '' };
+  }
+  // fatal: invalid bytes throw instead of becoming U+FFFD; ignoreBOM: the BOM is stripped already,
+  // a second one is content.
+  const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+  return {
+    decode: (bytes) => decoder.decode(bytes, { stream: true }),
+    end: () => decoder.decode(),
+  };
+}
+
+/** Windows-1252 characters for bytes 0x80-0x9F (the five unassigned bytes map to C1 controls). */
+const CP1252_80_9F =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const C1_TEST = /[\u0080-\u009f]/;
+const C1_ALL = /[\u0080-\u009f]/g;
+
+/**
+ * Node's own windows-1252 TextDecoder is not reliable across Node 20 releases (some decode it as
+ * ISO-8859-1), so: decode as ISO-8859-1 (fast, byte = code point), then remap 0x80-0x9F.
+ */
+function decodeWindows1252(bytes: Buffer): string {
+  const text = bytes.toString('latin1');
+  if (!C1_TEST.test(text)) return text;
+  return text.replace(C1_ALL, (c) => CP1252_80_9F.charAt(c.charCodeAt(0) - 0x80));
+}
+
+function isDecodeError(error: TypeError): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'ERR_ENCODING_INVALID_ENCODED_DATA' || code === undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Locating the first undecodable byte (error path only: re-reads the file from the start)
+
+interface BadBytes {
+  offset: number;
+  line: number;
+  detail: string;
+}
+
+async function undecodable(
+  path: string,
+  displayPath: string,
+  encoding: Encoding,
+  bomLength: number,
+): Promise<IsmsKpiError> {
+  const name = encoding === 'utf-8' ? 'UTF-8' : encoding === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE';
+  let bad: BadBytes | undefined;
+  try {
+    bad = await locateBadBytes(path, encoding, bomLength);
+  } catch {
+    bad = undefined;
+  }
+  const hint =
+    encoding === 'utf-8'
+      ? '; if the file is Latin-1 or Windows-1252, set encoding: latin1 on the source'
+      : '';
+  if (!bad) return fail('undecodable', displayPath, `bytes are not valid ${name}${hint}`);
+  return fail('undecodable', displayPath, `bytes are not valid ${name} (${bad.detail})${hint}`, {
+    line: bad.line,
+  });
+}
+
+async function locateBadBytes(
+  path: string,
+  encoding: Encoding,
+  bomLength: number,
+): Promise<BadBytes | undefined> {
+  const validator =
+    encoding === 'utf-8' ? new Utf8Validator(bomLength) : new Utf16Validator(bomLength, encoding);
+  const fh = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(DEFAULT_CHUNK_SIZE);
+    let position = bomLength;
+    for (;;) {
+      const { bytesRead } = await fh.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return validator.end();
+      const bad = validator.feed(buffer, bytesRead);
+      if (bad) return bad;
+      position += bytesRead;
+    }
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+function hex(value: number, digits: number): string {
+  return '0x' + value.toString(16).toUpperCase().padStart(digits, '0');
+}
+
+/** WHATWG UTF-8 decoding rules (overlongs, surrogates and > U+10FFFF are invalid), plus line counting. */
+class Utf8Validator {
+  private offset: number;
+  private line = 1;
+  private prevCR = false;
+  private need = 0;
+  private lo = 0x80;
+  private hi = 0xbf;
+  private leadOffset = 0;
+  private leadByte = 0;
+  private leadLine = 1;
+
+  constructor(startOffset: number) {
+    this.offset = startOffset;
+  }
+
+  feed(bytes: Uint8Array, length: number): BadBytes | undefined {
+    let { need, lo, hi, line, prevCR } = this;
+    const base = this.offset;
+    for (let i = 0; i < length; i++) {
+      const b = bytes[i]!;
+      if (need > 0) {
+        if (b < lo || b > hi) return this.bad(this.leadByte, this.leadOffset, this.leadLine);
+        need--;
+        lo = 0x80;
+        hi = 0xbf;
+        continue;
+      }
+      if (b < 0x80) {
+        if (b === 0x0a) {
+          if (!prevCR) line++;
+        } else if (b === 0x0d) {
+          line++;
+        }
+        prevCR = b === 0x0d;
+        continue;
+      }
+      prevCR = false;
+      if (b >= 0xc2 && b <= 0xdf) need = 1;
+      else if (b === 0xe0) {
+        need = 2;
+        lo = 0xa0;
+      } else if (b === 0xed) {
+        need = 2;
+        hi = 0x9f;
+      } else if (b >= 0xe1 && b <= 0xef) need = 2;
+      else if (b === 0xf0) {
+        need = 3;
+        lo = 0x90;
+      } else if (b === 0xf4) {
+        need = 3;
+        hi = 0x8f;
+      } else if (b >= 0xf1 && b <= 0xf3) need = 3;
+      else return this.bad(b, base + i, line);
+      this.leadByte = b;
+      this.leadOffset = base + i;
+      this.leadLine = line;
+    }
+    this.need = need;
+    this.lo = lo;
+    this.hi = hi;
+    this.line = line;
+    this.prevCR = prevCR;
+    this.offset = base + length;
+    return undefined;
+  }
+
+  end(): BadBytes | undefined {
+    if (this.need > 0)
+      return this.bad(this.leadByte, this.leadOffset, this.leadLine, ', cut off by the end of file');
+    return undefined;
+  }
+
+  private bad(byte: number, offset: number, line: number, why = ''): BadBytes {
+    return { offset, line, detail: `byte ${hex(byte, 2)} at offset ${offset}${why}` };
+  }
+}
+
+class Utf16Validator {
+  private offset: number;
+  private line = 1;
+  private prevCR = false;
+  private pendingByte = -1;
+  private pendingOffset = 0;
+  /** A high surrogate waiting for its low half. */
+  private high = -1;
+  private highOffset = 0;
+  private readonly littleEndian: boolean;
+
+  constructor(startOffset: number, encoding: Encoding) {
+    this.offset = startOffset;
+    this.littleEndian = encoding === 'utf-16le';
+  }
+
+  feed(bytes: Uint8Array, length: number): BadBytes | undefined {
+    for (let i = 0; i < length; i++) {
+      const b = bytes[i]!;
+      if (this.pendingByte < 0) {
+        this.pendingByte = b;
+        this.pendingOffset = this.offset + i;
+        continue;
+      }
+      const unit = this.littleEndian ? this.pendingByte | (b << 8) : (this.pendingByte << 8) | b;
+      const unitOffset = this.pendingOffset;
+      this.pendingByte = -1;
+      if (this.high >= 0) {
+        if (unit < 0xdc00 || unit > 0xdfff)
+          return this.bad(`unpaired surrogate ${hex(this.high, 4)}`, this.highOffset);
+        this.high = -1;
+        continue;
+      }
+      if (unit >= 0xd800 && unit <= 0xdbff) {
+        this.high = unit;
+        this.highOffset = unitOffset;
+      } else if (unit >= 0xdc00 && unit <= 0xdfff) {
+        return this.bad(`unpaired surrogate ${hex(unit, 4)}`, unitOffset);
+      } else if (unit === 0x0a) {
+        if (!this.prevCR) this.line++;
+      } else if (unit === 0x0d) {
+        this.line++;
+      }
+      this.prevCR = unit === 0x0d;
+    }
+    this.offset += length;
+    return undefined;
+  }
+
+  end(): BadBytes | undefined {
+    if (this.high >= 0) return this.bad(`unpaired surrogate ${hex(this.high, 4)}`, this.highOffset);
+    if (this.pendingByte >= 0) return this.bad('odd number of bytes', this.pendingOffset);
+    return undefined;
+  }
+
+  private bad(what: string, offset: number): BadBytes {
+    return { offset, line: this.line, detail: `${what} at offset ${offset}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Errors
+
+function fail(
+  code: ProblemCode,
+  file: string,
+  message: string,
+  at: Omit<Location, 'file'> = {},
+): IsmsKpiError {
+  return new IsmsKpiError(problem(code, message, { file, ...at }));
+}
+
+function fsError(error: unknown, displayPath: string): IsmsKpiError {
+  if (error instanceof IsmsKpiError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return fail('file-missing', displayPath, 'file not found');
+    case 'EISDIR':
+      return fail('file-is-directory', displayPath, 'is a directory, not a file');
+    case 'EACCES':
+    case 'EPERM':
+      return fail('file-unreadable', displayPath, 'permission denied');
+    default:
+      return fail('file-unreadable', displayPath, `cannot read file: ${describe(error)}`);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code ? `${code} (${error.message})` : error.message;
+  }
+  return String(error);
+}

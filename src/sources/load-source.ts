@@ -1,0 +1,494 @@
+/**
+ * Evidence intake: reads one source file, maps its columns to canonical fields, converts and validates
+ * every cell, and stores accepted rows in a column Table. Rejected rows are kept with their reasons so
+ * reports can count them and the evidence pack can list them.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { IsmsKpiError, type Problem, problem } from '../problems.js';
+import { closest } from '../catalogue/parse.js';
+import { type CompiledField, compileField, INVALID, type Value } from './convert.js';
+import { readCsvFile } from './csv-reader.js';
+import { openText } from './decode.js';
+import { locateJsonRecords } from './json-lines.js';
+import type { ResolvedSource } from './resolve.js';
+import { BOOL_NULL, ColumnBuilder, IntBuilder, type Table } from './table.js';
+
+/** How many problems and rejected rows are kept in memory per source (all are counted). */
+export const MAX_KEPT_PROBLEMS = 1000;
+export const MAX_KEPT_REJECTED = 100_000;
+/** JSON documents are parsed whole; larger files should be exported as JSON Lines or CSV. */
+export const MAX_JSON_BYTES = 512 * 1024 * 1024;
+
+export interface SourceStats {
+  source: string;
+  file: string;
+  format: 'csv' | 'json' | 'jsonl';
+  bytes: number;
+  sha256: string;
+  encoding?: string;
+  delimiter?: string;
+  rowsRead: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  warnings: number;
+  timeField?: string;
+  /** Earliest and latest value of the time field among accepted rows (epoch ms). */
+  minTime: number | null;
+  maxTime: number | null;
+}
+
+export interface RejectedRow {
+  line: number;
+  endLine: number;
+  record: number;
+  reasons: string[];
+  cells: string[];
+}
+
+export interface LoadedSource {
+  name: string;
+  source: ResolvedSource;
+  table: Table;
+  stats: SourceStats;
+  /** The first MAX_KEPT_PROBLEMS problems, in file order. */
+  problems: Problem[];
+  problemCount: number;
+  rejectedRows: RejectedRow[];
+  /** Header names as seen in the file (CSV) or the keys of the first record (JSON). */
+  header: string[];
+}
+
+export interface LoadOptions {
+  /** Absolute path of the file to read. */
+  path: string;
+  /** The same path as users should see it in messages. */
+  displayPath: string;
+}
+
+export async function loadSource(source: ResolvedSource, options: LoadOptions): Promise<LoadedSource> {
+  const file = options.displayPath;
+  const hash = sha256File(options.path);
+  hash.catch(() => undefined);
+  const intake = new Intake(source, file);
+  let extra: Partial<SourceStats> = {};
+  if (source.format === 'csv') {
+    const csv = source.config.csv;
+    const result = await readCsvFile(
+      options.path,
+      file,
+      {
+        delimiter: csv?.delimiter === '\\t' ? '\t' : csv?.delimiter,
+        quote: csv?.quote,
+        skipLines: csv?.skip_lines,
+        headerStartsWith: csv?.header_starts_with,
+        encoding: csv?.encoding,
+      },
+      intake,
+    );
+    for (const p of result.problems) intake.addProblem(p);
+    extra = { encoding: result.encoding, delimiter: result.delimiter, bytes: result.bytes };
+  } else {
+    extra = await readJsonSource(source, options, intake);
+  }
+  const sha256 = await hash;
+  return intake.finish({ ...extra, sha256 });
+}
+
+function sha256File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/** Column positions of each field in the header, or the JSON path to follow. */
+interface Binding {
+  field: CompiledField;
+  indexes: number[];
+  builder: ColumnBuilder;
+  /** Scratch value for the current row, committed only when the whole row is valid. */
+  value: Value;
+}
+
+class Intake {
+  private readonly bindings: Binding[];
+  private readonly lines = new IntBuilder();
+  private readonly records = new IntBuilder();
+  private readonly problems: Problem[] = [];
+  private problemCount = 0;
+  private readonly rejectedRows: RejectedRow[] = [];
+  private rowsRead = 0;
+  private rejected = 0;
+  private duplicates = 0;
+  private warnings = 0;
+  private headerCells: string[] = [];
+  private headerLength = 0;
+  private readonly seen: Set<string> | undefined;
+  private readonly timeBinding: Binding | undefined;
+  private minTime = Number.POSITIVE_INFINITY;
+  private maxTime = Number.NEGATIVE_INFINITY;
+  private readonly isFailFast: boolean;
+
+  constructor(
+    private readonly source: ResolvedSource,
+    private readonly file: string,
+  ) {
+    this.bindings = source.fields.map((spec) => ({
+      field: compileField(spec),
+      indexes: [],
+      builder: new ColumnBuilder(spec.type),
+      value: null,
+    }));
+    this.timeBinding = this.bindings.find((b) => b.field.spec.name === source.timeField);
+    this.seen = source.config.duplicates === 'drop-exact' ? new Set() : undefined;
+    this.isFailFast = source.config.on_invalid === 'fail';
+  }
+
+  addProblem(p: Problem): void {
+    this.problemCount++;
+    if (p.severity === 'warning') this.warnings++;
+    if (this.problems.length < MAX_KEPT_PROBLEMS) this.problems.push(p);
+    if (this.isFailFast && p.severity === 'error') {
+      throw new IsmsKpiError({ ...p, message: `${p.message} (source ${this.source.name} has on_invalid: fail)` });
+    }
+  }
+
+  /** CSV: match each field to its header column(s). */
+  header(cells: readonly string[], line: number): void {
+    this.headerCells = [...cells];
+    this.headerLength = cells.length;
+    const normal = cells.map(normaliseHeader);
+    const missing: Problem[] = [];
+    for (const binding of this.bindings) {
+      const { spec } = binding.field;
+      const wanted = normaliseHeader(spec.column);
+      const all: number[] = [];
+      normal.forEach((name, index) => {
+        if (name === wanted) all.push(index);
+      });
+      if (spec.occurrence === 'all') binding.indexes = all;
+      else binding.indexes = all[spec.occurrence - 1] === undefined ? [] : [all[spec.occurrence - 1]!];
+      if (binding.indexes.length > 0) continue;
+      const which = all.length > 0 && spec.occurrence !== 'all' ? ` (occurrence ${spec.occurrence}; the header has ${all.length})` : '';
+      const suggestion = closest(spec.column, cells.map((c) => c.trim()), 6);
+      const hint = suggestion ? `; closest header: "${suggestion}"` : `; the header has ${previewHeader(cells)}`;
+      if (spec.required) {
+        missing.push(
+          problem('column-missing', `required column "${spec.column}" (field ${spec.name}) is not in the header${which}${hint}`, {
+            file: this.file,
+            line,
+            source: this.source.name,
+          }),
+        );
+      } else {
+        this.addProblem(
+          problem('column-missing', `column "${spec.column}" (field ${spec.name}) is not in the header${which}; the field is empty for every row${hint}`, {
+            file: this.file,
+            line,
+            source: this.source.name,
+          }, 'warning'),
+        );
+      }
+    }
+    if (missing.length > 0) throw new IsmsKpiError(missing);
+  }
+
+  /** CSV: one data record. `cells` is reused by the reader after this returns. */
+  record(cells: readonly string[], line: number, endLine: number, record: number): void {
+    this.rowsRead++;
+    if (cells.length !== this.headerLength) {
+      this.addProblem(
+        problem('ragged-row', `row has ${cells.length} cells but the header has ${this.headerLength}${cells.length > this.headerLength ? '; extra cells are ignored' : '; missing cells are empty'}`, {
+          file: this.file, line, endLine, record, source: this.source.name,
+        }, 'warning'),
+      );
+    }
+    if (this.seen) {
+      const key = cells.join('\u0000');
+      if (this.seen.has(key)) {
+        this.duplicates++;
+        return;
+      }
+      this.seen.add(key);
+    }
+    let reasons: string[] | undefined;
+    for (const binding of this.bindings) {
+      const { field } = binding;
+      let value: Value | typeof INVALID;
+      if (binding.indexes.length === 1) {
+        value = field.fromText(cells[binding.indexes[0]!] ?? '');
+      } else if (binding.indexes.length === 0) {
+        value = null;
+      } else {
+        value = collectList(field, binding.indexes, cells);
+      }
+      if (value === INVALID || (value === null && field.spec.required)) {
+        const column = binding.indexes.length > 0 ? this.headerCells[binding.indexes[0]!]!.trim() : field.spec.column;
+        const raw = binding.indexes.length === 1 ? (cells[binding.indexes[0]!] ?? '') : '';
+        const reason = value === INVALID
+          ? `expected ${field.expected}, got ${JSON.stringify(raw)}`
+          : `required value is missing${raw.trim() === '' ? '' : ` (${JSON.stringify(raw.trim())} means no value)`}`;
+        (reasons ??= []).push(`column "${column}": ${reason}`);
+        this.addProblem(
+          problem(value === INVALID ? 'bad-value' : 'required-missing', reason, {
+            file: this.file, line, endLine, record, column, source: this.source.name,
+          }),
+        );
+        continue;
+      }
+      binding.value = value;
+    }
+    if (reasons) {
+      this.reject(line, endLine, record, reasons, [...cells]);
+      return;
+    }
+    this.commit(line, record);
+  }
+
+  /** JSON: one record object. */
+  jsonRecord(value: unknown, line: number, record: number): void {
+    this.rowsRead++;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      const reason = `expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`;
+      this.addProblem(problem('bad-value', reason, { file: this.file, line, record, source: this.source.name }));
+      this.reject(line, line, record, [reason], [JSON.stringify(value)]);
+      return;
+    }
+    let reasons: string[] | undefined;
+    for (const binding of this.bindings) {
+      const { field } = binding;
+      const raw = getPath(value, field.spec.jsonPath);
+      const converted = field.fromJson(raw);
+      if (converted === INVALID || (converted === null && field.spec.required)) {
+        const column = field.spec.jsonPath.join('.');
+        const reason = converted === INVALID
+          ? `expected ${field.expected}, got ${truncate(JSON.stringify(raw) ?? 'undefined')}`
+          : raw === undefined ? 'required value is missing (no such key)' : 'required value is missing';
+        (reasons ??= []).push(`${column}: ${reason}`);
+        this.addProblem(
+          problem(converted === INVALID ? 'bad-value' : 'required-missing', reason, {
+            file: this.file, line, record, column, source: this.source.name,
+          }),
+        );
+        continue;
+      }
+      binding.value = converted;
+    }
+    if (reasons) {
+      this.reject(line, line, record, reasons, [truncate(JSON.stringify(value), 10_000)]);
+      return;
+    }
+    this.commit(line, record);
+  }
+
+  private reject(line: number, endLine: number, record: number, reasons: string[], cells: string[]): void {
+    this.rejected++;
+    if (this.rejectedRows.length < MAX_KEPT_REJECTED) this.rejectedRows.push({ line, endLine, record, reasons, cells });
+  }
+
+  private commit(line: number, record: number): void {
+    for (const binding of this.bindings) {
+      const { builder, value } = binding;
+      switch (builder.type) {
+        case 'integer':
+        case 'number':
+        case 'datetime':
+        case 'duration':
+          builder.pushNumber(value === null ? Number.NaN : (value as number));
+          break;
+        case 'boolean':
+          builder.pushBoolean(value === null ? BOOL_NULL : (value as number));
+          break;
+        case 'string':
+        case 'enum':
+          builder.pushString(value as string | null);
+          break;
+        case 'list':
+          builder.pushList(value as string[] | null);
+          break;
+      }
+    }
+    if (this.timeBinding) {
+      const t = this.timeBinding.value as number;
+      if (t < this.minTime) this.minTime = t;
+      if (t > this.maxTime) this.maxTime = t;
+    }
+    this.lines.push(line);
+    this.records.push(record);
+  }
+
+  setJsonHeader(keys: string[]): void {
+    this.headerCells = keys;
+  }
+
+  finish(extra: Partial<SourceStats> & { sha256: string }): LoadedSource {
+    const columns = new Map(this.bindings.map((b) => [b.field.spec.name, b.builder.finish()]));
+    const line = this.lines.finish();
+    const table: Table = { name: this.source.name, file: this.file, length: line.length, columns, line, record: this.records.finish() };
+    const hasTimes = this.timeBinding !== undefined && table.length > 0;
+    return {
+      name: this.source.name,
+      source: this.source,
+      table,
+      problems: this.problems,
+      problemCount: this.problemCount,
+      rejectedRows: this.rejectedRows,
+      header: this.headerCells,
+      stats: {
+        source: this.source.name,
+        file: this.file,
+        format: this.source.format,
+        bytes: 0,
+        ...extra,
+        rowsRead: this.rowsRead,
+        accepted: table.length,
+        rejected: this.rejected,
+        duplicates: this.duplicates,
+        warnings: this.warnings,
+        ...(this.source.timeField ? { timeField: this.source.timeField } : {}),
+        minTime: hasTimes ? this.minTime : null,
+        maxTime: hasTimes ? this.maxTime : null,
+      },
+    };
+  }
+}
+
+function collectList(field: CompiledField, indexes: number[], cells: readonly string[]): Value | typeof INVALID {
+  if (field.spec.type !== 'list') {
+    // Several columns into a scalar field: the first non-empty one wins.
+    for (const i of indexes) {
+      const v = field.fromText(cells[i] ?? '');
+      if (v !== null) return v;
+    }
+    return null;
+  }
+  const items: string[] = [];
+  for (const i of indexes) {
+    const v = field.fromText(cells[i] ?? '');
+    if (v === INVALID) return INVALID;
+    if (Array.isArray(v)) items.push(...v);
+  }
+  return items.length > 0 ? items : null;
+}
+
+export function normaliseHeader(name: string): string {
+  return name.replace(/^\uFEFF/, '').trim().toLowerCase();
+}
+
+function previewHeader(cells: readonly string[]): string {
+  const names = cells.slice(0, 8).map((c) => `"${c.trim()}"`).join(', ');
+  return cells.length > 8 ? `${names}, ... (${cells.length} columns)` : names;
+}
+
+function truncate(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+function getPath(record: object, path: readonly string[]): unknown {
+  let value: unknown = record;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+async function readJsonSource(source: ResolvedSource, options: LoadOptions, intake: Intake): Promise<Partial<SourceStats>> {
+  const file = options.displayPath;
+  const info = await stat(options.path).catch(() => undefined);
+  if (info && info.size > MAX_JSON_BYTES) {
+    throw new IsmsKpiError(problem('file-too-large', `JSON file is larger than ${MAX_JSON_BYTES / 1024 / 1024} MB; export it as JSON Lines (.jsonl) or CSV`, { file }));
+  }
+  const opened = await openText(options.path, file, { encoding: 'auto' });
+  let text = '';
+  if (source.format === 'jsonl') {
+    let lineNo = 0;
+    let record = 0;
+    let carry = '';
+    const handle = (lineText: string) => {
+      lineNo++;
+      if (lineText.trim() === '') return;
+      record++;
+      let value: unknown;
+      try {
+        value = JSON.parse(lineText);
+      } catch (error) {
+        intake.addProblem(problem('json-syntax', `not valid JSON: ${jsonErrorText(error)}`, { file, line: lineNo, record }));
+        intake.jsonRecord(undefined, lineNo, record);
+        return;
+      }
+      if (record === 1 && value && typeof value === 'object') intake.setJsonHeader(Object.keys(value));
+      intake.jsonRecord(value, lineNo, record);
+    };
+    for await (const chunk of opened.chunks) {
+      const parts = (carry + chunk).split('\n');
+      carry = parts.pop() ?? '';
+      for (const part of parts) handle(part.replace(/\r$/, ''));
+    }
+    if (carry !== '') handle(carry.replace(/\r$/, ''));
+    return { encoding: opened.info.encoding, bytes: opened.info.bytes };
+  }
+  for await (const chunk of opened.chunks) text += chunk;
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new IsmsKpiError(jsonSyntaxProblem(error, text, file));
+  }
+  const pointer = source.config.json?.records ?? '';
+  const records = resolvePointer(document, pointer);
+  if (!Array.isArray(records)) {
+    const found = records === undefined ? 'nothing' : Array.isArray(records) ? 'an array' : records === null ? 'null' : `a${typeof records === 'object' ? 'n object' : ` ${typeof records}`}`;
+    const hint = pointer === '' && records && typeof records === 'object'
+      ? `; set json.records to the pointer of the array, e.g. ${suggestPointer(records)}`
+      : '';
+    throw new IsmsKpiError(problem('json-not-array', `expected an array of records at ${pointer === '' ? 'the top level' : `"${pointer}"`}, found ${found}${hint}`, { file }));
+  }
+  const lines = locateJsonRecords(text, pointer, records.length);
+  records.forEach((value, index) => {
+    if (index === 0 && value && typeof value === 'object') intake.setJsonHeader(Object.keys(value));
+    intake.jsonRecord(value, lines[index] ?? 0, index + 1);
+  });
+  return { encoding: opened.info.encoding, bytes: opened.info.bytes };
+}
+
+function suggestPointer(value: object): string {
+  const key = Object.entries(value).find(([, v]) => Array.isArray(v))?.[0];
+  return key ? `"/${key}"` : '"/value"';
+}
+
+function resolvePointer(document: unknown, pointer: string): unknown {
+  if (pointer === '' || pointer === '/') return document;
+  let value: unknown = document;
+  for (const raw of pointer.replace(/^\//, '').split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+function jsonErrorText(error: unknown): string {
+  return error instanceof Error ? error.message.replace(/^JSON\.parse: /, '') : String(error);
+}
+
+function jsonSyntaxProblem(error: unknown, text: string, file: string): Problem {
+  const message = jsonErrorText(error);
+  const position = /position (\d+)/.exec(message);
+  if (position) {
+    const offset = Number(position[1]);
+    let line = 1;
+    for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+    return problem('json-syntax', `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '')}`, { file, line });
+  }
+  if (/Maximum call stack/i.test(message)) {
+    return problem('json-too-deep', 'JSON is nested too deeply to read', { file });
+  }
+  return problem('json-syntax', `not valid JSON: ${message}`, { file });
+}
