@@ -180,12 +180,14 @@ export function compileThresholds(config: { green: string; amber?: string | unde
   const amber = config.amber === undefined ? undefined : parseBand(config.amber);
   if (!green) return `green: expected a comparison with a number, like ">= 95"`;
   if (config.amber !== undefined && !amber) return `amber: expected a comparison with a number, like ">= 85"`;
-  const direction = bandDirection(green.op);
+  // "== 0" with an amber band of "<= 2" reads as lower-is-better with zero as the goal.
+  const direction = green.op === '==' && amber ? bandDirection(amber.op) : bandDirection(green.op);
   if (amber) {
-    if (bandDirection(amber.op) !== direction || direction === 'target') {
+    if (bandDirection(amber.op) === 'target' || (green.op !== '==' && bandDirection(amber.op) !== direction)) {
       return `green "${green.text}" and amber "${amber.text}" must point the same way (both >= for higher-is-better, both <= for lower-is-better)`;
     }
-    if (direction === 'higher' ? amber.value > green.value : amber.value < green.value) {
+    const isStricter = green.op === '==' ? !satisfies(amber, green.value) : direction === 'higher' ? amber.value > green.value : amber.value < green.value;
+    if (isStricter) {
       return `amber "${amber.text}" is stricter than green "${green.text}"; amber is the band just short of green`;
     }
   }
@@ -225,7 +227,7 @@ function definitionHash(kpi: KpiConfig, formula: CheckedFormula, sources: Map<st
     segment_by: kpi.segment_by ?? null,
     sources: formula.sources.map((name) => {
       const s = sources.get(name)!;
-      return { name, kind: s.kind, time_field: s.timeField ?? null, fields: s.fields.map((f) => [f.name, f.column, f.type]) };
+      return { name, kind: s.kind, time_field: s.timeField ?? null, fields: s.fields.map((f) => [f.name, f.columns, f.type]) };
     }),
   };
   return createHash('sha256').update(JSON.stringify(definition)).digest('hex');

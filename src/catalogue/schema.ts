@@ -25,8 +25,11 @@ export const DEFAULT_FALSE_TOKENS = ['false', 'no', 'n', '0'];
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
 export const FieldSchema = z.strictObject({
-  /** Header name in a CSV (matched case-insensitively, trimmed). Defaults to the field's own name. */
-  column: nonEmpty.optional(),
+  /**
+   * Header name in a CSV (matched case-insensitively, trimmed). Defaults to the field's own name. A list
+   * gives names used by different versions of the export (`[id, objectId]`): the first one present wins.
+   */
+  column: z.union([nonEmpty, z.array(nonEmpty).min(1)]).optional(),
   /** Dotted path inside a JSON record (`security_advisory.severity`). Defaults to `column`, then the field name. */
   path: nonEmpty.optional(),
   type: z.enum(FIELD_TYPES).default('string'),

@@ -15,8 +15,10 @@ export interface FieldSpec {
   name: string;
   type: FieldType;
   required: boolean;
-  /** CSV header name (compared case-insensitively) or dotted JSON path. */
+  /** CSV header name (compared case-insensitively); the first of `columns` found in the header. */
   column: string;
+  /** Every accepted header name, in order of preference. */
+  columns: string[];
   jsonPath: string[];
   occurrence: number | 'all';
   formats: string[];

@@ -167,11 +167,15 @@ class Intake {
     const missing: Problem[] = [];
     for (const binding of this.bindings) {
       const { spec } = binding.field;
-      const wanted = normaliseHeader(spec.column);
-      const all: number[] = [];
-      normal.forEach((name, index) => {
-        if (name === wanted) all.push(index);
-      });
+      let all: number[] = [];
+      for (const candidate of spec.columns) {
+        const wanted = normaliseHeader(candidate);
+        all = [];
+        normal.forEach((name, index) => {
+          if (name === wanted) all.push(index);
+        });
+        if (all.length > 0) break;
+      }
       if (spec.occurrence === 'all') binding.indexes = all;
       else binding.indexes = all[spec.occurrence - 1] === undefined ? [] : [all[spec.occurrence - 1]!];
       if (binding.indexes.length > 0) continue;
@@ -180,7 +184,7 @@ class Intake {
       const hint = suggestion ? `; closest header: "${suggestion}"` : `; the header has ${previewHeader(cells)}`;
       if (spec.required) {
         missing.push(
-          problem('column-missing', `required column "${spec.column}" (field ${spec.name}) is not in the header${which}${hint}`, {
+          problem('column-missing', `required column ${spec.columns.map((c) => `"${c}"`).join(' or ')} (field ${spec.name}) is not in the header${which}${hint}`, {
             file: this.file,
             line,
             source: this.source.name,

@@ -59,14 +59,16 @@ export function inferFormat(file: string): 'csv' | 'json' | 'jsonl' {
 }
 
 function resolveField(name: string, field: FieldConfig, source: SourceConfig, timezone: string): FieldSpec {
-  const column = field.column ?? field.path ?? name;
+  const columns = field.column === undefined ? [field.path ?? name] : Array.isArray(field.column) ? field.column : [field.column];
+  const column = columns[0]!;
   const formats = field.format === undefined ? [] : Array.isArray(field.format) ? field.format : [field.format];
   return {
     name,
     type: field.type,
     required: field.required,
     column,
-    jsonPath: (field.path ?? field.column ?? name).split('.'),
+    columns,
+    jsonPath: (field.path ?? column).split('.'),
     occurrence: field.occurrence ?? (field.type === 'list' ? 'all' : 1),
     formats,
     timezone: field.timezone ?? timezone,
