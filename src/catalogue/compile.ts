@@ -49,13 +49,22 @@ export interface Catalogue {
   evaluationOrder: string[];
 }
 
-export function compileCatalogue(parsed: ParsedCatalogue, dir: string): { ok: true; catalogue: Catalogue } | { ok: false; problems: Problem[] } {
+export function compileCatalogue(
+  parsed: ParsedCatalogue,
+  dir: string,
+): { ok: true; catalogue: Catalogue } | { ok: false; problems: Problem[] } {
   const { config, file } = parsed;
   const problems: Problem[] = [];
   const at = (path: (string | number)[]) => parsed.locate(path);
 
   if (!isValidTimeZone(config.timezone)) {
-    problems.push(problem('catalogue-schema', `timezone: unknown time zone "${config.timezone}" (use an IANA name such as Europe/Berlin or UTC)`, at(['timezone'])));
+    problems.push(
+      problem(
+        'catalogue-schema',
+        `timezone: unknown time zone "${config.timezone}" (use an IANA name such as Europe/Berlin or UTC)`,
+        at(['timezone']),
+      ),
+    );
   }
 
   const sources = new Map<string, ResolvedSource>();
@@ -63,28 +72,54 @@ export function compileCatalogue(parsed: ParsedCatalogue, dir: string): { ok: tr
     const source = resolveSource(name, sourceConfig, config, dir);
     sources.set(name, source);
     const here = (key: string, message: string, path: (string | number)[] = [key]) =>
-      problems.push(problem('catalogue-schema', `source ${name}: ${message}`, at(['sources', name, ...path])));
-    if (sourceConfig.timezone && !isValidTimeZone(sourceConfig.timezone)) here('timezone', `unknown time zone "${sourceConfig.timezone}"`);
+      problems.push(
+        problem('catalogue-schema', `source ${name}: ${message}`, at(['sources', name, ...path])),
+      );
+    if (sourceConfig.timezone && !isValidTimeZone(sourceConfig.timezone))
+      here('timezone', `unknown time zone "${sourceConfig.timezone}"`);
     for (const field of source.fields) {
       const fieldPath = ['fields', field.name];
-      if (field.type === 'enum' && field.values.length === 0) here('fields', `field ${field.name}: an enum needs values: [...]`, fieldPath);
-      if (field.type !== 'datetime' && (typeof sourceConfig.fields[field.name] === 'object') && (sourceConfig.fields[field.name] as { format?: unknown }).format !== undefined) {
+      if (field.type === 'enum' && field.values.length === 0)
+        here('fields', `field ${field.name}: an enum needs values: [...]`, fieldPath);
+      if (
+        field.type !== 'datetime' &&
+        typeof sourceConfig.fields[field.name] === 'object' &&
+        (sourceConfig.fields[field.name] as { format?: unknown }).format !== undefined
+      ) {
         here('fields', `field ${field.name}: format is only for datetime fields`, [...fieldPath, 'format']);
       }
-      if (!isValidTimeZone(field.timezone)) here('fields', `field ${field.name}: unknown time zone "${field.timezone}"`, [...fieldPath, 'timezone']);
-      if (source.format !== 'csv' && field.occurrence !== 1 && field.occurrence !== 'all') here('fields', `field ${field.name}: occurrence is for CSV headers`, fieldPath);
+      if (!isValidTimeZone(field.timezone))
+        here('fields', `field ${field.name}: unknown time zone "${field.timezone}"`, [
+          ...fieldPath,
+          'timezone',
+        ]);
+      if (source.format !== 'csv' && field.occurrence !== 1 && field.occurrence !== 'all')
+        here('fields', `field ${field.name}: occurrence is for CSV headers`, fieldPath);
     }
     const fieldNames = new Map(source.fields.map((f) => [f.name, f]));
     if (sourceConfig.time_field) {
       const timeField = fieldNames.get(sourceConfig.time_field);
-      if (!timeField) here('time_field', `time_field "${sourceConfig.time_field}" is not one of its fields (${[...fieldNames.keys()].join(', ')})`);
-      else if (timeField.type !== 'datetime') here('time_field', `time_field "${sourceConfig.time_field}" must be a datetime field, not ${timeField.type}`);
+      if (!timeField)
+        here(
+          'time_field',
+          `time_field "${sourceConfig.time_field}" is not one of its fields (${[...fieldNames.keys()].join(', ')})`,
+        );
+      else if (timeField.type !== 'datetime')
+        here(
+          'time_field',
+          `time_field "${sourceConfig.time_field}" must be a datetime field, not ${timeField.type}`,
+        );
     }
     if (sourceConfig.as_of_field) {
       const asOf = fieldNames.get(sourceConfig.as_of_field);
-      if (!asOf || asOf.type !== 'datetime') here('as_of_field', `as_of_field "${sourceConfig.as_of_field}" must name a datetime field`);
+      if (asOf?.type !== 'datetime')
+        here('as_of_field', `as_of_field "${sourceConfig.as_of_field}" must name a datetime field`);
     }
-    if (sourceConfig.as_of !== undefined && sourceConfig.as_of !== 'period_end' && !/^\d{4}-\d{2}-\d{2}/.test(sourceConfig.as_of)) {
+    if (
+      sourceConfig.as_of !== undefined &&
+      sourceConfig.as_of !== 'period_end' &&
+      !/^\d{4}-\d{2}-\d{2}/.test(sourceConfig.as_of)
+    ) {
       here('as_of', `as_of must be period_end or a date like 2026-09-30, not "${sourceConfig.as_of}"`);
     }
     if (sourceConfig.format === 'csv' && sourceConfig.json) here('json', 'json options are for JSON sources');
@@ -96,14 +131,23 @@ export function compileCatalogue(parsed: ParsedCatalogue, dir: string): { ok: tr
   }
 
   const shapes = new Map<string, SourceShape>(
-    [...sources.values()].map((s) => [s.name, { name: s.name, kind: s.kind, fields: new Map(s.fields.map((f) => [f.name, f.type])) }]),
+    [...sources.values()].map((s) => [
+      s.name,
+      { name: s.name, kind: s.kind, fields: new Map(s.fields.map((f) => [f.name, f.type])) },
+    ]),
   );
   const ids = new Set<string>();
   const duplicateIds = new Set<string>();
   config.kpis.forEach((kpi, index) => {
     if (ids.has(kpi.id)) {
       duplicateIds.add(kpi.id);
-      problems.push(problem('catalogue-schema', `kpi ${kpi.id}: duplicate id (ids must be unique; reports and diffs are keyed on them)`, at(['kpis', index, 'id'])));
+      problems.push(
+        problem(
+          'catalogue-schema',
+          `kpi ${kpi.id}: duplicate id (ids must be unique; reports and diffs are keyed on them)`,
+          at(['kpis', index, 'id']),
+        ),
+      );
     }
     ids.add(kpi.id);
   });
@@ -111,16 +155,24 @@ export function compileCatalogue(parsed: ParsedCatalogue, dir: string): { ok: tr
   const kpis: CompiledKpi[] = [];
   config.kpis.forEach((kpi, index) => {
     const where = (key: string) => at(['kpis', index, key]);
-    const checked = checkFormula(kpi.formula, { sources: shapes, kpis: new Set([...ids].filter((id) => id !== kpi.id)), tz: config.timezone });
+    const checked = checkFormula(kpi.formula, {
+      sources: shapes,
+      kpis: new Set([...ids].filter((id) => id !== kpi.id)),
+      tz: config.timezone,
+    });
     if (!checked.ok) {
       const start = parsed.formulaStart(index);
       const { span } = checked.error;
-      const location = start.exact ? { file, line: start.line, col: start.col + span.start } : { file, line: start.line, col: start.col };
+      const location = start.exact
+        ? { file, line: start.line, col: start.col + span.start }
+        : { file, line: start.line, col: start.col };
       const selfReference = /unknown KPI "(.*)"/.exec(checked.error.message)?.[1] === kpi.id;
       problems.push(
         problem(
           checked.error.code,
-          selfReference ? `kpi ${kpi.id}: a KPI cannot use its own value` : `kpi ${kpi.id}: ${checked.error.message}`,
+          selfReference
+            ? `kpi ${kpi.id}: a KPI cannot use its own value`
+            : `kpi ${kpi.id}: ${checked.error.message}`,
           location,
           'error',
           caret(kpi.formula, span.start, span.end),
@@ -131,23 +183,43 @@ export function compileCatalogue(parsed: ParsedCatalogue, dir: string): { ok: tr
     const formula = checked.formula;
     const thresholds = kpi.thresholds ? compileThresholds(kpi.thresholds) : null;
     if (kpi.thresholds && typeof thresholds === 'string') {
-      problems.push(problem('catalogue-schema', `kpi ${kpi.id}: thresholds: ${thresholds}`, where('thresholds')));
+      problems.push(
+        problem('catalogue-schema', `kpi ${kpi.id}: thresholds: ${thresholds}`, where('thresholds')),
+      );
       return;
     }
     if (kpi.segment_by) {
       const hasField = formula.aggregates.some((a) => shapes.get(a.source)?.fields.has(kpi.segment_by!));
       if (!hasField) {
-        problems.push(problem('catalogue-schema', `kpi ${kpi.id}: segment_by "${kpi.segment_by}" is not a field of ${formula.sources.join(' or ') || 'any source the formula reads'}`, where('segment_by')));
+        problems.push(
+          problem(
+            'catalogue-schema',
+            `kpi ${kpi.id}: segment_by "${kpi.segment_by}" is not a field of ${formula.sources.join(' or ') || 'any source the formula reads'}`,
+            where('segment_by'),
+          ),
+        );
         return;
       }
     }
-    kpis.push({ config: kpi, index, formula, thresholds: thresholds as Thresholds | null, definitionHash: definitionHash(kpi, formula, sources) });
+    kpis.push({
+      config: kpi,
+      index,
+      formula,
+      thresholds: thresholds as Thresholds | null,
+      definitionHash: definitionHash(kpi, formula, sources),
+    });
   });
 
   const order = topologicalOrder(kpis);
   if ('cycle' in order) {
     const first = kpis.find((k) => k.config.id === order.cycle[0])!;
-    problems.push(problem('kpi-cycle', `kpi ${first.config.id}: derived KPIs use each other in a cycle: ${order.cycle.join(' -> ')}`, at(['kpis', first.index, 'formula'])));
+    problems.push(
+      problem(
+        'kpi-cycle',
+        `kpi ${first.config.id}: derived KPIs use each other in a cycle: ${order.cycle.join(' -> ')}`,
+        at(['kpis', first.index, 'formula']),
+      ),
+    );
   }
 
   if (problems.length > 0) return { ok: false, problems };
@@ -175,7 +247,10 @@ export function caret(formula: string, start: number, end: number): string[] {
   return [`  ${oneLine}`, `  ${' '.repeat(Math.max(0, start))}${'^'.repeat(width)}`];
 }
 
-export function compileThresholds(config: { green: string; amber?: string | undefined }): Thresholds | string {
+export function compileThresholds(config: {
+  green: string;
+  amber?: string | undefined;
+}): Thresholds | string {
   const green = parseBand(config.green);
   const amber = config.amber === undefined ? undefined : parseBand(config.amber);
   if (!green) return `green: expected a comparison with a number, like ">= 95"`;
@@ -183,10 +258,18 @@ export function compileThresholds(config: { green: string; amber?: string | unde
   // "== 0" with an amber band of "<= 2" reads as lower-is-better with zero as the goal.
   const direction = green.op === '==' && amber ? bandDirection(amber.op) : bandDirection(green.op);
   if (amber) {
-    if (bandDirection(amber.op) === 'target' || (green.op !== '==' && bandDirection(amber.op) !== direction)) {
+    if (
+      bandDirection(amber.op) === 'target' ||
+      (green.op !== '==' && bandDirection(amber.op) !== direction)
+    ) {
       return `green "${green.text}" and amber "${amber.text}" must point the same way (both >= for higher-is-better, both <= for lower-is-better)`;
     }
-    const isStricter = green.op === '==' ? !satisfies(amber, green.value) : direction === 'higher' ? amber.value > green.value : amber.value < green.value;
+    const isStricter =
+      green.op === '=='
+        ? !satisfies(amber, green.value)
+        : direction === 'higher'
+          ? amber.value > green.value
+          : amber.value < green.value;
     if (isStricter) {
       return `amber "${amber.text}" is stricter than green "${green.text}"; amber is the band just short of green`;
     }
@@ -219,7 +302,11 @@ export function satisfies(band: Band, value: number): boolean {
   }
 }
 
-function definitionHash(kpi: KpiConfig, formula: CheckedFormula, sources: Map<string, ResolvedSource>): string {
+function definitionHash(
+  kpi: KpiConfig,
+  formula: CheckedFormula,
+  sources: Map<string, ResolvedSource>,
+): string {
   const definition = {
     formula: kpi.formula.replace(/\s+/g, ' ').trim(),
     thresholds: kpi.thresholds ?? null,
@@ -227,7 +314,12 @@ function definitionHash(kpi: KpiConfig, formula: CheckedFormula, sources: Map<st
     segment_by: kpi.segment_by ?? null,
     sources: formula.sources.map((name) => {
       const s = sources.get(name)!;
-      return { name, kind: s.kind, time_field: s.timeField ?? null, fields: s.fields.map((f) => [f.name, f.columns, f.type]) };
+      return {
+        name,
+        kind: s.kind,
+        time_field: s.timeField ?? null,
+        fields: s.fields.map((f) => [f.name, f.columns, f.type]),
+      };
     }),
   };
   return createHash('sha256').update(JSON.stringify(definition)).digest('hex');

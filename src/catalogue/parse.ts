@@ -3,7 +3,7 @@
  * problem can point at the exact key. No I/O here: the caller passes the text in.
  */
 import { createHash } from 'node:crypto';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type Location, type Problem, problem } from '../problems.js';
 import { type CatalogueConfig, CatalogueSchema } from './schema.js';
@@ -32,7 +32,9 @@ export type ParseResult = { ok: true; catalogue: ParsedCatalogue } | { ok: false
 
 export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
   if (text.length > MAX_CATALOGUE_BYTES) {
-    return fail(problem('file-too-large', `catalogue is larger than ${MAX_CATALOGUE_BYTES / 1024 / 1024} MB`, { file }));
+    return fail(
+      problem('file-too-large', `catalogue is larger than ${MAX_CATALOGUE_BYTES / 1024 / 1024} MB`, { file }),
+    );
   }
   if (text.trim() === '') return fail(problem('file-empty', 'the catalogue is empty', { file }));
 
@@ -56,9 +58,10 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    const message = error instanceof Error && /alias/i.test(error.message)
-      ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): the document looks like an alias bomb`
-      : `cannot read the YAML: ${error instanceof Error ? error.message : String(error)}`;
+    const message =
+      error instanceof Error && /alias/i.test(error.message)
+        ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): the document looks like an alias bomb`
+        : `cannot read the YAML: ${error instanceof Error ? error.message : String(error)}`;
     return fail(problem('catalogue-syntax', message, { file }));
   }
 
@@ -81,7 +84,8 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
         const { line, col } = lineCounter.linePos(offset);
         const isPlainOneLine = isScalar(node) && node.type === 'PLAIN' && !String(node.value).includes('\n');
         const isQuotedOneLine =
-          isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') &&
+          isScalar(node) &&
+          (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') &&
           !text.slice(node.range![0], node.range![1]).includes('\n') &&
           !text.slice(node.range![0], node.range![1]).includes('\\') &&
           !text.slice(node.range![0] + 1, node.range![1] - 1).includes("''");
@@ -102,7 +106,12 @@ function yamlMessage(code: string, message: string): string {
   return first.charAt(0).toLowerCase() + first.slice(1);
 }
 
-function locateIn(doc: Document, lineCounter: LineCounter, file: string, path: readonly (string | number)[]): Location {
+function locateIn(
+  doc: Document,
+  lineCounter: LineCounter,
+  file: string,
+  path: readonly (string | number)[],
+): Location {
   // Walk down as far as the path exists; report the deepest node found.
   let node: unknown = doc.contents;
   let keyNode: Node | undefined;
@@ -128,7 +137,11 @@ function locateIn(doc: Document, lineCounter: LineCounter, file: string, path: r
   return { file, line, col };
 }
 
-function zodProblem(issue: z.core.$ZodIssue, data: unknown, locate: (path: (string | number)[]) => Location): Problem {
+function zodProblem(
+  issue: z.core.$ZodIssue,
+  data: unknown,
+  locate: (path: (string | number)[]) => Location,
+): Problem {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   let message = issue.message;
   let at = path;
@@ -165,25 +178,85 @@ function describeContext(path: (string | number)[], data: unknown): string {
 
 function keyLabel(path: (string | number)[], code: string): string {
   if (code === 'unrecognized_keys') return '';
-  const inner = path[0] === 'kpis' ? path.slice(2) : path[0] === 'sources' ? path.slice(path[2] === 'fields' ? 4 : 2) : path;
+  const inner =
+    path[0] === 'kpis'
+      ? path.slice(2)
+      : path[0] === 'sources'
+        ? path.slice(path[2] === 'fields' ? 4 : 2)
+        : path;
   const label = inner.filter((p) => typeof p === 'string').join('.');
   return label ? `${label}: ` : '';
 }
 
 const KNOWN_KEYS: Record<string, string[]> = {
-  kpi: ['id', 'name', 'description', 'owner', 'cadence', 'unit', 'formula', 'thresholds', 'controls', 'area', 'tags', 'segment_by', 'caveat', 'baseline', 'tier', 'decimals'],
-  source: ['path', 'format', 'kind', 'description', 'time_field', 'as_of', 'as_of_field', 'record_type', 'optional', 'on_invalid', 'duplicates', 'timezone', 'csv', 'json', 'null_tokens', 'true_values', 'false_values', 'fields'],
-  field: ['column', 'path', 'type', 'required', 'occurrence', 'format', 'timezone', 'values', 'separator', 'unit', 'null_tokens', 'true_values', 'false_values', 'description'],
+  kpi: [
+    'id',
+    'name',
+    'description',
+    'owner',
+    'cadence',
+    'unit',
+    'formula',
+    'thresholds',
+    'controls',
+    'area',
+    'tags',
+    'segment_by',
+    'caveat',
+    'baseline',
+    'tier',
+    'decimals',
+  ],
+  source: [
+    'path',
+    'format',
+    'kind',
+    'description',
+    'time_field',
+    'as_of',
+    'as_of_field',
+    'record_type',
+    'optional',
+    'on_invalid',
+    'duplicates',
+    'timezone',
+    'csv',
+    'json',
+    'null_tokens',
+    'true_values',
+    'false_values',
+    'fields',
+  ],
+  field: [
+    'column',
+    'path',
+    'type',
+    'required',
+    'occurrence',
+    'format',
+    'timezone',
+    'values',
+    'separator',
+    'unit',
+    'null_tokens',
+    'true_values',
+    'false_values',
+    'description',
+  ],
   root: ['organisation', 'timezone', 'fiscal_year_start', 'period', 'sources', 'kpis'],
 };
 
 function suggestKey(path: (string | number)[], keys: string[]): string {
   const kind =
-    path.length === 0 ? 'root'
-    : path[0] === 'kpis' && path.length === 2 ? 'kpi'
-    : path[0] === 'sources' && path.length === 2 ? 'source'
-    : path[0] === 'sources' && path[2] === 'fields' && path.length === 4 ? 'field'
-    : undefined;
+    path.length === 0
+      ? 'root'
+      : path[0] === 'kpis' && path.length === 2
+        ? 'kpi'
+        : path[0] === 'sources' && path.length === 2
+          ? 'source'
+          : path[0] === 'sources' && path[2] === 'fields' && path.length === 4
+            ? 'field'
+            : undefined;
   const first = keys[0];
   if (!kind || !first) return '';
   const best = closest(first, KNOWN_KEYS[kind]!);

@@ -4,7 +4,16 @@
  */
 import { z } from 'zod';
 
-export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'datetime', 'duration', 'enum', 'list'] as const;
+export const FIELD_TYPES = [
+  'string',
+  'integer',
+  'number',
+  'boolean',
+  'datetime',
+  'duration',
+  'enum',
+  'list',
+] as const;
 export const CADENCES = ['weekly', 'monthly', 'quarterly', 'semiannual', 'annual'] as const;
 export const TIERS = ['key', 'supporting', 'informational'] as const;
 export const RECORD_TYPES = [
@@ -18,7 +27,17 @@ export const RECORD_TYPES = [
   'finding',
 ] as const;
 
-export const DEFAULT_NULL_TOKENS = ['', 'N/A', 'n/a', 'NA', 'null', 'NULL', '?', 'no_information', 'not_supported'];
+export const DEFAULT_NULL_TOKENS = [
+  '',
+  'N/A',
+  'n/a',
+  'NA',
+  'null',
+  'NULL',
+  '?',
+  'no_information',
+  'not_supported',
+];
 export const DEFAULT_TRUE_TOKENS = ['true', 'yes', 'y', '1'];
 export const DEFAULT_FALSE_TOKENS = ['false', 'no', 'n', '0'];
 
@@ -90,17 +109,32 @@ export const SourceSchema = z
     null_tokens: z.array(z.string()).optional(),
     true_values: z.array(z.string()).min(1).optional(),
     false_values: z.array(z.string()).min(1).optional(),
-    fields: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'field names are lower_snake_case'), FieldShorthandSchema),
+    fields: z.record(
+      z.string().regex(/^[a-z_][a-z0-9_]*$/, 'field names are lower_snake_case'),
+      FieldShorthandSchema,
+    ),
   })
   .superRefine((source, ctx) => {
     if (source.kind === 'events' && !source.time_field) {
-      ctx.addIssue({ code: 'custom', message: 'an events source needs time_field: the datetime field that places each row in a period', path: ['kind'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'an events source needs time_field: the datetime field that places each row in a period',
+        path: ['kind'],
+      });
     }
     if (source.kind === 'snapshot' && source.time_field) {
-      ctx.addIssue({ code: 'custom', message: 'time_field is for events sources; a snapshot uses as_of', path: ['time_field'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'time_field is for events sources; a snapshot uses as_of',
+        path: ['time_field'],
+      });
     }
     if (source.as_of !== undefined && source.as_of_field !== undefined) {
-      ctx.addIssue({ code: 'custom', message: 'give either as_of or as_of_field, not both', path: ['as_of_field'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either as_of or as_of_field, not both',
+        path: ['as_of_field'],
+      });
     }
   });
 
@@ -114,10 +148,16 @@ const thresholdText = z
 
 export const ThresholdsSchema = z.strictObject({ green: thresholdText, amber: thresholdText.optional() });
 
-export const BaselineSchema = z.strictObject({ value: z.number(), period: nonEmpty.optional(), note: z.string().optional() });
+export const BaselineSchema = z.strictObject({
+  value: z.number(),
+  period: nonEmpty.optional(),
+  note: z.string().optional(),
+});
 
 export const KpiSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z][A-Za-z0-9._-]*$/, 'ids start with a letter and use letters, digits, ".", "_" or "-"'),
+  id: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9._-]*$/, 'ids start with a letter and use letters, digits, ".", "_" or "-"'),
   name: nonEmpty,
   description: z.string().optional(),
   owner: nonEmpty,
@@ -143,7 +183,10 @@ export const CatalogueSchema = z.strictObject({
   fiscal_year_start: z.number().int().min(1).max(12).default(1),
   /** Default reporting period when none is given on the command line. */
   period: nonEmpty.optional(),
-  sources: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'source names are lower_snake_case'), SourceSchema),
+  sources: z.record(
+    z.string().regex(/^[a-z_][a-z0-9_]*$/, 'source names are lower_snake_case'),
+    SourceSchema,
+  ),
   kpis: z.array(KpiSchema).min(1, 'the catalogue declares no KPI'),
 });
 

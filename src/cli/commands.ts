@@ -40,7 +40,12 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
   const outputs = options.output.map((file) => {
     const format = formatForFile(file);
     if (!format) {
-      throw new IsmsKpiError(problem('usage', `--output ${file}: cannot tell the format from the extension; use one of ${FORMATS.map((f) => (f === 'table' ? '.txt' : `.${f}`)).join(', ')}`));
+      throw new IsmsKpiError(
+        problem(
+          'usage',
+          `--output ${file}: cannot tell the format from the extension; use one of ${FORMATS.map((f) => (f === 'table' ? '.txt' : `.${f}`)).join(', ')}`,
+        ),
+      );
     }
     return { file, format };
   });
@@ -57,7 +62,9 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
   const { report } = result;
   const renderOptions = { color: false };
   if (outputs.length > 0) {
-    await writeFilesAtomically(outputs.map(({ file, format }) => ({ file, content: RENDERERS[format](report, renderOptions) })));
+    await writeFilesAtomically(
+      outputs.map(({ file, format }) => ({ file, content: RENDERERS[format](report, renderOptions) })),
+    );
   }
   if (outputs.length === 0 || options.format) {
     const format = options.format ?? 'table';
@@ -65,27 +72,43 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
   } else if (!options.quiet) {
     for (const o of outputs) err(`wrote ${o.file} (${o.format})`);
   }
-  return reportExitCode(report.kpis.map((k) => k.status), options.failOn);
+  return reportExitCode(
+    report.kpis.map((k) => k.status),
+    options.failOn,
+  );
 }
 
 /** --kpi, --owner, --tag and --control narrow the report; all given filters must match. */
 async function kpiFilter(options: ReportOptions): Promise<Set<string> | undefined> {
-  if (options.kpi.length === 0 && !options.owner && options.tag.length === 0 && options.control.length === 0) return undefined;
+  if (options.kpi.length === 0 && !options.owner && options.tag.length === 0 && options.control.length === 0)
+    return undefined;
   const catalogue = await loadCatalogue({ catalogue: options.catalogue, cwd: cwd() }, options.tz);
   const known = new Set(catalogue.kpis.map((k) => k.config.id));
   for (const id of options.kpi) {
-    if (!known.has(id)) throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI "${id}"; see isms-kpi list`));
+    if (!known.has(id))
+      throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI "${id}"; see isms-kpi list`));
   }
   const lower = (s: string) => s.toLowerCase();
   const selected = catalogue.kpis.filter((k) => {
     const c = k.config;
     if (options.kpi.length > 0 && !options.kpi.includes(c.id)) return false;
     if (options.owner && !lower(c.owner).includes(lower(options.owner))) return false;
-    if (options.tag.length > 0 && !options.tag.some((t) => c.tags.map(lower).includes(lower(t)) || lower(c.area ?? '') === lower(t))) return false;
-    if (options.control.length > 0 && !options.control.some((ctl) => c.controls.some((x) => lower(x) === lower(ctl) || lower(x).startsWith(`${lower(ctl)}.`)))) return false;
+    if (
+      options.tag.length > 0 &&
+      !options.tag.some((t) => c.tags.map(lower).includes(lower(t)) || lower(c.area ?? '') === lower(t))
+    )
+      return false;
+    if (
+      options.control.length > 0 &&
+      !options.control.some((ctl) =>
+        c.controls.some((x) => lower(x) === lower(ctl) || lower(x).startsWith(`${lower(ctl)}.`)),
+      )
+    )
+      return false;
     return true;
   });
-  if (selected.length === 0) throw new IsmsKpiError(problem('usage', 'no KPI matches the filters (--kpi, --owner, --tag, --control)'));
+  if (selected.length === 0)
+    throw new IsmsKpiError(problem('usage', 'no KPI matches the filters (--kpi, --owner, --tag, --control)'));
   return new Set(selected.map((k) => k.config.id));
 }
 
@@ -107,7 +130,9 @@ export async function validateCommand(options: ValidateOptions): Promise<number>
   const catalogue = await loadCatalogue({ catalogue: options.catalogue, cwd: cwd() }, options.tz);
   const period = resolvePeriod(catalogue, { ...periodArgs(options), now: Date.now() });
   const lines: string[] = [];
-  lines.push(`catalogue ${catalogue.file}: ${catalogue.kpis.length} KPIs, ${catalogue.sources.size} sources, formulas OK`);
+  lines.push(
+    `catalogue ${catalogue.file}: ${catalogue.kpis.length} KPIs, ${catalogue.sources.size} sources, formulas OK`,
+  );
   const names = [...catalogue.sources.keys()];
   // Each source is loaded on its own so one broken file does not hide the state of the others.
   const loaded: [string, LoadedSource | { missing: string } | { failed: string[] }][] = [];
@@ -139,26 +164,43 @@ export async function validateCommand(options: ValidateOptions): Promise<number>
       ? `; ${s.timeField} ${s.minTime === null ? '-' : isoDay(s.minTime, catalogue.timezone)} .. ${s.maxTime === null ? '-' : isoDay(s.maxTime, catalogue.timezone)}`
       : `; snapshot for ${period.label}`;
     const extra = `${s.duplicates > 0 ? `, ${s.duplicates} duplicates dropped` : ''}${s.warnings > 0 ? `, ${s.warnings} warnings` : ''}`;
-    lines.push(`${name.padEnd(width)}  ${s.file}: ${s.rowsRead} rows read, ${s.accepted} accepted, ${s.rejected} rejected${extra}${time}`);
+    lines.push(
+      `${name.padEnd(width)}  ${s.file}: ${s.rowsRead} rows read, ${s.accepted} accepted, ${s.rejected} rejected${extra}${time}`,
+    );
     const errors = result.problems.filter((p) => p.severity === 'error');
     if (errors.length > 0 || s.rejected > 0) hasErrors = true;
-    for (const p of result.problems) problems.push(`${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`);
-    if (result.problemCount > result.problems.length) problems.push(`... ${result.problemCount - result.problems.length} more problems in ${s.file} not kept`);
+    for (const p of result.problems)
+      problems.push(`${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`);
+    if (result.problemCount > result.problems.length)
+      problems.push(
+        `... ${result.problemCount - result.problems.length} more problems in ${s.file} not kept`,
+      );
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, options.maxProblems);
     lines.push('');
-    lines.push(`problems (${shown.length < problems.length ? `first ${shown.length} of ${problems.length}` : problems.length}):`);
+    lines.push(
+      `problems (${shown.length < problems.length ? `first ${shown.length} of ${problems.length}` : problems.length}):`,
+    );
     lines.push(...shown);
   }
   lines.push('');
-  lines.push(hasErrors ? 'validation failed: fix the problems above, or let on_invalid: reject leave those rows out' : 'validation passed');
+  lines.push(
+    hasErrors
+      ? 'validation failed: fix the problems above, or let on_invalid: reject leave those rows out'
+      : 'validation passed',
+  );
   out(`${lines.join('\n')}\n`);
   return hasErrors ? EXIT_ERROR : EXIT_OK;
 }
 
 function isoDay(ms: number, tz: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(ms));
 }
 
 export async function listCommand(options: CommonOptions & { format: 'table' | 'json' }): Promise<number> {
@@ -177,9 +219,24 @@ export async function listCommand(options: CommonOptions & { format: 'table' | '
     return EXIT_OK;
   }
   const Table = (await import('cli-table3')).default;
-  const table = new Table({ head: ['ID', 'KPI', 'Owner', 'Cadence', 'Controls', 'Sources'], style: { head: [], border: [] }, wordWrap: true, colWidths: [null, 40, 20, null, 16, 24] as unknown as number[] });
-  for (const r of rows) table.push([r.id, r.name, r.owner, r.cadence, r.controls.join(', '), [...r.sources, ...(r.uses ?? []).map((u) => `kpi ${u}`)].join(', ')]);
-  out(`${organisationLine(catalogue)}\n${table.toString()}\n${rows.length} KPIs, ${catalogue.sources.size} sources\n`);
+  const table = new Table({
+    head: ['ID', 'KPI', 'Owner', 'Cadence', 'Controls', 'Sources'],
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [null, 40, 20, null, 16, 24] as unknown as number[],
+  });
+  for (const r of rows)
+    table.push([
+      r.id,
+      r.name,
+      r.owner,
+      r.cadence,
+      r.controls.join(', '),
+      [...r.sources, ...(r.uses ?? []).map((u) => `kpi ${u}`)].join(', '),
+    ]);
+  out(
+    `${organisationLine(catalogue)}\n${table.toString()}\n${rows.length} KPIs, ${catalogue.sources.size} sources\n`,
+  );
   return EXIT_OK;
 }
 
@@ -192,13 +249,22 @@ export interface ExplainOptions extends CommonOptions, PeriodOptions {
 }
 
 export async function explainCommand(id: string, options: ExplainOptions): Promise<number> {
-  const result = await run({ catalogue: options.catalogue, cwd: cwd(), ...periodArgs(options), now: Date.now(), kpis: new Set([id]), trace: true });
+  const result = await run({
+    catalogue: options.catalogue,
+    cwd: cwd(),
+    ...periodArgs(options),
+    now: Date.now(),
+    kpis: new Set([id]),
+    trace: true,
+  });
   const kpi = result.report.kpis.find((k) => k.id === id)!;
   const compiled = result.catalogue.kpis.find((k) => k.config.id === id)!;
   const trace = result.evaluation.traces.get(id);
   const lines: string[] = [];
   lines.push(`${kpi.id}  ${kpi.name}`);
-  lines.push(`owner ${kpi.owner}; cadence ${kpi.cadence}; controls ${kpi.controls.join(', ') || '-'}; period ${result.report.period.label}`);
+  lines.push(
+    `owner ${kpi.owner}; cadence ${kpi.cadence}; controls ${kpi.controls.join(', ') || '-'}; period ${result.report.period.label}`,
+  );
   lines.push(`formula: ${kpi.formula}`);
   lines.push('');
   for (const agg of kpi.aggregates) {
@@ -209,7 +275,9 @@ export async function explainCommand(id: string, options: ExplainOptions): Promi
       lines.push(`    source ${agg.source} is missing`);
       continue;
     }
-    lines.push(`    ${agg.rowsInScope} rows of ${agg.source} (${loaded.stats.file}) in scope, ${agg.rowsMatched} counted -> ${agg.value ?? 'no value'}`);
+    lines.push(
+      `    ${agg.rowsInScope} rows of ${agg.source} (${loaded.stats.file}) in scope, ${agg.rowsMatched} counted -> ${agg.value ?? 'no value'}`,
+    );
     const aggTrace = trace?.aggregates.find((a) => a.index === agg.index);
     const checked = compiled.formula.aggregates.find((a) => a.index === agg.index)!;
     if (aggTrace && checked.pred && options.sample > 0) {
@@ -219,16 +287,24 @@ export async function explainCommand(id: string, options: ExplainOptions): Promi
         lines.push(`    rows that did not meet the condition (first ${failed.length}):`);
         const fields = usedFields(checked.pred, agg.source);
         for (const row of failed) {
-          const values = fields.map((f) => `${f}=${JSON.stringify(cellValue(loaded.table.columns.get(f)!, row))}`).join(' ');
+          const values = fields
+            .map((f) => `${f}=${JSON.stringify(cellValue(loaded.table.columns.get(f)!, row))}`)
+            .join(' ');
           lines.push(`      ${loaded.stats.file}:${loaded.table.line[row]}  ${values}`);
         }
       }
     }
   }
   lines.push('');
-  const numbers = kpi.numerator !== undefined && kpi.denominator !== undefined ? ` (${kpi.numerator} / ${kpi.denominator})` : '';
+  const numbers =
+    kpi.numerator !== undefined && kpi.denominator !== undefined
+      ? ` (${kpi.numerator} / ${kpi.denominator})`
+      : '';
   lines.push(`value: ${kpi.value ?? 'no value'}${numbers}; status: ${kpi.status} (${kpi.reason})`);
-  if (kpi.rejectedRows > 0) lines.push(`note: ${kpi.rejectedRows} rows were rejected at intake in the sources this KPI reads (see isms-kpi validate)`);
+  if (kpi.rejectedRows > 0)
+    lines.push(
+      `note: ${kpi.rejectedRows} rows were rejected at intake in the sources this KPI reads (see isms-kpi validate)`,
+    );
   out(`${lines.join('\n')}\n`);
   return EXIT_OK;
 }
@@ -254,7 +330,11 @@ function sampleRows(
   return out;
 }
 
-function usedFields(expr: import('../formula/ir.js').Expr, source: string, out = new Set<string>()): string[] {
+function usedFields(
+  expr: import('../formula/ir.js').Expr,
+  source: string,
+  out = new Set<string>(),
+): string[] {
   if (expr.k === 'field' && expr.depth === 0 && expr.source === source) out.add(expr.field);
   if (expr.k === 'call') for (const a of expr.args) usedFields(a, source, out);
   if (expr.k === 'exists') usedFields(expr.pred, source, out);

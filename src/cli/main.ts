@@ -26,14 +26,18 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 const isDebug = process.argv.includes('--debug');
 
 function colorWanted(options: { color?: boolean }): boolean {
-  if (options.color === false || process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (options.color === false || (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== ''))
+    return false;
   return process.stdout.isTTY === true;
 }
 
 function periodOptions(command: Command): Command {
   return command
     .option('-c, --catalogue <file>', 'the KPI catalogue', 'metrics.yaml')
-    .option('-p, --period <period>', 'reporting period: 2026-Q3, 2026-09, 2026-H2, 2026, 2026-W38, FY2026-Q1 (default: the catalogue\'s, else the last complete quarter)')
+    .option(
+      '-p, --period <period>',
+      "reporting period: 2026-Q3, 2026-09, 2026-H2, 2026, 2026-W38, FY2026-Q1 (default: the catalogue's, else the last complete quarter)",
+    )
     .option('--from <date>', 'first day of a custom period (yyyy-MM-dd)')
     .option('--to <date>', 'last day of a custom period (yyyy-MM-dd)')
     .option('--tz <zone>', "time zone for periods and zone-less dates (default: the catalogue's)")
@@ -44,28 +48,51 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('isms-kpi')
-    .description('Measure ISO 27001 KPIs (clause 9.1) from the exports of your ticketing, identity, backup and vulnerability tools.')
+    .description(
+      'Measure ISO 27001 KPIs (clause 9.1) from the exports of your ticketing, identity, backup and vulnerability tools.',
+    )
     .version(TOOL_VERSION, '-V, --version')
     .option('--no-color', 'plain output without colours (also NO_COLOR=1)')
     .option('--debug', 'show stack traces for unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', `\nExamples:\n  $ isms-kpi report                       # the catalogue's period, as a table\n  $ isms-kpi report --period 2026-Q3 --output q3.json\n  $ isms-kpi validate                     # check the catalogue and every export\n  $ isms-kpi explain IR-02                # how one number was computed\n${EXIT_CODES}`);
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ isms-kpi report                       # the catalogue's period, as a table\n  $ isms-kpi report --period 2026-Q3 --output q3.json\n  $ isms-kpi validate                     # check the catalogue and every export\n  $ isms-kpi explain IR-02                # how one number was computed\n${EXIT_CODES}`,
+    );
 
   periodOptions(
-    program
-      .command('report')
-      .description('evaluate the KPIs for a period and print or save the report'),
+    program.command('report').description('evaluate the KPIs for a period and print or save the report'),
   )
     .addOption(new Option('-f, --format <format>', 'format printed to stdout').choices(FORMATS))
-    .option('-o, --output <file>', 'write the report to a file, format from the extension (.json, .txt); repeatable', collect, [])
+    .option(
+      '-o, --output <file>',
+      'write the report to a file, format from the extension (.json, .txt); repeatable',
+      collect,
+      [],
+    )
     .option('-k, --kpi <id>', 'only this KPI (repeatable)', collect, [])
     .option('--owner <text>', 'only KPIs whose owner contains this text')
     .option('--tag <tag>', 'only KPIs with this tag or area (repeatable)', collect, [])
-    .option('--control <ref>', 'only KPIs mapped to this control, e.g. A.5.24 or A.8 (repeatable)', collect, [])
-    .addOption(new Option('--fail-on <level>', 'exit 1 when any KPI is at this level or worse').choices(['red', 'amber', 'never']).default('red'))
-    .option('--timestamp', 'record the time of the run in the report (reports are otherwise byte-for-byte reproducible)')
+    .option(
+      '--control <ref>',
+      'only KPIs mapped to this control, e.g. A.5.24 or A.8 (repeatable)',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--fail-on <level>', 'exit 1 when any KPI is at this level or worse')
+        .choices(['red', 'amber', 'never'])
+        .default('red'),
+    )
+    .option(
+      '--timestamp',
+      'record the time of the run in the report (reports are otherwise byte-for-byte reproducible)',
+    )
     .option('-q, --quiet', 'no progress or "wrote" messages on stderr')
-    .addHelpText('after', `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.txt\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES}`)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.txt\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES}`,
+    )
     .action(async (options, command: Command) => {
       process.exitCode = await reportCommand({ ...options, color: colorWanted(command.optsWithGlobals()) });
     });
@@ -76,7 +103,10 @@ export function buildProgram(): Command {
       .description('check the catalogue and every source export; list rejected rows with file and line'),
   )
     .option('--max-problems <n>', 'problems to list', integer, 20)
-    .addHelpText('after', `\nExamples:\n  $ isms-kpi validate\n  $ isms-kpi validate --period 2026-Q2 --max-problems 100\n\nExit codes:\n  0  catalogue and all sources are valid\n  2  the catalogue has errors, a source cannot be read, or rows were rejected`)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ isms-kpi validate\n  $ isms-kpi validate --period 2026-Q2 --max-problems 100\n\nExit codes:\n  0  catalogue and all sources are valid\n  2  the catalogue has errors, a source cannot be read, or rows were rejected`,
+    )
     .action(async (options, command: Command) => {
       process.exitCode = await validateCommand({ ...options, color: colorWanted(command.optsWithGlobals()) });
     });
@@ -85,7 +115,9 @@ export function buildProgram(): Command {
     .command('list')
     .description('list the KPIs of the catalogue: id, name, owner, cadence, controls, sources')
     .option('-c, --catalogue <file>', 'the KPI catalogue', 'metrics.yaml')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
     .addHelpText('after', '\nExamples:\n  $ isms-kpi list\n  $ isms-kpi list --format json')
     .action(async (options, command: Command) => {
       process.exitCode = await listCommand({ ...options, color: colorWanted(command.optsWithGlobals()) });
@@ -95,12 +127,20 @@ export function buildProgram(): Command {
     program
       .command('explain')
       .argument('<id>', 'KPI id, e.g. IR-02')
-      .description('show how a KPI was computed: its formula, the rows counted at each step, and rows that did not meet the condition'),
+      .description(
+        'show how a KPI was computed: its formula, the rows counted at each step, and rows that did not meet the condition',
+      ),
   )
     .option('--sample <n>', 'rows to show that did not meet each condition', integer, 5)
-    .addHelpText('after', '\nExamples:\n  $ isms-kpi explain IR-02\n  $ isms-kpi explain AC-01 --period 2026-Q2 --sample 20')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ isms-kpi explain IR-02\n  $ isms-kpi explain AC-01 --period 2026-Q2 --sample 20',
+    )
     .action(async (id: string, options, command: Command) => {
-      process.exitCode = await explainCommand(id, { ...options, color: colorWanted(command.optsWithGlobals()) });
+      process.exitCode = await explainCommand(id, {
+        ...options,
+        color: colorWanted(command.optsWithGlobals()),
+      });
     });
 
   program.exitOverride();
@@ -120,7 +160,12 @@ export async function main(argv: string[]): Promise<void> {
 function handleError(error: unknown): number {
   if (error instanceof CommanderError) {
     // Help and version are "errors" to commander; they exit 0.
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    )
+      return 0;
     return EXIT_ERROR;
   }
   if (error instanceof IsmsKpiError) {
@@ -132,7 +177,9 @@ function handleError(error: unknown): number {
     return EXIT_ERROR;
   }
   const message = error instanceof Error ? error.message : String(error);
-  err(`error: unexpected failure: ${message}${isDebug ? '' : ' (run with --debug for details, and please report it)'}`);
+  err(
+    `error: unexpected failure: ${message}${isDebug ? '' : ' (run with --debug for details, and please report it)'}`,
+  );
   if (isDebug && error instanceof Error) err(error.stack ?? '');
   return EXIT_ERROR;
 }

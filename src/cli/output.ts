@@ -21,20 +21,30 @@ export async function checkOutputTargets(files: readonly string[]): Promise<void
   for (const file of files) {
     const dir = path.dirname(path.resolve(file));
     const info = await stat(dir).catch(() => undefined);
-    if (!info) throw new IsmsKpiError(problem('output', `folder "${path.dirname(file)}" does not exist; create it first`, { file }));
-    if (!info.isDirectory()) throw new IsmsKpiError(problem('output', `"${path.dirname(file)}" is not a folder`, { file }));
+    if (!info)
+      throw new IsmsKpiError(
+        problem('output', `folder "${path.dirname(file)}" does not exist; create it first`, { file }),
+      );
+    if (!info.isDirectory())
+      throw new IsmsKpiError(problem('output', `"${path.dirname(file)}" is not a folder`, { file }));
     const target = await stat(path.resolve(file)).catch(() => undefined);
-    if (target?.isDirectory()) throw new IsmsKpiError(problem('output', 'is a folder; give a file name', { file }));
+    if (target?.isDirectory())
+      throw new IsmsKpiError(problem('output', 'is a folder; give a file name', { file }));
   }
 }
 
 /** Writes all files or none: every file goes to a temporary name first, then all are renamed. */
-export async function writeFilesAtomically(files: readonly { file: string; content: string }[]): Promise<void> {
+export async function writeFilesAtomically(
+  files: readonly { file: string; content: string }[],
+): Promise<void> {
   const staged: { temp: string; final: string }[] = [];
   try {
     for (const { file, content } of files) {
       const final = path.resolve(file);
-      const temp = path.join(path.dirname(final), `.${path.basename(final)}.${randomBytes(6).toString('hex')}.tmp`);
+      const temp = path.join(
+        path.dirname(final),
+        `.${path.basename(final)}.${randomBytes(6).toString('hex')}.tmp`,
+      );
       staged.push({ temp, final });
       await writeFile(temp, content, { flag: 'wx' });
     }
@@ -42,6 +52,10 @@ export async function writeFilesAtomically(files: readonly { file: string; conte
   } catch (error) {
     await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
     const e = error as NodeJS.ErrnoException;
-    throw new IsmsKpiError(problem('output', `cannot write: ${e.code === 'EACCES' ? 'permission denied' : e.message}`, { file: files[staged.length - 1]?.file ?? '' }));
+    throw new IsmsKpiError(
+      problem('output', `cannot write: ${e.code === 'EACCES' ? 'permission denied' : e.message}`, {
+        file: files[staged.length - 1]?.file ?? '',
+      }),
+    );
   }
 }

@@ -3,8 +3,8 @@
  * (group 0), each cadence window, and each segment.
  */
 import type { Expr } from '../formula/ir.js';
-import { BOOL_TRUE } from '../sources/table.js';
 import type { Vec } from '../formula/vector.js';
+import { BOOL_TRUE } from '../sources/table.js';
 
 export interface GroupIndex {
   /** Number of groups: 1 (period) + windows + segments. */
@@ -27,7 +27,14 @@ export interface AggregateOutcome {
 
 type Agg = Extract<Expr, { k: 'agg' }>;
 
-export function aggregate(agg: Agg, n: number, groups: GroupIndex, pred: Vec | null, value: Vec | null, trace: boolean): AggregateOutcome {
+export function aggregate(
+  agg: Agg,
+  n: number,
+  groups: GroupIndex,
+  pred: Vec | null,
+  value: Vec | null,
+  trace: boolean,
+): AggregateOutcome {
   const G = groups.count;
   const rowsInScope = new Float64Array(G);
   const rowsMatched = new Float64Array(G);
@@ -42,8 +49,10 @@ export function aggregate(agg: Agg, n: number, groups: GroupIndex, pred: Vec | n
   const sums = new Float64Array(G);
   const mins = new Float64Array(G).fill(Number.POSITIVE_INFINITY);
   const maxs = new Float64Array(G).fill(Number.NEGATIVE_INFINITY);
-  const collect: number[][] | null = agg.fn === 'median' || agg.fn === 'percentile' ? Array.from({ length: G }, () => []) : null;
-  const distinct: Set<number | string>[] | null = agg.fn === 'count_distinct' ? Array.from({ length: G }, () => new Set()) : null;
+  const collect: number[][] | null =
+    agg.fn === 'median' || agg.fn === 'percentile' ? Array.from({ length: G }, () => []) : null;
+  const distinct: Set<number | string>[] | null =
+    agg.fn === 'count_distinct' ? Array.from({ length: G }, () => new Set()) : null;
   const isCount = agg.fn === 'count';
 
   const add = (g: number, x: number, key: number | string) => {

@@ -4,9 +4,9 @@
  */
 import type { Catalogue, CompiledKpi, Thresholds } from '../catalogue/compile.js';
 import { satisfies } from '../catalogue/compile.js';
-import { type EvalContext } from '../formula/functions.js';
-import type { Expr } from '../formula/ir.js';
 import { applyCall, RowEvaluator, type SourceRows } from '../formula/evaluate.js';
+import type { EvalContext } from '../formula/functions.js';
+import type { Expr } from '../formula/ir.js';
 import { scalar, toNum, type Vec } from '../formula/vector.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import { cellValue } from '../sources/table.js';
@@ -26,7 +26,14 @@ export interface EvaluationInput {
 }
 
 export interface KpiTrace {
-  aggregates: { index: number; source: string; text: string; role: AggregateResult['role']; matched: Int32Array; inScope: number }[];
+  aggregates: {
+    index: number;
+    source: string;
+    text: string;
+    role: AggregateResult['role'];
+    matched: Int32Array;
+    inScope: number;
+  }[];
 }
 
 export interface Evaluation {
@@ -48,7 +55,10 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
     rows.set(name, selection);
     rowsInPeriod.set(name, selection.rows ? selection.rows.length : loaded.table.length);
   }
-  const evaluator = new RowEvaluator({ periodStart: period.start, periodEnd: period.end, tz: catalogue.timezone }, rows);
+  const evaluator = new RowEvaluator(
+    { periodStart: period.start, periodEnd: period.end, tz: catalogue.timezone },
+    rows,
+  );
   const results = new Map<string, { result: KpiResult; groups: Map<string, number> }>();
   const traces = new Map<string, KpiTrace>();
   const windowCache = new Map<string, Int32Array>();
@@ -62,7 +72,10 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
       .map((s) => input.sources.get(s))
       .find((s): s is { missing: string } => s !== undefined && 'missing' in s);
     if (missing) {
-      results.set(id, { result: noDataResult(kpi, input, `source data is missing: ${missing.missing}`), groups: new Map() });
+      results.set(id, {
+        result: noDataResult(kpi, input, `source data is missing: ${missing.missing}`),
+        groups: new Map(),
+      });
       continue;
     }
     const windows = kpi.formula.sources.some((s) => catalogue.sources.get(s)?.kind === 'events')
@@ -72,7 +85,11 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
     const segmentKeys = kpi.config.segment_by ? segmentValues(kpi, kpi.config.segment_by, rows) : [];
     const W = hasWindows ? windows.length : 0;
     const G = 1 + W + segmentKeys.length;
-    const groupKeys = ['total', ...(hasWindows ? windows.map((w) => `window:${w.label}`) : []), ...segmentKeys.map((k) => `segment:${k}`)];
+    const groupKeys = [
+      'total',
+      ...(hasWindows ? windows.map((w) => `window:${w.label}`) : []),
+      ...segmentKeys.map((k) => `segment:${k}`),
+    ];
 
     const outcomes = new Map<number, AggregateOutcome>();
     for (const agg of kpi.formula.aggregates) {
@@ -100,7 +117,12 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
       outcomes.set(agg.index, outcome);
     }
 
-    const ctx: EvalContext = { n: G, periodStart: period.start, periodEnd: period.end, tz: catalogue.timezone };
+    const ctx: EvalContext = {
+      n: G,
+      periodStart: period.start,
+      periodEnd: period.end,
+      tz: catalogue.timezone,
+    };
     const lookupKpi = (ref: string): Float64Array => {
       const other = results.get(ref);
       const out = new Float64Array(G);
@@ -123,7 +145,8 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
     const judge = (g: number): { value: number | null; status: Status; reason: string } => {
       const v = values[g]!;
       if (Number.isNaN(v)) return { value: null, status: 'no-data', reason: noDataReason(kpi, outcomes, g) };
-      if (!Number.isFinite(v)) return { value: null, status: 'no-data', reason: 'the formula divides by zero' };
+      if (!Number.isFinite(v))
+        return { value: null, status: 'no-data', reason: 'the formula divides by zero' };
       return { value: v, ...judgeValue(kpi.thresholds, v) };
     };
 
@@ -142,7 +165,10 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
           ...withCounts(judge(1 + i), countFor, 1 + i),
         }))
       : [];
-    const segmentResults: SegmentResult[] = segmentKeys.map((key, i) => ({ key, ...withCounts(judge(1 + W + i), countFor, 1 + W + i) }));
+    const segmentResults: SegmentResult[] = segmentKeys.map((key, i) => ({
+      key,
+      ...withCounts(judge(1 + W + i), countFor, 1 + W + i),
+    }));
     const aggregates: AggregateResult[] = kpi.formula.aggregates.map((agg) => {
       const o = outcomes.get(agg.index)!;
       const v = o.values[0]!;
@@ -173,7 +199,9 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
       trend: trendOf(windowResults, kpi.thresholds),
     };
     const groupValues = new Map<string, number>();
-    groupKeys.forEach((key, g) => groupValues.set(key, values[g]!));
+    groupKeys.forEach((key, g) => {
+      groupValues.set(key, values[g]!);
+    });
     results.set(id, { result, groups: groupValues });
     if (input.trace) {
       traces.set(id, {
@@ -189,7 +217,9 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
     }
   }
 
-  const kpis = catalogue.kpis.filter((k) => results.has(k.config.id) && (!input.only || input.only.has(k.config.id))).map((k) => results.get(k.config.id)!.result);
+  const kpis = catalogue.kpis
+    .filter((k) => results.has(k.config.id) && (!input.only || input.only.has(k.config.id)))
+    .map((k) => results.get(k.config.id)!.result);
   return { kpis, traces, rowsInPeriod };
 }
 
@@ -224,7 +254,7 @@ export function selectPeriod(loaded: LoadedSource, period: Period): SourceRows {
   const { table, source } = loaded;
   if (source.kind !== 'events' || !source.timeField) return { table, rows: null, mask: null };
   const column = table.columns.get(source.timeField);
-  if (!column || column.kind !== 'num') return { table, rows: null, mask: null };
+  if (column?.kind !== 'num') return { table, rows: null, mask: null };
   const times = column.values;
   const mask = new Uint8Array(table.length);
   let count = 0;
@@ -274,7 +304,12 @@ function segmentValues(kpi: CompiledKpi, field: string, rows: Map<string, Source
   return [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function segmentIndex(column: import('../sources/table.js').Column, n: number, keys: string[], offset: number): Int32Array {
+function segmentIndex(
+  column: import('../sources/table.js').Column,
+  n: number,
+  keys: string[],
+  offset: number,
+): Int32Array {
   const position = new Map(keys.map((k, i) => [k, offset + i]));
   const out = new Int32Array(n).fill(-1);
   if (column.kind === 'str') {
@@ -299,7 +334,12 @@ function copyGroup(outcome: AggregateOutcome, g: number): void {
 }
 
 /** The KPI-level part of a formula, evaluated with one vector entry per group. */
-function evaluateGroups(expr: Expr, outcomes: Map<number, AggregateOutcome>, lookupKpi: (id: string) => Float64Array, ctx: EvalContext): Vec {
+function evaluateGroups(
+  expr: Expr,
+  outcomes: Map<number, AggregateOutcome>,
+  lookupKpi: (id: string) => Float64Array,
+  ctx: EvalContext,
+): Vec {
   switch (expr.k) {
     case 'agg':
       return { t: 'num', v: outcomes.get(expr.index)!.values };
@@ -308,7 +348,11 @@ function evaluateGroups(expr: Expr, outcomes: Map<number, AggregateOutcome>, loo
     case 'const':
       return scalar(expr.value);
     case 'call':
-      return applyCall(expr, expr.args.map((a) => evaluateGroups(a, outcomes, lookupKpi, ctx)), ctx);
+      return applyCall(
+        expr,
+        expr.args.map((a) => evaluateGroups(a, outcomes, lookupKpi, ctx)),
+        ctx,
+      );
     default:
       throw new Error(`internal: ${expr.k} outside an aggregate`);
   }
@@ -316,9 +360,17 @@ function evaluateGroups(expr: Expr, outcomes: Map<number, AggregateOutcome>, loo
 
 export function judgeValue(thresholds: Thresholds | null, value: number): { status: Status; reason: string } {
   if (!thresholds) return { status: 'info', reason: 'informational: no thresholds' };
-  if (satisfies(thresholds.green, value)) return { status: 'green', reason: `meets green ${thresholds.green.text}` };
-  if (thresholds.amber && satisfies(thresholds.amber, value)) return { status: 'amber', reason: `meets amber ${thresholds.amber.text}, misses green ${thresholds.green.text}` };
-  return { status: 'red', reason: `misses ${thresholds.amber ? `amber ${thresholds.amber.text}` : `green ${thresholds.green.text}`}` };
+  if (satisfies(thresholds.green, value))
+    return { status: 'green', reason: `meets green ${thresholds.green.text}` };
+  if (thresholds.amber && satisfies(thresholds.amber, value))
+    return {
+      status: 'amber',
+      reason: `meets amber ${thresholds.amber.text}, misses green ${thresholds.green.text}`,
+    };
+  return {
+    status: 'red',
+    reason: `misses ${thresholds.amber ? `amber ${thresholds.amber.text}` : `green ${thresholds.green.text}`}`,
+  };
 }
 
 function noDataReason(kpi: CompiledKpi, outcomes: Map<number, AggregateOutcome>, g: number): string {
@@ -331,7 +383,8 @@ function noDataReason(kpi: CompiledKpi, outcomes: Map<number, AggregateOutcome>,
   }
   for (const agg of kpi.formula.aggregates) {
     const o = outcomes.get(agg.index)!;
-    if (o.rowsMatched[g] === 0 && agg.fn !== 'count' && agg.fn !== 'count_distinct') return `no ${agg.source} rows with a value for ${agg.fn}()`;
+    if (o.rowsMatched[g] === 0 && agg.fn !== 'count' && agg.fn !== 'count_distinct')
+      return `no ${agg.source} rows with a value for ${agg.fn}()`;
   }
   return 'the formula has no value for this period';
 }
@@ -372,7 +425,21 @@ function trendOf(windows: WindowResult[], thresholds: Thresholds | null): KpiRes
   return last > previous ? 'up' : 'down';
 }
 
-export function describeKpi(kpi: CompiledKpi): Omit<KpiResult, 'value' | 'status' | 'reason' | 'aggregates' | 'rejectedRows' | 'segments' | 'windows' | 'trend' | 'numerator' | 'denominator'> {
+export function describeKpi(
+  kpi: CompiledKpi,
+): Omit<
+  KpiResult,
+  | 'value'
+  | 'status'
+  | 'reason'
+  | 'aggregates'
+  | 'rejectedRows'
+  | 'segments'
+  | 'windows'
+  | 'trend'
+  | 'numerator'
+  | 'denominator'
+> {
   const c = kpi.config;
   return {
     id: c.id,
@@ -389,7 +456,11 @@ export function describeKpi(kpi: CompiledKpi): Omit<KpiResult, 'value' | 'status
     ...(c.decimals !== undefined ? { decimals: c.decimals } : {}),
     formula: c.formula,
     thresholds: kpi.thresholds
-      ? { green: kpi.thresholds.green.text, ...(kpi.thresholds.amber ? { amber: kpi.thresholds.amber.text } : {}), direction: kpi.thresholds.direction }
+      ? {
+          green: kpi.thresholds.green.text,
+          ...(kpi.thresholds.amber ? { amber: kpi.thresholds.amber.text } : {}),
+          direction: kpi.thresholds.direction,
+        }
       : null,
     ...(c.segment_by ? { segmentBy: c.segment_by } : {}),
     ...(c.baseline ? { baseline: c.baseline } : {}),

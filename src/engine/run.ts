@@ -10,10 +10,10 @@ import { IsmsKpiError, type Problem, problem } from '../problems.js';
 import { type LoadedSource, loadSource } from '../sources/load-source.js';
 import { sourcePath } from '../sources/resolve.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
-import { type Evaluation, evaluateCatalogue } from './evaluate.js';
-import { customPeriod, lastCompleteQuarter, parsePeriod, type Period } from './period.js';
-import { REPORT_SCHEMA_VERSION, type Report, type SourceManifest, type Status } from './report-model.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { type Evaluation, evaluateCatalogue } from './evaluate.js';
+import { customPeriod, lastCompleteQuarter, type Period, parsePeriod } from './period.js';
+import { REPORT_SCHEMA_VERSION, type Report, type SourceManifest, type Status } from './report-model.js';
 
 export interface CatalogueOptions {
   /** Path to metrics.yaml as the user wrote it. */
@@ -54,12 +54,18 @@ export async function loadCatalogue(options: CatalogueOptions, tzOverride?: stri
   const file = displayPath(absolute, options.cwd);
   const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error);
   if (info instanceof Error) {
-    const reason = info.code === 'ENOENT' ? 'catalogue not found (give one with --catalogue FILE, or run isms-kpi init to write a starter)' : info.message;
+    const reason =
+      info.code === 'ENOENT'
+        ? 'catalogue not found (give one with --catalogue FILE, or run isms-kpi init to write a starter)'
+        : info.message;
     throw new IsmsKpiError(problem('file-missing', reason, { file }));
   }
-  if (info.isDirectory()) throw new IsmsKpiError(problem('file-is-directory', 'is a directory, not a catalogue file', { file }));
+  if (info.isDirectory())
+    throw new IsmsKpiError(problem('file-is-directory', 'is a directory, not a catalogue file', { file }));
   const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new IsmsKpiError(problem('file-unreadable', error.code === 'EACCES' ? 'permission denied' : error.message, { file }));
+    throw new IsmsKpiError(
+      problem('file-unreadable', error.code === 'EACCES' ? 'permission denied' : error.message, { file }),
+    );
   });
   const parsed = parseCatalogue({ file, text: text.replace(/^\uFEFF/, '') });
   if (!parsed.ok) throw new IsmsKpiError(parsed.problems);
@@ -72,8 +78,15 @@ export async function loadCatalogue(options: CatalogueOptions, tzOverride?: stri
 export function resolvePeriod(catalogue: Catalogue, request: PeriodRequest): Period {
   const options = { tz: catalogue.timezone, fiscalYearStartMonth: catalogue.fiscalYearStart };
   if (request.from || request.to) {
-    if (!request.from || !request.to) throw new IsmsKpiError(problem('usage', '--from and --to go together: give both dates, e.g. --from 2026-07-01 --to 2026-09-30'));
-    if (request.period) throw new IsmsKpiError(problem('usage', 'give either --period or --from/--to, not both'));
+    if (!request.from || !request.to)
+      throw new IsmsKpiError(
+        problem(
+          'usage',
+          '--from and --to go together: give both dates, e.g. --from 2026-07-01 --to 2026-09-30',
+        ),
+      );
+    if (request.period)
+      throw new IsmsKpiError(problem('usage', 'give either --period or --from/--to, not both'));
     const custom = customPeriod(request.from, request.to, options);
     if (!custom.ok) throw new IsmsKpiError(problem('usage', custom.message));
     return custom.period;
@@ -82,7 +95,13 @@ export function resolvePeriod(catalogue: Catalogue, request: PeriodRequest): Per
   if (!text) return lastCompleteQuarter(request.now, options);
   const parsed = parsePeriod(text, options);
   if (!parsed.ok) {
-    throw new IsmsKpiError(problem('usage', request.period ? `--period: ${parsed.message}` : `period in the catalogue: ${parsed.message}`, request.period ? {} : { file: catalogue.file }));
+    throw new IsmsKpiError(
+      problem(
+        'usage',
+        request.period ? `--period: ${parsed.message}` : `period in the catalogue: ${parsed.message}`,
+        request.period ? {} : { file: catalogue.file },
+      ),
+    );
   }
   return parsed.period;
 }
@@ -120,7 +139,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const catalogue = await loadCatalogue(options, options.tz);
   const period = resolvePeriod(catalogue, options);
   const unknown = [...(options.kpis ?? [])].filter((id) => !catalogue.kpis.some((k) => k.config.id === id));
-  if (unknown.length > 0) throw new IsmsKpiError(problem('usage', `unknown KPI ${unknown.map((u) => `"${u}"`).join(', ')}; see isms-kpi list`));
+  if (unknown.length > 0)
+    throw new IsmsKpiError(
+      problem('usage', `unknown KPI ${unknown.map((u) => `"${u}"`).join(', ')}; see isms-kpi list`),
+    );
   const needed = new Set<string>();
   const byId = new Map(catalogue.kpis.map((k) => [k.config.id, k]));
   const addSources = (id: string) => {
@@ -128,9 +150,16 @@ export async function run(options: RunOptions): Promise<RunResult> {
     for (const s of kpi.formula.sources) needed.add(s);
     for (const dep of kpi.formula.kpis) addSources(dep);
   };
-  for (const kpi of catalogue.kpis) if (!options.kpis || options.kpis.has(kpi.config.id)) addSources(kpi.config.id);
+  for (const kpi of catalogue.kpis)
+    if (!options.kpis || options.kpis.has(kpi.config.id)) addSources(kpi.config.id);
   const sources = await loadSources(catalogue, needed, period, options.cwd);
-  const evaluation = evaluateCatalogue({ catalogue, sources, period, trace: options.trace === true, ...(options.kpis ? { only: options.kpis } : {}) });
+  const evaluation = evaluateCatalogue({
+    catalogue,
+    sources,
+    period,
+    trace: options.trace === true,
+    ...(options.kpis ? { only: options.kpis } : {}),
+  });
   const asOf = options.asOf ?? lastDay(period);
   if (options.asOf && Number.isNaN(parseIsoDateTime(options.asOf, catalogue.timezone))) {
     throw new IsmsKpiError(problem('usage', `--as-of: "${options.asOf}" is not a date like 2026-09-30`));
@@ -147,14 +176,35 @@ function buildReport(
   evaluation: Evaluation,
   timestamp: string | undefined,
 ): Report {
-  const summary = { total: evaluation.kpis.length, green: 0, amber: 0, red: 0, 'no-data': 0, stale: 0, info: 0 } as Record<Status, number> & { total: number };
+  const summary = {
+    total: evaluation.kpis.length,
+    green: 0,
+    amber: 0,
+    red: 0,
+    'no-data': 0,
+    stale: 0,
+    info: 0,
+  } as Record<Status, number> & { total: number };
   for (const kpi of evaluation.kpis) summary[kpi.status]++;
   const manifest: SourceManifest[] = [...sources].map(([name, loaded]) => {
     const resolved = catalogue.sources.get(name)!;
     if ('missing' in loaded) {
       return {
-        name, file: resolved.pathTemplate.replace(/\{period\}/g, period.label), format: resolved.format, kind: resolved.kind, bytes: 0, sha256: '',
-        rowsRead: 0, accepted: 0, rejected: 0, duplicates: 0, warnings: 0, minTime: null, maxTime: null, rowsInPeriod: 0, missing: loaded.missing,
+        name,
+        file: resolved.pathTemplate.replace(/\{period\}/g, period.label),
+        format: resolved.format,
+        kind: resolved.kind,
+        bytes: 0,
+        sha256: '',
+        rowsRead: 0,
+        accepted: 0,
+        rejected: 0,
+        duplicates: 0,
+        warnings: 0,
+        minTime: null,
+        maxTime: null,
+        rowsInPeriod: 0,
+        missing: loaded.missing,
       };
     }
     const s = loaded.stats;
@@ -182,7 +232,12 @@ function buildReport(
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     organisation: catalogue.organisation,
     catalogue: { path: catalogue.file, sha256: catalogue.sha256 },
-    period: { label: period.label, start: new Date(period.start).toISOString(), end: new Date(period.end).toISOString(), timezone: catalogue.timezone },
+    period: {
+      label: period.label,
+      start: new Date(period.start).toISOString(),
+      end: new Date(period.end).toISOString(),
+      timezone: catalogue.timezone,
+    },
     asOf,
     ...(timestamp ? { generatedAt: timestamp } : {}),
     summary,
@@ -197,11 +252,22 @@ function snapshotAsOf(configured: string | undefined, reportAsOf: string): strin
 
 /** The last calendar day of the period in its zone, e.g. 2026-09-30 for 2026-Q3. */
 function lastDay(period: Period): string {
-  const formatter = new Intl.DateTimeFormat('en-CA', { timeZone: period.tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const formatter = new Intl.DateTimeFormat('en-CA', {
+    timeZone: period.tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
   return formatter.format(new Date(period.end - 1));
 }
 
 export function displayPath(absolute: string, cwd: string): string {
   const relative = path.relative(cwd, absolute);
-  return relative === '' ? '.' : relative.startsWith('..') && path.isAbsolute(absolute) && relative.split(path.sep).filter((p) => p === '..').length > 2 ? absolute : relative.split(path.sep).join('/');
+  return relative === ''
+    ? '.'
+    : relative.startsWith('..') &&
+        path.isAbsolute(absolute) &&
+        relative.split(path.sep).filter((p) => p === '..').length > 2
+      ? absolute
+      : relative.split(path.sep).join('/');
 }

@@ -3,9 +3,10 @@
  * evaluator runs. Every name is resolved here, once: unknown fields, sources, functions and KPIs, type
  * errors and unsafe names are reported with the span of the offending part.
  */
+
+import { closest } from '../catalogue/parse.js';
 import type { FieldType } from '../sources/table.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
-import { closest } from '../catalogue/parse.js';
 import { article, FUNCTIONS, operator } from './functions.js';
 import { AGGREGATES, type AggregateFn, type CheckedFormula, type Expr, type ValueType } from './ir.js';
 import { type Ast, parseFormula, type Span } from './parse.js';
@@ -36,7 +37,15 @@ export const MAX_FORMULA_LENGTH = 4000;
 export const MAX_FORMULA_DEPTH = 64;
 export const MAX_REGEX_LENGTH = 200;
 
-const UNSAFE_NAMES = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+const UNSAFE_NAMES = new Set([
+  'constructor',
+  '__proto__',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
 
 class CheckError extends Error {
   constructor(readonly error: FormulaError) {
@@ -44,20 +53,46 @@ class CheckError extends Error {
   }
 }
 
-export function checkFormula(text: string, env: CheckEnv): { ok: true; formula: CheckedFormula } | { ok: false; error: FormulaError } {
+export function checkFormula(
+  text: string,
+  env: CheckEnv,
+): { ok: true; formula: CheckedFormula } | { ok: false; error: FormulaError } {
   if (text.length > MAX_FORMULA_LENGTH) {
-    return { ok: false, error: { code: 'formula-syntax', message: `formula is longer than ${MAX_FORMULA_LENGTH} characters`, span: { start: 0, end: 0 } } };
+    return {
+      ok: false,
+      error: {
+        code: 'formula-syntax',
+        message: `formula is longer than ${MAX_FORMULA_LENGTH} characters`,
+        span: { start: 0, end: 0 },
+      },
+    };
   }
   const parsed = parseFormula(text);
   if (!parsed.ok) {
-    return { ok: false, error: { code: 'formula-syntax', message: parsed.error.message, span: { start: parsed.error.index, end: parsed.error.index + 1 } } };
+    return {
+      ok: false,
+      error: {
+        code: 'formula-syntax',
+        message: parsed.error.message,
+        span: { start: parsed.error.index, end: parsed.error.index + 1 },
+      },
+    };
   }
   const checker = new Checker(text, env);
   try {
     const expr = checker.top(parsed.ast);
     if (expr.type !== 'number' && expr.type !== 'null') {
-      const hint = expr.type === 'duration' ? '; wrap it in hours(...), minutes(...) or days(...)' : expr.type === 'boolean' ? '; count rows with count(source, condition) instead' : '';
-      throw new CheckError({ code: 'formula-type', message: `the formula must give a number, but gives ${article(expr.type)}${hint}`, span: { start: 0, end: text.length } });
+      const hint =
+        expr.type === 'duration'
+          ? '; wrap it in hours(...), minutes(...) or days(...)'
+          : expr.type === 'boolean'
+            ? '; count rows with count(source, condition) instead'
+            : '';
+      throw new CheckError({
+        code: 'formula-type',
+        message: `the formula must give a number, but gives ${article(expr.type)}${hint}`,
+        span: { start: 0, end: text.length },
+      });
     }
     return {
       ok: true,
@@ -111,7 +146,8 @@ class Checker {
   }
 
   private expr(ast: Ast): Expr {
-    if (++this.depth > MAX_FORMULA_DEPTH) this.fail('formula-syntax', `formula is nested more than ${MAX_FORMULA_DEPTH} levels deep`, ast);
+    if (++this.depth > MAX_FORMULA_DEPTH)
+      this.fail('formula-syntax', `formula is nested more than ${MAX_FORMULA_DEPTH} levels deep`, ast);
     try {
       return this.node(ast);
     } finally {
@@ -131,8 +167,15 @@ class Checker {
       case 'ArrayExpression': {
         const items: string[] = [];
         for (const element of ast.elements) {
-          if (!element || element.type !== 'Literal' || (typeof element.value !== 'string' && typeof element.value !== 'number')) {
-            return this.fail('formula-type', 'a list may only hold text or numbers, e.g. ["Critical", "High"]', element ?? span);
+          if (
+            element?.type !== 'Literal' ||
+            (typeof element.value !== 'string' && typeof element.value !== 'number')
+          ) {
+            return this.fail(
+              'formula-type',
+              'a list may only hold text or numbers, e.g. ["Critical", "High"]',
+              element ?? span,
+            );
           }
           items.push(String(element.value));
         }
@@ -155,13 +198,21 @@ class Checker {
       case 'CallExpression':
         return this.call(ast, span);
       default:
-        return this.fail('formula-syntax', `"${this.text.slice(span.start, span.end).trim()}" is not part of the formula language`, span);
+        return this.fail(
+          'formula-syntax',
+          `"${this.text.slice(span.start, span.end).trim()}" is not part of the formula language`,
+          span,
+        );
     }
   }
 
   private checkName(name: string, span: Span): void {
     if (UNSAFE_NAMES.has(name) || name.startsWith('__')) {
-      this.fail('formula-unsafe', `"${name}" is not allowed in formulas: only declared fields and documented functions can be used`, span);
+      this.fail(
+        'formula-unsafe',
+        `"${name}" is not allowed in formulas: only declared fields and documented functions can be used`,
+        span,
+      );
     }
   }
 
@@ -169,17 +220,30 @@ class Checker {
     this.checkName(name, span);
     if (this.scope.length === 0) {
       if (this.env.sources.has(name)) {
-        this.fail('formula-type', `source "${name}" can only be used as the first argument of an aggregate, e.g. count(${name})`, span);
+        this.fail(
+          'formula-type',
+          `source "${name}" can only be used as the first argument of an aggregate, e.g. count(${name})`,
+          span,
+        );
       }
-      this.fail('formula-unknown', `"${name}" is not defined here: fields can only be used inside an aggregate, e.g. count(source, ${name} == ...)`, span);
+      this.fail(
+        'formula-unknown',
+        `"${name}" is not defined here: fields can only be used inside an aggregate, e.g. count(source, ${name} == ...)`,
+        span,
+      );
     }
     for (let depth = this.scope.length - 1; depth >= 0; depth--) {
       const source = this.scope[depth]!;
       const type = source.fields.get(name);
-      if (type !== undefined) return { k: 'field', depth, source: source.name, field: name, type: fieldValueType(type), span };
+      if (type !== undefined)
+        return { k: 'field', depth, source: source.name, field: name, type: fieldValueType(type), span };
     }
     if (this.env.sources.has(name)) {
-      this.fail('formula-type', `source "${name}" cannot be used as a value; write ${name}.field, or exists(${name}, ...) to look up its rows`, span);
+      this.fail(
+        'formula-type',
+        `source "${name}" cannot be used as a value; write ${name}.field, or exists(${name}, ...) to look up its rows`,
+        span,
+      );
     }
     const inner = this.scope[this.scope.length - 1]!;
     const candidates = this.scope.flatMap((s) => [...s.fields.keys()]);
@@ -202,20 +266,32 @@ class Checker {
     const depth = findLastIndex(this.scope, (s) => s.name === sourceName);
     if (depth < 0) {
       if (!this.env.sources.has(sourceName)) this.unknownSource(sourceName, ast.object);
-      this.fail('formula-type', `source ${sourceName} is not in scope here; use it inside count(${sourceName}, ...) or exists(${sourceName}, ...)`, span);
+      this.fail(
+        'formula-type',
+        `source ${sourceName} is not in scope here; use it inside count(${sourceName}, ...) or exists(${sourceName}, ...)`,
+        span,
+      );
     }
     const source = this.scope[depth]!;
     const type = source.fields.get(fieldName);
     if (type === undefined) {
       const suggestion = closest(fieldName, [...source.fields.keys()]);
-      this.fail('formula-unknown', `unknown field "${fieldName}" in source ${sourceName}${suggestion ? ` (did you mean "${suggestion}"?)` : `; its fields are ${[...source.fields.keys()].join(', ')}`}`, ast.property);
+      this.fail(
+        'formula-unknown',
+        `unknown field "${fieldName}" in source ${sourceName}${suggestion ? ` (did you mean "${suggestion}"?)` : `; its fields are ${[...source.fields.keys()].join(', ')}`}`,
+        ast.property,
+      );
     }
     return { k: 'field', depth, source: sourceName, field: fieldName, type: fieldValueType(type), span };
   }
 
   private unknownSource(name: string, span: Span): never {
     const suggestion = closest(name, [...this.env.sources.keys()]);
-    return this.fail('formula-unknown', `unknown source "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : `; the catalogue declares ${[...this.env.sources.keys()].join(', ')}`}`, span);
+    return this.fail(
+      'formula-unknown',
+      `unknown source "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : `; the catalogue declares ${[...this.env.sources.keys()].join(', ')}`}`,
+      span,
+    );
   }
 
   private binary(ast: Extract<Ast, { type: 'BinaryExpression' }>, span: Span): Expr {
@@ -228,20 +304,30 @@ class Checker {
     }
     // A date written as text next to a datetime is read as a date in the catalogue's zone.
     if (['==', '!=', '<', '<=', '>', '>='].includes(op)) {
-      if (left.type === 'datetime' && right.k === 'const' && right.type === 'string') right = this.dateLiteral(right);
-      if (right.type === 'datetime' && left.k === 'const' && left.type === 'string') left = this.dateLiteral(left);
+      if (left.type === 'datetime' && right.k === 'const' && right.type === 'string')
+        right = this.dateLiteral(right);
+      if (right.type === 'datetime' && left.k === 'const' && left.type === 'string')
+        left = this.dateLiteral(left);
     }
     return this.apply(op, [left, right], [ast.left, ast.right], span);
   }
 
   private dateLiteral(expr: Extract<Expr, { k: 'const' }>): Expr {
     const ms = parseIsoDateTime(String(expr.value), this.env.tz);
-    if (Number.isNaN(ms)) this.fail('formula-type', `"${expr.value}" is not a date; write dates as "2026-07-01" or "2026-07-01T09:00:00+02:00"`, expr.span);
+    if (Number.isNaN(ms))
+      this.fail(
+        'formula-type',
+        `"${expr.value}" is not a date; write dates as "2026-07-01" or "2026-07-01T09:00:00+02:00"`,
+        expr.span,
+      );
     return { k: 'const', value: ms, type: 'datetime', span: expr.span };
   }
 
   private apply(op: string, args: Expr[], asts: Ast[], span: Span): Expr {
-    const resolved = operator(op, args.map((a) => a.type));
+    const resolved = operator(
+      op,
+      args.map((a) => a.type),
+    );
     if (typeof resolved.type === 'object') {
       const at = resolved.type.arg !== undefined ? (asts[resolved.type.arg] ?? span) : span;
       this.fail('formula-type', resolved.type.error, at);
@@ -251,21 +337,36 @@ class Checker {
 
   private conditional(asts: Ast[], span: Span): Expr {
     const [test, a, b] = asts.map((x) => this.expr(x)) as [Expr, Expr, Expr];
-    if (test.type !== 'boolean' && test.type !== 'null') this.fail('formula-type', `the condition of if() must be true/false, not ${article(test.type)}`, asts[0]!);
+    if (test.type !== 'boolean' && test.type !== 'null')
+      this.fail(
+        'formula-type',
+        `the condition of if() must be true/false, not ${article(test.type)}`,
+        asts[0]!,
+      );
     const type = a.type === 'null' ? b.type : a.type;
-    if (a.type !== 'null' && b.type !== 'null' && a.type !== b.type) this.fail('formula-type', `both branches of if() must have the same type (${a.type} and ${b.type})`, asts[2]!);
+    if (a.type !== 'null' && b.type !== 'null' && a.type !== b.type)
+      this.fail(
+        'formula-type',
+        `both branches of if() must have the same type (${a.type} and ${b.type})`,
+        asts[2]!,
+      );
     if (type === 'list') this.fail('formula-type', 'if() cannot choose between lists', span);
     return { k: 'call', fn: 'if', args: [test, a, b], type, span };
   }
 
   private call(ast: Extract<Ast, { type: 'CallExpression' }>, span: Span): Expr {
     if (ast.callee.type !== 'Identifier') {
-      return this.fail('formula-unsafe', 'only documented functions can be called, e.g. count(...) or lower(...)', ast.callee);
+      return this.fail(
+        'formula-unsafe',
+        'only documented functions can be called, e.g. count(...) or lower(...)',
+        ast.callee,
+      );
     }
     const name = ast.callee.name;
     this.checkName(name, ast.callee);
     const args = ast.arguments;
-    if ((AGGREGATES as readonly string[]).includes(name)) return this.aggregate(name as AggregateFn, args, span);
+    if ((AGGREGATES as readonly string[]).includes(name))
+      return this.aggregate(name as AggregateFn, args, span);
     switch (name) {
       case 'exists':
         return this.exists(args, span);
@@ -275,31 +376,49 @@ class Checker {
         return this.matches(args, span);
       case 'date':
         if (args.length !== 1 || args[0]!.type !== 'Literal' || typeof args[0]!.value !== 'string') {
-          return this.fail('formula-type', 'date() takes one date written as text, e.g. date("2026-07-01")', span);
+          return this.fail(
+            'formula-type',
+            'date() takes one date written as text, e.g. date("2026-07-01")',
+            span,
+          );
         }
         return this.dateLiteral({ k: 'const', value: args[0]!.value, type: 'string', span: args[0]! });
       case 'if':
-        if (args.length !== 3) this.fail('formula-type', `if() takes 3 arguments (condition, then, else), not ${args.length}`, span);
+        if (args.length !== 3)
+          this.fail(
+            'formula-type',
+            `if() takes 3 arguments (condition, then, else), not ${args.length}`,
+            span,
+          );
         return this.conditional(args, span);
     }
     const def = FUNCTIONS.get(name);
     if (!def) {
       const known = [...FUNCTIONS.keys(), ...AGGREGATES, 'exists', 'kpi', 'matches', 'date', 'if'];
       const suggestion = closest(name, known);
-      return this.fail('formula-unknown', `unknown function "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; see docs/catalogue.md for the list`, ast.callee);
+      return this.fail(
+        'formula-unknown',
+        `unknown function "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; see docs/catalogue.md for the list`,
+        ast.callee,
+      );
     }
     if (args.length < def.min || args.length > def.max) {
       const count = def.min === def.max ? `${def.min}` : `${def.min} to ${def.max}`;
-      this.fail('formula-type', `${name}() takes ${count} argument${def.max === 1 ? '' : 's'}, not ${args.length}`, span);
+      this.fail(
+        'formula-type',
+        `${name}() takes ${count} argument${def.max === 1 ? '' : 's'}, not ${args.length}`,
+        span,
+      );
     }
     const checked = args.map((a) => this.expr(a));
     const type = def.type(checked.map((c) => c.type));
-    if (typeof type === 'object') this.fail('formula-type', `${name}(): ${type.error}`, args[type.arg ?? 0] ?? span);
+    if (typeof type === 'object')
+      this.fail('formula-type', `${name}(): ${type.error}`, args[type.arg ?? 0] ?? span);
     return { k: 'call', fn: name, args: checked, type, span };
   }
 
   private sourceArg(ast: Ast | undefined, fn: string, span: Span): SourceShape {
-    if (!ast || ast.type !== 'Identifier') {
+    if (ast?.type !== 'Identifier') {
       return this.fail('formula-type', `the first argument of ${fn}() must be a source name`, ast ?? span);
     }
     this.checkName(ast.name, ast);
@@ -311,7 +430,11 @@ class Checker {
 
   private aggregate(fn: AggregateFn, args: Ast[], span: Span): Expr {
     if (this.scope.length > 0) {
-      this.fail('formula-type', `${fn}() cannot be used inside another aggregate; use exists(source, condition) to look up rows of another source`, span);
+      this.fail(
+        'formula-type',
+        `${fn}() cannot be used inside another aggregate; use exists(source, condition) to look up rows of another source`,
+        span,
+      );
     }
     const source = this.sourceArg(args[0], fn, span);
     const shapes: Record<AggregateFn, [number, number]> = {
@@ -326,9 +449,12 @@ class Checker {
     };
     const [min, max] = shapes[fn];
     if (args.length < min || args.length > max) {
-      const usage = fn === 'count' ? 'count(source) or count(source, condition)'
-        : fn === 'percentile' ? 'percentile(source, value, p) or percentile(source, value, p, condition)'
-        : `${fn}(source, value) or ${fn}(source, value, condition)`;
+      const usage =
+        fn === 'count'
+          ? 'count(source) or count(source, condition)'
+          : fn === 'percentile'
+            ? 'percentile(source, value, p) or percentile(source, value, p, condition)'
+            : `${fn}(source, value) or ${fn}(source, value, condition)`;
       this.fail('formula-type', `${fn}() is written ${usage}`, span);
     }
     this.scope.push(source);
@@ -342,8 +468,17 @@ class Checker {
         this.checkAggregateValue(fn, value, args[1]!);
         if (fn === 'percentile') {
           const pAst = args[2]!;
-          if (pAst.type !== 'Literal' || typeof pAst.value !== 'number' || pAst.value < 0 || pAst.value > 100) {
-            this.fail('formula-type', 'the percentile must be a number from 0 to 100, e.g. percentile(incidents, hours(created, resolved), 90)', pAst);
+          if (
+            pAst.type !== 'Literal' ||
+            typeof pAst.value !== 'number' ||
+            pAst.value < 0 ||
+            pAst.value > 100
+          ) {
+            this.fail(
+              'formula-type',
+              'the percentile must be a number from 0 to 100, e.g. percentile(incidents, hours(created, resolved), 90)',
+              pAst,
+            );
           }
           p = pAst.value;
           predAst = args[3];
@@ -353,10 +488,19 @@ class Checker {
       if (predAst) {
         pred = this.expr(predAst);
         if (pred.type !== 'boolean' && pred.type !== 'null') {
-          this.fail('formula-type', `the condition of ${fn}() must be true/false, not ${article(pred.type)}`, predAst);
+          this.fail(
+            'formula-type',
+            `the condition of ${fn}() must be true/false, not ${article(pred.type)}`,
+            predAst,
+          );
         }
       }
-      const type: ValueType = fn === 'count' || fn === 'count_distinct' ? 'number' : value!.type === 'null' ? 'number' : value!.type;
+      const type: ValueType =
+        fn === 'count' || fn === 'count_distinct'
+          ? 'number'
+          : value!.type === 'null'
+            ? 'number'
+            : value!.type;
       const node: Extract<Expr, { k: 'agg' }> = {
         k: 'agg',
         index: this.aggregates.length,
@@ -382,23 +526,44 @@ class Checker {
       if (t === 'list') this.fail('formula-type', 'count_distinct() cannot count lists', ast);
       return;
     }
-    const allowed: ValueType[] = fn === 'min' || fn === 'max' ? ['number', 'duration', 'datetime', 'null'] : ['number', 'duration', 'null'];
+    const allowed: ValueType[] =
+      fn === 'min' || fn === 'max'
+        ? ['number', 'duration', 'datetime', 'null']
+        : ['number', 'duration', 'null'];
     if (!allowed.includes(t)) {
-      const hint = t === 'datetime' ? '; for times between two dates use hours(start, end) or days(start, end)' : t === 'string' ? '; count rows with count(source, condition) instead' : '';
-      this.fail('formula-type', `${fn}() needs numbers, but ${this.text.slice(ast.start, ast.end).trim()} is ${article(t)}${hint}`, ast);
+      const hint =
+        t === 'datetime'
+          ? '; for times between two dates use hours(start, end) or days(start, end)'
+          : t === 'string'
+            ? '; count rows with count(source, condition) instead'
+            : '';
+      this.fail(
+        'formula-type',
+        `${fn}() needs numbers, but ${this.text.slice(ast.start, ast.end).trim()} is ${article(t)}${hint}`,
+        ast,
+      );
     }
   }
 
   private exists(args: Ast[], span: Span): Expr {
     if (this.scope.length === 0) {
-      this.fail('formula-type', 'exists() tests rows one by one, so it belongs inside an aggregate, e.g. count(leavers, exists(accounts, accounts.upn == leavers.upn))', span);
+      this.fail(
+        'formula-type',
+        'exists() tests rows one by one, so it belongs inside an aggregate, e.g. count(leavers, exists(accounts, accounts.upn == leavers.upn))',
+        span,
+      );
     }
     if (args.length !== 2) this.fail('formula-type', 'exists() is written exists(source, condition)', span);
     const source = this.sourceArg(args[0], 'exists', span);
     this.scope.push(source);
     try {
       const pred = this.expr(args[1]!);
-      if (pred.type !== 'boolean' && pred.type !== 'null') this.fail('formula-type', `the condition of exists() must be true/false, not ${article(pred.type)}`, args[1]!);
+      if (pred.type !== 'boolean' && pred.type !== 'null')
+        this.fail(
+          'formula-type',
+          `the condition of exists() must be true/false, not ${article(pred.type)}`,
+          args[1]!,
+        );
       return { k: 'exists', depth: this.scope.length - 1, source: source.name, pred, type: 'boolean', span };
     } finally {
       this.scope.pop();
@@ -406,7 +571,8 @@ class Checker {
   }
 
   private kpi(args: Ast[], span: Span): Expr {
-    if (this.scope.length > 0) this.fail('formula-type', 'kpi() gives a KPI value and cannot be used inside an aggregate', span);
+    if (this.scope.length > 0)
+      this.fail('formula-type', 'kpi() gives a KPI value and cannot be used inside an aggregate', span);
     const arg = args[0];
     if (args.length !== 1 || !arg || arg.type !== 'Literal' || typeof arg.value !== 'string') {
       return this.fail('formula-type', 'kpi() takes the id of another KPI as text, e.g. kpi("IR-02")', span);
@@ -414,35 +580,61 @@ class Checker {
     const id = arg.value;
     if (!this.env.kpis.has(id)) {
       const suggestion = closest(id, [...this.env.kpis]);
-      this.fail('formula-unknown', `unknown KPI "${id}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`, arg);
+      this.fail(
+        'formula-unknown',
+        `unknown KPI "${id}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+        arg,
+      );
     }
     this.kpisUsed.push(id);
     return { k: 'kpi', id, type: 'number', span };
   }
 
   private matches(args: Ast[], span: Span): Expr {
-    if (args.length < 2 || args.length > 3) this.fail('formula-type', 'matches() is written matches(text, "regex") or matches(text, "regex", "i")', span);
+    if (args.length < 2 || args.length > 3)
+      this.fail(
+        'formula-type',
+        'matches() is written matches(text, "regex") or matches(text, "regex", "i")',
+        span,
+      );
     const text = this.expr(args[0]!);
-    if (text.type !== 'string' && text.type !== 'null') this.fail('formula-type', `matches(): argument 1 must be text, not ${article(text.type)}`, args[0]!);
+    if (text.type !== 'string' && text.type !== 'null')
+      this.fail('formula-type', `matches(): argument 1 must be text, not ${article(text.type)}`, args[0]!);
     const pattern = args[1]!;
     if (pattern.type !== 'Literal' || typeof pattern.value !== 'string') {
-      return this.fail('formula-type', 'the pattern of matches() must be written as text in the formula', pattern);
+      return this.fail(
+        'formula-type',
+        'the pattern of matches() must be written as text in the formula',
+        pattern,
+      );
     }
     const flagsAst = args[2];
     let flags = '';
     if (flagsAst) {
-      if (flagsAst.type !== 'Literal' || (flagsAst.value !== 'i' && flagsAst.value !== '')) this.fail('formula-type', 'the only flag matches() accepts is "i" (ignore case)', flagsAst);
+      if (flagsAst.type !== 'Literal' || (flagsAst.value !== 'i' && flagsAst.value !== ''))
+        this.fail('formula-type', 'the only flag matches() accepts is "i" (ignore case)', flagsAst);
       flags = String(flagsAst.value);
     }
     const problemWithPattern = regexRisk(pattern.value);
-    if (problemWithPattern) this.fail('formula-unsafe', `regular expression refused: ${problemWithPattern}`, pattern);
+    if (problemWithPattern)
+      this.fail('formula-unsafe', `regular expression refused: ${problemWithPattern}`, pattern);
     let regex: RegExp;
     try {
       regex = new RegExp(pattern.value, flags);
     } catch (error) {
-      return this.fail('formula-syntax', `invalid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`, pattern);
+      return this.fail(
+        'formula-syntax',
+        `invalid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`,
+        pattern,
+      );
     }
-    return { k: 'call', fn: 'matches', args: [text, { k: 'regex', regex, type: 'string', span: pattern }], type: 'boolean', span };
+    return {
+      k: 'call',
+      fn: 'matches',
+      args: [text, { k: 'regex', regex, type: 'string', span: pattern }],
+      type: 'boolean',
+      span,
+    };
   }
 }
 
@@ -478,7 +670,8 @@ export function regexRisk(pattern: string): string | undefined {
       if (group && isRepeated && (group.hasQuantifier || group.hasAlternation)) {
         return 'a repeated group containing a quantifier or "|" can take exponential time (e.g. (a+)+); simplify the pattern';
       }
-      if (group && stack.length > 0 && (group.hasQuantifier || isRepeated)) stack[stack.length - 1]!.hasQuantifier = true;
+      if (group && stack.length > 0 && (group.hasQuantifier || isRepeated))
+        stack[stack.length - 1]!.hasQuantifier = true;
     } else if ((c === '*' || c === '+' || c === '{') && stack.length > 0) {
       stack[stack.length - 1]!.hasQuantifier = true;
     }

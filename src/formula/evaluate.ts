@@ -131,8 +131,14 @@ export class RowEvaluator {
     let pairInner: Int32Array;
     if (keys.length > 0) {
       const innerFrame = frameAt(depth, { table: inner.table, idx: candidates });
-      const innerKeys = joinKeys(keys.map((k) => this.eval(k.inner, innerFrame, candidates.length)), candidates.length);
-      const outerKeys = joinKeys(keys.map((k) => this.eval(k.outer, frame, n)), n);
+      const innerKeys = joinKeys(
+        keys.map((k) => this.eval(k.inner, innerFrame, candidates.length)),
+        candidates.length,
+      );
+      const outerKeys = joinKeys(
+        keys.map((k) => this.eval(k.outer, frame, n)),
+        n,
+      );
       const index = new Map<string | number, number[]>();
       for (let j = 0; j < candidates.length; j++) {
         const key = innerKeys[j];
@@ -166,7 +172,11 @@ export class RowEvaluator {
       const pairs = outerCount * candidates.length;
       if (pairs > MAX_EXISTS_PAIRS) {
         throw new IsmsKpiError(
-          problem('formula-type', `exists(${expr.source}, ...) would compare ${outerCount} x ${candidates.length} rows; add an equality between the two sources, e.g. lower(${expr.source}.upn) == lower(upn), so rows can be matched directly`, {}),
+          problem(
+            'formula-type',
+            `exists(${expr.source}, ...) would compare ${outerCount} x ${candidates.length} rows; add an equality between the two sources, e.g. lower(${expr.source}.upn) == lower(upn), so rows can be matched directly`,
+            {},
+          ),
         );
       }
       pairOuter = new Int32Array(pairs);
@@ -205,7 +215,10 @@ export function applyCall(expr: Extract<Expr, { k: 'call' }>, args: Vec[], ctx: 
   if (expr.fn === 'if') return ifImpl(args, ctx, expr.type);
   const def = FUNCTIONS.get(expr.fn);
   if (def) return def.impl(args, ctx);
-  return operator(expr.fn, expr.args.map((a) => a.type)).impl(args, ctx);
+  return operator(
+    expr.fn,
+    expr.args.map((a) => a.type),
+  ).impl(args, ctx);
 }
 
 export function columnVec(column: Column, idx: Int32Array | null): Vec {

@@ -6,17 +6,7 @@
 import { BOOL_FALSE, BOOL_NULL, BOOL_TRUE } from '../sources/table.js';
 import { utcToLocal } from '../time/zone.js';
 import type { ValueType } from './ir.js';
-import {
-  mapNum,
-  mapStrings,
-  scalar,
-  testStrings,
-  toBool,
-  toList,
-  toNum,
-  toStr,
-  type Vec,
-} from './vector.js';
+import { mapNum, mapStrings, scalar, testStrings, toBool, toList, toNum, toStr, type Vec } from './vector.js';
 
 export interface EvalContext {
   /** Number of rows (or groups) the vectors have. */
@@ -47,10 +37,19 @@ const isNumberLike = (t: ValueType) => t === 'number' || t === 'duration' || t =
 const isStringy = (t: ValueType) => t === 'string' || t === 'null';
 const isDate = (t: ValueType) => t === 'datetime' || t === 'null';
 
-function expect(types: ValueType[], checks: ((t: ValueType) => boolean)[], what: string[], result: ValueType) {
+function expect(
+  types: ValueType[],
+  checks: ((t: ValueType) => boolean)[],
+  what: string[],
+  result: ValueType,
+) {
   for (let i = 0; i < types.length; i++) {
     const check = checks[Math.min(i, checks.length - 1)]!;
-    if (!check(types[i]!)) return { error: `argument ${i + 1} must be ${what[Math.min(i, what.length - 1)]}, not ${article(types[i]!)}`, arg: i };
+    if (!check(types[i]!))
+      return {
+        error: `argument ${i + 1} must be ${what[Math.min(i, what.length - 1)]}, not ${article(types[i]!)}`,
+        arg: i,
+      };
   }
   return result;
 }
@@ -141,7 +140,8 @@ function compareBooleans(op: string, a: Vec, b: Vec, n: number): Vec {
   for (let i = 0; i < n; i++) {
     const l = x[i]!;
     const r = y[i]!;
-    out[i] = l === BOOL_NULL || r === BOOL_NULL ? BOOL_NULL : (l === r) === (op === '==') ? BOOL_TRUE : BOOL_FALSE;
+    out[i] =
+      l === BOOL_NULL || r === BOOL_NULL ? BOOL_NULL : (l === r) === (op === '==') ? BOOL_TRUE : BOOL_FALSE;
   }
   return { t: 'bool', v: out };
 }
@@ -151,11 +151,15 @@ function comparisonType(op: string) {
     const [a = 'null', b = 'null'] = types;
     const known = a === 'null' ? b : a;
     if (a !== 'null' && b !== 'null' && a !== b) {
-      const hint = a === 'duration' || b === 'duration' ? ' (use hours(x), minutes(x) or days(x) to compare a duration with a number)' : '';
+      const hint =
+        a === 'duration' || b === 'duration'
+          ? ' (use hours(x), minutes(x) or days(x) to compare a duration with a number)'
+          : '';
       return { error: `cannot compare ${article(a)} with ${article(b)}${hint}`, arg: 1 };
     }
     if (known === 'list') return { error: `cannot compare lists; use "x in list" or contains(list, x)` };
-    if (known === 'boolean' && op !== '==' && op !== '!=') return { error: `booleans can only be compared with == or !=` };
+    if (known === 'boolean' && op !== '==' && op !== '!=')
+      return { error: `booleans can only be compared with == or !=` };
     return 'boolean';
   };
 }
@@ -185,8 +189,18 @@ function logic(op: 'and' | 'or'): FunctionDef['impl'] {
   };
 }
 
-const and3 = (a: number, b: number) => (a === BOOL_FALSE || b === BOOL_FALSE ? BOOL_FALSE : a === BOOL_NULL || b === BOOL_NULL ? BOOL_NULL : BOOL_TRUE);
-const or3 = (a: number, b: number) => (a === BOOL_TRUE || b === BOOL_TRUE ? BOOL_TRUE : a === BOOL_NULL || b === BOOL_NULL ? BOOL_NULL : BOOL_FALSE);
+const and3 = (a: number, b: number) =>
+  a === BOOL_FALSE || b === BOOL_FALSE
+    ? BOOL_FALSE
+    : a === BOOL_NULL || b === BOOL_NULL
+      ? BOOL_NULL
+      : BOOL_TRUE;
+const or3 = (a: number, b: number) =>
+  a === BOOL_TRUE || b === BOOL_TRUE
+    ? BOOL_TRUE
+    : a === BOOL_NULL || b === BOOL_NULL
+      ? BOOL_NULL
+      : BOOL_FALSE;
 const boolValue = (b: number) => (b === BOOL_NULL ? null : b === BOOL_TRUE);
 
 function nullTest(wantNull: boolean): FunctionDef['impl'] {
@@ -229,14 +243,18 @@ function betweenType(unit: string) {
     if (types.length === 1) {
       return types[0] === 'duration' || types[0] === 'null'
         ? 'number'
-        : { error: `${unit}(x) takes a duration; for the time between two dates use ${unit}(start, end)`, arg: 0 };
+        : {
+            error: `${unit}(x) takes a duration; for the time between two dates use ${unit}(start, end)`,
+            arg: 0,
+          };
     }
     return expect(types, [isDate], ['a datetime'], 'number');
   };
 }
 
 function datePart(part: (p: ReturnType<typeof utcToLocal>) => number): FunctionDef['impl'] {
-  return ([a], ctx) => mapNum([a!], ctx.n, (ms) => (Number.isNaN(ms) ? Number.NaN : part(utcToLocal(ctx.tz, ms))));
+  return ([a], ctx) =>
+    mapNum([a!], ctx.n, (ms) => (Number.isNaN(ms) ? Number.NaN : part(utcToLocal(ctx.tz, ms))));
 }
 
 function isoWeek(p: ReturnType<typeof utcToLocal>): number {
@@ -246,13 +264,18 @@ function isoWeek(p: ReturnType<typeof utcToLocal>): number {
   return Math.floor((thursday - yearStart) / (7 * DAY)) + 1;
 }
 
-function sameTypes(types: ValueType[], allowed: (t: ValueType) => boolean, what: string): ValueType | { error: string; arg?: number } {
+function sameTypes(
+  types: ValueType[],
+  allowed: (t: ValueType) => boolean,
+  what: string,
+): ValueType | { error: string; arg?: number } {
   let result: ValueType = 'null';
   for (let i = 0; i < types.length; i++) {
     const t = types[i]!;
     if (!allowed(t)) return { error: `argument ${i + 1} must be ${what}, not ${article(t)}`, arg: i };
     if (t === 'null') continue;
-    if (result !== 'null' && t !== result) return { error: `all arguments must have the same type (${result} and ${t})`, arg: i };
+    if (result !== 'null' && t !== result)
+      return { error: `all arguments must have the same type (${result} and ${t})`, arg: i };
     result = t;
   }
   return result;
@@ -276,12 +299,23 @@ function coalesceImpl(args: Vec[], ctx: EvalContext, type: ValueType): Vec {
   if (type === 'boolean') {
     const bools = args.map((a) => toBool(a, n));
     const out = new Uint8Array(n).fill(BOOL_NULL);
-    for (let i = 0; i < n; i++) for (const b of bools) if (b[i] !== BOOL_NULL) { out[i] = b[i]!; break; }
+    for (let i = 0; i < n; i++)
+      for (const b of bools)
+        if (b[i] !== BOOL_NULL) {
+          out[i] = b[i]!;
+          break;
+        }
     return { t: 'bool', v: out };
   }
   if (type === 'list') {
     const lists = args.map((a) => toList(a, n));
-    return { t: 'list', v: Array.from({ length: n }, (_, i) => lists.find((l) => l[i] !== null && l[i]!.length > 0)?.[i] ?? null) };
+    return {
+      t: 'list',
+      v: Array.from(
+        { length: n },
+        (_, i) => lists.find((l) => l[i] !== null && l[i]!.length > 0)?.[i] ?? null,
+      ),
+    };
   }
   return mapNum(args, n, (...xs) => {
     for (const x of xs) if (!Number.isNaN(x)) return x;
@@ -313,7 +347,9 @@ function mapStringsMany(strs: { codes: Int32Array; dict: string[] }[], n: number
 
 function concatImpl(args: Vec[], ctx: EvalContext): Vec {
   const n = ctx.n;
-  const [a, b] = args.map((x) => (x.t === 'num' || (x.t === 'scalar' && typeof x.value === 'number') ? toStr(x, n) : toStr(x, n)));
+  const [a, b] = args.map((x) =>
+    x.t === 'num' || (x.t === 'scalar' && typeof x.value === 'number') ? toStr(x, n) : toStr(x, n),
+  );
   const index = new Map<string, number>();
   const dict: string[] = [];
   const codes = new Int32Array(n);
@@ -337,12 +373,16 @@ function concatImpl(args: Vec[], ctx: EvalContext): Vec {
 }
 
 /** Operators, keyed by their symbol; the checker maps `&&`/`||`/`!` onto `and`/`or`/`not`. */
-export function operator(op: string, argTypes: ValueType[]): { type: ValueType | { error: string; arg?: number }; impl: FunctionDef['impl'] } {
+export function operator(
+  op: string,
+  argTypes: ValueType[],
+): { type: ValueType | { error: string; arg?: number }; impl: FunctionDef['impl'] } {
   const [a = 'null', b = 'null'] = argTypes;
   switch (op) {
     case '+':
       if (a === 'string' || b === 'string') {
-        if (a === 'list' || b === 'list' || a === 'boolean' || b === 'boolean') return { type: { error: `cannot add ${article(a)} and ${article(b)}` }, impl: concatImpl };
+        if (a === 'list' || b === 'list' || a === 'boolean' || b === 'boolean')
+          return { type: { error: `cannot add ${article(a)} and ${article(b)}` }, impl: concatImpl };
         return { type: 'string', impl: concatImpl };
       }
       return arithmeticOperator(op, a, b);
@@ -364,42 +404,87 @@ export function operator(op: string, argTypes: ValueType[]): { type: ValueType |
     }
     case 'and':
     case 'or':
-      return { type: expect(argTypes, [(t) => t === 'boolean' || t === 'null'], ['a condition (true/false)'], 'boolean'), impl: logic(op) };
+      return {
+        type: expect(
+          argTypes,
+          [(t) => t === 'boolean' || t === 'null'],
+          ['a condition (true/false)'],
+          'boolean',
+        ),
+        impl: logic(op),
+      };
     case 'not':
       return {
-        type: expect(argTypes, [(t) => t === 'boolean' || t === 'null'], ['a condition (true/false); for "not in" write not (x in [...])'], 'boolean'),
+        type: expect(
+          argTypes,
+          [(t) => t === 'boolean' || t === 'null'],
+          ['a condition (true/false); for "not in" write not (x in [...])'],
+          'boolean',
+        ),
         impl: ([x], ctx) => {
           if (x!.t === 'scalar') return scalar(x!.value === null ? null : !x!.value);
           const v = toBool(x!, ctx.n);
           const out = new Uint8Array(ctx.n);
-          for (let i = 0; i < ctx.n; i++) out[i] = v[i] === BOOL_NULL ? BOOL_NULL : v[i] === BOOL_TRUE ? BOOL_FALSE : BOOL_TRUE;
+          for (let i = 0; i < ctx.n; i++)
+            out[i] = v[i] === BOOL_NULL ? BOOL_NULL : v[i] === BOOL_TRUE ? BOOL_FALSE : BOOL_TRUE;
           return { t: 'bool', v: out };
         },
       };
     case 'neg':
       return {
-        type: isNumberLike(a) ? (a === 'null' ? 'number' : a) : { error: `"-" needs a number, not ${article(a)}`, arg: 0 },
+        type: isNumberLike(a)
+          ? a === 'null'
+            ? 'number'
+            : a
+          : { error: `"-" needs a number, not ${article(a)}`, arg: 0 },
         impl: (args, ctx) => mapNum(args, ctx.n, (x) => -x),
       };
     case 'in':
-      if (b !== 'list') return { type: { error: '"in" needs a list on its right: x in ["a", "b"] or "tag" in labels', arg: 1 }, impl: () => scalar(null) };
-      if (!(a === 'string' || a === 'number' || a === 'null')) return { type: { error: `"in" tests a string or number, not ${article(a)}`, arg: 0 }, impl: () => scalar(null) };
+      if (b !== 'list')
+        return {
+          type: { error: '"in" needs a list on its right: x in ["a", "b"] or "tag" in labels', arg: 1 },
+          impl: () => scalar(null),
+        };
+      if (!(a === 'string' || a === 'number' || a === 'null'))
+        return {
+          type: { error: `"in" tests a string or number, not ${article(a)}`, arg: 0 },
+          impl: () => scalar(null),
+        };
       return { type: 'boolean', impl: inImpl };
     default:
-      return { type: { error: `operator "${op}" is not part of the formula language` }, impl: () => scalar(null) };
+      return {
+        type: { error: `operator "${op}" is not part of the formula language` },
+        impl: () => scalar(null),
+      };
   }
 }
 
-function arithmeticOperator(op: string, a: ValueType, b: ValueType): { type: ValueType | { error: string; arg?: number }; impl: FunctionDef['impl'] } {
+function arithmeticOperator(
+  op: string,
+  a: ValueType,
+  b: ValueType,
+): { type: ValueType | { error: string; arg?: number }; impl: FunctionDef['impl'] } {
   if (!isNumberLike(a) || !isNumberLike(b)) {
-    const hint = a === 'datetime' || b === 'datetime' ? ' (use hours(start, end) or days(start, end) for the time between two dates)' : '';
-    return { type: { error: `"${op}" needs numbers, not ${article(a === 'number' || a === 'duration' ? b : a)}${hint}`, arg: isNumberLike(a) ? 1 : 0 }, impl: () => scalar(null) };
+    const hint =
+      a === 'datetime' || b === 'datetime'
+        ? ' (use hours(start, end) or days(start, end) for the time between two dates)'
+        : '';
+    return {
+      type: {
+        error: `"${op}" needs numbers, not ${article(a === 'number' || a === 'duration' ? b : a)}${hint}`,
+        arg: isNumberLike(a) ? 1 : 0,
+      },
+      impl: () => scalar(null),
+    };
   }
   const type: ValueType =
-    (op === '+' || op === '-') && a === 'duration' && b === 'duration' ? 'duration'
-    : (op === '*' || op === '/') && a === 'duration' && isNumeric(b) ? 'duration'
-    : op === '*' && isNumeric(a) && b === 'duration' ? 'duration'
-    : 'number';
+    (op === '+' || op === '-') && a === 'duration' && b === 'duration'
+      ? 'duration'
+      : (op === '*' || op === '/') && a === 'duration' && isNumeric(b)
+        ? 'duration'
+        : op === '*' && isNumeric(a) && b === 'duration'
+          ? 'duration'
+          : 'number';
   const fn = arithmetic(op);
   return { type, impl: (args, ctx) => mapNum(args, ctx.n, fn) };
 }
@@ -410,7 +495,12 @@ function inImpl([needle, haystack]: Vec[], ctx: EvalContext): Vec {
     const set = new Set((haystack!.value as string[]).map(String));
     if (needle!.t === 'num') {
       const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) out[i] = Number.isNaN(needle!.v[i]!) ? BOOL_NULL : set.has(String(needle!.v[i])) ? BOOL_TRUE : BOOL_FALSE;
+      for (let i = 0; i < n; i++)
+        out[i] = Number.isNaN(needle!.v[i]!)
+          ? BOOL_NULL
+          : set.has(String(needle!.v[i]))
+            ? BOOL_TRUE
+            : BOOL_FALSE;
       return { t: 'bool', v: out };
     }
     return testStrings(needle!, n, (s) => set.has(s));
@@ -421,7 +511,7 @@ function inImpl([needle, haystack]: Vec[], ctx: EvalContext): Vec {
   for (let i = 0; i < n; i++) {
     const c = values.codes[i]!;
     const list = lists[i];
-    out[i] = c < 0 ? BOOL_NULL : list && list.includes(values.dict[c]!) ? BOOL_TRUE : BOOL_FALSE;
+    out[i] = c < 0 ? BOOL_NULL : list?.includes(values.dict[c]!) ? BOOL_TRUE : BOOL_FALSE;
   }
   return { t: 'bool', v: out };
 }
@@ -462,8 +552,12 @@ const defs: FunctionDef[] = [
     example: 'len(labels) == 0',
     type: (t) => expect(t, [(x) => isStringy(x) || x === 'list'], ['text or a list'], 'number'),
     impl: ([a], ctx) => {
-      if (a!.t === 'list') return { t: 'num', v: Float64Array.from(a!.v, (l) => (l === null ? 0 : l.length)) };
-      if (a!.t === 'scalar') return scalar(a!.value === null ? null : Array.isArray(a!.value) ? a!.value.length : String(a!.value).length);
+      if (a!.t === 'list')
+        return { t: 'num', v: Float64Array.from(a!.v, (l) => (l === null ? 0 : l.length)) };
+      if (a!.t === 'scalar')
+        return scalar(
+          a!.value === null ? null : Array.isArray(a!.value) ? a!.value.length : String(a!.value).length,
+        );
       const s = toStr(a!, ctx.n);
       const lengths = s.dict.map((x) => x.length);
       return { t: 'num', v: Float64Array.from(s.codes, (c) => (c < 0 ? Number.NaN : lengths[c]!)) };
@@ -475,7 +569,10 @@ const defs: FunctionDef[] = [
     max: 2,
     summary: 'true when a text contains a piece of text, or a list contains an item (case-sensitive)',
     example: 'contains(labels, "phishing")',
-    type: (t) => (t[0] === 'list' ? expect(t.slice(1), [isStringy], ['text'], 'boolean') : expect(t, [isStringy], ['text'], 'boolean')),
+    type: (t) =>
+      t[0] === 'list'
+        ? expect(t.slice(1), [isStringy], ['text'], 'boolean')
+        : expect(t, [isStringy], ['text'], 'boolean'),
     impl: ([a, b], ctx) => {
       if (a!.t === 'list' || (a!.t === 'scalar' && Array.isArray(a!.value))) return inImpl([b!, a!], ctx);
       if (b!.t === 'scalar') {
@@ -522,7 +619,8 @@ const defs: FunctionDef[] = [
     name: 'hours',
     min: 1,
     max: 2,
-    summary: 'hours from the first datetime to the second (negative if the second is earlier), or a duration in hours',
+    summary:
+      'hours from the first datetime to the second (negative if the second is earlier), or a duration in hours',
     example: 'hours(detected, contained) <= 4',
     type: betweenType('hours'),
     impl: between(HOUR),
@@ -675,7 +773,12 @@ const defs: FunctionDef[] = [
     max: 8,
     summary: 'the smallest of its arguments (missing values are skipped)',
     example: 'least(contained, resolved)',
-    type: (t) => sameTypes(t, (x) => x === 'number' || x === 'datetime' || x === 'duration' || x === 'null', 'a number, datetime or duration'),
+    type: (t) =>
+      sameTypes(
+        t,
+        (x) => x === 'number' || x === 'datetime' || x === 'duration' || x === 'null',
+        'a number, datetime or duration',
+      ),
     impl: pickEach((a, b) => a < b),
   },
   {
@@ -684,7 +787,12 @@ const defs: FunctionDef[] = [
     max: 8,
     summary: 'the largest of its arguments (missing values are skipped)',
     example: 'greatest(updated, resolved)',
-    type: (t) => sameTypes(t, (x) => x === 'number' || x === 'datetime' || x === 'duration' || x === 'null', 'a number, datetime or duration'),
+    type: (t) =>
+      sameTypes(
+        t,
+        (x) => x === 'number' || x === 'datetime' || x === 'duration' || x === 'null',
+        'a number, datetime or duration',
+      ),
     impl: pickEach((a, b) => a > b),
   },
   {
@@ -713,7 +821,9 @@ export { coalesceImpl };
 
 /** matches(text, "regex") is compiled by the checker; this runs it once per distinct value. */
 export function matchesImpl(regex: RegExp, text: Vec, ctx: EvalContext): Vec {
-  return testStrings(text, ctx.n, (s) => regex.test(s.length > MAX_MATCH_INPUT ? s.slice(0, MAX_MATCH_INPUT) : s));
+  return testStrings(text, ctx.n, (s) =>
+    regex.test(s.length > MAX_MATCH_INPUT ? s.slice(0, MAX_MATCH_INPUT) : s),
+  );
 }
 
 /** Longest text a regular expression is run on; bounds the cost of any pattern that slipped through. */
@@ -763,12 +873,14 @@ export function ifImpl(args: Vec[], ctx: EvalContext, type: ValueType): Vec {
     const a = toBool(args[1]!, n);
     const b = toBool(args[2]!, n);
     const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = cond[i] === BOOL_NULL ? BOOL_NULL : cond[i] === BOOL_TRUE ? a[i]! : b[i]!;
+    for (let i = 0; i < n; i++)
+      out[i] = cond[i] === BOOL_NULL ? BOOL_NULL : cond[i] === BOOL_TRUE ? a[i]! : b[i]!;
     return { t: 'bool', v: out };
   }
   const a = toNum(args[1]!, n);
   const b = toNum(args[2]!, n);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = cond[i] === BOOL_NULL ? Number.NaN : cond[i] === BOOL_TRUE ? a[i]! : b[i]!;
+  for (let i = 0; i < n; i++)
+    out[i] = cond[i] === BOOL_NULL ? Number.NaN : cond[i] === BOOL_TRUE ? a[i]! : b[i]!;
   return { t: 'num', v: out };
 }

@@ -6,7 +6,16 @@ import type { Span } from './parse.js';
 
 export type ValueType = 'number' | 'string' | 'boolean' | 'datetime' | 'duration' | 'list' | 'null';
 
-export const AGGREGATES = ['count', 'sum', 'mean', 'median', 'percentile', 'min', 'max', 'count_distinct'] as const;
+export const AGGREGATES = [
+  'count',
+  'sum',
+  'mean',
+  'median',
+  'percentile',
+  'min',
+  'max',
+  'count_distinct',
+] as const;
 export type AggregateFn = (typeof AGGREGATES)[number];
 
 export type Expr =

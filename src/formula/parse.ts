@@ -43,7 +43,10 @@ function configure(): void {
   jsep.removeIdentifierChar('$');
 
   // Record source spans: every token passes through gobbleToken, identifiers through gobbleIdentifier.
-  const proto = (jsep as unknown as { Jsep: { prototype: unknown } }).Jsep.prototype as unknown as Record<string, (...args: unknown[]) => unknown> & {
+  const proto = (jsep as unknown as { Jsep: { prototype: unknown } }).Jsep.prototype as unknown as Record<
+    string,
+    (...args: unknown[]) => unknown
+  > & {
     index: number;
     gobbleSpaces(): void;
   };
@@ -78,7 +81,10 @@ export function parseFormula(text: string): { ok: true; ast: Ast } | { ok: false
 }
 
 function friendlySyntax(message: string): string {
-  return message.replace(/ at character \d+$/, '').replace(/^Unexpected "(.*)"$/, 'unexpected "$1"').replace(/^./, (c) => c.toLowerCase());
+  return message
+    .replace(/ at character \d+$/, '')
+    .replace(/^Unexpected "(.*)"$/, 'unexpected "$1"')
+    .replace(/^./, (c) => c.toLowerCase());
 }
 
 /** Converts jsep's tree into our closed union, filling spans for nodes jsep built without a token. */
@@ -88,28 +94,72 @@ function normalise(node: unknown, text: string): Ast {
   let ast: Ast;
   switch (n.type) {
     case 'Literal':
-      ast = { type: 'Literal', value: n.value as string | number | boolean | null, raw: String(n.raw), start: 0, end: 0 };
+      ast = {
+        type: 'Literal',
+        value: n.value as string | number | boolean | null,
+        raw: String(n.raw),
+        start: 0,
+        end: 0,
+      };
       break;
     case 'Identifier':
       ast = { type: 'Identifier', name: String(n.name), start: 0, end: 0 };
       break;
     case 'MemberExpression':
-      ast = { type: 'MemberExpression', object: kids('object'), property: kids('property'), computed: Boolean(n.computed), start: 0, end: 0 };
+      ast = {
+        type: 'MemberExpression',
+        object: kids('object'),
+        property: kids('property'),
+        computed: Boolean(n.computed),
+        start: 0,
+        end: 0,
+      };
       break;
     case 'CallExpression':
-      ast = { type: 'CallExpression', callee: kids('callee'), arguments: (n.arguments as unknown[]).map((a) => normalise(a, text)), start: 0, end: 0 };
+      ast = {
+        type: 'CallExpression',
+        callee: kids('callee'),
+        arguments: (n.arguments as unknown[]).map((a) => normalise(a, text)),
+        start: 0,
+        end: 0,
+      };
       break;
     case 'UnaryExpression':
-      ast = { type: 'UnaryExpression', operator: String(n.operator), argument: kids('argument'), start: 0, end: 0 };
+      ast = {
+        type: 'UnaryExpression',
+        operator: String(n.operator),
+        argument: kids('argument'),
+        start: 0,
+        end: 0,
+      };
       break;
     case 'BinaryExpression':
-      ast = { type: 'BinaryExpression', operator: String(n.operator), left: kids('left'), right: kids('right'), start: 0, end: 0 };
+      ast = {
+        type: 'BinaryExpression',
+        operator: String(n.operator),
+        left: kids('left'),
+        right: kids('right'),
+        start: 0,
+        end: 0,
+      };
       break;
     case 'ConditionalExpression':
-      ast = { type: 'ConditionalExpression', test: kids('test'), consequent: kids('consequent'), alternate: kids('alternate'), start: 0, end: 0 };
+      ast = {
+        type: 'ConditionalExpression',
+        test: kids('test'),
+        consequent: kids('consequent'),
+        alternate: kids('alternate'),
+        start: 0,
+        end: 0,
+      };
       break;
     case 'ArrayExpression':
-      ast = { type: 'ArrayExpression', elements: (n.elements as unknown[]).map((e) => (e ? normalise(e, text) : null)), start: 0, end: 0 };
+      ast = {
+        type: 'ArrayExpression',
+        elements: (n.elements as unknown[]).map((e) => (e ? normalise(e, text) : null)),
+        start: 0,
+        end: 0,
+      };
       break;
     default:
       ast = { type: 'Other', kind: n.type, start: 0, end: 0 };

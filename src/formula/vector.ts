@@ -22,7 +22,15 @@ export function toNum(vec: Vec, n: number): Float64Array {
   if (vec.t === 'num') return vec.v;
   const out = new Float64Array(n);
   if (vec.t === 'scalar') {
-    out.fill(typeof vec.value === 'number' ? vec.value : vec.value === true ? 1 : vec.value === false ? 0 : Number.NaN);
+    out.fill(
+      typeof vec.value === 'number'
+        ? vec.value
+        : vec.value === true
+          ? 1
+          : vec.value === false
+            ? 0
+            : Number.NaN,
+    );
     return out;
   }
   if (vec.t === 'bool') {
@@ -75,7 +83,10 @@ export function toStr(vec: Vec, n: number): { codes: Int32Array; dict: string[] 
 
 export function toList(vec: Vec, n: number): (string[] | null)[] {
   if (vec.t === 'list') return vec.v;
-  if (vec.t === 'scalar') return new Array(n).fill(Array.isArray(vec.value) ? vec.value : vec.value === null ? null : [String(vec.value)]);
+  if (vec.t === 'scalar')
+    return new Array(n).fill(
+      Array.isArray(vec.value) ? vec.value : vec.value === null ? null : [String(vec.value)],
+    );
   const s = toStr(vec, n);
   const out: (string[] | null)[] = new Array(n);
   for (let i = 0; i < n; i++) out[i] = s.codes[i]! < 0 ? null : [s.dict[s.codes[i]!]!];

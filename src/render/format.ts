@@ -24,7 +24,11 @@ export const TREND_SYMBOL: Record<'up' | 'down' | 'flat', string> = { up: '↑',
 /** Decimals a renderer shows: the KPI's own, else none for counts and one for everything else. */
 export function decimalsFor(kpi: Pick<KpiResult, 'unit' | 'decimals'>, value: number): number {
   if (kpi.decimals !== undefined) return kpi.decimals;
-  if (/^(count|incidents|changes|accounts|findings|alerts|tests|#)$/i.test(kpi.unit) && Number.isInteger(value)) return 0;
+  if (
+    /^(count|incidents|changes|accounts|findings|alerts|tests|#)$/i.test(kpi.unit) &&
+    Number.isInteger(value)
+  )
+    return 0;
   return Number.isInteger(value) ? 0 : 1;
 }
 
@@ -53,7 +57,10 @@ export function statusText(status: Status): string {
 /** Red first, then amber, stale, no data, green, info; catalogue order within a status. */
 export function byUrgency(kpis: readonly KpiResult[]): KpiResult[] {
   const order = new Map(kpis.map((k, i) => [k.id, i]));
-  return [...kpis].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || order.get(a.id)! - order.get(b.id)!);
+  return [...kpis].sort(
+    (a, b) =>
+      STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || order.get(a.id)! - order.get(b.id)!,
+  );
 }
 
 export function summaryLine(summary: Record<Status, number> & { total: number }): string {

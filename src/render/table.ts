@@ -2,7 +2,15 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Report, Status } from '../engine/report-model.js';
-import { byUrgency, formatTarget, formatValue, STATUS_LABEL, statusText, summaryLine, TREND_SYMBOL } from './format.js';
+import {
+  byUrgency,
+  formatTarget,
+  formatValue,
+  STATUS_LABEL,
+  statusText,
+  summaryLine,
+  TREND_SYMBOL,
+} from './format.js';
 
 export interface TableOptions {
   color: boolean;
@@ -19,7 +27,10 @@ export function renderTable(report: Report, options: TableOptions): string {
     info: c.cyan,
   };
   const lines: string[] = [];
-  lines.push(c.bold(`${report.organisation} — ISMS KPI report ${report.period.label}`) + `  (${report.period.timezone}, as of ${report.asOf})`);
+  lines.push(
+    c.bold(`${report.organisation} — ISMS KPI report ${report.period.label}`) +
+      `  (${report.period.timezone}, as of ${report.asOf})`,
+  );
   const table = new Table({
     head: ['ID', 'KPI', 'Owner', 'Value', 'Target', 'Status', 'Trend'],
     style: { head: options.color ? ['bold'] : [], border: options.color ? ['gray'] : [] },
@@ -29,13 +40,22 @@ export function renderTable(report: Report, options: TableOptions): string {
   for (const kpi of byUrgency(report.kpis)) {
     const value = formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : '');
     const trend = kpi.trend ? TREND_SYMBOL[kpi.trend] : '';
-    table.push([kpi.id, kpi.name, kpi.owner, value, formatTarget(kpi), paint[kpi.status](statusText(kpi.status)), trend]);
+    table.push([
+      kpi.id,
+      kpi.name,
+      kpi.owner,
+      value,
+      formatTarget(kpi),
+      paint[kpi.status](statusText(kpi.status)),
+      trend,
+    ]);
   }
   lines.push(table.toString());
   lines.push(c.bold(summaryLine(report.summary)));
   const notes = report.kpis.filter((k) => k.caveat || k.status === 'no-data' || k.status === 'stale');
   for (const kpi of notes) {
-    if (kpi.status === 'no-data' || kpi.status === 'stale') lines.push(`  ${kpi.id} ${STATUS_LABEL[kpi.status]}: ${kpi.reason}`);
+    if (kpi.status === 'no-data' || kpi.status === 'stale')
+      lines.push(`  ${kpi.id} ${STATUS_LABEL[kpi.status]}: ${kpi.reason}`);
     if (kpi.caveat) lines.push(`  * ${kpi.id}: ${kpi.caveat}`);
   }
   lines.push('');
@@ -46,8 +66,15 @@ export function renderTable(report: Report, options: TableOptions): string {
       continue;
     }
     const rejected = s.rejected > 0 ? c.red(`${s.rejected} rejected`) : '0 rejected';
-    const extra = [s.duplicates > 0 ? `${s.duplicates} duplicates dropped` : '', s.warnings > 0 ? `${s.warnings} warnings` : ''].filter(Boolean).join(', ');
-    lines.push(`  ${s.name.padEnd(20)} ${s.file}: ${s.rowsRead} rows, ${s.accepted} accepted, ${rejected}${extra ? `, ${extra}` : ''}; ${s.rowsInPeriod} in period`);
+    const extra = [
+      s.duplicates > 0 ? `${s.duplicates} duplicates dropped` : '',
+      s.warnings > 0 ? `${s.warnings} warnings` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    lines.push(
+      `  ${s.name.padEnd(20)} ${s.file}: ${s.rowsRead} rows, ${s.accepted} accepted, ${rejected}${extra ? `, ${extra}` : ''}; ${s.rowsInPeriod} in period`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -64,7 +64,10 @@ export function compileField(spec: FieldSpec): CompiledField {
       case 'string':
         return fromText(value);
       case 'number':
-        if (spec.type === 'number' || spec.type === 'duration') return Number.isFinite(value) ? value * (spec.type === 'duration' ? UNIT_SECONDS[spec.unit] : 1) : INVALID;
+        if (spec.type === 'number' || spec.type === 'duration')
+          return Number.isFinite(value)
+            ? value * (spec.type === 'duration' ? UNIT_SECONDS[spec.unit] : 1)
+            : INVALID;
         if (spec.type === 'integer') return Number.isInteger(value) ? value : INVALID;
         if (spec.type === 'boolean') return value === 1 ? 1 : value === 0 ? 0 : INVALID;
         if (spec.type === 'datetime') return INVALID;
@@ -165,7 +168,8 @@ export function parseNumber(text: string): number {
     if (c === 46) hasDot = true;
     else if (c === 44) hasComma = true;
     else if (c === 32 || c === 160 || c === 0x202f) hasSpace = true;
-    else if (c === 45 || c === 43 || c === 101 || c === 69) continue; // - + e E
+    else if (c === 45 || c === 43 || c === 101 || c === 69)
+      continue; // - + e E
     else return Number.NaN;
   }
   let normal = text;
@@ -173,9 +177,10 @@ export function parseNumber(text: string): number {
   if (hasComma) {
     if (hasDot) {
       // Whichever comes last is the decimal separator; the other groups thousands.
-      normal = normal.lastIndexOf(',') > normal.lastIndexOf('.')
-        ? normal.replace(/\./g, '').replace(',', '.')
-        : normal.replace(/,/g, '');
+      normal =
+        normal.lastIndexOf(',') > normal.lastIndexOf('.')
+          ? normal.replace(/\./g, '').replace(',', '.')
+          : normal.replace(/,/g, '');
     } else if (normal.indexOf(',') === normal.lastIndexOf(',')) {
       normal = normal.replace(',', '.');
     } else {
@@ -202,20 +207,31 @@ export function parseDuration(text: string, unitSeconds: number): number {
     if (Number(m) > 59 || Number(s) > 59.999) return Number.NaN;
     return Number(h) * 3600 + Number(m) * 60 + Number(s);
   }
-  const iso = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(text);
+  const iso =
+    /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(
+      text,
+    );
   if (iso && text.length > 1 && !/T$/i.test(text)) {
     const [, w, d, h, m, s] = iso;
-    return (Number(w ?? 0) * 7 + Number(d ?? 0)) * 86400 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+    return (
+      (Number(w ?? 0) * 7 + Number(d ?? 0)) * 86400 +
+      Number(h ?? 0) * 3600 +
+      Number(m ?? 0) * 60 +
+      Number(s ?? 0)
+    );
   }
   let total = 0;
   let consumed = '';
   for (const match of text.matchAll(DURATION_PART)) {
     const value = Number(match[1]!.replace(',', '.'));
     const unit = match[2]!.toLowerCase();
-    total += value * (unit.startsWith('d') ? 86400 : unit.startsWith('h') ? 3600 : unit.startsWith('m') ? 60 : 1);
+    total +=
+      value * (unit.startsWith('d') ? 86400 : unit.startsWith('h') ? 3600 : unit.startsWith('m') ? 60 : 1);
     consumed += match[0];
   }
-  return consumed !== '' && consumed.replace(/\s/g, '').length === text.replace(/\s/g, '').length ? total : Number.NaN;
+  return consumed !== '' && consumed.replace(/\s/g, '').length === text.replace(/\s/g, '').length
+    ? total
+    : Number.NaN;
 }
 
 function describeExpected(spec: FieldSpec): string {

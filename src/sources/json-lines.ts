@@ -3,7 +3,13 @@
  * reported as `file:line` like CSV ones. A single linear scan over the text, tracking strings and depth.
  */
 export function locateJsonRecords(text: string, pointer: string, count: number): number[] {
-  const path = pointer === '' || pointer === '/' ? [] : pointer.replace(/^\//, '').split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path =
+    pointer === '' || pointer === '/'
+      ? []
+      : pointer
+          .replace(/^\//, '')
+          .split('/')
+          .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
   const lines: number[] = [];
   // Depth of the records array: each pointer step goes one object deeper.
   const targetDepth = path.length + 1;

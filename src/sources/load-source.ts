@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { IsmsKpiError, type Problem, problem } from '../problems.js';
 import { closest } from '../catalogue/parse.js';
+import { IsmsKpiError, type Problem, problem } from '../problems.js';
 import { type CompiledField, compileField, INVALID, type Value } from './convert.js';
 import { readCsvFile } from './csv-reader.js';
 import { openText } from './decode.js';
@@ -155,7 +155,10 @@ class Intake {
     if (p.severity === 'warning') this.warnings++;
     if (this.problems.length < MAX_KEPT_PROBLEMS) this.problems.push(p);
     if (this.isFailFast && p.severity === 'error') {
-      throw new IsmsKpiError({ ...p, message: `${p.message} (source ${this.source.name} has on_invalid: fail)` });
+      throw new IsmsKpiError({
+        ...p,
+        message: `${p.message} (source ${this.source.name} has on_invalid: fail)`,
+      });
     }
   }
 
@@ -179,24 +182,42 @@ class Intake {
       if (spec.occurrence === 'all') binding.indexes = all;
       else binding.indexes = all[spec.occurrence - 1] === undefined ? [] : [all[spec.occurrence - 1]!];
       if (binding.indexes.length > 0) continue;
-      const which = all.length > 0 && spec.occurrence !== 'all' ? ` (occurrence ${spec.occurrence}; the header has ${all.length})` : '';
-      const suggestion = closest(spec.column, cells.map((c) => c.trim()), 6);
-      const hint = suggestion ? `; closest header: "${suggestion}"` : `; the header has ${previewHeader(cells)}`;
+      const which =
+        all.length > 0 && spec.occurrence !== 'all'
+          ? ` (occurrence ${spec.occurrence}; the header has ${all.length})`
+          : '';
+      const suggestion = closest(
+        spec.column,
+        cells.map((c) => c.trim()),
+        6,
+      );
+      const hint = suggestion
+        ? `; closest header: "${suggestion}"`
+        : `; the header has ${previewHeader(cells)}`;
       if (spec.required) {
         missing.push(
-          problem('column-missing', `required column ${spec.columns.map((c) => `"${c}"`).join(' or ')} (field ${spec.name}) is not in the header${which}${hint}`, {
-            file: this.file,
-            line,
-            source: this.source.name,
-          }),
+          problem(
+            'column-missing',
+            `required column ${spec.columns.map((c) => `"${c}"`).join(' or ')} (field ${spec.name}) is not in the header${which}${hint}`,
+            {
+              file: this.file,
+              line,
+              source: this.source.name,
+            },
+          ),
         );
       } else {
         this.addProblem(
-          problem('column-missing', `column "${spec.column}" (field ${spec.name}) is not in the header${which}; the field is empty for every row${hint}`, {
-            file: this.file,
-            line,
-            source: this.source.name,
-          }, 'warning'),
+          problem(
+            'column-missing',
+            `column "${spec.column}" (field ${spec.name}) is not in the header${which}; the field is empty for every row${hint}`,
+            {
+              file: this.file,
+              line,
+              source: this.source.name,
+            },
+            'warning',
+          ),
         );
       }
     }
@@ -208,9 +229,18 @@ class Intake {
     this.rowsRead++;
     if (cells.length !== this.headerLength) {
       this.addProblem(
-        problem('ragged-row', `row has ${cells.length} cells but the header has ${this.headerLength}${cells.length > this.headerLength ? '; extra cells are ignored' : '; missing cells are empty'}`, {
-          file: this.file, line, endLine, record, source: this.source.name,
-        }, 'warning'),
+        problem(
+          'ragged-row',
+          `row has ${cells.length} cells but the header has ${this.headerLength}${cells.length > this.headerLength ? '; extra cells are ignored' : '; missing cells are empty'}`,
+          {
+            file: this.file,
+            line,
+            endLine,
+            record,
+            source: this.source.name,
+          },
+          'warning',
+        ),
       );
     }
     if (this.seen) {
@@ -233,15 +263,22 @@ class Intake {
         value = collectList(field, binding.indexes, cells);
       }
       if (value === INVALID || (value === null && field.spec.required)) {
-        const column = binding.indexes.length > 0 ? this.headerCells[binding.indexes[0]!]!.trim() : field.spec.column;
+        const column =
+          binding.indexes.length > 0 ? this.headerCells[binding.indexes[0]!]!.trim() : field.spec.column;
         const raw = binding.indexes.length === 1 ? (cells[binding.indexes[0]!] ?? '') : '';
-        const reason = value === INVALID
-          ? `expected ${field.expected}, got ${JSON.stringify(raw)}`
-          : `required value is missing${raw.trim() === '' ? '' : ` (${JSON.stringify(raw.trim())} means no value)`}`;
-        (reasons ??= []).push(`column "${column}": ${reason}`);
+        const reason =
+          value === INVALID
+            ? `expected ${field.expected}, got ${JSON.stringify(raw)}`
+            : `required value is missing${raw.trim() === '' ? '' : ` (${JSON.stringify(raw.trim())} means no value)`}`;
+        reasons = [...(reasons ?? []), `column "${column}": ${reason}`];
         this.addProblem(
           problem(value === INVALID ? 'bad-value' : 'required-missing', reason, {
-            file: this.file, line, endLine, record, column, source: this.source.name,
+            file: this.file,
+            line,
+            endLine,
+            record,
+            column,
+            source: this.source.name,
           }),
         );
         continue;
@@ -260,7 +297,9 @@ class Intake {
     this.rowsRead++;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       const reason = `expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`;
-      this.addProblem(problem('bad-value', reason, { file: this.file, line, record, source: this.source.name }));
+      this.addProblem(
+        problem('bad-value', reason, { file: this.file, line, record, source: this.source.name }),
+      );
       this.reject(line, line, record, [reason], [JSON.stringify(value)]);
       return;
     }
@@ -271,13 +310,20 @@ class Intake {
       const converted = field.fromJson(raw);
       if (converted === INVALID || (converted === null && field.spec.required)) {
         const column = field.spec.jsonPath.join('.');
-        const reason = converted === INVALID
-          ? `expected ${field.expected}, got ${truncate(JSON.stringify(raw) ?? 'undefined')}`
-          : raw === undefined ? 'required value is missing (no such key)' : 'required value is missing';
-        (reasons ??= []).push(`${column}: ${reason}`);
+        const reason =
+          converted === INVALID
+            ? `expected ${field.expected}, got ${truncate(JSON.stringify(raw) ?? 'undefined')}`
+            : raw === undefined
+              ? 'required value is missing (no such key)'
+              : 'required value is missing';
+        reasons = [...(reasons ?? []), `${column}: ${reason}`];
         this.addProblem(
           problem(converted === INVALID ? 'bad-value' : 'required-missing', reason, {
-            file: this.file, line, record, column, source: this.source.name,
+            file: this.file,
+            line,
+            record,
+            column,
+            source: this.source.name,
           }),
         );
         continue;
@@ -293,7 +339,8 @@ class Intake {
 
   private reject(line: number, endLine: number, record: number, reasons: string[], cells: string[]): void {
     this.rejected++;
-    if (this.rejectedRows.length < MAX_KEPT_REJECTED) this.rejectedRows.push({ line, endLine, record, reasons, cells });
+    if (this.rejectedRows.length < MAX_KEPT_REJECTED)
+      this.rejectedRows.push({ line, endLine, record, reasons, cells });
   }
 
   private commit(line: number, record: number): void {
@@ -334,7 +381,14 @@ class Intake {
   finish(extra: Partial<SourceStats> & { sha256: string }): LoadedSource {
     const columns = new Map(this.bindings.map((b) => [b.field.spec.name, b.builder.finish()]));
     const line = this.lines.finish();
-    const table: Table = { name: this.source.name, file: this.file, length: line.length, columns, line, record: this.records.finish() };
+    const table: Table = {
+      name: this.source.name,
+      file: this.file,
+      length: line.length,
+      columns,
+      line,
+      record: this.records.finish(),
+    };
     const hasTimes = this.timeBinding !== undefined && table.length > 0;
     return {
       name: this.source.name,
@@ -363,7 +417,11 @@ class Intake {
   }
 }
 
-function collectList(field: CompiledField, indexes: number[], cells: readonly string[]): Value | typeof INVALID {
+function collectList(
+  field: CompiledField,
+  indexes: number[],
+  cells: readonly string[],
+): Value | typeof INVALID {
   if (field.spec.type !== 'list') {
     // Several columns into a scalar field: the first non-empty one wins.
     for (const i of indexes) {
@@ -382,11 +440,17 @@ function collectList(field: CompiledField, indexes: number[], cells: readonly st
 }
 
 export function normaliseHeader(name: string): string {
-  return name.replace(/^\uFEFF/, '').trim().toLowerCase();
+  return name
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase();
 }
 
 function previewHeader(cells: readonly string[]): string {
-  const names = cells.slice(0, 8).map((c) => `"${c.trim()}"`).join(', ');
+  const names = cells
+    .slice(0, 8)
+    .map((c) => `"${c.trim()}"`)
+    .join(', ');
   return cells.length > 8 ? `${names}, ... (${cells.length} columns)` : names;
 }
 
@@ -403,11 +467,21 @@ function getPath(record: object, path: readonly string[]): unknown {
   return value;
 }
 
-async function readJsonSource(source: ResolvedSource, options: LoadOptions, intake: Intake): Promise<Partial<SourceStats>> {
+async function readJsonSource(
+  source: ResolvedSource,
+  options: LoadOptions,
+  intake: Intake,
+): Promise<Partial<SourceStats>> {
   const file = options.displayPath;
   const info = await stat(options.path).catch(() => undefined);
   if (info && info.size > MAX_JSON_BYTES) {
-    throw new IsmsKpiError(problem('file-too-large', `JSON file is larger than ${MAX_JSON_BYTES / 1024 / 1024} MB; export it as JSON Lines (.jsonl) or CSV`, { file }));
+    throw new IsmsKpiError(
+      problem(
+        'file-too-large',
+        `JSON file is larger than ${MAX_JSON_BYTES / 1024 / 1024} MB; export it as JSON Lines (.jsonl) or CSV`,
+        { file },
+      ),
+    );
   }
   const opened = await openText(options.path, file, { encoding: 'auto' });
   let text = '';
@@ -423,7 +497,9 @@ async function readJsonSource(source: ResolvedSource, options: LoadOptions, inta
       try {
         value = JSON.parse(lineText);
       } catch (error) {
-        intake.addProblem(problem('json-syntax', `not valid JSON: ${jsonErrorText(error)}`, { file, line: lineNo, record }));
+        intake.addProblem(
+          problem('json-syntax', `not valid JSON: ${jsonErrorText(error)}`, { file, line: lineNo, record }),
+        );
         intake.jsonRecord(undefined, lineNo, record);
         return;
       }
@@ -448,11 +524,25 @@ async function readJsonSource(source: ResolvedSource, options: LoadOptions, inta
   const pointer = source.config.json?.records ?? '';
   const records = resolvePointer(document, pointer);
   if (!Array.isArray(records)) {
-    const found = records === undefined ? 'nothing' : Array.isArray(records) ? 'an array' : records === null ? 'null' : `a${typeof records === 'object' ? 'n object' : ` ${typeof records}`}`;
-    const hint = pointer === '' && records && typeof records === 'object'
-      ? `; set json.records to the pointer of the array, e.g. ${suggestPointer(records)}`
-      : '';
-    throw new IsmsKpiError(problem('json-not-array', `expected an array of records at ${pointer === '' ? 'the top level' : `"${pointer}"`}, found ${found}${hint}`, { file }));
+    const found =
+      records === undefined
+        ? 'nothing'
+        : Array.isArray(records)
+          ? 'an array'
+          : records === null
+            ? 'null'
+            : `a${typeof records === 'object' ? 'n object' : ` ${typeof records}`}`;
+    const hint =
+      pointer === '' && records && typeof records === 'object'
+        ? `; set json.records to the pointer of the array, e.g. ${suggestPointer(records)}`
+        : '';
+    throw new IsmsKpiError(
+      problem(
+        'json-not-array',
+        `expected an array of records at ${pointer === '' ? 'the top level' : `"${pointer}"`}, found ${found}${hint}`,
+        { file },
+      ),
+    );
   }
   const lines = locateJsonRecords(text, pointer, records.length);
   records.forEach((value, index) => {
@@ -489,7 +579,11 @@ function jsonSyntaxProblem(error: unknown, text: string, file: string): Problem 
     const offset = Number(position[1]);
     let line = 1;
     for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-    return problem('json-syntax', `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '')}`, { file, line });
+    return problem(
+      'json-syntax',
+      `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '')}`,
+      { file, line },
+    );
   }
   if (/Maximum call stack/i.test(message)) {
     return problem('json-too-deep', 'JSON is nested too deeply to read', { file });

@@ -13,8 +13,18 @@ const when = z.date();
 const flag = z.boolean();
 
 export const RECORD_TYPE_SCHEMAS: Record<RecordType, z.ZodObject> = {
-  incident: z.object({ id: text, opened: when, severity: text.nullable().optional(), resolved: when.nullable().optional() }),
-  change: z.object({ id: text, opened: when, type: text.nullable().optional(), closed: when.nullable().optional() }),
+  incident: z.object({
+    id: text,
+    opened: when,
+    severity: text.nullable().optional(),
+    resolved: when.nullable().optional(),
+  }),
+  change: z.object({
+    id: text,
+    opened: when,
+    type: text.nullable().optional(),
+    closed: when.nullable().optional(),
+  }),
   account: z.object({ id: text, enabled: flag.nullable().optional() }),
   access_review: z.object({ id: text, due: when, completed: when.nullable().optional() }),
   jml_event: z.object({ person: text, effective: when }),
@@ -53,20 +63,33 @@ function unwrap(schema: z.ZodType): { kind: string; isOptional: boolean } {
 }
 
 /** Problems with a source's mapping against its declared record type (empty when it conforms). */
-export function checkRecordType(type: RecordType, fields: readonly FieldSpec[]): { field: string; message: string }[] {
+export function checkRecordType(
+  type: RecordType,
+  fields: readonly FieldSpec[],
+): { field: string; message: string }[] {
   const schema = RECORD_TYPE_SCHEMAS[type];
   const problems: { field: string; message: string }[] = [];
   for (const [name, fieldSchema] of Object.entries(schema.shape)) {
     const { kind, isOptional } = unwrap(fieldSchema as z.ZodType);
     const field = fields.find((f) => f.name === name);
     if (!field) {
-      if (!isOptional) problems.push({ field: name, message: `record_type ${type} needs a field "${name}" (${kind === 'date' ? 'datetime' : kind})` });
+      if (!isOptional)
+        problems.push({
+          field: name,
+          message: `record_type ${type} needs a field "${name}" (${kind === 'date' ? 'datetime' : kind})`,
+        });
       continue;
     }
     if (zodKind(field.type) !== kind) {
-      problems.push({ field: name, message: `record_type ${type} needs "${name}" to be ${kind === 'date' ? 'a datetime' : `a ${kind}`}, but it is declared ${field.type}` });
+      problems.push({
+        field: name,
+        message: `record_type ${type} needs "${name}" to be ${kind === 'date' ? 'a datetime' : `a ${kind}`}, but it is declared ${field.type}`,
+      });
     } else if (!isOptional && !field.required) {
-      problems.push({ field: name, message: `record_type ${type} needs "${name}" on every row: add required: true` });
+      problems.push({
+        field: name,
+        message: `record_type ${type} needs "${name}" on every row: add required: true`,
+      });
     }
   }
   return problems;

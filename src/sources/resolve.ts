@@ -34,7 +34,12 @@ export function resolveSource(
 ): ResolvedSource {
   const timezone = config.timezone ?? catalogue.timezone;
   const fields = Object.entries(config.fields).map(([fieldName, raw]) =>
-    resolveField(fieldName, typeof raw === 'string' ? { column: raw, type: 'string', required: false } : raw, config, timezone),
+    resolveField(
+      fieldName,
+      typeof raw === 'string' ? { column: raw, type: 'string', required: false } : raw,
+      config,
+      timezone,
+    ),
   );
   // The time field of an events source places each row in a period, so it cannot be empty.
   for (const field of fields) if (field.name === config.time_field) field.required = true;
@@ -59,9 +64,15 @@ export function inferFormat(file: string): 'csv' | 'json' | 'jsonl' {
 }
 
 function resolveField(name: string, field: FieldConfig, source: SourceConfig, timezone: string): FieldSpec {
-  const columns = field.column === undefined ? [field.path ?? name] : Array.isArray(field.column) ? field.column : [field.column];
+  const columns =
+    field.column === undefined
+      ? [field.path ?? name]
+      : Array.isArray(field.column)
+        ? field.column
+        : [field.column];
   const column = columns[0]!;
-  const formats = field.format === undefined ? [] : Array.isArray(field.format) ? field.format : [field.format];
+  const formats =
+    field.format === undefined ? [] : Array.isArray(field.format) ? field.format : [field.format];
   return {
     name,
     type: field.type,

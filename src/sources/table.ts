@@ -7,7 +7,15 @@
  * - strings and enums: dictionary codes (Int32Array, -1 = no value) into a de-duplicated string list
  * - lists: one string array (or null) per row
  */
-export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'datetime' | 'duration' | 'enum' | 'list';
+export type FieldType =
+  | 'string'
+  | 'integer'
+  | 'number'
+  | 'boolean'
+  | 'datetime'
+  | 'duration'
+  | 'enum'
+  | 'list';
 
 export const BOOL_FALSE = 0;
 export const BOOL_TRUE = 1;
