@@ -8,6 +8,7 @@ import type { CheckedFormula } from '../formula/ir.js';
 import { type Problem, problem } from '../problems.js';
 import { checkRecordType } from '../sources/record-types.js';
 import { type ResolvedSource, resolveSource } from '../sources/resolve.js';
+import { compileDateTimeParser } from '../time/parse-datetime.js';
 import { isValidTimeZone } from '../time/zone.js';
 import type { ParsedCatalogue } from './parse.js';
 import { type KpiConfig, THRESHOLD_PATTERN } from './schema.js';
@@ -79,6 +80,13 @@ export function compileCatalogue(
       here('timezone', `unknown time zone "${sourceConfig.timezone}"`);
     for (const field of source.fields) {
       const fieldPath = ['fields', field.name];
+      if (field.type === 'datetime' && isValidTimeZone(field.timezone)) {
+        try {
+          compileDateTimeParser(field.formats, field.timezone);
+        } catch (error) {
+          here('fields', `field ${field.name}: format: ${(error as Error).message}`, [...fieldPath, 'format']);
+        }
+      }
       if (field.type === 'enum' && field.values.length === 0)
         here('fields', `field ${field.name}: an enum needs values: [...]`, fieldPath);
       if (
@@ -133,7 +141,12 @@ export function compileCatalogue(
   const shapes = new Map<string, SourceShape>(
     [...sources.values()].map((s) => [
       s.name,
-      { name: s.name, kind: s.kind, fields: new Map(s.fields.map((f) => [f.name, f.type])) },
+      {
+        name: s.name,
+        kind: s.kind,
+        fields: new Map(s.fields.map((f) => [f.name, f.type])),
+        enums: new Map(s.fields.filter((f) => f.type === 'enum').map((f) => [f.name, f.values])),
+      },
     ]),
   );
   const ids = new Set<string>();

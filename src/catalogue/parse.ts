@@ -45,7 +45,7 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
     return {
       ok: false,
       problems: syntax.map((e) => {
-        const pos = e.linePos?.[0];
+        const pos = e.linePos?.[0] ?? (e.pos ? lineCounter.linePos(e.pos[0]) : undefined);
         return problem('catalogue-syntax', yamlMessage(e.code, e.message), {
           file,
           ...(pos ? { line: pos.line, col: pos.col } : {}),
@@ -65,7 +65,8 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
     return fail(problem('catalogue-syntax', message, { file }));
   }
 
-  const locate = (path: readonly (string | number)[]): Location => locateIn(doc, lineCounter, file, path);
+  const locate = (path: readonly (string | number)[], atKey = false): Location =>
+    locateIn(doc, lineCounter, file, path, atKey);
   const parsed = CatalogueSchema.safeParse(data);
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((issue) => zodProblem(issue, data, locate)) };
@@ -111,6 +112,7 @@ function locateIn(
   lineCounter: LineCounter,
   file: string,
   path: readonly (string | number)[],
+  atKey = false,
 ): Location {
   // Walk down as far as the path exists; report the deepest node found.
   let node: unknown = doc.contents;
@@ -130,7 +132,7 @@ function locateIn(
       break;
     }
   }
-  const target = (node as Node | null | undefined)?.range ? (node as Node) : keyNode;
+  const target = atKey && keyNode ? keyNode : (node as Node | null | undefined)?.range ? (node as Node) : keyNode;
   const offset = target?.range?.[0];
   if (offset === undefined) return { file };
   const { line, col } = lineCounter.linePos(offset);
@@ -140,7 +142,7 @@ function locateIn(
 function zodProblem(
   issue: z.core.$ZodIssue,
   data: unknown,
-  locate: (path: (string | number)[]) => Location,
+  locate: (path: (string | number)[], atKey?: boolean) => Location,
 ): Problem {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   let message = issue.message;
@@ -156,7 +158,7 @@ function zodProblem(
   } else if (issue.code === 'invalid_union') {
     message = 'expected a column name or a field definition with column, type, ...';
   }
-  const location = locate(at);
+  const location = locate(at, issue.code === 'unrecognized_keys');
   const context = describeContext(path, data);
   return problem('catalogue-schema', `${context}${keyLabel(path, issue.code)}${message}`, location);
 }

@@ -1,11 +1,23 @@
 /** The commands: each turns options into text and an exit code. Only output.ts writes. */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
+import { REPORT_SCHEMA_VERSION } from '../engine/report-model.js';
 import { loadCatalogue, loadSources, resolvePeriod, run } from '../engine/run.js';
+import { buildEvidencePack } from '../evidence/build-pack.js';
 import { formatProblem, IsmsKpiError, problem } from '../problems.js';
-import { FORMATS, type Format, formatForFile, RENDERERS } from '../render/index.js';
+import { asSavedReport, buildHistory, type SavedReport } from '../render/history.js';
+import {
+  FORMAT_EXTENSIONS,
+  FORMATS,
+  type Format,
+  formatForFile,
+  RENDERERS,
+  type RenderOptions,
+} from '../render/index.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import { cellValue } from '../sources/table.js';
+import { checkEvidenceTarget, stageEvidence } from './evidence-output.js';
 import { EXIT_ERROR, EXIT_OK, type FailOn, reportExitCode } from './exit-code.js';
 import { checkOutputTargets, err, out, writeFilesAtomically } from './output.js';
 
@@ -26,6 +38,10 @@ export interface PeriodOptions {
 export interface ReportOptions extends CommonOptions, PeriodOptions {
   format?: Format;
   output: string[];
+  /** Folder for the audit evidence pack. */
+  evidence?: string;
+  /** Earlier saved JSON reports, for the trend lines of the HTML report. */
+  history: string[];
   kpi: string[];
   owner?: string;
   tag: string[];
@@ -43,13 +59,25 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
       throw new IsmsKpiError(
         problem(
           'usage',
-          `--output ${file}: cannot tell the format from the extension; use one of ${FORMATS.map((f) => (f === 'table' ? '.txt' : `.${f}`)).join(', ')}`,
+          `--output ${file}: cannot tell the format from the extension; use one of ${FORMATS.map((f) => `${FORMAT_EXTENSIONS[f][0]} (${f})`).join(', ')}`,
         ),
       );
     }
     return { file, format };
   });
   await checkOutputTargets(outputs.map((o) => o.file));
+  if (options.evidence !== undefined) {
+    const evidence = path.resolve(options.evidence);
+    for (const { file } of outputs) {
+      const relative = path.relative(evidence, path.resolve(file));
+      if (!relative.startsWith('..') && !path.isAbsolute(relative))
+        throw new IsmsKpiError(
+          problem('usage', `--output ${file} is inside the --evidence folder; write it elsewhere`),
+        );
+    }
+    await checkEvidenceTarget(options.evidence);
+  }
+  const saved = await readHistory(options.history);
   const filter = await kpiFilter(options);
   const result = await run({
     catalogue: options.catalogue,
@@ -57,25 +85,75 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
     ...periodArgs(options),
     now: Date.now(),
     ...(filter ? { kpis: filter } : {}),
+    ...(options.evidence !== undefined ? { trace: true } : {}),
     ...(options.timestamp ? { timestamp: new Date().toISOString() } : {}),
   });
   const { report } = result;
-  const renderOptions = { color: false };
+  const renderOptions: RenderOptions = {
+    color: false,
+    ...(saved.length > 0 ? { history: buildHistory(saved, report) } : {}),
+  };
+  const staged =
+    options.evidence === undefined
+      ? undefined
+      : await stageEvidence(
+          options.evidence,
+          buildEvidencePack({
+            report,
+            catalogue: result.catalogue,
+            sources: result.sources,
+            traces: result.evaluation.traces,
+          }),
+        );
   if (outputs.length > 0) {
-    await writeFilesAtomically(
-      outputs.map(({ file, format }) => ({ file, content: RENDERERS[format](report, renderOptions) })),
-    );
+    try {
+      await writeFilesAtomically(
+        outputs.map(({ file, format }) => ({ file, content: RENDERERS[format](report, renderOptions) })),
+      );
+    } catch (error) {
+      await staged?.abort();
+      throw error;
+    }
   }
-  if (outputs.length === 0 || options.format) {
+  await staged?.commit();
+  if ((outputs.length === 0 && options.evidence === undefined) || options.format) {
     const format = options.format ?? 'table';
-    out(RENDERERS[format](report, { color: options.color && format === 'table' }));
+    out(RENDERERS[format](report, { ...renderOptions, color: options.color && format === 'table' }));
   } else if (!options.quiet) {
     for (const o of outputs) err(`wrote ${o.file} (${o.format})`);
   }
-  return reportExitCode(
-    report.kpis.map((k) => k.status),
-    options.failOn,
-  );
+  if (options.evidence !== undefined && !options.quiet)
+    err(
+      `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources)`,
+    );
+  return reportExitCode(report.kpis, options.failOn);
+}
+
+/** Reads earlier JSON reports given with --history. */
+async function readHistory(files: readonly string[]): Promise<SavedReport[]> {
+  const saved: SavedReport[] = [];
+  for (const file of files) {
+    const text = await readFile(path.resolve(file), 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new IsmsKpiError(
+        problem(
+          error.code === 'ENOENT' ? 'file-missing' : 'file-unreadable',
+          `--history: ${error.code === 'ENOENT' ? 'not found' : error.message}`,
+          { file },
+        ),
+      );
+    });
+    let data: unknown;
+    try {
+      data = JSON.parse(text.replace(/^\uFEFF/, ''));
+    } catch (error) {
+      throw new IsmsKpiError(problem('usage', `--history: not JSON (${(error as Error).message})`, { file }));
+    }
+    const report = asSavedReport(data, REPORT_SCHEMA_VERSION);
+    if (typeof report === 'string')
+      throw new IsmsKpiError(problem('usage', `--history: ${report}`, { file }));
+    saved.push(report);
+  }
+  return saved;
 }
 
 /** --kpi, --owner, --tag and --control narrow the report; all given filters must match. */

@@ -7,8 +7,13 @@ export const EXIT_ERROR = 2;
 
 export type FailOn = 'red' | 'amber' | 'never';
 
-export function reportExitCode(statuses: readonly Status[], failOn: FailOn): number {
+/** A stale KPI counts with the status its value would have had, so staleness never hides a red. */
+export function reportExitCode(
+  kpis: readonly { status: Status; judgement?: Status }[],
+  failOn: FailOn,
+): number {
   if (failOn === 'never') return EXIT_OK;
+  const statuses = kpis.map((k) => (k.status === 'stale' && k.judgement ? k.judgement : k.status));
   const failing: Status[] = failOn === 'red' ? ['red'] : ['red', 'amber'];
   return statuses.some((s) => failing.includes(s)) ? EXIT_FAIL_LEVEL : EXIT_OK;
 }

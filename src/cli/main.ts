@@ -66,7 +66,17 @@ export function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'format printed to stdout').choices(FORMATS))
     .option(
       '-o, --output <file>',
-      'write the report to a file, format from the extension (.json, .txt); repeatable',
+      'write the report to a file, format from the extension: .txt (table), .json, .csv, .md (markdown), .html, .xml (junit); repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--evidence <dir>',
+      'write the audit evidence pack to this folder: manifest.json, the rows behind each KPI, the rejected rows of each source',
+    )
+    .option(
+      '--history <report.json>',
+      'an earlier saved JSON report, drawn in the trend lines of the HTML report (repeatable)',
       collect,
       [],
     )
@@ -91,7 +101,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress or "wrote" messages on stderr')
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.txt\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES}`,
+      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on never          # JUnit for the CI server\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES}`,
     )
     .action(async (options, command: Command) => {
       process.exitCode = await reportCommand({ ...options, color: colorWanted(command.optsWithGlobals()) });

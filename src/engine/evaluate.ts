@@ -42,8 +42,6 @@ export interface Evaluation {
   rowsInPeriod: Map<string, number>;
 }
 
-const DAY = 86_400_000;
-
 export function evaluateCatalogue(input: EvaluationInput): Evaluation {
   const { catalogue, period } = input;
   const periodOptions = { tz: catalogue.timezone, fiscalYearStartMonth: catalogue.fiscalYearStart };
@@ -141,9 +139,12 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
       const v = outcomes.get(indexes[0]!)!.values[g]!;
       return Number.isNaN(v) ? undefined : v;
     };
-    const staleness = staleReason(kpi, input, period);
+    const staleness = staleReason(kpi, input, period, catalogue.timezone) ?? staleKpiReason(kpi, results);
     const judge = (g: number): { value: number | null; status: Status; reason: string } => {
       const v = values[g]!;
+      // A count over no rows is 0, but no rows means the data is missing: never judge it.
+      const empty = kpi.formula.aggregates.find((a) => outcomes.get(a.index)!.rowsInScope[g] === 0);
+      if (empty) return { value: null, status: 'no-data', reason: `no rows of ${empty.source} in the ${g === 0 ? 'period' : 'window'}` };
       if (Number.isNaN(v)) return { value: null, status: 'no-data', reason: noDataReason(kpi, outcomes, g) };
       if (!Number.isFinite(v))
         return { value: null, status: 'no-data', reason: 'the formula divides by zero' };
@@ -153,9 +154,12 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
     const total = judge(0);
     let status = total.status;
     let reason = total.reason;
+    let judgement: KpiResult['judgement'];
     if (staleness && status !== 'no-data') {
+      // The value is shown but not trusted; what the thresholds say is kept for --fail-on.
+      if (status === 'green' || status === 'amber' || status === 'red') judgement = status;
       status = 'stale';
-      reason = staleness;
+      reason = `${staleness}; the value ${judgement ? `would be ${judgement}` : 'is informational'}`;
     }
     const windowResults: WindowResult[] = hasWindows
       ? windows.map((w, i) => ({
@@ -189,6 +193,7 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
       ...describeKpi(kpi),
       value: total.value,
       status,
+      ...(judgement ? { judgement } : {}),
       reason,
       aggregates,
       ...(numerator !== undefined ? { numerator } : {}),
@@ -389,20 +394,51 @@ function noDataReason(kpi: CompiledKpi, outcomes: Map<number, AggregateOutcome>,
   return 'the formula has no value for this period';
 }
 
-function staleReason(kpi: CompiledKpi, input: EvaluationInput, period: Period): string | undefined {
+/**
+ * An events export that ends (or starts) more than one cadence inside the period cannot support a value
+ * for the whole period; neither can a snapshot taken more than one cadence before the period ends.
+ */
+function staleReason(kpi: CompiledKpi, input: EvaluationInput, period: Period, tz: string): string | undefined {
   const allowance = cadenceLengthMs(kpi.config.cadence as Cadence);
+  const cadence = CADENCE_NOUN[kpi.config.cadence as Cadence];
   for (const name of kpi.formula.sources) {
     const loaded = input.sources.get(name);
     if (!loaded || 'missing' in loaded) continue;
-    if (loaded.source.kind !== 'events') continue;
-    const last = loaded.stats.maxTime;
-    if (last === null) continue;
-    if (period.end - last > allowance) {
-      const days = Math.floor((period.end - last) / DAY);
-      return `${name} data ends ${new Date(last).toISOString().slice(0, 10)}, ${days} days before the period ends (more than one ${kpi.config.cadence.replace(/ly$/, '').replace('annual', 'year').replace('semiannu', 'half-year').replace('dai', 'day')} cadence)`;
+    if (loaded.source.kind === 'snapshot') {
+      const asOf = loaded.asOf;
+      if (asOf !== null && period.end - asOf > allowance) {
+        const days = Math.floor((period.end - asOf) / DAY);
+        return `the ${name} snapshot is from ${localDay(asOf, tz)}, ${days} days before the period ends (more than one ${cadence})`;
+      }
+      continue;
+    }
+    const { minTime, maxTime } = loaded.stats;
+    if (maxTime === null || minTime === null) continue;
+    if (period.end - maxTime > allowance) {
+      const days = Math.floor((period.end - maxTime) / DAY);
+      return `${name} data ends ${localDay(maxTime, tz)}, ${days} days before the period ends (more than one ${cadence})`;
+    }
+    if (minTime - period.start > allowance) {
+      const days = Math.floor((minTime - period.start) / DAY);
+      return `${name} data starts ${localDay(minTime, tz)}, ${days} days after the period starts (more than one ${cadence})`;
     }
   }
   return undefined;
+}
+
+const DAY = 86_400_000;
+const CADENCE_NOUN: Record<Cadence, string> = { weekly: 'week', monthly: 'month', quarterly: 'quarter', semiannual: 'half-year', annual: 'year' };
+
+/** A KPI derived from a stale KPI is stale too. */
+function staleKpiReason(kpi: CompiledKpi, results: Map<string, { result: KpiResult }>): string | undefined {
+  for (const id of kpi.formula.kpis) {
+    if (results.get(id)?.result.status === 'stale') return `it uses ${id}, which is stale`;
+  }
+  return undefined;
+}
+
+function localDay(ms: number, tz: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
 }
 
 function rejectedIn(kpi: CompiledKpi, input: EvaluationInput): number {

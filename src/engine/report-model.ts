@@ -63,6 +63,8 @@ export interface KpiResult {
   sources: string[];
   value: number | null;
   status: Status;
+  /** For a stale KPI: the status its value would have; --fail-on uses it. */
+  judgement?: 'green' | 'amber' | 'red';
   /** Why the status is no-data or stale, or which band judged it. */
   reason: string;
   aggregates: AggregateResult[];

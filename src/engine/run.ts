@@ -112,6 +112,7 @@ export async function loadSources(
   names: Iterable<string>,
   period: Period,
   cwd: string,
+  asOf?: string,
 ): Promise<Map<string, LoadedSource | { missing: string }>> {
   const out = new Map<string, LoadedSource | { missing: string }>();
   const problems: Problem[] = [];
@@ -120,7 +121,9 @@ export async function loadSources(
     const absolute = sourcePath(source, period.label);
     const shown = displayPath(absolute, cwd);
     try {
-      out.set(name, await loadSource(source, { path: absolute, displayPath: shown }));
+      const loaded = await loadSource(source, { path: absolute, displayPath: shown });
+      if (source.kind === 'snapshot') loaded.asOf = snapshotInstant(loaded, catalogue.timezone, asOf);
+      out.set(name, loaded);
     } catch (error) {
       if (!(error instanceof IsmsKpiError)) throw error;
       if (source.config.optional && error.problems.every((p) => p.code === 'file-missing')) {
@@ -133,6 +136,28 @@ export async function loadSources(
   await Promise.all(jobs);
   if (problems.length > 0) throw new IsmsKpiError(problems);
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * When a snapshot was taken: the latest value of its as_of_field, its as_of date, or --as-of (the end of
+ * that day). Null means "at the end of the period", the default.
+ */
+function snapshotInstant(loaded: LoadedSource, tz: string, asOf: string | undefined): number | null {
+  const config = loaded.source.config;
+  if (config.as_of_field) {
+    const column = loaded.table.columns.get(config.as_of_field);
+    if (column?.kind === 'num') {
+      let latest = Number.NaN;
+      for (const v of column.values) if (!(v <= latest)) latest = Number.isNaN(v) ? latest : v;
+      return Number.isNaN(latest) ? null : latest;
+    }
+  }
+  const date = config.as_of && config.as_of !== 'period_end' ? config.as_of : asOf;
+  if (!date) return null;
+  const start = parseIsoDateTime(date, tz);
+  if (Number.isNaN(start)) return null;
+  // A date means the whole day: a snapshot "as of 2026-09-30" covers that day.
+  return /^\d{4}-\d{2}-\d{2}$/.test(date.trim()) ? start + 86_400_000 : start;
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
@@ -152,7 +177,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
   };
   for (const kpi of catalogue.kpis)
     if (!options.kpis || options.kpis.has(kpi.config.id)) addSources(kpi.config.id);
-  const sources = await loadSources(catalogue, needed, period, options.cwd);
+  if (options.asOf && Number.isNaN(parseIsoDateTime(options.asOf, catalogue.timezone))) {
+    throw new IsmsKpiError(problem('usage', `--as-of: "${options.asOf}" is not a date like 2026-09-30`));
+  }
+  const sources = await loadSources(catalogue, needed, period, options.cwd, options.asOf);
   const evaluation = evaluateCatalogue({
     catalogue,
     sources,
@@ -161,9 +189,6 @@ export async function run(options: RunOptions): Promise<RunResult> {
     ...(options.kpis ? { only: options.kpis } : {}),
   });
   const asOf = options.asOf ?? lastDay(period);
-  if (options.asOf && Number.isNaN(parseIsoDateTime(options.asOf, catalogue.timezone))) {
-    throw new IsmsKpiError(problem('usage', `--as-of: "${options.asOf}" is not a date like 2026-09-30`));
-  }
   const report = buildReport(catalogue, period, asOf, sources, evaluation, options.timestamp);
   return { catalogue, period, report, evaluation, sources };
 }

@@ -15,6 +15,8 @@ export interface SourceShape {
   name: string;
   kind: 'events' | 'snapshot';
   fields: ReadonlyMap<string, FieldType>;
+  /** Allowed values of enum fields, so a misspelt value in a formula is an error, not a silent 0. */
+  enums?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface CheckEnv {
@@ -74,7 +76,7 @@ export function checkFormula(
       error: {
         code: 'formula-syntax',
         message: parsed.error.message,
-        span: { start: parsed.error.index, end: parsed.error.index + 1 },
+        span: { start: parsed.error.index, end: parsed.error.end ?? parsed.error.index + 1 },
       },
     };
   }
@@ -166,7 +168,15 @@ class Checker {
         return this.fail('formula-syntax', `unsupported literal ${ast.raw}`, span);
       case 'ArrayExpression': {
         const items: string[] = [];
-        for (const element of ast.elements) {
+        for (const raw of ast.elements) {
+          // A negative number in a list arrives as unary minus on a literal.
+          const element =
+            raw?.type === 'UnaryExpression' &&
+            raw.operator === '-' &&
+            raw.argument.type === 'Literal' &&
+            typeof raw.argument.value === 'number'
+              ? { ...raw.argument, value: -raw.argument.value }
+              : raw;
           if (
             element?.type !== 'Literal' ||
             (typeof element.value !== 'string' && typeof element.value !== 'number')
@@ -198,6 +208,7 @@ class Checker {
       case 'CallExpression':
         return this.call(ast, span);
       default:
+        if (ast.kind === 'ThisExpression') return this.fail('formula-unsafe', '"this" is not allowed in formulas', span);
         return this.fail(
           'formula-syntax',
           `"${this.text.slice(span.start, span.end).trim()}" is not part of the formula language`,
@@ -232,11 +243,19 @@ class Checker {
         span,
       );
     }
+    const found: number[] = [];
     for (let depth = this.scope.length - 1; depth >= 0; depth--) {
+      if (this.scope[depth]!.fields.has(name)) found.push(depth);
+    }
+    if (found.length > 1) {
+      const names = found.map((d) => `${this.scope[d]!.name}.${name}`);
+      this.fail('formula-unknown', `"${name}" is a field of more than one source here; write ${names.join(' or ')}`, span);
+    }
+    if (found.length === 1) {
+      const depth = found[0]!;
       const source = this.scope[depth]!;
-      const type = source.fields.get(name);
-      if (type !== undefined)
-        return { k: 'field', depth, source: source.name, field: name, type: fieldValueType(type), span };
+      const type = source.fields.get(name)!;
+      return { k: 'field', depth, source: source.name, field: name, type: fieldValueType(type), span };
     }
     if (this.env.sources.has(name)) {
       this.fail(
@@ -309,7 +328,28 @@ class Checker {
       if (right.type === 'datetime' && left.k === 'const' && left.type === 'string')
         left = this.dateLiteral(left);
     }
+    if (op === '==' || op === '!=' || op === 'in') {
+      this.checkEnumLiteral(left, right);
+      if (op !== 'in') this.checkEnumLiteral(right, left);
+    }
     return this.apply(op, [left, right], [ast.left, ast.right], span);
+  }
+
+  /** `severity == "critical"` against an enum of Critical/High/...: refuse a value that can never match. */
+  private checkEnumLiteral(field: Expr, literal: Expr): void {
+    if (field.k !== 'field' || literal.k !== 'const') return;
+    const allowed = this.scope[field.depth]?.enums?.get(field.field);
+    if (!allowed) return;
+    const values = Array.isArray(literal.value) ? literal.value : typeof literal.value === 'string' ? [literal.value] : [];
+    for (const value of values) {
+      if (allowed.includes(value)) continue;
+      const near = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+      this.fail(
+        'formula-type',
+        `"${value}" is not a value of ${field.source}.${field.field}${near ? ` (did you mean "${near}"?)` : ''}; its values are ${allowed.join(', ')}`,
+        literal.span,
+      );
+    }
   }
 
   private dateLiteral(expr: Extract<Expr, { k: 'const' }>): Expr {

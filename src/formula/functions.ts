@@ -381,7 +381,7 @@ export function operator(
   switch (op) {
     case '+':
       if (a === 'string' || b === 'string') {
-        if (a === 'list' || b === 'list' || a === 'boolean' || b === 'boolean')
+        if ((a !== 'string' && a !== 'number' && a !== 'null') || (b !== 'string' && b !== 'number' && b !== 'null'))
           return { type: { error: `cannot add ${article(a)} and ${article(b)}` }, impl: concatImpl };
         return { type: 'string', impl: concatImpl };
       }
@@ -473,6 +473,15 @@ function arithmeticOperator(
       type: {
         error: `"${op}" needs numbers, not ${article(a === 'number' || a === 'duration' ? b : a)}${hint}`,
         arg: isNumberLike(a) ? 1 : 0,
+      },
+      impl: () => scalar(null),
+    };
+  }
+  if ((op === '+' || op === '-') && (a === 'duration') !== (b === 'duration') && a !== 'null' && b !== 'null') {
+    return {
+      type: {
+        error: `cannot ${op === '+' ? 'add' : 'subtract'} a duration and a plain number; convert with hours(x), minutes(x) or seconds(x) first`,
+        arg: a === 'duration' ? 1 : 0,
       },
       impl: () => scalar(null),
     };

@@ -26,6 +26,8 @@ export type Ast =
 export interface SyntaxFailure {
   message: string;
   index: number;
+  /** End of the offending part, when known (else one character). */
+  end?: number;
 }
 
 let isConfigured = false;
@@ -70,14 +72,29 @@ function configure(): void {
 /** Parses a formula; returns the tree or the message and character index of the syntax error. */
 export function parseFormula(text: string): { ok: true; ast: Ast } | { ok: false; error: SyntaxFailure } {
   configure();
-  let tree: unknown;
   try {
-    tree = jsep(text);
+    const tree = jsep(text);
+    return { ok: true, ast: normalise(tree, text, 0) };
   } catch (error) {
+    if (error instanceof RangeError || error instanceof TooDeep) {
+      const message = `formula is nested more than ${MAX_PARSE_DEPTH} levels deep`;
+      if (error instanceof TooDeep) return { ok: false, error: { message, index: error.index, end: error.end } };
+      return { ok: false, error: { message, index: 0 } };
+    }
     const e = error as Error & { index?: number; description?: string };
     return { ok: false, error: { message: friendlySyntax(e.description ?? e.message), index: e.index ?? 0 } };
   }
-  return { ok: true, ast: normalise(tree, text) };
+}
+
+/** Deeper trees are refused while converting, before any recursive checking runs. */
+export const MAX_PARSE_DEPTH = 64;
+class TooDeep extends Error {
+  constructor(
+    readonly index: number,
+    readonly end: number,
+  ) {
+    super('too deep');
+  }
 }
 
 function friendlySyntax(message: string): string {
@@ -88,9 +105,14 @@ function friendlySyntax(message: string): string {
 }
 
 /** Converts jsep's tree into our closed union, filling spans for nodes jsep built without a token. */
-function normalise(node: unknown, text: string): Ast {
+function normalise(node: unknown, text: string, depth: number): Ast {
   const n = node as Record<string, unknown> & { type: string };
-  const kids = (key: string) => normalise(n[key], text);
+  // Names and literals end a branch; only operators and calls add a level.
+  const isLeaf = n.type === 'Identifier' || n.type === 'Literal';
+  if (depth >= MAX_PARSE_DEPTH && !isLeaf) throw new TooDeep(typeof n.start === 'number' ? n.start : 0, typeof n.end === 'number' ? n.end : text.length);
+  const kids = (key: string) => normalise(n[key], text, depth + 1);
+  // A callee or member name is part of its node, not a level of nesting.
+  const same = (key: string) => normalise(n[key], text, depth);
   let ast: Ast;
   switch (n.type) {
     case 'Literal':
@@ -108,8 +130,8 @@ function normalise(node: unknown, text: string): Ast {
     case 'MemberExpression':
       ast = {
         type: 'MemberExpression',
-        object: kids('object'),
-        property: kids('property'),
+        object: same('object'),
+        property: same('property'),
         computed: Boolean(n.computed),
         start: 0,
         end: 0,
@@ -118,8 +140,8 @@ function normalise(node: unknown, text: string): Ast {
     case 'CallExpression':
       ast = {
         type: 'CallExpression',
-        callee: kids('callee'),
-        arguments: (n.arguments as unknown[]).map((a) => normalise(a, text)),
+        callee: same('callee'),
+        arguments: (n.arguments as unknown[]).map((a) => normalise(a, text, depth + 1)),
         start: 0,
         end: 0,
       };
@@ -156,7 +178,7 @@ function normalise(node: unknown, text: string): Ast {
     case 'ArrayExpression':
       ast = {
         type: 'ArrayExpression',
-        elements: (n.elements as unknown[]).map((e) => (e ? normalise(e, text) : null)),
+        elements: (n.elements as unknown[]).map((e) => (e ? normalise(e, text, depth + 1) : null)),
         start: 0,
         end: 0,
       };

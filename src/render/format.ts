@@ -69,3 +69,47 @@ export function summaryLine(summary: Record<Status, number> & { total: number })
     .map((s) => `${summary[s]} ${STATUS_LABEL[s]}`);
   return `${summary.total} KPI${summary.total === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
+
+export const NO_AREA = 'Other';
+
+/**
+ * KPIs grouped by area, most urgent first: areas by their worst status (then by how many KPIs share it,
+ * then catalogue order), KPIs within an area by urgency. KPIs without an area go to "Other".
+ */
+export function byAreaUrgency(kpis: readonly KpiResult[]): { area: string; kpis: KpiResult[] }[] {
+  const groups = new Map<string, KpiResult[]>();
+  for (const kpi of byUrgency(kpis)) {
+    const area = kpi.area ?? NO_AREA;
+    groups.set(area, [...(groups.get(area) ?? []), kpi]);
+  }
+  const firstSeen = new Map<string, number>();
+  kpis.forEach((k, i) => {
+    if (!firstSeen.has(k.area ?? NO_AREA)) firstSeen.set(k.area ?? NO_AREA, i);
+  });
+  const worst = (list: KpiResult[]) => STATUS_ORDER.indexOf(list[0]!.status);
+  const countOfWorst = (list: KpiResult[]) => list.filter((k) => k.status === list[0]!.status).length;
+  return [...groups]
+    .sort(
+      ([a, x], [b, y]) =>
+        worst(x) - worst(y) || countOfWorst(y) - countOfWorst(x) || firstSeen.get(a)! - firstSeen.get(b)!,
+    )
+    .map(([area, list]) => ({ area, kpis: list }));
+}
+
+/** KPIs grouped by area in catalogue order (areas by first appearance), for formats read by machines. */
+export function byAreaCatalogue(kpis: readonly KpiResult[]): { area: string; kpis: KpiResult[] }[] {
+  const groups = new Map<string, KpiResult[]>();
+  for (const kpi of kpis) {
+    const area = kpi.area ?? NO_AREA;
+    groups.set(area, [...(groups.get(area) ?? []), kpi]);
+  }
+  return [...groups].map(([area, list]) => ({ area, kpis: list }));
+}
+
+/** The green band, with the amber band when there is one: ">= 95 % (amber >= 85 %)". */
+export function formatBands(kpi: Pick<KpiResult, 'thresholds' | 'unit'>): string {
+  if (!kpi.thresholds) return '–';
+  const unit = kpi.unit === '%' ? ' %' : '';
+  const amber = kpi.thresholds.amber ? ` (amber ${kpi.thresholds.amber}${unit})` : '';
+  return `${kpi.thresholds.green}${unit}${amber}`.replace(/\s+/g, ' ');
+}

@@ -1,23 +1,44 @@
 /** The renderers, keyed by format name. Adding a format means adding it here, and the CLI offers it. */
 import type { Report } from '../engine/report-model.js';
+import { renderCsv } from './csv.js';
+import type { History } from './history.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
 import { renderTable } from './table.js';
 
 export interface RenderOptions {
   color: boolean;
+  /** Earlier periods' values by KPI id, for the HTML trend lines. */
+  history?: History;
 }
 
 export const RENDERERS = {
   table: (report: Report, options: RenderOptions) => renderTable(report, options),
   json: (report: Report) => renderJson(report),
+  csv: (report: Report) => renderCsv(report),
+  markdown: (report: Report) => renderMarkdown(report),
+  html: (report: Report, options: RenderOptions) =>
+    renderHtml(report, options.history ? { history: options.history } : {}),
+  junit: (report: Report) => renderJunit(report),
 } satisfies Record<string, (report: Report, options: RenderOptions) => string>;
 
 export type Format = keyof typeof RENDERERS;
 export const FORMATS = Object.keys(RENDERERS) as Format[];
 
-const EXTENSIONS: Record<string, Format> = { '.json': 'json', '.txt': 'table' };
+/** File extensions per format; the first is the one suggested in messages. */
+export const FORMAT_EXTENSIONS: Record<Format, readonly string[]> = {
+  table: ['.txt'],
+  json: ['.json'],
+  csv: ['.csv'],
+  markdown: ['.md', '.markdown'],
+  html: ['.html', '.htm'],
+  junit: ['.xml'],
+};
 
 export function formatForFile(file: string): Format | undefined {
   const match = /\.[^./\\]+$/.exec(file.toLowerCase());
-  return match ? EXTENSIONS[match[0]] : undefined;
+  if (!match) return undefined;
+  return FORMATS.find((f) => FORMAT_EXTENSIONS[f].includes(match[0]));
 }

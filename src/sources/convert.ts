@@ -20,6 +20,8 @@ export interface FieldSpec {
   /** Every accepted header name, in order of preference. */
   columns: string[];
   jsonPath: string[];
+  /** Alternative JSON paths (from a `column` list), tried in order when the first is absent. */
+  jsonPaths: string[][];
   occurrence: number | 'all';
   formats: string[];
   timezone: string;
@@ -193,7 +195,7 @@ export function parseNumber(text: string): number {
   return Number.isFinite(n) ? n : Number.NaN;
 }
 
-const DURATION_PART = /(\d+(?:[.,]\d+)?)\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)\b/gi;
+const DURATION_PART = /(\d+(?:[.,]\d+)?)\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)(?![a-z])[\s,]*(?:and\s+)?/gi;
 
 /**
  * Durations as exports write them, in seconds: a bare number (in `unitSeconds`), `HH:MM[:SS]`,

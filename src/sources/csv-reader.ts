@@ -162,6 +162,12 @@ function countPerRecord(sample: string, delim: number, quote: number): number[] 
 
 // ---------------------------------------------------------------------------------------------------
 
+/** Position of `search` in `s` at or after `from`, or `n` (= s.length) when there is none. */
+function indexOrEnd(s: string, search: string, from: number, n: number): number {
+  const at = s.indexOf(search, from);
+  return at === -1 ? n : at;
+}
+
 /** At the start of a field (after a delimiter, or at the start of a record). */
 const ST_START = 0;
 /** Inside an unquoted field; its text from earlier chunks is in `acc`. */
@@ -196,7 +202,12 @@ class CsvTokenizer {
   // tokenizer state
   private state = ST_START;
   private acc = '';
-  private readonly cells: string[] = [];
+  /**
+   * Reused for every record. Created holding a string so that its elements kind is "strings" from
+   * the start: an empty [] starts as small-integers and its first store changes the array's map,
+   * which makes V8 deoptimize the hot loop for the next file and then compile a much slower version.
+   */
+  private readonly cells: string[] = [''];
   private nCells = 0;
   /** Physical line of the next character to read. */
   private line = 1;
@@ -213,6 +224,7 @@ class CsvTokenizer {
   constructor(file: string, options: CsvReadOptions, sink: CsvSink) {
     this.file = file;
     this.sink = sink;
+    this.cells.length = 0;
     const quote = options.quote ?? '"';
     if (quote.length !== 1 || quote === '\n' || quote === '\r') {
       throw this.usage(`quote must be a single character, got ${JSON.stringify(quote)}`);
@@ -434,10 +446,12 @@ class CsvTokenizer {
     let i = from;
     let start = i;
     let c = 0;
-    // Cached positions (n = none left in this chunk; < i = stale).
-    let nextDelim = -1;
-    let nextLF = -1;
-    let nextCR = -1;
+    // Cached positions of the next delimiter, \n and \r (n = none left in this chunk; < i = stale,
+    // search again). Searched once up front: starting them at -1 made Node 20's optimizing compiler
+    // run the \r search for every field (a scan to the end of the chunk when the file has no \r).
+    let nextDelim = indexOrEnd(s, delimStr, from, n);
+    let nextLF = indexOrEnd(s, '\n', from, n);
+    let nextCR = indexOrEnd(s, '\r', from, n);
 
     while (i < n) {
       if (state === ST_START) {
@@ -471,18 +485,9 @@ class CsvTokenizer {
 
       if (state === ST_UNQUOTED) {
         // A quote in here is kept literally (lenient).
-        if (nextDelim < i) {
-          nextDelim = s.indexOf(delimStr, i);
-          if (nextDelim === -1) nextDelim = n;
-        }
-        if (nextLF < i) {
-          nextLF = s.indexOf('\n', i);
-          if (nextLF === -1) nextLF = n;
-        }
-        if (nextCR < i) {
-          nextCR = s.indexOf('\r', i);
-          if (nextCR === -1) nextCR = n;
-        }
+        if (nextDelim < i) nextDelim = indexOrEnd(s, delimStr, i, n);
+        if (nextLF < i) nextLF = indexOrEnd(s, '\n', i, n);
+        if (nextCR < i) nextCR = indexOrEnd(s, '\r', i, n);
         let end = nextDelim;
         if (nextLF < end) end = nextLF;
         if (nextCR < end) end = nextCR;
@@ -503,23 +508,15 @@ class CsvTokenizer {
         let close = s.indexOf(quoteStr, i);
         if (close === -1) close = n;
         // Count the line breaks inside the quoted text (\r\n counts once).
-        if (nextLF < i) {
-          nextLF = s.indexOf('\n', i);
-          if (nextLF === -1) nextLF = n;
-        }
+        if (nextLF < i) nextLF = indexOrEnd(s, '\n', i, n);
         while (nextLF < close) {
           if ((nextLF > 0 ? s.charCodeAt(nextLF - 1) : this.prevLast) !== CR) line++;
-          nextLF = s.indexOf('\n', nextLF + 1);
-          if (nextLF === -1) nextLF = n;
+          nextLF = indexOrEnd(s, '\n', nextLF + 1, n);
         }
-        if (nextCR < i) {
-          nextCR = s.indexOf('\r', i);
-          if (nextCR === -1) nextCR = n;
-        }
+        if (nextCR < i) nextCR = indexOrEnd(s, '\r', i, n);
         while (nextCR < close) {
           line++;
-          nextCR = s.indexOf('\r', nextCR + 1);
-          if (nextCR === -1) nextCR = n;
+          nextCR = indexOrEnd(s, '\r', nextCR + 1, n);
         }
         if (close === n) {
           acc += s.slice(start, n);

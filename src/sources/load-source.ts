@@ -50,6 +50,8 @@ export interface RejectedRow {
 
 export interface LoadedSource {
   name: string;
+  /** For snapshots: the instant the export reflects, when known (as_of, as_of_field or --as-of). */
+  asOf: number | null;
   source: ResolvedSource;
   table: Table;
   stats: SourceStats;
@@ -88,7 +90,11 @@ export async function loadSource(source: ResolvedSource, options: LoadOptions): 
       },
       intake,
     );
-    for (const p of result.problems) intake.addProblem(p);
+    for (const p of result.problems) {
+      intake.addProblem(p);
+      // The record swallowed by an unclosed quote is lost: count it as read and rejected.
+      if (p.code === 'unterminated-quote') intake.lostRecord(p);
+    }
     extra = { encoding: result.encoding, delimiter: result.delimiter, bytes: result.bytes };
   } else {
     extra = await readJsonSource(source, options, intake);
@@ -295,6 +301,14 @@ class Intake {
   /** JSON: one record object. */
   jsonRecord(value: unknown, line: number, record: number): void {
     this.rowsRead++;
+    if (this.seen) {
+      const key = JSON.stringify(value) ?? '';
+      if (this.seen.has(key)) {
+        this.duplicates++;
+        return;
+      }
+      this.seen.add(key);
+    }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       const reason = `expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`;
       this.addProblem(
@@ -306,7 +320,11 @@ class Intake {
     let reasons: string[] | undefined;
     for (const binding of this.bindings) {
       const { field } = binding;
-      const raw = getPath(value, field.spec.jsonPath);
+      let raw: unknown;
+      for (const path of field.spec.jsonPaths) {
+        raw = getPath(value, path);
+        if (raw !== undefined) break;
+      }
       const converted = field.fromJson(raw);
       if (converted === INVALID || (converted === null && field.spec.required)) {
         const column = field.spec.jsonPath.join('.');
@@ -335,6 +353,12 @@ class Intake {
       return;
     }
     this.commit(line, record);
+  }
+
+  lostRecord(p: Problem): void {
+    this.rowsRead++;
+    const line = p.location.line ?? 0;
+    this.reject(line, line, p.location.record ?? 0, [p.message], []);
   }
 
   private reject(line: number, endLine: number, record: number, reasons: string[], cells: string[]): void {
@@ -392,6 +416,7 @@ class Intake {
     const hasTimes = this.timeBinding !== undefined && table.length > 0;
     return {
       name: this.source.name,
+      asOf: null,
       source: this.source,
       table,
       problems: this.problems,
@@ -497,10 +522,9 @@ async function readJsonSource(
       try {
         value = JSON.parse(lineText);
       } catch (error) {
-        intake.addProblem(
-          problem('json-syntax', `not valid JSON: ${jsonErrorText(error)}`, { file, line: lineNo, record }),
-        );
-        intake.jsonRecord(undefined, lineNo, record);
+        const bad = problem('json-syntax', `not valid JSON: ${jsonErrorText(error)}`, { file, line: lineNo, record });
+        intake.addProblem(bad);
+        intake.lostRecord(bad);
         return;
       }
       if (record === 1 && value && typeof value === 'object') intake.setJsonHeader(Object.keys(value));

@@ -80,6 +80,7 @@ function resolveField(name: string, field: FieldConfig, source: SourceConfig, ti
     column,
     columns,
     jsonPath: (field.path ?? column).split('.'),
+    jsonPaths: (field.path ? [field.path] : columns).map((c) => c.split('.')),
     occurrence: field.occurrence ?? (field.type === 'list' ? 'all' : 1),
     formats,
     timezone: field.timezone ?? timezone,

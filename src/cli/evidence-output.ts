@@ -1,0 +1,131 @@
+/**
+ * Writes the evidence pack as a whole or not at all: every file goes into a temporary sibling folder, which
+ * is then renamed to the target. An existing target is replaced only when it is empty or holds exactly an
+ * earlier pack (every file in it is listed in its isms-kpi manifest.json); anything else is refused, so
+ * files a user put there are never deleted.
+ */
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { EvidenceFile } from '../evidence/build-pack.js';
+import { filesOfEarlierPack, MANIFEST_FILE } from '../evidence/pack-manifest.js';
+import { IsmsKpiError, problem } from '../problems.js';
+
+type TargetState = 'absent' | 'empty' | 'earlier-pack';
+
+function refuse(dir: string, message: string): never {
+  throw new IsmsKpiError(problem('output', `--evidence: ${message}`, { file: dir }));
+}
+
+/** Checks the target before any work is done; the check is repeated just before the rename. */
+export async function checkEvidenceTarget(dir: string): Promise<TargetState> {
+  const absolute = path.resolve(dir);
+  const parent = path.dirname(absolute);
+  const parentInfo = await lstat(parent).catch(() => undefined);
+  if (!parentInfo?.isDirectory())
+    refuse(dir, `folder "${path.dirname(dir)}" does not exist; create it first`);
+  const info = await lstat(absolute).catch(() => undefined);
+  if (!info) return 'absent';
+  if (!info.isDirectory()) refuse(dir, 'exists and is not a folder');
+  const entries = await walk(absolute);
+  if (entries.length === 0) return 'empty';
+  const manifest = await readFile(path.join(absolute, MANIFEST_FILE), 'utf8').catch(() => undefined);
+  const listed = manifest === undefined ? undefined : filesOfEarlierPack(manifest);
+  if (!listed)
+    refuse(
+      dir,
+      'the folder is not empty and is not an evidence pack written by isms-kpi; give a new or empty folder',
+    );
+  const ours = new Set(listed);
+  const foreign = entries.filter((e) =>
+    e.isDirectory ? !listed.some((f) => f.startsWith(`${e.path}/`)) : !ours.has(e.path),
+  );
+  if (foreign.length > 0)
+    refuse(
+      dir,
+      `the folder holds an earlier evidence pack plus files isms-kpi did not write (${foreign
+        .slice(0, 3)
+        .map((e) => e.path)
+        .join(', ')}${foreign.length > 3 ? ', ...' : ''}); move them or give another folder`,
+    );
+  return 'earlier-pack';
+}
+
+async function walk(root: string, prefix = ''): Promise<{ path: string; isDirectory: boolean }[]> {
+  const out: { path: string; isDirectory: boolean }[] = [];
+  for (const entry of await readdir(path.join(root, prefix), { withFileTypes: true })) {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      out.push({ path: relative, isDirectory: true });
+      out.push(...(await walk(root, relative)));
+    } else {
+      // Symbolic links and special files count as files, so they are foreign unless listed (they never are).
+      out.push({ path: relative, isDirectory: false });
+    }
+  }
+  return out;
+}
+
+export interface StagedEvidence {
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** Writes the pack into a temporary sibling folder; commit() moves it into place. */
+export async function stageEvidence(dir: string, files: readonly EvidenceFile[]): Promise<StagedEvidence> {
+  const final = path.resolve(dir);
+  const token = randomBytes(6).toString('hex');
+  const temp = path.join(path.dirname(final), `.${path.basename(final)}.${token}.tmp`);
+  const fail = async (error: unknown): Promise<never> => {
+    await rm(temp, { recursive: true, force: true });
+    if (error instanceof IsmsKpiError) throw error;
+    const e = error as NodeJS.ErrnoException;
+    throw new IsmsKpiError(
+      problem(
+        'output',
+        `--evidence: cannot write: ${e.code === 'EACCES' ? 'permission denied' : e.message}`,
+        {
+          file: dir,
+        },
+      ),
+    );
+  };
+  try {
+    await mkdir(temp);
+    for (const file of files) {
+      const target = path.join(temp, ...file.path.split('/'));
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, file.content, { flag: 'wx' });
+    }
+  } catch (error) {
+    return fail(error);
+  }
+  return {
+    abort: () => rm(temp, { recursive: true, force: true }),
+    commit: async () => {
+      try {
+        const state = await checkEvidenceTarget(dir);
+        if (state === 'absent') {
+          await rename(temp, final);
+          return;
+        }
+        if (state === 'empty') {
+          await rmdir(final);
+          await rename(temp, final);
+          return;
+        }
+        const old = path.join(path.dirname(final), `.${path.basename(final)}.${token}.old`);
+        await rename(final, old);
+        try {
+          await rename(temp, final);
+        } catch (error) {
+          await rename(old, final);
+          throw error;
+        }
+        await rm(old, { recursive: true, force: true });
+      } catch (error) {
+        await fail(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * manifest.json of an evidence pack: the report's own manifest (tool, catalogue, period, sources) plus the
+ * list of files in the pack with their sha256, so the pack can be checked for completeness and tampering.
+ */
+import type { Report, SourceManifest } from '../engine/report-model.js';
+
+/** Bumped when the layout of the pack changes. */
+export const EVIDENCE_PACK_VERSION = 1;
+
+export interface PackFile {
+  path: string;
+  kind: 'kpi-rows' | 'rejected-rows';
+  kpi?: string;
+  source?: string;
+  /** Data rows in the file (the header not counted). */
+  rows: number;
+  /** Rejected rows of the source; more than `rows` when the loader kept only the first ones. */
+  rejected?: number;
+  /** KPIs a derived KPI is computed from (their rows are in their own files). */
+  usesKpis?: string[];
+  sha256: string;
+}
+
+export interface PackManifest {
+  evidencePack: number;
+  tool: Report['tool'];
+  organisation: string;
+  catalogue: Report['catalogue'];
+  period: Report['period'];
+  asOf: string;
+  generatedAt?: string;
+  sources: SourceManifest[];
+  files: PackFile[];
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+
+/**
+ * The files a folder's manifest.json says an earlier isms-kpi run wrote, or undefined when the text is not
+ * such a manifest. The CLI replaces a folder only when it holds nothing else.
+ */
+export function filesOfEarlierPack(manifestText: string): string[] | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(manifestText);
+  } catch {
+    return undefined;
+  }
+  const m = data as Partial<PackManifest> | null;
+  if (
+    typeof m !== 'object' ||
+    m === null ||
+    typeof m.evidencePack !== 'number' ||
+    m.tool?.name !== 'isms-kpi' ||
+    !Array.isArray(m.files) ||
+    !m.files.every((f) => typeof f === 'object' && f !== null && typeof f.path === 'string')
+  )
+    return undefined;
+  return [MANIFEST_FILE, ...m.files.map((f) => f.path)];
+}

@@ -1,0 +1,105 @@
+/**
+ * GitHub-flavoured Markdown for a CI job summary or a wiki page: a summary line, one table per area (the
+ * area with the worst status first, red KPIs first within it), notes, and the evidence in a fold.
+ */
+import type { KpiResult, Report, Status } from '../engine/report-model.js';
+import { byAreaUrgency, formatTarget, formatValue, STATUS_LABEL, TREND_SYMBOL } from './format.js';
+
+const STATUS_EMOJI: Record<Status, string> = {
+  red: '🔴',
+  amber: '🟠',
+  green: '🟢',
+  'no-data': '⚪',
+  stale: '⌛',
+  info: '🔵',
+};
+
+const SUMMARY_ORDER: Status[] = ['red', 'amber', 'green', 'stale', 'no-data', 'info'];
+
+/**
+ * Text safe in a table cell or list item: no raw HTML (`<` and `&` become entities; a lone `>` cannot open
+ * a tag and never starts a line here), no Markdown markup, no line breaks.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/[\\`*_[\]~|]/g, (c) => `\\${c}`);
+}
+
+const md = escapeMarkdown;
+
+export function renderMarkdown(report: Report): string {
+  const lines: string[] = [];
+  lines.push(`## ${md(report.organisation)} — ISMS KPI report ${md(report.period.label)}`);
+  lines.push('');
+  const counts = SUMMARY_ORDER.filter(
+    (s) => report.summary[s] > 0 || s === 'red' || s === 'amber' || s === 'green',
+  )
+    .map((s) => `${STATUS_EMOJI[s]} ${report.summary[s]} ${STATUS_LABEL[s]}`)
+    .join(' · ');
+  lines.push(
+    `**${report.summary.total} KPI${report.summary.total === 1 ? '' : 's'}**: ${counts}  `,
+    `Period ${md(report.period.label)} (${md(report.period.timezone)}), as of ${md(report.asOf)}`,
+  );
+  for (const { area, kpis } of byAreaUrgency(report.kpis)) {
+    lines.push('');
+    lines.push(`### ${STATUS_EMOJI[kpis[0]!.status]} ${md(area)}`);
+    lines.push('');
+    lines.push('| Status | ID | KPI | Value | Target | Owner | Trend |');
+    lines.push('|---|---|---|--:|---|---|:-:|');
+    for (const kpi of kpis) lines.push(kpiRow(kpi));
+  }
+  const notes = noteLines(report.kpis);
+  if (notes.length > 0) {
+    lines.push('');
+    lines.push('### Notes');
+    lines.push('');
+    lines.push(...notes);
+  }
+  lines.push('');
+  lines.push(`<details><summary>Evidence: ${report.sources.length} sources</summary>`);
+  lines.push('');
+  lines.push('| Source | File | Rows read | Accepted | Rejected | In period | sha256 |');
+  lines.push('|---|---|--:|--:|--:|--:|---|');
+  for (const s of report.sources) {
+    if (s.missing) {
+      lines.push(`| ${md(s.name)} | ${md(s.file)} | missing | | | | |`);
+      continue;
+    }
+    lines.push(
+      `| ${md(s.name)} | ${md(s.file)} | ${s.rowsRead} | ${s.accepted} | ${s.rejected} | ${s.rowsInPeriod} | \`${md(s.sha256.slice(0, 12))}\` |`,
+    );
+  }
+  lines.push('');
+  lines.push('</details>');
+  lines.push('');
+  lines.push(
+    `<sub>${md(report.tool.name)} ${md(report.tool.version)} · catalogue ${md(report.catalogue.path)} (sha256 ${md(report.catalogue.sha256.slice(0, 12))})${report.generatedAt ? ` · generated ${md(report.generatedAt)}` : ''}</sub>`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function kpiRow(kpi: KpiResult): string {
+  const cells = [
+    `${STATUS_EMOJI[kpi.status]} ${STATUS_LABEL[kpi.status]}`,
+    md(kpi.id),
+    md(kpi.name),
+    md(formatValue(kpi, kpi.value)) + (kpi.caveat ? ' \\*' : ''),
+    md(formatTarget(kpi)),
+    md(kpi.owner),
+    kpi.trend ? TREND_SYMBOL[kpi.trend] : '',
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+function noteLines(kpis: readonly KpiResult[]): string[] {
+  const out: string[] = [];
+  for (const kpi of kpis) {
+    if (kpi.status === 'no-data' || kpi.status === 'stale')
+      out.push(`- **${md(kpi.id)}** ${STATUS_LABEL[kpi.status]}: ${md(kpi.reason)}`);
+    if (kpi.caveat) out.push(`- **${md(kpi.id)}** \\* ${md(kpi.caveat)}`);
+  }
+  return out;
+}

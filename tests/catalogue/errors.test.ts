@@ -1,0 +1,334 @@
+/**
+ * Catalogue errors: each is reported once, as `metrics.yaml:LINE:COL: kpi ID: message`, with the line and
+ * column of the offending part; formula errors also carry the formula with a caret line under that part.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseCatalogue } from '../../src/catalogue/parse.js';
+import { formatProblem, type Problem } from '../../src/problems.js';
+import { runError } from '../formula/harness.js';
+
+/*
+ * Line numbers of the base catalogue (KPI A starts on line 22, its formula is on line 27 at column 14):
+ *  1 organisation        8 record_type        15 changes:          22 - id: A
+ *  2 timezone            9 fields:            16 path              23 name
+ *  3 sources:           10 id                 17 kind: events      24 owner
+ *  4 incidents:         11 opened             18 time_field        25 cadence
+ *  5 path               12 severity           19 fields:           26 unit
+ *  6 kind: events       13 site               20 opened            27 formula
+ *  7 time_field         14 hours_open         21 kpis:             28 (extra lines)
+ */
+const INCIDENT_ID = '      id: { required: true }\n';
+const CHANGES_TIME_FIELD = '    time_field: opened\n';
+
+function catalogue(kpis: string, options: { incidentId?: string; changesTimeField?: string } = {}): string {
+  return (
+    'organisation: Test GmbH\n' +
+    'timezone: UTC\n' +
+    'sources:\n' +
+    '  incidents:\n' +
+    '    path: incidents.csv\n' +
+    '    kind: events\n' +
+    '    time_field: opened\n' +
+    '    record_type: incident\n' +
+    '    fields:\n' +
+    (options.incidentId ?? INCIDENT_ID) +
+    '      opened: { type: datetime }\n' +
+    '      severity: severity\n' +
+    '      site: site\n' +
+    '      hours_open: { type: number }\n' +
+    '  changes:\n' +
+    '    path: changes.csv\n' +
+    '    kind: events\n' +
+    (options.changesTimeField ?? CHANGES_TIME_FIELD) +
+    '    fields:\n' +
+    '      opened: { type: datetime }\n' +
+    'kpis:\n' +
+    kpis
+  );
+}
+
+/** A KPI entry of 6 lines (plus `extra`); the formula is written plain, starting at column 14. */
+function kpi(id: string, formula: string, extra = ''): string {
+  return (
+    `  - id: ${id}\n` +
+    `    name: KPI ${id}\n` +
+    '    owner: Tester\n' +
+    '    cadence: quarterly\n' +
+    '    unit: count\n' +
+    `    formula: ${formula}\n` +
+    extra
+  );
+}
+
+const FORMULA_COL = '    formula: '.length + 1;
+
+async function problemsOf(yaml: string): Promise<Problem[]> {
+  const error = await runError({ 'metrics.yaml': yaml });
+  return error.problems;
+}
+
+async function onlyProblem(yaml: string): Promise<Problem> {
+  const problems = await problemsOf(yaml);
+  expect(problems.map(formatProblem)).toHaveLength(1);
+  return problems[0]!;
+}
+
+describe('the base catalogue', () => {
+  it('is valid (so each case below fails only for its own reason)', async () => {
+    // The data files do not exist: a valid catalogue gets as far as reading them.
+    const problems = await problemsOf(catalogue(kpi('A', 'count(incidents)')));
+    expect(problems.map((p) => p.code)).toEqual(['file-missing']);
+  });
+});
+
+describe('schema and threshold errors', () => {
+  it('unknown key in a KPI, with "did you mean"', async () => {
+    const p = await onlyProblem(
+      catalogue(kpi('A', 'count(incidents)', '    tresholds: { green: ">= 95" }\n')),
+    );
+    expect(p.code).toBe('catalogue-schema');
+    expect(p.message).toBe('kpi A: unknown key "tresholds" (did you mean "thresholds"?)');
+    expect(p.location.file).toBe('metrics.yaml');
+    // the key itself, indented by four spaces
+    expect(p.location.line).toBe(28);
+    expect(p.location.col).toBe(5);
+  });
+
+  it('duplicate KPI ids', async () => {
+    const p = await onlyProblem(catalogue(kpi('A', 'count(incidents)') + kpi('A', 'count(changes)')));
+    expect(p.code).toBe('catalogue-schema');
+    // the second "  - id: A" is on line 28; its value starts at column 9
+    expect(formatProblem(p)).toBe(
+      'metrics.yaml:28:9: kpi A: duplicate id (ids must be unique; reports and diffs are keyed on them)',
+    );
+  });
+
+  it('a threshold that is not a comparison with a number', async () => {
+    const line = '    thresholds: { green: ">= abc" }';
+    const p = await onlyProblem(catalogue(kpi('A', 'count(incidents)', `${line}\n`)));
+    expect(p.code).toBe('catalogue-schema');
+    expect(formatProblem(p)).toBe(
+      `metrics.yaml:28:${line.indexOf('">= abc"') + 1}: kpi A: thresholds.green: expected a comparison with a number, like ">= 95" or "<= 4"`,
+    );
+    expect(line.indexOf('">= abc"') + 1).toBe(26);
+  });
+
+  it('amber stricter than green', async () => {
+    const line = '    thresholds: { green: ">= 95", amber: ">= 97" }';
+    const p = await onlyProblem(catalogue(kpi('A', 'count(incidents)', `${line}\n`)));
+    expect(p.code).toBe('catalogue-schema');
+    expect(formatProblem(p)).toBe(
+      `metrics.yaml:28:${line.indexOf('{') + 1}: kpi A: thresholds: amber ">= 97" is stricter than green ">= 95"; amber is the band just short of green`,
+    );
+  });
+
+  it('amber stricter than green for lower-is-better bands', async () => {
+    const line = '    thresholds: { green: "<= 10", amber: "<= 5" }';
+    const p = await onlyProblem(catalogue(kpi('A', 'count(incidents)', `${line}\n`)));
+    expect(formatProblem(p)).toBe(
+      'metrics.yaml:28:17: kpi A: thresholds: amber "<= 5" is stricter than green "<= 10"; amber is the band just short of green',
+    );
+  });
+
+  it('segment_by that is not a field of the sources read', async () => {
+    const p = await onlyProblem(catalogue(kpi('A', 'count(incidents)', '    segment_by: sitee\n')));
+    expect(p.code).toBe('catalogue-schema');
+    expect(formatProblem(p)).toBe(
+      'metrics.yaml:28:17: kpi A: segment_by "sitee" is not a field of incidents',
+    );
+  });
+
+  it('an events source without time_field', async () => {
+    const p = await onlyProblem(catalogue(kpi('A', 'count(incidents)'), { changesTimeField: '' }));
+    expect(p.code).toBe('catalogue-schema');
+    // "    kind: events" of changes is on line 17; the value starts at column 11
+    expect(formatProblem(p)).toBe(
+      'metrics.yaml:17:11: source changes: kind: an events source needs time_field: the datetime field that places each row in a period',
+    );
+  });
+
+  it('record_type with a missing required field', async () => {
+    const p = await onlyProblem(
+      catalogue(kpi('A', 'count(incidents)'), { incidentId: '      ident: ident\n' }),
+    );
+    expect(p.code).toBe('catalogue-schema');
+    // "    record_type: incident" is on line 8; the value starts at column 18
+    expect(formatProblem(p)).toBe(
+      'metrics.yaml:8:18: source incidents: record_type incident needs a field "id" (string)',
+    );
+  });
+
+  it('record_type with a field that is not marked required', async () => {
+    const p = await onlyProblem(catalogue(kpi('A', 'count(incidents)'), { incidentId: '      id: id\n' }));
+    expect(formatProblem(p)).toBe(
+      'metrics.yaml:8:18: source incidents: record_type incident needs "id" on every row: add required: true',
+    );
+  });
+});
+
+describe('formula errors', () => {
+  /** [what, formula, offending part, code, message after "kpi A: "] */
+  const cases: [string, string, string, string, string][] = [
+    [
+      'unknown source',
+      'count(incidnts)',
+      'incidnts',
+      'formula-unknown',
+      'unknown source "incidnts" (did you mean "incidents"?)',
+    ],
+    [
+      'unknown field, with a suggestion',
+      'count(incidents, severty == "High")',
+      'severty',
+      'formula-unknown',
+      'unknown field "severty" in source incidents (did you mean "severity"?)',
+    ],
+    [
+      'unknown function',
+      'round(mediam(incidents, hours_open))',
+      'mediam',
+      'formula-unknown',
+      'unknown function "mediam" (did you mean "median"?); see docs/catalogue.md for the list',
+    ],
+    [
+      'type error: mean of a string field',
+      'mean(incidents, severity)',
+      'severity',
+      'formula-type',
+      'mean() needs numbers, but severity is a string; count rows with count(source, condition) instead',
+    ],
+    [
+      'aggregate inside an aggregate',
+      'sum(incidents, count(changes))',
+      'count(changes)',
+      'formula-type',
+      'count() cannot be used inside another aggregate; use exists(source, condition) to look up rows of another source',
+    ],
+    ['self reference', 'kpi("A") + 1', '"A"', 'formula-unknown', 'a KPI cannot use its own value'],
+  ];
+
+  it.each(cases)('%s: %s', async (_what, formula, part, code, message) => {
+    const p = await onlyProblem(catalogue(kpi('A', formula)));
+    const offset = formula.indexOf(part);
+    expect(offset).toBeGreaterThanOrEqual(0);
+    expect(p.code).toBe(code);
+    expect(formatProblem(p)).toBe(`metrics.yaml:27:${FORMULA_COL + offset}: kpi A: ${message}`);
+    expect(p.detail).toEqual([`  ${formula}`, `  ${' '.repeat(offset)}${'^'.repeat(part.length)}`]);
+    // the carets sit exactly under the offending part
+    const caretLine = p.detail![1]!;
+    expect(p.detail![0]!.slice(caretLine.indexOf('^'), caretLine.lastIndexOf('^') + 1)).toBe(part);
+  });
+
+  it('a quoted formula is located past its opening quote', async () => {
+    const formula = 'count(incidents, severty == "High")';
+    const p = await onlyProblem(catalogue(kpi('A', `'${formula}'`)));
+    expect(formatProblem(p)).toBe(
+      `metrics.yaml:27:${FORMULA_COL + 1 + formula.indexOf('severty')}: kpi A: unknown field "severty" in source incidents (did you mean "severity"?)`,
+    );
+  });
+
+  it('the second KPI is located on its own line', async () => {
+    const formula = 'count(changes, severity == "High")';
+    const p = await onlyProblem(catalogue(kpi('A', 'count(incidents)') + kpi('B', formula)));
+    // KPI B starts on line 28, its formula is on line 33
+    expect(formatProblem(p)).toBe(
+      `metrics.yaml:33:${FORMULA_COL + formula.indexOf('severity')}: kpi B: unknown field "severity" in source changes; its fields are opened`,
+    );
+  });
+
+  it('kpi() cycle between two derived KPIs', async () => {
+    const p = await onlyProblem(catalogue(kpi('A', 'kpi("B") + 1') + kpi('B', 'kpi("A") * 2')));
+    expect(p.code).toBe('kpi-cycle');
+    expect(formatProblem(p)).toBe(
+      'metrics.yaml:27:14: kpi A: derived KPIs use each other in a cycle: A -> B -> A',
+    );
+  });
+
+  it('unknown KPI in kpi(), with a suggestion', async () => {
+    const formula = 'kpi("AC-2") + 1';
+    const p = await onlyProblem(catalogue(kpi('A', formula) + kpi('AC-02', 'count(incidents)')));
+    expect(formatProblem(p)).toBe(
+      `metrics.yaml:27:${FORMULA_COL + formula.indexOf('"AC-2"')}: kpi A: unknown KPI "AC-2" (did you mean "AC-02"?)`,
+    );
+  });
+
+  it('a syntax error is located at the unexpected character', async () => {
+    const formula = 'count(incidents) # 2';
+    const p = await onlyProblem(catalogue(kpi('A', `"${formula}"`)));
+    expect(p.code).toBe('formula-syntax');
+    expect(formatProblem(p)).toBe(
+      `metrics.yaml:27:${FORMULA_COL + 1 + formula.indexOf('#')}: kpi A: unexpected "#"`,
+    );
+    expect(p.detail).toEqual([`  ${formula}`, `  ${' '.repeat(formula.indexOf('#'))}^`]);
+  });
+
+  it('every formula error of the catalogue is reported, not just the first', async () => {
+    const problems = await problemsOf(
+      catalogue(
+        kpi('A', 'count(incidnts)') + kpi('B', 'mean(incidents, severity)') + kpi('C', 'count(changes)'),
+      ),
+    );
+    expect(problems.map((p) => [p.code, p.location.line])).toEqual([
+      ['formula-unknown', 27],
+      ['formula-type', 33],
+    ]);
+  });
+});
+
+describe('YAML errors', () => {
+  it('duplicate keys', () => {
+    const text = catalogue(kpi('A', 'count(incidents)')).replace(
+      '    kind: events\n',
+      '    kind: events\n    kind: snapshot\n',
+    );
+    const result = parseCatalogue({ file: 'metrics.yaml', text });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]!.code).toBe('catalogue-syntax');
+    expect(result.problems[0]!.message).toBe('duplicate key: each key may appear once in a mapping');
+    // the second "kind:" of the incidents source
+    expect(result.problems[0]!.location).toEqual({ file: 'metrics.yaml', line: 7, col: 5 });
+  });
+
+  it('tab indentation', () => {
+    const text = catalogue(kpi('A', 'count(incidents)')).replace(
+      '    path: incidents.csv\n',
+      '\tpath: incidents.csv\n',
+    );
+    const result = parseCatalogue({ file: 'metrics.yaml', text });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const tab = result.problems.find((p) => p.message.includes('tabs'));
+    expect(tab?.code).toBe('catalogue-syntax');
+    expect(tab?.message).toBe('tabs are not allowed for indentation in YAML; indent with spaces');
+    // the tab-indented "path:" line of the incidents source
+    expect(tab?.location.line).toBe(5);
+  });
+
+  it('an alias bomb is refused quickly', async () => {
+    // 10 levels of 10 aliases each: 10^10 nodes if expanded
+    const lines = ['organisation: Test GmbH', 'x0: &x0 [a, a, a, a, a, a, a, a, a, a]'];
+    for (let i = 1; i <= 10; i++)
+      lines.push(
+        `x${i}: &x${i} [${Array(10)
+          .fill(`*x${i - 1}`)
+          .join(', ')}]`,
+      );
+    const started = performance.now();
+    const p = await onlyProblem(`${lines.join('\n')}\n`);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(p.code).toBe('catalogue-syntax');
+    expect(formatProblem(p)).toBe(
+      'metrics.yaml: too many alias expansions (more than 100): the document looks like an alias bomb',
+    );
+  });
+
+  it('a few aliases are fine', () => {
+    const text = `${catalogue(kpi('A', 'count(incidents)', '    controls: &c [A.5.24]\n') + kpi('B', 'count(changes)', '    controls: *c\n'))}`;
+    const result = parseCatalogue({ file: 'metrics.yaml', text });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.catalogue.config.kpis[1]!.controls).toEqual(['A.5.24']);
+  });
+});
