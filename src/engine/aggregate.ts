@@ -65,6 +65,23 @@ export function aggregate(
     if (distinct) distinct[g]!.add(key);
   };
 
+  if (isCount && !matched) {
+    // The most common aggregate gets a loop of its own: no value to read, nothing to collect.
+    for (let i = 0; i < n; i++) {
+      if (mask && !mask[i]) continue;
+      const w = windowOf ? windowOf[i]! : -1;
+      const s = segmentOf ? segmentOf[i]! : -1;
+      rowsInScope[0]!++;
+      if (w >= 0) rowsInScope[w]!++;
+      if (s >= 0) rowsInScope[s]!++;
+      if (predV && predV[i] !== BOOL_TRUE) continue;
+      rowsMatched[0]!++;
+      if (w >= 0) rowsMatched[w]!++;
+      if (s >= 0) rowsMatched[s]!++;
+    }
+    return { values: Float64Array.from(rowsMatched), rowsInScope, rowsMatched };
+  }
+
   for (let i = 0; i < n; i++) {
     if (mask && !mask[i]) continue;
     const w = windowOf ? windowOf[i]! : -1;

@@ -37,6 +37,8 @@ export interface RunOptions extends CatalogueOptions, PeriodRequest {
   /** Evaluate only these KPIs. */
   kpis?: ReadonlySet<string>;
   trace?: boolean;
+  /** Keep every mapped field in the tables (for evidence files), not only those formulas read. */
+  storeAllFields?: boolean;
   /** ISO timestamp to record in the report (omitted by default so reports are reproducible). */
   timestamp?: string;
 }
@@ -113,6 +115,7 @@ export async function loadSources(
   period: Period,
   cwd: string,
   asOf?: string,
+  keep?: ReadonlyMap<string, ReadonlySet<string>>,
 ): Promise<Map<string, LoadedSource | { missing: string }>> {
   const out = new Map<string, LoadedSource | { missing: string }>();
   const problems: Problem[] = [];
@@ -121,7 +124,8 @@ export async function loadSources(
     const absolute = sourcePath(source, period.label);
     const shown = displayPath(absolute, cwd);
     try {
-      const loaded = await loadSource(source, { path: absolute, displayPath: shown });
+      const fields = keep?.get(name);
+      const loaded = await loadSource(source, { path: absolute, displayPath: shown, ...(keep ? { keep: fields ?? new Set() } : {}) });
       if (source.kind === 'snapshot') loaded.asOf = snapshotInstant(loaded, catalogue.timezone, asOf);
       out.set(name, loaded);
     } catch (error) {
@@ -170,9 +174,17 @@ export async function run(options: RunOptions): Promise<RunResult> {
     );
   const needed = new Set<string>();
   const byId = new Map(catalogue.kpis.map((k) => [k.config.id, k]));
+  // Only the fields the evaluated KPIs read are stored; every field is still validated.
+  const keep = new Map<string, Set<string>>();
   const addSources = (id: string) => {
     const kpi = byId.get(id)!;
-    for (const s of kpi.formula.sources) needed.add(s);
+    for (const s of kpi.formula.sources) {
+      needed.add(s);
+      const fields = keep.get(s) ?? new Set<string>();
+      for (const f of kpi.formula.fields.get(s) ?? []) fields.add(f);
+      if (kpi.config.segment_by) fields.add(kpi.config.segment_by);
+      keep.set(s, fields);
+    }
     for (const dep of kpi.formula.kpis) addSources(dep);
   };
   for (const kpi of catalogue.kpis)
@@ -180,7 +192,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   if (options.asOf && Number.isNaN(parseIsoDateTime(options.asOf, catalogue.timezone))) {
     throw new IsmsKpiError(problem('usage', `--as-of: "${options.asOf}" is not a date like 2026-09-30`));
   }
-  const sources = await loadSources(catalogue, needed, period, options.cwd, options.asOf);
+  const sources = await loadSources(catalogue, needed, period, options.cwd, options.asOf, options.storeAllFields ? undefined : keep);
   const evaluation = evaluateCatalogue({
     catalogue,
     sources,

@@ -104,6 +104,7 @@ export function checkFormula(
         aggregates: checker.aggregates,
         sources: [...new Set(checker.sourcesUsed)],
         kpis: [...new Set(checker.kpisUsed)],
+        fields: checker.fieldsUsed,
         roles: findRoles(expr),
       },
     };
@@ -130,6 +131,13 @@ class Checker {
   readonly aggregates: Extract<Expr, { k: 'agg' }>[] = [];
   readonly sourcesUsed: string[] = [];
   readonly kpisUsed: string[] = [];
+  readonly fieldsUsed = new Map<string, Set<string>>();
+
+  private useField(source: string, field: string): void {
+    const set = this.fieldsUsed.get(source) ?? new Set<string>();
+    set.add(field);
+    this.fieldsUsed.set(source, set);
+  }
   /** Sources bound in the current row scope, outermost first. */
   private scope: SourceShape[] = [];
   private depth = 0;
@@ -255,6 +263,7 @@ class Checker {
       const depth = found[0]!;
       const source = this.scope[depth]!;
       const type = source.fields.get(name)!;
+      this.useField(source.name, name);
       return { k: 'field', depth, source: source.name, field: name, type: fieldValueType(type), span };
     }
     if (this.env.sources.has(name)) {
@@ -301,6 +310,7 @@ class Checker {
         ast.property,
       );
     }
+    this.useField(sourceName, fieldName);
     return { k: 'field', depth, source: sourceName, field: fieldName, type: fieldValueType(type), span };
   }
 

@@ -50,6 +50,8 @@ export interface CheckedFormula {
   aggregates: Extract<Expr, { k: 'agg' }>[];
   /** Sources the formula reads (aggregates and lookups). */
   sources: string[];
+  /** The fields the formula reads, per source (intake stores only these). */
+  fields: Map<string, Set<string>>;
   /** KPIs whose values this one uses. */
   kpis: string[];
   /** For pct()/ratio() at the top: which aggregate is the numerator and which the denominator. */

@@ -195,7 +195,8 @@ export function parseNumber(text: string): number {
   return Number.isFinite(n) ? n : Number.NaN;
 }
 
-const DURATION_PART = /(\d+(?:[.,]\d+)?)\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)(?![a-z])[\s,]*(?:and\s+)?/gi;
+const DURATION_PART =
+  /(\d+(?:[.,]\d+)?)\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)(?![a-z])[\s,]*(?:and\s+)?/gi;
 
 /**
  * Durations as exports write them, in seconds: a bare number (in `unitSeconds`), `HH:MM[:SS]`,

@@ -68,13 +68,18 @@ export interface LoadOptions {
   path: string;
   /** The same path as users should see it in messages. */
   displayPath: string;
+  /**
+   * Fields to store in the table (the ones formulas read); undefined stores all. Every mapped field is
+   * still validated on every row; plain optional text fields that are not stored need no check at all.
+   */
+  keep?: ReadonlySet<string>;
 }
 
 export async function loadSource(source: ResolvedSource, options: LoadOptions): Promise<LoadedSource> {
   const file = options.displayPath;
   const hash = sha256File(options.path);
   hash.catch(() => undefined);
-  const intake = new Intake(source, file);
+  const intake = new Intake(source, file, options.keep);
   let extra: Partial<SourceStats> = {};
   if (source.format === 'csv') {
     const csv = source.config.csv;
@@ -120,6 +125,10 @@ interface Binding {
   builder: ColumnBuilder;
   /** Scratch value for the current row, committed only when the whole row is valid. */
   value: Value;
+  /** Stored in the table (read by a formula, the time field, or everything when no projection is given). */
+  isStored: boolean;
+  /** Neither stored nor checkable (optional free text): skipped on every row. */
+  isSkipped: boolean;
 }
 
 class Intake {
@@ -144,13 +153,23 @@ class Intake {
   constructor(
     private readonly source: ResolvedSource,
     private readonly file: string,
+    keep?: ReadonlySet<string>,
   ) {
-    this.bindings = source.fields.map((spec) => ({
-      field: compileField(spec),
-      indexes: [],
-      builder: new ColumnBuilder(spec.type),
-      value: null,
-    }));
+    this.bindings = source.fields.map((spec) => {
+      const isStored =
+        !keep ||
+        keep.has(spec.name) ||
+        spec.name === source.timeField ||
+        spec.name === source.config.as_of_field;
+      return {
+        field: compileField(spec),
+        indexes: [],
+        builder: new ColumnBuilder(spec.type, isStored ? 1024 : 0),
+        value: null,
+        isStored,
+        isSkipped: !isStored && spec.type === 'string' && !spec.required,
+      };
+    });
     this.timeBinding = this.bindings.find((b) => b.field.spec.name === source.timeField);
     this.seen = source.config.duplicates === 'drop-exact' ? new Set() : undefined;
     this.isFailFast = source.config.on_invalid === 'fail';
@@ -259,6 +278,7 @@ class Intake {
     }
     let reasons: string[] | undefined;
     for (const binding of this.bindings) {
+      if (binding.isSkipped) continue;
       const { field } = binding;
       let value: Value | typeof INVALID;
       if (binding.indexes.length === 1) {
@@ -319,6 +339,7 @@ class Intake {
     }
     let reasons: string[] | undefined;
     for (const binding of this.bindings) {
+      if (binding.isSkipped) continue;
       const { field } = binding;
       let raw: unknown;
       for (const path of field.spec.jsonPaths) {
@@ -369,6 +390,7 @@ class Intake {
 
   private commit(line: number, record: number): void {
     for (const binding of this.bindings) {
+      if (!binding.isStored) continue;
       const { builder, value } = binding;
       switch (builder.type) {
         case 'integer':
@@ -403,7 +425,9 @@ class Intake {
   }
 
   finish(extra: Partial<SourceStats> & { sha256: string }): LoadedSource {
-    const columns = new Map(this.bindings.map((b) => [b.field.spec.name, b.builder.finish()]));
+    const columns = new Map(
+      this.bindings.filter((b) => b.isStored).map((b) => [b.field.spec.name, b.builder.finish()]),
+    );
     const line = this.lines.finish();
     const table: Table = {
       name: this.source.name,
@@ -522,7 +546,11 @@ async function readJsonSource(
       try {
         value = JSON.parse(lineText);
       } catch (error) {
-        const bad = problem('json-syntax', `not valid JSON: ${jsonErrorText(error)}`, { file, line: lineNo, record });
+        const bad = problem('json-syntax', `not valid JSON: ${jsonErrorText(error)}`, {
+          file,
+          line: lineNo,
+          record,
+        });
         intake.addProblem(bad);
         intake.lostRecord(bad);
         return;
