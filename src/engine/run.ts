@@ -7,7 +7,8 @@ import path from 'node:path';
 import { type Catalogue, compileCatalogue } from '../catalogue/compile.js';
 import { parseCatalogue } from '../catalogue/parse.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
-import { type LoadedSource, loadSource } from '../sources/load-source.js';
+import type { LoadedSource } from '../sources/load-source.js';
+import { loadSourceAuto } from '../sources/load-parallel.js';
 import { sourcePath } from '../sources/resolve.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -125,7 +126,10 @@ export async function loadSources(
     const shown = displayPath(absolute, cwd);
     try {
       const fields = keep?.get(name);
-      const loaded = await loadSource(source, { path: absolute, displayPath: shown, ...(keep ? { keep: fields ?? new Set() } : {}) });
+      const loaded = await loadSourceAuto({
+        source,
+        options: { path: absolute, displayPath: shown, ...(keep ? { keep: fields ?? new Set() } : {}) },
+      });
       if (source.kind === 'snapshot') loaded.asOf = snapshotInstant(loaded, catalogue.timezone, asOf);
       out.set(name, loaded);
     } catch (error) {

@@ -46,6 +46,12 @@ export interface CsvReadResult {
   problems: Problem[];
 }
 
+/**
+ * Longest field accepted. Far beyond any real cell, and well below V8's maximum string length
+ * (2^29 - 24): without it an unterminated quote early in a huge file would end in a RangeError.
+ */
+const MAX_FIELD_CHARS = 256 * 1024 * 1024;
+
 /** Candidate delimiters, in tie-break order. */
 const CANDIDATES = [',', ';', '\t', '|'] as const;
 /** Characters of text (after any preamble) used to detect the delimiter. */
@@ -302,8 +308,9 @@ class CsvTokenizer {
     this.state = ST_START;
 
     if (!this.headerDone) {
+      const after = this.skipLines > 0 ? ` after the ${this.skipLines} skipped lines` : '';
       throw new IsmsKpiError(
-        problem('no-header', 'no header: the file has no non-blank line', { file: this.file }),
+        problem('no-header', `no header: the file has no non-blank line${after}`, { file: this.file }),
       );
     }
     return {
@@ -493,6 +500,7 @@ class CsvTokenizer {
         if (nextCR < end) end = nextCR;
         if (end === n) {
           acc += s.slice(start, n);
+          if (acc.length > MAX_FIELD_CHARS) throw this.fieldTooLong(state);
           i = n;
           break;
         }
@@ -520,6 +528,7 @@ class CsvTokenizer {
         }
         if (close === n) {
           acc += s.slice(start, n);
+          if (acc.length > MAX_FIELD_CHARS) throw this.fieldTooLong(state);
           i = n;
           break;
         }
@@ -560,6 +569,7 @@ class CsvTokenizer {
         }
         if (i === n) {
           if (i > start) acc += s.slice(start, n);
+          if (acc.length > MAX_FIELD_CHARS) throw this.fieldTooLong(state);
           break;
         }
         cells[nCells++] = i > start ? acc + s.slice(start, i) : acc;
@@ -595,6 +605,23 @@ class CsvTokenizer {
     this.acc = acc;
     this.nCells = nCells;
     this.line = line;
+  }
+
+  /** Thrown before a runaway field (an unterminated quote in a huge file) hits V8's string limit. */
+  private fieldTooLong(state: number): IsmsKpiError {
+    const at = { file: this.file, line: this.recordLine };
+    const limit = `${MAX_FIELD_CHARS / 1024 / 1024}M characters`;
+    if (state === ST_UNQUOTED) {
+      return new IsmsKpiError(
+        problem(
+          'file-too-large',
+          `a field on line ${at.line} is longer than ${limit} (no delimiter or line break)`,
+          at,
+        ),
+      );
+    }
+    const message = `a quoted field in the record starting on line ${at.line} is longer than ${limit}; is its closing quote missing?`;
+    return new IsmsKpiError(problem('unterminated-quote', message, at));
   }
 
   private usage(message: string): IsmsKpiError {

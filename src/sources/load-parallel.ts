@@ -1,0 +1,56 @@
+/**
+ * Loads several sources at once: small files on the main thread, large ones in worker threads (one per
+ * file, so a 2-core machine reads two big exports side by side).
+ */
+import { stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { IsmsKpiError } from '../problems.js';
+import { type LoadedSource, type LoadOptions, loadSource } from './load-source.js';
+import type { ResolvedSource } from './resolve.js';
+
+/** Below this size a worker's start-up costs more than it saves. */
+export const WORKER_MIN_BYTES = 16 * 1024 * 1024;
+
+export interface LoadJob {
+  source: ResolvedSource;
+  options: LoadOptions;
+}
+
+/**
+ * `ISMS_KPI_WORKERS=never` keeps everything on the main thread; `always` uses workers whatever the size
+ * (for tests of the worker path).
+ */
+export async function loadSourceAuto(job: LoadJob, mode = process.env.ISMS_KPI_WORKERS): Promise<LoadedSource> {
+  if (mode === 'never' || !workerScriptAvailable()) return loadSource(job.source, job.options);
+  if (mode !== 'always') {
+    const size = (await stat(job.options.path).catch(() => undefined))?.size ?? 0;
+    if (size < WORKER_MIN_BYTES) return loadSource(job.source, job.options);
+  }
+  return loadInWorker(job);
+}
+
+const WORKER_URL = new URL('./load-worker.js', import.meta.url);
+
+/** Workers run compiled JavaScript; when running from TypeScript sources (tests), load in-process. */
+function workerScriptAvailable(): boolean {
+  return !import.meta.url.endsWith('.ts');
+}
+
+function loadInWorker(job: LoadJob): Promise<LoadedSource> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_URL, { workerData: job });
+    let isSettled = false;
+    worker.once('message', (message: { ok: true; loaded: Omit<LoadedSource, 'source'> } | { ok: false; problems?: IsmsKpiError['problems']; crash?: string }) => {
+      isSettled = true;
+      if (message.ok) resolve({ ...message.loaded, source: job.source });
+      else if (message.problems) reject(new IsmsKpiError(message.problems));
+      else reject(new Error(message.crash ?? 'worker failed'));
+    });
+    worker.once('error', (error) => {
+      if (!isSettled) reject(error);
+    });
+    worker.once('exit', (code) => {
+      if (!isSettled) reject(new Error(`worker stopped with exit code ${code}`));
+    });
+  });
+}
