@@ -84,7 +84,10 @@ export function compileCatalogue(
         try {
           compileDateTimeParser(field.formats, field.timezone);
         } catch (error) {
-          here('fields', `field ${field.name}: format: ${(error as Error).message}`, [...fieldPath, 'format']);
+          here('fields', `field ${field.name}: format: ${(error as Error).message}`, [
+            ...fieldPath,
+            'format',
+          ]);
         }
       }
       if (field.type === 'enum' && field.values.length === 0)

@@ -132,7 +132,8 @@ function locateIn(
       break;
     }
   }
-  const target = atKey && keyNode ? keyNode : (node as Node | null | undefined)?.range ? (node as Node) : keyNode;
+  const target =
+    atKey && keyNode ? keyNode : (node as Node | null | undefined)?.range ? (node as Node) : keyNode;
   const offset = target?.range?.[0];
   if (offset === undefined) return { file };
   const { line, col } = lineCounter.linePos(offset);

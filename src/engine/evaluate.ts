@@ -144,7 +144,12 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
       const v = values[g]!;
       // A count over no rows is 0, but no rows means the data is missing: never judge it.
       const empty = kpi.formula.aggregates.find((a) => outcomes.get(a.index)!.rowsInScope[g] === 0);
-      if (empty) return { value: null, status: 'no-data', reason: `no rows of ${empty.source} in the ${g === 0 ? 'period' : 'window'}` };
+      if (empty)
+        return {
+          value: null,
+          status: 'no-data',
+          reason: `no rows of ${empty.source} in the ${g === 0 ? 'period' : 'window'}`,
+        };
       if (Number.isNaN(v)) return { value: null, status: 'no-data', reason: noDataReason(kpi, outcomes, g) };
       if (!Number.isFinite(v))
         return { value: null, status: 'no-data', reason: 'the formula divides by zero' };
@@ -398,7 +403,12 @@ function noDataReason(kpi: CompiledKpi, outcomes: Map<number, AggregateOutcome>,
  * An events export that ends (or starts) more than one cadence inside the period cannot support a value
  * for the whole period; neither can a snapshot taken more than one cadence before the period ends.
  */
-function staleReason(kpi: CompiledKpi, input: EvaluationInput, period: Period, tz: string): string | undefined {
+function staleReason(
+  kpi: CompiledKpi,
+  input: EvaluationInput,
+  period: Period,
+  tz: string,
+): string | undefined {
   const allowance = cadenceLengthMs(kpi.config.cadence as Cadence);
   const cadence = CADENCE_NOUN[kpi.config.cadence as Cadence];
   for (const name of kpi.formula.sources) {
@@ -427,7 +437,13 @@ function staleReason(kpi: CompiledKpi, input: EvaluationInput, period: Period, t
 }
 
 const DAY = 86_400_000;
-const CADENCE_NOUN: Record<Cadence, string> = { weekly: 'week', monthly: 'month', quarterly: 'quarter', semiannual: 'half-year', annual: 'year' };
+const CADENCE_NOUN: Record<Cadence, string> = {
+  weekly: 'week',
+  monthly: 'month',
+  quarterly: 'quarter',
+  semiannual: 'half-year',
+  annual: 'year',
+};
 
 /** A KPI derived from a stale KPI is stale too. */
 function staleKpiReason(kpi: CompiledKpi, results: Map<string, { result: KpiResult }>): string | undefined {
@@ -438,7 +454,12 @@ function staleKpiReason(kpi: CompiledKpi, results: Map<string, { result: KpiResu
 }
 
 function localDay(ms: number, tz: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(ms));
 }
 
 function rejectedIn(kpi: CompiledKpi, input: EvaluationInput): number {

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { type Catalogue, compileCatalogue } from '../catalogue/compile.js';
 import { parseCatalogue } from '../catalogue/parse.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
-import type { LoadedSource } from '../sources/load-source.js';
 import { loadSourceAuto } from '../sources/load-parallel.js';
+import type { LoadedSource } from '../sources/load-source.js';
 import { sourcePath } from '../sources/resolve.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -196,7 +196,14 @@ export async function run(options: RunOptions): Promise<RunResult> {
   if (options.asOf && Number.isNaN(parseIsoDateTime(options.asOf, catalogue.timezone))) {
     throw new IsmsKpiError(problem('usage', `--as-of: "${options.asOf}" is not a date like 2026-09-30`));
   }
-  const sources = await loadSources(catalogue, needed, period, options.cwd, options.asOf, options.storeAllFields ? undefined : keep);
+  const sources = await loadSources(
+    catalogue,
+    needed,
+    period,
+    options.cwd,
+    options.asOf,
+    options.storeAllFields ? undefined : keep,
+  );
   const evaluation = evaluateCatalogue({
     catalogue,
     sources,

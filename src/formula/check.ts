@@ -216,7 +216,8 @@ class Checker {
       case 'CallExpression':
         return this.call(ast, span);
       default:
-        if (ast.kind === 'ThisExpression') return this.fail('formula-unsafe', '"this" is not allowed in formulas', span);
+        if (ast.kind === 'ThisExpression')
+          return this.fail('formula-unsafe', '"this" is not allowed in formulas', span);
         return this.fail(
           'formula-syntax',
           `"${this.text.slice(span.start, span.end).trim()}" is not part of the formula language`,
@@ -257,7 +258,11 @@ class Checker {
     }
     if (found.length > 1) {
       const names = found.map((d) => `${this.scope[d]!.name}.${name}`);
-      this.fail('formula-unknown', `"${name}" is a field of more than one source here; write ${names.join(' or ')}`, span);
+      this.fail(
+        'formula-unknown',
+        `"${name}" is a field of more than one source here; write ${names.join(' or ')}`,
+        span,
+      );
     }
     if (found.length === 1) {
       const depth = found[0]!;
@@ -350,7 +355,11 @@ class Checker {
     if (field.k !== 'field' || literal.k !== 'const') return;
     const allowed = this.scope[field.depth]?.enums?.get(field.field);
     if (!allowed) return;
-    const values = Array.isArray(literal.value) ? literal.value : typeof literal.value === 'string' ? [literal.value] : [];
+    const values = Array.isArray(literal.value)
+      ? literal.value
+      : typeof literal.value === 'string'
+        ? [literal.value]
+        : [];
     for (const value of values) {
       if (allowed.includes(value)) continue;
       const near = allowed.find((a) => a.toLowerCase() === value.toLowerCase());

@@ -381,7 +381,10 @@ export function operator(
   switch (op) {
     case '+':
       if (a === 'string' || b === 'string') {
-        if ((a !== 'string' && a !== 'number' && a !== 'null') || (b !== 'string' && b !== 'number' && b !== 'null'))
+        if (
+          (a !== 'string' && a !== 'number' && a !== 'null') ||
+          (b !== 'string' && b !== 'number' && b !== 'null')
+        )
           return { type: { error: `cannot add ${article(a)} and ${article(b)}` }, impl: concatImpl };
         return { type: 'string', impl: concatImpl };
       }
@@ -477,7 +480,12 @@ function arithmeticOperator(
       impl: () => scalar(null),
     };
   }
-  if ((op === '+' || op === '-') && (a === 'duration') !== (b === 'duration') && a !== 'null' && b !== 'null') {
+  if (
+    (op === '+' || op === '-') &&
+    (a === 'duration') !== (b === 'duration') &&
+    a !== 'null' &&
+    b !== 'null'
+  ) {
     return {
       type: {
         error: `cannot ${op === '+' ? 'add' : 'subtract'} a duration and a plain number; convert with hours(x), minutes(x) or seconds(x) first`,

@@ -78,7 +78,8 @@ export function parseFormula(text: string): { ok: true; ast: Ast } | { ok: false
   } catch (error) {
     if (error instanceof RangeError || error instanceof TooDeep) {
       const message = `formula is nested more than ${MAX_PARSE_DEPTH} levels deep`;
-      if (error instanceof TooDeep) return { ok: false, error: { message, index: error.index, end: error.end } };
+      if (error instanceof TooDeep)
+        return { ok: false, error: { message, index: error.index, end: error.end } };
       return { ok: false, error: { message, index: 0 } };
     }
     const e = error as Error & { index?: number; description?: string };
@@ -109,7 +110,11 @@ function normalise(node: unknown, text: string, depth: number): Ast {
   const n = node as Record<string, unknown> & { type: string };
   // Names and literals end a branch; only operators and calls add a level.
   const isLeaf = n.type === 'Identifier' || n.type === 'Literal';
-  if (depth >= MAX_PARSE_DEPTH && !isLeaf) throw new TooDeep(typeof n.start === 'number' ? n.start : 0, typeof n.end === 'number' ? n.end : text.length);
+  if (depth >= MAX_PARSE_DEPTH && !isLeaf)
+    throw new TooDeep(
+      typeof n.start === 'number' ? n.start : 0,
+      typeof n.end === 'number' ? n.end : text.length,
+    );
   const kids = (key: string) => normalise(n[key], text, depth + 1);
   // A callee or member name is part of its node, not a level of nesting.
   const same = (key: string) => normalise(n[key], text, depth);

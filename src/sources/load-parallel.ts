@@ -20,7 +20,10 @@ export interface LoadJob {
  * `ISMS_KPI_WORKERS=never` keeps everything on the main thread; `always` uses workers whatever the size
  * (for tests of the worker path).
  */
-export async function loadSourceAuto(job: LoadJob, mode = process.env.ISMS_KPI_WORKERS): Promise<LoadedSource> {
+export async function loadSourceAuto(
+  job: LoadJob,
+  mode = process.env.ISMS_KPI_WORKERS,
+): Promise<LoadedSource> {
   if (mode === 'never' || !workerScriptAvailable()) return loadSource(job.source, job.options);
   if (mode !== 'always') {
     const size = (await stat(job.options.path).catch(() => undefined))?.size ?? 0;
@@ -40,12 +43,19 @@ function loadInWorker(job: LoadJob): Promise<LoadedSource> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_URL, { workerData: job });
     let isSettled = false;
-    worker.once('message', (message: { ok: true; loaded: Omit<LoadedSource, 'source'> } | { ok: false; problems?: IsmsKpiError['problems']; crash?: string }) => {
-      isSettled = true;
-      if (message.ok) resolve({ ...message.loaded, source: job.source });
-      else if (message.problems) reject(new IsmsKpiError(message.problems));
-      else reject(new Error(message.crash ?? 'worker failed'));
-    });
+    worker.once(
+      'message',
+      (
+        message:
+          | { ok: true; loaded: Omit<LoadedSource, 'source'> }
+          | { ok: false; problems?: IsmsKpiError['problems']; crash?: string },
+      ) => {
+        isSettled = true;
+        if (message.ok) resolve({ ...message.loaded, source: job.source });
+        else if (message.problems) reject(new IsmsKpiError(message.problems));
+        else reject(new Error(message.crash ?? 'worker failed'));
+      },
+    );
     worker.once('error', (error) => {
       if (!isSettled) reject(error);
     });

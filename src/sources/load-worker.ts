@@ -16,7 +16,10 @@ const { source, options } = workerData as Job;
 
 try {
   const loaded = await loadSource(source, options);
-  const transfer: ArrayBuffer[] = [loaded.table.line.buffer as ArrayBuffer, loaded.table.record.buffer as ArrayBuffer];
+  const transfer: ArrayBuffer[] = [
+    loaded.table.line.buffer as ArrayBuffer,
+    loaded.table.record.buffer as ArrayBuffer,
+  ];
   for (const column of loaded.table.columns.values()) {
     if (column.kind === 'num' || column.kind === 'bool') transfer.push(column.values.buffer as ArrayBuffer);
     if (column.kind === 'str') transfer.push(column.codes.buffer as ArrayBuffer);
@@ -25,5 +28,9 @@ try {
   parentPort!.postMessage({ ok: true, loaded: rest }, transfer);
 } catch (error) {
   if (error instanceof IsmsKpiError) parentPort!.postMessage({ ok: false, problems: error.problems });
-  else parentPort!.postMessage({ ok: false, crash: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  else
+    parentPort!.postMessage({
+      ok: false,
+      crash: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
 }
