@@ -8,7 +8,7 @@ import { type Catalogue, compileCatalogue } from '../catalogue/compile.js';
 import { parseCatalogue } from '../catalogue/parse.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
 import { loadSourceAuto } from '../sources/load-parallel.js';
-import type { LoadedSource } from '../sources/load-source.js';
+import type { LoadedSource, LoadProgress } from '../sources/load-source.js';
 import { sourcePath } from '../sources/resolve.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -40,6 +40,8 @@ export interface RunOptions extends CatalogueOptions, PeriodRequest {
   trace?: boolean;
   /** Keep every mapped field in the tables (for evidence files), not only those formulas read. */
   storeAllFields?: boolean;
+  /** Called while sources are read (the CLI shows it on a terminal). */
+  onProgress?: (progress: LoadProgress & { totalBytes: number }) => void;
   /** ISO timestamp to record in the report (omitted by default so reports are reproducible). */
   timestamp?: string;
 }
@@ -117,6 +119,7 @@ export async function loadSources(
   cwd: string,
   asOf?: string,
   keep?: ReadonlyMap<string, ReadonlySet<string>>,
+  onProgress?: RunOptions['onProgress'],
 ): Promise<Map<string, LoadedSource | { missing: string }>> {
   const out = new Map<string, LoadedSource | { missing: string }>();
   const problems: Problem[] = [];
@@ -126,9 +129,15 @@ export async function loadSources(
     const shown = displayPath(absolute, cwd);
     try {
       const fields = keep?.get(name);
+      const totalBytes = onProgress ? ((await stat(absolute).catch(() => undefined))?.size ?? 0) : 0;
       const loaded = await loadSourceAuto({
         source,
-        options: { path: absolute, displayPath: shown, ...(keep ? { keep: fields ?? new Set() } : {}) },
+        options: {
+          path: absolute,
+          displayPath: shown,
+          ...(keep ? { keep: fields ?? new Set() } : {}),
+          ...(onProgress ? { onProgress: (p: LoadProgress) => onProgress({ ...p, totalBytes }) } : {}),
+        },
       });
       if (source.kind === 'snapshot') loaded.asOf = snapshotInstant(loaded, catalogue.timezone, asOf);
       out.set(name, loaded);
@@ -203,6 +212,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     options.cwd,
     options.asOf,
     options.storeAllFields ? undefined : keep,
+    options.onProgress,
   );
   const evaluation = evaluateCatalogue({
     catalogue,

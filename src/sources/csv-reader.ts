@@ -69,11 +69,12 @@ export async function readCsvFile(
   displayPath: string,
   options: CsvReadOptions,
   sink: CsvSink,
-  decode: Pick<DecodeOptions, 'chunkSize'> = {},
+  decode: Pick<DecodeOptions, 'chunkSize' | 'onBytes'> = {},
 ): Promise<CsvReadResult> {
   const tokenizer = new CsvTokenizer(displayPath, options, sink);
   const decodeOptions: DecodeOptions = { encoding: options.encoding ?? 'auto' };
   if (decode.chunkSize !== undefined) decodeOptions.chunkSize = decode.chunkSize;
+  if (decode.onBytes) decodeOptions.onBytes = decode.onBytes;
   const { info, chunks } = await openText(path, displayPath, decodeOptions);
   for await (const chunk of chunks) tokenizer.push(chunk);
   return tokenizer.finish(info.encoding, info.bytes);

@@ -17,6 +17,8 @@ export interface DecodeOptions {
   encoding?: Encoding | 'auto';
   /** Bytes read per chunk; default 64 KiB (see DEFAULT_CHUNK_SIZE). */
   chunkSize?: number;
+  /** Sees every raw byte as it is read (BOM included), e.g. to hash the file or report progress. */
+  onBytes?: (bytes: Uint8Array) => void;
 }
 
 export interface DecodedText {
@@ -92,7 +94,8 @@ export async function openText(
   }
 
   const info: DecodedText = { encoding, bytes: st.size, hadBom: bomLength > 0 };
-  return { info, chunks: readChunks(fh, path, displayPath, head, bomLength, encoding, chunkSize) };
+  options.onBytes?.(head);
+  return { info, chunks: readChunks(fh, path, displayPath, head, bomLength, encoding, chunkSize, options.onBytes) };
 }
 
 async function* readChunks(
@@ -103,6 +106,7 @@ async function* readChunks(
   bomLength: number,
   encoding: Encoding,
   chunkSize: number,
+  onBytes?: (bytes: Uint8Array) => void,
 ): AsyncGenerator<string, void, undefined> {
   const decoder = makeDecoder(encoding);
   try {
@@ -121,6 +125,7 @@ async function* readChunks(
           throw fsError(error, displayPath);
         }
         if (bytesRead === 0) break;
+        onBytes?.(buffer.subarray(0, bytesRead));
         // Decoders copy out what they keep, so the buffer can be reused for the next read.
         const text = decoder.decode(buffer.subarray(0, bytesRead));
         if (text.length > 0) yield text;

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { IsmsKpiError } from '../problems.js';
-import { type LoadedSource, type LoadOptions, loadSource } from './load-source.js';
+import { type LoadedSource, type LoadOptions, type LoadProgress, loadSource } from './load-source.js';
 import type { ResolvedSource } from './resolve.js';
 
 /** Below this size a worker's start-up costs more than it saves. */
@@ -41,21 +41,24 @@ function workerScriptAvailable(): boolean {
 
 function loadInWorker(job: LoadJob): Promise<LoadedSource> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { workerData: job });
+    const { onProgress, ...options } = job.options;
+    const workerData = { source: job.source, options, reportProgress: onProgress !== undefined };
+    const worker = new Worker(WORKER_URL, { workerData });
     let isSettled = false;
-    worker.once(
-      'message',
-      (
-        message:
-          | { ok: true; loaded: Omit<LoadedSource, 'source'> }
-          | { ok: false; problems?: IsmsKpiError['problems']; crash?: string },
-      ) => {
-        isSettled = true;
-        if (message.ok) resolve({ ...message.loaded, source: job.source });
-        else if (message.problems) reject(new IsmsKpiError(message.problems));
-        else reject(new Error(message.crash ?? 'worker failed'));
-      },
-    );
+    type Message =
+      | { progress: LoadProgress }
+      | { ok: true; loaded: Omit<LoadedSource, 'source'> }
+      | { ok: false; problems?: IsmsKpiError['problems']; crash?: string };
+    worker.on('message', (message: Message) => {
+      if ('progress' in message) {
+        onProgress?.(message.progress);
+        return;
+      }
+      isSettled = true;
+      if (message.ok) resolve({ ...message.loaded, source: job.source });
+      else if (message.problems) reject(new IsmsKpiError(message.problems));
+      else reject(new Error(message.crash ?? 'worker failed'));
+    });
     worker.once('error', (error) => {
       if (!isSettled) reject(error);
     });

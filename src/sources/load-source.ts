@@ -4,7 +4,6 @@
  * reports can count them and the evidence pack can list them.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { closest } from '../catalogue/parse.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
@@ -73,12 +72,24 @@ export interface LoadOptions {
    * still validated on every row; plain optional text fields that are not stored need no check at all.
    */
   keep?: ReadonlySet<string>;
+  /** Called now and then while the file is read (for a progress display). */
+  onProgress?: (progress: LoadProgress) => void;
 }
 
 export async function loadSource(source: ResolvedSource, options: LoadOptions): Promise<LoadedSource> {
   const file = options.displayPath;
-  const hash = sha256File(options.path);
-  hash.catch(() => undefined);
+  // The file is hashed as it is read (one pass), and progress is reported about once per 4 MB.
+  const hash = createHash('sha256');
+  let bytesSeen = 0;
+  let nextReport = PROGRESS_STEP;
+  const onBytes = (bytes: Uint8Array) => {
+    hash.update(bytes);
+    bytesSeen += bytes.length;
+    if (options.onProgress && bytesSeen >= nextReport) {
+      nextReport = bytesSeen + PROGRESS_STEP;
+      options.onProgress({ source: source.name, bytes: bytesSeen, rows: intake.rows });
+    }
+  };
   const intake = new Intake(source, file, options.keep);
   let extra: Partial<SourceStats> = {};
   if (source.format === 'csv') {
@@ -94,6 +105,7 @@ export async function loadSource(source: ResolvedSource, options: LoadOptions): 
         encoding: csv?.encoding,
       },
       intake,
+      { onBytes },
     );
     for (const p of result.problems) {
       intake.addProblem(p);
@@ -102,20 +114,19 @@ export async function loadSource(source: ResolvedSource, options: LoadOptions): 
     }
     extra = { encoding: result.encoding, delimiter: result.delimiter, bytes: result.bytes };
   } else {
-    extra = await readJsonSource(source, options, intake);
+    extra = await readJsonSource(source, options, intake, onBytes);
   }
-  const sha256 = await hash;
-  return intake.finish({ ...extra, sha256 });
+  options.onProgress?.({ source: source.name, bytes: bytesSeen, rows: intake.rows, isDone: true });
+  return intake.finish({ ...extra, sha256: hash.digest('hex') });
 }
 
-function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
+const PROGRESS_STEP = 4 * 1024 * 1024;
+
+export interface LoadProgress {
+  source: string;
+  bytes: number;
+  rows: number;
+  isDone?: boolean;
 }
 
 /** Column positions of each field in the header, or the JSON path to follow. */
@@ -139,6 +150,9 @@ class Intake {
   private problemCount = 0;
   private readonly rejectedRows: RejectedRow[] = [];
   private rowsRead = 0;
+  get rows(): number {
+    return this.rowsRead;
+  }
   private rejected = 0;
   private duplicates = 0;
   private warnings = 0;
@@ -520,6 +534,7 @@ async function readJsonSource(
   source: ResolvedSource,
   options: LoadOptions,
   intake: Intake,
+  onBytes?: (bytes: Uint8Array) => void,
 ): Promise<Partial<SourceStats>> {
   const file = options.displayPath;
   const info = await stat(options.path).catch(() => undefined);
@@ -532,7 +547,7 @@ async function readJsonSource(
       ),
     );
   }
-  const opened = await openText(options.path, file, { encoding: 'auto' });
+  const opened = await openText(options.path, file, { encoding: 'auto', ...(onBytes ? { onBytes } : {}) });
   let text = '';
   if (source.format === 'jsonl') {
     let lineNo = 0;

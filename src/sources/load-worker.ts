@@ -10,12 +10,16 @@ import type { ResolvedSource } from './resolve.js';
 interface Job {
   source: ResolvedSource;
   options: LoadOptions;
+  reportProgress: boolean;
 }
 
-const { source, options } = workerData as Job;
+const { source, options, reportProgress } = workerData as Job;
 
 try {
-  const loaded = await loadSource(source, options);
+  const loaded = await loadSource(source, {
+    ...options,
+    ...(options.onProgress === undefined && reportProgress ? { onProgress: (progress) => parentPort!.postMessage({ progress }) } : {}),
+  });
   const transfer: ArrayBuffer[] = [
     loaded.table.line.buffer as ArrayBuffer,
     loaded.table.record.buffer as ArrayBuffer,

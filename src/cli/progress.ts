@@ -1,0 +1,46 @@
+/**
+ * Progress on stderr while big exports are read: one line per source, redrawn in place, with a bar when
+ * the file size is known. Only on a terminal (never in CI logs or piped output) and never with --quiet.
+ */
+import type { LoadProgress } from '../sources/load-source.js';
+
+export type ProgressHandler = (progress: LoadProgress & { totalBytes: number }) => void;
+
+export function progressPrinter(stream: NodeJS.WriteStream, isQuiet: boolean): { onProgress?: ProgressHandler; done(): void } {
+  if (isQuiet || !stream.isTTY) return { done() {} };
+  const states = new Map<string, LoadProgress & { totalBytes: number }>();
+  let lastDraw = 0;
+  let drawnLines = 0;
+  const draw = (force: boolean) => {
+    const now = Date.now();
+    if (!force && now - lastDraw < 100) return;
+    lastDraw = now;
+    const lines = [...states.values()].map(line);
+    let text = drawnLines > 0 ? `\x1b[${drawnLines}A` : '';
+    for (const l of lines) text += `\r\x1b[2K${l}\n`;
+    drawnLines = lines.length;
+    stream.write(text);
+  };
+  return {
+    onProgress(progress) {
+      states.set(progress.source, progress);
+      draw(progress.isDone === true);
+    },
+    done() {
+      if (drawnLines === 0) return;
+      stream.write(`\x1b[${drawnLines}A\x1b[0J`);
+      drawnLines = 0;
+    },
+  };
+}
+
+const WIDTH = 24;
+
+function line(p: LoadProgress & { totalBytes: number }): string {
+  const rows = `${p.rows.toLocaleString('en-US')} rows`;
+  if (p.totalBytes <= 0) return `reading ${p.source}: ${rows}`;
+  const fraction = Math.min(1, p.isDone ? 1 : p.bytes / p.totalBytes);
+  const filled = Math.round(fraction * WIDTH);
+  const bar = `${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}`;
+  return `reading ${p.source.padEnd(14)} ${bar} ${String(Math.round(fraction * 100)).padStart(3)} %  ${rows}`;
+}
