@@ -206,7 +206,7 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
       rejectedRows: rejectedIn(kpi, input),
       segments: segmentResults,
       windows: windowResults,
-      trend: trendOf(windowResults, kpi.thresholds),
+      trend: trendOf(windowResults),
     };
     const groupValues = new Map<string, number>();
     groupKeys.forEach((key, g) => {
@@ -471,15 +471,17 @@ function rejectedIn(kpi: CompiledKpi, input: EvaluationInput): number {
   return total;
 }
 
-function trendOf(windows: WindowResult[], thresholds: Thresholds | null): KpiResult['trend'] {
+function trendOf(windows: WindowResult[]): KpiResult['trend'] {
   const known = windows.filter((w) => w.value !== null);
   if (known.length < 2) return null;
-  const last = known[known.length - 1]!.value!;
-  const previous = known[known.length - 2]!.value!;
+  return compareValues(known[known.length - 2]!.value!, known[known.length - 1]!.value!);
+}
+
+/** Direction of change between two values; changes under 0.5 % of the earlier value are flat. */
+export function compareValues(previous: number, current: number): 'up' | 'down' | 'flat' {
   const scale = Math.max(Math.abs(previous), 1e-9);
-  if (Math.abs(last - previous) / scale < 0.005 || last === previous) return 'flat';
-  void thresholds;
-  return last > previous ? 'up' : 'down';
+  if (current === previous || Math.abs(current - previous) / scale < 0.005) return 'flat';
+  return current > previous ? 'up' : 'down';
 }
 
 export function describeKpi(

@@ -74,8 +74,13 @@ export interface KpiResult {
   rejectedRows: number;
   segments: SegmentResult[];
   windows: WindowResult[];
-  /** Compared with the previous cadence window of the period, where there is one. */
+  /**
+   * Compared with the previous cadence window: the previous window inside the period, or for a KPI whose
+   * cadence is the whole period, the previous period (events sources only).
+   */
   trend: 'up' | 'down' | 'flat' | null;
+  /** The value over the previous period, when the trend was judged against it. */
+  previous?: { period: string; value: number };
 }
 
 export interface SourceManifest {

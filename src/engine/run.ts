@@ -12,8 +12,8 @@ import type { LoadedSource, LoadProgress } from '../sources/load-source.js';
 import { sourcePath } from '../sources/resolve.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { type Evaluation, evaluateCatalogue } from './evaluate.js';
-import { customPeriod, lastCompleteQuarter, type Period, parsePeriod } from './period.js';
+import { compareValues, type Evaluation, evaluateCatalogue } from './evaluate.js';
+import { customPeriod, lastCompleteQuarter, type Period, parsePeriod, previousPeriod } from './period.js';
 import { REPORT_SCHEMA_VERSION, type Report, type SourceManifest, type Status } from './report-model.js';
 
 export interface CatalogueOptions {
@@ -156,6 +156,42 @@ export async function loadSources(
 }
 
 /**
+ * A KPI whose cadence covers the whole period has no earlier window inside it; its trend compares with
+ * the previous period instead, computed from the same events exports (snapshots describe one moment, so
+ * KPIs that read them get no such trend).
+ */
+function addPreviousPeriodTrends(
+  catalogue: Catalogue,
+  sources: Map<string, LoadedSource | { missing: string }>,
+  period: Period,
+  evaluation: Evaluation,
+): void {
+  const isEventsOnly = (ids: string[]) =>
+    ids.length > 0 && ids.every((s) => catalogue.sources.get(s)?.kind === 'events');
+  const wanted = evaluation.kpis.filter(
+    (k) => k.trend === null && k.windows.length === 0 && k.value !== null && isEventsOnly(k.sources),
+  );
+  if (wanted.length === 0) return;
+  const previous = previousPeriod(period, {
+    tz: catalogue.timezone,
+    fiscalYearStartMonth: catalogue.fiscalYearStart,
+  });
+  const earlier = evaluateCatalogue({
+    catalogue,
+    sources,
+    period: previous,
+    only: new Set(wanted.map((k) => k.id)),
+  });
+  const values = new Map(earlier.kpis.map((k) => [k.id, k.value]));
+  for (const kpi of wanted) {
+    const before = values.get(kpi.id);
+    if (before === null || before === undefined || kpi.value === null) continue;
+    kpi.trend = compareValues(before, kpi.value);
+    kpi.previous = { period: previous.label, value: before };
+  }
+}
+
+/**
  * When a snapshot was taken: the latest value of its as_of_field, its as_of date, or --as-of (the end of
  * that day). Null means "at the end of the period", the default.
  */
@@ -221,6 +257,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     trace: options.trace === true,
     ...(options.kpis ? { only: options.kpis } : {}),
   });
+  addPreviousPeriodTrends(catalogue, sources, period, evaluation);
   const asOf = options.asOf ?? lastDay(period);
   const report = buildReport(catalogue, period, asOf, sources, evaluation, options.timestamp);
   return { catalogue, period, report, evaluation, sources };
