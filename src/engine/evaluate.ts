@@ -418,7 +418,7 @@ function staleReason(
       const asOf = loaded.asOf;
       if (asOf !== null && period.end - asOf > allowance) {
         const days = Math.floor((period.end - asOf) / DAY);
-        return `the ${name} snapshot is from ${localDay(asOf, tz)}, ${days} days before the period ends (more than one ${cadence})`;
+        return `the ${name} snapshot is from ${localDay(asOf - 1, tz)}, ${days} days before the period ends (more than one ${cadence})`;
       }
       continue;
     }

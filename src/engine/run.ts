@@ -61,7 +61,7 @@ export async function loadCatalogue(options: CatalogueOptions, tzOverride?: stri
   if (info instanceof Error) {
     const reason =
       info.code === 'ENOENT'
-        ? 'catalogue not found (give one with --catalogue FILE, or run isms-kpi init to write a starter)'
+        ? 'catalogue not found; give its path with --catalogue FILE, or run the command in the folder that holds metrics.yaml'
         : info.message;
     throw new IsmsKpiError(problem('file-missing', reason, { file }));
   }
@@ -202,7 +202,7 @@ function snapshotInstant(loaded: LoadedSource, tz: string, asOf: string | undefi
     if (column?.kind === 'num') {
       let latest = Number.NaN;
       for (const v of column.values) if (!(v <= latest)) latest = Number.isNaN(v) ? latest : v;
-      return Number.isNaN(latest) ? null : latest;
+      if (!Number.isNaN(latest)) return latest;
     }
   }
   const date = config.as_of && config.as_of !== 'period_end' ? config.as_of : asOf;
@@ -319,7 +319,7 @@ function buildReport(
       minTime: s.minTime === null ? null : new Date(s.minTime).toISOString(),
       maxTime: s.maxTime === null ? null : new Date(s.maxTime).toISOString(),
       rowsInPeriod: evaluation.rowsInPeriod.get(name) ?? 0,
-      ...(resolved.kind === 'snapshot' ? { asOf: snapshotAsOf(resolved.config.as_of, asOf) } : {}),
+      ...(resolved.kind === 'snapshot' ? { asOf: snapshotAsOf(loaded.asOf, catalogue.timezone, asOf) } : {}),
     };
   });
   return {
@@ -341,8 +341,15 @@ function buildReport(
   };
 }
 
-function snapshotAsOf(configured: string | undefined, reportAsOf: string): string {
-  return configured && configured !== 'period_end' ? configured : reportAsOf;
+/** The day a snapshot reflects, in the catalogue's zone: its own as-of instant, else the report's as-of day. */
+function snapshotAsOf(instant: number | null, tz: string, reportAsOf: string): string {
+  if (instant === null) return reportAsOf;
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(instant - 1));
 }
 
 /** The last calendar day of the period in its zone, e.g. 2026-09-30 for 2026-Q3. */

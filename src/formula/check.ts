@@ -156,6 +156,8 @@ class Checker {
   }
 
   private expr(ast: Ast): Expr {
+    // Operators and calls are levels; names and literals only end a branch (as in the parser).
+    if (ast.type === 'Identifier' || ast.type === 'Literal') return this.node(ast);
     if (++this.depth > MAX_FORMULA_DEPTH)
       this.fail('formula-syntax', `formula is nested more than ${MAX_FORMULA_DEPTH} levels deep`, ast);
     try {
@@ -614,6 +616,13 @@ class Checker {
     }
     if (args.length !== 2) this.fail('formula-type', 'exists() is written exists(source, condition)', span);
     const source = this.sourceArg(args[0], 'exists', span);
+    if (this.scope.some((bound) => bound.name === source.name)) {
+      this.fail(
+        'formula-type',
+        `exists(${source.name}, ...) inside a formula already over ${source.name} cannot tell the two rows apart; comparing a source with itself is not supported`,
+        span,
+      );
+    }
     this.scope.push(source);
     try {
       const pred = this.expr(args[1]!);

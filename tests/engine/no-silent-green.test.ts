@@ -123,6 +123,22 @@ describe('formulas that could never match are refused', () => {
   });
 });
 
+describe('nesting a source in itself', () => {
+  it('is refused with a message that says why', async () => {
+    const error = await runProject({
+      'metrics.yaml': catalogueYaml(
+        CHANGES,
+        [{ id: 'C', formula: 'count(changes, exists(changes, id == "1"))' }],
+        'UTC',
+      ),
+      'changes.csv': 'id,opened,type\n',
+    }).catch((e: unknown) => e);
+    expect((error as IsmsKpiError).problems[0]!.message).toBe(
+      'kpi C: exists(changes, ...) inside a formula already over changes cannot tell the two rows apart; comparing a source with itself is not supported',
+    );
+  });
+});
+
 describe('lost records are counted', () => {
   it('a record swallowed by an unclosed quote counts as read and rejected', async () => {
     const result = await runProject({
