@@ -46,6 +46,10 @@ function periodOptions(command: Command): Command {
 
 export function buildProgram(): Command {
   const program = new Command();
+  // Set before the subcommands are added: commander copies these settings into each of them, so a usage
+  // error after a subcommand also exits 2 (not 1, which means "a KPI is red").
+  program.exitOverride();
+  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
   program
     .name('isms-kpi')
     .description(
@@ -153,8 +157,6 @@ export function buildProgram(): Command {
       });
     });
 
-  program.exitOverride();
-  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
   return program;
 }
 
