@@ -1,4 +1,4 @@
-/** The commands: each turns options into text and an exit code. Only output.ts writes. */
+/** The commands: each turns options into text and an exit code. Only output.ts and evidence-output.ts write. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
@@ -20,6 +20,7 @@ import { cellValue } from '../sources/table.js';
 import { checkEvidenceTarget, stageEvidence } from './evidence-output.js';
 import { EXIT_ERROR, EXIT_OK, type FailOn, reportExitCode } from './exit-code.js';
 import { checkOutputTargets, err, out, writeFilesAtomically } from './output.js';
+import { progressPrinter } from './progress.js';
 
 export interface CommonOptions {
   catalogue: string;
@@ -53,46 +54,29 @@ export interface ReportOptions extends CommonOptions, PeriodOptions {
 const cwd = () => process.cwd();
 
 export async function reportCommand(options: ReportOptions): Promise<number> {
-  const outputs = options.output.map((file) => {
-    const format = formatForFile(file);
-    if (!format) {
-      throw new IsmsKpiError(
-        problem(
-          'usage',
-          `--output ${file}: cannot tell the format from the extension; use one of ${FORMATS.map((f) => `${FORMAT_EXTENSIONS[f][0]} (${f})`).join(', ')}`,
-        ),
-      );
-    }
-    return { file, format };
-  });
-  await checkOutputTargets(outputs.map((o) => o.file));
-  if (options.evidence !== undefined) {
-    const evidence = path.resolve(options.evidence);
-    for (const { file } of outputs) {
-      const relative = path.relative(evidence, path.resolve(file));
-      if (!relative.startsWith('..') && !path.isAbsolute(relative))
-        throw new IsmsKpiError(
-          problem('usage', `--output ${file} is inside the --evidence folder; write it elsewhere`),
-        );
-    }
-    await checkEvidenceTarget(options.evidence);
-  }
+  const outputs = await outputTargets(options);
   const saved = await readHistory(options.history);
   const filter = await kpiFilter(options);
+  const isEvidence = options.evidence !== undefined;
+  const progress = progressPrinter(process.stderr, options.quiet === true);
   const result = await run({
     catalogue: options.catalogue,
     cwd: cwd(),
     ...periodArgs(options),
     now: Date.now(),
     ...(filter ? { kpis: filter } : {}),
-    ...(options.evidence !== undefined ? { trace: true } : {}),
+    // The evidence pack lists every mapped field of the rows behind each KPI, so all are kept.
+    ...(isEvidence ? { trace: true, storeAllFields: true } : {}),
     ...(options.timestamp ? { timestamp: new Date().toISOString() } : {}),
+    ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
   });
+  progress.done();
   const { report } = result;
   const renderOptions: RenderOptions = {
     color: false,
     ...(saved.length > 0 ? { history: buildHistory(saved, report) } : {}),
   };
+  // Everything is staged before anything is moved into place, so a failure leaves no partial output.
   const staged =
     options.evidence === undefined
       ? undefined
@@ -105,28 +89,59 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
             traces: result.evaluation.traces,
           }),
         );
-  if (outputs.length > 0) {
-    try {
+  try {
+    if (outputs.length > 0)
       await writeFilesAtomically(
         outputs.map(({ file, format }) => ({ file, content: RENDERERS[format](report, renderOptions) })),
       );
-    } catch (error) {
-      await staged?.abort();
-      throw error;
-    }
+  } catch (error) {
+    await staged?.abort();
+    throw error;
   }
   await staged?.commit();
-  if ((outputs.length === 0 && options.evidence === undefined) || options.format) {
+  if ((outputs.length === 0 && !isEvidence) || options.format) {
     const format = options.format ?? 'table';
     out(RENDERERS[format](report, { ...renderOptions, color: options.color && format === 'table' }));
   } else if (!options.quiet) {
     for (const o of outputs) err(`wrote ${o.file} (${o.format})`);
   }
-  if (options.evidence !== undefined && !options.quiet)
+  if (isEvidence && !options.quiet)
     err(
       `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources)`,
     );
   return reportExitCode(report.kpis, options.failOn);
+}
+
+/** --output files with their formats and --evidence, checked before any work is done. */
+async function outputTargets(options: ReportOptions): Promise<{ file: string; format: Format }[]> {
+  const outputs = options.output.map((file) => {
+    const format = formatForFile(file);
+    if (!format) {
+      throw new IsmsKpiError(
+        problem(
+          'usage',
+          `--output ${file}: cannot tell the format from the extension; use one of ${FORMATS.map((f) => `${FORMAT_EXTENSIONS[f][0]} (${f})`).join(', ')}`,
+        ),
+      );
+    }
+    return { file, format };
+  });
+  if (options.evidence !== undefined) {
+    // The pack folder is replaced as a whole, which would take a report written into it along.
+    const evidence = path.resolve(options.evidence);
+    for (const { file } of outputs) {
+      const relative = path.relative(evidence, path.resolve(file));
+      const isOutside =
+        relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+      if (!isOutside)
+        throw new IsmsKpiError(
+          problem('usage', `--output ${file} is inside the --evidence folder; write it elsewhere`),
+        );
+    }
+  }
+  await checkOutputTargets(outputs.map((o) => o.file));
+  if (options.evidence !== undefined) await checkEvidenceTarget(options.evidence);
+  return outputs;
 }
 
 /** Reads earlier JSON reports given with --history. */

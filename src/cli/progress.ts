@@ -6,7 +6,10 @@ import type { LoadProgress } from '../sources/load-source.js';
 
 export type ProgressHandler = (progress: LoadProgress & { totalBytes: number }) => void;
 
-export function progressPrinter(stream: NodeJS.WriteStream, isQuiet: boolean): { onProgress?: ProgressHandler; done(): void } {
+export function progressPrinter(
+  stream: NodeJS.WriteStream,
+  isQuiet: boolean,
+): { onProgress?: ProgressHandler; done(): void } {
   if (isQuiet || !stream.isTTY) return { done() {} };
   const states = new Map<string, LoadProgress & { totalBytes: number }>();
   let lastDraw = 0;

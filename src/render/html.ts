@@ -43,7 +43,7 @@ ${counts.map((s) => html`<li class="count ${s}" data-status="${s}"><span class="
 </header>
 <main>
 <section class="tiles" aria-label="KPIs">
-${byUrgency(report.kpis).map((kpi) => tile(kpi, options.history?.get(kpi.id)))}</section>
+${byUrgency(report.kpis).map((kpi) => tile(kpi, report.period.label, options.history?.get(kpi.id)))}</section>
 <section class="evidence">
 <h2>Evidence</h2>
 <table>
@@ -60,9 +60,8 @@ ${report.sources.map(sourceRow)}</tbody>
   return page.text;
 }
 
-function tile(kpi: KpiResult, history: readonly TrendPoint[] | undefined): SafeHtml {
-  const points: readonly TrendPoint[] =
-    history ?? kpi.windows.map((w) => ({ label: w.label, value: w.value }));
+function tile(kpi: KpiResult, period: string, history: readonly TrendPoint[] | undefined): SafeHtml {
+  const points = history ?? enginePoints(kpi, period);
   const spark = sparkline(kpi, points);
   const trend = trendText(kpi, points, history === undefined);
   const isNote = kpi.status === 'no-data' || kpi.status === 'stale';
@@ -88,15 +87,26 @@ ${spark || trend ? html`<div class="trend">${spark ?? ''}${trend ? html`<span>${
 `;
 }
 
+/** The cadence windows of the period, else the previous period and this one, as the engine compared them. */
+function enginePoints(kpi: KpiResult, period: string): TrendPoint[] {
+  if (kpi.windows.length >= 2) return kpi.windows.map((w) => ({ label: w.label, value: w.value }));
+  if (kpi.previous)
+    return [
+      { label: kpi.previous.period, value: kpi.previous.value },
+      { label: period, value: kpi.value },
+    ];
+  return [];
+}
+
 /** "↓ 75 % in 2026-09 (80 % in 2026-08)": the last two known points, readable on paper too. */
-function trendText(kpi: KpiResult, points: readonly TrendPoint[], isWindows: boolean): string {
+function trendText(kpi: KpiResult, points: readonly TrendPoint[], isEngineTrend: boolean): string {
   const known = points.filter((p) => p.value !== null);
   const last = known[known.length - 1];
   const previous = known[known.length - 2];
   if (!last || !previous) return '';
-  // For cadence windows the engine's trend (which treats a change under 0.5 % as flat) is the one to show.
+  // Over the engine's own points its trend (which treats a change under 0.5 % as flat) is the one to show.
   const arrow =
-    isWindows && kpi.trend
+    isEngineTrend && kpi.trend
       ? TREND_SYMBOL[kpi.trend]
       : last.value! > previous.value!
         ? TREND_SYMBOL.up

@@ -95,7 +95,10 @@ export async function openText(
 
   const info: DecodedText = { encoding, bytes: st.size, hadBom: bomLength > 0 };
   options.onBytes?.(head);
-  return { info, chunks: readChunks(fh, path, displayPath, head, bomLength, encoding, chunkSize, options.onBytes) };
+  return {
+    info,
+    chunks: readChunks(fh, path, displayPath, head, bomLength, encoding, chunkSize, options.onBytes),
+  };
 }
 
 async function* readChunks(

@@ -18,7 +18,9 @@ const { source, options, reportProgress } = workerData as Job;
 try {
   const loaded = await loadSource(source, {
     ...options,
-    ...(options.onProgress === undefined && reportProgress ? { onProgress: (progress) => parentPort!.postMessage({ progress }) } : {}),
+    ...(options.onProgress === undefined && reportProgress
+      ? { onProgress: (progress) => parentPort!.postMessage({ progress }) }
+      : {}),
   });
   const transfer: ArrayBuffer[] = [
     loaded.table.line.buffer as ArrayBuffer,

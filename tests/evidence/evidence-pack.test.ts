@@ -1,0 +1,130 @@
+/**
+ * The evidence pack over the bundled data: the manifest is the report's, every file is listed with its
+ * sha256, the rows behind each KPI point at the right file and line, and rejected rows carry the reason.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../../src/engine/run.js';
+import { buildEvidencePack, type EvidenceFile } from '../../src/evidence/build-pack.js';
+import type { PackManifest } from '../../src/evidence/pack-manifest.js';
+import { expectGolden, REPO, runBundled } from '../render/bundled.js';
+import { csvRecords } from '../render/csv-parse.js';
+
+let result: RunResult;
+let files: EvidenceFile[];
+let manifest: PackManifest;
+const file = (p: string) => files.find((f) => f.path === p)!.content;
+
+beforeAll(async () => {
+  result = await runBundled({ trace: true, storeAllFields: true });
+  files = buildEvidencePack({
+    report: result.report,
+    catalogue: result.catalogue,
+    sources: result.sources,
+    traces: result.evaluation.traces,
+  });
+  manifest = JSON.parse(file('manifest.json'));
+});
+
+describe('manifest.json', () => {
+  it('carries the same source manifest, catalogue and period as the JSON report', () => {
+    const { report } = result;
+    expect(manifest.sources).toEqual(report.sources);
+    expect(manifest.catalogue).toEqual(report.catalogue);
+    expect(manifest.period).toEqual(report.period);
+    expect(manifest.tool).toEqual(report.tool);
+    expect(manifest.asOf).toBe(report.asOf);
+  });
+
+  it('lists every other file of the pack with its sha256, one per KPI and per loaded source', () => {
+    expect(manifest.files.map((f) => f.path)).toEqual(files.slice(1).map((f) => f.path));
+    for (const listed of manifest.files)
+      expect(createHash('sha256').update(file(listed.path)).digest('hex'), listed.path).toBe(listed.sha256);
+    expect(manifest.files.filter((f) => f.kind === 'kpi-rows')).toHaveLength(result.report.kpis.length);
+    expect(manifest.files.filter((f) => f.kind === 'rejected-rows').map((f) => f.source)).toEqual(
+      result.report.sources.filter((s) => !s.missing).map((s) => s.name),
+    );
+    expect(manifest.files.find((f) => f.kpi === 'GV-01')!.usesKpis).toEqual(['AC-02', 'AC-04', 'AC-09']);
+  });
+});
+
+describe('rows behind each KPI', () => {
+  it('has, per aggregate, as many rows as the report says it matched', () => {
+    for (const kpi of result.report.kpis) {
+      const rows = csvRecords(file(`kpis/${kpi.id}.csv`));
+      for (const agg of kpi.aggregates) {
+        const listed = rows.filter((r) => r.aggregate === `[${agg.index + 1}] ${agg.text}`);
+        expect(listed.length, `${kpi.id} ${agg.text}`).toBe(agg.rowsMatched);
+        expect(new Set(listed.map((r) => r.role))).toEqual(new Set(listed.length > 0 ? [agg.role] : []));
+      }
+    }
+  });
+
+  it('points every row at the line of its source file that holds it', () => {
+    const keyField: Record<string, string> = {
+      incidents: 'id',
+      changes: 'id',
+      leavers: 'person',
+      reviews: 'id',
+      backups: 'job',
+      restores: 'id',
+      nessus: 'plugin_id',
+      entra: 'upn',
+      iam: 'id',
+    };
+    const lines = new Map<string, string[]>();
+    let checked = 0;
+    for (const kpi of result.report.kpis) {
+      for (const row of csvRecords(file(`kpis/${kpi.id}.csv`))) {
+        const key = keyField[row.source!];
+        if (!key) continue;
+        if (!lines.has(row.file!))
+          lines.set(row.file!, fs.readFileSync(path.join(REPO, row.file!), 'utf8').split(/\r?\n/));
+        expect(lines.get(row.file!)![Number(row.line) - 1], `${kpi.id} ${row.file}:${row.line}`).toContain(
+          row[key],
+        );
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(2000);
+  });
+
+  it('AC-01 lists 13 leavers deprovisioned in time out of 16; AC-02 the two orphan accounts', () => {
+    const ac01 = csvRecords(file('kpis/AC-01.csv'));
+    expect(ac01.filter((r) => r.role === 'numerator')).toHaveLength(13);
+    expect(ac01.filter((r) => r.role === 'denominator')).toHaveLength(16);
+    const ac02 = csvRecords(file('kpis/AC-02.csv'));
+    expect(ac02.map((r) => [r.file, r.line, r.person])).toEqual([
+      ['fixtures/acme/hr-leavers.csv', '21', 'dennis.pieper@acme-precision.example'],
+      ['fixtures/acme/hr-leavers.csv', '31', 'Tomas.Stastny@acme-precision.example'],
+    ]);
+    expect(ac02[0]!.effective).toBe('2026-07-30T22:00:00.000Z');
+  });
+});
+
+describe('rejected rows', () => {
+  it('lists the planted bad rows with line and reason', () => {
+    const incidents = csvRecords(file('rejected/incidents.csv'));
+    expect(incidents.map((r) => r.line)).toEqual(['45', '131', '191']);
+    expect(incidents[0]!.reasons).toContain('got "Severe"');
+    expect(incidents[2]!.reasons).toContain('"31/Feb/26 1:00 PM"');
+    expect(incidents[0]!['Issue key']).toBe('SEC-352');
+    const changes = csvRecords(file('rejected/changes.csv'));
+    expect(changes.map((r) => [r.line, r.number])).toEqual([['196', 'CHG0030295']]);
+    expect(csvRecords(file('rejected/backups.csv'))).toEqual([]);
+  });
+});
+
+describe('golden files of the evidence pack', () => {
+  it.each([
+    'manifest.json',
+    'kpis/AC-01.csv',
+    'kpis/AC-02.csv',
+    'rejected/incidents.csv',
+    'rejected/changes.csv',
+  ])('%s', (name) => {
+    expectGolden(`evidence-2026-Q3/${name}`, file(name));
+  });
+});

@@ -1,0 +1,31 @@
+/** The bundled catalogue (metrics.yaml over fixtures/acme/) run for 2026-Q3, as the golden files show it. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { type RunResult, run } from '../../src/engine/run.js';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+export const GOLDEN = path.join(REPO, 'tests', 'render', 'golden');
+
+export function runBundled(
+  options: { trace?: boolean; timestamp?: string; storeAllFields?: boolean } = {},
+): Promise<RunResult> {
+  return run({ catalogue: 'metrics.yaml', cwd: REPO, period: '2026-Q3', now: 0, ...options });
+}
+
+/**
+ * Compares text with a golden file. `UPDATE_GOLDEN=1 npx vitest run tests/render tests/evidence` rewrites
+ * the files instead; read the diff before committing it.
+ */
+export function expectGolden(name: string, actual: string): void {
+  const file = path.join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, actual);
+    return;
+  }
+  if (!fs.existsSync(file))
+    throw new Error(`golden file ${name} is missing; run with UPDATE_GOLDEN=1 and review it`);
+  expect(actual, `differs from tests/render/golden/${name}`).toBe(fs.readFileSync(file, 'utf8'));
+}

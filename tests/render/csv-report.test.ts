@@ -1,0 +1,39 @@
+/** The CSV report: one row per KPI and one per segment, flat columns, unrounded values. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/engine/report-model.js';
+import { CSV_COLUMNS, renderCsv } from '../../src/render/csv.js';
+import { runBundled } from './bundled.js';
+import { csvRecords, parseCsv } from './csv-parse.js';
+
+let report: Report;
+let text: string;
+beforeAll(async () => {
+  report = (await runBundled()).report;
+  text = renderCsv(report);
+});
+
+describe('csv report', () => {
+  it('has a header and one row per KPI and per segment, every row as wide as the header', () => {
+    const rows = parseCsv(text);
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    const segments = report.kpis.reduce((n, k) => n + k.segments.length, 0);
+    expect(rows).toHaveLength(1 + report.kpis.length + segments);
+    for (const row of rows) expect(row).toHaveLength(CSV_COLUMNS.length);
+  });
+
+  it('keeps values unrounded and adds the rounded text beside them', () => {
+    const leipzig = csvRecords(text).find((r) => r.kpi_id === 'IR-02' && r.segment === 'Leipzig')!;
+    expect(leipzig).toMatchObject({
+      level: 'segment',
+      value: '66.66666666666667',
+      value_shown: '66.7 %',
+      status: 'red',
+      numerator: '2',
+      denominator: '3',
+      green: '>= 95',
+    });
+    const aw01 = csvRecords(text).find((r) => r.kpi_id === 'AW-01')!;
+    expect(aw01).toMatchObject({ level: 'kpi', value: '', status: 'no-data' });
+    expect(aw01.caveat).toBe('manual data collection from the awareness platform');
+  });
+});
