@@ -33,8 +33,8 @@ interface Result {
 }
 
 /** Runs the CLI; unless --debug is given, no output may contain a stack trace. */
-function cli(args: string[], cwd = REPO): Result {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+function cli(args: string[], cwd = REPO, extraEnv: NodeJS.ProcessEnv = {}): Result {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extraEnv };
   delete env.FORCE_COLOR;
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
   const result = { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -440,5 +440,26 @@ describe('KPI filters', { timeout: 120_000 }, () => {
     const r = cli(['report', '--owner', 'nobody at all']);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('error: no KPI matches the filters (--kpi, --owner, --tag, --control)\n');
+  });
+});
+
+describe('worker threads', () => {
+  it('loading every source in a worker thread gives the same report byte for byte', () => {
+    const inWorkers = cli(['report', '--format', 'json'], REPO, { ISMS_KPI_WORKERS: 'always' });
+    const inProcess = cli(['report', '--format', 'json'], REPO, { ISMS_KPI_WORKERS: 'never' });
+    expect(inWorkers.status).toBe(1);
+    expect(inWorkers.stderr).toBe('');
+    expect(inWorkers.stdout).toBe(inProcess.stdout);
+    expect(JSON.parse(inWorkers.stdout).kpis).toHaveLength(34);
+  });
+
+  it('a source error inside a worker is reported like any other', () => {
+    const r = cli(['report', '--catalogue', 'metrics.yaml', '--period', '2026-Q1'], REPO, {
+      ISMS_KPI_WORKERS: 'always',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: fixtures\/acme\/aws-iam-credential-report-2026-Q1\.csv: file not found/m,
+    );
   });
 });
