@@ -17,6 +17,7 @@ import {
 } from '../render/index.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import { cellValue } from '../sources/table.js';
+import { localDate } from '../time/zone.js';
 import { checkEvidenceTarget, stageEvidence } from './evidence-output.js';
 import { EXIT_ERROR, EXIT_OK, type FailOn, reportExitCode } from './exit-code.js';
 import { checkOutputTargets, err, out, writeFilesAtomically } from './output.js';
@@ -254,7 +255,7 @@ export async function validateCommand(options: ValidateOptions): Promise<number>
     }
     const s = result.stats;
     const time = s.timeField
-      ? `; ${s.timeField} ${s.minTime === null ? '-' : isoDay(s.minTime, catalogue.timezone)} .. ${s.maxTime === null ? '-' : isoDay(s.maxTime, catalogue.timezone)}`
+      ? `; ${s.timeField} ${s.minTime === null ? '-' : localDate(catalogue.timezone, s.minTime)} .. ${s.maxTime === null ? '-' : localDate(catalogue.timezone, s.maxTime)}`
       : `; snapshot for ${period.label}`;
     const extra = `${s.duplicates > 0 ? `, ${s.duplicates} duplicates dropped` : ''}${s.warnings > 0 ? `, ${s.warnings} warnings` : ''}`;
     lines.push(
@@ -285,15 +286,6 @@ export async function validateCommand(options: ValidateOptions): Promise<number>
   );
   out(`${lines.join('\n')}\n`);
   return hasErrors ? EXIT_ERROR : EXIT_OK;
-}
-
-function isoDay(ms: number, tz: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(ms));
 }
 
 export async function listCommand(options: CommonOptions & { format: 'table' | 'json' }): Promise<number> {

@@ -10,6 +10,7 @@ import type { Expr } from '../formula/ir.js';
 import { scalar, toNum, type Vec } from '../formula/vector.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import { cellValue } from '../sources/table.js';
+import { localDate } from '../time/zone.js';
 import { type AggregateOutcome, aggregate, type GroupIndex } from './aggregate.js';
 import { type Cadence, cadenceLengthMs, cadenceWindows, type Period } from './period.js';
 import type { AggregateResult, KpiResult, SegmentResult, Status, WindowResult } from './report-model.js';
@@ -418,7 +419,7 @@ function staleReason(
       const asOf = loaded.asOf;
       if (asOf !== null && period.end - asOf > allowance) {
         const days = Math.floor((period.end - asOf) / DAY);
-        return `the ${name} snapshot is from ${localDay(asOf - 1, tz)}, ${days} days before the period ends (more than one ${cadence})`;
+        return `the ${name} snapshot is from ${localDate(tz, asOf - 1)}, ${days} days before the period ends (more than one ${cadence})`;
       }
       continue;
     }
@@ -426,11 +427,11 @@ function staleReason(
     if (maxTime === null || minTime === null) continue;
     if (period.end - maxTime > allowance) {
       const days = Math.floor((period.end - maxTime) / DAY);
-      return `${name} data ends ${localDay(maxTime, tz)}, ${days} days before the period ends (more than one ${cadence})`;
+      return `${name} data ends ${localDate(tz, maxTime)}, ${days} days before the period ends (more than one ${cadence})`;
     }
     if (minTime - period.start > allowance) {
       const days = Math.floor((minTime - period.start) / DAY);
-      return `${name} data starts ${localDay(minTime, tz)}, ${days} days after the period starts (more than one ${cadence})`;
+      return `${name} data starts ${localDate(tz, minTime)}, ${days} days after the period starts (more than one ${cadence})`;
     }
   }
   return undefined;
@@ -451,15 +452,6 @@ function staleKpiReason(kpi: CompiledKpi, results: Map<string, { result: KpiResu
     if (results.get(id)?.result.status === 'stale') return `it uses ${id}, which is stale`;
   }
   return undefined;
-}
-
-function localDay(ms: number, tz: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(ms));
 }
 
 function rejectedIn(kpi: CompiledKpi, input: EvaluationInput): number {

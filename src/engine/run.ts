@@ -11,6 +11,7 @@ import { loadSourceAuto } from '../sources/load-parallel.js';
 import type { LoadedSource, LoadProgress } from '../sources/load-source.js';
 import { sourcePath } from '../sources/resolve.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
+import { localDate } from '../time/zone.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { compareValues, type Evaluation, evaluateCatalogue } from './evaluate.js';
 import { customPeriod, lastCompleteQuarter, type Period, parsePeriod, previousPeriod } from './period.js';
@@ -343,24 +344,12 @@ function buildReport(
 
 /** The day a snapshot reflects, in the catalogue's zone: its own as-of instant, else the report's as-of day. */
 function snapshotAsOf(instant: number | null, tz: string, reportAsOf: string): string {
-  if (instant === null) return reportAsOf;
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(instant - 1));
+  return instant === null ? reportAsOf : localDate(tz, instant - 1);
 }
 
 /** The last calendar day of the period in its zone, e.g. 2026-09-30 for 2026-Q3. */
 function lastDay(period: Period): string {
-  const formatter = new Intl.DateTimeFormat('en-CA', {
-    timeZone: period.tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  });
-  return formatter.format(new Date(period.end - 1));
+  return localDate(period.tz, period.end - 1);
 }
 
 export function displayPath(absolute: string, cwd: string): string {

@@ -367,3 +367,9 @@ export function utcToLocal(tz: string, utcMs: number): LocalParts {
     weekday: (wd < 0 ? wd + 7 : wd) + 1,
   };
 }
+
+/** The calendar day of an instant in a zone, as yyyy-MM-dd (for messages and reports). */
+export function localDate(tz: string, utcMs: number): string {
+  const p = utcToLocal(tz, utcMs);
+  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
