@@ -6,7 +6,18 @@
 import { BOOL_FALSE, BOOL_NULL, BOOL_TRUE } from '../sources/table.js';
 import { utcToLocal } from '../time/zone.js';
 import type { ValueType } from './ir.js';
-import { mapNum, mapStrings, scalar, testStrings, toBool, toList, toNum, toStr, type Vec } from './vector.js';
+import {
+  internStrings,
+  mapNum,
+  mapStrings,
+  scalar,
+  testStrings,
+  toBool,
+  toList,
+  toNum,
+  toStr,
+  type Vec,
+} from './vector.js';
 
 export interface EvalContext {
   /** Number of rows (or groups) the vectors have. */
@@ -324,52 +335,23 @@ function coalesceImpl(args: Vec[], ctx: EvalContext, type: ValueType): Vec {
 }
 
 function mapStringsMany(strs: { codes: Int32Array; dict: string[] }[], n: number): Vec {
-  const index = new Map<string, number>();
-  const dict: string[] = [];
-  const codes = new Int32Array(n).fill(-1);
-  for (let i = 0; i < n; i++) {
+  return internStrings(n, (i) => {
     for (const s of strs) {
       const c = s.codes[i]!;
-      if (c < 0) continue;
-      const value = s.dict[c]!;
-      let code = index.get(value);
-      if (code === undefined) {
-        code = dict.length;
-        dict.push(value);
-        index.set(value, code);
-      }
-      codes[i] = code;
-      break;
+      if (c >= 0) return s.dict[c]!;
     }
-  }
-  return { t: 'str', codes, dict };
+    return null;
+  });
 }
 
 function concatImpl(args: Vec[], ctx: EvalContext): Vec {
-  const n = ctx.n;
-  const [a, b] = args.map((x) =>
-    x.t === 'num' || (x.t === 'scalar' && typeof x.value === 'number') ? toStr(x, n) : toStr(x, n),
-  );
-  const index = new Map<string, number>();
-  const dict: string[] = [];
-  const codes = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const l = a!.codes[i]!;
-    const r = b!.codes[i]!;
-    if (l < 0 || r < 0) {
-      codes[i] = -1;
-      continue;
-    }
-    const value = a!.dict[l]! + b!.dict[r]!;
-    let code = index.get(value);
-    if (code === undefined) {
-      code = dict.length;
-      dict.push(value);
-      index.set(value, code);
-    }
-    codes[i] = code;
-  }
-  return { t: 'str', codes, dict };
+  const a = toStr(args[0]!, ctx.n);
+  const b = toStr(args[1]!, ctx.n);
+  return internStrings(ctx.n, (i) => {
+    const l = a.codes[i]!;
+    const r = b.codes[i]!;
+    return l < 0 || r < 0 ? null : a.dict[l]! + b.dict[r]!;
+  });
 }
 
 /** Operators, keyed by their symbol; the checker maps `&&`/`||`/`!` onto `and`/`or`/`not`. */
@@ -864,27 +846,12 @@ export function ifImpl(args: Vec[], ctx: EvalContext, type: ValueType): Vec {
   if (type === 'string') {
     const a = toStr(args[1]!, n);
     const b = toStr(args[2]!, n);
-    const pick = [a, b];
-    const index = new Map<string, number>();
-    const dict: string[] = [];
-    const codes = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const src = pick[cond[i] === BOOL_TRUE ? 0 : 1]!;
+    return internStrings(n, (i) => {
+      if (cond[i] === BOOL_NULL) return null;
+      const src = cond[i] === BOOL_TRUE ? a : b;
       const c = src.codes[i]!;
-      if (c < 0 || cond[i] === BOOL_NULL) {
-        codes[i] = -1;
-        continue;
-      }
-      const value = src.dict[c]!;
-      let code = index.get(value);
-      if (code === undefined) {
-        code = dict.length;
-        dict.push(value);
-        index.set(value, code);
-      }
-      codes[i] = code;
-    }
-    return { t: 'str', codes, dict };
+      return c < 0 ? null : src.dict[c]!;
+    });
   }
   if (type === 'boolean') {
     const a = toBool(args[1]!, n);

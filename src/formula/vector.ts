@@ -58,25 +58,9 @@ export function toStr(vec: Vec, n: number): { codes: Int32Array; dict: string[] 
     return { codes, dict: [String(vec.value)] };
   }
   if (vec.t === 'num') {
-    const map = new Map<string, number>();
-    const dict: string[] = [];
-    const codes = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const x = vec.v[i]!;
-      if (Number.isNaN(x)) {
-        codes[i] = -1;
-        continue;
-      }
-      const s = String(x);
-      let c = map.get(s);
-      if (c === undefined) {
-        c = dict.length;
-        dict.push(s);
-        map.set(s, c);
-      }
-      codes[i] = c;
-    }
-    return { codes, dict };
+    const values = vec.v;
+    const interned = internStrings(n, (i) => (Number.isNaN(values[i]!) ? null : String(values[i])));
+    return { codes: interned.codes, dict: interned.dict };
   }
   throw new Error(`internal: cannot read a ${vec.t} vector as strings`);
 }
@@ -175,4 +159,29 @@ export function valueAt(vec: Vec, i: number): Scalar {
     case 'list':
       return vec.v[i] ?? null;
   }
+}
+
+/** Builds a string vector row by row; equal strings share one dictionary code. */
+export function internStrings(
+  n: number,
+  valueAt: (i: number) => string | null,
+): { t: 'str'; codes: Int32Array; dict: string[] } {
+  const index = new Map<string, number>();
+  const dict: string[] = [];
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const value = valueAt(i);
+    if (value === null) {
+      codes[i] = -1;
+      continue;
+    }
+    let code = index.get(value);
+    if (code === undefined) {
+      code = dict.length;
+      dict.push(value);
+      index.set(value, code);
+    }
+    codes[i] = code;
+  }
+  return { t: 'str', codes, dict };
 }
