@@ -20,7 +20,8 @@
  * `a`, hours read as AM. Fields missing from a format default to 1970-01-01 00:00:00.000.
  */
 
-import { parse as dateFnsParse, isValid } from 'date-fns';
+import { isValid } from 'date-fns/isValid';
+import { parse as dateFnsParse } from 'date-fns/parse';
 import { daysInMonth, isValidTimeZone, wallMs, wallToUtc } from './zone.js';
 
 const HOUR = 3_600_000;
