@@ -41,6 +41,7 @@ export function aggregate(
   const predV = pred ? boolArray(pred, n) : null;
   const numV = value && value.t === 'num' ? value.v : null;
   const strV = value && value.t === 'str' ? value.codes : null;
+  const strDict = value && value.t === 'str' ? value.dict : null;
   const boolV = value && value.t === 'bool' ? value.v : null;
   const constant = value && value.t === 'scalar' ? value.value : undefined;
   const { mask, windowOf, segmentOf } = groups;
@@ -100,7 +101,8 @@ export function aggregate(
       } else if (strV) {
         const c = strV[i]!;
         if (c < 0) continue;
-        key = c;
+        // By text, not code: free-text columns may hold the same text under two codes.
+        key = strDict![c]!;
       } else if (boolV) {
         if (boolV[i] === 2) continue;
         key = boolV[i]!;

@@ -55,9 +55,11 @@ export interface CompiledField {
 export function compileField(spec: FieldSpec): CompiledField {
   const parse = compileParser(spec);
   const nulls = spec.nullTokens;
+  // Only texts as short as the longest null token can be one; long cells skip the set lookup (and hashing).
+  const longestNull = Math.max(0, ...[...nulls].map((t) => t.length));
   const fromText: Converter = (raw) => {
     const text = raw.trim();
-    if (nulls.has(text)) return null;
+    if (text.length <= longestNull && nulls.has(text)) return null;
     return parse(text);
   };
   const fromJson = (value: unknown): Value | typeof INVALID => {
@@ -102,7 +104,9 @@ function compileParser(spec: FieldSpec): (text: string) => Value | typeof INVALI
       return (text) => text;
     case 'enum': {
       const allowed = new Map(spec.values.map((v) => [v.toLowerCase(), v]));
-      return (text) => allowed.get(text.toLowerCase()) ?? INVALID;
+      // Exports usually spell values exactly as declared: try that before lower-casing the cell.
+      const exact = new Map(spec.values.map((v) => [v, v]));
+      return (text) => exact.get(text) ?? allowed.get(text.toLowerCase()) ?? INVALID;
     }
     case 'integer':
       return (text) => {

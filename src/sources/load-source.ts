@@ -82,9 +82,16 @@ export async function loadSource(source: ResolvedSource, options: LoadOptions): 
   const hash = createHash('sha256');
   let bytesSeen = 0;
   let nextReport = PROGRESS_STEP;
+  const fileSize = (await stat(options.path).catch(() => undefined))?.size ?? 0;
+  let hasReserved = false;
   const onBytes = (bytes: Uint8Array) => {
     hash.update(bytes);
     bytesSeen += bytes.length;
+    // Once the row length is known, size the columns for the whole file instead of doubling them.
+    if (!hasReserved && intake.rows >= RESERVE_AFTER_ROWS && fileSize > 0) {
+      hasReserved = true;
+      intake.reserve(Math.ceil((fileSize / bytesSeen) * intake.rows * 1.1));
+    }
     if (options.onProgress && bytesSeen >= nextReport) {
       nextReport = bytesSeen + PROGRESS_STEP;
       options.onProgress({ source: source.name, bytes: bytesSeen, rows: intake.rows });
@@ -121,6 +128,7 @@ export async function loadSource(source: ResolvedSource, options: LoadOptions): 
 }
 
 const PROGRESS_STEP = 4 * 1024 * 1024;
+const RESERVE_AFTER_ROWS = 65_536;
 
 export interface LoadProgress {
   source: string;
@@ -152,6 +160,12 @@ class Intake {
   private rowsRead = 0;
   get rows(): number {
     return this.rowsRead;
+  }
+
+  reserve(rows: number): void {
+    for (const binding of this.bindings) if (binding.isStored) binding.builder.reserve(rows);
+    this.lines.reserve(rows);
+    this.records.reserve(rows);
   }
   private rejected = 0;
   private duplicates = 0;

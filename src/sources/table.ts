@@ -50,6 +50,7 @@ export class ColumnBuilder {
   private readonly dictIndex = new Map<string, number>();
   private readonly lists: (string[] | null)[] = [];
   private size = 0;
+  private isPlain = false;
 
   constructor(type: FieldType, capacity = 1024) {
     this.type = type;
@@ -75,7 +76,32 @@ export class ColumnBuilder {
 
   pushString(value: string | null): void {
     if (this.size === this.codes.length) this.codes = grow(this.codes);
-    this.codes[this.size++] = value === null ? -1 : this.code(value);
+    if (value === null) {
+      this.codes[this.size++] = -1;
+    } else if (this.isPlain) {
+      this.codes[this.size++] = this.dict.length;
+      this.dict.push(value);
+    } else {
+      this.codes[this.size++] = this.code(value);
+      if (this.size === PLAIN_CHECK_ROWS && this.dict.length > PLAIN_CHECK_ROWS / 2) this.goPlain();
+    }
+  }
+
+  /**
+   * Free text (summaries, descriptions, ids) rarely repeats, and hashing every value into a dictionary
+   * costs more than it saves: such columns keep one entry per row instead. Their dictionary may then hold
+   * the same text twice, so consumers compare dictionary strings, never codes, for equality.
+   */
+  private goPlain(): void {
+    this.isPlain = true;
+    this.dictIndex.clear();
+  }
+
+  /** Makes room for `rows` values at once (from an estimate of the file's row count). */
+  reserve(rows: number): void {
+    if (this.nums.length > 0 && rows > this.nums.length) this.nums = resize(this.nums, rows);
+    if (this.bools.length > 0 && rows > this.bools.length) this.bools = resize(this.bools, rows);
+    if (this.codes.length > 0 && rows > this.codes.length) this.codes = resize(this.codes, rows);
   }
 
   pushList(value: string[] | null): void {
@@ -99,12 +125,12 @@ export class ColumnBuilder {
       case 'number':
       case 'datetime':
       case 'duration':
-        return { kind: 'num', type: this.type, values: this.nums.slice(0, this.size) };
+        return { kind: 'num', type: this.type, values: trimmed(this.nums, this.size) };
       case 'boolean':
-        return { kind: 'bool', type: 'boolean', values: this.bools.slice(0, this.size) };
+        return { kind: 'bool', type: 'boolean', values: trimmed(this.bools, this.size) };
       case 'string':
       case 'enum':
-        return { kind: 'str', type: this.type, codes: this.codes.slice(0, this.size), dict: this.dict };
+        return { kind: 'str', type: this.type, codes: trimmed(this.codes, this.size), dict: this.dict };
       case 'list':
         return { kind: 'list', type: 'list', values: this.lists };
     }
@@ -136,15 +162,30 @@ export class IntBuilder {
     if (this.size === this.values.length) this.values = grow(this.values);
     this.values[this.size++] = value;
   }
+  reserve(rows: number): void {
+    if (rows > this.values.length) this.values = resize(this.values, rows);
+  }
   finish(): Int32Array {
-    return this.values.slice(0, this.size);
+    return trimmed(this.values, this.size);
   }
 }
 
+/** Rows after which a string column checks whether it is free text (see goPlain). */
+const PLAIN_CHECK_ROWS = 4096;
+
 function grow<T extends Float64Array | Uint8Array | Int32Array>(array: T): T {
-  const next = new (array.constructor as new (n: number) => T)(Math.max(16, array.length * 2));
+  return resize(array, Math.max(16, array.length * 2));
+}
+
+function resize<T extends Float64Array | Uint8Array | Int32Array>(array: T, length: number): T {
+  const next = new (array.constructor as new (n: number) => T)(length);
   next.set(array);
   return next;
+}
+
+/** The first `size` values; without a copy when little capacity is left unused. */
+function trimmed<T extends Float64Array | Uint8Array | Int32Array>(array: T, size: number): T {
+  return (array.length - size <= size / 8 ? array.subarray(0, size) : array.slice(0, size)) as T;
 }
 
 /** A cell value as plain JS, for evidence files, explain output and tests. */
