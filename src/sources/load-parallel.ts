@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { IsmsKpiError } from '../problems.js';
 import { type LoadedSource, type LoadOptions, type LoadProgress, loadSource } from './load-source.js';
+import { type PackedDict, unpackDict } from './pack-dict.js';
 import type { ResolvedSource } from './resolve.js';
 
 /** Below this size a worker's start-up costs more than it saves. */
@@ -47,7 +48,7 @@ function loadInWorker(job: LoadJob): Promise<LoadedSource> {
     let isSettled = false;
     type Message =
       | { progress: LoadProgress }
-      | { ok: true; loaded: Omit<LoadedSource, 'source'> }
+      | { ok: true; loaded: Omit<LoadedSource, 'source'>; packed: Map<string, PackedDict> }
       | { ok: false; problems?: IsmsKpiError['problems']; crash?: string };
     worker.on('message', (message: Message) => {
       if ('progress' in message) {
@@ -55,8 +56,13 @@ function loadInWorker(job: LoadJob): Promise<LoadedSource> {
         return;
       }
       isSettled = true;
-      if (message.ok) resolve({ ...message.loaded, source: job.source });
-      else if (message.problems) reject(new IsmsKpiError(message.problems));
+      if (message.ok) {
+        for (const [name, dict] of message.packed) {
+          const column = message.loaded.table.columns.get(name);
+          if (column?.kind === 'str') column.dict = unpackDict(dict);
+        }
+        resolve({ ...message.loaded, source: job.source });
+      } else if (message.problems) reject(new IsmsKpiError(message.problems));
       else reject(new Error(message.crash ?? 'worker failed'));
     });
     worker.once('error', (error) => {
