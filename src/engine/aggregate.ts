@@ -32,18 +32,17 @@ export function aggregate(
   n: number,
   groups: GroupIndex,
   pred: Vec | null,
-  value: Vec | null,
+  /**
+   * The aggregate's value for the given rows (null: every row). It is asked for only the rows in the
+   * period that meet the condition, so costly values (text built per row) are not computed for the rest.
+   */
+  valueOf: ((rows: Int32Array | null) => Vec) | null,
   trace: boolean,
 ): AggregateOutcome {
   const G = groups.count;
   const rowsInScope = new Float64Array(G);
   const rowsMatched = new Float64Array(G);
   const predV = pred ? boolArray(pred, n) : null;
-  const numV = value && value.t === 'num' ? value.v : null;
-  const strV = value && value.t === 'str' ? value.codes : null;
-  const strDict = value && value.t === 'str' ? value.dict : null;
-  const boolV = value && value.t === 'bool' ? value.v : null;
-  const constant = value && value.t === 'scalar' ? value.value : undefined;
   const { mask, windowOf, segmentOf } = groups;
   const matched: number[] | undefined = trace ? [] : undefined;
 
@@ -83,29 +82,43 @@ export function aggregate(
     return { values: Float64Array.from(rowsMatched), rowsInScope, rowsMatched };
   }
 
+  // Pass 1: rows in scope per group, and the rows that meet the condition.
+  const selected = new Int32Array(n);
+  let m = 0;
   for (let i = 0; i < n; i++) {
     if (mask && !mask[i]) continue;
+    rowsInScope[0]!++;
+    if (windowOf && windowOf[i]! >= 0) rowsInScope[windowOf[i]!]!++;
+    if (segmentOf && segmentOf[i]! >= 0) rowsInScope[segmentOf[i]!]!++;
+    if (predV && predV[i] !== BOOL_TRUE) continue;
+    selected[m++] = i;
+  }
+  // Pass 2: the value of each selected row (position k of the value vector is row selected[k]).
+  const value = valueOf ? valueOf(m === n ? null : selected.subarray(0, m)) : null;
+  const numV = value && value.t === 'num' ? value.v : null;
+  const strV = value && value.t === 'str' ? value.codes : null;
+  const strDict = value && value.t === 'str' ? value.dict : null;
+  const boolV = value && value.t === 'bool' ? value.v : null;
+  const constant = value && value.t === 'scalar' ? value.value : undefined;
+  for (let k = 0; k < m; k++) {
+    const i = selected[k]!;
     const w = windowOf ? windowOf[i]! : -1;
     const s = segmentOf ? segmentOf[i]! : -1;
-    rowsInScope[0]!++;
-    if (w >= 0) rowsInScope[w]!++;
-    if (s >= 0) rowsInScope[s]!++;
-    if (predV && predV[i] !== BOOL_TRUE) continue;
     let x = 0;
     let key: number | string = 0;
     if (!isCount) {
       if (numV) {
-        x = numV[i]!;
+        x = numV[k]!;
         if (Number.isNaN(x)) continue;
         key = x;
       } else if (strV) {
-        const c = strV[i]!;
+        const c = strV[k]!;
         if (c < 0) continue;
         // By text, not code: free-text columns may hold the same text under two codes.
         key = strDict![c]!;
       } else if (boolV) {
-        if (boolV[i] === 2) continue;
-        key = boolV[i]!;
+        if (boolV[k] === 2) continue;
+        key = boolV[k]!;
       } else if (constant !== undefined) {
         if (constant === null) continue;
         x = typeof constant === 'number' ? constant : 0;

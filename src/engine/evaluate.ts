@@ -24,6 +24,8 @@ export interface EvaluationInput {
   trace?: boolean;
   /** Only these KPIs (and the KPIs they use). */
   only?: ReadonlySet<string>;
+  /** Row-expression results to share with another evaluation of the same sources (another period). */
+  cache?: Map<string, Vec>;
 }
 
 export interface KpiTrace {
@@ -57,6 +59,7 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
   const evaluator = new RowEvaluator(
     { periodStart: period.start, periodEnd: period.end, tz: catalogue.timezone },
     rows,
+    input.cache,
   );
   const results = new Map<string, { result: KpiResult; groups: Map<string, number> }>();
   const traces = new Map<string, KpiTrace>();
@@ -108,8 +111,14 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
       const segmentOf = segmentColumn ? segmentIndex(segmentColumn, table.length, segmentKeys, 1 + W) : null;
       const groups: GroupIndex = { count: G, windowOf, segmentOf, mask: source.mask };
       const pred = agg.pred ? evaluator.overSource(agg.pred, agg.source) : null;
-      const value = agg.value ? evaluator.overSource(agg.value, agg.source) : null;
-      const outcome = aggregate(agg, table.length, groups, pred, value, input.trace === true);
+      const valueExpr = agg.value;
+      const valueOf = valueExpr
+        ? (rows: Int32Array | null) =>
+            rows === null
+              ? evaluator.overSource(valueExpr, agg.source)
+              : evaluator.overRows(valueExpr, agg.source, rows)
+        : null;
+      const outcome = aggregate(agg, table.length, groups, pred, valueOf, input.trace === true);
       // A source without windows (or without the segment field) gives its period value to every group.
       if (!windowOf) for (let g = 1; g <= W; g++) copyGroup(outcome, g);
       if (!segmentOf) for (let g = 1 + W; g < G; g++) copyGroup(outcome, g);

@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Catalogue, compileCatalogue } from '../catalogue/compile.js';
 import { parseCatalogue } from '../catalogue/parse.js';
+import type { Vec } from '../formula/vector.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
 import { loadSourceAuto } from '../sources/load-parallel.js';
 import type { LoadedSource, LoadProgress } from '../sources/load-source.js';
@@ -166,6 +167,7 @@ function addPreviousPeriodTrends(
   sources: Map<string, LoadedSource | { missing: string }>,
   period: Period,
   evaluation: Evaluation,
+  cache: Map<string, Vec>,
 ): void {
   const isEventsOnly = (ids: string[]) =>
     ids.length > 0 && ids.every((s) => catalogue.sources.get(s)?.kind === 'events');
@@ -181,6 +183,7 @@ function addPreviousPeriodTrends(
     catalogue,
     sources,
     period: previous,
+    cache,
     only: new Set(wanted.map((k) => k.id)),
   });
   const values = new Map(earlier.kpis.map((k) => [k.id, k.value]));
@@ -251,14 +254,16 @@ export async function run(options: RunOptions): Promise<RunResult> {
     options.storeAllFields ? undefined : keep,
     options.onProgress,
   );
+  const cache = new Map<string, Vec>();
   const evaluation = evaluateCatalogue({
     catalogue,
     sources,
     period,
+    cache,
     trace: options.trace === true,
     ...(options.kpis ? { only: options.kpis } : {}),
   });
-  addPreviousPeriodTrends(catalogue, sources, period, evaluation);
+  addPreviousPeriodTrends(catalogue, sources, period, evaluation, cache);
   const asOf = options.asOf ?? lastDay(period);
   const report = buildReport(catalogue, period, asOf, sources, evaluation, options.timestamp);
   return { catalogue, period, report, evaluation, sources };

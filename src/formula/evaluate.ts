@@ -28,12 +28,17 @@ interface Binding {
 export const MAX_EXISTS_PAIRS = 50_000_000;
 
 export class RowEvaluator {
-  private readonly cache = new Map<string, Vec>();
-
   constructor(
     private readonly context: Omit<EvalContext, 'n'>,
     private readonly sources: ReadonlyMap<string, SourceRows>,
+    private readonly cache = new Map<string, Vec>(),
   ) {}
+
+  /** Evaluates a row expression for some rows of `source` only (one vector entry per listed row). */
+  overRows(expr: Expr, source: string, rows: Int32Array): Vec {
+    const { table } = this.rowsOf(source);
+    return this.eval(expr, [{ table, idx: rows }], rows.length);
+  }
 
   rowsOf(source: string): SourceRows {
     const rows = this.sources.get(source);
@@ -44,7 +49,11 @@ export class RowEvaluator {
   /** Evaluates a row expression over every row of `source` (one vector entry per table row). */
   overSource(expr: Expr, source: string): Vec {
     const { table } = this.rowsOf(source);
-    const key = `${source}\u0000${exprKey(expr)}`;
+    // Results are shared across periods, except for expressions that read the period itself.
+    const text = exprKey(expr);
+    // exists() looks only at the other source's rows in the period, so it depends on the period too.
+    const dependsOnPeriod = /\b(age|period_start|period_end)\(|\bexists\[/.test(text);
+    const key = `${source}\u0000${text}${dependsOnPeriod ? `\u0000${this.context.periodStart}-${this.context.periodEnd}` : ''}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     const vec = this.eval(expr, [{ table, idx: null }], table.length);
