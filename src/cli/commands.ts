@@ -17,7 +17,7 @@ import {
 } from '../render/index.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import { cellValue } from '../sources/table.js';
-import { localDate } from '../time/zone.js';
+import { localDate, utcToLocal } from '../time/zone.js';
 import { checkEvidenceTarget, stageEvidence } from './evidence-output.js';
 import { EXIT_ERROR, EXIT_OK, type FailOn, reportExitCode } from './exit-code.js';
 import { checkOutputTargets, err, out, writeFilesAtomically } from './output.js';
@@ -367,13 +367,23 @@ export async function explainCommand(id: string, options: ExplainOptions): Promi
     const checked = compiled.formula.aggregates.find((a) => a.index === agg.index)!;
     if (aggTrace && checked.pred && options.sample > 0) {
       const matched = new Set(aggTrace.matched);
-      const failed = sampleRows(result.evaluation, loaded, matched, options.sample, result.period);
+      // For a numerator, the telling rows are those the denominator counted and the numerator did not
+      // (critical incidents not contained in time), not every other row of the source.
+      const denominator =
+        agg.role === 'numerator'
+          ? trace?.aggregates.find((a) => a.role === 'denominator' && a.source === agg.source)
+          : undefined;
+      const candidates = denominator ? new Set(denominator.matched) : undefined;
+      const failed = sampleRows(loaded, matched, candidates, options.sample, result.period);
       if (failed.length > 0) {
-        lines.push(`    rows that did not meet the condition (first ${failed.length}):`);
+        const what = candidates
+          ? `rows counted in the denominator but not here`
+          : 'rows that did not meet the condition';
+        lines.push(`    ${what} (first ${failed.length}):`);
         const fields = usedFields(checked.pred, agg.source);
         for (const row of failed) {
           const values = fields
-            .map((f) => `${f}=${JSON.stringify(cellValue(loaded.table.columns.get(f)!, row))}`)
+            .map((f) => `${f}=${showCell(loaded, f, row, result.catalogue.timezone)}`)
             .join(' ');
           lines.push(`      ${loaded.stats.file}:${loaded.table.line[row]}  ${values}`);
         }
@@ -395,9 +405,9 @@ export async function explainCommand(id: string, options: ExplainOptions): Promi
 }
 
 function sampleRows(
-  _evaluation: unknown,
   loaded: LoadedSource,
   matched: Set<number>,
+  candidates: Set<number> | undefined,
   sample: number,
   period: { start: number; end: number },
 ): number[] {
@@ -405,7 +415,7 @@ function sampleRows(
   const timeField = loaded.source.timeField;
   const times = timeField ? loaded.table.columns.get(timeField) : undefined;
   for (let i = 0; i < loaded.table.length && out.length < sample; i++) {
-    if (matched.has(i)) continue;
+    if (matched.has(i) || (candidates && !candidates.has(i))) continue;
     if (times && times.kind === 'num') {
       const t = times.values[i]!;
       if (!(t >= period.start && t < period.end)) continue;
@@ -413,6 +423,19 @@ function sampleRows(
     out.push(i);
   }
   return out;
+}
+
+/** A cell as explain shows it: datetimes in the catalogue's zone, everything else as JSON. */
+function showCell(loaded: LoadedSource, field: string, row: number, tz: string): string {
+  const column = loaded.table.columns.get(field);
+  if (!column) return '?';
+  const value = cellValue(column, row);
+  if (column.type === 'datetime' && typeof value === 'number') {
+    const p = utcToLocal(tz, value);
+    const two = (n: number) => String(n).padStart(2, '0');
+    return `${localDate(tz, value)} ${two(p.hour)}:${two(p.minute)}`;
+  }
+  return JSON.stringify(value);
 }
 
 function usedFields(
