@@ -574,12 +574,7 @@ const defs: FunctionDef[] = [
         : expect(t, [isStringy], ['text'], 'boolean'),
     impl: ([a, b], ctx) => {
       if (a!.t === 'list' || (a!.t === 'scalar' && Array.isArray(a!.value))) return inImpl([b!, a!], ctx);
-      if (b!.t === 'scalar') {
-        const needle = b!.value === null ? null : String(b!.value);
-        if (needle === null) return scalar(null);
-        return testStrings(a!, ctx.n, (s) => s.includes(needle));
-      }
-      return stringPairs(a!, b!, ctx.n, (x, y) => x.includes(y));
+      return textTest((x, y) => x.includes(y))([a!, b!], ctx);
     },
   },
   {
@@ -589,14 +584,7 @@ const defs: FunctionDef[] = [
     summary: 'true when a text starts with a prefix (case-sensitive)',
     example: 'starts_with(user, "svc-")',
     type: (t) => expect(t, [isStringy], ['text'], 'boolean'),
-    impl: ([a, b], ctx) => {
-      if (b!.t === 'scalar') {
-        if (b!.value === null) return scalar(null);
-        const prefix = String(b!.value);
-        return testStrings(a!, ctx.n, (s) => s.startsWith(prefix));
-      }
-      return stringPairs(a!, b!, ctx.n, (x, y) => x.startsWith(y));
-    },
+    impl: textTest((x, y) => x.startsWith(y)),
   },
   {
     name: 'ends_with',
@@ -605,14 +593,7 @@ const defs: FunctionDef[] = [
     summary: 'true when a text ends with a suffix (case-sensitive)',
     example: 'ends_with(upn, "#EXT#@acme.onmicrosoft.com")',
     type: (t) => expect(t, [isStringy], ['text'], 'boolean'),
-    impl: ([a, b], ctx) => {
-      if (b!.t === 'scalar') {
-        if (b!.value === null) return scalar(null);
-        const suffix = String(b!.value);
-        return testStrings(a!, ctx.n, (s) => s.endsWith(suffix));
-      }
-      return stringPairs(a!, b!, ctx.n, (x, y) => x.endsWith(y));
-    },
+    impl: textTest((x, y) => x.endsWith(y)),
   },
   {
     name: 'hours',
@@ -827,6 +808,18 @@ export function matchesImpl(regex: RegExp, text: Vec, ctx: EvalContext): Vec {
 
 /** Longest text a regular expression is run on; bounds the cost of any pattern that slipped through. */
 export const MAX_MATCH_INPUT = 10_000;
+
+/** A test of a text against a second text: once per distinct value when the second is a constant. */
+function textTest(test: (text: string, part: string) => boolean): FunctionDef['impl'] {
+  return ([a, b], ctx) => {
+    if (b!.t === 'scalar') {
+      if (b!.value === null) return scalar(null);
+      const part = String(b!.value);
+      return testStrings(a!, ctx.n, (s) => test(s, part));
+    }
+    return stringPairs(a!, b!, ctx.n, test);
+  };
+}
 
 function stringPairs(a: Vec, b: Vec, n: number, fn: (x: string, y: string) => boolean): Vec {
   const x = toStr(a, n);
