@@ -4,6 +4,7 @@
  *   const { report } = await run({ catalogue: 'metrics.yaml', cwd: process.cwd(), period: '2026-Q3', now: Date.now() });
  */
 export type { Catalogue, CompiledKpi } from './catalogue/compile.js';
+export { type Diff, diffReports } from './diff/compare.js';
 export type { KpiResult, Report, SourceManifest, Status } from './engine/report-model.js';
 export { REPORT_SCHEMA_VERSION } from './engine/report-model.js';
 export {

@@ -3,10 +3,13 @@
  * print one `error:` line per problem; anything else prints a short message (a stack only with --debug).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DIFF_FORMATS } from '../diff/render-diff.js';
+import { TREND_FORMATS } from '../diff/trend.js';
 import { formatProblem, IsmsKpiError } from '../problems.js';
 import { FORMATS } from '../render/index.js';
 import { TOOL_VERSION } from '../version.js';
 import { explainCommand, listCommand, reportCommand, validateCommand } from './commands.js';
+import { diffCommand, trendCommand } from './diff-command.js';
 import { EXIT_ERROR } from './exit-code.js';
 import { err } from './output.js';
 
@@ -157,7 +160,51 @@ export function buildProgram(): Command {
       });
     });
 
+  program
+    .command('diff')
+    .argument('<old>', 'the earlier saved JSON report')
+    .argument('<new>', 'the later saved JSON report')
+    .description(
+      'compare two saved JSON reports: values, statuses, segments, definition and evidence drift (docs/diff.md)',
+    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(DIFF_FORMATS).default('table'))
+    .option(
+      '--tolerance <pct>',
+      'changes within this percent are "unchanged" (relative; absolute for |old value| < 1)',
+      percent,
+      0.5,
+    )
+    .option('--fail-on-regression', "exit 1 when a comparable KPI's status got worse (green > amber > red)")
+    .option('--strict', "exit 1 when a comparable KPI's value got worse beyond the tolerance")
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ isms-kpi diff reports/2026-Q2.json reports/2026-Q3.json\n  $ isms-kpi diff q2.json q3.json --format markdown --fail-on-regression\n\nExit codes:\n  0  compared (and nothing regressed where asked)\n  1  --fail-on-regression: a status got worse; --strict: a value got worse beyond the tolerance\n  2  a file is missing, not JSON, not an isms-kpi report, or of another schema version`,
+    )
+    .action(async (oldFile: string, newFile: string, options) => {
+      process.exitCode = await diffCommand(oldFile, newFile, options);
+    });
+
+  program
+    .command('trend')
+    .argument('<dir>', 'a folder of saved JSON reports')
+    .description('a KPI-by-period matrix of values and statuses from the saved JSON reports in a folder')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(TREND_FORMATS).default('table'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ isms-kpi trend reports/\n  $ isms-kpi trend reports/ --format csv > trend.csv',
+    )
+    .action(async (dir: string, options) => {
+      process.exitCode = await trendCommand(dir, options);
+    });
+
   return program;
+}
+
+function percent(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError('expected a percentage of 0 or more, e.g. 0.5');
+  return n;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,0 +1,254 @@
+/**
+ * Compares two saved reports KPI by KPI: values, statuses and segments, judged by each KPI's direction
+ * with a tolerance; definition drift (a changed definitionHash) and evidence drift (source files that
+ * changed too much or not at all). Pure: data in, data out.
+ */
+import type { KpiResult, Report, SourceManifest, Status } from '../engine/report-model.js';
+
+export type Verdict = 'improved' | 'worsened' | 'unchanged' | 'changed' | 'not-comparable';
+export type Direction = 'higher' | 'lower' | 'target' | 'none';
+
+export interface DiffOptions {
+  /** Percent: a change within it is "unchanged" (relative; absolute where |old| < 1). Default 0.5. */
+  tolerance: number;
+}
+
+export const DEFAULT_TOLERANCE = 0.5;
+
+export interface SegmentDiff {
+  key: string;
+  oldValue: number | null;
+  newValue: number | null;
+  oldStatus: Status | null;
+  newStatus: Status | null;
+  verdict: Verdict;
+}
+
+export interface DefinitionChange {
+  field: 'formula' | 'thresholds' | 'unit' | 'sources' | 'other';
+  old: string;
+  new: string;
+}
+
+export interface KpiDiff {
+  id: string;
+  name: string;
+  unit: string;
+  decimals?: number;
+  direction: Direction;
+  oldValue: number | null;
+  newValue: number | null;
+  /** new - old, when both have a value. */
+  change: number | null;
+  /** (new - old) / |old|, when both have a value and old is not 0. */
+  relativeChange: number | null;
+  oldStatus: Status;
+  newStatus: Status;
+  verdict: Verdict;
+  /** The status moved down green > amber > red (comparable KPIs only). */
+  isStatusWorse: boolean;
+  definitionChanges: DefinitionChange[];
+  segments: SegmentDiff[];
+}
+
+export interface KpiPresence {
+  id: string;
+  name: string;
+  value: number | null;
+  status: Status;
+}
+
+export type EvidenceDriftCode = 'rows-changed' | 'snapshot-unchanged' | 'events-file-unchanged';
+
+export interface EvidenceDrift {
+  code: EvidenceDriftCode;
+  source: string;
+  kind: 'events' | 'snapshot';
+  file: string;
+  oldAccepted: number;
+  newAccepted: number;
+  sha256: string;
+}
+
+export interface Diff {
+  old: { period: string; start: string; schemaVersion: number };
+  new: { period: string; start: string; schemaVersion: number };
+  tolerance: number;
+  counts: Record<Verdict, number> & { added: number; retired: number; statusWorse: number };
+  kpis: KpiDiff[];
+  added: KpiPresence[];
+  retired: KpiPresence[];
+  evidence: EvidenceDrift[];
+}
+
+const STATUS_RANK: Partial<Record<Status, number>> = { green: 0, amber: 1, red: 2 };
+const VERDICT_ORDER: Verdict[] = ['worsened', 'improved', 'changed', 'not-comparable', 'unchanged'];
+/** Rows accepted may move by this share either way before a source is called out. */
+const ROW_CHANGE_LIMIT = 0.5;
+
+/** Whether |new - old| is beyond the tolerance: relative to |old|, or absolute when |old| < 1. */
+export function isBeyondTolerance(oldValue: number, newValue: number, tolerance: number): boolean {
+  const allowed = (tolerance / 100) * Math.max(Math.abs(oldValue), 1);
+  // A hair of slack so that a change of exactly the tolerance counts as within it despite rounding.
+  return Math.abs(newValue - oldValue) > allowed + 1e-12;
+}
+
+export function judge(
+  oldValue: number | null,
+  newValue: number | null,
+  direction: Direction,
+  tolerance: number,
+): Verdict {
+  if (oldValue === null || newValue === null) return oldValue === newValue ? 'unchanged' : 'changed';
+  if (!isBeyondTolerance(oldValue, newValue, tolerance)) return 'unchanged';
+  if (direction === 'higher') return newValue > oldValue ? 'improved' : 'worsened';
+  if (direction === 'lower') return newValue < oldValue ? 'improved' : 'worsened';
+  return 'changed';
+}
+
+function isWorseStatus(oldStatus: Status, newStatus: Status): boolean {
+  const a = STATUS_RANK[oldStatus];
+  const b = STATUS_RANK[newStatus];
+  return a !== undefined && b !== undefined && b > a;
+}
+
+function definitionChanges(a: KpiResult, b: KpiResult): DefinitionChange[] {
+  if (a.definitionHash === b.definitionHash) return [];
+  const thresholds = (k: KpiResult) =>
+    k.thresholds
+      ? `${k.thresholds.direction}: green ${k.thresholds.green}${k.thresholds.amber ? `, amber ${k.thresholds.amber}` : ''}`
+      : 'none';
+  const fields: [DefinitionChange['field'], string, string][] = [
+    ['formula', a.formula, b.formula],
+    ['thresholds', thresholds(a), thresholds(b)],
+    ['unit', a.unit, b.unit],
+    ['sources', [...a.sources].sort().join(', '), [...b.sources].sort().join(', ')],
+  ];
+  const changes = fields.filter(([, x, y]) => x !== y).map(([field, x, y]) => ({ field, old: x, new: y }));
+  // The hash covers more than these fields can show (e.g. a condition's normalised form).
+  return changes.length > 0
+    ? changes
+    : [{ field: 'other', old: a.definitionHash.slice(0, 12), new: b.definitionHash.slice(0, 12) }];
+}
+
+function compareSegments(a: KpiResult, b: KpiResult, direction: Direction, tolerance: number): SegmentDiff[] {
+  const keys = [...new Set([...a.segments.map((s) => s.key), ...b.segments.map((s) => s.key)])].sort();
+  return keys.map((key) => {
+    const x = a.segments.find((s) => s.key === key);
+    const y = b.segments.find((s) => s.key === key);
+    const oldValue = x?.value ?? null;
+    const newValue = y?.value ?? null;
+    return {
+      key,
+      oldValue,
+      newValue,
+      oldStatus: x?.status ?? null,
+      newStatus: y?.status ?? null,
+      verdict: x && y ? judge(oldValue, newValue, direction, tolerance) : 'changed',
+    };
+  });
+}
+
+function compareKpi(a: KpiResult, b: KpiResult, tolerance: number): KpiDiff {
+  const changes = definitionChanges(a, b);
+  const isComparable = changes.length === 0;
+  const direction: Direction = b.thresholds?.direction ?? 'none';
+  const hasBoth = a.value !== null && b.value !== null;
+  const change = hasBoth ? b.value! - a.value! : null;
+  return {
+    id: b.id,
+    name: b.name,
+    unit: b.unit,
+    ...(b.decimals !== undefined ? { decimals: b.decimals } : {}),
+    direction,
+    oldValue: a.value,
+    newValue: b.value,
+    change,
+    relativeChange: change !== null && a.value !== 0 ? change / Math.abs(a.value!) : null,
+    oldStatus: a.status,
+    newStatus: b.status,
+    verdict: isComparable ? judge(a.value, b.value, direction, tolerance) : 'not-comparable',
+    isStatusWorse: isComparable && isWorseStatus(a.status, b.status),
+    definitionChanges: changes,
+    segments: isComparable ? compareSegments(a, b, direction, tolerance) : [],
+  };
+}
+
+function evidenceDrift(a: Report, b: Report): EvidenceDrift[] {
+  const drift: EvidenceDrift[] = [];
+  const isSamePeriod = a.period.start === b.period.start && a.period.end === b.period.end;
+  for (const y of b.sources) {
+    const x = a.sources.find((s) => s.name === y.name);
+    if (!x || x.missing !== undefined || y.missing !== undefined) continue;
+    const base = (code: EvidenceDriftCode, s: SourceManifest) => ({
+      code,
+      source: s.name,
+      kind: s.kind,
+      file: s.file,
+      oldAccepted: x.accepted,
+      newAccepted: s.accepted,
+      sha256: s.sha256,
+    });
+    const moved = Math.abs(y.accepted - x.accepted);
+    if (x.accepted === 0 ? moved > 0 : moved / x.accepted > ROW_CHANGE_LIMIT)
+      drift.push(base('rows-changed', y));
+    // One events export may cover several periods; the same file is suspicious only when it does not
+    // reach into the new period.
+    const reachesNewPeriod = y.maxTime !== null && y.maxTime >= b.period.start;
+    if (x.sha256 === y.sha256 && !isSamePeriod && (y.kind === 'snapshot' || !reachesNewPeriod))
+      drift.push(base(y.kind === 'snapshot' ? 'snapshot-unchanged' : 'events-file-unchanged', y));
+  }
+  return drift;
+}
+
+const presence = (k: KpiResult): KpiPresence => ({
+  id: k.id,
+  name: k.name,
+  value: k.value,
+  status: k.status,
+});
+
+export function diffReports(
+  a: Report,
+  b: Report,
+  options: DiffOptions = { tolerance: DEFAULT_TOLERANCE },
+): Diff {
+  const oldById = new Map(a.kpis.map((k) => [k.id, k]));
+  const newIds = new Set(b.kpis.map((k) => k.id));
+  const compared = b.kpis
+    .filter((k) => oldById.has(k.id))
+    .map((k) => compareKpi(oldById.get(k.id)!, k, options.tolerance));
+  // Stable sort: catalogue order of the new report within each verdict.
+  const kpis = [...compared].sort(
+    (x, y) => VERDICT_ORDER.indexOf(x.verdict) - VERDICT_ORDER.indexOf(y.verdict),
+  );
+  const added = b.kpis.filter((k) => !oldById.has(k.id)).map(presence);
+  const retired = a.kpis.filter((k) => !newIds.has(k.id)).map(presence);
+  const count = (v: Verdict) => kpis.filter((k) => k.verdict === v).length;
+  return {
+    old: { period: a.period.label, start: a.period.start, schemaVersion: a.schemaVersion },
+    new: { period: b.period.label, start: b.period.start, schemaVersion: b.schemaVersion },
+    tolerance: options.tolerance,
+    counts: {
+      improved: count('improved'),
+      worsened: count('worsened'),
+      unchanged: count('unchanged'),
+      changed: count('changed'),
+      'not-comparable': count('not-comparable'),
+      added: added.length,
+      retired: retired.length,
+      statusWorse: kpis.filter((k) => k.isStatusWorse).length,
+    },
+    kpis,
+    added,
+    retired,
+    evidence: evidenceDrift(a, b),
+  };
+}
+
+/** 1 when asked to fail on a regression and there is one; else 0. */
+export function diffExitCode(diff: Diff, options: { failOnRegression?: boolean; strict?: boolean }): number {
+  if (options.failOnRegression && diff.kpis.some((k) => k.isStatusWorse)) return 1;
+  if (options.strict && diff.kpis.some((k) => k.verdict === 'worsened')) return 1;
+  return 0;
+}

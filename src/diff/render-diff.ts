@@ -1,0 +1,169 @@
+/** Renders a Diff as a terminal table, GitHub Markdown or JSON: (diff) => string. */
+
+import { formatNumber, formatValue, STATUS_SYMBOL, statusText } from '../render/format.js';
+import { escapeMarkdown } from '../render/markdown.js';
+import type { Diff, EvidenceDrift, KpiDiff, Verdict } from './compare.js';
+
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  improved: 'improved',
+  worsened: 'worsened',
+  unchanged: 'unchanged',
+  changed: 'changed',
+  'not-comparable': 'not comparable',
+};
+
+function signed(text: string, value: number): string {
+  return value > 0 ? `+${text}` : text;
+}
+
+export function formatChange(kpi: KpiDiff): { absolute: string; relative: string } {
+  if (kpi.change === null) return { absolute: '–', relative: '–' };
+  // A change of a percentage is in percentage points, not percent.
+  const absolute =
+    kpi.unit === '%'
+      ? `${signed(formatValue({ ...kpi, unit: 'pp' }, kpi.change), kpi.change)}`
+      : signed(formatValue(kpi, kpi.change), kpi.change);
+  const relative =
+    kpi.relativeChange === null
+      ? '–'
+      : `${signed(formatNumber(kpi.relativeChange * 100, 1), kpi.relativeChange)} %`;
+  return { absolute, relative };
+}
+
+export function evidenceMessage(e: EvidenceDrift): string {
+  switch (e.code) {
+    case 'rows-changed':
+      return `${e.source} (${e.file}): accepted rows changed by more than 50 %: ${e.oldAccepted} -> ${e.newAccepted}`;
+    case 'snapshot-unchanged':
+      return `${e.source} (${e.file}): snapshot file is identical in both reports (sha256 ${e.sha256.slice(0, 12)}); was it re-exported?`;
+    case 'events-file-unchanged':
+      return `${e.source} (${e.file}): events file is identical in both reports although the periods differ (sha256 ${e.sha256.slice(0, 12)}); was it refreshed?`;
+  }
+}
+
+function countsLine(diff: Diff): string {
+  const c = diff.counts;
+  return `${c.worsened} worsened, ${c.improved} improved, ${c.changed} changed, ${c.unchanged} unchanged, ${c['not-comparable']} not comparable, ${c.added} added, ${c.retired} retired; ${c.statusWorse} with a worse status`;
+}
+
+function kpiCells(k: KpiDiff): string[] {
+  const change = formatChange(k);
+  return [
+    k.id,
+    formatValue(k, k.oldValue),
+    formatValue(k, k.newValue),
+    change.absolute,
+    change.relative,
+    statusText(k.oldStatus),
+    statusText(k.newStatus),
+    VERDICT_LABEL[k.verdict],
+  ];
+}
+
+const HEAD = ['KPI', 'Old', 'New', 'Change', 'Change %', 'Old status', 'New status', 'Verdict'];
+
+function plainTable(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)));
+  return rows.map((r) =>
+    r
+      .map((cell, i) => cell + ' '.repeat(widths[i]! - [...cell].length))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+function detailLines(k: KpiDiff): string[] {
+  const lines: string[] = [];
+  for (const c of k.definitionChanges) lines.push(`${c.field}: ${c.old} -> ${c.new}`);
+  for (const s of k.segments) {
+    const oldText =
+      s.oldStatus === null ? 'absent' : `${formatValue(k, s.oldValue)} ${STATUS_SYMBOL[s.oldStatus]}`;
+    const newText =
+      s.newStatus === null ? 'absent' : `${formatValue(k, s.newValue)} ${STATUS_SYMBOL[s.newStatus]}`;
+    lines.push(`${s.key}: ${oldText} -> ${newText} (${VERDICT_LABEL[s.verdict]})`);
+  }
+  return lines;
+}
+
+export function renderDiffTable(diff: Diff): string {
+  const lines: string[] = [];
+  lines.push(`${diff.old.period} -> ${diff.new.period} (tolerance ${diff.tolerance} %)`);
+  lines.push(countsLine(diff));
+  lines.push('');
+  lines.push(...plainTable([HEAD, ...diff.kpis.map(kpiCells)]));
+  const details = diff.kpis.filter((k) => k.definitionChanges.length > 0 || k.segments.length > 0);
+  if (details.length > 0) {
+    lines.push('');
+    lines.push('Definition changes and segments:');
+    for (const k of details) {
+      lines.push(`  ${k.id}${k.verdict === 'not-comparable' ? ' (not comparable: definition changed)' : ''}`);
+      for (const d of detailLines(k)) lines.push(`    ${d}`);
+    }
+  }
+  if (diff.added.length > 0) {
+    lines.push('');
+    lines.push('Added KPIs:');
+    for (const k of diff.added) lines.push(`  ${k.id}  ${k.name}`);
+  }
+  if (diff.retired.length > 0) {
+    lines.push('');
+    lines.push('Retired KPIs:');
+    for (const k of diff.retired) lines.push(`  ${k.id}  ${k.name}`);
+  }
+  if (diff.evidence.length > 0) {
+    lines.push('');
+    lines.push('Evidence drift:');
+    for (const e of diff.evidence) lines.push(`  ${evidenceMessage(e)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderDiffMarkdown(diff: Diff): string {
+  const md = (text: string) => escapeMarkdown(text);
+  const lines: string[] = [];
+  lines.push(`## KPI changes ${md(diff.old.period)} → ${md(diff.new.period)}`);
+  lines.push('');
+  lines.push(`${md(countsLine(diff))} (tolerance ${diff.tolerance} %)`);
+  lines.push('');
+  lines.push(`| ${HEAD.join(' | ')} |`);
+  lines.push(`|${HEAD.map(() => '---').join('|')}|`);
+  for (const k of diff.kpis) lines.push(`| ${kpiCells(k).map(md).join(' | ')} |`);
+  const details = diff.kpis.filter((k) => k.definitionChanges.length > 0 || k.segments.length > 0);
+  if (details.length > 0) {
+    lines.push('');
+    lines.push('### Definition changes and segments');
+    lines.push('');
+    for (const k of details) {
+      lines.push(
+        `- **${md(k.id)}**${k.verdict === 'not-comparable' ? ' (not comparable: definition changed)' : ''}`,
+      );
+      for (const d of detailLines(k)) lines.push(`  - ${md(d)}`);
+    }
+  }
+  for (const [title, list] of [
+    ['Added KPIs', diff.added],
+    ['Retired KPIs', diff.retired],
+  ] as const) {
+    if (list.length === 0) continue;
+    lines.push('');
+    lines.push(`### ${title}`);
+    lines.push('');
+    for (const k of list) lines.push(`- ${md(k.id)} ${md(k.name)}`);
+  }
+  if (diff.evidence.length > 0) {
+    lines.push('');
+    lines.push('### Evidence drift');
+    lines.push('');
+    for (const e of diff.evidence) lines.push(`- ${md(evidenceMessage(e))}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const DIFF_RENDERERS = {
+  table: renderDiffTable,
+  markdown: renderDiffMarkdown,
+  json: (diff: Diff) => `${JSON.stringify(diff, null, 2)}\n`,
+} satisfies Record<string, (diff: Diff) => string>;
+
+export type DiffFormat = keyof typeof DIFF_RENDERERS;
+export const DIFF_FORMATS = Object.keys(DIFF_RENDERERS) as DiffFormat[];

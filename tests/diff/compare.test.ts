@@ -1,0 +1,224 @@
+/**
+ * diffReports over the two bundled fixture reports (fixtures/reports). Expected values are read off the
+ * two JSON files by hand (e.g. AC-01 was 1200/13 = 92.307... % in 2026-Q2 and 1300/16 = 81.25 % in 2026-Q3),
+ * not computed by the code under test.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { diffExitCode, diffReports, isBeyondTolerance, judge } from '../../src/diff/compare.js';
+import { asReport, schemaMismatch, schemaVersionOf } from '../../src/diff/read-report.js';
+import type { Report } from '../../src/engine/report-model.js';
+
+const DIR = fileURLToPath(new URL('../../fixtures/reports/', import.meta.url));
+const load = (name: string): Report => JSON.parse(readFileSync(path.join(DIR, name), 'utf8')) as Report;
+const q2 = load('2026-Q2.json');
+const q3 = load('2026-Q3.json');
+const changed = load('2026-Q3-changed-definition.json');
+const kpi = (diff: ReturnType<typeof diffReports>, id: string) => diff.kpis.find((k) => k.id === id)!;
+
+describe('direction', () => {
+  const diff = diffReports(q2, q3);
+
+  it('judges a higher-is-better KPI that fell as worsened, with its changes', () => {
+    const ac01 = kpi(diff, 'AC-01');
+    expect(ac01.direction).toBe('higher');
+    expect(ac01.oldValue).toBeCloseTo(1200 / 13, 10);
+    expect(ac01.newValue).toBe(81.25);
+    expect(ac01.change).toBeCloseTo(-143.75 / 13, 10);
+    expect(ac01.relativeChange).toBeCloseTo(-143.75 / 1200, 10);
+    expect([ac01.oldStatus, ac01.newStatus, ac01.verdict, ac01.isStatusWorse]).toEqual([
+      'amber',
+      'red',
+      'worsened',
+      true,
+    ]);
+  });
+
+  it('judges a lower-is-better KPI by its direction', () => {
+    expect(kpi(diff, 'IR-03').verdict).toBe('improved'); // 30.93 h -> 18.60 h
+    expect(kpi(diff, 'AC-02').verdict).toBe('worsened'); // 1 -> 2 unapproved accounts
+    expect(kpi(diff, 'BK-05').relativeChange).toBe(-1); // 2 -> 0
+    expect(kpi(diff, 'BK-05').verdict).toBe('improved');
+  });
+
+  it('says only changed/unchanged for KPIs without a direction', () => {
+    expect(kpi(diff, 'IR-07').direction).toBe('none'); // info KPI, 8 -> 12
+    expect(kpi(diff, 'IR-07').verdict).toBe('changed');
+    expect(kpi(diff, 'AC-08').verdict).toBe('unchanged'); // 8 -> 8
+    expect(kpi(diff, 'AW-01').verdict).toBe('unchanged'); // no data in both
+    expect(kpi(diff, 'AW-01').change).toBeNull();
+  });
+
+  it('counts verdicts and lists regressions first, then improvements, in catalogue order', () => {
+    expect(diff.counts).toEqual({
+      improved: 21,
+      worsened: 3,
+      unchanged: 5,
+      changed: 5,
+      'not-comparable': 0,
+      added: 0,
+      retired: 0,
+      statusWorse: 2,
+    });
+    expect(diff.kpis.slice(0, 5).map((k) => k.id)).toEqual(['AC-01', 'AC-02', 'AC-09', 'IR-02', 'IR-03']);
+    expect(diff.kpis.at(-1)!.id).toBe('GV-01');
+  });
+
+  it('a worse status fails --fail-on-regression and a worse value --strict', () => {
+    expect(diffExitCode(diff, {})).toBe(0);
+    expect(diffExitCode(diff, { failOnRegression: true })).toBe(1);
+    expect(diffExitCode(diff, { strict: true })).toBe(1);
+    expect(diffExitCode(diffReports(q3, q3), { failOnRegression: true, strict: true })).toBe(0);
+  });
+});
+
+describe('tolerance', () => {
+  it('is relative to the old value: IR-09 fell 2.26 % (31.28 h -> 30.57 h)', () => {
+    expect(kpi(diffReports(q2, q3, { tolerance: 2 }), 'IR-09').verdict).toBe('improved');
+    expect(kpi(diffReports(q2, q3, { tolerance: 3 }), 'IR-09').verdict).toBe('unchanged');
+    expect(kpi(diffReports(q2, q3), 'IR-09').verdict).toBe('improved');
+  });
+
+  it('is absolute for old values below 1', () => {
+    expect(isBeyondTolerance(0, 0.004, 0.5)).toBe(false);
+    expect(isBeyondTolerance(0, 0.006, 0.5)).toBe(true);
+    expect(judge(0, 0.006, 'lower', 0.5)).toBe('worsened');
+    expect(judge(200, 201, 'higher', 0.5)).toBe('unchanged'); // exactly 0.5 %
+    expect(judge(200, 201.2, 'higher', 0.5)).toBe('improved');
+  });
+});
+
+describe('definition drift', () => {
+  const diff = diffReports(q2, changed);
+
+  it('flags the KPI whose definitionHash changed as not comparable and names the changed field', () => {
+    const ir02 = kpi(diff, 'IR-02');
+    expect(ir02.verdict).toBe('not-comparable');
+    expect(ir02.isStatusWorse).toBe(false);
+    expect(ir02.segments).toEqual([]);
+    expect(ir02.definitionChanges).toEqual([
+      {
+        field: 'formula',
+        old: 'pct(count(incidents, severity == "Critical" and hours(opened, contained) <= 4), count(incidents, severity == "Critical"))',
+        new: 'pct(count(incidents, severity == "Critical" and hours(opened, contained) <= 8), count(incidents, severity == "Critical"))',
+      },
+    ]);
+  });
+
+  it('leaves it out of the improved count (21 with the unchanged definition)', () => {
+    expect(diff.counts.improved).toBe(20);
+    expect(diff.counts['not-comparable']).toBe(1);
+  });
+
+  it('reports a threshold change when the hash changed with it', () => {
+    const edited = structuredClone(q3);
+    const k = edited.kpis.find((x) => x.id === 'CH-01')!;
+    k.thresholds = { green: '>= 90', amber: '>= 85', direction: 'higher' };
+    k.definitionHash = 'edited';
+    expect(kpi(diffReports(q2, edited), 'CH-01').definitionChanges).toEqual([
+      {
+        field: 'thresholds',
+        old: 'higher: green >= 95, amber >= 85',
+        new: 'higher: green >= 90, amber >= 85',
+      },
+    ]);
+  });
+});
+
+describe('evidence drift', () => {
+  it('calls out an identical snapshot file; an identical events file only when it does not reach the new period', () => {
+    // The acme events exports cover both quarters (the same files in both reports) and reach into 2026-Q3:
+    // not suspicious. The Dependabot snapshot is the same file in both: suspicious.
+    expect(diffReports(q2, q3).evidence.map((e) => `${e.code} ${e.source}`)).toEqual([
+      'snapshot-unchanged dependabot',
+    ]);
+    // An events export whose last row is before the new period was not refreshed.
+    const stale = structuredClone(q3);
+    stale.sources.find((s) => s.name === 'incidents')!.maxTime = '2026-06-30T10:00:00.000Z';
+    expect(diffReports(q2, stale).evidence.map((e) => `${e.code} ${e.source}`)).toEqual([
+      'snapshot-unchanged dependabot',
+      'events-file-unchanged incidents',
+    ]);
+  });
+
+  it('does not call out identical files when both reports are of the same period', () => {
+    expect(diffReports(q3, q3).evidence).toEqual([]);
+  });
+
+  it('calls out accepted rows that moved by more than 50 % either way (entra had 86 rows in 2026-Q2)', () => {
+    const withEntra = (accepted: number) => {
+      const copy = structuredClone(q3);
+      copy.sources.find((s) => s.name === 'entra')!.accepted = accepted;
+      return diffReports(q2, copy).evidence.filter((e) => e.source === 'entra');
+    };
+    expect(withEntra(79)).toEqual([]); // the real 2026-Q3 count
+    expect(withEntra(44)).toEqual([]); // -48.8 %
+    expect(withEntra(42).map((e) => [e.code, e.oldAccepted, e.newAccepted])).toEqual([
+      ['rows-changed', 86, 42],
+    ]); // -51.2 %
+    expect(withEntra(130).map((e) => e.code)).toEqual(['rows-changed']); // +51.2 %
+  });
+});
+
+describe('added and retired KPIs', () => {
+  it('lists a KPI only the old report has as retired, and one only the new has as added', () => {
+    const newer = structuredClone(q3);
+    newer.kpis = newer.kpis.filter((k) => k.id !== 'GV-01');
+    newer.kpis.push({ ...structuredClone(newer.kpis[0]!), id: 'IR-99', name: 'New KPI', value: 3 });
+    const diff = diffReports(q2, newer);
+    expect(diff.retired).toEqual([{ id: 'GV-01', name: q2.kpis.at(-1)!.name, value: 10, status: 'red' }]);
+    expect(diff.added).toEqual([{ id: 'IR-99', name: 'New KPI', value: 3, status: 'info' }]);
+    expect(diff.kpis.map((k) => k.id)).not.toContain('GV-01');
+    expect(diff.kpis.map((k) => k.id)).not.toContain('IR-99');
+    expect([diff.counts.added, diff.counts.retired]).toEqual([1, 1]);
+  });
+});
+
+describe('segments', () => {
+  const diff = diffReports(q2, q3);
+
+  it('compares each segment key by the KPI direction', () => {
+    // IR-02 by site: Bremen 66.7 -> 100, Brno 0 -> 100, Leipzig 100 -> 66.7 (higher is better)
+    expect(kpi(diff, 'IR-02').segments.map((s) => [s.key, s.oldStatus, s.newStatus, s.verdict])).toEqual([
+      ['Bremen', 'red', 'green', 'improved'],
+      ['Brno', 'red', 'green', 'improved'],
+      ['Leipzig', 'green', 'red', 'worsened'],
+    ]);
+    // IR-05 by site: Bremen 2 -> 1, Brno 2 -> 0, Leipzig 1 -> 1 (lower is better)
+    expect(kpi(diff, 'IR-05').segments.map((s) => [s.key, s.oldValue, s.newValue, s.verdict])).toEqual([
+      ['Bremen', 2, 1, 'improved'],
+      ['Brno', 2, 0, 'improved'],
+      ['Leipzig', 1, 1, 'unchanged'],
+    ]);
+  });
+
+  it('marks a segment present on one side only as changed', () => {
+    const newer = structuredClone(q3);
+    newer.kpis.find((k) => k.id === 'IR-05')!.segments.pop();
+    const leipzig = kpi(diffReports(q2, newer), 'IR-05').segments.find((s) => s.key === 'Leipzig')!;
+    expect([leipzig.oldValue, leipzig.newValue, leipzig.newStatus, leipzig.verdict]).toEqual([
+      1,
+      null,
+      null,
+      'changed',
+    ]);
+  });
+});
+
+describe('reading reports', () => {
+  it('accepts the fixtures and refuses JSON that is not a report', () => {
+    expect(asReport(q2)).toBe(q2);
+    expect(asReport([1, 2])).toMatch(/^not an isms-kpi report/);
+    expect(asReport({ name: 'isms-kpi', version: '0.1.0' })).toMatch(/^not an isms-kpi report/);
+    const broken = { ...structuredClone(q2), kpis: [{ id: 'X' }] };
+    expect(asReport(broken)).toMatch(/^not a valid isms-kpi report: .*\(location: kpis\.0\.name\)$/);
+  });
+
+  it('refuses to compare schema versions 1 and 2', () => {
+    expect(schemaVersionOf({ ...q3, schemaVersion: 2 })).toBe(2);
+    expect(schemaMismatch(1, 2)).toBe('cannot compare reports of schema versions 1 and 2');
+    expect(schemaMismatch(1, 1)).toBeUndefined();
+  });
+});
