@@ -36,7 +36,7 @@ export function aggregate(
    * The aggregate's value for the given rows (null: every row). It is asked for only the rows in the
    * period that meet the condition, so costly values (text built per row) are not computed for the rest.
    */
-  valueOf: ((rows: Int32Array | null) => Vec) | null,
+  valueFor: ((rows: Int32Array | null) => Vec) | null,
   trace: boolean,
 ): AggregateOutcome {
   const G = groups.count;
@@ -94,7 +94,7 @@ export function aggregate(
     selected[m++] = i;
   }
   // Pass 2: the value of each selected row (position k of the value vector is row selected[k]).
-  const value = valueOf ? valueOf(m === n ? null : selected.subarray(0, m)) : null;
+  const value = valueFor ? valueFor(m === n ? null : selected.subarray(0, m)) : null;
   const numV = value && value.t === 'num' ? value.v : null;
   const strV = value && value.t === 'str' ? value.codes : null;
   const strDict = value && value.t === 'str' ? value.dict : null;

@@ -112,13 +112,13 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
       const groups: GroupIndex = { count: G, windowOf, segmentOf, mask: source.mask };
       const pred = agg.pred ? evaluator.overSource(agg.pred, agg.source) : null;
       const valueExpr = agg.value;
-      const valueOf = valueExpr
+      const valueFor = valueExpr
         ? (rows: Int32Array | null) =>
             rows === null
               ? evaluator.overSource(valueExpr, agg.source)
               : evaluator.overRows(valueExpr, agg.source, rows)
         : null;
-      const outcome = aggregate(agg, table.length, groups, pred, valueOf, input.trace === true);
+      const outcome = aggregate(agg, table.length, groups, pred, valueFor, input.trace === true);
       // A source without windows (or without the segment field) gives its period value to every group.
       if (!windowOf) for (let g = 1; g <= W; g++) copyGroup(outcome, g);
       if (!segmentOf) for (let g = 1 + W; g < G; g++) copyGroup(outcome, g);
