@@ -3,6 +3,7 @@
  * thresholds, formulas (names, types, safety), segment fields and cycles between derived KPIs.
  */
 import { createHash } from 'node:crypto';
+import { parsePeriod } from '../engine/period.js';
 import { checkFormula, type SourceShape } from '../formula/check.js';
 import type { CheckedFormula } from '../formula/ir.js';
 import { type Problem, problem } from '../problems.js';
@@ -66,6 +67,12 @@ export function compileCatalogue(
         at(['timezone']),
       ),
     );
+  } else if (config.period !== undefined) {
+    const period = parsePeriod(config.period, {
+      tz: config.timezone,
+      fiscalYearStartMonth: config.fiscal_year_start,
+    });
+    if (!period.ok) problems.push(problem('catalogue-schema', `period: ${period.message}`, at(['period'])));
   }
 
   const sources = new Map<string, ResolvedSource>();
@@ -99,11 +106,10 @@ export function compileCatalogue(
       ) {
         here('fields', `field ${field.name}: format is only for datetime fields`, [...fieldPath, 'format']);
       }
-      if (!isValidTimeZone(field.timezone))
-        here('fields', `field ${field.name}: unknown time zone "${field.timezone}"`, [
-          ...fieldPath,
-          'timezone',
-        ]);
+      const own = sourceConfig.fields[field.name];
+      const ownZone = typeof own === 'object' ? own.timezone : undefined;
+      if (ownZone !== undefined && !isValidTimeZone(ownZone))
+        here('fields', `field ${field.name}: unknown time zone "${ownZone}"`, [...fieldPath, 'timezone']);
       if (source.format !== 'csv' && field.occurrence !== 1 && field.occurrence !== 'all')
         here('fields', `field ${field.name}: occurrence is for CSV headers`, fieldPath);
     }

@@ -277,8 +277,8 @@ class CsvTokenizer {
       const seen = this.line - 1 + (this.lineHead.length > 0 || this.lineRejected ? 1 : 0);
       const what =
         this.skipLeft > 0
-          ? `skipLines is ${this.skipLines} but the file has only ${seen} line${seen === 1 ? '' : 's'}`
-          : `no line starts with ${JSON.stringify(this.headerPrefix)} (headerStartsWith)`;
+          ? `skip_lines is ${this.skipLines} but the file has only ${seen} line${seen === 1 ? '' : 's'}`
+          : `no line starts with ${JSON.stringify(this.headerPrefix)} (header_starts_with)`;
       throw new IsmsKpiError(problem('no-header', `no header: ${what}`, { file: this.file }));
     }
     if (this.sample !== undefined) this.flushSample(true);

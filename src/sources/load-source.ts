@@ -128,6 +128,7 @@ export async function loadSource(source: ResolvedSource, options: LoadOptions): 
 }
 
 const PROGRESS_STEP = 4 * 1024 * 1024;
+const NUL_IN_CELL = Symbol('nul');
 const RESERVE_AFTER_ROWS = 65_536;
 
 export interface LoadProgress {
@@ -308,13 +309,32 @@ class Intake {
     for (const binding of this.bindings) {
       if (binding.isSkipped) continue;
       const { field } = binding;
-      let value: Value | typeof INVALID;
+      let value: Value | typeof INVALID | typeof NUL_IN_CELL;
       if (binding.indexes.length === 1) {
-        value = field.fromText(cells[binding.indexes[0]!] ?? '');
+        const cell = cells[binding.indexes[0]!] ?? '';
+        // A NUL byte never belongs in a text export: the file is binary, or UTF-16 read as something else.
+        value = cell.indexOf('\u0000') >= 0 ? NUL_IN_CELL : field.fromText(cell);
       } else if (binding.indexes.length === 0) {
         value = null;
       } else {
         value = collectList(field, binding.indexes, cells);
+      }
+      if (value === NUL_IN_CELL) {
+        const column = this.headerCells[binding.indexes[0]!]!.trim();
+        const reason =
+          'contains a NUL byte (\\0); the file looks binary, or UTF-16 without a byte order mark';
+        reasons = [...(reasons ?? []), `column "${column}": ${reason}`];
+        this.addProblem(
+          problem('nul-byte', reason, {
+            file: this.file,
+            line,
+            endLine,
+            record,
+            column,
+            source: this.source.name,
+          }),
+        );
+        continue;
       }
       if (value === INVALID || (value === null && field.spec.required)) {
         const column =
@@ -350,7 +370,7 @@ class Intake {
   jsonRecord(value: unknown, line: number, record: number): void {
     this.rowsRead++;
     if (this.seen) {
-      const key = JSON.stringify(value) ?? '';
+      const key = safeJson(value);
       if (this.seen.has(key)) {
         this.duplicates++;
         return;
@@ -362,7 +382,7 @@ class Intake {
       this.addProblem(
         problem('bad-value', reason, { file: this.file, line, record, source: this.source.name }),
       );
-      this.reject(line, line, record, [reason], [JSON.stringify(value)]);
+      this.reject(line, line, record, [reason], [truncate(safeJson(value), 10_000)]);
       return;
     }
     let reasons: string[] | undefined;
@@ -379,7 +399,7 @@ class Intake {
         const column = field.spec.jsonPath.join('.');
         const reason =
           converted === INVALID
-            ? `expected ${field.expected}, got ${truncate(JSON.stringify(raw) ?? 'undefined')}`
+            ? `expected ${field.expected}, got ${truncate(safeJson(raw))}`
             : raw === undefined
               ? 'required value is missing (no such key)'
               : 'required value is missing';
@@ -398,7 +418,7 @@ class Intake {
       binding.value = converted;
     }
     if (reasons) {
-      this.reject(line, line, record, reasons, [truncate(JSON.stringify(value), 10_000)]);
+      this.reject(line, line, record, reasons, [truncate(safeJson(value), 10_000)]);
       return;
     }
     this.commit(line, record);
@@ -529,6 +549,15 @@ function previewHeader(cells: readonly string[]): string {
     .map((c) => `"${c.trim()}"`)
     .join(', ');
   return cells.length > 8 ? `${names}, ... (${cells.length} columns)` : names;
+}
+
+/** JSON text of a parsed value, even one nested too deeply for JSON.stringify's recursion. */
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'undefined';
+  } catch {
+    return '(a value nested too deeply to show)';
+  }
 }
 
 function truncate(text: string, max = 80): string {
