@@ -230,7 +230,7 @@ describe('missing header', () => {
   it('throws no-header when skipLines eats the whole file', () => {
     const error = catchError(() => parse('meta\nmore\n', { skipLines: 5 }));
     expect(error.problems[0]?.code).toBe('no-header');
-    expect(error.problems[0]?.message).toBe('no header: skipLines is 5 but the file has only 2 lines');
+    expect(error.problems[0]?.message).toBe('no header: skip_lines is 5 but the file has only 2 lines');
   });
 
   it('throws no-header when headerStartsWith never matches', () => {
