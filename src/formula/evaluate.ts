@@ -25,7 +25,7 @@ interface Binding {
 }
 
 /** Pairs compared by an exists() without any equality to join on; beyond this, the formula is refused. */
-export const MAX_EXISTS_PAIRS = 50_000_000;
+export const MAX_EXISTS_PAIRS = 10_000_000;
 
 export class RowEvaluator {
   constructor(
