@@ -1,5 +1,5 @@
 /** The commands: each turns options into text and an exit code. Only output.ts and evidence-output.ts write. */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
 import { REPORT_SCHEMA_VERSION } from '../engine/report-model.js';
@@ -145,10 +145,25 @@ async function outputTargets(options: ReportOptions): Promise<{ file: string; fo
   return outputs;
 }
 
-/** Reads earlier JSON reports given with --history. */
-async function readHistory(files: readonly string[]): Promise<SavedReport[]> {
+/**
+ * Reads earlier JSON reports given with --history: files, or folders whose *.json reports are all read
+ * (other JSON files in a folder are skipped with a warning).
+ */
+async function readHistory(paths: readonly string[]): Promise<SavedReport[]> {
   const saved: SavedReport[] = [];
-  for (const file of files) {
+  const files: { file: string; isFromFolder: boolean }[] = [];
+  for (const given of paths) {
+    const info = await stat(path.resolve(given)).catch(() => undefined);
+    if (info?.isDirectory()) {
+      const names = (await readdir(path.resolve(given)))
+        .filter((n) => n.toLowerCase().endsWith('.json'))
+        .sort();
+      for (const name of names) files.push({ file: path.join(given, name), isFromFolder: true });
+    } else {
+      files.push({ file: given, isFromFolder: false });
+    }
+  }
+  for (const { file, isFromFolder } of files) {
     const text = await readFile(path.resolve(file), 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new IsmsKpiError(
         problem(
@@ -159,14 +174,20 @@ async function readHistory(files: readonly string[]): Promise<SavedReport[]> {
       );
     });
     let data: unknown;
+    let report: SavedReport | string;
     try {
       data = JSON.parse(text.replace(/^\uFEFF/, ''));
+      report = asSavedReport(data, REPORT_SCHEMA_VERSION);
     } catch (error) {
-      throw new IsmsKpiError(problem('usage', `--history: not JSON (${(error as Error).message})`, { file }));
+      report = `not JSON (${(error as Error).message})`;
     }
-    const report = asSavedReport(data, REPORT_SCHEMA_VERSION);
-    if (typeof report === 'string')
+    if (typeof report === 'string') {
+      if (isFromFolder) {
+        err(`warning: ${file}: skipped in --history: ${report}`);
+        continue;
+      }
       throw new IsmsKpiError(problem('usage', `--history: ${report}`, { file }));
+    }
     saved.push(report);
   }
   return saved;

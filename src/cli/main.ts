@@ -82,8 +82,8 @@ export function buildProgram(): Command {
       'write the audit evidence pack to this folder: manifest.json, the rows behind each KPI, the rejected rows of each source',
     )
     .option(
-      '--history <report.json>',
-      'an earlier saved JSON report, drawn in the trend lines of the HTML report (repeatable)',
+      '--history <file|dir>',
+      'an earlier saved JSON report, or a folder of them, drawn in the trend lines of the HTML report (repeatable)',
       collect,
       [],
     )

@@ -4,7 +4,15 @@
  * fixtures/acme/README.md and metrics.yaml, not from the engine.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -461,5 +469,24 @@ describe('worker threads', () => {
     expect(r.stderr).toMatch(
       /^error: fixtures\/acme\/aws-iam-credential-report-2026-Q1\.csv: file not found/m,
     );
+  });
+});
+
+describe('report --history with a folder', () => {
+  it('reads every saved report in the folder, skips other JSON with a warning, and draws their periods', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isms-kpi-history-'));
+    try {
+      copyFileSync(path.join(REPO, 'fixtures/reports/2026-Q2.json'), path.join(dir, '2026-Q2.json'));
+      writeFileSync(path.join(dir, 'notes.json'), '{"not": "a report"}');
+      const withHistory = cli(['report', '--history', dir, '--format', 'html', '--fail-on', 'never']);
+      const without = cli(['report', '--format', 'html', '--fail-on', 'never']);
+      expect(withHistory.status).toBe(0);
+      expect(withHistory.stderr).toContain('notes.json: skipped in --history: not a JSON report');
+      // the 2026-Q2 values appear as trend points only when the folder was read
+      const count = (html: string) => html.split('2026-Q2').length - 1;
+      expect(count(withHistory.stdout)).toBeGreaterThan(count(without.stdout));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
