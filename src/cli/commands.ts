@@ -44,6 +44,7 @@ export interface ReportOptions extends CommonOptions, PeriodOptions {
   evidence?: string;
   /** Earlier saved JSON reports, for the trend lines of the HTML report. */
   history: string[];
+  baseline?: string;
   kpi: string[];
   owner?: string;
   tag: string[];
@@ -57,6 +58,7 @@ const cwd = () => process.cwd();
 export async function reportCommand(options: ReportOptions): Promise<number> {
   const outputs = await outputTargets(options);
   const saved = await readHistory(options.history);
+  const [baseline] = options.baseline ? await readHistory([options.baseline]) : [];
   const filter = await kpiFilter(options);
   const isEvidence = options.evidence !== undefined;
   const progress = progressPrinter(process.stderr, options.quiet === true);
@@ -70,6 +72,7 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
     ...(isEvidence ? { trace: true, storeAllFields: true } : {}),
     ...(options.timestamp ? { timestamp: new Date().toISOString() } : {}),
     ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    ...(baseline ? { baselineReport: { period: baseline.period.label, kpis: baseline.kpis } } : {}),
   });
   progress.done();
   const { report } = result;

@@ -87,6 +87,10 @@ export function buildProgram(): Command {
       collect,
       [],
     )
+    .option(
+      '--baseline <report.json>',
+      "a saved JSON report to show each KPI's change since (instead of the catalogue's baseline)",
+    )
     .option('-k, --kpi <id>', 'only this KPI (repeatable)', collect, [])
     .option('--owner <text>', 'only KPIs whose owner contains this text')
     .option('--tag <tag>', 'only KPIs with this tag or area (repeatable)', collect, [])

@@ -81,6 +81,11 @@ export interface KpiResult {
   trend: 'up' | 'down' | 'flat' | null;
   /** The value over the previous period, when the trend was judged against it. */
   previous?: { period: string; value: number };
+  /**
+   * The change since the KPI's baseline: from the catalogue's `baseline`, or from a saved report given
+   * with --baseline (when the KPI's definition is unchanged there).
+   */
+  sinceBaseline?: { from: 'catalogue' | 'report'; value: number; period?: string; change: number };
 }
 
 export interface SourceManifest {

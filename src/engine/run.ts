@@ -42,6 +42,8 @@ export interface RunOptions extends CatalogueOptions, PeriodRequest {
   trace?: boolean;
   /** Keep every mapped field in the tables (for evidence files), not only those formulas read. */
   storeAllFields?: boolean;
+  /** A saved report to measure change against (report --baseline FILE). */
+  baselineReport?: BaselineReport;
   /** Called while sources are read (the CLI shows it on a terminal). */
   onProgress?: (progress: LoadProgress & { totalBytes: number }) => void;
   /** ISO timestamp to record in the report (omitted by default so reports are reproducible). */
@@ -157,6 +159,38 @@ export async function loadSources(
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+export interface BaselineReport {
+  period: string;
+  kpis: readonly { id: string; value: number | null; definitionHash: string }[];
+}
+
+/**
+ * The change since a baseline: a saved report's value wins when the KPI is defined the same way there,
+ * else the catalogue's `baseline`. Values of a differently defined KPI are not comparable and not used.
+ */
+function addBaselines(evaluation: Evaluation, report: BaselineReport | undefined): void {
+  const saved = new Map((report?.kpis ?? []).map((k) => [k.id, k]));
+  for (const kpi of evaluation.kpis) {
+    if (kpi.value === null) continue;
+    const old = saved.get(kpi.id);
+    if (report && old && old.value !== null && old.definitionHash === kpi.definitionHash) {
+      kpi.sinceBaseline = {
+        from: 'report',
+        value: old.value,
+        period: report.period,
+        change: kpi.value - old.value,
+      };
+    } else if (kpi.baseline) {
+      kpi.sinceBaseline = {
+        from: 'catalogue',
+        value: kpi.baseline.value,
+        ...(kpi.baseline.period ? { period: kpi.baseline.period } : {}),
+        change: kpi.value - kpi.baseline.value,
+      };
+    }
+  }
+}
+
 /**
  * A KPI whose cadence covers the whole period has no earlier window inside it; its trend compares with
  * the previous period instead, computed from the same events exports (snapshots describe one moment, so
@@ -264,6 +298,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     ...(options.kpis ? { only: options.kpis } : {}),
   });
   addPreviousPeriodTrends(catalogue, sources, period, evaluation, cache);
+  addBaselines(evaluation, options.baselineReport);
   const asOf = options.asOf ?? lastDay(period);
   const report = buildReport(catalogue, period, asOf, sources, evaluation, options.timestamp);
   return { catalogue, period, report, evaluation, sources };

@@ -72,10 +72,11 @@ function tile(kpi: KpiResult, period: string, history: readonly TrendPoint[] | u
   if (kpi.numerator !== undefined && kpi.denominator !== undefined)
     facts.push(['Counts', `${kpi.numerator} of ${kpi.denominator}`]);
   if (kpi.controls.length > 0) facts.push(['Controls', kpi.controls.join(', ')]);
-  if (kpi.baseline)
+  const base = kpi.sinceBaseline ?? (kpi.baseline ? { ...kpi.baseline, change: undefined } : undefined);
+  if (base)
     facts.push([
       'Baseline',
-      `${formatValue(kpi, kpi.baseline.value)}${kpi.baseline.period ? ` (${kpi.baseline.period})` : ''}`,
+      `${formatValue(kpi, base.value)}${base.period ? ` (${base.period})` : ''}${base.change !== undefined ? `, change ${signed(kpi, base.change)}` : ''}`,
     ]);
   return html`<article class="tile ${kpi.status}" id="kpi-${kpi.id}" data-status="${kpi.status}">
 <div class="tile-top"><span class="badge">${STATUS_SYMBOL[kpi.status]} ${STATUS_LABEL[kpi.status]}</span><span>${kpi.id}${kpi.area ? ` · ${kpi.area}` : ''}</span></div>
@@ -128,4 +129,10 @@ function sourceRow(s: SourceManifest): SafeHtml {
   if (s.missing)
     return html`<tr><td>${s.name}</td><td>${s.file}</td><td colspan="5">missing: ${s.missing}</td></tr>\n`;
   return html`<tr><td>${s.name}</td><td>${s.file}</td><td class="num">${s.rowsRead}</td><td class="num">${s.accepted}</td><td class="num">${s.rejected}</td><td class="num">${s.rowsInPeriod}</td><td class="hash" title="${s.sha256}">${s.sha256.slice(0, 16)}</td></tr>\n`;
+}
+
+/** A change with its sign, in the KPI's unit (percentage points for % KPIs). */
+function signed(kpi: KpiResult, change: number): string {
+  const text = formatValue(kpi.unit === '%' ? { ...kpi, unit: 'pp' } : kpi, Math.abs(change));
+  return `${change > 0 ? '+' : change < 0 ? '−' : '±'}${text}`;
 }

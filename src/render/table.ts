@@ -58,6 +58,16 @@ export function renderTable(report: Report, options: TableOptions): string {
       lines.push(`  ${kpi.id} ${STATUS_LABEL[kpi.status]}: ${kpi.reason}`);
     if (kpi.caveat) lines.push(`  * ${kpi.id}: ${kpi.caveat}`);
   }
+  for (const kpi of report.kpis) {
+    const base = kpi.sinceBaseline;
+    if (!base) continue;
+    const unit = kpi.unit === '%' ? { ...kpi, unit: 'pp' } : kpi;
+    const sign = base.change > 0 ? '+' : base.change < 0 ? '-' : '±';
+    const since = `${formatValue(kpi, base.value)}${base.period ? ` in ${base.period}` : ''}`;
+    lines.push(
+      `  ${kpi.id}: ${sign}${formatValue(unit, Math.abs(base.change))} since the baseline (${since})`,
+    );
+  }
   lines.push('');
   lines.push(c.bold('Evidence'));
   for (const s of report.sources) {
