@@ -490,3 +490,18 @@ describe('report --history with a folder', () => {
     }
   });
 });
+
+describe('report --baseline', () => {
+  it('shows the change since a saved report under the table', () => {
+    const r = cli(['report', '--baseline', 'fixtures/reports/2026-Q2.json', '--fail-on', 'never']);
+    expect(r.status).toBe(0);
+    // IR-02: 7 of 8 contained in 2026-Q3 (87.5 %) against 6 of 8 (75 %) in the saved 2026-Q2 report
+    expect(r.stdout).toContain('IR-02: +12.5 pp since the baseline (75 % in 2026-Q2)');
+  });
+
+  it('a missing baseline file is a usage error', () => {
+    const r = cli(['report', '--baseline', 'nope.json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('nope.json');
+  });
+});
