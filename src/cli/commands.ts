@@ -2,11 +2,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
+import { compareValues } from '../engine/evaluate.js';
+import type { Report } from '../engine/report-model.js';
 import { REPORT_SCHEMA_VERSION } from '../engine/report-model.js';
 import { loadCatalogue, loadSources, resolvePeriod, run } from '../engine/run.js';
 import { buildEvidencePack } from '../evidence/build-pack.js';
 import { formatProblem, IsmsKpiError, problem } from '../problems.js';
-import { asSavedReport, buildHistory, type SavedReport } from '../render/history.js';
+import { asSavedReport, buildHistory, type History, type SavedReport } from '../render/history.js';
 import {
   FORMAT_EXTENSIONS,
   FORMATS,
@@ -76,9 +78,11 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
   });
   progress.done();
   const { report } = result;
+  const history = saved.length > 0 ? buildHistory(saved, report) : undefined;
+  if (history) addHistory(report, history);
   const renderOptions: RenderOptions = {
     color: false,
-    ...(saved.length > 0 ? { history: buildHistory(saved, report) } : {}),
+    ...(history ? { history } : {}),
   };
   // Everything is staged before anything is moved into place, so a failure leaves no partial output.
   const staged =
@@ -146,6 +150,21 @@ async function outputTargets(options: ReportOptions): Promise<{ file: string; fo
   await checkOutputTargets(outputs.map((o) => o.file));
   if (options.evidence !== undefined) await checkEvidenceTarget(options.evidence);
   return outputs;
+}
+
+/**
+ * Puts the earlier periods' values into the report (`history` in the JSON) and, where a KPI has no trend
+ * from its own period, takes the arrow from the last earlier value.
+ */
+function addHistory(report: Report, history: History): void {
+  for (const kpi of report.kpis) {
+    const points = history.get(kpi.id);
+    if (!points) continue;
+    const earlier = points.slice(0, -1);
+    kpi.history = earlier.map((p) => ({ period: p.label, value: p.value }));
+    const last = [...earlier].reverse().find((p) => p.value !== null);
+    if (kpi.trend === null && last && kpi.value !== null) kpi.trend = compareValues(last.value!, kpi.value);
+  }
 }
 
 /**

@@ -86,6 +86,8 @@ export interface KpiResult {
    * with --baseline (when the KPI's definition is unchanged there).
    */
   sinceBaseline?: { from: 'catalogue' | 'report'; value: number; period?: string; change: number };
+  /** Values of earlier periods from saved reports (report --history), oldest first; same definition only. */
+  history?: { period: string; value: number | null }[];
 }
 
 export interface SourceManifest {

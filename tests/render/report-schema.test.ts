@@ -77,3 +77,36 @@ describe('docs/report.schema.json', () => {
     expect(validate(schema, { ...bundled, schemaVersion: 2 })).toEqual(['$.schemaVersion: expected 1']);
   });
 });
+
+describe('history and baselines in the saved report', () => {
+  it('report --history and --baseline output validates, with each KPI’s earlier values and the change since the baseline', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(REPO, 'bin', 'isms-kpi.js'),
+        'report',
+        '--history',
+        'fixtures/reports/2026-Q2.json',
+        '--baseline',
+        'fixtures/reports/2026-Q2.json',
+        '--format',
+        'json',
+        '--fail-on',
+        'never',
+      ],
+      { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(validate(schema, report)).toEqual([]);
+    const ac03 = report.kpis.find((k: { id: string }) => k.id === 'AC-03');
+    // AWS MFA: 36 of 41 in 2026-Q2, 37 of 40 in 2026-Q3 (fixtures/acme/README.md); a snapshot KPI, so its
+    // trend comes from the history
+    expect(ac03.history).toHaveLength(1);
+    expect(ac03.history[0].period).toBe('2026-Q2');
+    expect(ac03.history[0].value).toBeCloseTo((100 * 36) / 41, 9);
+    expect(ac03.trend).toBe('up');
+    expect(ac03.sinceBaseline.change).toBeCloseTo((100 * 37) / 40 - (100 * 36) / 41, 9);
+  });
+});
