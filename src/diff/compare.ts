@@ -49,6 +49,8 @@ export interface KpiDiff {
   isStatusWorse: boolean;
   definitionChanges: DefinitionChange[];
   segments: SegmentDiff[];
+  /** The new report's change since the KPI's baseline, when it has one. */
+  sinceBaseline?: KpiResult['sinceBaseline'];
 }
 
 export interface KpiPresence {
@@ -171,6 +173,7 @@ function compareKpi(a: KpiResult, b: KpiResult, tolerance: number): KpiDiff {
     isStatusWorse: isComparable && isWorseStatus(a.status, b.status),
     definitionChanges: changes,
     segments: isComparable ? compareSegments(a, b, direction, tolerance) : [],
+    ...(b.sinceBaseline ? { sinceBaseline: b.sinceBaseline } : {}),
   };
 }
 

@@ -100,6 +100,12 @@ export function renderDiffTable(diff: Diff): string {
       for (const d of detailLines(k)) lines.push(`    ${d}`);
     }
   }
+  const baselines = diff.kpis.filter((k) => k.sinceBaseline);
+  if (baselines.length > 0) {
+    lines.push('');
+    lines.push('Since the baseline:');
+    for (const k of baselines) lines.push(`  ${k.id}  ${baselineText(k)}`);
+  }
   if (diff.added.length > 0) {
     lines.push('');
     lines.push('Added KPIs:');
@@ -140,6 +146,13 @@ export function renderDiffMarkdown(diff: Diff): string {
       for (const d of detailLines(k)) lines.push(`  - ${md(d)}`);
     }
   }
+  const baselines = diff.kpis.filter((k) => k.sinceBaseline);
+  if (baselines.length > 0) {
+    lines.push('');
+    lines.push('### Since the baseline');
+    lines.push('');
+    for (const k of baselines) lines.push(`- **${md(k.id)}** ${md(baselineText(k))}`);
+  }
   for (const [title, list] of [
     ['Added KPIs', diff.added],
     ['Retired KPIs', diff.retired],
@@ -167,3 +180,12 @@ export const DIFF_RENDERERS = {
 
 export type DiffFormat = keyof typeof DIFF_RENDERERS;
 export const DIFF_FORMATS = Object.keys(DIFF_RENDERERS) as DiffFormat[];
+
+/** `-63.8 h since 160 h (2025-Q4)`: the new report's change since the KPI's baseline. */
+function baselineText(k: KpiDiff): string {
+  const base = k.sinceBaseline!;
+  const shown = { unit: k.unit, ...(k.decimals !== undefined ? { decimals: k.decimals } : {}) };
+  const change = formatValue(k.unit === '%' ? { ...shown, unit: 'pp' } : shown, Math.abs(base.change));
+  const sign = base.change > 0 ? '+' : base.change < 0 ? '-' : '±';
+  return `${sign}${change} since ${formatValue(shown, base.value)}${base.period ? ` (${base.period})` : ''}`;
+}

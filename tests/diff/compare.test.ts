@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { diffExitCode, diffReports, isBeyondTolerance, judge } from '../../src/diff/compare.js';
 import { asReport, schemaMismatch, schemaVersionOf } from '../../src/diff/read-report.js';
+import { renderDiffTable } from '../../src/diff/render-diff.js';
 import type { Report } from '../../src/engine/report-model.js';
 
 const DIR = fileURLToPath(new URL('../../fixtures/reports/', import.meta.url));
@@ -220,5 +221,14 @@ describe('reading reports', () => {
     expect(schemaVersionOf({ ...q3, schemaVersion: 2 })).toBe(2);
     expect(schemaMismatch(1, 2)).toBe('cannot compare reports of schema versions 1 and 2');
     expect(schemaMismatch(1, 1)).toBeUndefined();
+  });
+});
+
+describe('baselines in a diff', () => {
+  it("carries the new report's change since the baseline (IR-04: 96.179167 h against 160 h in 2025-Q4)", () => {
+    const ir04 = diffReports(q2, q3).kpis.find((k) => k.id === 'IR-04')!;
+    expect(ir04.sinceBaseline?.value).toBe(160);
+    expect(ir04.sinceBaseline?.change).toBeCloseTo(96.179167 - 160, 5);
+    expect(renderDiffTable(diffReports(q2, q3))).toContain('IR-04  -63.8 h since 160 h (2025-Q4)');
   });
 });
