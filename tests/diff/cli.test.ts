@@ -53,7 +53,7 @@ describe('isms-kpi diff', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('2026-Q2 -> 2026-Q3 (tolerance 0.5 %)');
     expect(lines[1]).toBe(
-      '3 worsened, 21 improved, 5 changed, 5 unchanged, 0 not comparable, 0 added, 0 retired; 2 with a worse status',
+      '3 worsened, 20 improved, 5 changed, 5 unchanged, 1 not comparable, 0 added, 0 retired; 2 with a worse status',
     );
     expect(lines[4]).toMatch(/^AC-01 +92\.3 % +81\.3 % +-11\.1 pp +-12\.0 % +▲ amber +✖ red +worsened$/);
     expect(r.stdout).toContain(
