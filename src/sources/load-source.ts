@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { closest } from '../catalogue/parse.js';
-import { IsmsKpiError, type Problem, problem } from '../problems.js';
+import { IsmsKpiError, type Problem, type ProblemCode, problem } from '../problems.js';
 import { type CompiledField, compileField, INVALID, type Value } from './convert.js';
 import { readCsvFile } from './csv-reader.js';
 import { openText } from './decode.js';
@@ -319,34 +319,27 @@ class Intake {
       } else {
         value = collectList(field, binding.indexes, cells);
       }
-      if (value === NUL_IN_CELL) {
-        const column = this.headerCells[binding.indexes[0]!]!.trim();
-        const reason =
-          'contains a NUL byte (\\0); the file looks binary, or UTF-16 without a byte order mark';
-        reasons = [...(reasons ?? []), `column "${column}": ${reason}`];
-        this.addProblem(
-          problem('nul-byte', reason, {
-            file: this.file,
-            line,
-            endLine,
-            record,
-            column,
-            source: this.source.name,
-          }),
-        );
-        continue;
-      }
-      if (value === INVALID || (value === null && field.spec.required)) {
+      const raw = binding.indexes.length === 1 ? (cells[binding.indexes[0]!] ?? '') : '';
+      const failure: { code: ProblemCode; reason: string } | undefined =
+        value === NUL_IN_CELL
+          ? {
+              code: 'nul-byte',
+              reason: 'contains a NUL byte (\\0); the file looks binary, or UTF-16 without a byte order mark',
+            }
+          : value === INVALID
+            ? { code: 'bad-value', reason: `expected ${field.expected}, got ${JSON.stringify(raw)}` }
+            : value === null && field.spec.required
+              ? {
+                  code: 'required-missing',
+                  reason: `required value is missing${raw.trim() === '' ? '' : ` (${JSON.stringify(raw.trim())} means no value)`}`,
+                }
+              : undefined;
+      if (failure) {
         const column =
           binding.indexes.length > 0 ? this.headerCells[binding.indexes[0]!]!.trim() : field.spec.column;
-        const raw = binding.indexes.length === 1 ? (cells[binding.indexes[0]!] ?? '') : '';
-        const reason =
-          value === INVALID
-            ? `expected ${field.expected}, got ${JSON.stringify(raw)}`
-            : `required value is missing${raw.trim() === '' ? '' : ` (${JSON.stringify(raw.trim())} means no value)`}`;
-        reasons = [...(reasons ?? []), `column "${column}": ${reason}`];
+        reasons = [...(reasons ?? []), `column "${column}": ${failure.reason}`];
         this.addProblem(
-          problem(value === INVALID ? 'bad-value' : 'required-missing', reason, {
+          problem(failure.code, failure.reason, {
             file: this.file,
             line,
             endLine,
@@ -357,7 +350,7 @@ class Intake {
         );
         continue;
       }
-      binding.value = value;
+      binding.value = value as Value;
     }
     if (reasons) {
       this.reject(line, endLine, record, reasons, [...cells]);
