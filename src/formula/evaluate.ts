@@ -119,21 +119,11 @@ export class RowEvaluator {
     let candidates = inner.rows ?? identity(inner.table.length);
     if (innerOnly.length > 0) {
       const innerFrame = frameAt(depth, { table: inner.table, idx: candidates });
-      let keep = new Uint8Array(candidates.length).fill(1);
-      for (const c of innerOnly) {
-        const v = toBoolVec(this.eval(c, innerFrame, candidates.length), candidates.length);
-        for (let i = 0; i < keep.length; i++) if (v[i] !== BOOL_TRUE) keep[i] = 0;
-      }
-      candidates = filterIdx(candidates, keep);
-      keep = new Uint8Array(0);
+      candidates = filterIdx(candidates, this.allTrue(innerOnly, innerFrame, candidates.length));
     }
 
     const result = new Uint8Array(n);
-    const outerMask = new Uint8Array(n).fill(1);
-    for (const c of outerOnly) {
-      const v = toBoolVec(this.eval(c, frame, n), n);
-      for (let i = 0; i < n; i++) if (v[i] !== BOOL_TRUE) outerMask[i] = 0;
-    }
+    const outerMask = this.allTrue(outerOnly, frame, n);
 
     // Candidate inner rows per outer row: a hash join on the equalities, else every candidate.
     let pairOuter: Int32Array;
@@ -206,15 +196,19 @@ export class RowEvaluator {
     // Evaluate the remaining conditions once per (outer row, inner row) pair.
     const pairFrame: Binding[] = frame.map((b) => ({ table: b.table, idx: compose(b.idx, pairOuter) }));
     pairFrame[depth] = { table: inner.table, idx: pairInner };
-    const m = pairOuter.length;
-    let keep = new Uint8Array(m).fill(1);
-    for (const c of residual) {
-      const v = toBoolVec(this.eval(c, pairFrame, m), m);
-      for (let k = 0; k < m; k++) if (v[k] !== BOOL_TRUE) keep[k] = 0;
-    }
-    for (let k = 0; k < m; k++) if (keep[k]) result[pairOuter[k]!] = 1;
-    keep = new Uint8Array(0);
+    const keep = this.allTrue(residual, pairFrame, pairOuter.length);
+    for (let k = 0; k < keep.length; k++) if (keep[k]) result[pairOuter[k]!] = 1;
     return { t: 'bool', v: result };
+  }
+
+  /** 1 where every condition is true (a missing value counts as not true), else 0. */
+  private allTrue(conditions: readonly Expr[], frame: Binding[], n: number): Uint8Array {
+    const keep = new Uint8Array(n).fill(1);
+    for (const c of conditions) {
+      const v = toBoolVec(this.eval(c, frame, n), n);
+      for (let i = 0; i < n; i++) if (v[i] !== BOOL_TRUE) keep[i] = 0;
+    }
+    return keep;
   }
 }
 
