@@ -69,7 +69,7 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
     cwd: cwd(),
     ...periodArgs(options),
     now: Date.now(),
-    ...(filter ? { kpis: filter } : {}),
+    ...(filter ? { kpis: filter.ids, loadedCatalogue: filter.catalogue } : {}),
     // The evidence pack lists every mapped field of the rows behind each KPI, so all are kept.
     ...(isEvidence ? { trace: true, storeAllFields: true } : {}),
     ...(options.timestamp ? { timestamp: new Date().toISOString() } : {}),
@@ -216,7 +216,9 @@ async function readHistory(paths: readonly string[]): Promise<SavedReport[]> {
 }
 
 /** --kpi, --owner, --tag and --control narrow the report; all given filters must match. */
-async function kpiFilter(options: ReportOptions): Promise<Set<string> | undefined> {
+async function kpiFilter(
+  options: ReportOptions,
+): Promise<{ ids: Set<string>; catalogue: Catalogue } | undefined> {
   if (options.kpi.length === 0 && !options.owner && options.tag.length === 0 && options.control.length === 0)
     return undefined;
   const catalogue = await loadCatalogue({ catalogue: options.catalogue, cwd: cwd() }, options.tz);
@@ -246,7 +248,7 @@ async function kpiFilter(options: ReportOptions): Promise<Set<string> | undefine
   });
   if (selected.length === 0)
     throw new IsmsKpiError(problem('usage', 'no KPI matches the filters (--kpi, --owner, --tag, --control)'));
-  return new Set(selected.map((k) => k.config.id));
+  return { ids: new Set(selected.map((k) => k.config.id)), catalogue };
 }
 
 function periodArgs(options: PeriodOptions) {

@@ -42,6 +42,8 @@ export interface RunOptions extends CatalogueOptions, PeriodRequest {
   trace?: boolean;
   /** Keep every mapped field in the tables (for evidence files), not only those formulas read. */
   storeAllFields?: boolean;
+  /** The catalogue, when the caller has already loaded it (so it is not read twice). */
+  loadedCatalogue?: Catalogue;
   /** A saved report to measure change against (report --baseline FILE). */
   baselineReport?: BaselineReport;
   /** Called while sources are read (the CLI shows it on a terminal). */
@@ -252,7 +254,7 @@ function snapshotInstant(loaded: LoadedSource, tz: string, asOf: string | undefi
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
-  const catalogue = await loadCatalogue(options, options.tz);
+  const catalogue = options.loadedCatalogue ?? (await loadCatalogue(options, options.tz));
   const period = resolvePeriod(catalogue, options);
   const unknown = [...(options.kpis ?? [])].filter((id) => !catalogue.kpis.some((k) => k.config.id === id));
   if (unknown.length > 0)
