@@ -3,6 +3,9 @@
  * misspelt key is reported with its name and line instead of being ignored.
  */
 import { z } from 'zod';
+import { applyPreset, presetVariant } from '../sources/presets/apply.js';
+import { PRESET_NAMES, PRESETS } from '../sources/presets/index.js';
+import { closest } from './suggest.js';
 
 export const FIELD_TYPES = [
   'string',
@@ -88,11 +91,13 @@ export const JsonOptionsSchema = z.strictObject({
   records: z.string().default(''),
 });
 
-export const SourceSchema = z
+const SourceObjectSchema = z
   .strictObject({
     path: nonEmpty,
+    /** A vendor export's mapping (src/sources/presets/); every key and field below overrides it. */
+    preset: nonEmpty.optional(),
     format: z.enum(['csv', 'json', 'jsonl']).optional(),
-    kind: z.enum(['events', 'snapshot']),
+    kind: z.enum(['events', 'snapshot']).optional(),
     description: z.string().optional(),
     /** events: the datetime field that places each row in a period. */
     time_field: nonEmpty.optional(),
@@ -109,12 +114,33 @@ export const SourceSchema = z
     null_tokens: z.array(z.string()).optional(),
     true_values: z.array(z.string()).min(1).optional(),
     false_values: z.array(z.string()).min(1).optional(),
-    fields: z.record(
-      z.string().regex(/^[a-z_][a-z0-9_]*$/, 'field names are lower_snake_case'),
-      FieldShorthandSchema,
-    ),
+    fields: z
+      .record(
+        z.string().regex(/^[a-z_][a-z0-9_]*$/, 'field names are lower_snake_case'),
+        FieldShorthandSchema,
+      )
+      .optional(),
   })
   .superRefine((source, ctx) => {
+    if (source.preset !== undefined) {
+      const message = presetProblem(source);
+      if (message) ctx.addIssue({ code: 'custom', message, path: ['preset'] });
+      // An unknown preset filled nothing in: the missing keys below are its consequence, not news.
+      if (message) return;
+    }
+    if (source.kind === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'missing required key "kind": events (rows happen at a time) or snapshot (a list as of a date)',
+        path: [],
+      });
+    if (source.fields === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'missing required key "fields": the columns to read, or a preset that names them',
+        path: [],
+      });
     if (source.kind === 'events' && !source.time_field) {
       ctx.addIssue({
         code: 'custom',
@@ -137,6 +163,32 @@ export const SourceSchema = z
       });
     }
   });
+
+function presetProblem(source: {
+  preset?: string | undefined;
+  format?: string | undefined;
+  path: string;
+}): string | undefined {
+  const name = source.preset!;
+  const preset = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
+  if (!preset) {
+    const lower = name.toLowerCase();
+    const near = PRESET_NAMES.filter((p) => p.includes(lower) || lower.includes(p));
+    const typo = closest(name, PRESET_NAMES);
+    const hint = near.length > 0 ? near : typo ? [typo] : [];
+    return `unknown preset "${name}"${hint.length > 0 ? ` (did you mean ${hint.map((h) => `"${h}"`).join(' or ')}?)` : ''}; \`isms-kpi presets\` lists them and \`isms-kpi detect FILE\` names the one an export matches`;
+  }
+  if (!presetVariant(source))
+    return `${name} reads ${Object.keys(preset.formats).join(' or ')} exports only; set format: or give the file that extension`;
+  return undefined;
+}
+
+/** A source; `preset: NAME` is expanded into the keys it stands for before anything is checked. */
+export const SourceSchema = z.preprocess(
+  applyPreset,
+  // kind and fields are only optional while a bad preset is reported; the refinement above insists on them.
+  SourceObjectSchema.transform((source) => ({ ...source, kind: source.kind!, fields: source.fields! })),
+);
 
 export const THRESHOLD_PATTERN = /^\s*(>=|<=|>|<|==)\s*(-?\d+(?:\.\d+)?)\s*$/;
 const thresholdText = z

@@ -1,0 +1,76 @@
+/**
+ * Expands `preset: NAME` in a raw catalogue source into the keys the preset stands for, before the
+ * source is validated: the preset's keys come first and everything the user wrote wins, field by field
+ * and key by key inside a field. A field set to null (`summary: ~`) is left out.
+ */
+import { PRESETS } from './index.js';
+import type { Preset, PresetVariant } from './types.js';
+
+type Raw = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Raw =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function presetFormat(raw: Raw, preset: Preset): 'csv' | 'json' | undefined {
+  if (raw.format === 'csv' || raw.format === 'json') return raw.format;
+  if (raw.format !== undefined) return undefined;
+  const file = typeof raw.path === 'string' ? raw.path.toLowerCase() : '';
+  if (file.endsWith('.json')) return preset.formats.json ? 'json' : undefined;
+  if (file.endsWith('.csv') || file.endsWith('.txt')) return preset.formats.csv ? 'csv' : undefined;
+  return Object.keys(preset.formats)[0] as 'csv' | 'json';
+}
+
+/** The preset variant a raw source gets, or undefined when it names no known preset or format. */
+export function presetVariant(
+  raw: Raw,
+): { preset: Preset; variant: PresetVariant; format: 'csv' | 'json' } | undefined {
+  const preset =
+    typeof raw.preset === 'string' && Object.hasOwn(PRESETS, raw.preset) ? PRESETS[raw.preset] : undefined;
+  if (!preset) return undefined;
+  const format = presetFormat(raw, preset);
+  const variant = format ? preset.formats[format] : undefined;
+  return variant && format ? { preset, variant, format } : undefined;
+}
+
+export function applyPreset(raw: unknown): unknown {
+  if (!isObject(raw)) return raw;
+  const found = presetVariant(raw);
+  if (!found) return raw;
+  const { variant, format } = found;
+  const { fields: userFields, csv: userCsv, json: userJson, ...userRest } = raw;
+  const out: Raw = { format };
+  for (const key of [
+    'kind',
+    'time_field',
+    'record_type',
+    'duplicates',
+    'null_tokens',
+    'true_values',
+    'false_values',
+  ] as const) {
+    if (variant[key] !== undefined) out[key] = structuredClone(variant[key]);
+  }
+  // A snapshot preset used as events (or the reverse) must not keep the other kind's keys.
+  if (userRest.kind === 'snapshot') delete out.time_field;
+  Object.assign(out, userRest);
+  if (format === 'csv' && (variant.csv || userCsv !== undefined))
+    out.csv = isObject(userCsv) ? { ...variant.csv, ...userCsv } : (userCsv ?? { ...variant.csv });
+  if (format === 'json' && (variant.json || userJson !== undefined))
+    out.json = isObject(userJson) ? { ...variant.json, ...userJson } : (userJson ?? { ...variant.json });
+  out.fields = mergeFields(variant.fields, userFields);
+  return out;
+}
+
+function mergeFields(presetFields: PresetVariant['fields'], userFields: unknown): unknown {
+  if (userFields !== undefined && !isObject(userFields)) return userFields;
+  const merged: Raw = structuredClone(presetFields) as Raw;
+  for (const [name, user] of Object.entries(userFields ?? {})) {
+    const base = merged[name];
+    if (user === null) delete merged[name];
+    else if (!isObject(base)) merged[name] = user;
+    else if (typeof user === 'string') merged[name] = { ...base, column: user };
+    else if (isObject(user)) merged[name] = { ...base, ...user };
+    else merged[name] = user;
+  }
+  return merged;
+}

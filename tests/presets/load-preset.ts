@@ -1,0 +1,59 @@
+/**
+ * Loads a sample export from fixtures/presets through a preset, the way a catalogue would
+ * (`sources: { s: { preset: NAME, path: FILE } }`), and returns its rows as plain objects.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { loadCatalogue, loadSources, resolvePeriod } from '../../src/engine/run.js';
+import type { LoadedSource } from '../../src/sources/load-source.js';
+import { type CellValue, cellValue } from '../../src/sources/table.js';
+
+export const PRESET_FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/presets');
+
+export interface PresetLoad {
+  loaded: LoadedSource;
+  rows: Record<string, CellValue>[];
+  /** Problems as the user reads them (file:line: ...). */
+  problems: string[];
+}
+
+/**
+ * `source` is merged into `{ preset, path }`, so a test can override keys or fields. Datetimes come back
+ * as epoch milliseconds (UTC); compare with Date.UTC(...) or Date.parse('...Z').
+ */
+export async function loadPreset(
+  preset: string,
+  file: string,
+  source: Record<string, unknown> = {},
+  catalogue: Record<string, unknown> = {},
+): Promise<PresetLoad> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'isms-preset-'));
+  try {
+    const config = {
+      organisation: 'Preset test',
+      timezone: 'UTC',
+      period: '2026-Q3',
+      ...catalogue,
+      sources: { s: { preset, path: path.join(PRESET_FIXTURES, file), ...source } },
+      kpis: [
+        { id: 'K-1', name: 'Rows', owner: 'QA', cadence: 'quarterly', unit: 'count', formula: 'count(s)' },
+      ],
+    };
+    await writeFile(path.join(dir, 'metrics.yaml'), stringify(config));
+    const loadedCatalogue = await loadCatalogue({ catalogue: 'metrics.yaml', cwd: dir });
+    const period = resolvePeriod(loadedCatalogue, { now: 0 });
+    const loaded = (await loadSources(loadedCatalogue, ['s'], period, dir)).get('s');
+    if (loaded === undefined || 'missing' in loaded)
+      throw new Error(`source was not loaded: ${JSON.stringify(loaded)}`);
+    const names = [...loaded.table.columns.keys()];
+    const rows = Array.from({ length: loaded.table.length }, (_, row) =>
+      Object.fromEntries(names.map((name) => [name, cellValue(loaded.table.columns.get(name)!, row)])),
+    );
+    const { formatProblem } = await import('../../src/problems.js');
+    return { loaded, rows, problems: loaded.problems.map(formatProblem) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
