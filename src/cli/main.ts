@@ -2,16 +2,20 @@
  * Command-line wiring: options, help texts and exit codes. Errors are caught here, once: expected ones
  * print one `error:` line per problem; anything else prints a short message (a stack only with --debug).
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DIFF_FORMATS } from '../diff/render-diff.js';
 import { TREND_FORMATS } from '../diff/trend.js';
 import { formatProblem, IsmsKpiError } from '../problems.js';
 import { FORMATS } from '../render/index.js';
 import { TOOL_VERSION } from '../version.js';
 import { explainCommand, listCommand, reportCommand, validateCommand } from './commands.js';
+import { completionScript, SHELLS, type Shell } from './completion.js';
+import { DETECT_FORMATS, detectCommand } from './detect-command.js';
 import { diffCommand, trendCommand } from './diff-command.js';
 import { EXIT_ERROR } from './exit-code.js';
-import { err } from './output.js';
+import { initCommand } from './init-command.js';
+import { err, out } from './output.js';
+import { PRESETS_FORMATS, presetsCommand } from './presets-command.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -199,6 +203,66 @@ export function buildProgram(): Command {
     )
     .action(async (dir: string, options) => {
       process.exitCode = await trendCommand(dir, options);
+    });
+
+  program
+    .command('init')
+    .description(
+      'write a catalogue to start from: the example with its sample exports, or (--from DIR) a starter catalogue over your exports',
+    )
+    .option(
+      '--from <dir>',
+      'a folder of exports: recognise each, declare it as a source with its preset, and add the built-in KPIs they can compute',
+    )
+    .option('-o, --output <file>', 'the catalogue to write', 'metrics.yaml')
+    .option('--force', 'overwrite files that already exist')
+    .addHelpText(
+      'after',
+      `\nWithout --from, writes the bundled example catalogue (metrics.yaml, the KPIs of a\nfictional manufacturer) and the example exports it reads into ./exports/. With --from, owners and thresholds\nare placeholders (TODO:, "# review:") to review.\n\nExamples:\n  $ isms-kpi init                                # the example, then: isms-kpi report\n  $ isms-kpi init --from exports/                # a starter catalogue over your exports\n  $ isms-kpi init --from exports/ --output isms/metrics.yaml --force\n\nExit codes:\n  0  written\n  2  a file already exists (without --force), no export was recognised, or a file cannot be written`,
+    )
+    .action(async (options) => {
+      process.exitCode = await initCommand(options);
+    });
+
+  program
+    .command('detect')
+    .argument('<file...>', 'vendor exports (CSV or JSON) to recognise')
+    .description(
+      'recognise vendor exports: the preset that reads each file, how sure that is, missing and extra columns, and a source to paste into metrics.yaml',
+    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(DETECT_FORMATS).default('table'))
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ isms-kpi detect exports/nessus-2026-Q3.csv\n  $ isms-kpi detect exports/*.csv exports/*.json\n  $ isms-kpi detect users.json --format json\n\nA confidence of 90% or more means every column that identifies the export is present.\nPresets and their fields: isms-kpi presets, docs/presets.md.\n\nExit codes:\n  0  every file matched a preset\n  1  at least one file matched no preset\n  2  a file is missing, empty or not CSV/JSON, or a usage error`,
+    )
+    .action(async (files: string[], options) => {
+      process.exitCode = await detectCommand(files, options);
+    });
+
+  program
+    .command('presets')
+    .argument('[name]', 'a preset, e.g. nessus: show its fields and notes')
+    .description('list the vendor exports isms-kpi reads without a mapping (preset: NAME in metrics.yaml)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(PRESETS_FORMATS).default('table'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ isms-kpi presets\n  $ isms-kpi presets nessus\n  $ isms-kpi presets jira-issues --format markdown\n\nExit codes:\n  0  listed\n  2  unknown preset or usage error',
+    )
+    .action(async (name: string | undefined, options) => {
+      process.exitCode = await presetsCommand(name, options);
+    });
+
+  // Generated from this program tree when asked, so every command and option added above is included.
+  program
+    .command('completion')
+    .addArgument(new Argument('<shell>', 'the shell to complete in').choices(SHELLS))
+    .description('print a shell completion script for isms-kpi (bash or zsh)')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ source <(isms-kpi completion bash)                 # this shell only\n  $ isms-kpi completion bash > ~/.local/share/bash-completion/completions/isms-kpi\n  $ isms-kpi completion zsh > "\${fpath[1]}/_isms-kpi"    # then start a new shell`,
+    )
+    .action((shell: Shell) => {
+      out(completionScript(program, shell));
     });
 
   return program;

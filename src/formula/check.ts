@@ -178,6 +178,7 @@ class Checker {
         return this.fail('formula-syntax', `unsupported literal ${ast.raw}`, span);
       case 'ArrayExpression': {
         const items: string[] = [];
+        const kinds = new Set<'string' | 'number'>();
         for (const raw of ast.elements) {
           // A negative number in a list arrives as unary minus on a literal.
           const element =
@@ -198,8 +199,10 @@ class Checker {
             );
           }
           items.push(String(element.value));
+          kinds.add(typeof element.value === 'number' ? 'number' : 'string');
         }
-        return { k: 'const', value: items, type: 'list', span };
+        const kind = kinds.size > 1 ? 'mixed' : kinds.has('number') ? 'number' : 'string';
+        return { k: 'const', value: items, type: 'list', span, items: kind };
       }
       case 'Identifier':
         return this.identifier(ast.name, span);
@@ -345,11 +348,30 @@ class Checker {
       if (right.type === 'datetime' && left.k === 'const' && left.type === 'string')
         left = this.dateLiteral(left);
     }
+    if (op === 'in') this.checkListLiteral(left, right);
     if (op === '==' || op === '!=' || op === 'in') {
       this.checkEnumLiteral(left, right);
       if (op !== 'in') this.checkEnumLiteral(right, left);
     }
     return this.apply(op, [left, right], [ast.left, ast.right], span);
+  }
+
+  /** `x in [...]` follows the rule of `==`: text is compared with text and numbers with numbers. */
+  private checkListLiteral(value: Expr, list: Expr): void {
+    if (list.k !== 'const' || list.items === undefined) return;
+    if (value.type !== 'string' && value.type !== 'number') return;
+    if (list.items === value.type) return;
+    const written =
+      list.items === 'mixed' ? 'a mix of text and numbers' : list.items === 'number' ? 'numbers' : 'text';
+    const hint =
+      value.type === 'string'
+        ? 'write the items in quotes, e.g. ["4", "5"]'
+        : 'write the items without quotes, e.g. [4, 5]';
+    this.fail(
+      'formula-type',
+      `the list holds ${written} but the value is ${article(value.type)}; ${hint}`,
+      list.span,
+    );
   }
 
   /** `severity == "critical"` against an enum of Critical/High/...: refuse a value that can never match. */

@@ -21,7 +21,14 @@ export type AggregateFn = (typeof AGGREGATES)[number];
 export type Expr =
   /** A field of the row bound at `depth` (0 = the aggregate's own source, 1 = the first exists(), ...). */
   | { k: 'field'; depth: number; source: string; field: string; type: ValueType; span: Span }
-  | { k: 'const'; value: number | string | boolean | null | string[]; type: ValueType; span: Span }
+  | {
+      k: 'const';
+      value: number | string | boolean | null | string[];
+      type: ValueType;
+      span: Span;
+      /** A list literal: what its items were written as (they are kept as text). */
+      items?: 'string' | 'number' | 'mixed';
+    }
   /** Operators and functions, all from the allow-list in functions.ts. */
   | { k: 'call'; fn: string; args: Expr[]; type: ValueType; span: Span }
   /** A compiled regular expression for matches(); checked for catastrophic backtracking when loaded. */

@@ -4,9 +4,38 @@
  * read this table.
  */
 import { awsIamCredentialReport } from './aws.js';
+import { defenderVulnerabilities } from './defender.js';
+import { dependabotAlerts } from './dependabot.js';
+import { entraUsers } from './entra.js';
+import { hrJoinersLeavers } from './hr.js';
+import { jiraIssues } from './jira.js';
+import { nessus } from './nessus.js';
+import { oktaPasswordHealth, oktaUsers } from './okta.js';
+import { qualysScan } from './qualys.js';
+import { resticSnapshots } from './restic.js';
+import { servicenowChange, servicenowIncident } from './servicenow.js';
+import { tenableSc } from './tenable.js';
 import type { Preset } from './types.js';
+import { veeamEmSessions, veeamSessions } from './veeam.js';
 
-const ALL = [awsIamCredentialReport] as const satisfies readonly Preset[];
+const ALL = [
+  awsIamCredentialReport,
+  jiraIssues,
+  entraUsers,
+  oktaUsers,
+  oktaPasswordHealth,
+  hrJoinersLeavers,
+  nessus,
+  tenableSc,
+  qualysScan,
+  defenderVulnerabilities,
+  servicenowIncident,
+  servicenowChange,
+  veeamSessions,
+  veeamEmSessions,
+  resticSnapshots,
+  dependabotAlerts,
+] as const satisfies readonly Preset[];
 
 export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze(
   Object.fromEntries(ALL.map((preset) => [preset.name, preset])),

@@ -1,0 +1,170 @@
+/**
+ * `isms-kpi init`: writes a catalogue to start from. With --from DIR, a starter catalogue over the
+ * exports found in DIR (src/init/starter-catalogue.ts); without it, the bundled example catalogue and
+ * the example exports it reads, copied into ./exports/. Nothing is written when any target exists,
+ * unless --force, and all files are written or none.
+ */
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { type StarterFile, starterCatalogue } from '../init/starter-catalogue.js';
+import { IsmsKpiError, type Problem, problem } from '../problems.js';
+import { detectFile } from '../sources/presets/detect.js';
+import { EXIT_OK } from './exit-code.js';
+import { checkOutputTargets, out, writeFilesAtomically } from './output.js';
+
+export interface InitOptions {
+  from?: string;
+  output: string;
+  force?: boolean;
+}
+
+/** The installed package (dist/cli/init-command.js, or src/cli/ in development): two folders up. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const EXAMPLE_CATALOGUE = 'metrics.yaml';
+const EXAMPLE_DATA = 'fixtures/acme/';
+const EXPORTS = 'exports';
+
+const cwd = () => process.cwd();
+const toPosix = (p: string) => p.split(path.sep).join('/');
+
+interface PlannedFile {
+  /** As shown to the user, relative to the working directory. */
+  file: string;
+  content: string;
+}
+
+export async function initCommand(options: InitOptions): Promise<number> {
+  const catalogue = options.output;
+  const plan =
+    options.from === undefined ? await examplePlan(catalogue) : await starterPlan(options.from, catalogue);
+  // The catalogue's folder must exist; the exports folder inside it is created.
+  await checkOutputTargets([catalogue]);
+  if (!options.force) await refuseOverwrite(plan.files.map((f) => f.file));
+  for (const dir of new Set(plan.files.map((f) => path.dirname(path.resolve(cwd(), f.file))))) {
+    await mkdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new IsmsKpiError(problem('output', `cannot create the folder: ${error.message}`, { file: dir }));
+    });
+  }
+  await checkOutputTargets(plan.files.map((f) => f.file));
+  await writeFilesAtomically(plan.files);
+  const lines = [...plan.summary];
+  const flag =
+    path.resolve(cwd(), catalogue) === path.resolve(cwd(), 'metrics.yaml') ? '' : ` -c ${catalogue}`;
+  lines.push(
+    '',
+    'next:',
+    `  isms-kpi validate${flag}     # check the catalogue and read every export`,
+    `  isms-kpi report${flag}       # the KPI report${options.from === undefined ? '' : ' (review the TODO owners and thresholds first)'}`,
+  );
+  out(`${lines.join('\n')}\n`);
+  return EXIT_OK;
+}
+
+async function refuseOverwrite(files: readonly string[]): Promise<void> {
+  const existing: Problem[] = [];
+  for (const file of files) {
+    if (await stat(path.resolve(cwd(), file)).catch(() => undefined))
+      existing.push(
+        problem('output', 'already exists; nothing was written (use --force to overwrite)', { file }),
+      );
+  }
+  if (existing.length > 0) throw new IsmsKpiError(existing);
+}
+
+// --- without --from: the bundled example ---------------------------------------------------------
+
+/** A `{period}` path as a pattern over the file names of its folder. */
+function periodPattern(name: string): RegExp {
+  const escaped = name.split('{period}').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('[^/]+')}$`);
+}
+
+async function examplePlan(catalogue: string): Promise<{ files: PlannedFile[]; summary: string[] }> {
+  const source = path.join(PACKAGE_ROOT, EXAMPLE_CATALOGUE);
+  const text = await readFile(source, 'utf8').catch(() => {
+    throw new IsmsKpiError(
+      problem('file-missing', 'the bundled example catalogue is missing from the installed package', {
+        file: source,
+      }),
+    );
+  });
+  const config = parse(text) as { sources?: Record<string, { path?: string }> };
+  const exportsDir = path.join(path.dirname(catalogue), EXPORTS);
+  const files: PlannedFile[] = [];
+  const seen = new Set<string>();
+  for (const { path: given } of Object.values(config.sources ?? {})) {
+    if (typeof given !== 'string' || !given.startsWith(EXAMPLE_DATA)) continue;
+    const relative = given.slice(EXAMPLE_DATA.length);
+    const folder = path.join(PACKAGE_ROOT, EXAMPLE_DATA, path.dirname(relative));
+    const pattern = periodPattern(path.basename(relative));
+    // A {period} path reads one file per period: every period's file is copied.
+    const names = (await readdir(folder).catch(() => [] as string[])).filter((n) => pattern.test(n)).sort();
+    for (const name of names) {
+      const target = path.join(path.dirname(relative), name);
+      if (seen.has(target)) continue;
+      seen.add(target);
+      files.push({
+        file: path.join(exportsDir, target),
+        content: await readFile(path.join(folder, name), 'utf8'),
+      });
+    }
+  }
+  const rewritten = text.replaceAll(EXAMPLE_DATA, `${EXPORTS}/`);
+  const summary = [
+    `wrote ${catalogue} (the example catalogue of a fictional manufacturer) and ${files.length} example exports:`,
+    ...files.map((f) => `  ${f.file}`),
+  ];
+  return { files: [{ file: catalogue, content: rewritten }, ...files], summary };
+}
+
+// --- with --from DIR: a starter catalogue over the exports found there ----------------------------
+
+async function starterPlan(
+  from: string,
+  catalogue: string,
+): Promise<{ files: PlannedFile[]; summary: string[] }> {
+  const dir = path.resolve(cwd(), from);
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory())
+    throw new IsmsKpiError(
+      problem('usage', info ? '--from: not a folder' : '--from: no such folder', { file: from }),
+    );
+  const catalogueDir = path.dirname(path.resolve(cwd(), catalogue));
+  const target = path.resolve(cwd(), catalogue);
+  const entries = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && path.join(dir, e.name) !== target)
+    .map((e) => e.name)
+    .sort();
+  const files: StarterFile[] = [];
+  for (const name of entries) {
+    const absolute = path.join(dir, name);
+    files.push({
+      path: toPosix(path.relative(catalogueDir, absolute)),
+      detection: await detectFile(absolute, path.join(from, name)),
+    });
+  }
+  const starter = starterCatalogue(files, from);
+  if (starter.kpis.length === 0)
+    throw new IsmsKpiError(
+      problem(
+        'usage',
+        starter.sources.length === 0
+          ? `--from: no file in this folder matches a preset (${entries.length} files looked at); \`isms-kpi presets\` lists the exports isms-kpi knows`
+          : '--from: no KPI of the built-in library can be computed from the exports in this folder',
+        { file: from },
+      ),
+    );
+  const width = Math.max(...starter.sources.map((s) => s.name.length));
+  const summary = [
+    `wrote ${catalogue}: ${starter.kpis.length} KPIs over ${starter.sources.length} sources`,
+    ...starter.sources.map((s) => {
+      const count = starter.kpis.filter((k) => k.source === s.name).length;
+      return `  ${s.name.padEnd(width)}  ${s.path} (${s.preset}, ${count} KPIs)`;
+    }),
+    ...starter.skipped.map((s) => `  not recognised: ${s.path}: ${s.reason}`),
+    'owners and thresholds are placeholders (TODO:, "# review:"): review them before reporting on them',
+  ];
+  return { files: [{ file: catalogue, content: starter.text }], summary };
+}

@@ -1,0 +1,925 @@
+/**
+ * The built-in KPI library `isms-kpi init --from DIR` draws on: ISO 27001 KPIs written against the
+ * canonical field names of the presets (docs/presets.md), so they work on any export a preset reads.
+ *
+ * A template has variants, tried in order; a variant fits a source when the source's preset maps every
+ * field the variant reads with a compatible type (and, for enum fields, the values the formula compares
+ * with). A formula is built for one source by a function of a {@link FormulaContext}, which writes
+ * comparisons in the spelling of the preset's enum (`severity == "Critical"`) or case-insensitively for
+ * a text field (`lower(type) == "emergency"`), so the same template serves a CSV export with display
+ * values and a JSON export with raw ones.
+ */
+import type { Cadence, RecordType } from '../catalogue/schema.js';
+import type { PresetField, PresetVariant } from '../sources/presets/types.js';
+
+/** What a formula needs of a field: a kind of type, and for text the values it compares with. */
+export type FieldNeed =
+  | 'text'
+  | 'number'
+  | 'datetime'
+  | 'boolean'
+  | 'duration'
+  | 'list'
+  | { text: readonly string[] };
+
+export interface FormulaContext {
+  /** The source's name in the catalogue. */
+  s: string;
+  /** `field == "Value"` with the enum's spelling, or `lower(field) == "value"` for a text field. */
+  is(field: string, value: string): string;
+  /** `field in ["A", "B"]` in the same way. */
+  isAny(field: string, values: readonly string[]): string;
+  /** Whether the source has the field with a compatible type (for optional parts of a formula). */
+  has(field: string, need?: FieldNeed): boolean;
+}
+
+export interface KpiVariant {
+  /** Only for these presets: the formula relies on one vendor's conventions (AWS `<root_account>`). */
+  presets?: readonly string[];
+  recordType?: RecordType;
+  kind?: 'events' | 'snapshot';
+  fields: Readonly<Record<string, FieldNeed>>;
+  formula: (c: FormulaContext) => string;
+}
+
+export interface KpiTemplate {
+  id: string;
+  name: string;
+  description?: string;
+  area: string;
+  /** Suggested owner role; the catalogue writes it as a "TODO:" placeholder. */
+  owner: string;
+  cadence: Cadence;
+  unit: string;
+  tier: 'key' | 'supporting' | 'informational';
+  /** ISO/IEC 27001:2022 Annex A controls the KPI gives evidence for. */
+  controls: readonly string[];
+  thresholds?: { green: string; amber?: string };
+  decimals?: number;
+  segment_by?: string;
+  variants: readonly KpiVariant[];
+}
+
+const oneOf = (...values: string[]): FieldNeed => ({ text: values });
+
+const q = (text: string) => JSON.stringify(text);
+
+// --- findings: shared building blocks ------------------------------------------------------------
+
+interface Severity {
+  critical: string;
+  criticalOrHigh: string;
+}
+
+/**
+ * Findings formulas in two severity scales: words (Critical, High, ...) and Qualys's numbers, where 5 is
+ * urgent (critical) and 4 critical (high).
+ */
+function bySeverity(
+  fields: Readonly<Record<string, FieldNeed>>,
+  build: (c: FormulaContext, severity: Severity) => string,
+): KpiVariant[] {
+  return [
+    {
+      recordType: 'finding',
+      fields: { ...fields, severity: oneOf('Critical', 'High') },
+      formula: (c) =>
+        build(c, {
+          critical: c.is('severity', 'Critical'),
+          criticalOrHigh: c.isAny('severity', ['Critical', 'High']),
+        }),
+    },
+    {
+      recordType: 'finding',
+      fields: { ...fields, severity: oneOf('5', '4') },
+      formula: (c) =>
+        build(c, { critical: c.is('severity', '5'), criticalOrHigh: c.isAny('severity', ['5', '4']) }),
+    },
+  ];
+}
+
+/** A finding that is still open: Dependabot has a state, Defender a status that says Fixed. */
+function open(c: FormulaContext): string | undefined {
+  if (c.has('state', oneOf('open'))) return c.is('state', 'open');
+  if (c.has('status', 'text')) return '(status == null or lower(status) != "fixed")';
+  return undefined;
+}
+
+/** Qualys also lists potential vulnerabilities and information gathered; only confirmed ones count. */
+function confirmed(c: FormulaContext): string | undefined {
+  return c.has('type', oneOf('Vuln')) ? c.is('type', 'Vuln') : undefined;
+}
+
+/** The conditions that are there, joined with `and`. */
+const all = (...conditions: (string | undefined)[]) =>
+  conditions.filter((x): x is string => x !== undefined).join(' and ');
+
+/** What one finding is: scanners that write a row per CVE or port count a plugin on a host once. */
+function findingKey(c: FormulaContext): string | undefined {
+  if (c.has('plugin_id', 'text')) return 'plugin_id + "@" + asset';
+  if (c.has('qid', 'text')) return 'qid + "@" + asset';
+  return undefined;
+}
+
+function countFindings(c: FormulaContext, condition: string): string {
+  const key = findingKey(c);
+  return key ? `count_distinct(${c.s}, ${key}, ${condition})` : `count(${c.s}, ${condition})`;
+}
+
+function meanScore(c: FormulaContext, score: string): string {
+  const condition = open(c);
+  return condition ? `mean(${c.s}, ${score}, ${condition})` : `mean(${c.s}, ${score})`;
+}
+
+const leaver = (c: FormulaContext) => c.is('event', 'leaver');
+const jmlFields = { event: oneOf('leaver'), effective: 'datetime', access_revoked: 'datetime' } as const;
+
+// -------------------------------------------------------------------------------------------------
+
+export const KPI_LIBRARY: readonly KpiTemplate[] = [
+  // --- Incident management -----------------------------------------------------------------------
+  {
+    id: 'IR-01',
+    name: 'Security incidents',
+    description: 'Incidents opened in the period.',
+    area: 'Incident management',
+    owner: 'SOC lead',
+    cadence: 'monthly',
+    unit: 'count',
+    tier: 'informational',
+    controls: ['A.5.24', 'A.5.25'],
+    segment_by: 'priority',
+    variants: [{ recordType: 'incident', fields: { priority: 'text' }, formula: (c) => `count(${c.s})` }],
+  },
+  {
+    id: 'IR-02',
+    name: 'Mean time to resolve incidents',
+    description: 'Hours from opening to resolution, for incidents opened in the period and resolved.',
+    area: 'Incident management',
+    owner: 'Incident manager',
+    cadence: 'monthly',
+    unit: 'h',
+    tier: 'key',
+    controls: ['A.5.26'],
+    thresholds: { green: '<= 72', amber: '<= 120' },
+    decimals: 1,
+    variants: [
+      {
+        recordType: 'incident',
+        fields: { opened: 'datetime', resolved: 'datetime' },
+        formula: (c) => `mean(${c.s}, hours(opened, resolved))`,
+      },
+    ],
+  },
+  {
+    id: 'IR-03',
+    name: 'Median time to resolve incidents',
+    area: 'Incident management',
+    owner: 'Incident manager',
+    cadence: 'quarterly',
+    unit: 'h',
+    tier: 'supporting',
+    controls: ['A.5.26'],
+    thresholds: { green: '<= 24', amber: '<= 72' },
+    decimals: 1,
+    variants: [
+      {
+        recordType: 'incident',
+        fields: { opened: 'datetime', resolved: 'datetime' },
+        formula: (c) => `median(${c.s}, hours(opened, resolved))`,
+      },
+    ],
+  },
+  {
+    id: 'IR-04',
+    name: 'Incidents resolved within 5 days',
+    description: 'Incidents opened in the period that were resolved no more than 120 hours after opening.',
+    area: 'Incident management',
+    owner: 'Incident manager',
+    cadence: 'monthly',
+    unit: '%',
+    tier: 'key',
+    controls: ['A.5.26'],
+    thresholds: { green: '>= 90', amber: '>= 75' },
+    decimals: 1,
+    variants: [
+      {
+        recordType: 'incident',
+        fields: { opened: 'datetime', resolved: 'datetime' },
+        formula: (c) => `pct(count(${c.s}, hours(opened, resolved) <= 120), count(${c.s}))`,
+      },
+    ],
+  },
+  {
+    id: 'IR-05',
+    name: 'Incidents still open at the end of the period',
+    description: 'Incidents opened in the period and not resolved before it ended.',
+    area: 'Incident management',
+    owner: 'Incident manager',
+    cadence: 'monthly',
+    unit: 'count',
+    tier: 'supporting',
+    controls: ['A.5.24', 'A.5.26'],
+    thresholds: { green: '<= 5', amber: '<= 10' },
+    variants: [
+      {
+        recordType: 'incident',
+        kind: 'events',
+        fields: { resolved: 'datetime' },
+        formula: (c) => `count(${c.s}, resolved == null or resolved >= period_end())`,
+      },
+    ],
+  },
+  {
+    id: 'IR-06',
+    name: 'Mean time to resolve high-priority incidents',
+    description: 'Hours from opening to resolution of the incidents of the two highest priorities.',
+    area: 'Incident management',
+    owner: 'Incident manager',
+    cadence: 'monthly',
+    unit: 'h',
+    tier: 'key',
+    controls: ['A.5.26'],
+    thresholds: { green: '<= 24', amber: '<= 48' },
+    decimals: 1,
+    variants: [
+      {
+        // ServiceNow writes "1 - Critical" in list exports and "1" in JSON.
+        presets: ['servicenow-incident'],
+        fields: { priority: 'text', opened: 'datetime', resolved: 'datetime' },
+        formula: (c) =>
+          `mean(${c.s}, hours(opened, resolved), starts_with(priority, "1") or starts_with(priority, "2"))`,
+      },
+      {
+        presets: ['jira-issues'],
+        fields: { priority: 'text', opened: 'datetime', resolved: 'datetime' },
+        formula: (c) => `mean(${c.s}, hours(opened, resolved), ${c.isAny('priority', ['highest', 'high'])})`,
+      },
+    ],
+  },
+
+  // --- Change management -------------------------------------------------------------------------
+  {
+    id: 'CH-01',
+    name: 'Changes',
+    description: 'Change requests opened in the period, by type.',
+    area: 'Change management',
+    owner: 'Change manager',
+    cadence: 'monthly',
+    unit: 'count',
+    tier: 'informational',
+    controls: ['A.8.32'],
+    segment_by: 'type',
+    variants: [{ recordType: 'change', fields: { type: 'text' }, formula: (c) => `count(${c.s})` }],
+  },
+  {
+    id: 'CH-02',
+    name: 'Emergency changes',
+    area: 'Change management',
+    owner: 'Change manager',
+    cadence: 'monthly',
+    unit: '%',
+    tier: 'supporting',
+    controls: ['A.8.32'],
+    thresholds: { green: '<= 5', amber: '<= 10' },
+    decimals: 1,
+    variants: [
+      {
+        recordType: 'change',
+        fields: { type: oneOf('emergency') },
+        formula: (c) => `pct(count(${c.s}, ${c.is('type', 'emergency')}), count(${c.s}))`,
+      },
+    ],
+  },
+  {
+    id: 'CH-03',
+    name: 'Unsuccessful changes',
+    description: 'Closed changes (with a close code) whose close code says unsuccessful.',
+    area: 'Change management',
+    owner: 'Change manager',
+    cadence: 'quarterly',
+    unit: '%',
+    tier: 'supporting',
+    controls: ['A.8.32'],
+    thresholds: { green: '<= 5', amber: '<= 10' },
+    decimals: 1,
+    variants: [
+      {
+        recordType: 'change',
+        fields: { close_code: oneOf('unsuccessful') },
+        formula: (c) =>
+          `pct(count(${c.s}, ${c.is('close_code', 'unsuccessful')}), count(${c.s}, close_code != null))`,
+      },
+    ],
+  },
+  {
+    id: 'CH-04',
+    name: 'Changes that overran their planned window',
+    description: 'Changes whose work ended after the planned end, among those with both times recorded.',
+    area: 'Change management',
+    owner: 'Change manager',
+    cadence: 'quarterly',
+    unit: '%',
+    tier: 'supporting',
+    controls: ['A.8.32'],
+    thresholds: { green: '<= 10', amber: '<= 20' },
+    decimals: 1,
+    variants: [
+      {
+        recordType: 'change',
+        fields: { planned_end: 'datetime', actual_end: 'datetime' },
+        formula: (c) =>
+          `pct(count(${c.s}, actual_end > planned_end), count(${c.s}, actual_end != null and planned_end != null))`,
+      },
+    ],
+  },
+
+  // --- Access control ----------------------------------------------------------------------------
+  {
+    id: 'AC-01',
+    name: 'AWS console users with MFA',
+    area: 'Access control',
+    owner: 'Cloud platform lead',
+    cadence: 'quarterly',
+    unit: '%',
+    tier: 'key',
+    controls: ['A.8.5', 'A.5.17'],
+    thresholds: { green: '>= 98', amber: '>= 90' },
+    decimals: 1,
+    variants: [
+      {
+        presets: ['aws-iam-credential-report'],
+        fields: { password_enabled: 'boolean', mfa: 'boolean' },
+        formula: (c) => `pct(count(${c.s}, password_enabled and mfa), count(${c.s}, password_enabled))`,
+      },
+    ],
+  },
+  {
+    id: 'AC-02',
+    name: 'AWS root account used in the period',
+    description: 'Console sign-ins of the root user during the period (1 when it signed in, else 0).',
+    area: 'Access control',
+    owner: 'Cloud platform lead',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'key',
+    controls: ['A.8.2', 'A.8.5'],
+    thresholds: { green: '== 0' },
+    variants: [
+      {
+        presets: ['aws-iam-credential-report'],
+        fields: { id: 'text', password_last_used: 'datetime' },
+        formula: (c) =>
+          `count(${c.s}, id == "<root_account>" and password_last_used >= period_start() and password_last_used < period_end())`,
+      },
+    ],
+  },
+  {
+    id: 'AC-03',
+    name: 'AWS root account with active access keys',
+    area: 'Access control',
+    owner: 'Cloud platform lead',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'key',
+    controls: ['A.8.2', 'A.5.17'],
+    thresholds: { green: '== 0' },
+    variants: [
+      {
+        presets: ['aws-iam-credential-report'],
+        fields: { id: 'text', key1_active: 'boolean', key2_active: 'boolean' },
+        formula: (c) => `count(${c.s}, id == "<root_account>" and (key1_active or key2_active))`,
+      },
+    ],
+  },
+  {
+    id: 'AC-04',
+    name: 'Active AWS access keys not rotated in 90 days',
+    area: 'Access control',
+    owner: 'Cloud platform lead',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'supporting',
+    controls: ['A.5.17', 'A.8.5'],
+    thresholds: { green: '== 0', amber: '<= 3' },
+    variants: [
+      {
+        presets: ['aws-iam-credential-report'],
+        fields: {
+          key1_active: 'boolean',
+          key1_rotated: 'datetime',
+          key2_active: 'boolean',
+          key2_rotated: 'datetime',
+        },
+        formula: (c) =>
+          `count(${c.s}, key1_active and age(key1_rotated) > 90) + count(${c.s}, key2_active and age(key2_rotated) > 90)`,
+      },
+    ],
+  },
+  {
+    id: 'AC-05',
+    name: 'Dormant AWS console users (no sign-in for 90 days)',
+    area: 'Access control',
+    owner: 'Cloud platform lead',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'supporting',
+    controls: ['A.5.18', 'A.8.2'],
+    thresholds: { green: '<= 1', amber: '<= 4' },
+    variants: [
+      {
+        presets: ['aws-iam-credential-report'],
+        fields: { password_enabled: 'boolean', password_last_used: 'datetime' },
+        formula: (c) =>
+          `count(${c.s}, password_enabled and (password_last_used == null or age(password_last_used) > 90))`,
+      },
+    ],
+  },
+  {
+    id: 'AC-06',
+    name: 'Enabled accounts',
+    area: 'Access control',
+    owner: 'IAM lead',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'informational',
+    controls: ['A.5.16'],
+    variants: [
+      { recordType: 'account', fields: { enabled: 'boolean' }, formula: (c) => `count(${c.s}, enabled)` },
+      {
+        recordType: 'account',
+        fields: { status: oneOf('ACTIVE') },
+        formula: (c) => `count(${c.s}, ${c.is('status', 'ACTIVE')})`,
+      },
+    ],
+  },
+  {
+    id: 'AC-07',
+    name: 'Disabled or suspended accounts',
+    description: 'Accounts kept in the directory but not usable: candidates for deletion.',
+    area: 'Access control',
+    owner: 'IAM lead',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'informational',
+    controls: ['A.5.18'],
+    variants: [
+      {
+        recordType: 'account',
+        fields: { enabled: 'boolean' },
+        formula: (c) => `count(${c.s}, enabled == false)`,
+      },
+      {
+        recordType: 'account',
+        fields: { status: oneOf('SUSPENDED', 'DEPROVISIONED') },
+        formula: (c) => `count(${c.s}, ${c.isAny('status', ['SUSPENDED', 'DEPROVISIONED'])})`,
+      },
+    ],
+  },
+  {
+    id: 'AC-08',
+    name: 'Enabled guest accounts',
+    description: 'Entra ID B2B guests (#EXT# in the user principal name) whose account is enabled.',
+    area: 'Access control',
+    owner: 'IAM lead',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'supporting',
+    controls: ['A.5.19', 'A.8.2'],
+    thresholds: { green: '<= 10', amber: '<= 25' },
+    variants: [
+      {
+        presets: ['entra-users'],
+        fields: { upn: 'text', enabled: 'boolean' },
+        formula: (c) => `count(${c.s}, contains(upper(upn), "#EXT#") and enabled)`,
+      },
+    ],
+  },
+  {
+    id: 'AC-09',
+    name: 'Stale active accounts (no sign-in for 90 days)',
+    description: 'Active accounts whose last sign-in is more than 90 days before the period end, or never.',
+    area: 'Access control',
+    owner: 'IAM lead',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'key',
+    controls: ['A.5.18', 'A.8.2'],
+    thresholds: { green: '<= 2', amber: '<= 5' },
+    variants: [
+      {
+        recordType: 'account',
+        fields: { status: oneOf('ACTIVE'), last_login: 'datetime' },
+        formula: (c) =>
+          `count(${c.s}, ${c.is('status', 'ACTIVE')} and (last_login == null or age(last_login) > 90))`,
+      },
+      {
+        recordType: 'account',
+        fields: { enabled: 'boolean', last_login: 'datetime' },
+        formula: (c) => `count(${c.s}, enabled and (last_login == null or age(last_login) > 90))`,
+      },
+    ],
+  },
+  {
+    id: 'AC-10',
+    name: 'Accounts created in the period',
+    area: 'Access control',
+    owner: 'IAM lead',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'informational',
+    controls: ['A.5.16', 'A.5.18'],
+    variants: [
+      {
+        recordType: 'account',
+        kind: 'snapshot',
+        fields: { created: 'datetime' },
+        formula: (c) => `count(${c.s}, created >= period_start() and created < period_end())`,
+      },
+    ],
+  },
+
+  // --- Joiners, movers, leavers ------------------------------------------------------------------
+  {
+    id: 'JML-01',
+    name: 'Leavers whose access was revoked within 24 h',
+    description: 'Leavers whose access was revoked no later than 24 h after the start of their leaving date.',
+    area: 'Joiners, movers and leavers',
+    owner: 'IAM lead',
+    cadence: 'monthly',
+    unit: '%',
+    tier: 'key',
+    controls: ['A.5.18', 'A.6.5'],
+    thresholds: { green: '>= 95', amber: '>= 90' },
+    decimals: 1,
+    variants: [
+      {
+        recordType: 'jml_event',
+        fields: jmlFields,
+        formula: (c) =>
+          `pct(count(${c.s}, ${leaver(c)} and hours(effective, access_revoked) <= 24), count(${c.s}, ${leaver(c)}))`,
+      },
+    ],
+  },
+  {
+    id: 'JML-02',
+    name: 'Median time to revoke the access of leavers',
+    description: 'Hours from the start of the leaving date to access being revoked.',
+    area: 'Joiners, movers and leavers',
+    owner: 'IAM lead',
+    cadence: 'quarterly',
+    unit: 'h',
+    tier: 'supporting',
+    controls: ['A.5.18', 'A.6.5'],
+    thresholds: { green: '<= 24', amber: '<= 48' },
+    decimals: 1,
+    variants: [
+      {
+        recordType: 'jml_event',
+        fields: jmlFields,
+        formula: (c) => `median(${c.s}, hours(effective, access_revoked), ${leaver(c)})`,
+      },
+    ],
+  },
+  {
+    id: 'JML-03',
+    name: 'Leavers without a recorded access revocation',
+    area: 'Joiners, movers and leavers',
+    owner: 'IAM lead',
+    cadence: 'monthly',
+    unit: 'count',
+    tier: 'key',
+    controls: ['A.5.18', 'A.6.5'],
+    thresholds: { green: '== 0', amber: '<= 1' },
+    variants: [
+      {
+        recordType: 'jml_event',
+        fields: jmlFields,
+        formula: (c) => `count(${c.s}, ${leaver(c)} and access_revoked == null)`,
+      },
+    ],
+  },
+  {
+    id: 'JML-04',
+    name: 'Joiners, movers and leavers',
+    area: 'Joiners, movers and leavers',
+    owner: 'HR lead',
+    cadence: 'monthly',
+    unit: 'count',
+    tier: 'informational',
+    controls: ['A.5.16', 'A.6.5'],
+    segment_by: 'event',
+    variants: [{ recordType: 'jml_event', fields: { event: 'text' }, formula: (c) => `count(${c.s})` }],
+  },
+
+  // --- Backup ------------------------------------------------------------------------------------
+  {
+    id: 'BK-01',
+    name: 'Backup success rate',
+    description: 'Backup sessions that ended in Success or Warning.',
+    area: 'Backup',
+    owner: 'Infrastructure lead',
+    cadence: 'monthly',
+    unit: '%',
+    tier: 'key',
+    controls: ['A.8.13'],
+    thresholds: { green: '>= 98', amber: '>= 95' },
+    decimals: 1,
+    variants: [
+      {
+        recordType: 'backup_session',
+        fields: { status: oneOf('Success', 'Warning') },
+        formula: (c) => `pct(count(${c.s}, ${c.isAny('status', ['Success', 'Warning'])}), count(${c.s}))`,
+      },
+    ],
+  },
+  {
+    id: 'BK-02',
+    name: 'Failed backup sessions',
+    area: 'Backup',
+    owner: 'Infrastructure lead',
+    cadence: 'monthly',
+    unit: 'count',
+    tier: 'informational',
+    controls: ['A.8.13'],
+    segment_by: 'job',
+    variants: [
+      {
+        recordType: 'backup_session',
+        fields: { status: oneOf('Failed'), job: 'text' },
+        formula: (c) => `count(${c.s}, ${c.is('status', 'Failed')})`,
+      },
+    ],
+  },
+  {
+    id: 'BK-03',
+    name: 'Backup jobs without a good session in the last 7 days of the period',
+    description: 'Jobs seen in the period with no Success or Warning session in its last 7 days.',
+    area: 'Backup',
+    owner: 'Infrastructure lead',
+    cadence: 'monthly',
+    unit: 'count',
+    tier: 'key',
+    controls: ['A.8.13'],
+    thresholds: { green: '== 0', amber: '<= 1' },
+    variants: [
+      {
+        recordType: 'backup_session',
+        fields: { status: oneOf('Success', 'Warning'), job: 'text', started: 'datetime' },
+        formula: (c) =>
+          `count_distinct(${c.s}, job) - count_distinct(${c.s}, job, ${c.isAny('status', ['Success', 'Warning'])} and days(started, period_end()) <= 7)`,
+      },
+    ],
+  },
+  {
+    id: 'BK-04',
+    name: 'Hosts with a backup snapshot in the period',
+    area: 'Backup',
+    owner: 'Infrastructure lead',
+    cadence: 'monthly',
+    unit: 'count',
+    tier: 'informational',
+    controls: ['A.8.13'],
+    variants: [
+      {
+        // restic writes a snapshot only when a backup completes, and `job` is the host name.
+        presets: ['restic-snapshots'],
+        fields: { job: 'text' },
+        formula: (c) => `count_distinct(${c.s}, job)`,
+      },
+    ],
+  },
+  {
+    id: 'BK-05',
+    name: 'Hosts without a snapshot in the last 7 days of the period',
+    description: 'Hosts backed up in the period whose last snapshot is more than 7 days before its end.',
+    area: 'Backup',
+    owner: 'Infrastructure lead',
+    cadence: 'monthly',
+    unit: 'count',
+    tier: 'key',
+    controls: ['A.8.13'],
+    thresholds: { green: '== 0', amber: '<= 1' },
+    variants: [
+      {
+        presets: ['restic-snapshots'],
+        fields: { job: 'text', started: 'datetime' },
+        formula: (c) =>
+          `count_distinct(${c.s}, job) - count_distinct(${c.s}, job, days(started, period_end()) <= 7)`,
+      },
+    ],
+  },
+
+  // --- Vulnerability management ------------------------------------------------------------------
+  {
+    id: 'VM-01',
+    name: 'Open critical vulnerabilities',
+    description:
+      'Critical findings in the export; a plugin (or QID) on a host counts once when the scanner writes a row per CVE or port.',
+    area: 'Vulnerability management',
+    owner: 'Vulnerability manager',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'key',
+    controls: ['A.8.8'],
+    thresholds: { green: '== 0', amber: '<= 5' },
+    variants: bySeverity({ asset: 'text' }, (c, sev) =>
+      countFindings(c, all(sev.critical, open(c), confirmed(c))),
+    ),
+  },
+  {
+    id: 'VM-02',
+    name: 'Open critical and high vulnerabilities',
+    area: 'Vulnerability management',
+    owner: 'Vulnerability manager',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'supporting',
+    controls: ['A.8.8'],
+    thresholds: { green: '<= 10', amber: '<= 25' },
+    variants: bySeverity({ asset: 'text' }, (c, sev) =>
+      countFindings(c, all(sev.criticalOrHigh, open(c), confirmed(c))),
+    ),
+  },
+  {
+    id: 'VM-03',
+    name: 'Assets with open critical or high vulnerabilities',
+    description: 'Share of the assets (hosts, devices, repositories) in the export with such a finding.',
+    area: 'Vulnerability management',
+    owner: 'Vulnerability manager',
+    cadence: 'quarterly',
+    unit: '%',
+    tier: 'supporting',
+    controls: ['A.8.8'],
+    thresholds: { green: '<= 20', amber: '<= 40' },
+    decimals: 1,
+    variants: bySeverity(
+      { asset: 'text' },
+      (c, sev) =>
+        `pct(count_distinct(${c.s}, asset, ${all(sev.criticalOrHigh, open(c), confirmed(c))}), count_distinct(${c.s}, asset))`,
+    ),
+  },
+  {
+    id: 'VM-04',
+    name: 'Mean CVSS score of open findings',
+    area: 'Vulnerability management',
+    owner: 'Vulnerability manager',
+    cadence: 'quarterly',
+    unit: 'score',
+    tier: 'informational',
+    controls: ['A.8.8'],
+    decimals: 1,
+    variants: [
+      {
+        recordType: 'finding',
+        fields: { cvss3: 'number' },
+        // Nessus fills CVSS v3 for newer plugins only; the v2 score stands in where it is missing.
+        formula: (c) => meanScore(c, c.has('cvss', 'number') ? 'coalesce(cvss3, cvss)' : 'cvss3'),
+      },
+      { recordType: 'finding', fields: { cvss: 'number' }, formula: (c) => meanScore(c, 'cvss') },
+    ],
+  },
+  {
+    id: 'VM-05',
+    name: 'Critical and high vulnerabilities with a known exploit',
+    area: 'Vulnerability management',
+    owner: 'Vulnerability manager',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'key',
+    controls: ['A.8.8', 'A.5.7'],
+    thresholds: { green: '== 0', amber: '<= 3' },
+    variants: [
+      ...bySeverity({ asset: 'text', exploit_available: 'boolean' }, (c, sev) =>
+        countFindings(c, all('exploit_available', sev.criticalOrHigh, open(c))),
+      ),
+      ...bySeverity({ asset: 'text', exploitability: 'text' }, (c, sev) =>
+        // Defender: NoExploit, ExploitIsPublic, ExploitIsVerified, ExploitIsInKit.
+        countFindings(c, all(sev.criticalOrHigh, 'lower(exploitability) != "noexploit"', open(c))),
+      ),
+    ],
+  },
+  {
+    id: 'VM-06',
+    name: 'Critical and high vulnerabilities open for more than 30 days',
+    description: 'Open findings first seen (or alerts created) more than 30 days before the period end.',
+    area: 'Vulnerability management',
+    owner: 'Vulnerability manager',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'key',
+    controls: ['A.8.8'],
+    thresholds: { green: '== 0', amber: '<= 5' },
+    variants: [
+      ...bySeverity({ asset: 'text', first_seen: 'datetime' }, (c, sev) =>
+        countFindings(c, all(sev.criticalOrHigh, 'age(first_seen) > 30', open(c))),
+      ),
+      ...bySeverity({ asset: 'text', created: 'datetime' }, (c, sev) =>
+        countFindings(c, all(sev.criticalOrHigh, 'age(created) > 30', open(c))),
+      ),
+    ],
+  },
+  {
+    id: 'VM-07',
+    name: 'Mean days to fix critical and high alerts',
+    description: 'Days from alert to fix, for critical and high alerts fixed in the period.',
+    area: 'Vulnerability management',
+    owner: 'Head of software engineering',
+    cadence: 'quarterly',
+    unit: 'days',
+    tier: 'key',
+    controls: ['A.8.8', 'A.8.28'],
+    thresholds: { green: '<= 14', amber: '<= 30' },
+    decimals: 1,
+    variants: bySeverity(
+      { created: 'datetime', fixed: 'datetime' },
+      (c, sev) =>
+        `mean(${c.s}, days(created, fixed), ${sev.criticalOrHigh} and fixed >= period_start() and fixed < period_end())`,
+    ),
+  },
+];
+
+// --- matching ------------------------------------------------------------------------------------
+
+type FieldShape = { type: string; values?: readonly string[] };
+
+function fieldShape(field: PresetField): FieldShape {
+  if (typeof field === 'string') return { type: 'string' };
+  return field.values
+    ? { type: field.type ?? 'string', values: field.values }
+    : { type: field.type ?? 'string' };
+}
+
+function fits(shape: FieldShape | undefined, need: FieldNeed): boolean {
+  if (!shape) return false;
+  if (typeof need === 'object') {
+    if (shape.type === 'string') return true;
+    if (shape.type !== 'enum') return false;
+    const values = new Set((shape.values ?? []).map((v) => v.toLowerCase()));
+    return need.text.every((v) => values.has(v.toLowerCase()));
+  }
+  switch (need) {
+    case 'text':
+      return shape.type === 'string' || shape.type === 'enum';
+    case 'number':
+      return shape.type === 'number' || shape.type === 'integer';
+    default:
+      return shape.type === need;
+  }
+}
+
+/** The preset's fields with their types, as a formula sees them. */
+export function presetShapes(variant: PresetVariant): Map<string, FieldShape> {
+  return new Map(Object.entries(variant.fields).map(([name, field]) => [name, fieldShape(field)]));
+}
+
+function contextFor(source: string, shapes: Map<string, FieldShape>): FormulaContext {
+  const spelling = (field: string, value: string): { enum: boolean; text: string } => {
+    const shape = shapes.get(field);
+    if (shape?.type === 'enum') {
+      const own = shape.values?.find((v) => v.toLowerCase() === value.toLowerCase());
+      if (own === undefined) throw new Error(`enum ${field} has no value "${value}"`);
+      return { enum: true, text: own };
+    }
+    return { enum: false, text: value.toLowerCase() };
+  };
+  const isEnum = (field: string) => shapes.get(field)?.type === 'enum';
+  return {
+    s: source,
+    is(field, value) {
+      const { enum: isEnumValue, text } = spelling(field, value);
+      return isEnumValue ? `${field} == ${q(text)}` : `lower(${field}) == ${q(text)}`;
+    },
+    isAny(field, values) {
+      const list = `[${values.map((v) => q(spelling(field, v).text)).join(', ')}]`;
+      return isEnum(field) ? `${field} in ${list}` : `lower(${field}) in ${list}`;
+    },
+    has(field, need = 'text') {
+      return fits(shapes.get(field), need);
+    },
+  };
+}
+
+export interface KpiFit {
+  template: KpiTemplate;
+  formula: string;
+}
+
+/** The variant of a template that fits a preset's variant, with its formula for `source`. */
+export function fitTemplate(
+  template: KpiTemplate,
+  presetName: string,
+  variant: PresetVariant,
+  source: string,
+): KpiFit | undefined {
+  const shapes = presetShapes(variant);
+  for (const candidate of template.variants) {
+    if (candidate.presets && !candidate.presets.includes(presetName)) continue;
+    if (candidate.recordType && variant.record_type !== candidate.recordType) continue;
+    if (candidate.kind && variant.kind !== candidate.kind) continue;
+    if (!Object.entries(candidate.fields).every(([name, need]) => fits(shapes.get(name), need))) continue;
+    if (template.segment_by && !shapes.has(template.segment_by)) continue;
+    return { template, formula: candidate.formula(contextFor(source, shapes)) };
+  }
+  return undefined;
+}

@@ -1,0 +1,238 @@
+/**
+ * The starter catalogue of `isms-kpi init --from DIR`: the recognised exports as sources with their
+ * presets, and every KPI of the library those sources can compute, as YAML text a person reviews. Pure:
+ * detection results in, text out. Owners and thresholds are marked as placeholders, in the text itself,
+ * because a starter catalogue that looks finished would be reported on unreviewed.
+ */
+import { stringify } from 'yaml';
+import { presetFormat } from '../sources/presets/apply.js';
+import type { DetectResult, PresetMatch } from '../sources/presets/detect.js';
+import { PRESETS } from '../sources/presets/index.js';
+import { fitTemplate, KPI_LIBRARY, type KpiTemplate } from './kpi-library.js';
+
+export interface StarterFile {
+  /** The file's path relative to the catalogue's folder, with forward slashes. */
+  path: string;
+  detection: DetectResult;
+}
+
+export interface StarterSource {
+  name: string;
+  preset: string;
+  path: string;
+  match: PresetMatch;
+}
+
+export interface StarterKpi {
+  id: string;
+  source: string;
+}
+
+export interface StarterCatalogue {
+  text: string;
+  sources: StarterSource[];
+  kpis: StarterKpi[];
+  /** Files no preset reads completely, with the reason. */
+  skipped: { path: string; reason: string }[];
+}
+
+/** Source names by preset; a second file of the same kind gets `_2`, and so on. */
+const SOURCE_NAMES: Readonly<Record<string, string>> = {
+  'jira-issues': 'incidents',
+  'servicenow-incident': 'incidents',
+  'servicenow-change': 'changes',
+  'aws-iam-credential-report': 'aws_iam',
+  'entra-users': 'entra_users',
+  'okta-users': 'okta_users',
+  'okta-password-health': 'okta_password_health',
+  'hr-joiners-leavers': 'jml_events',
+  'veeam-sessions': 'backups',
+  'veeam-em-sessions': 'backups',
+  'restic-snapshots': 'restic_snapshots',
+  nessus: 'nessus',
+  'tenable-sc': 'tenable_sc',
+  'qualys-scan': 'qualys',
+  'defender-vulnerabilities': 'defender_vulnerabilities',
+  'dependabot-alerts': 'dependabot',
+};
+
+export const PLACEHOLDER_THRESHOLD = '# review: placeholder threshold';
+export const OWNER_PLACEHOLDER = 'TODO:';
+
+/** One line of YAML for a scalar: plain where YAML allows it, quoted where it does not. */
+const scalar = (value: string): string => stringify(value, { lineWidth: 0 }).trimEnd();
+
+function baseName(preset: string): string {
+  return Object.hasOwn(SOURCE_NAMES, preset)
+    ? SOURCE_NAMES[preset]!
+    : preset.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
+}
+
+function skipReason(detection: DetectResult): string {
+  if (detection.problem) return detection.problem;
+  const partial = detection.best;
+  const header = detection.header.slice(0, 8).join(', ') + (detection.header.length > 8 ? ', ...' : '');
+  if (partial)
+    return `closest preset ${partial.preset} lacks ${partial.missing.join(', ')} (header: ${header})`;
+  return `header: ${header || '(none)'}`;
+}
+
+function chooseSources(files: readonly StarterFile[]): {
+  sources: StarterSource[];
+  skipped: StarterCatalogue['skipped'];
+} {
+  const sources: StarterSource[] = [];
+  const skipped: StarterCatalogue['skipped'] = [];
+  const used = new Map<string, number>();
+  for (const file of files) {
+    const best = file.detection.best;
+    // A partial match would fail on its first row (a required column is missing): list it, do not use it.
+    if (!best || best.missing.length > 0 || !Object.hasOwn(PRESETS, best.preset)) {
+      skipped.push({ path: file.path, reason: skipReason(file.detection) });
+      continue;
+    }
+    const base = baseName(best.preset);
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    sources.push({
+      name: n === 1 ? base : `${base}_${n}`,
+      preset: best.preset,
+      path: file.path,
+      match: best,
+    });
+  }
+  return { sources, skipped };
+}
+
+interface PlannedKpi {
+  id: string;
+  template: KpiTemplate;
+  source: string;
+  formula: string;
+  /** The template feeds more than one source here, so the name says which. */
+  isShared: boolean;
+}
+
+function planKpis(sources: readonly StarterSource[]): PlannedKpi[] {
+  const planned: PlannedKpi[] = [];
+  for (const template of KPI_LIBRARY) {
+    const fits: { source: string; formula: string }[] = [];
+    for (const source of sources) {
+      const variant = PRESETS[source.preset]!.formats[source.match.format];
+      if (!variant) continue;
+      const fit = fitTemplate(template, source.preset, variant, source.name);
+      if (fit) fits.push({ source: source.name, formula: fit.formula });
+    }
+    fits.forEach((fit, i) => {
+      planned.push({
+        id: i === 0 ? template.id : `${template.id}.${i + 1}`,
+        template,
+        source: fit.source,
+        formula: fit.formula,
+        isShared: fits.length > 1,
+      });
+    });
+  }
+  return planned;
+}
+
+function sourceLines(source: StarterSource): string[] {
+  const preset = PRESETS[source.preset]!;
+  const lines = [
+    `  ${source.name}:`,
+    `    description: ${scalar(`${preset.title}: ${source.path}`)}`,
+    `    preset: ${source.preset}`,
+    `    path: ${scalar(source.path)}`,
+  ];
+  // The preset's format follows the extension; a JSON export saved as .txt needs saying.
+  if (presetFormat({ path: source.path }, preset) !== source.match.format)
+    lines.push(`    format: ${source.match.format}`);
+  if (source.match.extra.length > 0) {
+    const extra = source.match.extra.slice(0, 6).join(', ') + (source.match.extra.length > 6 ? ', ...' : '');
+    lines.push(`    # columns the preset does not read: ${extra}`);
+  }
+  return lines;
+}
+
+function kpiLines(kpi: PlannedKpi): string[] {
+  const t = kpi.template;
+  const lines = [
+    `  - id: ${kpi.id}`,
+    `    name: ${scalar(kpi.isShared ? `${t.name} — ${kpi.source}` : t.name)}`,
+  ];
+  if (t.description) lines.push(`    description: ${scalar(t.description)}`);
+  lines.push(
+    `    area: ${scalar(t.area)}`,
+    `    owner: ${scalar(`${OWNER_PLACEHOLDER} ${t.owner}`)}`,
+    `    cadence: ${t.cadence}`,
+    `    unit: ${scalar(t.unit)}`,
+    `    tier: ${t.tier}`,
+    `    controls: [${t.controls.join(', ')}]`,
+    `    formula: ${scalar(kpi.formula)}`,
+  );
+  if (t.thresholds) {
+    const bands = [`green: ${JSON.stringify(t.thresholds.green)}`];
+    if (t.thresholds.amber) bands.push(`amber: ${JSON.stringify(t.thresholds.amber)}`);
+    lines.push(`    thresholds: { ${bands.join(', ')} }   ${PLACEHOLDER_THRESHOLD}`);
+  }
+  if (t.segment_by) lines.push(`    segment_by: ${t.segment_by}`);
+  if (t.decimals !== undefined) lines.push(`    decimals: ${t.decimals}`);
+  return lines;
+}
+
+const HEADER = (from: string) => [
+  `# Starter KPI catalogue written by \`isms-kpi init --from ${from}\`.`,
+  '#',
+  '# It is a draft: review it before anyone relies on its numbers.',
+  "#   - organisation: your organisation's name.",
+  `#   - owner: each KPI's owner reads "${OWNER_PLACEHOLDER} <suggested role>"; name the accountable person or role.`,
+  `#   - thresholds marked "${PLACEHOLDER_THRESHOLD}" are generic defaults: set the targets of`,
+  '#     your information security objectives (ISO 27001 clause 6.2).',
+  '#   - kpis: keep those that measure your objectives and risks, delete the others.',
+  '#   - sources: the files were recognised by their columns; check each preset fits the export.',
+  '#',
+  '# Check it with `isms-kpi validate`, then run `isms-kpi report` (`--period 2026-Q3` for another period).',
+  '# Every key and formula function is documented in docs/catalogue.md.',
+];
+
+export function starterCatalogue(files: readonly StarterFile[], from: string): StarterCatalogue {
+  const { sources, skipped } = chooseSources(files);
+  const kpis = planKpis(sources);
+  const lines: string[] = [...HEADER(from), ''];
+  lines.push(
+    `organisation: ${scalar(`${OWNER_PLACEHOLDER} your organisation`)}`,
+    '# Zone of period boundaries and of dates written without a zone. UTC is a placeholder: use yours,',
+    '# e.g. Europe/Berlin, so that a quarter starts at your local midnight.',
+    'timezone: UTC',
+    'fiscal_year_start: 1   # month (1-12) your fiscal year starts in',
+    '',
+    'sources:',
+  );
+  if (sources.length === 0) lines.push('  {}');
+  sources.forEach((source, i) => {
+    if (i > 0) lines.push('');
+    lines.push(...sourceLines(source));
+    if (!kpis.some((k) => k.source === source.name))
+      lines.push('    # no KPI of the built-in library reads this source yet: write your own below');
+  });
+  if (skipped.length > 0) {
+    lines.push('');
+    for (const s of skipped) lines.push(`  # not recognised: ${s.path} (${s.reason.replace(/\s+/g, ' ')})`);
+  }
+  lines.push('', 'kpis:');
+  let area: string | undefined;
+  for (const kpi of kpis) {
+    if (kpi.template.area !== area) {
+      area = kpi.template.area;
+      lines.push(`  # --- ${area} ${'-'.repeat(Math.max(3, 90 - area.length))}`);
+    }
+    lines.push(...kpiLines(kpi), '');
+  }
+  if (kpis.length === 0) lines.push('  []', '');
+  return {
+    text: `${lines.join('\n').trimEnd()}\n`,
+    sources,
+    kpis: kpis.map((k) => ({ id: k.id, source: k.source })),
+    skipped,
+  };
+}

@@ -1,0 +1,93 @@
+import type { Preset } from './types.js';
+
+const NESSUS_COLUMNS = [
+  'Plugin ID',
+  'CVE',
+  'CVSS v2.0 Base Score',
+  'CVSS',
+  'Risk',
+  'Host',
+  'Protocol',
+  'Port',
+  'Name',
+  'Synopsis',
+  'Description',
+  'Solution',
+  'See Also',
+  'Plugin Output',
+  'STIG Severity',
+  'CVSS v3.0 Base Score',
+  'CVSS v2.0 Temporal Score',
+  'CVSS v3.0 Temporal Score',
+  'VPR Score',
+  'EPSS Score',
+  'Risk Factor',
+  'BID',
+  'XREF',
+  'MSKB',
+  'Plugin Publication Date',
+  'Plugin Modification Date',
+  'Metasploit',
+  'Core Impact',
+  'CANVAS',
+];
+
+const RISKS = ['Critical', 'High', 'Medium', 'Low', 'None'];
+
+export const nessus: Preset = {
+  name: 'nessus',
+  title: 'Tenable Nessus scan results (CSV)',
+  notes: [
+    'Nessus writes one row per CVE: a plugin that matches three CVEs on a host gives three rows with the same Plugin ID and Host, so `count()` counts CVE rows, not findings. Count findings with `count_distinct(nessus, plugin_id + "|" + asset, severity == "Critical")` (plugin and host joined into one text).',
+    'Risk `None` is the informational level and is kept as the value `None` (it is not read as a missing value, even when the source lists `None` among its null tokens); leave it out with `severity != "None"`.',
+    'The CVSS v2 score is read from `CVSS v2.0 Base Score` or, in older exports, `CVSS`; `Risk Factor` is used when `Risk` is absent. Columns are matched by name, so a column-subset export (unquoted header, quoted values) works and absent columns are empty.',
+    'Description, Solution and Plugin Output span several lines inside quotes; they are read as one value each. Info plugins write `n/a` as the solution, read as no value.',
+  ],
+  formats: {
+    csv: {
+      kind: 'snapshot',
+      record_type: 'finding',
+      fields: {
+        plugin_id: { column: 'Plugin ID', description: 'Nessus plugin number' },
+        asset: { column: 'Host', required: true, description: 'scanned host (IP address or name)' },
+        severity: {
+          column: ['Risk', 'Risk Factor'],
+          type: 'enum',
+          values: RISKS,
+          required: true,
+          null_tokens: [''],
+          description: 'Critical, High, Medium, Low or None (informational)',
+        },
+        risk_factor: {
+          column: 'Risk Factor',
+          type: 'enum',
+          values: RISKS,
+          null_tokens: [''],
+          description: 'Risk Factor column of newer exports (CVSS v2 based)',
+        },
+        cve: { column: 'CVE', description: 'one CVE per row; the row repeats for each CVE' },
+        cvss: { column: ['CVSS v2.0 Base Score', 'CVSS'], type: 'number', description: 'CVSS v2 base score' },
+        cvss3: { column: 'CVSS v3.0 Base Score', type: 'number' },
+        vpr: { column: 'VPR Score', type: 'number', description: 'Tenable Vulnerability Priority Rating' },
+        protocol: { column: 'Protocol' },
+        port: { column: 'Port', type: 'integer', description: '0 for host-level findings' },
+        name: { column: 'Name' },
+        synopsis: { column: 'Synopsis' },
+        description: { column: 'Description' },
+        solution: { column: 'Solution' },
+        see_also: { column: 'See Also' },
+        plugin_output: { column: 'Plugin Output' },
+        published: {
+          column: 'Plugin Publication Date',
+          type: 'datetime',
+          format: ['yyyy/MM/dd'],
+          description: 'date the plugin was published',
+        },
+      },
+      signature: {
+        required: ['Plugin ID', 'Host', 'Risk', 'Name'],
+        optional: NESSUS_COLUMNS,
+      },
+    },
+  },
+};

@@ -1,0 +1,127 @@
+/**
+ * The built-in KPI library against the real presets: every template compiles on every preset variant it
+ * fits (formula names, types, enum literals, segment fields), and the vendor-specific variants go to
+ * the exports they were written for.
+ */
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { compileCatalogue } from '../../src/catalogue/compile.js';
+import { parseCatalogue } from '../../src/catalogue/parse.js';
+import { fitTemplate, KPI_LIBRARY, type KpiTemplate } from '../../src/init/kpi-library.js';
+import { formatProblem } from '../../src/problems.js';
+import { PRESETS } from '../../src/sources/presets/index.js';
+
+const VARIANTS = Object.values(PRESETS).flatMap((preset) =>
+  Object.entries(preset.formats).map(([format, variant]) => ({
+    preset: preset.name,
+    format: format as 'csv' | 'json',
+    variant: variant!,
+  })),
+);
+
+function fits(template: KpiTemplate) {
+  return VARIANTS.flatMap((v) => {
+    const fit = fitTemplate(template, v.preset, v.variant, 'src');
+    return fit ? [{ ...v, formula: fit.formula }] : [];
+  });
+}
+
+/** Compiles a one-source, one-KPI catalogue the way `isms-kpi validate` would, without reading data. */
+function compile(template: KpiTemplate, preset: string, format: 'csv' | 'json', formula: string): string[] {
+  const kpi = {
+    id: template.id,
+    name: template.name,
+    owner: 'QA',
+    cadence: template.cadence,
+    unit: template.unit,
+    controls: [...template.controls],
+    formula,
+    ...(template.thresholds ? { thresholds: template.thresholds } : {}),
+    ...(template.segment_by ? { segment_by: template.segment_by } : {}),
+    ...(template.decimals !== undefined ? { decimals: template.decimals } : {}),
+  };
+  const text = stringify({
+    organisation: 'Library test',
+    sources: { src: { preset, path: `export.${format}` } },
+    kpis: [kpi],
+  });
+  const parsed = parseCatalogue({ file: 'metrics.yaml', text });
+  if (!parsed.ok) return parsed.problems.map(formatProblem);
+  const compiled = compileCatalogue(parsed.catalogue, '/tmp');
+  return compiled.ok ? [] : compiled.problems.map(formatProblem);
+}
+
+const formulaFor = (id: string, preset: string, format?: 'csv' | 'json') => {
+  const template = KPI_LIBRARY.find((t) => t.id === id)!;
+  return fits(template).find((f) => f.preset === preset && (format === undefined || f.format === format))
+    ?.formula;
+};
+
+describe('the KPI library', () => {
+  it('has 20 to 40 templates with unique ids, Annex A controls and no owner of their own', () => {
+    expect(KPI_LIBRARY.length).toBeGreaterThanOrEqual(20);
+    expect(KPI_LIBRARY.length).toBeLessThanOrEqual(40);
+    expect(new Set(KPI_LIBRARY.map((t) => t.id)).size).toBe(KPI_LIBRARY.length);
+    for (const t of KPI_LIBRARY) {
+      expect(t.controls.length, t.id).toBeGreaterThan(0);
+      for (const c of t.controls) expect(c, t.id).toMatch(/^A\.[5-8]\.\d+$/);
+    }
+  });
+
+  it('every template fits at least one preset', () => {
+    const unused = KPI_LIBRARY.filter((t) => fits(t).length === 0).map((t) => t.id);
+    expect(unused).toEqual([]);
+  });
+
+  it.each(KPI_LIBRARY.map((t) => [t.id, t] as const))('%s compiles on every preset it fits', (_id, template) => {
+    const failures = fits(template).flatMap((f) =>
+      compile(template, f.preset, f.format, f.formula).map((p) => `${f.preset} (${f.format}): ${p}`),
+    );
+    expect(failures).toEqual([]);
+  });
+
+  it('writes enum comparisons in the spelling of the preset and text comparisons case-insensitively', () => {
+    // Dependabot's severity enum is capitalised and its state is an enum of raw API values.
+    expect(formulaFor('VM-01', 'dependabot-alerts')).toBe(
+      'count(src, severity == "Critical" and state == "open")',
+    );
+    // ServiceNow's change type is text: "Emergency" in the CSV, "emergency" in the JSON.
+    expect(formulaFor('CH-02', 'servicenow-change', 'json')).toBe(
+      'pct(count(src, lower(type) == "emergency"), count(src))',
+    );
+    expect(formulaFor('JML-01', 'hr-joiners-leavers')).toContain('event == "leaver"');
+  });
+
+  it('uses the Qualys severity scale (5 urgent, 4 critical) and only confirmed vulnerabilities', () => {
+    expect(formulaFor('VM-01', 'qualys-scan')).toBe(
+      'count_distinct(src, qid + "@" + asset, severity == "5" and type == "Vuln")',
+    );
+    expect(formulaFor('VM-02', 'qualys-scan')).toContain('severity in ["5", "4"]');
+  });
+
+  it('counts a Nessus plugin on a host once, although Nessus writes a row per CVE', () => {
+    expect(formulaFor('VM-01', 'nessus')).toBe(
+      'count_distinct(src, plugin_id + "@" + asset, severity == "Critical")',
+    );
+    expect(formulaFor('VM-04', 'nessus')).toBe('mean(src, coalesce(cvss3, cvss))');
+  });
+
+  it('keeps vendor-specific KPIs to their vendor', () => {
+    const presetsOf = (id: string) =>
+      [...new Set(fits(KPI_LIBRARY.find((t) => t.id === id)!).map((f) => f.preset))].sort();
+    expect(presetsOf('AC-02')).toEqual(['aws-iam-credential-report']);
+    expect(presetsOf('AC-08')).toEqual(['entra-users']);
+    expect(presetsOf('BK-04')).toEqual(['restic-snapshots']);
+    expect(presetsOf('AC-09')).toEqual(['okta-password-health', 'okta-users']);
+    // A backup success rate needs a status: restic only records completed snapshots.
+    expect(presetsOf('BK-01')).toEqual(['veeam-em-sessions', 'veeam-sessions']);
+    // Defender's rows carry a status; fixed ones are not open.
+    expect(formulaFor('VM-01', 'defender-vulnerabilities')).toBe(
+      'count(src, severity == "Critical" and (status == null or lower(status) != "fixed"))',
+    );
+  });
+
+  it('never fits a field of the wrong type: Qualys CVSS is text, so it gets no mean CVSS', () => {
+    expect(formulaFor('VM-04', 'qualys-scan')).toBeUndefined();
+  });
+});
