@@ -77,7 +77,9 @@ describe('preset veeam-sessions', () => {
     const row =
       '"Daily-Infra","dc01.example.com","Success","False","HotAdd","312.5468213","Increment","7/6/2026 22:00:14","1523187712","21474836480","100","47"';
     const file = await sessions('dup.csv', [HEADER, row, row, row.replace('312.5468213', '312.5468214')]);
-    const { rows, problems, loaded } = await loadPreset('veeam-sessions', 'veeam-sessions.csv', { path: file });
+    const { rows, problems, loaded } = await loadPreset('veeam-sessions', 'veeam-sessions.csv', {
+      path: file,
+    });
     expect(problems).toEqual([]);
     expect(rows.map((r) => r.duration)).toEqual([312.5468213, 312.5468214]);
     expect(loaded.stats.duplicates).toBe(1);
@@ -100,6 +102,19 @@ describe('preset veeam-sessions', () => {
       Date.parse('2026-08-03T09:05:01Z'),
     ]);
     expect(rows[1]!.duration).toBe(312.5);
+  });
+
+  it('reads a day-first en-GB export once started is given that format', async () => {
+    const file = await sessions('en-gb.csv', [
+      HEADER,
+      '"Daily-Infra","dc01.example.com","Success","False","HotAdd","312.5","Increment","06/07/2026 22:00:14","1","2","100","47"',
+    ]);
+    const { rows, problems } = await loadPreset('veeam-sessions', 'veeam-sessions.csv', {
+      path: file,
+      fields: { started: { format: 'dd/MM/yyyy HH:mm:ss' } },
+    });
+    expect(problems).toEqual([]);
+    expect(rows[0]!.started).toBe(Date.parse('2026-07-06T22:00:14Z'));
   });
 
   it('reads CreationTime in the source time zone', async () => {

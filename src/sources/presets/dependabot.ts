@@ -4,10 +4,10 @@ export const dependabotAlerts: Preset = {
   name: 'dependabot-alerts',
   title: 'GitHub Dependabot alerts (REST API JSON, organisation or enterprise endpoint)',
   notes: [
-    'Use the organisation (or enterprise) endpoint, `GET /orgs/ORG/dependabot/alerts`: only it names the repository (`repository.full_name`), which becomes `asset`. The repository endpoint leaves `repository` out, so every alert would be rejected for a missing asset.',
-    'The file must be one JSON array. `gh api --paginate` writes one array per page back to back, which is not valid JSON: merge the pages first, e.g. `gh api --paginate orgs/ORG/dependabot/alerts | jq -s add > alerts.json`.',
-    'Severity is lowercase in the API (`critical`, `high`, `medium`, `low`) and is stored as Critical, High, Medium, Low. `state` is open, fixed, dismissed or auto_dismissed.',
-    'Timestamps are UTC (`2022-06-15T07:43:03Z`). `created`, `fixed`, `dismissed` and `auto_dismissed` let a KPI compute time to fix or to dismiss; fields that do not apply are null, and `auto_dismissed_at` is absent on older alerts (read as empty).',
+    'Use the organisation or enterprise endpoint (`GET /orgs/ORG/dependabot/alerts`): only it includes `repository.full_name`, the `asset`; alerts from the repository endpoint would all be rejected.',
+    '`gh api --paginate` prints one array per page, which is not one JSON document: merge them, e.g. `gh api --paginate orgs/ORG/dependabot/alerts | jq -s add > alerts.json`.',
+    'Severity (`critical` ... `low`) is stored as Critical, High, Medium, Low; `state` is open, fixed, dismissed or auto_dismissed.',
+    'Timestamps are UTC; `created`, `fixed`, `dismissed` and `auto_dismissed` give time to fix or dismiss, and are empty when they do not apply (`auto_dismissed_at` is absent on older alerts).',
   ],
   formats: {
     json: {

@@ -4,10 +4,10 @@ export const resticSnapshots: Preset = {
   name: 'restic-snapshots',
   title: 'restic snapshot list (JSON, `restic snapshots --json`)',
   notes: [
-    'restic writes a snapshot only when a backup completes; a failed or interrupted run leaves nothing behind, so the list has no status. Measure backup success as "a snapshot exists for each host (`job`) per day or week", not as a share of successful sessions; for that reason the preset declares no `backup_session` record type, which needs a status.',
-    '`time` is RFC 3339 with nanoseconds and the local offset of the machine that ran the backup (`2024-03-02T21:33:49.139060166+08:00`); it is read exactly (to the millisecond), so hosts in different zones compare correctly.',
-    'restic 0.17 and later add a `summary` (start and end of the run, files new and changed, bytes added and processed); snapshots made by older versions have none, and those fields are empty for them.',
-    '`paths` and `tags` are lists; `tags` is absent on untagged snapshots and then empty. `job` is the `hostname`.',
+    'restic writes a snapshot only when a backup completes, so there is no status and no `backup_session` record type: measure backup success as "a snapshot exists for each host (`job`) per day or week".',
+    '`time` has nanoseconds and the local offset of the host (`2024-03-02T21:33:49.139060166+08:00`) and is read exactly, so hosts in different zones compare correctly.',
+    'Only restic 0.17+ writes `summary` (run start and end, files new and changed, bytes added and processed); older snapshots leave those fields empty.',
+    '`paths` and `tags` are lists; untagged snapshots have no `tags`.',
   ],
   formats: {
     json: {

@@ -27,10 +27,10 @@ export const veeamSessions: Preset = {
   name: 'veeam-sessions',
   title: 'Veeam Backup & Replication task sessions (PowerShell Export-Csv)',
   notes: [
-    'The public sample repeats every row, so the preset sets `duplicates: drop-exact`: a row identical to an earlier one in every cell is skipped and counted as a dropped duplicate. Two real sessions never match in every cell (start time and the work duration with its decimals differ), so no session is lost; set `duplicates: keep` to count every line.',
-    '`CreationTime` follows the exporting machine\'s locale and has no time zone: `7/6/2026 22:00:14`, `7/6/2026 10:00:14 PM` and `06.07.2026 22:00:14` are read; set `timezone:` on the source to the Veeam server\'s zone. A day-first slash date (`06/07/2026`, en-GB) would be read month-first: give `format: "dd/MM/yyyy HH:mm:ss"` on `started` for such exports.',
-    '`WorkDuration` is seconds with decimals (`312.5468213`) and becomes `duration`; `HH:MM:SS` timespans are read too. `IsRetry` is `True`/`False`, so a failed session followed by a successful retry shows as two rows: count retries separately when measuring the success rate.',
-    'A file that starts with a `#TYPE System.Management.Automation.PSCustomObject` line (Windows PowerShell without `-NoTypeInformation`) needs `csv: { skip_lines: 1 }`.',
+    'The public sample repeats every row, so `duplicates: drop-exact` skips a row identical in every cell to an earlier one and counts it as a dropped duplicate; real sessions always differ (start time, work duration), so none is lost.',
+    '`CreationTime` has no zone and follows the locale (`7/6/2026 22:00:14`, `7/6/2026 10:00:14 PM`, `06.07.2026 22:00:14`): set `timezone:` to the Veeam server\'s zone; a day-first slash date (en-GB) needs `format: "dd/MM/yyyy HH:mm:ss"` on `started`.',
+    '`WorkDuration` (seconds with decimals, or `HH:MM:SS`) becomes `duration`; a retry (`IsRetry` True) is a row of its own, so count retries apart from first runs.',
+    'A `#TYPE ...` first line (Windows PowerShell without `-NoTypeInformation`) needs `csv: { skip_lines: 1 }`.',
   ],
   formats: {
     csv: {
@@ -106,10 +106,10 @@ export const veeamEmSessions: Preset = {
   name: 'veeam-em-sessions',
   title: 'Veeam Backup Enterprise Manager backup sessions (CSV or JSON from the EM API)',
   notes: [
-    'Times are UTC with a varying number of fraction digits (`2019-04-18T17:27:47Z`, `.74Z`, `.7433333Z`); all are read exactly, so no time zone is needed.',
-    '`Result` is `Success`, `Warning` or `Failed` once a session ends. A session still running has `Result` `None` (and `State` `Working`): it has no outcome yet, so its row is rejected as missing a status and listed as such. Export after the backup window, or ignore those rejections.',
-    'PowerShell writes `$null` as a bare empty field and an empty string as `""`; both are read as no value (an unfinished session has no end time, a successful one no `Reason`).',
-    'The JSON variant is the same objects written with `ConvertTo-Json` (a top-level array, same keys).',
+    'Times are UTC with 0 to 7 fraction digits (`2019-04-18T17:27:47.74Z`) and are read exactly.',
+    '`Result` is Success, Warning or Failed; a session still running has `None` (State `Working`) and is rejected as missing a status: export after the backup window, or give `status` `values: [Success, Warning, Failed, None]` and `null_tokens: [""]`.',
+    'PowerShell writes `$null` as a bare empty field and an empty string as `""`; both are read as no value.',
+    'The JSON variant is the same objects written with `ConvertTo-Json` (a top-level array).',
   ],
   formats: {
     csv: {
