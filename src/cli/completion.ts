@@ -56,7 +56,6 @@ function valueKind(placeholder: string, choices: readonly string[] | undefined):
   const name = placeholder.toLowerCase();
   if (name.includes('file') || /\.[a-z]+$/.test(name)) return { kind: 'file' };
   if (name.includes('dir') || name.includes('folder')) return { kind: 'dir' };
-  if (/^(old|new)$/.test(name)) return { kind: 'file' };
   return { kind: 'none' };
 }
 
@@ -73,12 +72,15 @@ function optionSpec(option: Option): OptionSpec {
   };
 }
 
+/** A positional argument's name is often a role (`<old>`), so its description says what it is as well. */
 function argumentSpec(argument: Argument): ArgumentSpec {
-  return {
-    name: argument.name(),
-    value: valueKind(argument.name(), argument.argChoices),
-    isVariadic: argument.variadic,
-  };
+  let value = valueKind(argument.name(), argument.argChoices);
+  if (value.kind === 'none') {
+    const description = argument.description.toLowerCase();
+    if (/\b(folder|directory)\b/.test(description)) value = { kind: 'dir' };
+    else if (/\b(file|json|csv|report|export)s?\b/.test(description)) value = { kind: 'file' };
+  }
+  return { name: argument.name(), value, isVariadic: argument.variadic };
 }
 
 /** The visible commands and options, as `--help` shows them (the help option and command included). */

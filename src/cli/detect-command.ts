@@ -45,9 +45,10 @@ function sourceName(preset: string, taken: Set<string>): string {
 
 export function catalogueSnippet(match: PresetMatch, file: string, name: string): string {
   const preset = PRESETS[match.preset];
-  const source: Record<string, string> = { preset: match.preset, path: file.split(path.sep).join('/') };
+  const source: Record<string, unknown> = { preset: match.preset, path: file.split(path.sep).join('/') };
   // Only when the extension would make the preset pick its other variant (or none).
   if (preset && presetFormat({ path: file }, preset) !== match.format) source.format = match.format;
+  if (match.csv) source.csv = match.csv;
   return stringify({ sources: { [name]: source } }, { lineWidth: 0 });
 }
 
@@ -96,6 +97,8 @@ function renderOne(result: DetectOutcome): string {
   if (best.missing.length > 0)
     lines.push('              (the preset may still read the file; fields from missing columns stay empty)');
   lines.push(`  extra:      ${listed(best.extra)}`);
+  if (best.csv)
+    lines.push(`  header:     below ${best.csv.skip_lines} line(s) of preamble, skipped by csv.skip_lines`);
   const others = result.matches.slice(1).map((m) => `${m.preset} ${percent(m.confidence)}`);
   if (others.length > 0) lines.push(`  also:       ${others.join(', ')}`);
   if (result.format === 'jsonl')

@@ -21,7 +21,7 @@ export interface InitOptions {
 }
 
 /** The installed package (dist/cli/init-command.js, or src/cli/ in development): two folders up. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLE_CATALOGUE = 'metrics.yaml';
 const EXAMPLE_DATA = 'fixtures/acme/';
 const EXPORTS = 'exports';

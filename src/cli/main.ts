@@ -218,7 +218,7 @@ export function buildProgram(): Command {
     .option('--force', 'overwrite files that already exist')
     .addHelpText(
       'after',
-      `\nWithout --from, writes the bundled example catalogue (metrics.yaml, the KPIs of a\nfictional manufacturer) and the example exports it reads into ./exports/. With --from, owners and thresholds\nare placeholders (TODO:, "# review:") to review.\n\nExamples:\n  $ isms-kpi init                                # the example, then: isms-kpi report\n  $ isms-kpi init --from exports/                # a starter catalogue over your exports\n  $ isms-kpi init --from exports/ --output isms/metrics.yaml --force\n\nExit codes:\n  0  written\n  2  a file already exists (without --force), no export was recognised, or a file cannot be written`,
+      `\nWithout --from, writes the bundled example catalogue (metrics.yaml, the KPIs of a fictional\nmanufacturer) and the example exports it reads into ./exports/. With --from, writes a starter\ncatalogue whose owners and thresholds are placeholders (TODO:, "# review:") to review.\n\nExamples:\n  $ isms-kpi init                                # the example, then: isms-kpi report\n  $ isms-kpi init --from exports/                # a starter catalogue over your exports\n  $ isms-kpi init --from exports/ --output isms/metrics.yaml --force\n\nExit codes:\n  0  written\n  2  a file already exists (without --force), no export was recognised, or a file cannot be written`,
     )
     .action(async (options) => {
       process.exitCode = await initCommand(options);

@@ -31,6 +31,11 @@ export interface FormulaContext {
   isAny(field: string, values: readonly string[]): string;
   /** Whether the source has the field with a compatible type (for optional parts of a formula). */
   has(field: string, need?: FieldNeed): boolean;
+  /**
+   * The condition argument of an aggregate: `, a and b` with the source's scope (Jira: issues of type
+   * Incident) added, or nothing when there is no condition at all.
+   */
+  where(...conditions: (string | undefined)[]): string;
 }
 
 export interface KpiVariant {
@@ -140,8 +145,8 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
   // --- Incident management -----------------------------------------------------------------------
   {
     id: 'IR-01',
-    name: 'Security incidents',
-    description: 'Incidents opened in the period.',
+    name: 'Incidents',
+    description: 'Incidents opened in the period, by priority.',
     area: 'Incident management',
     owner: 'SOC lead',
     cadence: 'monthly',
@@ -149,7 +154,9 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
     tier: 'informational',
     controls: ['A.5.24', 'A.5.25'],
     segment_by: 'priority',
-    variants: [{ recordType: 'incident', fields: { priority: 'text' }, formula: (c) => `count(${c.s})` }],
+    variants: [
+      { recordType: 'incident', fields: { priority: 'text' }, formula: (c) => `count(${c.s}${c.where()})` },
+    ],
   },
   {
     id: 'IR-02',
@@ -167,7 +174,7 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
       {
         recordType: 'incident',
         fields: { opened: 'datetime', resolved: 'datetime' },
-        formula: (c) => `mean(${c.s}, hours(opened, resolved))`,
+        formula: (c) => `mean(${c.s}, hours(opened, resolved)${c.where()})`,
       },
     ],
   },
@@ -186,7 +193,7 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
       {
         recordType: 'incident',
         fields: { opened: 'datetime', resolved: 'datetime' },
-        formula: (c) => `median(${c.s}, hours(opened, resolved))`,
+        formula: (c) => `median(${c.s}, hours(opened, resolved)${c.where()})`,
       },
     ],
   },
@@ -206,7 +213,8 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
       {
         recordType: 'incident',
         fields: { opened: 'datetime', resolved: 'datetime' },
-        formula: (c) => `pct(count(${c.s}, hours(opened, resolved) <= 120), count(${c.s}))`,
+        formula: (c) =>
+          `pct(count(${c.s}${c.where('hours(opened, resolved) <= 120')}), count(${c.s}${c.where()}))`,
       },
     ],
   },
@@ -226,7 +234,7 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
         recordType: 'incident',
         kind: 'events',
         fields: { resolved: 'datetime' },
-        formula: (c) => `count(${c.s}, resolved == null or resolved >= period_end())`,
+        formula: (c) => `count(${c.s}${c.where('resolved == null or resolved >= period_end()')})`,
       },
     ],
   },
@@ -248,12 +256,13 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
         presets: ['servicenow-incident'],
         fields: { priority: 'text', opened: 'datetime', resolved: 'datetime' },
         formula: (c) =>
-          `mean(${c.s}, hours(opened, resolved), starts_with(priority, "1") or starts_with(priority, "2"))`,
+          `mean(${c.s}, hours(opened, resolved)${c.where('starts_with(priority, "1") or starts_with(priority, "2")')})`,
       },
       {
         presets: ['jira-issues'],
         fields: { priority: 'text', opened: 'datetime', resolved: 'datetime' },
-        formula: (c) => `mean(${c.s}, hours(opened, resolved), ${c.isAny('priority', ['highest', 'high'])})`,
+        formula: (c) =>
+          `mean(${c.s}, hours(opened, resolved)${c.where(c.isAny('priority', ['highest', 'high']))})`,
       },
     ],
   },
@@ -520,24 +529,6 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
       },
     ],
   },
-  {
-    id: 'AC-10',
-    name: 'Accounts created in the period',
-    area: 'Access control',
-    owner: 'IAM lead',
-    cadence: 'quarterly',
-    unit: 'count',
-    tier: 'informational',
-    controls: ['A.5.16', 'A.5.18'],
-    variants: [
-      {
-        recordType: 'account',
-        kind: 'snapshot',
-        fields: { created: 'datetime' },
-        formula: (c) => `count(${c.s}, created >= period_start() and created < period_end())`,
-      },
-    ],
-  },
 
   // --- Joiners, movers, leavers ------------------------------------------------------------------
   {
@@ -616,7 +607,8 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
   {
     id: 'BK-01',
     name: 'Backup success rate',
-    description: 'Backup sessions that ended in Success or Warning.',
+    description:
+      'Finished backup sessions that ended in Success or Warning (sessions still running are left out).',
     area: 'Backup',
     owner: 'Infrastructure lead',
     cadence: 'monthly',
@@ -627,9 +619,10 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
     decimals: 1,
     variants: [
       {
-        recordType: 'backup_session',
-        fields: { status: oneOf('Success', 'Warning') },
-        formula: (c) => `pct(count(${c.s}, ${c.isAny('status', ['Success', 'Warning'])}), count(${c.s}))`,
+        kind: 'events',
+        fields: { status: oneOf('Success', 'Warning'), job: 'text' },
+        formula: (c) =>
+          `pct(count(${c.s}, ${c.isAny('status', ['Success', 'Warning'])}), count(${c.s}, status != null))`,
       },
     ],
   },
@@ -645,7 +638,7 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
     segment_by: 'job',
     variants: [
       {
-        recordType: 'backup_session',
+        kind: 'events',
         fields: { status: oneOf('Failed'), job: 'text' },
         formula: (c) => `count(${c.s}, ${c.is('status', 'Failed')})`,
       },
@@ -664,7 +657,7 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
     thresholds: { green: '== 0', amber: '<= 1' },
     variants: [
       {
-        recordType: 'backup_session',
+        kind: 'events',
         fields: { status: oneOf('Success', 'Warning'), job: 'text', started: 'datetime' },
         formula: (c) =>
           `count_distinct(${c.s}, job) - count_distinct(${c.s}, job, ${c.isAny('status', ['Success', 'Warning'])} and days(started, period_end()) <= 7)`,
@@ -839,6 +832,26 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
   },
 ];
 
+// --- what a source holds ------------------------------------------------------------------------
+
+/**
+ * Rows of an export that a KPI of the library counts: a Jira project export holds every issue type, and
+ * only incidents are incidents. Applied to every aggregate over a source of that preset.
+ */
+const SCOPES: Readonly<
+  Record<string, { fields: Readonly<Record<string, FieldNeed>>; condition: (c: FormulaContext) => string }>
+> = {
+  'jira-issues': { fields: { type: 'text' }, condition: (c) => c.is('type', 'Incident') },
+};
+
+/** What a reviewer must know about a source before trusting the KPIs over it; shown in the catalogue. */
+export const SOURCE_NOTES: Readonly<Record<string, string>> = {
+  'jira-issues':
+    'A Jira export holds every issue type of the project: the KPIs count issues of type Incident (lower(type) == "incident"); change that condition if your incidents have another type.',
+  'servicenow-incident':
+    'The ServiceNow incident table holds every IT incident: to count security incidents only, add a condition such as lower(category) == "security" to the KPIs over this source.',
+};
+
 // --- matching ------------------------------------------------------------------------------------
 
 type FieldShape = { type: string; values?: readonly string[] };
@@ -869,11 +882,15 @@ function fits(shape: FieldShape | undefined, need: FieldNeed): boolean {
 }
 
 /** The preset's fields with their types, as a formula sees them. */
-export function presetShapes(variant: PresetVariant): Map<string, FieldShape> {
+function presetShapes(variant: PresetVariant): Map<string, FieldShape> {
   return new Map(Object.entries(variant.fields).map(([name, field]) => [name, fieldShape(field)]));
 }
 
-function contextFor(source: string, shapes: Map<string, FieldShape>): FormulaContext {
+function contextFor(
+  source: string,
+  shapes: Map<string, FieldShape>,
+  scope?: (c: FormulaContext) => string,
+): FormulaContext {
   const spelling = (field: string, value: string): { enum: boolean; text: string } => {
     const shape = shapes.get(field);
     if (shape?.type === 'enum') {
@@ -884,7 +901,7 @@ function contextFor(source: string, shapes: Map<string, FieldShape>): FormulaCon
     return { enum: false, text: value.toLowerCase() };
   };
   const isEnum = (field: string) => shapes.get(field)?.type === 'enum';
-  return {
+  const context: FormulaContext = {
     s: source,
     is(field, value) {
       const { enum: isEnumValue, text } = spelling(field, value);
@@ -897,7 +914,14 @@ function contextFor(source: string, shapes: Map<string, FieldShape>): FormulaCon
     has(field, need = 'text') {
       return fits(shapes.get(field), need);
     },
+    where(...conditions) {
+      const all = [...conditions, scope?.(context)].filter((x): x is string => x !== undefined);
+      // `or` binds looser than `and`: a condition with a top-level `or` keeps its own brackets.
+      const joined = all.map((x) => (all.length > 1 && / or /.test(x) ? `(${x})` : x)).join(' and ');
+      return joined === '' ? '' : `, ${joined}`;
+    },
   };
+  return context;
 }
 
 export interface KpiFit {
@@ -919,7 +943,12 @@ export function fitTemplate(
     if (candidate.kind && variant.kind !== candidate.kind) continue;
     if (!Object.entries(candidate.fields).every(([name, need]) => fits(shapes.get(name), need))) continue;
     if (template.segment_by && !shapes.has(template.segment_by)) continue;
-    return { template, formula: candidate.formula(contextFor(source, shapes)) };
+    const scope = Object.hasOwn(SCOPES, presetName) ? SCOPES[presetName] : undefined;
+    const isScoped =
+      scope !== undefined &&
+      Object.entries(scope.fields).every(([name, need]) => fits(shapes.get(name), need));
+    const context = contextFor(source, shapes, isScoped ? scope.condition : undefined);
+    return { template, formula: candidate.formula(context) };
   }
   return undefined;
 }

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { presetFormat } from '../sources/presets/apply.js';
 import type { DetectResult, PresetMatch } from '../sources/presets/detect.js';
 import { PRESETS } from '../sources/presets/index.js';
-import { fitTemplate, KPI_LIBRARY, type KpiTemplate } from './kpi-library.js';
+import { fitTemplate, KPI_LIBRARY, type KpiTemplate, SOURCE_NOTES } from './kpi-library.js';
 
 export interface StarterFile {
   /** The file's path relative to the catalogue's folder, with forward slashes. */
@@ -140,17 +140,33 @@ function sourceLines(source: StarterSource): string[] {
   const preset = PRESETS[source.preset]!;
   const lines = [
     `  ${source.name}:`,
-    `    description: ${scalar(`${preset.title}: ${source.path}`)}`,
+    `    description: ${scalar(preset.title)}`,
     `    preset: ${source.preset}`,
     `    path: ${scalar(source.path)}`,
   ];
   // The preset's format follows the extension; a JSON export saved as .txt needs saying.
   if (presetFormat({ path: source.path }, preset) !== source.match.format)
     lines.push(`    format: ${source.match.format}`);
+  const note = Object.hasOwn(SOURCE_NOTES, source.preset) ? SOURCE_NOTES[source.preset] : undefined;
+  if (note) lines.push(...wrap(note, 96).map((line) => `    # ${line}`));
   if (source.match.extra.length > 0) {
     const extra = source.match.extra.slice(0, 6).join(', ') + (source.match.extra.length > 6 ? ', ...' : '');
     lines.push(`    # columns the preset does not read: ${extra}`);
   }
+  return lines;
+}
+
+/** Words into lines of at most `width` characters, for comments. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
   return lines;
 }
 
@@ -191,7 +207,8 @@ const HEADER = (from: string) => [
   '#   - kpis: keep those that measure your objectives and risks, delete the others.',
   '#   - sources: the files were recognised by their columns; check each preset fits the export.',
   '#',
-  '# Check it with `isms-kpi validate`, then run `isms-kpi report` (`--period 2026-Q3` for another period).',
+  '# Check it with `isms-kpi validate`, then run `isms-kpi report` (`--period 2026-Q3` and the like choose',
+  '# the period; without it, the last complete quarter is reported).',
   '# Every key and formula function is documented in docs/catalogue.md.',
 ];
 

@@ -124,26 +124,34 @@ describe('isms-kpi completion', () => {
   const helpCommands = () =>
     [...cli(['--help']).stdout.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).sort();
 
-  it.skipIf(!HAS_BASH)('bash completes every command that --help lists, and every option of each', () => {
-    const { code, stdout } = cli(['completion', 'bash']);
-    expect(code).toBe(0);
-    const commands = helpCommands();
-    expect(commands).toContain('report');
-    expect(commands).toContain('completion');
-    const lines = [['isms-kpi', ''], ...commands.map((c) => ['isms-kpi', c, '--'])];
-    const [top, ...perCommand] = bashComplete(stdout, lines);
-    expect(top!.filter((w) => !w.startsWith('-'))).toEqual(commands);
-    commands.forEach((command, index) => {
-      // `help --help` is the program's own help, whose options (--version) belong before a command.
-      if (command === 'help') return;
-      const help = cli([command, '--help']).stdout;
-      const longOptions = [...new Set([...help.matchAll(/(?:^|[ ,])(--[a-z][a-z-]*)/gm)].map((m) => m[1]!))];
-      const optionsSection = help.split(/^Options:$/m)[1]?.split(/^\S/m)[0] ?? '';
-      const declared = longOptions.filter((o) => optionsSection.includes(o));
-      expect(declared.length, `${command} has options`).toBeGreaterThan(0);
-      for (const option of declared) expect(perCommand[index], `${command} ${option}`).toContain(option);
-    });
-  });
+  it.skipIf(!HAS_BASH)(
+    'bash completes every command that --help lists, and every option of each (each --help has examples)',
+    () => {
+      const { code, stdout } = cli(['completion', 'bash']);
+      expect(code).toBe(0);
+      const commands = helpCommands();
+      expect(commands).toContain('report');
+      expect(commands).toContain('completion');
+      const lines = [['isms-kpi', ''], ...commands.map((c) => ['isms-kpi', c, '--'])];
+      const [top, ...perCommand] = bashComplete(stdout, lines);
+      expect(top!.filter((w) => !w.startsWith('-'))).toEqual(commands);
+      commands.forEach((command, index) => {
+        // `help --help` is the program's own help, whose options (--version) belong before a command.
+        if (command === 'help') return;
+        const help = cli([command, '--help']).stdout;
+        expect(help, `${command} --help has examples`).toMatch(
+          new RegExp(`\\nExamples:\\n {2}\\$ (?:source <\\()?isms-kpi ${command}\\b`),
+        );
+        const longOptions = [
+          ...new Set([...help.matchAll(/(?:^|[ ,])(--[a-z][a-z-]*)/gm)].map((m) => m[1]!)),
+        ];
+        const optionsSection = help.split(/^Options:$/m)[1]?.split(/^\S/m)[0] ?? '';
+        const declared = longOptions.filter((o) => optionsSection.includes(o));
+        expect(declared.length, `${command} has options`).toBeGreaterThan(0);
+        for (const option of declared) expect(perCommand[index], `${command} ${option}`).toContain(option);
+      });
+    },
+  );
 
   it.skipIf(!HAS_BASH)('bash completes option values from the choices and files for file options', () => {
     const { stdout } = cli(['completion', 'bash']);

@@ -1,9 +1,11 @@
 /**
  * One version everywhere: package.json, `isms-kpi --version`, the JSON report's `tool.version` (which
- * `diff` and auditors read), the HTML and markdown footers, and the CHANGELOG. Runs the built CLI.
+ * `diff` and auditors read), the evidence pack's manifest, the HTML and markdown footers, and the
+ * CHANGELOG. Runs the built CLI.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +47,21 @@ describe('the version', () => {
     const report = JSON.parse(stdout) as { tool: { name: string; version: string } };
     expect(report.tool).toEqual({ name: pkg.name, version: pkg.version });
     expect(cli(['--version']).stdout.trim()).toBe(report.tool.version);
+  });
+
+  it("the evidence pack's manifest names the same tool and version", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isms-kpi-version-'));
+    try {
+      const pack = path.join(dir, 'evidence');
+      const { code, stderr } = cli(['report', '--evidence', pack, '--quiet', ...ONE_KPI]);
+      expect(code, stderr).toBe(0);
+      const manifest = JSON.parse(readFileSync(path.join(pack, 'manifest.json'), 'utf8')) as {
+        tool: { name: string; version: string };
+      };
+      expect(manifest.tool).toEqual({ name: pkg.name, version: pkg.version });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the HTML and markdown reports name the same version', () => {

@@ -73,11 +73,20 @@ describe('the KPI library', () => {
     expect(unused).toEqual([]);
   });
 
-  it.each(KPI_LIBRARY.map((t) => [t.id, t] as const))('%s compiles on every preset it fits', (_id, template) => {
-    const failures = fits(template).flatMap((f) =>
-      compile(template, f.preset, f.format, f.formula).map((p) => `${f.preset} (${f.format}): ${p}`),
-    );
-    expect(failures).toEqual([]);
+  it.each(KPI_LIBRARY.map((t) => [t.id, t] as const))(
+    '%s compiles on every preset it fits',
+    (_id, template) => {
+      const failures = fits(template).flatMap((f) =>
+        compile(template, f.preset, f.format, f.formula).map((p) => `${f.preset} (${f.format}): ${p}`),
+      );
+      expect(failures).toEqual([]);
+    },
+  );
+
+  it('the compile check rejects a formula the preset cannot compute (so the test above can fail)', () => {
+    const template = KPI_LIBRARY.find((t) => t.id === 'VM-01')!;
+    expect(compile(template, 'qualys-scan', 'csv', 'count(src, severity == "Critical")')).not.toEqual([]);
+    expect(compile(template, 'jira-issues', 'csv', 'mean(src, cvss)')).not.toEqual([]);
   });
 
   it('writes enum comparisons in the spelling of the preset and text comparisons case-insensitively', () => {
@@ -90,6 +99,17 @@ describe('the KPI library', () => {
       'pct(count(src, lower(type) == "emergency"), count(src))',
     );
     expect(formulaFor('JML-01', 'hr-joiners-leavers')).toContain('event == "leaver"');
+  });
+
+  it('counts only issues of type Incident in a Jira export, in every aggregate', () => {
+    expect(formulaFor('IR-01', 'jira-issues')).toBe('count(src, lower(type) == "incident")');
+    expect(formulaFor('IR-04', 'jira-issues')).toBe(
+      'pct(count(src, hours(opened, resolved) <= 120 and lower(type) == "incident"), count(src, lower(type) == "incident"))',
+    );
+    expect(formulaFor('IR-05', 'jira-issues')).toBe(
+      'count(src, (resolved == null or resolved >= period_end()) and lower(type) == "incident")',
+    );
+    expect(formulaFor('IR-01', 'servicenow-incident')).toBe('count(src)');
   });
 
   it('uses the Qualys severity scale (5 urgent, 4 critical) and only confirmed vulnerabilities', () => {

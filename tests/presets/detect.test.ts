@@ -70,6 +70,35 @@ describe('every sample in fixtures/presets', () => {
 });
 
 describe('matchColumns', () => {
+  const variants = PRESET_NAMES.flatMap((name) =>
+    Object.entries(PRESETS[name]!.formats).map(([format, variant]) => ({
+      name,
+      format: format as 'csv' | 'json',
+      variant: variant!,
+    })),
+  );
+  const label = (v: (typeof variants)[number]) => `${v.name} (${v.format})`;
+
+  it.each(variants.map((v) => [label(v), v] as const))(
+    'recognises a full %s export, and one with only the identifying columns, as that preset',
+    (_, { name, format, variant }) => {
+      const full = [...variant.signature.required, ...(variant.signature.optional ?? [])];
+      const [fullBest, fullSecond] = matchColumns(full, format);
+      expect(fullBest).toMatchObject({ preset: name, format, missing: [], extra: [] });
+      expect(fullBest!.confidence).toBe(1);
+      if (fullSecond) expect(fullSecond.confidence).toBeLessThan(0.9);
+      // The identifying columns: the signature's, plus one name of each required field.
+      const requiredFields = Object.entries(variant.fields).flatMap(([field, spec]) => {
+        if (typeof spec === 'string' || !spec.required) return [];
+        if (format === 'json' && spec.path) return [spec.path];
+        return [Array.isArray(spec.column) ? spec.column[0]! : (spec.column ?? field)];
+      });
+      const [bare] = matchColumns([...variant.signature.required, ...requiredFields], format);
+      expect(bare).toMatchObject({ preset: name, missing: [], extra: [] });
+      expect(bare!.confidence).toBeGreaterThanOrEqual(0.9);
+    },
+  );
+
   it('is case-insensitive and trims, and lists missing and extra columns', () => {
     const aws = PRESETS['aws-iam-credential-report']!.formats.csv!;
     const header = aws.signature.required.map((c) => ` ${c.toUpperCase()} `);
@@ -177,6 +206,20 @@ describe('detectFile finds the header behind a preamble and the records inside a
     // The header reported is the one after the preamble, not the first line of the file.
     expect(result.header.join(',')).not.toBe(firstLine.replaceAll('"', ''));
     expect(result.header.length).toBeGreaterThan(5);
+  });
+
+  it('finds a header below a preamble no preset expects, and says how many lines to skip', async () => {
+    const aws = await readFile(path.join(PRESET_FIXTURES, 'aws-iam-credential-report.csv'), 'utf8');
+    const result = await detectText('titled.csv', `Credential report\nGenerated 2026-09-30\n\n${aws}`);
+    expect(result.best).toMatchObject({
+      preset: 'aws-iam-credential-report',
+      missing: [],
+      csv: { skip_lines: 2 },
+    });
+    expect(result.header[0]).toBe('user');
+    // Without a preamble nothing needs skipping, and a match carries no header of its own.
+    const plain = await detectFile(path.join(PRESET_FIXTURES, 'aws-iam-credential-report.csv'), 'aws.csv');
+    expect(Object.keys(plain.best!).sort()).toEqual(['confidence', 'extra', 'format', 'missing', 'preset']);
   });
 
   it('finds the Qualys header when the preamble was removed', async () => {

@@ -146,10 +146,11 @@ describe('preset veeam-em-sessions', () => {
       'sql01.example.com Failed',
       'sql01.example.com Success',
       'app01.example.org Success',
+      'web01.example.org null',
       'dc01.example.com Success',
       'fs01.example.com Success',
     ]);
-    const [dc, fs, sqlFailed, , app, , fsAug] = rows;
+    const [dc, fs, sqlFailed, , app, , , fsAug] = rows;
     expect(dc).toEqual({
       job: 'Daily-Infra',
       vm: 'dc01.example.com',
@@ -182,22 +183,20 @@ describe('preset veeam-em-sessions', () => {
     expect(fsAug).toMatchObject({ ended: Date.parse('2026-08-03T22:19:58.041Z') });
   };
 
-  it('reads the CSV, rejecting only the session that is still running (Result None)', async () => {
+  it('reads the CSV; the session still running (Result None) has no status and is not rejected', async () => {
     const { rows, problems, loaded } = await loadPreset('veeam-em-sessions', 'veeam-em-sessions.csv');
     expectSessions(rows);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain('veeam-em-sessions.csv:8');
-    expect(problems[0]).toContain('"None" means no value');
-    expect(loaded.stats.rejected).toBe(1);
-    expect(loaded.rejectedRows[0]!.cells).toContain('web01.example.org');
+    expect(problems).toEqual([]);
+    expect(loaded.stats.rejected).toBe(0);
+    expect(rows[5]).toMatchObject({ vm: 'web01.example.org', status: null, state: 'Working', ended: null });
   });
 
   it('reads the JSON variant the same way', async () => {
     const { rows, problems, loaded } = await loadPreset('veeam-em-sessions', 'veeam-em-sessions.json');
     expectSessions(rows);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain('Result');
-    expect(loaded.stats.rejected).toBe(1);
+    expect(problems).toEqual([]);
+    expect(loaded.stats.rejected).toBe(0);
+    expect(rows[5]).toMatchObject({ vm: 'web01.example.org', status: null, state: 'Working' });
   });
 
   it('keeps the running session when status is overridden to allow None', async () => {

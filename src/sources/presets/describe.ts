@@ -57,11 +57,7 @@ const list = (value: string | string[] | undefined): string[] =>
 /** Shows a separator or token a reader could not see otherwise (`\u001f`, a tab). */
 function visible(text: string): string {
   if (text === '') return '(empty)';
-  return /[\u0000-\u001f]/.test(text)
-    ? JSON.stringify(text)
-        .slice(1, -1)
-        .replace(/\\u001f/, 'unit separator \\u001f (whole cell)')
-    : text;
+  return /[\u0000-\u001f]/.test(text) ? JSON.stringify(text).slice(1, -1) : text;
 }
 
 export function presetFieldRows(variant: PresetVariant, format: PresetFormat): PresetFieldRow[] {
@@ -78,7 +74,13 @@ export function presetFieldRows(variant: PresetVariant, format: PresetFormat): P
     if (spec.unit) notes.push(`bare numbers are ${spec.unit}`);
     if (spec.occurrence === 'all') notes.push('every column of this name, collected into one list');
     else if (spec.occurrence !== undefined) notes.push(`column number ${spec.occurrence} of this name`);
-    if (spec.separator !== undefined) notes.push(`list separator: ${visible(spec.separator)}`);
+    // A control character as separator never occurs in a cell: each cell is one whole item.
+    if (spec.separator !== undefined)
+      notes.push(
+        /^[\u0000-\u001f]$/.test(spec.separator) && spec.separator !== '\t'
+          ? 'each cell is one item, never split'
+          : `items separated by ${visible(spec.separator)}`,
+      );
     if (spec.null_tokens) notes.push(`no value: ${spec.null_tokens.map(visible).join(', ')}`);
     if (spec.true_values) notes.push(`true: ${spec.true_values.join(', ')}`);
     if (spec.false_values) notes.push(`false: ${spec.false_values.join(', ')}`);

@@ -28,6 +28,8 @@ export interface PresetMatch {
   missing: string[];
   /** Columns of the file the preset neither requires, expects nor maps. */
   extra: string[];
+  /** CSV options the source needs besides the preset's: the header is below lines of preamble. */
+  csv?: { skip_lines: number };
 }
 
 export interface DetectResult {
@@ -54,6 +56,8 @@ const JSON_HEAD_CHARS = 4 * 1024 * 1024;
 /** Envelopes tried besides the presets' own `json.records`, so the keys of an unknown API are shown. */
 const COMMON_POINTERS = ['', '/value', '/records', '/data', '/items', '/results'];
 const MAX_FLATTEN_DEPTH = 8;
+/** Lines searched for a header below a preamble no preset expects. */
+const PREAMBLE_LINES = 30;
 /** Characters looked at to tell JSON Lines from one JSON document. */
 const JSON_LINES_SAMPLE = 256 * 1024;
 
@@ -178,7 +182,13 @@ function rank(scored: Scored[]): PresetMatch[] {
         b.requiredCount - a.requiredCount ||
         (a.preset < b.preset ? -1 : a.preset > b.preset ? 1 : 0),
     )
-    .map(({ requiredCount: _, ...match }) => match);
+    .map(({ preset, format, confidence, missing, extra }) => ({
+      preset,
+      format,
+      confidence,
+      missing,
+      extra,
+    }));
 }
 
 /** Scores every preset variant of `format` against a header (CSV) or a record's keys (JSON); best first. */
@@ -299,22 +309,52 @@ function csvHeader(text: string, displayPath: string, plan: CsvPlan): string[] |
   return header;
 }
 
-function detectCsv(text: string, file: string): DetectResult {
-  const plain = csvHeader(text, file, {}) ?? [];
-  const headers = new Map<string, string[] | undefined>([[JSON.stringify({}), plain]]);
-  const scored: (Scored & { header: string[] })[] = [];
+type ScoredHeader = Scored & { header: string[] };
+
+/** Scores every CSV variant against the header its plan picks (variants without a plan are skipped). */
+function scoreCsv(
+  text: string,
+  file: string,
+  planFor: (variant: PresetVariant) => CsvPlan | undefined,
+): ScoredHeader[] {
+  const headers = new Map<string, string[] | undefined>();
+  const scored: ScoredHeader[] = [];
   for (const { preset, variant } of variantsOf('csv')) {
-    const plan = csvPlan(variant);
+    const plan = planFor(variant);
+    if (!plan) continue;
     const key = JSON.stringify(plan);
     if (!headers.has(key)) headers.set(key, csvHeader(text, file, plan));
     const header = headers.get(key);
-    if (!header) continue;
-    scored.push({ ...score(signatureOf(preset, 'csv', variant), header), header });
+    if (header) scored.push({ ...score(signatureOf(preset, 'csv', variant), header), header });
   }
+  return scored;
+}
+
+function headerOf(scored: readonly ScoredHeader[], match: PresetMatch | undefined): string[] | undefined {
+  return match ? scored.find((s) => s.preset === match.preset)?.header : undefined;
+}
+
+function detectCsv(text: string, file: string): DetectResult {
+  const plain = csvHeader(text, file, {}) ?? [];
+  const scored = scoreCsv(text, file, csvPlan);
   const matches = rank(scored);
-  const best = matches[0];
-  const header = best ? (scored.find((s) => s.preset === best.preset)?.header ?? plain) : plain;
-  return result(file, 'csv', header, matches);
+  if (matches.some((m) => m.missing.length === 0))
+    return result(file, 'csv', headerOf(scored, matches[0]) ?? plain, matches);
+  // A header further down, below lines no preset expects (a report title, an export date): the source
+  // then needs csv.skip_lines. Only complete matches count, so a stray line is not taken for a header.
+  for (let skip = 1; skip <= PREAMBLE_LINES; skip++) {
+    if (!csvHeader(text, file, { skipLines: skip })) break;
+    const below = scoreCsv(text, file, (variant) => {
+      const plan = csvPlan(variant);
+      return plan.skipLines || plan.headerStartsWith ? undefined : { ...plan, skipLines: skip };
+    });
+    const complete = rank(below).filter((m) => m.missing.length === 0);
+    if (complete.length > 0) {
+      const withSkip = complete.map((m) => ({ ...m, csv: { skip_lines: skip } }));
+      return result(file, 'csv', headerOf(below, complete[0]) ?? plain, withSkip);
+    }
+  }
+  return result(file, 'csv', headerOf(scored, matches[0]) ?? plain, matches);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -86,6 +86,8 @@ npx isms-kpi presets nessus       # one preset's fields and notes
 
 A match of 90 % or more means every column that identifies the export is there. Below 90 %, some are
 missing: the preset may still read the file, but check the fields that come from the missing columns.
+When the header is not on the first line (a report title or an export date above it), the snippet
+says how many lines to skip (\`csv: { skip_lines: N }\`).
 `;
 
 function formatsText(preset: Preset): string {

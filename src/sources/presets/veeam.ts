@@ -87,10 +87,9 @@ const veeamEmFields: Record<string, PresetField> = {
     column: 'Result',
     type: 'enum',
     values: BACKUP_STATUSES,
-    required: true,
-    // `None` is the result of a session that has not finished yet.
+    // `None` is the result of a session that has not finished yet: no result, but not a bad row.
     null_tokens: ['', 'None'],
-    description: 'Result of the session; `None` (still running) is no value',
+    description: 'Result of the session; empty while the session is still running (`None`)',
   },
   started: { column: 'BackupCreationTime(UTC)', type: 'datetime', required: true },
   ended: { column: 'BackupEndTime(UTC)', type: 'datetime' },
@@ -107,7 +106,8 @@ export const veeamEmSessions: Preset = {
   title: 'Veeam Backup Enterprise Manager backup sessions (CSV or JSON from the EM API)',
   notes: [
     'Times are UTC with 0 to 7 fraction digits (`2019-04-18T17:27:47.74Z`) and are read exactly.',
-    '`Result` is Success, Warning or Failed; a session still running has `None` (State `Working`) and is rejected as missing a status: export after the backup window, or give `status` `values: [Success, Warning, Failed, None]` and `null_tokens: [""]`.',
+    '`Result` is Success, Warning or Failed; a session still running has `None` (State `Working`) and is read with no status, so `count(backups, status != null)` counts finished sessions only. To count running sessions by name, give `status` `values: [Success, Warning, Failed, None]` and `null_tokens: [""]`.',
+    'Because running sessions have no status, the source declares no `record_type` (the backup_session type needs a status on every row).',
     'PowerShell writes `$null` as a bare empty field and an empty string as `""`; both are read as no value.',
     'The JSON variant is the same objects written with `ConvertTo-Json` (a top-level array).',
   ],
@@ -115,7 +115,6 @@ export const veeamEmSessions: Preset = {
     csv: {
       kind: 'events',
       time_field: 'started',
-      record_type: 'backup_session',
       fields: veeamEmFields,
       signature: {
         required: ['BackupCreationTime(UTC)', 'BackupEndTime(UTC)', 'Result', 'JobName', 'VMName', 'State'],
@@ -125,7 +124,6 @@ export const veeamEmSessions: Preset = {
     json: {
       kind: 'events',
       time_field: 'started',
-      record_type: 'backup_session',
       json: { records: '' },
       fields: veeamEmFields,
       signature: {

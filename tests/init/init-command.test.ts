@@ -1,0 +1,285 @@
+/**
+ * `isms-kpi init` end to end with the built CLI (`npm run build` first), in temporary folders: the
+ * starter catalogue over fixtures/presets validates and reports with numbers worked out by hand from
+ * those files, the bundled example reports exactly what the repository's catalogue reports, also from
+ * an installed copy of the package, and nothing is overwritten without --force.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = path.join(REPO, 'bin', 'isms-kpi.js');
+const PRESET_FIXTURES = path.join(REPO, 'fixtures', 'presets');
+
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], cwd: string, bin = BIN): Result {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.FORCE_COLOR;
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
+  expect(r.stderr, `stderr of ${args.join(' ')}`).not.toContain('    at ');
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface JsonKpi {
+  id: string;
+  name: string;
+  value: number | null;
+  status: string;
+  numerator?: number;
+  denominator?: number;
+}
+
+function report(cwd: string, args: string[] = [], bin = BIN): { status: number | null; kpis: JsonKpi[] } {
+  const r = cli(['report', '--format', 'json', ...args], cwd, bin);
+  expect(r.stderr).toBe('');
+  return { status: r.status, kpis: (JSON.parse(r.stdout) as { kpis: JsonKpi[] }).kpis };
+}
+
+let tmp = '';
+
+beforeAll(() => {
+  if (!existsSync(path.join(REPO, 'dist', 'cli', 'main.js')))
+    throw new Error('dist/cli/main.js is missing: run `npm run build` before these tests');
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'isms-init-'));
+});
+
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const freshDir = (name: string) => mkdtempSync(path.join(tmp, `${name}-`));
+
+/** A folder with a copy of fixtures/presets in exports/, without the files the filter leaves out. */
+function withPresetExports(name: string, keep: (file: string) => boolean = () => true): string {
+  const dir = freshDir(name);
+  mkdirSync(path.join(dir, 'exports'));
+  for (const file of readdirSync(PRESET_FIXTURES).filter(keep))
+    cpSync(path.join(PRESET_FIXTURES, file), path.join(dir, 'exports', file));
+  return dir;
+}
+
+describe('init --from DIR', { timeout: 120_000 }, () => {
+  it('writes a starter catalogue over fixtures/presets that validates and reports', () => {
+    const dir = withPresetExports('from-all');
+    writeFileSync(path.join(dir, 'exports', 'notes.txt'), 'meeting notes\n');
+    const r = cli(['init', '--from', 'exports'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^wrote metrics\.yaml: \d+ KPIs over \d+ sources$/m);
+    expect(r.stdout).toContain('not recognised: exports/notes.txt');
+    expect(r.stdout).toMatch(/^ {2}isms-kpi validate/m);
+    expect(r.stdout).toMatch(/^ {2}isms-kpi report/m);
+    const text = readFileSync(path.join(dir, 'metrics.yaml'), 'utf8');
+    expect(text).toContain('    path: exports/aws-iam-credential-report.csv');
+    expect(text).toContain('  # not recognised: exports/notes.txt (header: meeting notes)');
+
+    const validate = cli(['validate', '--period', '2026-Q3'], dir);
+    expect(validate.stdout).toMatch(/^catalogue metrics\.yaml: \d+ KPIs, \d+ sources, formulas OK$/m);
+    expect(validate.stdout).toContain('validation passed');
+    expect(validate.status).toBe(0);
+
+    const { status, kpis } = report(dir, ['--period', '2026-Q3']);
+    expect([0, 1]).toContain(status);
+    expect(kpis.filter((k) => k.value !== null).length).toBeGreaterThan(kpis.length / 2);
+  });
+
+  it('validates without errors when every export is clean', () => {
+    const dir = withPresetExports('from-clean', (f) => !f.startsWith('veeam-em-sessions'));
+    expect(cli(['init', '--from', 'exports'], dir).status).toBe(0);
+    const validate = cli(['validate', '--period', '2026-Q3'], dir);
+    expect(validate.stdout).toContain('validation passed');
+    expect(validate.status).toBe(0);
+  });
+
+  it('computes the numbers worked out by hand from the sample exports (2026-Q3, UTC)', () => {
+    const dir = withPresetExports('from-values');
+    expect(cli(['init', '--from', 'exports'], dir).status).toBe(0);
+    const { kpis } = report(dir, ['--period', '2026-Q3']);
+    const byName = (name: string) => {
+      const kpi = kpis.find((k) => k.name === name);
+      expect(kpi, name).toBeDefined();
+      return kpi!;
+    };
+    // aws-iam-credential-report.csv: console users ops-mira (MFA), dev-tomas (no MFA), audit-readonly (MFA).
+    expect(byName('AWS console users with MFA')).toMatchObject({ numerator: 2, denominator: 3 });
+    expect(byName('AWS console users with MFA').value).toBeCloseTo(66.667, 2);
+    // The root user signed in on 2026-09-02.
+    expect(byName('AWS root account used in the period')).toMatchObject({ value: 1, status: 'red' });
+    // ops-mira key 1 rotated 2026-04-02, ci-deployer key 1 2024-11-03 (key 2: 2026-08-21, recent).
+    expect(byName('Active AWS access keys not rotated in 90 days').value).toBe(2);
+    // dev-tomas never signed in, audit-readonly last on 2025-12-31.
+    expect(byName('Dormant AWS console users (no sign-in for 90 days)').value).toBe(2);
+    // hr-joiners-leavers.csv: Q3 leavers Inês (31.08, revoked 02.09 09:12, 57.2 h) and Hannah (15.09, not revoked).
+    expect(byName('Leavers whose access was revoked within 24 h')).toMatchObject({
+      value: 0,
+      numerator: 0,
+      denominator: 2,
+    });
+    expect(byName('Median time to revoke the access of leavers').value).toBeCloseTo(57.2, 6);
+    expect(byName('Leavers without a recorded access revocation').value).toBe(1);
+    // nessus-subset.csv: plugin 166555 is Critical on 192.0.2.11 (two CVE rows) and on 192.0.2.12.
+    expect(byName('Open critical vulnerabilities — nessus').value).toBe(2);
+    // jira-issues.csv: Q3 issues SEC-145 and SEC-148 are tasks; incidents SEC-146 (resolved after
+    // 2 h 41 min 46 s), SEC-147 (14/Jul 10:05 AM to 17/Jul 5:55 PM, 79 h 50 min) and SEC-149 (open).
+    expect(byName('Incidents — incidents').value).toBe(3);
+    expect(byName('Incidents resolved within 5 days — incidents')).toMatchObject({
+      numerator: 2,
+      denominator: 3,
+    });
+    expect(byName('Mean time to resolve incidents — incidents').value).toBeCloseTo(
+      (2 + 41 / 60 + 46 / 3600 + 79 + 50 / 60) / 2,
+      6,
+    );
+    expect(byName('Incidents still open at the end of the period — incidents').value).toBe(1);
+    // servicenow-change.csv: 5 changes opened in Q3 (three date formats), none an emergency.
+    expect(byName('Changes — changes').value).toBe(5);
+    expect(byName('Emergency changes — changes')).toMatchObject({ value: 0, denominator: 5 });
+  });
+
+  it('refuses a folder that holds no recognisable export', () => {
+    const dir = freshDir('from-empty');
+    mkdirSync(path.join(dir, 'exports'));
+    writeFileSync(path.join(dir, 'exports', 'notes.txt'), 'meeting notes\n');
+    const r = cli(['init', '--from', 'exports'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^error: exports: --from: no file in this folder matches a preset/);
+    expect(existsSync(path.join(dir, 'metrics.yaml'))).toBe(false);
+    expect(cli(['init', '--from', 'missing'], dir).stderr).toBe('error: missing: --from: no such folder\n');
+    expect(cli(['init', '--from', 'exports/notes.txt'], dir).stderr).toBe(
+      'error: exports/notes.txt: --from: not a folder\n',
+    );
+  });
+
+  it('writes --output elsewhere, with source paths relative to the catalogue', () => {
+    const dir = withPresetExports('from-output', (f) => f.startsWith('aws-'));
+    mkdirSync(path.join(dir, 'isms'));
+    const r = cli(['init', '--from', 'exports', '--output', 'isms/kpis.yaml'], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('isms-kpi validate -c isms/kpis.yaml');
+    expect(readFileSync(path.join(dir, 'isms', 'kpis.yaml'), 'utf8')).toContain(
+      '    path: ../exports/aws-iam-credential-report.csv',
+    );
+    expect(cli(['validate', '-c', 'isms/kpis.yaml', '--period', '2026-Q3'], dir).status).toBe(0);
+  });
+});
+
+describe('init (the bundled example)', { timeout: 120_000 }, () => {
+  let bundled: JsonKpi[] = [];
+  beforeAll(() => {
+    bundled = report(REPO).kpis;
+  });
+
+  const values = (kpis: JsonKpi[]) => kpis.map((k) => ({ id: k.id, value: k.value, status: k.status }));
+
+  it('writes metrics.yaml and the exports it reads, and reports what the repository reports', () => {
+    const dir = freshDir('example');
+    const r = cli(['init'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('wrote metrics.yaml');
+    const text = readFileSync(path.join(dir, 'metrics.yaml'), 'utf8');
+    expect(text).not.toContain('fixtures/acme/');
+    expect(text).toContain('path: exports/entra-users-{period}.csv');
+    // Both quarters of the {period} exports are copied, byte for byte.
+    for (const file of ['entra-users-2026-Q2.csv', 'entra-users-2026-Q3.csv', 'veeam-sessions.csv'])
+      expect(readFileSync(path.join(dir, 'exports', file))).toEqual(
+        readFileSync(path.join(REPO, 'fixtures', 'acme', file)),
+      );
+    expect(readdirSync(path.join(dir, 'exports'))).not.toContain('generate.mjs');
+    const copied = report(dir);
+    expect(copied.status).toBe(1);
+    expect(values(copied.kpis)).toEqual(values(bundled));
+    expect(values(report(dir, ['--period', '2026-Q2']).kpis)).toEqual(
+      values(report(REPO, ['--period', '2026-Q2']).kpis),
+    );
+  });
+
+  it('works from an installed copy of the package (the files npm would pack)', () => {
+    const pkgDir = freshDir('installed');
+    // What `npm pack` puts in the tarball, so a file missing from package.json "files" fails here.
+    const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
+    expect(packed.status).toBe(0);
+    const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files;
+    for (const { path: file } of files) {
+      mkdirSync(path.dirname(path.join(pkgDir, file)), { recursive: true });
+      cpSync(path.join(REPO, file), path.join(pkgDir, file));
+    }
+    symlinkSync(path.join(REPO, 'node_modules'), path.join(pkgDir, 'node_modules'));
+    const dir = freshDir('installed-user');
+    const bin = path.join(pkgDir, 'bin', 'isms-kpi.js');
+    expect(cli(['init'], dir, bin).status).toBe(0);
+    expect(values(report(dir, [], bin).kpis)).toEqual(values(bundled));
+  });
+
+  it('overwrites nothing without --force: lists the files, exits 2 and writes nothing', () => {
+    const dir = freshDir('no-overwrite');
+    writeFileSync(path.join(dir, 'metrics.yaml'), 'keep me\n');
+    const r = cli(['init'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: metrics\.yaml: already exists; nothing was written \(use --force/m);
+    expect(readFileSync(path.join(dir, 'metrics.yaml'), 'utf8')).toBe('keep me\n');
+    expect(existsSync(path.join(dir, 'exports'))).toBe(false);
+
+    // An existing export counts too, and the catalogue is then not written either.
+    rmSync(path.join(dir, 'metrics.yaml'));
+    mkdirSync(path.join(dir, 'exports'));
+    writeFileSync(path.join(dir, 'exports', 'hr-leavers.csv'), 'mine\n');
+    const again = cli(['init'], dir);
+    expect(again.status).toBe(2);
+    expect(again.stderr.trim().split('\n')).toEqual([
+      'error: exports/hr-leavers.csv: already exists; nothing was written (use --force to overwrite)',
+    ]);
+    expect(existsSync(path.join(dir, 'metrics.yaml'))).toBe(false);
+    expect(readdirSync(path.join(dir, 'exports'))).toEqual(['hr-leavers.csv']);
+  });
+
+  it('--force overwrites', () => {
+    const dir = freshDir('force');
+    writeFileSync(path.join(dir, 'metrics.yaml'), 'keep me\n');
+    const r = cli(['init', '--force'], dir);
+    expect(r.status).toBe(0);
+    expect(readFileSync(path.join(dir, 'metrics.yaml'), 'utf8')).toBe(
+      readFileSync(path.join(REPO, 'metrics.yaml'), 'utf8').replaceAll('fixtures/acme/', 'exports/'),
+    );
+
+    const from = withPresetExports('force-from', (f) => f.startsWith('aws-'));
+    writeFileSync(path.join(from, 'metrics.yaml'), 'keep me\n');
+    expect(cli(['init', '--from', 'exports'], from).status).toBe(2);
+    expect(readFileSync(path.join(from, 'metrics.yaml'), 'utf8')).toBe('keep me\n');
+    expect(cli(['init', '--from', 'exports', '--force'], from).status).toBe(0);
+    expect(readFileSync(path.join(from, 'metrics.yaml'), 'utf8')).toContain(
+      'preset: aws-iam-credential-report',
+    );
+  });
+
+  it('--help shows examples', () => {
+    const r = cli(['init', '--help'], REPO);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('--from <dir>');
+    expect(r.stdout).toContain('--force');
+    expect(r.stdout).toContain('$ isms-kpi init --from exports/');
+  });
+});

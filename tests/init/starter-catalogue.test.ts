@@ -1,0 +1,125 @@
+/**
+ * The starter catalogue as text, from detection results (no files read): source names, paths, the
+ * placeholders a reviewer must see, comments for files that were not recognised, and a catalogue that
+ * compiles as written.
+ */
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { compileCatalogue } from '../../src/catalogue/compile.js';
+import { parseCatalogue } from '../../src/catalogue/parse.js';
+import {
+  OWNER_PLACEHOLDER,
+  PLACEHOLDER_THRESHOLD,
+  type StarterFile,
+  starterCatalogue,
+} from '../../src/init/starter-catalogue.js';
+import { formatProblem } from '../../src/problems.js';
+import type { DetectResult } from '../../src/sources/presets/detect.js';
+
+function detected(
+  file: string,
+  preset: string,
+  format: 'csv' | 'json',
+  missing: string[] = [],
+): DetectResult {
+  const best = { preset, format, confidence: missing.length > 0 ? 0.6 : 0.97, missing, extra: [] };
+  return { file, format, header: ['a', 'b'], matches: [best], best };
+}
+
+const FILES: StarterFile[] = [
+  { path: 'exports/nessus-q3.csv', detection: detected('nessus-q3.csv', 'nessus', 'csv') },
+  { path: 'exports/nessus-dmz.csv', detection: detected('nessus-dmz.csv', 'nessus', 'csv') },
+  { path: 'exports/okta.txt', detection: detected('okta.txt', 'okta-users', 'json') },
+  { path: 'exports/hr.csv', detection: detected('hr.csv', 'hr-joiners-leavers', 'csv', ['upn']) },
+  {
+    path: 'exports/notes.csv',
+    detection: { file: 'notes.csv', format: 'csv', header: ['when', 'what'], matches: [] },
+  },
+  {
+    path: 'exports/budget.xlsx',
+    detection: {
+      file: 'budget.xlsx',
+      format: 'unknown',
+      header: [],
+      matches: [],
+      problem: 'the file is a ZIP archive',
+    },
+  },
+];
+
+const starter = starterCatalogue(FILES, 'exports');
+const config = parse(starter.text) as {
+  organisation: string;
+  timezone: string;
+  sources: Record<string, Record<string, unknown>>;
+  kpis: { id: string; name: string; owner: string; formula: string; thresholds?: unknown }[];
+};
+
+describe('starterCatalogue', () => {
+  it('declares each recognised file as a source named after its preset, numbered when repeated', () => {
+    expect(starter.sources.map((s) => [s.name, s.preset, s.path])).toEqual([
+      ['nessus', 'nessus', 'exports/nessus-q3.csv'],
+      ['nessus_2', 'nessus', 'exports/nessus-dmz.csv'],
+      ['okta_users', 'okta-users', 'exports/okta.txt'],
+    ]);
+    expect(config.sources.nessus).toMatchObject({ preset: 'nessus', path: 'exports/nessus-q3.csv' });
+    // The extension would say CSV: the detected format is written down.
+    expect(config.sources.okta_users).toMatchObject({ preset: 'okta-users', format: 'json' });
+    expect(config.sources.nessus).not.toHaveProperty('format');
+  });
+
+  it('lists files no preset reads completely as comments, with the reason', () => {
+    expect(starter.text).toContain('# not recognised: exports/notes.csv (header: when, what)');
+    expect(starter.text).toContain('# not recognised: exports/budget.xlsx (the file is a ZIP archive)');
+    expect(starter.text).toMatch(
+      /# not recognised: exports\/hr\.csv \(closest preset hr-joiners-leavers lacks upn/,
+    );
+    expect(Object.keys(config.sources)).not.toContain('jml_events');
+  });
+
+  it('marks the organisation, every owner and every threshold as placeholders', () => {
+    expect(config.organisation).toMatch(/^TODO:/);
+    expect(config.timezone).toBe('UTC');
+    expect(starter.text).toMatch(/^# .*zone.*\n.*\ntimezone: UTC$/m);
+    for (const kpi of config.kpis) expect(kpi.owner.startsWith(OWNER_PLACEHOLDER), kpi.id).toBe(true);
+    const thresholdLines = starter.text.split('\n').filter((l) => l.trimStart().startsWith('thresholds:'));
+    expect(thresholdLines.length).toBe(config.kpis.filter((k) => k.thresholds).length);
+    expect(thresholdLines.length).toBeGreaterThan(0);
+    for (const line of thresholdLines) expect(line.endsWith(PLACEHOLDER_THRESHOLD)).toBe(true);
+    expect(
+      starter.text.startsWith('# Starter KPI catalogue written by `isms-kpi init --from exports`.'),
+    ).toBe(true);
+  });
+
+  it('gives a KPI fed by two sources an id and a name per source', () => {
+    const vm01 = config.kpis.filter((k) => k.id.startsWith('VM-01'));
+    expect(vm01.map((k) => [k.id, k.name])).toEqual([
+      ['VM-01', 'Open critical vulnerabilities — nessus'],
+      ['VM-01.2', 'Open critical vulnerabilities — nessus_2'],
+    ]);
+    expect(vm01[1]!.formula).toBe(
+      'count_distinct(nessus_2, plugin_id + "@" + asset, severity == "Critical")',
+    );
+    const ids = config.kpis.map((k) => k.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(starter.kpis.map((k) => k.id)).toEqual(ids);
+  });
+
+  it('compiles as written', () => {
+    const parsed = parseCatalogue({ file: 'metrics.yaml', text: starter.text });
+    expect(parsed.ok ? [] : parsed.problems.map(formatProblem)).toEqual([]);
+    if (!parsed.ok) return;
+    const compiled = compileCatalogue(parsed.catalogue, '/tmp');
+    expect(compiled.ok ? [] : compiled.problems.map(formatProblem)).toEqual([]);
+  });
+
+  it('is deterministic', () => {
+    expect(starterCatalogue(FILES, 'exports').text).toBe(starter.text);
+  });
+
+  it('writes no KPI when nothing was recognised', () => {
+    const none = starterCatalogue([FILES[4]!], 'exports');
+    expect(none.sources).toEqual([]);
+    expect(none.kpis).toEqual([]);
+  });
+});
