@@ -315,14 +315,14 @@ function isoAt(text: string, start: number, end: number, tz: string): number {
   return finish(tz, false);
 }
 
-function trimStart(text: string): number {
-  let i = 0;
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+function trimStart(text: string, from = 0, to = text.length): number {
+  let i = from;
+  while (i < to && isSpace(text.charCodeAt(i))) i++;
   return i;
 }
 
-function trimEnd(text: string, start: number): number {
-  let i = text.length;
+function trimEnd(text: string, start: number, to = text.length): number {
+  let i = to;
   while (i > start && isSpace(text.charCodeAt(i - 1))) i--;
   return i;
 }
@@ -758,6 +758,15 @@ function compileFallback(format: string, tz: string): Matcher {
  * Throws a RangeError for an unknown zone or a format date-fns cannot use either.
  */
 export function compileDateTimeParser(formats: readonly string[], tz: string): (text: string) => number {
+  const parse = compileDateTimeSpanParser(formats, tz);
+  return (text) => parse(text, 0, text.length);
+}
+
+/** The same reader for the text text[from..to), without cutting it out of `text`. */
+export function compileDateTimeSpanParser(
+  formats: readonly string[],
+  tz: string,
+): (text: string, from: number, to: number) => number {
   if (!isValidTimeZone(tz)) throw new RangeError(`unknown time zone "${tz}"`);
   const matchers: Matcher[] = formats.map((format) => {
     if (format.trim() === '') throw new RangeError('empty date format');
@@ -767,16 +776,16 @@ export function compileDateTimeParser(formats: readonly string[], tz: string): (
   const count = matchers.length;
   if (count === 1) {
     const only = matchers[0]!;
-    return (text) => {
-      const start = trimStart(text);
-      const end = trimEnd(text, start);
+    return (text, from, to) => {
+      const start = trimStart(text, from, to);
+      const end = trimEnd(text, start, to);
       const ms = only(text, start, end);
       return Number.isNaN(ms) ? isoAt(text, start, end, tz) : ms;
     };
   }
-  return (text) => {
-    const start = trimStart(text);
-    const end = trimEnd(text, start);
+  return (text, from, to) => {
+    const start = trimStart(text, from, to);
+    const end = trimEnd(text, start, to);
     for (let i = 0; i < count; i++) {
       const ms = matchers[i]!(text, start, end);
       if (!Number.isNaN(ms)) return ms;
