@@ -109,7 +109,7 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
       }
       const segmentColumn = kpi.config.segment_by ? table.columns.get(kpi.config.segment_by) : undefined;
       const segmentOf = segmentColumn ? segmentIndex(segmentColumn, table.length, segmentKeys, 1 + W) : null;
-      const groups: GroupIndex = { count: G, windowOf, segmentOf, mask: source.mask };
+      const groups: GroupIndex = { count: G, windowOf, segmentOf, mask: source.mask, rows: source.rows };
       const pred = agg.pred ? evaluator.overSource(agg.pred, agg.source) : null;
       const valueExpr = agg.value;
       const valueFor = valueExpr
