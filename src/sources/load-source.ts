@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { closest } from '../catalogue/parse.js';
+import { closest } from '../catalogue/closest.js';
 import { IsmsKpiError, type Problem, type ProblemCode, problem } from '../problems.js';
 import {
   type CompiledField,

@@ -20,8 +20,7 @@
  * `a`, hours read as AM. Fields missing from a format default to 1970-01-01 00:00:00.000.
  */
 
-import { isValid } from 'date-fns/isValid';
-import { parse as dateFnsParse } from 'date-fns/parse';
+import { createRequire } from 'node:module';
 import { daysInMonth, isValidTimeZone, wallMs, wallToUtc } from './zone.js';
 
 const HOUR = 3_600_000;
@@ -698,7 +697,29 @@ const ABSOLUTE_LETTERS = /[XxTt]/;
 /** Letters that take an ordinal suffix in date-fns ('do', 'Mo', ...). */
 const ORDINAL_LETTERS = 'yYQqMLwIdDecihHKkms';
 
+type DateFns = {
+  parse: typeof import('date-fns/parse').parse;
+  isValid: typeof import('date-fns/isValid').isValid;
+};
+let dateFns: DateFns | undefined;
+
+/**
+ * date-fns, loaded the first time a format needs it: most catalogues never do, and loading it costs
+ * tens of milliseconds in every thread that reads a source.
+ */
+function loadDateFns(): DateFns {
+  if (!dateFns) {
+    const require = createRequire(import.meta.url);
+    dateFns = {
+      parse: (require('date-fns/parse') as typeof import('date-fns/parse')).parse,
+      isValid: (require('date-fns/isValid') as typeof import('date-fns/isValid')).isValid,
+    };
+  }
+  return dateFns;
+}
+
 function compileFallback(format: string, tz: string): Matcher {
+  const { parse: dateFnsParse, isValid } = loadDateFns();
   const parts = lexFormat(format);
   let letters = '';
   for (let i = 0; i < parts.length; i++) {
