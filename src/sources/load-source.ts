@@ -93,11 +93,13 @@ export async function loadSource(source: ResolvedSource, options: LoadOptions): 
   let hasReserved = false;
   const onBytes = (bytes: Uint8Array) => {
     hash.update(bytes);
+    // The rows read so far came from the bytes before this block.
+    const bytesBefore = bytesSeen;
     bytesSeen += bytes.length;
     // Once the row length is known, size the columns for the whole file instead of doubling them.
     if (!hasReserved && intake.rows >= RESERVE_AFTER_ROWS && fileSize > 0) {
       hasReserved = true;
-      intake.reserve(Math.ceil((fileSize / bytesSeen) * intake.rows * 1.1));
+      intake.reserve(Math.ceil((fileSize / bytesBefore) * intake.rows * 1.1));
     }
     if (options.onProgress && bytesSeen >= nextReport) {
       nextReport = bytesSeen + PROGRESS_STEP;
