@@ -314,6 +314,18 @@ function segmentValues(kpi: CompiledKpi, field: string, rows: Map<string, Source
     const source = rows.get(sourceName);
     const column = source?.table.columns.get(field);
     if (!source || !column) continue;
+    if (column.kind === 'str') {
+      // The codes in use, then their texts (free-text columns may hold a text under several codes).
+      const used = new Uint8Array(column.dict.length);
+      const codes = column.codes;
+      if (source.rows) {
+        for (const i of source.rows) if (codes[i]! >= 0) used[codes[i]!] = 1;
+      } else {
+        for (let i = 0; i < source.table.length; i++) if (codes[i]! >= 0) used[codes[i]!] = 1;
+      }
+      for (let c = 0; c < used.length; c++) if (used[c]) keys.add(column.dict[c]!);
+      continue;
+    }
     const visit = (i: number) => {
       const v = cellValue(column, i);
       if (v !== null) keys.add(Array.isArray(v) ? v.join(', ') : String(v));
