@@ -285,6 +285,15 @@ function nullTest(wantNull: boolean): FunctionDef['impl'] {
 function between(unitMs: number): FunctionDef['impl'] {
   return (args, ctx) => {
     if (args.length === 1) return mapNum(args, ctx.n, (d) => (d * 1000) / unitMs);
+    const [a, b] = args;
+    if (a!.t === 'num' && b!.t === 'num') {
+      // Two columns, the usual hours(opened, resolved): a plain loop (NaN stays NaN).
+      const x = a!.v;
+      const y = b!.v;
+      const out = new Float64Array(ctx.n);
+      for (let i = 0; i < out.length; i++) out[i] = (y[i]! - x[i]!) / unitMs;
+      return { t: 'num', v: out };
+    }
     return mapNum(args, ctx.n, (a, b) => (b - a) / unitMs);
   };
 }
@@ -689,7 +698,13 @@ const defs: FunctionDef[] = [
     summary: 'days from a datetime to the end of the reporting period',
     example: 'age(created_at) > 14',
     type: (t) => expect(t, [isDate], ['a datetime'], 'number'),
-    impl: ([a], ctx) => mapNum([a!], ctx.n, (ms) => (ctx.periodEnd - ms) / DAY),
+    impl: ([a], ctx) => {
+      if (a!.t !== 'num') return mapNum([a!], ctx.n, (ms) => (ctx.periodEnd - ms) / DAY);
+      const x = a!.v;
+      const out = new Float64Array(ctx.n);
+      for (let i = 0; i < out.length; i++) out[i] = (ctx.periodEnd - x[i]!) / DAY;
+      return { t: 'num', v: out };
+    },
   },
   ...(
     [

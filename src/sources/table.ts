@@ -159,7 +159,8 @@ export class ColumnBuilder {
       if (slot === 0) return -2;
       if (this.hashes[at] === h) {
         const entry = dict[slot - 1]!;
-        if (entry.length === len && sameText(entry, text, start, len)) return slot - 1;
+        // Cutting the span and comparing is faster than a loop of charCodeAt (V8 compares natively).
+        if (entry.length === len && text.slice(start, end) === entry) return slot - 1;
       }
       at = (at + 1) & mask;
     }
@@ -216,11 +217,6 @@ function hashSpan(text: string, start: number, end: number): number {
   let h = 0x811c9dc5 | 0;
   for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h;
-}
-
-function sameText(entry: string, text: string, start: number, len: number): boolean {
-  for (let k = 0; k < len; k++) if (entry.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
-  return true;
 }
 
 export function columnKind(type: FieldType): Column['kind'] {
