@@ -60,6 +60,14 @@ export interface CompiledField {
    */
   isNullSpan: (text: string, start: number, end: number) => boolean;
   /**
+   * A quick filter in front of isNullSpan: bit L set when a null token has length L (bit 31: 31 or
+   * more), and 1 at the first char code (< 128) of each token; `nullFirstNonAscii` when one starts
+   * with another char. A cell whose length or first char no token has is not a null token.
+   */
+  nullLengths: number;
+  nullFirst: Uint8Array;
+  nullFirstNonAscii: boolean;
+  /**
    * For number, integer, datetime and boolean fields: the value of a trimmed cell text[start..end)
    * that is not a null token, read from its char codes; the same value fromText gives for its text.
    */
@@ -144,8 +152,34 @@ export function compileField(spec: FieldSpec): CompiledField {
     fromJson,
     expected: describeExpected(spec),
     isNullSpan: compileNullSpan(nulls),
+    ...nullFilter(nulls),
     parseSpan: compileSpanParser(spec),
   };
+}
+
+function nullFilter(
+  nulls: ReadonlySet<string>,
+): Pick<CompiledField, 'nullLengths' | 'nullFirst' | 'nullFirstNonAscii'> {
+  let nullLengths = 0;
+  const nullFirst = new Uint8Array(128);
+  let nullFirstNonAscii = false;
+  for (const token of nulls) {
+    nullLengths |= 1 << Math.min(token.length, 31);
+    if (token.length === 0) continue;
+    const c = token.charCodeAt(0);
+    if (c < 128) nullFirst[c] = 1;
+    else nullFirstNonAscii = true;
+  }
+  return { nullLengths, nullFirst, nullFirstNonAscii };
+}
+
+/** The quick filter of CompiledField.nullLengths: false when text[start..end) cannot be a null token. */
+export function mayBeNull(field: CompiledField, text: string, start: number, end: number): boolean {
+  const len = end - start;
+  if (((field.nullLengths >>> Math.min(len, 31)) & 1) === 0) return false;
+  if (len === 0) return true;
+  const c = text.charCodeAt(start);
+  return c < 128 ? field.nullFirst[c] === 1 : field.nullFirstNonAscii;
 }
 
 function compileNullSpan(nulls: ReadonlySet<string>): (text: string, start: number, end: number) => boolean {

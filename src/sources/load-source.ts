@@ -11,6 +11,7 @@ import {
   type CompiledField,
   compileField,
   INVALID,
+  mayBeNull,
   trimSpanEnd,
   trimSpanStart,
   type Value,
@@ -417,7 +418,7 @@ class Intake {
       }
       const start = trimSpanStart(t, from, to);
       const end = trimSpanEnd(t, start, to);
-      if (field.isNullSpan(t, start, end)) {
+      if (mayBeNull(field, t, start, end) && field.isNullSpan(t, start, end)) {
         if (field.spec.required) {
           reasons = this.cellFailure(
             binding,
