@@ -9,7 +9,7 @@ import type { EvalContext } from '../formula/functions.js';
 import type { Expr } from '../formula/ir.js';
 import { scalar, toNum, type Vec } from '../formula/vector.js';
 import type { LoadedSource } from '../sources/load-source.js';
-import { cellValue } from '../sources/table.js';
+import { cellValue, type Table } from '../sources/table.js';
 import { localDate } from '../time/zone.js';
 import { type AggregateOutcome, aggregate, type GroupIndex } from './aggregate.js';
 import { type Cadence, cadenceLengthMs, cadenceWindows, type Period } from './period.js';
@@ -269,8 +269,25 @@ function withDependencies(ids: ReadonlySet<string>, byId: Map<string, CompiledKp
   return out;
 }
 
+/** selectPeriod results by table, then by period: a run evaluates the same period more than once. */
+const selections = new WeakMap<Table, Map<string, SourceRows>>();
+
 /** Rows of an events source whose time field falls in [start, end); snapshots keep every row. */
 export function selectPeriod(loaded: LoadedSource, period: Period): SourceRows {
+  const key = `${loaded.source.timeField ?? ''}\u0000${period.start}\u0000${period.end}`;
+  let byPeriod = selections.get(loaded.table);
+  const known = byPeriod?.get(key);
+  if (known) return known;
+  const selection = computeSelection(loaded, period);
+  if (!byPeriod) {
+    byPeriod = new Map();
+    selections.set(loaded.table, byPeriod);
+  }
+  byPeriod.set(key, selection);
+  return selection;
+}
+
+function computeSelection(loaded: LoadedSource, period: Period): SourceRows {
   const { table, source } = loaded;
   if (source.kind !== 'events' || !source.timeField) return { table, rows: null, mask: null };
   const column = table.columns.get(source.timeField);
