@@ -9,7 +9,7 @@ import type { EvalContext } from '../formula/functions.js';
 import type { Expr } from '../formula/ir.js';
 import { scalar, toNum, type Vec } from '../formula/vector.js';
 import type { LoadedSource } from '../sources/load-source.js';
-import { cellValue } from '../sources/table.js';
+import { cellValue, type Table } from '../sources/table.js';
 import { localDate } from '../time/zone.js';
 import { type AggregateOutcome, aggregate, type GroupIndex } from './aggregate.js';
 import { type Cadence, cadenceLengthMs, cadenceWindows, type Period } from './period.js';
@@ -109,7 +109,7 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
       }
       const segmentColumn = kpi.config.segment_by ? table.columns.get(kpi.config.segment_by) : undefined;
       const segmentOf = segmentColumn ? segmentIndex(segmentColumn, table.length, segmentKeys, 1 + W) : null;
-      const groups: GroupIndex = { count: G, windowOf, segmentOf, mask: source.mask };
+      const groups: GroupIndex = { count: G, windowOf, segmentOf, mask: source.mask, rows: source.rows };
       const pred = agg.pred ? evaluator.overSource(agg.pred, agg.source) : null;
       const valueExpr = agg.value;
       const valueFor = valueExpr
@@ -269,8 +269,25 @@ function withDependencies(ids: ReadonlySet<string>, byId: Map<string, CompiledKp
   return out;
 }
 
+/** selectPeriod results by table, then by period: a run evaluates the same period more than once. */
+const selections = new WeakMap<Table, Map<string, SourceRows>>();
+
 /** Rows of an events source whose time field falls in [start, end); snapshots keep every row. */
 export function selectPeriod(loaded: LoadedSource, period: Period): SourceRows {
+  const key = `${loaded.source.timeField ?? ''}\u0000${period.start}\u0000${period.end}`;
+  let byPeriod = selections.get(loaded.table);
+  const known = byPeriod?.get(key);
+  if (known) return known;
+  const selection = computeSelection(loaded, period);
+  if (!byPeriod) {
+    byPeriod = new Map();
+    selections.set(loaded.table, byPeriod);
+  }
+  byPeriod.set(key, selection);
+  return selection;
+}
+
+function computeSelection(loaded: LoadedSource, period: Period): SourceRows {
   const { table, source } = loaded;
   if (source.kind !== 'events' || !source.timeField) return { table, rows: null, mask: null };
   const column = table.columns.get(source.timeField);
@@ -314,6 +331,18 @@ function segmentValues(kpi: CompiledKpi, field: string, rows: Map<string, Source
     const source = rows.get(sourceName);
     const column = source?.table.columns.get(field);
     if (!source || !column) continue;
+    if (column.kind === 'str') {
+      // The codes in use, then their texts (free-text columns may hold a text under several codes).
+      const used = new Uint8Array(column.dict.length);
+      const codes = column.codes;
+      if (source.rows) {
+        for (const i of source.rows) if (codes[i]! >= 0) used[codes[i]!] = 1;
+      } else {
+        for (let i = 0; i < source.table.length; i++) if (codes[i]! >= 0) used[codes[i]!] = 1;
+      }
+      for (let c = 0; c < used.length; c++) if (used[c]) keys.add(column.dict[c]!);
+      continue;
+    }
     const visit = (i: number) => {
       const v = cellValue(column, i);
       if (v !== null) keys.add(Array.isArray(v) ? v.join(', ') : String(v));

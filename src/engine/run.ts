@@ -3,6 +3,7 @@
  * (the only file reads of a run), evaluates the KPIs and assembles the report data.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { type Catalogue, compileCatalogue } from '../catalogue/compile.js';
 import { parseCatalogue } from '../catalogue/parse.js';
@@ -16,7 +17,13 @@ import { localDate } from '../time/zone.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { compareValues, type Evaluation, evaluateCatalogue } from './evaluate.js';
 import { customPeriod, lastCompleteQuarter, type Period, parsePeriod, previousPeriod } from './period.js';
-import { REPORT_SCHEMA_VERSION, type Report, type SourceManifest, type Status } from './report-model.js';
+import {
+  type KpiResult,
+  REPORT_SCHEMA_VERSION,
+  type Report,
+  type SourceManifest,
+  type Status,
+} from './report-model.js';
 
 export interface CatalogueOptions {
   /** Path to metrics.yaml as the user wrote it. */
@@ -126,10 +133,19 @@ export async function loadSources(
   asOf?: string,
   keep?: ReadonlyMap<string, ReadonlySet<string>>,
   onProgress?: RunOptions['onProgress'],
+  /** Called as each source is read (or found missing), with the number still being read. */
+  onLoaded?: (name: string, loaded: LoadedSource | { missing: string }, pending: number) => void,
 ): Promise<Map<string, LoadedSource | { missing: string }>> {
   const out = new Map<string, LoadedSource | { missing: string }>();
   const problems: Problem[] = [];
-  const jobs = [...new Set(names)].map(async (name) => {
+  const unique = [...new Set(names)];
+  let pending = unique.length;
+  const settle = (name: string, loaded: LoadedSource | { missing: string }) => {
+    out.set(name, loaded);
+    pending--;
+    onLoaded?.(name, loaded, pending);
+  };
+  const jobs = unique.map(async (name) => {
     const source = catalogue.sources.get(name)!;
     const absolute = sourcePath(source, period.label);
     const shown = displayPath(absolute, cwd);
@@ -146,13 +162,14 @@ export async function loadSources(
         },
       });
       if (source.kind === 'snapshot') loaded.asOf = snapshotInstant(loaded, catalogue.timezone, asOf);
-      out.set(name, loaded);
+      settle(name, loaded);
     } catch (error) {
       if (!(error instanceof IsmsKpiError)) throw error;
       if (source.config.optional && error.problems.every((p) => p.code === 'file-missing')) {
-        out.set(name, { missing: `${shown} not found (optional source ${name})` });
+        settle(name, { missing: `${shown} not found (optional source ${name})` });
         return;
       }
+      pending--;
       problems.push(...error.problems.map((p) => ({ ...p, location: { ...p.location, source: name } })));
     }
   });
@@ -190,6 +207,81 @@ function addBaselines(evaluation: Evaluation, report: BaselineReport | undefined
         change: kpi.value - kpi.baseline.value,
       };
     }
+  }
+}
+
+/**
+ * KPIs are evaluated as soon as their sources are read while other sources are still being read, when
+ * a core is free for it (fewer sources in progress than cores): the last large export usually takes
+ * longest, and the KPIs of the others need not wait for it. Only KPIs that use no other KPI are taken
+ * early; each is evaluated exactly as in one evaluation of all of them (the same sources, period and
+ * row-expression cache), and the results are put back in catalogue order.
+ */
+class EarlyEvaluation {
+  private readonly done: Evaluation[] = [];
+  private readonly evaluated = new Set<string>();
+  private readonly available = new Map<string, LoadedSource | { missing: string }>();
+  private readonly cores = availableParallelism();
+
+  constructor(
+    private readonly catalogue: Catalogue,
+    private readonly period: Period,
+    private readonly cache: Map<string, Vec>,
+    private readonly trace: boolean,
+    private readonly wanted: readonly string[],
+  ) {}
+
+  loaded(name: string, loaded: LoadedSource | { missing: string }, pending: number): void {
+    this.available.set(name, loaded);
+    if (pending === 0 || pending >= this.cores) return;
+    const ready = new Set<string>();
+    for (const id of this.wanted) {
+      if (this.evaluated.has(id)) continue;
+      const kpi = this.catalogue.kpis.find((k) => k.config.id === id)!;
+      if (kpi.formula.kpis.length > 0) continue;
+      if (kpi.formula.sources.every((s) => this.available.has(s))) ready.add(id);
+    }
+    if (ready.size === 0) return;
+    try {
+      this.done.push(
+        evaluateCatalogue({
+          catalogue: this.catalogue,
+          sources: this.available,
+          period: this.period,
+          cache: this.cache,
+          trace: this.trace,
+          only: ready,
+        }),
+      );
+      for (const id of ready) this.evaluated.add(id);
+    } catch {
+      // Left to the evaluation after loading, which reports the error where it belongs.
+    }
+  }
+
+  /** Evaluates the KPIs not done yet and merges everything into one evaluation. */
+  finish(sources: Map<string, LoadedSource | { missing: string }>): Evaluation {
+    const rest = new Set(this.wanted.filter((id) => !this.evaluated.has(id)));
+    const last = evaluateCatalogue({
+      catalogue: this.catalogue,
+      sources,
+      period: this.period,
+      cache: this.cache,
+      trace: this.trace,
+      only: rest,
+    });
+    if (this.done.length === 0) return last;
+    const byId = new Map<string, KpiResult>();
+    const traces = new Map(last.traces);
+    for (const e of [...this.done, last]) {
+      for (const k of e.kpis) byId.set(k.id, k);
+      for (const [id, t] of e.traces) traces.set(id, t);
+    }
+    return {
+      kpis: this.wanted.filter((id) => byId.has(id)).map((id) => byId.get(id)!),
+      traces,
+      rowsInPeriod: last.rowsInPeriod,
+    };
   }
 }
 
@@ -281,6 +373,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
   if (options.asOf && Number.isNaN(parseIsoDateTime(options.asOf, catalogue.timezone))) {
     throw new IsmsKpiError(problem('usage', `--as-of: "${options.asOf}" is not a date like 2026-09-30`));
   }
+  const cache = new Map<string, Vec>();
+  const wanted = catalogue.kpis.map((k) => k.config.id).filter((id) => !options.kpis || options.kpis.has(id));
+  const early = new EarlyEvaluation(catalogue, period, cache, options.trace === true, wanted);
   const sources = await loadSources(
     catalogue,
     needed,
@@ -289,16 +384,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
     options.asOf,
     options.storeAllFields ? undefined : keep,
     options.onProgress,
+    (name, loaded, pending) => early.loaded(name, loaded, pending),
   );
-  const cache = new Map<string, Vec>();
-  const evaluation = evaluateCatalogue({
-    catalogue,
-    sources,
-    period,
-    cache,
-    trace: options.trace === true,
-    ...(options.kpis ? { only: options.kpis } : {}),
-  });
+  const evaluation = early.finish(sources);
   addPreviousPeriodTrends(catalogue, sources, period, evaluation, cache);
   addBaselines(evaluation, options.baselineReport);
   const asOf = options.asOf ?? lastDay(period);

@@ -4,7 +4,7 @@
  * object, so inherited properties such as `constructor` or `__proto__` do not exist here.
  */
 import { BOOL_FALSE, BOOL_NULL, BOOL_TRUE } from '../sources/table.js';
-import { utcToLocal } from '../time/zone.js';
+import { utcToLocal, zoneOffsetMs } from '../time/zone.js';
 import type { ValueType } from './ir.js';
 import {
   internStrings,
@@ -88,6 +88,9 @@ function arithmetic(op: string): (a: number, b: number) => number {
 }
 
 function compareNumbers(op: string, a: Vec, b: Vec, n: number): Vec {
+  // A column against a constant (the usual `x <= 4`): no array of n copies of the constant.
+  if (a.t === 'num' && b.t === 'scalar') return compareWithConstant(op, a.v, toNum(b, 1)[0]!, false, n);
+  if (a.t === 'scalar' && b.t === 'num') return compareWithConstant(op, b.v, toNum(a, 1)[0]!, true, n);
   const x = toNum(a, n);
   const y = toNum(b, n);
   const out = new Uint8Array(n);
@@ -96,6 +99,43 @@ function compareNumbers(op: string, a: Vec, b: Vec, n: number): Vec {
     const l = x[i]!;
     const r = y[i]!;
     out[i] = Number.isNaN(l) || Number.isNaN(r) ? BOOL_NULL : test(l, r) ? BOOL_TRUE : BOOL_FALSE;
+  }
+  return { t: 'bool', v: out };
+}
+
+/** column op constant (or constant op column when isFlipped), with nulls as in compareNumbers. */
+function compareWithConstant(op: string, x: Float64Array, c: number, isFlipped: boolean, n: number): Vec {
+  const out = new Uint8Array(n);
+  if (Number.isNaN(c)) return { t: 'bool', v: out.fill(BOOL_NULL) };
+  // constant < x is x > constant, and so on.
+  const flipped: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+  switch (isFlipped ? (flipped[op] ?? op) : op) {
+    case '==':
+      for (let i = 0; i < n; i++)
+        out[i] = Number.isNaN(x[i]!) ? BOOL_NULL : x[i] === c ? BOOL_TRUE : BOOL_FALSE;
+      break;
+    case '!=':
+      for (let i = 0; i < n; i++)
+        out[i] = Number.isNaN(x[i]!) ? BOOL_NULL : x[i] !== c ? BOOL_TRUE : BOOL_FALSE;
+      break;
+    case '<':
+      for (let i = 0; i < n; i++)
+        out[i] = Number.isNaN(x[i]!) ? BOOL_NULL : x[i]! < c ? BOOL_TRUE : BOOL_FALSE;
+      break;
+    case '<=':
+      for (let i = 0; i < n; i++)
+        out[i] = Number.isNaN(x[i]!) ? BOOL_NULL : x[i]! <= c ? BOOL_TRUE : BOOL_FALSE;
+      break;
+    case '>':
+      for (let i = 0; i < n; i++)
+        out[i] = Number.isNaN(x[i]!) ? BOOL_NULL : x[i]! > c ? BOOL_TRUE : BOOL_FALSE;
+      break;
+    case '>=':
+      for (let i = 0; i < n; i++)
+        out[i] = Number.isNaN(x[i]!) ? BOOL_NULL : x[i]! >= c ? BOOL_TRUE : BOOL_FALSE;
+      break;
+    default:
+      throw new Error(`internal: comparison ${op}`);
   }
   return { t: 'bool', v: out };
 }
@@ -245,6 +285,15 @@ function nullTest(wantNull: boolean): FunctionDef['impl'] {
 function between(unitMs: number): FunctionDef['impl'] {
   return (args, ctx) => {
     if (args.length === 1) return mapNum(args, ctx.n, (d) => (d * 1000) / unitMs);
+    const [a, b] = args;
+    if (a!.t === 'num' && b!.t === 'num') {
+      // Two columns, the usual hours(opened, resolved): a plain loop (NaN stays NaN).
+      const x = a!.v;
+      const y = b!.v;
+      const out = new Float64Array(ctx.n);
+      for (let i = 0; i < out.length; i++) out[i] = (y[i]! - x[i]!) / unitMs;
+      return { t: 'num', v: out };
+    }
     return mapNum(args, ctx.n, (a, b) => (b - a) / unitMs);
   };
 }
@@ -266,6 +315,16 @@ function betweenType(unit: string) {
 function datePart(part: (p: ReturnType<typeof utcToLocal>) => number): FunctionDef['impl'] {
   return ([a], ctx) =>
     mapNum([a!], ctx.n, (ms) => (Number.isNaN(ms) ? Number.NaN : part(utcToLocal(ctx.tz, ms))));
+}
+
+/** ISO weekday (1 = Monday) of each instant in ctx.tz: from the day number of its local time. */
+function weekdayImpl([a]: Vec[], ctx: EvalContext): Vec {
+  return mapNum([a!], ctx.n, (ms) => {
+    if (Number.isNaN(ms)) return Number.NaN;
+    const days = Math.floor((ms + zoneOffsetMs(ctx.tz, ms)) / DAY);
+    // Day 0, 1970-01-01, was a Thursday (4).
+    return ((((days + 3) % 7) + 7) % 7) + 1;
+  });
 }
 
 function isoWeek(p: ReturnType<typeof utcToLocal>): number {
@@ -639,7 +698,13 @@ const defs: FunctionDef[] = [
     summary: 'days from a datetime to the end of the reporting period',
     example: 'age(created_at) > 14',
     type: (t) => expect(t, [isDate], ['a datetime'], 'number'),
-    impl: ([a], ctx) => mapNum([a!], ctx.n, (ms) => (ctx.periodEnd - ms) / DAY),
+    impl: ([a], ctx) => {
+      if (a!.t !== 'num') return mapNum([a!], ctx.n, (ms) => (ctx.periodEnd - ms) / DAY);
+      const x = a!.v;
+      const out = new Float64Array(ctx.n);
+      for (let i = 0; i < out.length; i++) out[i] = (ctx.periodEnd - x[i]!) / DAY;
+      return { t: 'num', v: out };
+    },
   },
   ...(
     [
@@ -659,7 +724,8 @@ const defs: FunctionDef[] = [
       summary: `${what} of a datetime, in the catalogue's timezone`,
       example,
       type: (t) => expect(t, [isDate], ['a datetime'], 'number'),
-      impl: datePart(part),
+      // weekday needs only the local day number, not every field of the local time.
+      impl: name === 'weekday' ? weekdayImpl : datePart(part),
     }),
   ),
   {

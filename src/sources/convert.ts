@@ -3,7 +3,11 @@
  * of a cell (or a JSON value) into the typed value stored in the column, or says why it cannot.
  * They run for every cell of million-row files, so they avoid regexes and allocations on the common path.
  */
-import { compileDateTimeParser, describeDateFormats } from '../time/parse-datetime.js';
+import {
+  compileDateTimeParser,
+  compileDateTimeSpanParser,
+  describeDateFormats,
+} from '../time/parse-datetime.js';
 import type { FieldType } from './table.js';
 
 /** Returned by a converter when the cell is not a valid value of its type. */
@@ -50,6 +54,53 @@ export interface CompiledField {
   fromJson: (value: unknown) => Value | typeof INVALID;
   /** "expected a date like ..." for error messages. */
   expected: string;
+  /**
+   * True when the cell text[start..end), already trimmed (see trimSpanStart), is a null token. Same
+   * answer as fromText(text.slice(start, end)) === null, without the substring.
+   */
+  isNullSpan: (text: string, start: number, end: number) => boolean;
+  /**
+   * A quick filter in front of isNullSpan: bit L set when a null token has length L (bit 31: 31 or
+   * more), and 1 at the first char code (< 128) of each token; `nullFirstNonAscii` when one starts
+   * with another char. A cell whose length or first char no token has is not a null token.
+   */
+  nullLengths: number;
+  nullFirst: Uint8Array;
+  nullFirstNonAscii: boolean;
+  /**
+   * For number, integer, datetime and boolean fields: the value of a trimmed cell text[start..end)
+   * that is not a null token, read from its char codes; the same value fromText gives for its text.
+   */
+  parseSpan: ((text: string, start: number, end: number) => number | typeof INVALID) | undefined;
+}
+
+/** Whitespace as String.prototype.trim removes it (WhiteSpace and LineTerminator). */
+export function isTrimmable(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** Start of text[start..end) without its leading whitespace (as trim() sees it). */
+export function trimSpanStart(text: string, start: number, end: number): number {
+  while (start < end && isTrimmable(text.charCodeAt(start))) start++;
+  return start;
+}
+
+/** End of text[start..end) without its trailing whitespace. */
+export function trimSpanEnd(text: string, start: number, end: number): number {
+  while (end > start && isTrimmable(text.charCodeAt(end - 1))) end--;
+  return end;
 }
 
 export function compileField(spec: FieldSpec): CompiledField {
@@ -95,7 +146,154 @@ export function compileField(spec: FieldSpec): CompiledField {
         return INVALID;
     }
   };
-  return { spec, fromText, fromJson, expected: describeExpected(spec) };
+  return {
+    spec,
+    fromText,
+    fromJson,
+    expected: describeExpected(spec),
+    isNullSpan: compileNullSpan(nulls),
+    ...nullFilter(nulls),
+    parseSpan: compileSpanParser(spec),
+  };
+}
+
+function nullFilter(
+  nulls: ReadonlySet<string>,
+): Pick<CompiledField, 'nullLengths' | 'nullFirst' | 'nullFirstNonAscii'> {
+  let nullLengths = 0;
+  const nullFirst = new Uint8Array(128);
+  let nullFirstNonAscii = false;
+  for (const token of nulls) {
+    nullLengths |= 1 << Math.min(token.length, 31);
+    if (token.length === 0) continue;
+    const c = token.charCodeAt(0);
+    if (c < 128) nullFirst[c] = 1;
+    else nullFirstNonAscii = true;
+  }
+  return { nullLengths, nullFirst, nullFirstNonAscii };
+}
+
+/** The quick filter of CompiledField.nullLengths: false when text[start..end) cannot be a null token. */
+export function mayBeNull(field: CompiledField, text: string, start: number, end: number): boolean {
+  const len = end - start;
+  if (((field.nullLengths >>> Math.min(len, 31)) & 1) === 0) return false;
+  if (len === 0) return true;
+  const c = text.charCodeAt(start);
+  return c < 128 ? field.nullFirst[c] === 1 : field.nullFirstNonAscii;
+}
+
+function compileNullSpan(nulls: ReadonlySet<string>): (text: string, start: number, end: number) => boolean {
+  // Tokens by length; a cell is compared only with the tokens of its own length.
+  const byLength: string[][] = [];
+  for (const token of nulls) {
+    const list = byLength[token.length] ?? [];
+    list.push(token);
+    byLength[token.length] = list;
+  }
+  return (text, start, end) => {
+    const tokens = byLength[end - start];
+    if (tokens === undefined) return false;
+    for (let t = 0; t < tokens.length; t++) {
+      const token = tokens[t]!;
+      let k = 0;
+      while (k < token.length && token.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+      if (k === token.length) return true;
+    }
+    return false;
+  };
+}
+
+function compileSpanParser(
+  spec: FieldSpec,
+): ((text: string, start: number, end: number) => number | typeof INVALID) | undefined {
+  switch (spec.type) {
+    case 'number':
+      return (text, start, end) => {
+        const n = decimalSpan(text, start, end);
+        if (!Number.isNaN(n)) return n;
+        const slow = parseNumber(text.slice(start, end));
+        return Number.isNaN(slow) ? INVALID : slow;
+      };
+    case 'integer':
+      return (text, start, end) => {
+        let n = decimalSpan(text, start, end);
+        if (Number.isNaN(n)) n = parseNumber(text.slice(start, end));
+        return Number.isInteger(n) ? n : INVALID;
+      };
+    case 'datetime': {
+      const parseDate = compileDateTimeSpanParser(spec.formats, spec.timezone);
+      return (text, start, end) => {
+        const ms = parseDate(text, start, end);
+        return Number.isNaN(ms) ? INVALID : ms;
+      };
+    }
+    case 'boolean': {
+      // ASCII tokens are compared char by char (lower-cased); anything else takes the text path.
+      const truthy = lowerSet(spec.trueTokens);
+      const falsy = lowerSet(spec.falseTokens);
+      const ascii = (tokens: Set<string>) => [...tokens].filter((t) => /^[\x00-\x7f]*$/.test(t));
+      const trueAscii = ascii(truthy);
+      const falseAscii = ascii(falsy);
+      const matches = (tokens: string[], text: string, start: number, end: number): boolean => {
+        const len = end - start;
+        for (let t = 0; t < tokens.length; t++) {
+          const token = tokens[t]!;
+          if (token.length !== len) continue;
+          let k = 0;
+          while (k < len) {
+            let c = text.charCodeAt(start + k);
+            if (c >= 65 && c <= 90) c += 32;
+            if (c !== token.charCodeAt(k)) break;
+            k++;
+          }
+          if (k === len) return true;
+        }
+        return false;
+      };
+      return (text, start, end) => {
+        for (let i = start; i < end; i++) {
+          if (text.charCodeAt(i) > 0x7f) {
+            const t = text.slice(start, end).toLowerCase();
+            return truthy.has(t) ? 1 : falsy.has(t) ? 0 : INVALID;
+          }
+        }
+        return matches(trueAscii, text, start, end) ? 1 : matches(falseAscii, text, start, end) ? 0 : INVALID;
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+const POW10 = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * Fast path of parseNumber for the common plain decimal, -?digits[.digits] with at most 15 digits:
+ * the digits as an integer divided by a power of ten. Both are exact doubles (below 2^53 and 10^22),
+ * so the one correctly rounded division gives exactly what Number() gives for the text. NaN for
+ * anything else (the caller then takes the full parseNumber path).
+ */
+function decimalSpan(text: string, start: number, end: number): number {
+  let i = start;
+  const negative = i < end && text.charCodeAt(i) === 45;
+  if (negative) i++;
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && fraction < 0 && digits > 0) {
+      fraction = digits;
+    } else {
+      return Number.NaN;
+    }
+  }
+  if (digits === 0 || digits > 15 || fraction === digits) return Number.NaN;
+  const value = fraction < 0 ? mantissa : mantissa / POW10[digits - fraction]!;
+  return negative ? -value : value;
 }
 
 function compileParser(spec: FieldSpec): (text: string) => Value | typeof INVALID {

@@ -31,6 +31,22 @@ export interface CsvSink {
    * endLine = where it ends (differs when a quoted field spans lines), record = 1-based number.
    */
   record(cells: readonly string[], line: number, endLine: number, record: number): void;
+  /**
+   * Optional, used instead of `record` when present: the record's `count` cells as spans of `text`,
+   * so no substring is cut for cells the sink converts from char codes or does not read at all. Cell k
+   * is text.slice(starts[k], ends[k]) when starts[k] >= 0, else the string cells[k] (a field that spans
+   * chunks or had `""` escapes). All arrays are reused after the call returns.
+   */
+  spans?(
+    text: string,
+    starts: Int32Array,
+    ends: Int32Array,
+    cells: readonly string[],
+    count: number,
+    line: number,
+    endLine: number,
+    record: number,
+  ): void;
 }
 
 export interface CsvReadResult {
@@ -215,6 +231,9 @@ class CsvTokenizer {
    * which makes V8 deoptimize the hot loop for the next file and then compile a much slower version.
    */
   private readonly cells: string[] = [''];
+  /** Span of each cell in the current chunk (start -1: the cell is the string in `cells`). */
+  private starts = new Int32Array(64);
+  private ends = new Int32Array(64);
   private nCells = 0;
   /** Physical line of the next character to read. */
   private line = 1;
@@ -423,16 +442,40 @@ class CsvTokenizer {
   }
 
   private endRecord(last: string, endLine: number): void {
-    const cells = this.cells;
-    cells[this.nCells++] = last;
-    if (cells.length !== this.nCells) cells.length = this.nCells;
+    const k = this.nCells;
+    if (k === this.starts.length) this.growSpans();
+    this.cells[k] = last;
+    this.starts[k] = -1;
     this.nCells = 0;
+    this.emit('', k + 1, endLine);
+  }
+
+  /** Hands a complete record (or the header) of `count` cells to the sink. */
+  private emit(s: string, count: number, endLine: number): void {
+    const cells = this.cells;
+    const starts = this.starts;
+    if (this.headerDone && this.sink.spans) {
+      this.sink.spans(s, starts, this.ends, cells, count, this.recordLine, endLine, ++this.records);
+      return;
+    }
+    const ends = this.ends;
+    for (let k = 0; k < count; k++) if (starts[k]! >= 0) cells[k] = s.slice(starts[k]!, ends[k]!);
+    if (cells.length !== count) cells.length = count;
     if (this.headerDone) {
       this.sink.record(cells, this.recordLine, endLine, ++this.records);
     } else {
       this.headerDone = true;
       this.sink.header(cells, this.recordLine);
     }
+  }
+
+  private growSpans(): void {
+    const starts = new Int32Array(this.starts.length * 2);
+    starts.set(this.starts);
+    this.starts = starts;
+    const ends = new Int32Array(this.ends.length * 2);
+    ends.set(this.ends);
+    this.ends = ends;
   }
 
   /**
@@ -447,6 +490,8 @@ class CsvTokenizer {
     const quote = this.quote;
     const quoteStr = this.quoteStr;
     const cells = this.cells;
+    let starts = this.starts;
+    let ends = this.ends;
     let state = this.state;
     let acc = this.acc;
     let nCells = this.nCells;
@@ -454,6 +499,10 @@ class CsvTokenizer {
     let i = from;
     let start = i;
     let c = 0;
+    // A quoted field without escapes, closed in this chunk: its text is s[qStart..qEnd) (not yet in acc).
+    let qSpan = false;
+    let qStart = 0;
+    let qEnd = 0;
     // Cached positions of the next delimiter, \n and \r (n = none left in this chunk; < i = stale,
     // search again). Searched once up front: starting them at -1 made Node 20's optimizing compiler
     // run the \r search for every field (a scan to the end of the chunk when the file has no \r).
@@ -507,10 +556,17 @@ class CsvTokenizer {
         }
         i = end;
         c = s.charCodeAt(i);
+        if (nCells === starts.length) {
+          this.growSpans();
+          starts = this.starts;
+          ends = this.ends;
+        }
         if (acc.length === 0) {
-          cells[nCells++] = s.slice(start, i);
+          starts[nCells] = start;
+          ends[nCells++] = i;
         } else {
-          cells[nCells++] = acc + s.slice(start, i);
+          cells[nCells] = acc + s.slice(start, i);
+          starts[nCells++] = -1;
           acc = '';
         }
       } else if (state === ST_QUOTED) {
@@ -533,18 +589,26 @@ class CsvTokenizer {
           i = n;
           break;
         }
-        acc += s.slice(start, close);
         i = close + 1;
         if (i === n) {
+          acc += s.slice(start, close);
           state = ST_QUOTE_END;
           break;
         }
         if (s.charCodeAt(i) === quote) {
           // `""` -> one quote; the field goes on.
-          acc += quoteStr;
+          acc += s.slice(start, close) + quoteStr;
           i++;
           start = i;
           continue;
+        }
+        if (acc.length === 0) {
+          // Nothing before it in acc: the whole field is s[start..close), no substring needed yet.
+          qSpan = true;
+          qStart = start;
+          qEnd = close;
+        } else {
+          acc += s.slice(start, close);
         }
         state = ST_AFTER_QUOTE;
         start = i;
@@ -568,13 +632,30 @@ class CsvTokenizer {
           if (c === delim || c === LF || c === CR) break;
           i++;
         }
+        let isSpan = false;
+        if (qSpan) {
+          qSpan = false;
+          if (i === n || i > start) acc = s.slice(qStart, qEnd);
+          else isSpan = true;
+        }
         if (i === n) {
           if (i > start) acc += s.slice(start, n);
           if (acc.length > MAX_FIELD_CHARS) throw this.fieldTooLong(state);
           break;
         }
-        cells[nCells++] = i > start ? acc + s.slice(start, i) : acc;
-        acc = '';
+        if (nCells === starts.length) {
+          this.growSpans();
+          starts = this.starts;
+          ends = this.ends;
+        }
+        if (isSpan) {
+          starts[nCells] = qStart;
+          ends[nCells++] = qEnd;
+        } else {
+          cells[nCells] = i > start ? acc + s.slice(start, i) : acc;
+          starts[nCells++] = -1;
+          acc = '';
+        }
       }
 
       // A field just ended at i, on a delimiter or a line break (c).
@@ -583,13 +664,7 @@ class CsvTokenizer {
         state = ST_START;
         continue;
       }
-      if (cells.length !== nCells) cells.length = nCells;
-      if (this.headerDone) {
-        this.sink.record(cells, this.recordLine, line, ++this.records);
-      } else {
-        this.headerDone = true;
-        this.sink.header(cells, this.recordLine);
-      }
+      this.emit(s, nCells, line);
       nCells = 0;
       state = ST_START;
       line++;
@@ -602,6 +677,13 @@ class CsvTokenizer {
       }
     }
 
+    // A record continues in the next chunk: its cells so far become strings (spans point into s).
+    for (let k = 0; k < nCells; k++) {
+      if (starts[k]! >= 0) {
+        cells[k] = s.slice(starts[k]!, ends[k]!);
+        starts[k] = -1;
+      }
+    }
     this.state = state;
     this.acc = acc;
     this.nCells = nCells;

@@ -35,6 +35,9 @@ export interface DecodedText {
  */
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 
+/** Bytes read from the file at a time (decoded in DEFAULT_CHUNK_SIZE pieces). */
+const READ_SIZE = 1024 * 1024;
+
 const ENCODINGS: readonly string[] = ['utf-8', 'utf-16le', 'utf-16be', 'latin1', 'windows-1252'];
 
 /**
@@ -119,19 +122,24 @@ async function* readChunks(
         const text = decoder.decode(head.subarray(at, Math.min(head.length, at + chunkSize)));
         if (text.length > 0) yield text;
       }
-      const buffer = Buffer.allocUnsafe(chunkSize);
+      // Bytes are read in large blocks (each read is an asynchronous round trip through the thread
+      // pool) and decoded in chunkSize pieces (see DEFAULT_CHUNK_SIZE).
+      const readSize = Math.max(chunkSize, READ_SIZE);
+      const buffer = Buffer.allocUnsafe(readSize);
       for (;;) {
         let bytesRead: number;
         try {
-          ({ bytesRead } = await fh.read(buffer, 0, chunkSize, null));
+          ({ bytesRead } = await fh.read(buffer, 0, readSize, null));
         } catch (error) {
           throw fsError(error, displayPath);
         }
         if (bytesRead === 0) break;
         onBytes?.(buffer.subarray(0, bytesRead));
         // Decoders copy out what they keep, so the buffer can be reused for the next read.
-        const text = decoder.decode(buffer.subarray(0, bytesRead));
-        if (text.length > 0) yield text;
+        for (let at = 0; at < bytesRead; at += chunkSize) {
+          const text = decoder.decode(buffer.subarray(at, Math.min(bytesRead, at + chunkSize)));
+          if (text.length > 0) yield text;
+        }
       }
       const tail = decoder.end();
       if (tail.length > 0) yield tail;

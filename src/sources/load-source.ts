@@ -5,14 +5,22 @@
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { closest } from '../catalogue/parse.js';
+import { closest } from '../catalogue/suggest.js';
 import { IsmsKpiError, type Problem, type ProblemCode, problem } from '../problems.js';
-import { type CompiledField, compileField, INVALID, type Value } from './convert.js';
+import {
+  type CompiledField,
+  compileField,
+  INVALID,
+  mayBeNull,
+  trimSpanEnd,
+  trimSpanStart,
+  type Value,
+} from './convert.js';
 import { readCsvFile } from './csv-reader.js';
 import { openText } from './decode.js';
 import { locateJsonRecords } from './json-lines.js';
 import type { ResolvedSource } from './resolve.js';
-import { BOOL_NULL, ColumnBuilder, IntBuilder, type Table } from './table.js';
+import { BOOL_NULL, ColumnBuilder, columnKind, IntBuilder, type Table } from './table.js';
 
 /** How many problems and rejected rows are kept in memory per source (all are counted). */
 export const MAX_KEPT_PROBLEMS = 1000;
@@ -86,11 +94,13 @@ export async function loadSource(source: ResolvedSource, options: LoadOptions): 
   let hasReserved = false;
   const onBytes = (bytes: Uint8Array) => {
     hash.update(bytes);
+    // The rows read so far came from the bytes before this block.
+    const bytesBefore = bytesSeen;
     bytesSeen += bytes.length;
     // Once the row length is known, size the columns for the whole file instead of doubling them.
     if (!hasReserved && intake.rows >= RESERVE_AFTER_ROWS && fileSize > 0) {
       hasReserved = true;
-      intake.reserve(Math.ceil((fileSize / bytesSeen) * intake.rows * 1.1));
+      intake.reserve(Math.ceil((fileSize / bytesBefore) * intake.rows * 1.1));
     }
     if (options.onProgress && bytesSeen >= nextReport) {
       nextReport = bytesSeen + PROGRESS_STEP;
@@ -138,6 +148,8 @@ export interface LoadProgress {
   isDone?: boolean;
 }
 
+type CellFailure = Extract<ProblemCode, 'nul-byte' | 'bad-value' | 'required-missing'>;
+
 /** Column positions of each field in the header, or the JSON path to follow. */
 interface Binding {
   field: CompiledField;
@@ -149,7 +161,32 @@ interface Binding {
   isStored: boolean;
   /** Neither stored nor checkable (optional free text): skipped on every row. */
   isSkipped: boolean;
+  /** How `spans` reads the cell (SPAN_*). */
+  spanMode: number;
+  /** KIND_NUM, KIND_BOOL or KIND_STR (how the span path stores `num`). */
+  kind: number;
+  /**
+   * Scratch value of the span path: the number (NaN = none), the boolean (0, 1, BOOL_NULL), or the
+   * dictionary code (-1 = none, -2 = new text, in `pending`).
+   */
+  num: number;
+  pending: string;
 }
+
+const KIND_NUM = 0;
+const KIND_BOOL = 1;
+const KIND_STR = 2;
+
+/** The span path reads the cell's char codes: numbers, datetimes, booleans (parseSpan). */
+const SPAN_PARSE = 0;
+/** Strings and enums: looked up in the column's dictionary straight from the chunk. */
+const SPAN_STRING = 1;
+/** Any other single-column field: the cell text goes through fromText. */
+const SPAN_TEXT = 2;
+/** The field has no column in this file: no value. */
+const SPAN_NONE = 3;
+/** Lists and fields read from several columns: the row takes the string path (`record`). */
+const SPAN_ROW = 4;
 
 class Intake {
   private readonly bindings: Binding[];
@@ -197,6 +234,15 @@ class Intake {
         value: null,
         isStored,
         isSkipped: !isStored && spec.type === 'string' && !spec.required,
+        spanMode: SPAN_ROW,
+        kind:
+          columnKind(spec.type) === 'num'
+            ? KIND_NUM
+            : columnKind(spec.type) === 'bool'
+              ? KIND_BOOL
+              : KIND_STR,
+        num: 0,
+        pending: '',
       };
     });
     this.timeBinding = this.bindings.find((b) => b.field.spec.name === source.timeField);
@@ -276,27 +322,197 @@ class Intake {
       }
     }
     if (missing.length > 0) throw new IsmsKpiError(missing);
+    this.storedBindings = this.bindings.filter((b) => b.isStored);
+    this.checkedBindings = this.bindings.filter((b) => !b.isSkipped);
+    this.isRowPath = this.seen !== undefined;
+    for (const binding of this.bindings) {
+      const { field } = binding;
+      binding.spanMode =
+        binding.indexes.length > 1 || field.spec.type === 'list'
+          ? SPAN_ROW
+          : binding.indexes.length === 0
+            ? SPAN_NONE
+            : field.parseSpan
+              ? SPAN_PARSE
+              : field.spec.type === 'string' || field.spec.type === 'enum'
+                ? SPAN_STRING
+                : SPAN_TEXT;
+      if (binding.spanMode === SPAN_ROW && !binding.isSkipped) this.isRowPath = true;
+    }
+  }
+
+  private storedBindings: Binding[] = [];
+  private checkedBindings: Binding[] = [];
+  /** Rows go through `record` (strings) instead of the span path: duplicate detection, lists. */
+  private isRowPath = true;
+  private readonly rowCells: string[] = [];
+  /** The chunk `chunkHasNul` describes. */
+  private nulChunk = '';
+  private chunkHasNul = false;
+
+  /**
+   * CSV, the fast path: one data record as spans of the decoded chunk (see CsvSink.spans). Every field
+   * is validated exactly as `record` does it, from char codes; substrings are cut only for new
+   * dictionary entries, free text that is stored, and cells that fail (for the message).
+   */
+  spans(
+    text: string,
+    starts: Int32Array,
+    ends: Int32Array,
+    cells: readonly string[],
+    count: number,
+    line: number,
+    endLine: number,
+    record: number,
+  ): void {
+    if (this.isRowPath) {
+      this.record(this.materialize(text, starts, ends, cells, count), line, endLine, record);
+      return;
+    }
+    this.rowsRead++;
+    if (count !== this.headerLength) this.raggedRow(count, line, endLine, record);
+    if (text !== this.nulChunk) {
+      this.nulChunk = text;
+      this.chunkHasNul = text.indexOf('\u0000') >= 0;
+    }
+    let reasons: string[] | undefined;
+    const bindings = this.checkedBindings;
+    for (let b = 0; b < bindings.length; b++) {
+      const binding = bindings[b]!;
+      const mode = binding.spanMode;
+      const { field } = binding;
+      let t = '';
+      let from = 0;
+      let to = 0;
+      if (mode !== SPAN_NONE) {
+        const j = binding.indexes[0]!;
+        if (j < count) {
+          if (starts[j]! >= 0) {
+            t = text;
+            from = starts[j]!;
+            to = ends[j]!;
+            if (this.chunkHasNul) {
+              const at = text.indexOf('\u0000', from);
+              if (at >= 0 && at < to) {
+                reasons = this.cellFailure(
+                  binding,
+                  'nul-byte',
+                  text.slice(from, to),
+                  reasons,
+                  line,
+                  endLine,
+                  record,
+                );
+                continue;
+              }
+            }
+          } else {
+            t = cells[j]!;
+            to = t.length;
+            if (t.indexOf('\u0000') >= 0) {
+              reasons = this.cellFailure(binding, 'nul-byte', t, reasons, line, endLine, record);
+              continue;
+            }
+          }
+        }
+      }
+      const start = trimSpanStart(t, from, to);
+      const end = trimSpanEnd(t, start, to);
+      if (mayBeNull(field, t, start, end) && field.isNullSpan(t, start, end)) {
+        if (field.spec.required) {
+          reasons = this.cellFailure(
+            binding,
+            'required-missing',
+            t.slice(from, to),
+            reasons,
+            line,
+            endLine,
+            record,
+          );
+          continue;
+        }
+        binding.num = binding.kind === KIND_STR ? -1 : binding.kind === KIND_BOOL ? BOOL_NULL : Number.NaN;
+        continue;
+      }
+      if (mode === SPAN_PARSE) {
+        const v = field.parseSpan!(t, start, end);
+        if (v === INVALID) {
+          reasons = this.cellFailure(binding, 'bad-value', t.slice(from, to), reasons, line, endLine, record);
+          continue;
+        }
+        binding.num = v;
+      } else if (mode === SPAN_STRING) {
+        if (!binding.isStored && field.spec.type === 'string') continue;
+        const code = binding.builder.lookupSpan(t, start, end);
+        if (code >= 0) {
+          // The dictionary holds only values this field accepted (enums: the declared spelling).
+          binding.num = code;
+          continue;
+        }
+        const v = field.fromText(t.slice(start, end));
+        if (v === INVALID) {
+          reasons = this.cellFailure(binding, 'bad-value', t.slice(from, to), reasons, line, endLine, record);
+          continue;
+        }
+        binding.num = -2;
+        binding.pending = v as string;
+      } else {
+        const v = field.fromText(t.slice(start, end));
+        if (v === INVALID) {
+          reasons = this.cellFailure(binding, 'bad-value', t.slice(from, to), reasons, line, endLine, record);
+          continue;
+        }
+        binding.num = v as number;
+      }
+    }
+    if (reasons) {
+      this.reject(line, endLine, record, reasons, [...this.materialize(text, starts, ends, cells, count)]);
+      return;
+    }
+    const stored = this.storedBindings;
+    for (let b = 0; b < stored.length; b++) {
+      const binding = stored[b]!;
+      const { builder } = binding;
+      switch (binding.kind) {
+        case KIND_NUM:
+          builder.pushNumber(binding.num);
+          break;
+        case KIND_BOOL:
+          builder.pushBoolean(binding.num);
+          break;
+        default:
+          if (binding.num === -2) builder.pushString(binding.pending);
+          else builder.pushCode(binding.num);
+          binding.pending = '';
+      }
+    }
+    if (this.timeBinding) {
+      const t = this.timeBinding.num;
+      if (t < this.minTime) this.minTime = t;
+      if (t > this.maxTime) this.maxTime = t;
+    }
+    this.lines.push(line);
+    this.records.push(record);
+  }
+
+  /** The record's cells as strings, in a reused array. */
+  private materialize(
+    text: string,
+    starts: Int32Array,
+    ends: Int32Array,
+    cells: readonly string[],
+    count: number,
+  ): string[] {
+    const out = this.rowCells;
+    out.length = count;
+    for (let k = 0; k < count; k++) out[k] = starts[k]! >= 0 ? text.slice(starts[k]!, ends[k]!) : cells[k]!;
+    return out;
   }
 
   /** CSV: one data record. `cells` is reused by the reader after this returns. */
   record(cells: readonly string[], line: number, endLine: number, record: number): void {
     this.rowsRead++;
-    if (cells.length !== this.headerLength) {
-      this.addProblem(
-        problem(
-          'ragged-row',
-          `row has ${cells.length} cells but the header has ${this.headerLength}${cells.length > this.headerLength ? '; extra cells are ignored' : '; missing cells are empty'}`,
-          {
-            file: this.file,
-            line,
-            endLine,
-            record,
-            source: this.source.name,
-          },
-          'warning',
-        ),
-      );
-    }
+    if (cells.length !== this.headerLength) this.raggedRow(cells.length, line, endLine, record);
     if (this.seen) {
       const key = cells.join('\u0000');
       if (this.seen.has(key)) {
@@ -320,34 +536,16 @@ class Intake {
         value = collectList(field, binding.indexes, cells);
       }
       const raw = binding.indexes.length === 1 ? (cells[binding.indexes[0]!] ?? '') : '';
-      const failure: { code: ProblemCode; reason: string } | undefined =
+      const failure: CellFailure | undefined =
         value === NUL_IN_CELL
-          ? {
-              code: 'nul-byte',
-              reason: 'contains a NUL byte (\\0); the file looks binary, or UTF-16 without a byte order mark',
-            }
+          ? 'nul-byte'
           : value === INVALID
-            ? { code: 'bad-value', reason: `expected ${field.expected}, got ${JSON.stringify(raw)}` }
+            ? 'bad-value'
             : value === null && field.spec.required
-              ? {
-                  code: 'required-missing',
-                  reason: `required value is missing${raw.trim() === '' ? '' : ` (${JSON.stringify(raw.trim())} means no value)`}`,
-                }
+              ? 'required-missing'
               : undefined;
       if (failure) {
-        const column =
-          binding.indexes.length > 0 ? this.headerCells[binding.indexes[0]!]!.trim() : field.spec.column;
-        reasons = [...(reasons ?? []), `column "${column}": ${failure.reason}`];
-        this.addProblem(
-          problem(failure.code, failure.reason, {
-            file: this.file,
-            line,
-            endLine,
-            record,
-            column,
-            source: this.source.name,
-          }),
-        );
+        reasons = this.cellFailure(binding, failure, raw, reasons, line, endLine, record);
         continue;
       }
       binding.value = value as Value;
@@ -357,6 +555,55 @@ class Intake {
       return;
     }
     this.commit(line, record);
+  }
+
+  private raggedRow(count: number, line: number, endLine: number, record: number): void {
+    this.addProblem(
+      problem(
+        'ragged-row',
+        `row has ${count} cells but the header has ${this.headerLength}${count > this.headerLength ? '; extra cells are ignored' : '; missing cells are empty'}`,
+        {
+          file: this.file,
+          line,
+          endLine,
+          record,
+          source: this.source.name,
+        },
+        'warning',
+      ),
+    );
+  }
+
+  /** Reports a cell that makes its row rejected; returns the row's reasons with this one added. */
+  private cellFailure(
+    binding: Binding,
+    failure: CellFailure,
+    raw: string,
+    reasons: string[] | undefined,
+    line: number,
+    endLine: number,
+    record: number,
+  ): string[] {
+    const { field } = binding;
+    const reason =
+      failure === 'nul-byte'
+        ? 'contains a NUL byte (\\0); the file looks binary, or UTF-16 without a byte order mark'
+        : failure === 'bad-value'
+          ? `expected ${field.expected}, got ${JSON.stringify(raw)}`
+          : `required value is missing${raw.trim() === '' ? '' : ` (${JSON.stringify(raw.trim())} means no value)`}`;
+    const column =
+      binding.indexes.length > 0 ? this.headerCells[binding.indexes[0]!]!.trim() : field.spec.column;
+    this.addProblem(
+      problem(failure, reason, {
+        file: this.file,
+        line,
+        endLine,
+        record,
+        column,
+        source: this.source.name,
+      }),
+    );
+    return [...(reasons ?? []), `column "${column}": ${reason}`];
   }
 
   /** JSON: one record object. */

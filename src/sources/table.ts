@@ -47,7 +47,14 @@ export class ColumnBuilder {
   private bools: Uint8Array;
   private codes: Int32Array;
   private readonly dict: string[] = [];
-  private readonly dictIndex = new Map<string, number>();
+  /**
+   * The dictionary's hash index: open addressing, linear probing; slot = code + 1 (0 = empty), with the
+   * hash of each entry kept beside it. Keyed on char codes, so a cell can be looked up straight from
+   * the decoded chunk (`lookupSpan`) without cutting a substring out of it first.
+   */
+  private slots = new Int32Array(0);
+  private hashes = new Int32Array(0);
+  private slotMask = -1;
   private readonly lists: (string[] | null)[] = [];
   private size = 0;
   private isPlain = false;
@@ -58,10 +65,16 @@ export class ColumnBuilder {
     this.nums = new Float64Array(kind === 'num' ? capacity : 0);
     this.bools = new Uint8Array(kind === 'bool' ? capacity : 0);
     this.codes = new Int32Array(kind === 'str' ? capacity : 0);
+    if (kind === 'str') this.resetIndex(64);
   }
 
   get length(): number {
     return this.size;
+  }
+
+  /** True once the column keeps one dictionary entry per row (free text, see goPlain). */
+  get plain(): boolean {
+    return this.isPlain;
   }
 
   pushNumber(value: number): void {
@@ -75,26 +88,40 @@ export class ColumnBuilder {
   }
 
   pushString(value: string | null): void {
+    if (value === null) this.pushCode(-1);
+    else if (this.isPlain) this.pushPlain(value);
+    else this.pushCode(this.code(value));
+  }
+
+  /** Appends a dictionary code from `lookupSpan`/`code` (-1 = no value). Not for plain columns. */
+  pushCode(code: number): void {
     if (this.size === this.codes.length) this.codes = grow(this.codes);
-    if (value === null) {
-      this.codes[this.size++] = -1;
-    } else if (this.isPlain) {
-      this.codes[this.size++] = this.dict.length;
-      this.dict.push(value);
-    } else {
-      this.codes[this.size++] = this.code(value);
-      if (this.size === PLAIN_CHECK_ROWS && this.dict.length > PLAIN_CHECK_ROWS / 2) this.goPlain();
-    }
+    this.codes[this.size++] = code;
+    if (this.size === PLAIN_CHECK_ROWS || this.size === PLAIN_RECHECK_ROWS) this.checkPlain();
+  }
+
+  private pushPlain(value: string): void {
+    if (this.size === this.codes.length) this.codes = grow(this.codes);
+    this.codes[this.size++] = this.dict.length;
+    this.dict.push(value);
   }
 
   /**
    * Free text (summaries, descriptions, ids) rarely repeats, and hashing every value into a dictionary
    * costs more than it saves: such columns keep one entry per row instead. Their dictionary may then hold
    * the same text twice, so consumers compare dictionary strings, never codes, for equality.
+   * Nearly unique after PLAIN_CHECK_ROWS rows, or still more than half distinct after PLAIN_RECHECK_ROWS:
+   * a column of a few thousand host names repeats often enough to stay a dictionary.
    */
-  private goPlain(): void {
-    this.isPlain = true;
-    this.dictIndex.clear();
+  private checkPlain(): void {
+    const distinct = this.dict.length;
+    if (
+      (this.size === PLAIN_CHECK_ROWS && distinct > PLAIN_CHECK_ROWS * 0.9) ||
+      (this.size === PLAIN_RECHECK_ROWS && distinct > PLAIN_RECHECK_ROWS / 2)
+    ) {
+      this.isPlain = true;
+      this.resetIndex(0);
+    }
   }
 
   /** Makes room for `rows` values at once (from an estimate of the file's row count). */
@@ -109,14 +136,62 @@ export class ColumnBuilder {
     this.size++;
   }
 
-  private code(value: string): number {
-    let code = this.dictIndex.get(value);
-    if (code === undefined) {
-      code = this.dict.length;
-      this.dict.push(value);
-      this.dictIndex.set(value, code);
+  /** The dictionary code of `value`, added to the dictionary when new. */
+  code(value: string): number {
+    const found = this.lookupSpan(value, 0, value.length);
+    return found >= 0 ? found : this.add(value);
+  }
+
+  /**
+   * The code of the text text[start..end) when the dictionary has it, else -2 (nothing is added: the
+   * caller adds the text with `code` once its row is accepted). Always -2 for plain columns.
+   */
+  lookupSpan(text: string, start: number, end: number): number {
+    const slots = this.slots;
+    if (slots.length === 0) return -2;
+    const h = hashSpan(text, start, end);
+    const mask = this.slotMask;
+    const len = end - start;
+    const dict = this.dict;
+    let at = h & mask;
+    for (;;) {
+      const slot = slots[at]!;
+      if (slot === 0) return -2;
+      if (this.hashes[at] === h) {
+        const entry = dict[slot - 1]!;
+        // Cutting the span and comparing is faster than a loop of charCodeAt (V8 compares natively).
+        if (entry.length === len && text.slice(start, end) === entry) return slot - 1;
+      }
+      at = (at + 1) & mask;
     }
+  }
+
+  private add(value: string): number {
+    const code = this.dict.length;
+    this.dict.push(value);
+    if (this.isPlain) return code;
+    if ((code + 1) * 2 > this.slots.length) this.resetIndex(this.slots.length * 2);
+    else this.insert(hashSpan(value, 0, value.length), code);
     return code;
+  }
+
+  private insert(h: number, code: number): void {
+    const mask = this.slotMask;
+    let at = h & mask;
+    while (this.slots[at] !== 0) at = (at + 1) & mask;
+    this.slots[at] = code + 1;
+    this.hashes[at] = h;
+  }
+
+  /** Rebuilds the index with `capacity` slots (a power of two; 0 drops it). */
+  private resetIndex(capacity: number): void {
+    this.slots = new Int32Array(capacity);
+    this.hashes = new Int32Array(capacity);
+    this.slotMask = capacity - 1;
+    if (capacity === 0) return;
+    const dict = this.dict;
+    for (let code = 0; code < dict.length; code++)
+      this.insert(hashSpan(dict[code]!, 0, dict[code]!.length), code);
   }
 
   finish(): Column {
@@ -135,6 +210,13 @@ export class ColumnBuilder {
         return { kind: 'list', type: 'list', values: this.lists };
     }
   }
+}
+
+/** FNV-1a over the char codes of text[start..end). */
+function hashSpan(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 export function columnKind(type: FieldType): Column['kind'] {
@@ -170,8 +252,9 @@ export class IntBuilder {
   }
 }
 
-/** Rows after which a string column checks whether it is free text (see goPlain). */
+/** Rows after which a string column checks whether it is free text (see checkPlain). */
 const PLAIN_CHECK_ROWS = 4096;
+const PLAIN_RECHECK_ROWS = 65_536;
 
 function grow<T extends Float64Array | Uint8Array | Int32Array>(array: T): T {
   return resize(array, Math.max(16, array.length * 2));

@@ -20,8 +20,7 @@
  * `a`, hours read as AM. Fields missing from a format default to 1970-01-01 00:00:00.000.
  */
 
-import { isValid } from 'date-fns/isValid';
-import { parse as dateFnsParse } from 'date-fns/parse';
+import { createRequire } from 'node:module';
 import { daysInMonth, isValidTimeZone, wallMs, wallToUtc } from './zone.js';
 
 const HOUR = 3_600_000;
@@ -315,14 +314,14 @@ function isoAt(text: string, start: number, end: number, tz: string): number {
   return finish(tz, false);
 }
 
-function trimStart(text: string): number {
-  let i = 0;
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+function trimStart(text: string, from = 0, to = text.length): number {
+  let i = from;
+  while (i < to && isSpace(text.charCodeAt(i))) i++;
   return i;
 }
 
-function trimEnd(text: string, start: number): number {
-  let i = text.length;
+function trimEnd(text: string, start: number, to = text.length): number {
+  let i = to;
   while (i > start && isSpace(text.charCodeAt(i - 1))) i--;
   return i;
 }
@@ -698,7 +697,29 @@ const ABSOLUTE_LETTERS = /[XxTt]/;
 /** Letters that take an ordinal suffix in date-fns ('do', 'Mo', ...). */
 const ORDINAL_LETTERS = 'yYQqMLwIdDecihHKkms';
 
+type DateFns = {
+  parse: typeof import('date-fns/parse').parse;
+  isValid: typeof import('date-fns/isValid').isValid;
+};
+let dateFns: DateFns | undefined;
+
+/**
+ * date-fns, loaded the first time a format needs it: most catalogues never do, and loading it costs
+ * tens of milliseconds in every thread that reads a source.
+ */
+function loadDateFns(): DateFns {
+  if (!dateFns) {
+    const require = createRequire(import.meta.url);
+    dateFns = {
+      parse: (require('date-fns/parse') as typeof import('date-fns/parse')).parse,
+      isValid: (require('date-fns/isValid') as typeof import('date-fns/isValid')).isValid,
+    };
+  }
+  return dateFns;
+}
+
 function compileFallback(format: string, tz: string): Matcher {
+  const { parse: dateFnsParse, isValid } = loadDateFns();
   const parts = lexFormat(format);
   let letters = '';
   for (let i = 0; i < parts.length; i++) {
@@ -758,6 +779,15 @@ function compileFallback(format: string, tz: string): Matcher {
  * Throws a RangeError for an unknown zone or a format date-fns cannot use either.
  */
 export function compileDateTimeParser(formats: readonly string[], tz: string): (text: string) => number {
+  const parse = compileDateTimeSpanParser(formats, tz);
+  return (text) => parse(text, 0, text.length);
+}
+
+/** The same reader for the text text[from..to), without cutting it out of `text`. */
+export function compileDateTimeSpanParser(
+  formats: readonly string[],
+  tz: string,
+): (text: string, from: number, to: number) => number {
   if (!isValidTimeZone(tz)) throw new RangeError(`unknown time zone "${tz}"`);
   const matchers: Matcher[] = formats.map((format) => {
     if (format.trim() === '') throw new RangeError('empty date format');
@@ -767,16 +797,16 @@ export function compileDateTimeParser(formats: readonly string[], tz: string): (
   const count = matchers.length;
   if (count === 1) {
     const only = matchers[0]!;
-    return (text) => {
-      const start = trimStart(text);
-      const end = trimEnd(text, start);
+    return (text, from, to) => {
+      const start = trimStart(text, from, to);
+      const end = trimEnd(text, start, to);
       const ms = only(text, start, end);
       return Number.isNaN(ms) ? isoAt(text, start, end, tz) : ms;
     };
   }
-  return (text) => {
-    const start = trimStart(text);
-    const end = trimEnd(text, start);
+  return (text, from, to) => {
+    const start = trimStart(text, from, to);
+    const end = trimEnd(text, start, to);
     for (let i = 0; i < count; i++) {
       const ms = matchers[i]!(text, start, end);
       if (!Number.isNaN(ms)) return ms;

@@ -495,6 +495,35 @@ describe('chunk boundaries', () => {
       { numRuns: 150 },
     );
   });
+
+  it('property: a sink reading spans sees the same cells as one reading strings', async () => {
+    const alphabet = fc.constantFrom(',', '"', '""', '\n', '\r', 'a', 'b', ' ', 'é', '😀');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(alphabet, { maxLength: 80 }).map((chars) => `h1,h2\n${chars.join('')}`),
+        fc.integer({ min: 1, max: 9 }),
+        async (input, size) => {
+          const strings = await parseFile(tempFile(input), { delimiter: ',' }, size);
+          const records: Rec[] = [];
+          const sink: CsvSink = {
+            header() {},
+            record() {
+              throw new Error('record() must not be called when spans() exists');
+            },
+            spans(text, starts, ends, cells, count, line, endLine, record) {
+              const got: string[] = [];
+              for (let k = 0; k < count; k++)
+                got.push(starts[k]! >= 0 ? text.slice(starts[k]!, ends[k]!) : cells[k]!);
+              records.push({ cells: got, line, endLine, record });
+            },
+          };
+          await readCsvFile(tempFile(input), 'test.csv', { delimiter: ',' }, sink, { chunkSize: size });
+          expect(records).toEqual(strings.records);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
 
 describe('readCsvFile errors', () => {
