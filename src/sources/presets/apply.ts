@@ -11,11 +11,15 @@ type Raw = Record<string, unknown>;
 const isObject = (value: unknown): value is Raw =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function presetFormat(raw: Raw, preset: Preset): 'csv' | 'json' | undefined {
-  if (raw.format === 'csv' || raw.format === 'json') return raw.format;
+/** The file format a source reads with a preset; JSON Lines uses the preset's JSON variant, one record per line. */
+export function presetFormat(raw: Raw, preset: Preset): 'csv' | 'json' | 'jsonl' | undefined {
+  if (raw.format === 'csv' || raw.format === 'json')
+    return preset.formats[raw.format] ? raw.format : undefined;
+  if (raw.format === 'jsonl') return preset.formats.json ? 'jsonl' : undefined;
   if (raw.format !== undefined) return undefined;
   const file = typeof raw.path === 'string' ? raw.path.toLowerCase() : '';
   if (file.endsWith('.json')) return preset.formats.json ? 'json' : undefined;
+  if (file.endsWith('.jsonl') || file.endsWith('.ndjson')) return preset.formats.json ? 'jsonl' : undefined;
   if (file.endsWith('.csv') || file.endsWith('.txt')) return preset.formats.csv ? 'csv' : undefined;
   return Object.keys(preset.formats)[0] as 'csv' | 'json';
 }
@@ -23,12 +27,12 @@ export function presetFormat(raw: Raw, preset: Preset): 'csv' | 'json' | undefin
 /** The preset variant a raw source gets, or undefined when it names no known preset or format. */
 export function presetVariant(
   raw: Raw,
-): { preset: Preset; variant: PresetVariant; format: 'csv' | 'json' } | undefined {
+): { preset: Preset; variant: PresetVariant; format: 'csv' | 'json' | 'jsonl' } | undefined {
   const preset =
     typeof raw.preset === 'string' && Object.hasOwn(PRESETS, raw.preset) ? PRESETS[raw.preset] : undefined;
   if (!preset) return undefined;
   const format = presetFormat(raw, preset);
-  const variant = format ? preset.formats[format] : undefined;
+  const variant = format ? preset.formats[format === 'jsonl' ? 'json' : format] : undefined;
   return variant && format ? { preset, variant, format } : undefined;
 }
 
@@ -68,7 +72,10 @@ function mergeFields(presetFields: PresetVariant['fields'], userFields: unknown)
     const base = merged[name];
     if (user === null) delete merged[name];
     else if (!isObject(base)) merged[name] = user;
-    else if (typeof user === 'string') merged[name] = { ...base, column: user };
+    // A bare name is the column in a CSV and the key path in a JSON record, as for a field without a preset.
+    else if (typeof user === 'string')
+      merged[name] =
+        base.path !== undefined ? { ...base, path: user, column: undefined } : { ...base, column: user };
     else if (isObject(user)) merged[name] = { ...base, ...user };
     else merged[name] = user;
   }

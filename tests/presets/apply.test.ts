@@ -1,0 +1,67 @@
+/** How `preset:` expands into catalogue keys, before the source is validated (pure; no files read). */
+import { describe, expect, it } from 'vitest';
+import { SourceSchema } from '../../src/catalogue/schema.js';
+import { applyPreset } from '../../src/sources/presets/apply.js';
+
+type Expanded = Record<string, unknown> & { fields: Record<string, Record<string, unknown> | undefined> };
+const expand = (raw: Record<string, unknown>) => applyPreset(raw) as Expanded;
+
+describe('applyPreset', () => {
+  it('fills in the kind, record type and fields, and the user wins key by key', () => {
+    const out = expand({ preset: 'aws-iam-credential-report', path: 'iam.csv', description: 'AWS' });
+    expect(out).toMatchObject({
+      format: 'csv',
+      kind: 'snapshot',
+      record_type: 'account',
+      description: 'AWS',
+    });
+    expect(out.fields.mfa).toEqual({ column: 'mfa_active', type: 'boolean' });
+    const parsed = SourceSchema.safeParse(out);
+    expect(parsed.success).toBe(true);
+  });
+
+  it('a bare name overrides the column of a CSV field and the key path of a JSON field', () => {
+    const csv = expand({ preset: 'aws-iam-credential-report', path: 'iam.csv', fields: { mfa: 'MFA' } });
+    expect(csv.fields.mfa).toEqual({ column: 'MFA', type: 'boolean' });
+    const json = expand({
+      preset: 'dependabot-alerts',
+      path: 'alerts.json',
+      fields: { created: 'createdAt' },
+    });
+    expect(json.fields.created).toMatchObject({ path: 'createdAt', type: 'datetime' });
+    expect(json.fields.created?.column).toBeUndefined();
+  });
+
+  it('reads JSON Lines with the JSON variant, without the envelope pointer', () => {
+    const out = expand({ preset: 'defender-vulnerabilities', path: 'vulns.jsonl' });
+    expect(out.format).toBe('jsonl');
+    expect(out.json).toBeUndefined();
+    expect(out.fields.asset).toBeDefined();
+    expect(SourceSchema.safeParse(out).success).toBe(true);
+  });
+
+  it('leaves an unknown preset or a format the preset lacks to the schema, which names the problem', () => {
+    const unknown = SourceSchema.safeParse({ preset: 'nesus', path: 'scan.csv' });
+    expect(unknown.success).toBe(false);
+    expect(unknown.error!.issues.map((i) => i.message)).toEqual([
+      expect.stringContaining('unknown preset "nesus" (did you mean "nessus"?)'),
+    ]);
+    const wrongFormat = SourceSchema.safeParse({ preset: 'aws-iam-credential-report', path: 'iam.json' });
+    expect(wrongFormat.error!.issues.map((i) => i.message)).toEqual([
+      'aws-iam-credential-report reads csv exports only; set format: or give the file that extension',
+    ]);
+  });
+
+  it('a snapshot override drops the events time field; a field set to null is left out', () => {
+    const out = expand({
+      preset: 'jira-issues',
+      path: 'jira.csv',
+      kind: 'snapshot',
+      fields: { summary: null },
+    });
+    expect(out.kind).toBe('snapshot');
+    expect(out.time_field).toBeUndefined();
+    expect(out.fields.summary).toBeUndefined();
+    expect(SourceSchema.safeParse(out).success).toBe(true);
+  });
+});
