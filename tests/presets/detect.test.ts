@@ -82,7 +82,7 @@ describe('matchColumns', () => {
   it.each(variants.map((v) => [label(v), v] as const))(
     'recognises a full %s export, and one with only the identifying columns, as that preset',
     (_, { name, format, variant }) => {
-      const full = [...variant.signature.required, ...(variant.signature.optional ?? [])];
+      const full = [...variant.signature.required.flat(), ...(variant.signature.optional ?? [])];
       const [fullBest, fullSecond] = matchColumns(full, format);
       expect(fullBest).toMatchObject({ preset: name, format, missing: [], extra: [] });
       expect(fullBest!.confidence).toBe(1);
@@ -93,7 +93,10 @@ describe('matchColumns', () => {
         if (format === 'json' && spec.path) return [spec.path];
         return [Array.isArray(spec.column) ? spec.column[0]! : (spec.column ?? field)];
       });
-      const [bare] = matchColumns([...variant.signature.required, ...requiredFields], format);
+      const identifying = variant.signature.required.map((names) =>
+        Array.isArray(names) ? names[0]! : names,
+      );
+      const [bare] = matchColumns([...identifying, ...requiredFields], format);
       expect(bare).toMatchObject({ preset: name, missing: [], extra: [] });
       expect(bare!.confidence).toBeGreaterThanOrEqual(0.9);
     },
@@ -101,7 +104,7 @@ describe('matchColumns', () => {
 
   it('is case-insensitive and trims, and lists missing and extra columns', () => {
     const aws = PRESETS['aws-iam-credential-report']!.formats.csv!;
-    const header = aws.signature.required.map((c) => ` ${c.toUpperCase()} `);
+    const header = aws.signature.required.flat().map((c) => ` ${c.toUpperCase()} `);
     const [best] = matchColumns([...header, 'my_note'], 'csv');
     expect(best).toMatchObject({
       preset: 'aws-iam-credential-report',
@@ -124,7 +127,7 @@ describe('matchColumns', () => {
 
   it('gives more confidence to a full export than to a bare one, both above 0.9', () => {
     const aws = PRESETS['aws-iam-credential-report']!.formats.csv!;
-    const [bare] = matchColumns(aws.signature.required, 'csv');
+    const [bare] = matchColumns(aws.signature.required.flat(), 'csv');
     const [full] = matchColumns(aws.signature.optional!, 'csv');
     expect(bare!.confidence).toBeGreaterThanOrEqual(0.9);
     expect(full!.confidence).toBeGreaterThan(bare!.confidence);

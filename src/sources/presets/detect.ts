@@ -88,8 +88,10 @@ function fieldNames(field: PresetVariant['fields'][string], name: string, format
 }
 
 function signatureOf(preset: Preset, format: Format, variant: PresetVariant): Signature {
-  const required: string[][] = variant.signature.required.map((name) => [name]);
-  const requiredNames = new Set(variant.signature.required.map(norm));
+  const required: string[][] = variant.signature.required.map((name) =>
+    Array.isArray(name) ? name : [name],
+  );
+  const requiredNames = new Set(required.flat().map(norm));
   const known = new Set<string>(requiredNames);
   for (const name of variant.signature.optional ?? []) known.add(norm(name));
   for (const [name, field] of Object.entries(variant.fields)) {

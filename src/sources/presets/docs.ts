@@ -134,7 +134,9 @@ function variantFacts(variant: PresetVariant, format: 'csv' | 'json'): string[] 
   if (variant.true_values) facts.push(`- True: ${variant.true_values.map(code).join(', ')}`);
   if (variant.false_values) facts.push(`- False: ${variant.false_values.map(code).join(', ')}`);
   if (variant.duplicates === 'drop-exact') facts.push('- Exact duplicate rows are dropped');
-  facts.push(`- Recognised by \`detect\` from: ${variant.signature.required.map(code).join(', ')}`);
+  const anyOf = (names: string | string[]) =>
+    Array.isArray(names) ? names.map(code).join(' or ') : code(names);
+  facts.push(`- Recognised by \`detect\` from: ${variant.signature.required.map(anyOf).join(', ')}`);
   return facts;
 }
 

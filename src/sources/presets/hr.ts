@@ -87,7 +87,7 @@ export const hrJoinersLeavers: Preset = {
         manager: { column: MANAGER_COLUMNS, type: 'string' },
       },
       signature: {
-        required: ['employee_id', 'upn', 'event', 'effective_date'],
+        required: [EMPLOYEE_ID_COLUMNS, PERSON_COLUMNS, EVENT_COLUMNS, EFFECTIVE_COLUMNS],
         optional: [
           ...PERSON_COLUMNS,
           ...EMPLOYEE_ID_COLUMNS,

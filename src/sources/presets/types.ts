@@ -27,8 +27,8 @@ export interface PresetVariant {
    * first record, nested ones as dotted paths (`security_advisory.severity`).
    */
   signature: {
-    /** Columns every export of this kind has; together they identify it. */
-    required: string[];
+    /** Columns every export of this kind has; together they identify it. A list means "any one of these". */
+    required: (string | string[])[];
     /** Columns it usually has; they raise the confidence and are not reported as extra. */
     optional?: string[];
   };
