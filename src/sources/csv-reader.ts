@@ -454,6 +454,11 @@ class CsvTokenizer {
   private emit(s: string, count: number, endLine: number): void {
     const cells = this.cells;
     const starts = this.starts;
+    // A row of delimiters only (`;;;;`, Excel's trailing rows) holds nothing: a blank line, not a record.
+    if (this.headerDone && count > 1 && this.isEmptyRecord(count)) {
+      this.blankLines++;
+      return;
+    }
     if (this.headerDone && this.sink.spans) {
       this.sink.spans(s, starts, this.ends, cells, count, this.recordLine, endLine, ++this.records);
       return;
@@ -467,6 +472,14 @@ class CsvTokenizer {
       this.headerDone = true;
       this.sink.header(cells, this.recordLine);
     }
+  }
+
+  private isEmptyRecord(count: number): boolean {
+    for (let k = 0; k < count; k++) {
+      const start = this.starts[k]!;
+      if (start >= 0 ? this.ends[k]! > start : this.cells[k] !== '') return false;
+    }
+    return true;
   }
 
   private growSpans(): void {

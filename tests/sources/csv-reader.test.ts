@@ -141,18 +141,17 @@ describe('records and line numbers', () => {
     expect(p.result.lines).toBe(6);
   });
 
-  it('skips completely blank lines and counts them, but a line of delimiters is a record', () => {
-    const p = parse('\na,b,c\n\n1,2,3\n\n\n,,\n \n4,5,6\n\n');
+  it('skips blank lines and lines of delimiters only (Excel trailing rows) and counts them', () => {
+    const p = parse('\na,b,c\n\n1,2,3\n\n\n,,\n \n4,5,6\n"",,\n\n');
     expect(p.header).toEqual({ cells: ['a', 'b', 'c'], line: 2 });
     expect(rows(p)).toEqual([
       [['1', '2', '3'], 4, 4],
-      [['', '', ''], 7, 7],
       [[' '], 8, 8],
       [['4', '5', '6'], 9, 9],
     ]);
-    expect(p.result.blankLines).toBe(5);
-    expect(p.result.records).toBe(4);
-    expect(p.result.lines).toBe(10);
+    expect(p.result.blankLines).toBe(7);
+    expect(p.result.records).toBe(3);
+    expect(p.result.lines).toBe(11);
   });
 
   it('emits the last record without a trailing newline, and an empty last field after a final delimiter', () => {
