@@ -8,7 +8,17 @@ import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IsmsKpiError, problem } from '../problems.js';
 
+let isPipeGuarded = false;
+
 export function out(text: string): void {
+  if (!isPipeGuarded) {
+    isPipeGuarded = true;
+    // `isms-kpi report | head`: the reader went away; stop quietly instead of dying on EPIPE.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   process.stdout.write(text);
 }
 
