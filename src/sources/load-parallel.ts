@@ -44,7 +44,8 @@ function loadInWorker(job: LoadJob): Promise<LoadedSource> {
   return new Promise((resolve, reject) => {
     const { onProgress, ...options } = job.options;
     const workerData = { source: job.source, options, reportProgress: onProgress !== undefined };
-    const worker = new Worker(WORKER_URL, { workerData });
+    // The loader never prints; not piping its stdout keeps process.stdout free of one listener per worker.
+    const worker = new Worker(WORKER_URL, { workerData, stdout: true });
     let isSettled = false;
     type Message =
       | { progress: LoadProgress }
