@@ -91,8 +91,9 @@ describe('(a) CSV written by an RFC 4180 writer reads back unchanged', () => {
               },
             ],
           };
-          // A row whose cells are all empty is a blank line, which intake skips by design.
-          const dataRows = rows.filter((r) => !(r.length === 1 && r[0] === ''));
+          // A row whose cells are all empty (a blank line, or `,,` with only delimiters) holds nothing and
+          // is skipped by design.
+          const dataRows = rows.filter((r) => !r.every((cell) => cell === ''));
           const dir = await project({
             'metrics.yaml': stringify(catalogue),
             's.csv': writeCsv([header, ...dataRows]),
