@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { loadCatalogue, loadSources, resolvePeriod } from '../../src/engine/run.js';
+import { loadCatalogue, loadSources, resolvePeriod, run } from '../../src/engine/run.js';
 import type { LoadedSource } from '../../src/sources/load-source.js';
 import { type CellValue, cellValue } from '../../src/sources/table.js';
 
@@ -53,6 +53,35 @@ export async function loadPreset(
     );
     const { formatProblem } = await import('../../src/problems.js');
     return { loaded, rows, problems: loaded.problems.map(formatProblem) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs KPIs (formula by id) over one sample export read through a preset, as `isms-kpi report` would. */
+export async function presetKpiValues(
+  input: { source: string; preset: string; file: string; timezone?: string },
+  formulas: Record<string, string>,
+): Promise<Record<string, number | null>> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'isms-preset-kpi-'));
+  try {
+    const config = {
+      organisation: 'Preset test',
+      timezone: input.timezone ?? 'UTC',
+      period: '2026-Q3',
+      sources: { [input.source]: { preset: input.preset, path: path.join(PRESET_FIXTURES, input.file) } },
+      kpis: Object.entries(formulas).map(([id, formula]) => ({
+        id,
+        name: id,
+        owner: 'QA',
+        cadence: 'quarterly',
+        unit: 'count',
+        formula,
+      })),
+    };
+    await writeFile(path.join(dir, 'metrics.yaml'), stringify(config));
+    const { report } = await run({ catalogue: 'metrics.yaml', cwd: dir, now: 0 });
+    return Object.fromEntries(report.kpis.map((k) => [k.id, k.value]));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

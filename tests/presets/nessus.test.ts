@@ -2,40 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { run } from '../../src/engine/run.js';
-import { loadPreset, PRESET_FIXTURES } from './load-preset.js';
+import { loadPreset, presetKpiValues } from './load-preset.js';
 
-/** Runs KPIs (formula by id) over one fixture read through a preset, as `isms-kpi report` would. */
-async function kpiValues(
-  source: string,
-  preset: string,
-  file: string,
-  formulas: Record<string, string>,
-): Promise<Record<string, number | null>> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'isms-preset-kpi-'));
-  try {
-    const config = {
-      organisation: 'Preset test',
-      timezone: 'UTC',
-      period: '2026-Q3',
-      sources: { [source]: { preset, path: path.join(PRESET_FIXTURES, file) } },
-      kpis: Object.entries(formulas).map(([id, formula]) => ({
-        id,
-        name: id,
-        owner: 'QA',
-        cadence: 'quarterly',
-        unit: 'count',
-        formula,
-      })),
-    };
-    await writeFile(path.join(dir, 'metrics.yaml'), stringify(config));
-    const { report } = await run({ catalogue: 'metrics.yaml', cwd: dir, now: 0 });
-    return Object.fromEntries(report.kpis.map((k) => [k.id, k.value]));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const kpiValues = (source: string, preset: string, file: string, formulas: Record<string, string>) =>
+  presetKpiValues({ source, preset, file }, formulas);
 
 describe('preset nessus', () => {
   it('reads the full CSV: quoted CRLF rows, multi-line text, None risk, n/a solution', async () => {

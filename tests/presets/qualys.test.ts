@@ -1,35 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { run } from '../../src/engine/run.js';
-import { loadPreset, PRESET_FIXTURES } from './load-preset.js';
+import { loadPreset, presetKpiValues } from './load-preset.js';
 
-async function kpiValues(formulas: Record<string, string>): Promise<Record<string, number | null>> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'isms-preset-kpi-'));
-  try {
-    const config = {
-      organisation: 'Preset test',
-      timezone: 'UTC',
-      period: '2026-Q3',
-      sources: { qualys: { preset: 'qualys-scan', path: path.join(PRESET_FIXTURES, 'qualys-scan.csv') } },
-      kpis: Object.entries(formulas).map(([id, formula]) => ({
-        id,
-        name: id,
-        owner: 'QA',
-        cadence: 'quarterly',
-        unit: 'count',
-        formula,
-      })),
-    };
-    await writeFile(path.join(dir, 'metrics.yaml'), stringify(config));
-    const { report } = await run({ catalogue: 'metrics.yaml', cwd: dir, now: 0 });
-    return Object.fromEntries(report.kpis.map((k) => [k.id, k.value]));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const kpiValues = (formulas: Record<string, string>) =>
+  presetKpiValues({ source: 'qualys', preset: 'qualys-scan', file: 'qualys-scan.csv' }, formulas);
 
 describe('preset qualys-scan', () => {
   it('skips the metadata block and reads the rows after the "IP" header', async () => {
