@@ -5,6 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { stringify } from 'yaml';
 import { loadCatalogue, loadSources, resolvePeriod, run } from '../../src/engine/run.js';
 import type { LoadedSource } from '../../src/sources/load-source.js';
@@ -85,4 +86,24 @@ export async function presetKpiValues(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * For tests that try other layouts of an export: returns a function that writes a variant file into a
+ * temporary folder (removed after the file's tests) and gives its path relative to fixtures/presets,
+ * which is what loadPreset() takes.
+ */
+export function variantWriter(prefix: string): (name: string, text: string) => Promise<string> {
+  let tmp = '';
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+  return async (name, text) => {
+    const file = path.join(tmp, name);
+    await writeFile(file, text);
+    return path.relative(PRESET_FIXTURES, file);
+  };
 }

@@ -1,23 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPreset, PRESET_FIXTURES } from './load-preset.js';
+import { describe, expect, it } from 'vitest';
+import { loadPreset, PRESET_FIXTURES, variantWriter } from './load-preset.js';
 
-let tmp: string;
-beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'isms-okta-'));
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
-
-/** Writes a variant of an export and returns its path relative to fixtures/presets (what loadPreset takes). */
-async function variant(name: string, text: string): Promise<string> {
-  const file = path.join(tmp, name);
-  await writeFile(file, text);
-  return path.relative(PRESET_FIXTURES, file);
-}
+const variant = variantWriter('isms-okta-');
 
 describe('preset okta-users', () => {
   it('reads the top-level array, profile paths and every documented status', async () => {
