@@ -2,14 +2,10 @@
  * Finds the physical line where each record of a JSON array starts, so problems in JSON sources can be
  * reported as `file:line` like CSV ones. A single linear scan over the text, tracking strings and depth.
  */
+import { pointerSegments } from './json-pointer.js';
+
 export function locateJsonRecords(text: string, pointer: string, count: number): number[] {
-  const path =
-    pointer === '' || pointer === '/'
-      ? []
-      : pointer
-          .replace(/^\//, '')
-          .split('/')
-          .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = pointerSegments(pointer);
   const lines: number[] = [];
   // Depth of the records array: each pointer step goes one object deeper.
   const targetDepth = path.length + 1;

@@ -19,6 +19,7 @@ import {
 import { readCsvFile } from './csv-reader.js';
 import { openText } from './decode.js';
 import { locateJsonRecords } from './json-lines.js';
+import { resolvePointer } from './json-pointer.js';
 import type { ResolvedSource } from './resolve.js';
 import { BOOL_NULL, ColumnBuilder, columnKind, IntBuilder, type Table } from './table.js';
 
@@ -905,17 +906,6 @@ async function readJsonSource(
 function suggestPointer(value: object): string {
   const key = Object.entries(value).find(([, v]) => Array.isArray(v))?.[0];
   return key ? `"/${key}"` : '"/value"';
-}
-
-function resolvePointer(document: unknown, pointer: string): unknown {
-  if (pointer === '' || pointer === '/') return document;
-  let value: unknown = document;
-  for (const raw of pointer.replace(/^\//, '').split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
 }
 
 function jsonErrorText(error: unknown): string {

@@ -16,6 +16,7 @@
 import { IsmsKpiError } from '../../problems.js';
 import { readCsvText } from '../csv-reader.js';
 import { type Encoding, openText } from '../decode.js';
+import { pointerSegments, resolvePointer } from '../json-pointer.js';
 import { PRESETS } from './index.js';
 import type { Preset, PresetVariant } from './types.js';
 
@@ -364,23 +365,6 @@ function detectCsv(text: string, file: string): DetectResult {
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function pointerSegments(pointer: string): string[] {
-  if (pointer === '' || pointer === '/') return [];
-  return pointer
-    .replace(/^\//, '')
-    .split('/')
-    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-function resolvePointer(document: unknown, pointer: string): unknown {
-  let value = document;
-  for (const key of pointerSegments(pointer)) {
-    if (!isRecord(value) || !Object.hasOwn(value, key)) return undefined;
-    value = value[key];
-  }
-  return value;
-}
 
 /** Keys of a record, nested objects as dotted paths; arrays and empty objects are leaves. */
 export function flattenKeys(
