@@ -60,12 +60,21 @@ function visible(text: string): string {
   return /[\u0000-\u001f]/.test(text) ? JSON.stringify(text).slice(1, -1) : text;
 }
 
+/**
+ * Where a preset field reads from, as the loader reads it: the JSON path, else the column names
+ * (alternatives, first present wins), else the field's own name.
+ */
+export function fieldSourceNames(field: PresetField, name: string, format: PresetFormat): string[] {
+  if (typeof field === 'string') return [field];
+  if (format === 'json' && field.path !== undefined) return [field.path];
+  const columns = list(field.column);
+  return columns.length > 0 ? columns : [name];
+}
+
 export function presetFieldRows(variant: PresetVariant, format: PresetFormat): PresetFieldRow[] {
   return Object.entries(variant.fields).map(([field, raw]) => {
     const spec: Exclude<PresetField, string> = typeof raw === 'string' ? { column: raw } : raw;
-    const columns = list(spec.column);
-    const source =
-      format === 'json' ? [spec.path ?? columns[0] ?? field] : columns.length > 0 ? columns : [field];
+    const source = fieldSourceNames(raw, field, format);
     const type = spec.type ?? 'string';
     const notes: string[] = [];
     if (spec.description) notes.push(spec.description);

@@ -17,6 +17,7 @@ import { IsmsKpiError } from '../../problems.js';
 import { readCsvText } from '../csv-reader.js';
 import { type Encoding, openText } from '../decode.js';
 import { pointerSegments, resolvePointer } from '../json-pointer.js';
+import { fieldSourceNames } from './describe.js';
 import { PRESETS } from './index.js';
 import type { Preset, PresetVariant } from './types.js';
 
@@ -80,14 +81,6 @@ interface Signature {
   optional: string[];
 }
 
-function fieldNames(field: PresetVariant['fields'][string], name: string, format: Format): string[] {
-  if (typeof field === 'string') return [field];
-  const columns =
-    field.column === undefined ? [] : Array.isArray(field.column) ? field.column : [field.column];
-  if (format === 'json' && field.path !== undefined) return [field.path];
-  return columns.length > 0 ? columns : [name];
-}
-
 function signatureOf(preset: Preset, format: Format, variant: PresetVariant): Signature {
   const required: string[][] = variant.signature.required.map((name) =>
     Array.isArray(name) ? name : [name],
@@ -96,7 +89,7 @@ function signatureOf(preset: Preset, format: Format, variant: PresetVariant): Si
   const known = new Set<string>(requiredNames);
   for (const name of variant.signature.optional ?? []) known.add(norm(name));
   for (const [name, field] of Object.entries(variant.fields)) {
-    const names = fieldNames(field, name, format);
+    const names = fieldSourceNames(field, name, format);
     for (const n of names) known.add(norm(n));
     const isRequired = typeof field !== 'string' && field.required === true;
     // A required field the signature already pins down (by one of its names) adds nothing.
