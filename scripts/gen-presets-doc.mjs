@@ -1,8 +1,8 @@
 // Writes docs/presets.md from the preset registry. Run through `npm run docs:presets` (it builds first);
 // tests/presets/docs.test.ts fails when the committed page is out of date.
 import { writeFileSync } from 'node:fs';
-import { presetsMarkdown } from '../dist/sources/presets/docs.js';
-import { PRESETS } from '../dist/sources/presets/index.js';
+import { presetsMarkdown } from '../dist/presets/docs.js';
+import { PRESETS } from '../dist/presets/index.js';
 
 const target = new URL('../docs/presets.md', import.meta.url);
 writeFileSync(target, presetsMarkdown(Object.values(PRESETS)));

@@ -5,8 +5,6 @@
  */
 export type { Catalogue, CompiledKpi } from './catalogue/compile.js';
 export { type Diff, diffReports } from './diff/compare.js';
-export type { KpiResult, Report, SourceManifest, Status } from './engine/report-model.js';
-export { REPORT_SCHEMA_VERSION } from './engine/report-model.js';
 export {
   loadCatalogue,
   loadSources,
@@ -17,4 +15,6 @@ export {
 } from './engine/run.js';
 export { formatProblem, IsmsKpiError, type Problem } from './problems.js';
 export { FORMATS, type Format, RENDERERS } from './render/index.js';
+export type { KpiResult, Report, SourceManifest, Status } from './report/model.js';
+export { REPORT_SCHEMA_VERSION } from './report/model.js';
 export { TOOL_VERSION } from './version.js';

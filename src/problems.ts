@@ -31,6 +31,9 @@ export type ProblemCode =
   | 'formula-type'
   | 'formula-unsafe'
   | 'kpi-cycle'
+  // saved reports (diff, trend, --baseline, --history)
+  | 'not-a-report'
+  | 'report-version'
   | 'output'
   | 'usage';
 

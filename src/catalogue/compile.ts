@@ -3,13 +3,13 @@
  * thresholds, formulas (names, types, safety), segment fields and cycles between derived KPIs.
  */
 import { createHash } from 'node:crypto';
-import { parsePeriod } from '../engine/period.js';
 import { checkFormula, type SourceShape } from '../formula/check.js';
 import type { CheckedFormula } from '../formula/ir.js';
 import { type Problem, problem } from '../problems.js';
 import { checkRecordType } from '../sources/record-types.js';
 import { type ResolvedSource, resolveSource } from '../sources/resolve.js';
 import { compileDateTimeParser } from '../time/parse-datetime.js';
+import { parsePeriod } from '../time/period.js';
 import { isValidTimeZone } from '../time/zone.js';
 import type { ParsedCatalogue } from './parse.js';
 import { type KpiConfig, THRESHOLD_PATTERN } from './schema.js';

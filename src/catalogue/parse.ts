@@ -6,9 +6,11 @@
 import { createHash } from 'node:crypto';
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { applyPreset, presetProblem } from '../presets/apply.js';
 import { type Location, type Problem, problem } from '../problems.js';
-import { type CatalogueConfig, CatalogueSchema } from './schema.js';
-import { closest } from './suggest.js';
+import { FieldSchema, SourceObjectSchema } from '../sources/schema.js';
+import { closest } from '../util/closest.js';
+import { type CatalogueConfig, CatalogueSchema, KpiSchema } from './schema.js';
 
 /** Alias expansion is bounded so a "billion laughs" document cannot exhaust memory. */
 const MAX_ALIAS_COUNT = 100;
@@ -69,9 +71,17 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
 
   const locate = (path: readonly (string | number)[], atKey = false): Location =>
     locateIn(doc, lineCounter, file, path, atKey);
+  const badPresets = expandPresets(data, locate);
   const parsed = CatalogueSchema.safeParse(data);
-  if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((issue) => zodProblem(issue, data, locate)) };
+  if (!parsed.success || badPresets.problems.length > 0) {
+    // A source whose preset could not be expanded lacks the keys the preset stands for: not news.
+    const issues = (parsed.error?.issues ?? []).filter(
+      (i) => !(i.path.length === 2 && i.path[0] === 'sources' && badPresets.sources.has(String(i.path[1]))),
+    );
+    return {
+      ok: false,
+      problems: [...badPresets.problems, ...issues.map((i) => zodProblem(i, data, locate))],
+    };
   }
 
   return {
@@ -96,6 +106,35 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
       },
     },
   };
+}
+
+/**
+ * Expands `preset: NAME` in each raw source into the keys the preset stands for (src/presets/apply.ts),
+ * in place, before the schema sees them; a preset that cannot be expanded is reported at its key.
+ */
+function expandPresets(
+  data: unknown,
+  locate: (path: (string | number)[]) => Location,
+): { problems: Problem[]; sources: Set<string> } {
+  const problems: Problem[] = [];
+  const sources = new Set<string>();
+  const raw = (data as { sources?: unknown } | null)?.sources;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { problems, sources };
+  const entries = raw as Record<string, unknown>;
+  for (const [name, source] of Object.entries(entries)) {
+    if (typeof source !== 'object' || source === null || !('preset' in source)) continue;
+    const at = source as Record<string, unknown>;
+    if (typeof at.preset !== 'string') continue;
+    const message = presetProblem(at);
+    if (message) {
+      sources.add(name);
+      const path = ['sources', name, 'preset'];
+      problems.push(problem('catalogue-schema', `source ${name}: preset: ${message}`, locate(path)));
+    } else {
+      entries[name] = applyPreset(at);
+    }
+  }
+  return { problems, sources };
 }
 
 function fail(p: Problem): ParseResult {
@@ -193,62 +232,12 @@ function keyLabel(path: (string | number)[], code: string): string {
   return label ? `${label}: ` : '';
 }
 
+/** The keys each kind of mapping may hold, from the schemas themselves (for "did you mean"). */
 const KNOWN_KEYS: Record<string, string[]> = {
-  kpi: [
-    'id',
-    'name',
-    'description',
-    'owner',
-    'cadence',
-    'unit',
-    'formula',
-    'thresholds',
-    'controls',
-    'area',
-    'tags',
-    'segment_by',
-    'caveat',
-    'baseline',
-    'tier',
-    'decimals',
-  ],
-  source: [
-    'path',
-    'format',
-    'kind',
-    'description',
-    'time_field',
-    'as_of',
-    'as_of_field',
-    'record_type',
-    'optional',
-    'on_invalid',
-    'duplicates',
-    'timezone',
-    'csv',
-    'json',
-    'null_tokens',
-    'true_values',
-    'false_values',
-    'fields',
-  ],
-  field: [
-    'column',
-    'path',
-    'type',
-    'required',
-    'occurrence',
-    'format',
-    'timezone',
-    'values',
-    'separator',
-    'unit',
-    'null_tokens',
-    'true_values',
-    'false_values',
-    'description',
-  ],
-  root: ['organisation', 'timezone', 'fiscal_year_start', 'period', 'sources', 'kpis'],
+  kpi: Object.keys(KpiSchema.shape),
+  source: Object.keys(SourceObjectSchema.shape),
+  field: Object.keys(FieldSchema.shape),
+  root: Object.keys(CatalogueSchema.shape),
 };
 
 function suggestKey(path: (string | number)[], keys: string[]): string {
@@ -267,5 +256,3 @@ function suggestKey(path: (string | number)[], keys: string[]): string {
   const best = closest(first, KNOWN_KEYS[kind]!);
   return best ? ` (did you mean "${best}"?)` : '';
 }
-
-export { closest, editDistance } from './suggest.js';

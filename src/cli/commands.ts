@@ -3,8 +3,6 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
 import { compareValues } from '../engine/evaluate.js';
-import type { Report } from '../engine/report-model.js';
-import { REPORT_SCHEMA_VERSION } from '../engine/report-model.js';
 import { loadCatalogue, loadSources, resolvePeriod, run } from '../engine/run.js';
 import { buildEvidencePack } from '../evidence/build-pack.js';
 import { formatProblem, IsmsKpiError, problem } from '../problems.js';
@@ -17,6 +15,8 @@ import {
   RENDERERS,
   type RenderOptions,
 } from '../render/index.js';
+import type { Report } from '../report/model.js';
+import { REPORT_SCHEMA_VERSION } from '../report/model.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import { cellValue } from '../sources/table.js';
 import { localDate, utcToLocal } from '../time/zone.js';

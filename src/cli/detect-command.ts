@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { presetFormat } from '../sources/presets/apply.js';
-import { type DetectResult, detectFile, type PresetMatch } from '../sources/presets/detect.js';
-import { PRESETS } from '../sources/presets/index.js';
+import { presetFormat } from '../presets/apply.js';
+import { type DetectResult, detectFile, type PresetMatch } from '../presets/detect.js';
+import { PRESETS } from '../presets/index.js';
 import { EXIT_ERROR, EXIT_FAIL_LEVEL, EXIT_OK } from './exit-code.js';
 import { err, out } from './output.js';
 

@@ -2,11 +2,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_TOLERANCE, diffExitCode, diffReports } from '../diff/compare.js';
-import { asReport, schemaMismatch, schemaVersionOf } from '../diff/read-report.js';
-import { DIFF_RENDERERS, type DiffFormat } from '../diff/render-diff.js';
-import { buildTrend, TREND_RENDERERS, type TrendFormat } from '../diff/trend.js';
-import type { Report } from '../engine/report-model.js';
+import { buildTrend } from '../diff/trend.js';
 import { IsmsKpiError, problem } from '../problems.js';
+import { DIFF_RENDERERS, type DiffFormat } from '../render/diff.js';
+import { TREND_RENDERERS, type TrendFormat } from '../render/trend.js';
+import type { Report } from '../report/model.js';
+import { asReport, schemaMismatch, schemaVersionOf } from '../report/read.js';
 import { EXIT_OK } from './exit-code.js';
 import { err, out } from './output.js';
 

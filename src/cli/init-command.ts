@@ -9,8 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { type StarterFile, starterCatalogue } from '../init/starter-catalogue.js';
+import { detectFile } from '../presets/detect.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
-import { detectFile } from '../sources/presets/detect.js';
 import { EXIT_OK } from './exit-code.js';
 import { checkOutputTargets, out, writeFilesAtomically } from './output.js';
 

@@ -3,10 +3,10 @@
  * print one `error:` line per problem; anything else prints a short message (a stack only with --debug).
  */
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DIFF_FORMATS } from '../diff/render-diff.js';
-import { TREND_FORMATS } from '../diff/trend.js';
 import { formatProblem, IsmsKpiError } from '../problems.js';
+import { DIFF_FORMATS } from '../render/diff.js';
 import { FORMATS } from '../render/index.js';
+import { TREND_FORMATS } from '../render/trend.js';
 import { TOOL_VERSION } from '../version.js';
 import { explainCommand, listCommand, reportCommand, validateCommand } from './commands.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';

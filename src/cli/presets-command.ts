@@ -2,10 +2,11 @@
  * `isms-kpi presets [NAME]`: the vendor exports isms-kpi reads without a mapping, or one preset's fields
  * and notes. The Markdown format is the same text as docs/presets.md.
  */
+
+import { presetFieldRows, presetSummary, variantsOf } from '../presets/describe.js';
+import { presetIndex, presetSection } from '../presets/docs.js';
+import { PRESET_NAMES, PRESETS, type Preset } from '../presets/index.js';
 import { IsmsKpiError, problem } from '../problems.js';
-import { presetFieldRows, presetSummary, variantsOf } from '../sources/presets/describe.js';
-import { presetIndex, presetSection } from '../sources/presets/docs.js';
-import { PRESET_NAMES, PRESETS, type Preset } from '../sources/presets/index.js';
 import { EXIT_OK } from './exit-code.js';
 import { out } from './output.js';
 

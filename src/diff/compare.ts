@@ -3,7 +3,7 @@
  * with a tolerance; definition drift (a changed definitionHash) and evidence drift (source files that
  * changed too much or not at all). Pure: data in, data out.
  */
-import type { KpiResult, Report, SourceManifest, Status } from '../engine/report-model.js';
+import type { KpiResult, Report, SourceManifest, Status } from '../report/model.js';
 
 export type Verdict = 'improved' | 'worsened' | 'unchanged' | 'changed' | 'not-comparable';
 export type Direction = 'higher' | 'lower' | 'target' | 'none';

@@ -8,12 +8,12 @@ import { applyCall, RowEvaluator, type SourceRows } from '../formula/evaluate.js
 import type { EvalContext } from '../formula/functions.js';
 import type { Expr } from '../formula/ir.js';
 import { scalar, toNum, type Vec } from '../formula/vector.js';
+import type { AggregateResult, KpiResult, SegmentResult, Status, WindowResult } from '../report/model.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import { cellValue, type Table } from '../sources/table.js';
+import { type Cadence, cadenceLengthMs, cadenceWindows, type Period } from '../time/period.js';
 import { localDate } from '../time/zone.js';
 import { type AggregateOutcome, aggregate, type GroupIndex } from './aggregate.js';
-import { type Cadence, cadenceLengthMs, cadenceWindows, type Period } from './period.js';
-import type { AggregateResult, KpiResult, SegmentResult, Status, WindowResult } from './report-model.js';
 
 export interface EvaluationInput {
   catalogue: Catalogue;

@@ -9,21 +9,27 @@ import { type Catalogue, compileCatalogue } from '../catalogue/compile.js';
 import { parseCatalogue } from '../catalogue/parse.js';
 import type { Vec } from '../formula/vector.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
-import { loadSourceAuto } from '../sources/load-parallel.js';
-import type { LoadedSource, LoadProgress } from '../sources/load-source.js';
-import { sourcePath } from '../sources/resolve.js';
-import { parseIsoDateTime } from '../time/parse-datetime.js';
-import { localDate } from '../time/zone.js';
-import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { compareValues, type Evaluation, evaluateCatalogue } from './evaluate.js';
-import { customPeriod, lastCompleteQuarter, type Period, parsePeriod, previousPeriod } from './period.js';
 import {
   type KpiResult,
   REPORT_SCHEMA_VERSION,
   type Report,
   type SourceManifest,
   type Status,
-} from './report-model.js';
+} from '../report/model.js';
+import { loadSourceAuto } from '../sources/load-parallel.js';
+import type { LoadedSource, LoadProgress } from '../sources/load-source.js';
+import { sourcePath } from '../sources/resolve.js';
+import { parseIsoDateTime } from '../time/parse-datetime.js';
+import {
+  customPeriod,
+  lastCompleteQuarter,
+  type Period,
+  parsePeriod,
+  previousPeriod,
+} from '../time/period.js';
+import { localDate } from '../time/zone.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { compareValues, type Evaluation, evaluateCatalogue } from './evaluate.js';
 
 export interface CatalogueOptions {
   /** Path to metrics.yaml as the user wrote it. */

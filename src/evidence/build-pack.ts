@@ -9,10 +9,10 @@
 import { createHash } from 'node:crypto';
 import type { Catalogue } from '../catalogue/compile.js';
 import type { KpiTrace } from '../engine/evaluate.js';
-import type { Report } from '../engine/report-model.js';
-import { type CsvValue, csvDocument } from '../render/csv-writer.js';
+import type { Report } from '../report/model.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import { type Column, cellValue } from '../sources/table.js';
+import { type CsvValue, csvDocument } from '../util/csv-writer.js';
 import { EVIDENCE_PACK_VERSION, MANIFEST_FILE, type PackFile, type PackManifest } from './pack-manifest.js';
 
 export interface EvidenceInput {

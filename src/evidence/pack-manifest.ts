@@ -2,7 +2,7 @@
  * manifest.json of an evidence pack: the report's own manifest (tool, catalogue, period, sources) plus the
  * list of files in the pack with their sha256, so the pack can be checked for completeness and tampering.
  */
-import type { Report, SourceManifest } from '../engine/report-model.js';
+import type { Report, SourceManifest } from '../report/model.js';
 
 /** Bumped when the layout of the pack changes. */
 export const EVIDENCE_PACK_VERSION = 1;

@@ -4,9 +4,9 @@
  * errors and unsafe names are reported with the span of the offending part.
  */
 
-import { closest } from '../catalogue/parse.js';
 import type { FieldType } from '../sources/table.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
+import { closest } from '../util/closest.js';
 import { article, FUNCTIONS, operator } from './functions.js';
 import { AGGREGATES, type AggregateFn, type CheckedFormula, type Expr, type ValueType } from './ir.js';
 import { type Ast, parseFormula, type Span } from './parse.js';

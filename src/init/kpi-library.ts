@@ -9,8 +9,10 @@
  * a text field (`lower(type) == "emergency"`), so the same template serves a CSV export with display
  * values and a JSON export with raw ones.
  */
-import type { Cadence, RecordType } from '../catalogue/schema.js';
-import type { PresetField, PresetVariant } from '../sources/presets/types.js';
+
+import type { PresetField, PresetVariant } from '../presets/types.js';
+import type { RecordType } from '../sources/schema.js';
+import type { Cadence } from '../time/period.js';
 
 /** What a formula needs of a field: a kind of type, and for text the values it compares with. */
 export type FieldNeed =

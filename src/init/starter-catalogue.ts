@@ -5,9 +5,9 @@
  * because a starter catalogue that looks finished would be reported on unreviewed.
  */
 import { stringify } from 'yaml';
-import { presetFormat } from '../sources/presets/apply.js';
-import type { DetectResult, PresetMatch } from '../sources/presets/detect.js';
-import { PRESETS } from '../sources/presets/index.js';
+import { presetFormat } from '../presets/apply.js';
+import type { DetectResult, PresetMatch } from '../presets/detect.js';
+import { PRESETS } from '../presets/index.js';
 import { fitTemplate, KPI_LIBRARY, type KpiTemplate, SOURCE_NOTES } from './kpi-library.js';
 
 export interface StarterFile {

@@ -2,8 +2,8 @@
  * The spreadsheet report: one row per KPI, then one per segment of it, in catalogue order so sheets of
  * successive periods line up. Flat columns; values unrounded (value_shown is the rounded text).
  */
-import type { KpiResult, Report } from '../engine/report-model.js';
-import { type CsvValue, csvDocument } from './csv-writer.js';
+import type { KpiResult, Report } from '../report/model.js';
+import { type CsvValue, csvDocument } from '../util/csv-writer.js';
 import { formatValue } from './format.js';
 
 export const CSV_COLUMNS = [

@@ -1,5 +1,5 @@
 /** Shared text formatting for renderers: values with units, statuses with symbols, ordering. */
-import { type KpiResult, STATUS_ORDER, type Status } from '../engine/report-model.js';
+import { type KpiResult, STATUS_ORDER, type Status } from '../report/model.js';
 
 export const STATUS_SYMBOL: Record<Status, string> = {
   green: '✔',

@@ -3,7 +3,7 @@
  * is taken only from a report whose KPI has the same definition hash: a changed formula or threshold
  * measures something else, so its old values would mislead.
  */
-import type { Report } from '../engine/report-model.js';
+import type { Report } from '../report/model.js';
 import type { TrendPoint } from './sparkline.js';
 
 export type History = ReadonlyMap<string, readonly TrendPoint[]>;

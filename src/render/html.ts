@@ -2,7 +2,7 @@
  * The management-review report as one self-contained HTML file: no scripts, no fonts, no network (a
  * Content-Security-Policy forbids them), every value escaped by the `html` tag. Tiles are ordered red first.
  */
-import type { KpiResult, Report, SourceManifest, Status } from '../engine/report-model.js';
+import type { KpiResult, Report, SourceManifest, Status } from '../report/model.js';
 import { byUrgency, formatBands, formatValue, STATUS_LABEL, STATUS_SYMBOL, TREND_SYMBOL } from './format.js';
 import type { History } from './history.js';
 import { HTML_STYLE } from './html-style.js';

@@ -1,5 +1,5 @@
 /** The renderers, keyed by format name. Adding a format means adding it here, and the CLI offers it. */
-import type { Report } from '../engine/report-model.js';
+import type { Report } from '../report/model.js';
 import { renderCsv } from './csv.js';
 import type { History } from './history.js';
 import { renderHtml } from './html.js';

@@ -3,7 +3,7 @@
  * order. Red fails; amber passes with a note in system-out; no data and stale are skipped with the reason;
  * green and info pass. No durations or host names, so the file is reproducible.
  */
-import type { KpiResult, Report } from '../engine/report-model.js';
+import type { KpiResult, Report } from '../report/model.js';
 import { byAreaCatalogue, formatBands, formatValue, STATUS_LABEL } from './format.js';
 
 /** Escapes text for XML content and double-quoted attributes; characters XML 1.0 forbids become U+FFFD. */

@@ -2,7 +2,7 @@
  * GitHub-flavoured Markdown for a CI job summary or a wiki page: a summary line, one table per area (the
  * area with the worst status first, red KPIs first within it), notes, and the evidence in a fold.
  */
-import type { KpiResult, Report, Status } from '../engine/report-model.js';
+import type { KpiResult, Report, Status } from '../report/model.js';
 import { byAreaUrgency, formatTarget, formatValue, STATUS_LABEL, TREND_SYMBOL } from './format.js';
 
 const STATUS_EMOJI: Record<Status, string> = {

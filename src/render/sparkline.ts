@@ -3,7 +3,7 @@
  * is given), gaps where there is no value, and the green threshold as a dashed line. Coordinates are
  * rounded to 0.1 so the markup is stable.
  */
-import type { KpiResult } from '../engine/report-model.js';
+import type { KpiResult } from '../report/model.js';
 import { formatValue } from './format.js';
 import { html, type SafeHtml } from './html-template.js';
 

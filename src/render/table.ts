@@ -1,7 +1,7 @@
 /** The terminal report: a table of KPIs, a summary line and an evidence footer per source. */
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import type { Report, Status } from '../engine/report-model.js';
+import type { Report, Status } from '../report/model.js';
 import {
   byUrgency,
   formatTarget,

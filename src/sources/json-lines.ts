@@ -2,7 +2,7 @@
  * Finds the physical line where each record of a JSON array starts, so problems in JSON sources can be
  * reported as `file:line` like CSV ones. A single linear scan over the text, tracking strings and depth.
  */
-import { pointerSegments } from './json-pointer.js';
+import { pointerSegments } from '../util/json-pointer.js';
 
 export function locateJsonRecords(text: string, pointer: string, count: number): number[] {
   const path = pointerSegments(pointer);

@@ -5,8 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { closest } from '../catalogue/suggest.js';
 import { IsmsKpiError, type Problem, type ProblemCode, problem } from '../problems.js';
+import { closest } from '../util/closest.js';
+import { resolvePointer } from '../util/json-pointer.js';
 import {
   type CompiledField,
   compileField,
@@ -19,7 +20,6 @@ import {
 import { readCsvFile } from './csv-reader.js';
 import { openText } from './decode.js';
 import { locateJsonRecords } from './json-lines.js';
-import { resolvePointer } from './json-pointer.js';
 import type { ResolvedSource } from './resolve.js';
 import { BOOL_NULL, ColumnBuilder, columnKind, IntBuilder, type Table } from './table.js';
 

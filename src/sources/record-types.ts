@@ -4,8 +4,8 @@
  * zod object over the typed row, the same shape `rowSchema` builds for any mapping.
  */
 import { z } from 'zod';
-import type { RecordType } from '../catalogue/schema.js';
 import type { FieldSpec } from './convert.js';
+import type { RecordType } from './schema.js';
 import type { FieldType } from './table.js';
 
 const text = z.string();

@@ -3,15 +3,14 @@
  * options and one FieldSpec per canonical field with every default filled in.
  */
 import path from 'node:path';
+import type { FieldSpec } from './convert.js';
 import {
-  type CatalogueConfig,
   DEFAULT_FALSE_TOKENS,
   DEFAULT_NULL_TOKENS,
   DEFAULT_TRUE_TOKENS,
   type FieldConfig,
   type SourceConfig,
-} from '../catalogue/schema.js';
-import type { FieldSpec } from './convert.js';
+} from './schema.js';
 
 export interface ResolvedSource {
   name: string;
@@ -29,7 +28,7 @@ export interface ResolvedSource {
 export function resolveSource(
   name: string,
   config: SourceConfig,
-  catalogue: Pick<CatalogueConfig, 'timezone'>,
+  catalogue: { timezone: string },
   baseDir: string,
 ): ResolvedSource {
   const timezone = config.timezone ?? catalogue.timezone;

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { diffExitCode, diffReports, isBeyondTolerance, judge } from '../../src/diff/compare.js';
-import { asReport, schemaMismatch, schemaVersionOf } from '../../src/diff/read-report.js';
-import { renderDiffTable } from '../../src/diff/render-diff.js';
-import type { Report } from '../../src/engine/report-model.js';
+import { renderDiffTable } from '../../src/render/diff.js';
+import type { Report } from '../../src/report/model.js';
+import { asReport, schemaMismatch, schemaVersionOf } from '../../src/report/read.js';
 
 const DIR = fileURLToPath(new URL('../../fixtures/reports/', import.meta.url));
 const load = (name: string): Report => JSON.parse(readFileSync(path.join(DIR, name), 'utf8')) as Report;

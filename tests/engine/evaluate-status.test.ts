@@ -3,7 +3,7 @@
  * sources, staleness, segments, cadence windows, DST-correct durations and rejected rows.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { KpiResult } from '../../src/engine/report-model.js';
+import type { KpiResult } from '../../src/report/model.js';
 import { catalogueYaml, csv, type KpiSpec, kpiResults } from '../formula/harness.js';
 
 describe('threshold bands', () => {

@@ -9,7 +9,7 @@ import {
   type PeriodOptions,
   parsePeriod,
   previousPeriod,
-} from '../../src/engine/period.js';
+} from '../../src/time/period.js';
 
 const H = 3_600_000;
 const D = 24 * H;

@@ -3,7 +3,7 @@
  * sets whose expected values are worked out by hand in the comments next to each case.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { KpiResult } from '../../src/engine/report-model.js';
+import type { KpiResult } from '../../src/report/model.js';
 import { catalogueYaml, csv, type KpiSpec, kpiResults } from './harness.js';
 
 /*

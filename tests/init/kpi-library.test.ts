@@ -8,8 +8,8 @@ import { stringify } from 'yaml';
 import { compileCatalogue } from '../../src/catalogue/compile.js';
 import { parseCatalogue } from '../../src/catalogue/parse.js';
 import { fitTemplate, KPI_LIBRARY, type KpiTemplate } from '../../src/init/kpi-library.js';
+import { PRESETS } from '../../src/presets/index.js';
 import { formatProblem } from '../../src/problems.js';
-import { PRESETS } from '../../src/sources/presets/index.js';
 
 const VARIANTS = Object.values(PRESETS).flatMap((preset) =>
   Object.entries(preset.formats).map(([format, variant]) => ({

@@ -13,8 +13,8 @@ import {
   type StarterFile,
   starterCatalogue,
 } from '../../src/init/starter-catalogue.js';
+import type { DetectResult } from '../../src/presets/detect.js';
 import { formatProblem } from '../../src/problems.js';
-import type { DetectResult } from '../../src/sources/presets/detect.js';
 
 function detected(
   file: string,

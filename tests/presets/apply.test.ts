@@ -1,7 +1,8 @@
 /** How `preset:` expands into catalogue keys, before the source is validated (pure; no files read). */
 import { describe, expect, it } from 'vitest';
-import { SourceSchema } from '../../src/catalogue/schema.js';
-import { applyPreset } from '../../src/sources/presets/apply.js';
+import { parseCatalogue } from '../../src/catalogue/parse.js';
+import { applyPreset } from '../../src/presets/apply.js';
+import { SourceSchema } from '../../src/sources/schema.js';
 
 type Expanded = Record<string, unknown> & { fields: Record<string, Record<string, unknown> | undefined> };
 const expand = (raw: Record<string, unknown>) => applyPreset(raw) as Expanded;
@@ -40,15 +41,23 @@ describe('applyPreset', () => {
     expect(SourceSchema.safeParse(out).success).toBe(true);
   });
 
-  it('leaves an unknown preset or a format the preset lacks to the schema, which names the problem', () => {
-    const unknown = SourceSchema.safeParse({ preset: 'nesus', path: 'scan.csv' });
-    expect(unknown.success).toBe(false);
-    expect(unknown.error!.issues.map((i) => i.message)).toEqual([
-      expect.stringContaining('unknown preset "nesus" (did you mean "nessus"?)'),
+  it('the catalogue loader names an unknown preset or a format the preset lacks, at the preset key', () => {
+    const load = (source: string) =>
+      parseCatalogue({
+        file: 'metrics.yaml',
+        text: `organisation: X\nsources:\n  scan:\n${source}\nkpis:\n  - { id: A, name: A, owner: O, cadence: monthly, unit: n, formula: count(scan) }\n`,
+      });
+    const unknown = load('    preset: nesus\n    path: scan.csv');
+    expect(unknown.ok).toBe(false);
+    if (unknown.ok) return;
+    expect(unknown.problems.map((p) => [p.location.line, p.message])).toEqual([
+      [4, expect.stringContaining('source scan: preset: unknown preset "nesus" (did you mean "nessus"?)')],
     ]);
-    const wrongFormat = SourceSchema.safeParse({ preset: 'aws-iam-credential-report', path: 'iam.json' });
-    expect(wrongFormat.error!.issues.map((i) => i.message)).toEqual([
-      'aws-iam-credential-report reads csv exports only; set format: or give the file that extension',
+    const wrongFormat = load('    preset: aws-iam-credential-report\n    path: iam.json');
+    expect(wrongFormat.ok).toBe(false);
+    if (wrongFormat.ok) return;
+    expect(wrongFormat.problems.map((p) => p.message)).toEqual([
+      'source scan: preset: aws-iam-credential-report reads csv exports only; set format: or give the file that extension',
     ]);
   });
 

@@ -7,8 +7,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectFile, flattenKeys, matchColumns } from '../../src/sources/presets/detect.js';
-import { PRESET_NAMES, PRESETS } from '../../src/sources/presets/index.js';
+import { detectFile, flattenKeys, matchColumns } from '../../src/presets/detect.js';
+import { PRESET_NAMES, PRESETS } from '../../src/presets/index.js';
 import { PRESET_FIXTURES } from './load-preset.js';
 
 const fixtures = (await readdir(PRESET_FIXTURES)).filter((f) => /\.(csv|json)$/i.test(f)).sort();

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { anchor, cell, presetsMarkdown } from '../../src/sources/presets/docs.js';
-import { PRESETS } from '../../src/sources/presets/index.js';
+import { anchor, cell, presetsMarkdown } from '../../src/presets/docs.js';
+import { PRESETS } from '../../src/presets/index.js';
 
 const DOC = path.resolve(import.meta.dirname, '../../docs/presets.md');
 const generated = presetsMarkdown(Object.values(PRESETS));
@@ -17,7 +17,7 @@ describe('docs/presets.md', () => {
     const isCurrent = committed === generated;
     expect(
       isCurrent,
-      'docs/presets.md is out of date with src/sources/presets/: regenerate it with `npm run docs:presets`',
+      'docs/presets.md is out of date with src/presets/: regenerate it with `npm run docs:presets`',
     ).toBe(true);
   });
 

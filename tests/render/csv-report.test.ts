@@ -1,7 +1,7 @@
 /** The CSV report: one row per KPI and one per segment, flat columns, unrounded values. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/engine/report-model.js';
 import { CSV_COLUMNS, renderCsv } from '../../src/render/csv.js';
+import type { Report } from '../../src/report/model.js';
 import { runBundled } from './bundled.js';
 import { csvRecords, parseCsv } from './csv-parse.js';
 

@@ -1,6 +1,6 @@
 /** CSV cells: quoting, numbers, and the neutralising of text a spreadsheet would run as a formula. */
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvDocument } from '../../src/render/csv-writer.js';
+import { csvCell, csvDocument } from '../../src/util/csv-writer.js';
 import { parseCsv } from './csv-parse.js';
 
 describe('csvCell', () => {

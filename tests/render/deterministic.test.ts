@@ -1,8 +1,8 @@
 /** Same inputs, same bytes: two separate runs over the bundled data give identical output in every format. */
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../src/engine/report-model.js';
 import { buildEvidencePack } from '../../src/evidence/build-pack.js';
 import { FORMATS, type Format, RENDERERS } from '../../src/render/index.js';
+import type { Report } from '../../src/report/model.js';
 import { runBundled } from './bundled.js';
 
 const render = (format: Format, report: Report) => RENDERERS[format](report, { color: false });

@@ -3,8 +3,8 @@
  * against fixtures/acme/README.md; a change in any renderer shows up here as a diff to review.
  */
 import { beforeAll, describe, it } from 'vitest';
-import type { Report } from '../../src/engine/report-model.js';
 import { FORMAT_EXTENSIONS, FORMATS, RENDERERS } from '../../src/render/index.js';
+import type { Report } from '../../src/report/model.js';
 import { expectGolden, runBundled } from './bundled.js';
 
 let report: Report;

@@ -1,10 +1,10 @@
 /** --history: earlier saved reports become trend points, only where the KPI's definition is unchanged. */
 import { describe, expect, it } from 'vitest';
-import { REPORT_SCHEMA_VERSION } from '../../src/engine/report-model.js';
 import { run } from '../../src/engine/run.js';
 import { asSavedReport, buildHistory } from '../../src/render/history.js';
 import { renderHtml } from '../../src/render/html.js';
 import { renderJson } from '../../src/render/json.js';
+import { REPORT_SCHEMA_VERSION } from '../../src/report/model.js';
 import { REPO, runBundled } from './bundled.js';
 
 describe('history', () => {

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/engine/report-model.js';
 import { renderHtml } from '../../src/render/html.js';
 import { renderJunit } from '../../src/render/junit.js';
+import type { Report } from '../../src/report/model.js';
 import { runBundled } from './bundled.js';
 import { runHostile, SCRIPT } from './hostile-project.js';
 

@@ -1,7 +1,7 @@
 /** JUnit: red fails, amber passes with a note, no data and stale are skipped with the reason, green/info pass. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/engine/report-model.js';
 import { escapeXml, renderJunit } from '../../src/render/junit.js';
+import type { Report } from '../../src/report/model.js';
 import { runBundled } from './bundled.js';
 
 let report: Report;

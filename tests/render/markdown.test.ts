@@ -1,7 +1,7 @@
 /** Markdown: grouped by area with the worst area first, red first within an area, a symbol per KPI. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/engine/report-model.js';
 import { escapeMarkdown, renderMarkdown } from '../../src/render/markdown.js';
+import type { Report } from '../../src/report/model.js';
 import { runBundled } from './bundled.js';
 
 let report: Report;

@@ -8,9 +8,11 @@
  * the fiscal year by its end year would call that FY2027; this tool does not.)
  */
 
-import { daysFromCivil, isValidTimeZone, localToUtc, utcToLocal } from '../time/zone.js';
+import { daysFromCivil, isValidTimeZone, localToUtc, utcToLocal } from './zone.js';
 
-export type Cadence = 'weekly' | 'monthly' | 'quarterly' | 'semiannual' | 'annual';
+/** How often a KPI is measured; the catalogue schema accepts exactly these. */
+export const CADENCES = ['weekly', 'monthly', 'quarterly', 'semiannual', 'annual'] as const;
+export type Cadence = (typeof CADENCES)[number];
 
 export interface Period {
   label: string;

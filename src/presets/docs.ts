@@ -30,7 +30,7 @@ const kindText = (variant: PresetVariant): string =>
 
 const INTRO = `# Presets: vendor exports isms-kpi reads without a mapping
 
-<!-- Generated from src/sources/presets/ by \`npm run docs:presets\`. Do not edit by hand. -->
+<!-- Generated from src/presets/ by \`npm run docs:presets\`. Do not edit by hand. -->
 
 A **preset** is the reading plan for one vendor export: which columns (or JSON keys) hold what, how
 dates, booleans and empty values are written, and the quirks of that export. Instead of mapping every

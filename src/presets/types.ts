@@ -4,7 +4,7 @@
  * otherwise write by hand. A source that names the preset gets all of it, and overrides any part.
  */
 import type { z } from 'zod';
-import type { CsvOptionsSchema, FieldSchema, RecordType } from '../../catalogue/schema.js';
+import type { CsvOptionsSchema, FieldSchema, RecordType } from '../sources/schema.js';
 
 /** A field as a catalogue author writes it (defaults not yet filled in). */
 export type PresetField = z.input<typeof FieldSchema>;

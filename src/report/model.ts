@@ -2,7 +2,7 @@
  * The report as data: what every renderer receives and what the JSON format saves. Values are kept
  * unrounded; rounding belongs to renderers.
  */
-import type { Cadence } from '../catalogue/schema.js';
+import type { Cadence } from '../time/period.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 

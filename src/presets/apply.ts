@@ -3,7 +3,8 @@
  * source is validated: the preset's keys come first and everything the user wrote wins, field by field
  * and key by key inside a field. A field set to null (`summary: ~`) is left out.
  */
-import { PRESETS } from './index.js';
+import { closest } from '../util/closest.js';
+import { PRESET_NAMES, PRESETS } from './index.js';
 import type { Preset, PresetVariant } from './types.js';
 
 type Raw = Record<string, unknown>;
@@ -34,6 +35,22 @@ export function presetVariant(
   const format = presetFormat(raw, preset);
   const variant = format ? preset.formats[format === 'jsonl' ? 'json' : format] : undefined;
   return variant && format ? { preset, variant, format } : undefined;
+}
+
+/** Why a raw source's `preset:` cannot be expanded (unknown name, or a format the preset lacks), if it cannot. */
+export function presetProblem(raw: Raw): string | undefined {
+  const name = String(raw.preset);
+  const preset = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
+  if (!preset) {
+    const lower = name.toLowerCase();
+    const near = PRESET_NAMES.filter((p) => p.includes(lower) || lower.includes(p));
+    const typo = closest(name, PRESET_NAMES);
+    const hint = near.length > 0 ? near : typo ? [typo] : [];
+    return `unknown preset "${name}"${hint.length > 0 ? ` (did you mean ${hint.map((h) => `"${h}"`).join(' or ')}?)` : ''}; \`isms-kpi presets\` lists them and \`isms-kpi detect FILE\` names the one an export matches`;
+  }
+  if (!presetVariant(raw))
+    return `${name} reads ${Object.keys(preset.formats).join(' or ')} exports only; set format: or give the file that extension`;
+  return undefined;
 }
 
 export function applyPreset(raw: unknown): unknown {

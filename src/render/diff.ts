@@ -1,8 +1,8 @@
 /** Renders a Diff as a terminal table, GitHub Markdown or JSON: (diff) => string. */
 
-import { formatNumber, formatValue, STATUS_SYMBOL, statusText } from '../render/format.js';
-import { escapeMarkdown } from '../render/markdown.js';
-import type { Diff, EvidenceDrift, KpiDiff, Verdict } from './compare.js';
+import type { Diff, EvidenceDrift, KpiDiff, Verdict } from '../diff/compare.js';
+import { formatNumber, formatValue, STATUS_SYMBOL, statusText } from './format.js';
+import { escapeMarkdown } from './markdown.js';
 
 export const VERDICT_LABEL: Record<Verdict, string> = {
   improved: 'improved',

@@ -13,10 +13,10 @@
  *   a partial match never outranks a complete one.
  * Ties go to the variant with more required columns (the more specific signature), then to the name.
  */
-import { IsmsKpiError } from '../../problems.js';
-import { readCsvText } from '../csv-reader.js';
-import { type Encoding, openText } from '../decode.js';
-import { pointerSegments, resolvePointer } from '../json-pointer.js';
+import { IsmsKpiError } from '../problems.js';
+import { readCsvText } from '../sources/csv-reader.js';
+import { type Encoding, openText } from '../sources/decode.js';
+import { pointerSegments, resolvePointer } from '../util/json-pointer.js';
 import { fieldSourceNames } from './describe.js';
 import { PRESETS } from './index.js';
 import type { Preset, PresetVariant } from './types.js';

@@ -3,7 +3,8 @@
  * read. Unknown fields are allowed (new optional fields do not raise the schema version).
  */
 import { z } from 'zod';
-import type { Report } from '../engine/report-model.js';
+import { type Problem, problem } from '../problems.js';
+import { REPORT_SCHEMA_VERSION, type Report } from './model.js';
 
 const statusSchema = z.enum(['green', 'amber', 'red', 'no-data', 'stale', 'info']);
 const valueSchema = z.number().nullable();
@@ -71,4 +72,39 @@ export function schemaMismatch(a: number, b: number): string | undefined {
   return Math.trunc(a) === Math.trunc(b)
     ? undefined
     : `cannot compare reports of schema versions ${a} and ${b}`;
+}
+
+export type ReadReportResult = { ok: true; report: Report } | { ok: false; problem: Problem };
+
+/**
+ * The one reader of saved JSON reports, for diff, trend, report --baseline and report --history: the
+ * text of a file (a UTF-8 BOM is ignored) in, a Report or a located problem out. Unknown fields are
+ * accepted (new optional fields keep the schema version); a report of another major schema version is
+ * refused with both versions named. No I/O: the caller reads the file.
+ */
+export function readReport(text: string, file: string): ReadReportResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    return {
+      ok: false,
+      problem: problem('json-syntax', `not valid JSON: ${(error as Error).message}`, { file }),
+    };
+  }
+  const version = schemaVersionOf(data);
+  if (typeof version === 'string') return { ok: false, problem: problem('not-a-report', version, { file }) };
+  const mismatch = schemaMismatch(version, REPORT_SCHEMA_VERSION);
+  if (mismatch)
+    return {
+      ok: false,
+      problem: problem(
+        'report-version',
+        `report schemaVersion ${version}; this isms-kpi reads schemaVersion ${REPORT_SCHEMA_VERSION}`,
+        { file },
+      ),
+    };
+  const report = asReport(data);
+  if (typeof report === 'string') return { ok: false, problem: problem('not-a-report', report, { file }) };
+  return { ok: true, report };
 }
