@@ -4,46 +4,29 @@
  * measures something else, so its old values would mislead.
  */
 import type { Report } from '../report/model.js';
+import { schemaVersionOf, validateReport } from '../report/read.js';
 import type { TrendPoint } from './sparkline.js';
 
 export type History = ReadonlyMap<string, readonly TrendPoint[]>;
 
-interface SavedKpi {
-  id: string;
-  value: number | null;
-  definitionHash: string;
-}
+/** @deprecated A saved report is a Report (readReport, src/report/read.ts); remove with asSavedReport. */
+export type SavedReport = Report;
 
-export interface SavedReport {
-  period: { label: string; start: string };
-  kpis: SavedKpi[];
-}
-
-/** Checks the parts of a saved report the history needs; returns a message when it is not one. */
-export function asSavedReport(data: unknown, schemaVersion: number): SavedReport | string {
-  const d = data as Partial<Report> | null;
-  if (typeof d !== 'object' || d === null || !Array.isArray(d.kpis) || typeof d.period !== 'object')
+/**
+ * @deprecated Use readReport (src/report/read.ts). Kept only while src/cli/commands.ts (readHistory)
+ * calls it; remove with that call. The report, or why the data is not one; the version argument is
+ * ignored (readReport refuses other schema versions).
+ */
+export function asSavedReport(data: unknown, _schemaVersion?: number): Report | string {
+  // The old wording for data that is no report at all, which that caller's messages still show.
+  if (typeof schemaVersionOf(data) === 'string')
     return 'not a JSON report written by isms-kpi report --format json';
-  if (d.schemaVersion !== schemaVersion)
-    return `report schemaVersion ${String(d.schemaVersion)} is not ${schemaVersion}`;
-  if (typeof d.period?.label !== 'string' || typeof d.period.start !== 'string')
-    return 'the report has no period label and start';
-  for (const k of d.kpis as unknown[]) {
-    const kpi = k as Partial<SavedKpi> | null;
-    if (
-      typeof kpi !== 'object' ||
-      kpi === null ||
-      typeof kpi.id !== 'string' ||
-      typeof kpi.definitionHash !== 'string' ||
-      !(kpi.value === null || typeof kpi.value === 'number')
-    )
-      return 'a KPI of the report lacks id, value or definitionHash';
-  }
-  return { period: { label: d.period.label, start: d.period.start }, kpis: d.kpis as SavedKpi[] };
+  const result = validateReport(data);
+  return result.ok ? result.report : result.problem.message;
 }
 
 /** Earlier periods in time order, then the current one; periods at or after the current one are ignored. */
-export function buildHistory(saved: readonly SavedReport[], current: Report): History {
+export function buildHistory(saved: readonly Report[], current: Report): History {
   const earlier = saved
     .filter((s) => s.period.start < current.period.start)
     .sort((a, b) => (a.period.start < b.period.start ? -1 : a.period.start > b.period.start ? 1 : 0))

@@ -1,126 +1,242 @@
 /**
  * The report as data: what every renderer receives and what the JSON format saves. Values are kept
  * unrounded; rounding belongs to renderers.
+ *
+ * This zod schema is the ONE definition of the saved report. The TypeScript types below are derived
+ * from it, `readReport` (read.ts) validates saved reports with it, and docs/report.schema.json is
+ * generated from it (json-schema.ts, `npm run docs:schema`; a test fails when the file is out of date).
+ * Decisions:
+ * - Every object is open for readers: the compatibility promise (docs/report-format.md) is that a new
+ *   optional field keeps schemaVersion 1, so readers ignore fields they do not know. Parsing with a
+ *   plain `z.object` drops them (never an error); the JSON Schema leaves `additionalProperties` open.
+ * - Enumerations are closed: a new status, cadence, ... changes what an existing field can mean, which
+ *   raises the schema version.
+ * - Field order in each object is the order the engine writes them (the JSON report's key order).
+ * - Descriptions live in a registry of their own (`reportDocs`), not zod's global one, so that nothing
+ *   else in the process can collide with the `$defs` names.
  */
-import type { Cadence } from '../time/period.js';
+import { z } from 'zod';
+import { CADENCES } from '../time/period.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
-export type Status = 'green' | 'amber' | 'red' | 'no-data' | 'stale' | 'info';
+/** Titles, descriptions and `$defs` names of the report schema, for the generated JSON Schema. */
+export const reportDocs = z.registry<{ id?: string; title?: string; description?: string }>();
+
+/**
+ * A copy of the schema with a description (and a `$defs` name): a copy, so that a schema used in several
+ * places (a count, a sha256) keeps each place's own description.
+ */
+function doc<T extends z.ZodType>(schema: T, description: string, id?: string): T {
+  const copy = schema.clone();
+  reportDocs.add(copy as z.ZodType, id ? { id, description } : { description });
+  return copy;
+}
+
+const count = z.int().min(0);
+const numberOrNull = z.number().nullable();
+const sha256 = doc(
+  z.string().regex(/^([0-9a-f]{64})?$/),
+  'Lower-case hex sha256 (64 digits); empty where there was nothing to hash.',
+  'sha256',
+);
+
+export const statusSchema = doc(
+  z.enum(['green', 'amber', 'red', 'no-data', 'stale', 'info']),
+  'The status of a KPI, segment or window.',
+  'status',
+);
+export type Status = z.infer<typeof statusSchema>;
 
 /** Order used everywhere a list of KPIs is sorted by urgency. */
 export const STATUS_ORDER: readonly Status[] = ['red', 'amber', 'stale', 'no-data', 'green', 'info'];
 
-export interface AggregateResult {
-  index: number;
-  /** The aggregate as written in the formula, e.g. `count(incidents, severity == "Critical")`. */
-  text: string;
-  fn: string;
-  source: string;
-  role: 'numerator' | 'denominator' | 'value';
-  value: number | null;
-  /** Rows of the source in the period (snapshot: all rows). */
-  rowsInScope: number;
-  /** Rows that met the condition (and had a value, for sums, means, ...). */
-  rowsMatched: number;
-}
+export const aggregateResultSchema = doc(
+  z.object({
+    index: doc(count, 'Number of the aggregate in the formula, as `explain` numbers it.'),
+    text: doc(
+      z.string(),
+      'The aggregate as written in the formula, e.g. `count(incidents, severity == "Critical")`.',
+    ),
+    fn: z.string(),
+    source: z.string(),
+    role: z.enum(['numerator', 'denominator', 'value']),
+    value: numberOrNull,
+    rowsInScope: doc(count, 'Rows of the source in the period (snapshot: all rows).'),
+    rowsMatched: doc(count, 'Rows that met the condition (and had a value, for sums, means, ...).'),
+  }),
+  'One aggregate of the formula and the rows it saw.',
+  'aggregate',
+);
+export type AggregateResult = z.infer<typeof aggregateResultSchema>;
 
-export interface GroupResult {
-  value: number | null;
-  status: Status;
-  numerator?: number;
-  denominator?: number;
-}
+const groupFields = {
+  value: numberOrNull,
+  status: statusSchema,
+  numerator: z.number().optional(),
+  denominator: z.number().optional(),
+};
 
-export interface SegmentResult extends GroupResult {
-  key: string;
-}
+export const segmentResultSchema = doc(
+  z.object({ key: doc(z.string(), 'The value of the `segmentBy` field.'), ...groupFields }),
+  'The KPI computed over the rows of one segment.',
+  'segment',
+);
+export type SegmentResult = z.infer<typeof segmentResultSchema>;
 
-export interface WindowResult extends GroupResult {
-  label: string;
-  start: string;
-  end: string;
-}
+export const windowResultSchema = doc(
+  z.object({
+    label: z.string(),
+    start: doc(z.string(), 'First instant of the window (inclusive), UTC.'),
+    end: doc(z.string(), 'First instant after the window (exclusive), UTC.'),
+    ...groupFields,
+  }),
+  'The KPI computed over one cadence window of the period (a month of a quarter, say).',
+  'window',
+);
+export type WindowResult = z.infer<typeof windowResultSchema>;
 
-export interface KpiResult {
-  id: string;
-  name: string;
-  description?: string;
-  owner: string;
-  cadence: Cadence;
-  unit: string;
-  tier: 'key' | 'supporting' | 'informational';
-  area?: string;
-  tags: string[];
-  controls: string[];
-  caveat?: string;
-  decimals?: number;
-  formula: string;
-  thresholds: { green: string; amber?: string; direction: 'higher' | 'lower' | 'target' } | null;
-  segmentBy?: string;
-  baseline?: { value: number; period?: string; note?: string };
-  definitionHash: string;
-  sources: string[];
-  value: number | null;
-  status: Status;
-  /** For a stale KPI: the status its value would have; --fail-on uses it. */
-  judgement?: 'green' | 'amber' | 'red';
-  /** Why the status is no-data or stale, or which band judged it. */
-  reason: string;
-  aggregates: AggregateResult[];
-  numerator?: number;
-  denominator?: number;
-  /** Rows rejected at intake in the sources this KPI reads. */
-  rejectedRows: number;
-  segments: SegmentResult[];
-  windows: WindowResult[];
-  /**
-   * Compared with the previous cadence window: the previous window inside the period, or for a KPI whose
-   * cadence is the whole period, the previous period (events sources only).
-   */
-  trend: 'up' | 'down' | 'flat' | null;
-  /** The value over the previous period, when the trend was judged against it. */
-  previous?: { period: string; value: number };
-  /**
-   * The change since the KPI's baseline: from the catalogue's `baseline`, or from a saved report given
-   * with --baseline (when the KPI's definition is unchanged there).
-   */
-  sinceBaseline?: { from: 'catalogue' | 'report'; value: number; period?: string; change: number };
-  /** Values of earlier periods from saved reports (report --history), oldest first; same definition only. */
-  history?: { period: string; value: number | null }[];
-}
+/** What a segment and a window have in common. */
+export type GroupResult = Omit<SegmentResult, 'key'>;
 
-export interface SourceManifest {
-  name: string;
-  file: string;
-  format: 'csv' | 'json' | 'jsonl';
-  kind: 'events' | 'snapshot';
-  bytes: number;
-  sha256: string;
-  rowsRead: number;
-  accepted: number;
-  rejected: number;
-  duplicates: number;
-  warnings: number;
-  timeField?: string;
-  minTime: string | null;
-  maxTime: string | null;
-  /** Rows of the source that fall in the reporting period (snapshots: all). */
-  rowsInPeriod: number;
-  asOf?: string;
-  /** Set when an optional source's file could not be read: its KPIs are no-data. */
-  missing?: string;
-}
+const judged = z.enum(['green', 'amber', 'red']);
 
-export interface Report {
-  schemaVersion: number;
-  tool: { name: string; version: string };
-  organisation: string;
-  catalogue: { path: string; sha256: string };
-  period: { label: string; start: string; end: string; timezone: string };
-  asOf: string;
-  generatedAt?: string;
-  summary: Record<Status, number> & { total: number };
-  sources: SourceManifest[];
-  kpis: KpiResult[];
-}
+export const kpiResultSchema = doc(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().optional(),
+    owner: z.string(),
+    cadence: z.enum(CADENCES),
+    unit: z.string(),
+    tier: z.enum(['key', 'supporting', 'informational']),
+    area: z.string().optional(),
+    tags: z.array(z.string()),
+    controls: z.array(z.string()),
+    caveat: z.string().optional(),
+    decimals: count.optional(),
+    formula: z.string(),
+    thresholds: z
+      .object({
+        green: z.string(),
+        amber: z.string().optional(),
+        direction: z.enum(['higher', 'lower', 'target']),
+      })
+      .nullable(),
+    segmentBy: z.string().optional(),
+    baseline: z
+      .object({ value: z.number(), period: z.string().optional(), note: z.string().optional() })
+      .optional(),
+    definitionHash: doc(
+      sha256,
+      'sha256 over what defines the number (formula, thresholds, unit, sources): KPIs of two reports are comparable only where it is equal.',
+    ),
+    sources: z.array(z.string()),
+    value: doc(numberOrNull, 'Unrounded; null when there is no value (no-data).'),
+    status: statusSchema,
+    judgement: doc(judged.optional(), 'For a stale KPI: the status its value would have; --fail-on uses it.'),
+    reason: doc(z.string(), 'Why the status is no-data or stale, or which band judged it.'),
+    aggregates: z.array(aggregateResultSchema),
+    numerator: z.number().optional(),
+    denominator: z.number().optional(),
+    rejectedRows: doc(count, 'Rows rejected at intake in the sources this KPI reads.'),
+    segments: z.array(segmentResultSchema),
+    windows: z.array(windowResultSchema),
+    trend: doc(
+      z.enum(['up', 'down', 'flat']).nullable(),
+      'Compared with the previous cadence window inside the period or, for a KPI whose cadence is the whole period, the previous period (events sources only).',
+    ),
+    previous: doc(
+      z.object({ period: z.string(), value: z.number() }).optional(),
+      'The value over the previous period, when the trend was judged against it.',
+    ),
+    sinceBaseline: doc(
+      z
+        .object({
+          from: z.enum(['catalogue', 'report']),
+          value: z.number(),
+          period: z.string().optional(),
+          change: z.number(),
+        })
+        .optional(),
+      "The change since the KPI's baseline: from the catalogue's `baseline`, or from a saved report given with --baseline (when the KPI's definition is unchanged there).",
+    ),
+    history: doc(
+      z.array(z.object({ period: z.string(), value: numberOrNull })).optional(),
+      'Values of earlier periods from saved reports given with --history, oldest first; same definition only.',
+    ),
+  }),
+  'One KPI: its definition, then its result.',
+  'kpi',
+);
+export type KpiResult = z.infer<typeof kpiResultSchema>;
+
+export const sourceManifestSchema = doc(
+  z.object({
+    name: z.string(),
+    file: z.string(),
+    format: z.enum(['csv', 'json', 'jsonl']),
+    kind: z.enum(['events', 'snapshot']),
+    bytes: count,
+    sha256: doc(sha256, 'Of the file as read; empty for a missing optional source.'),
+    rowsRead: count,
+    accepted: count,
+    rejected: count,
+    duplicates: count,
+    warnings: count,
+    timeField: z.string().optional(),
+    minTime: doc(z.string().nullable(), 'Earliest value of the time field among accepted rows, UTC.'),
+    maxTime: doc(z.string().nullable(), 'Latest value of the time field among accepted rows, UTC.'),
+    rowsInPeriod: doc(count, 'Rows of the source that fall in the reporting period (snapshots: all).'),
+    asOf: doc(z.string().optional(), 'For a snapshot: the date (yyyy-MM-dd) it reflects.'),
+    missing: doc(
+      z.string().optional(),
+      "Set when an optional source's file could not be read (why): its KPIs are no-data.",
+    ),
+  }),
+  'One source file read for the report: the evidence of where the numbers came from.',
+  'source',
+);
+export type SourceManifest = z.infer<typeof sourceManifestSchema>;
+
+export const reportSchema = z.object({
+  schemaVersion: doc(
+    z.literal(REPORT_SCHEMA_VERSION),
+    'Raised when a field is removed, renamed or changes meaning; new optional fields keep the version.',
+  ),
+  tool: doc(
+    z.object({ name: z.literal('isms-kpi'), version: z.string() }),
+    'The isms-kpi that wrote the report.',
+  ),
+  organisation: z.string(),
+  catalogue: z.object({
+    path: doc(z.string(), 'As given, relative to the working directory where possible.'),
+    sha256,
+  }),
+  period: z.object({
+    label: doc(z.string(), '2026-Q3, 2026-09, FY2026-Q1, or first..last day of a custom period.'),
+    start: doc(z.string(), 'First instant of the period (inclusive), UTC.'),
+    end: doc(z.string(), 'First instant after the period (exclusive), UTC.'),
+    timezone: doc(z.string(), 'IANA zone the period boundaries were computed in.'),
+  }),
+  asOf: doc(z.string(), 'Date (yyyy-MM-dd) the snapshot exports reflect.'),
+  generatedAt: doc(z.string().optional(), 'Time of the run; only with --timestamp.'),
+  summary: doc(
+    z.object({
+      total: count,
+      green: count,
+      amber: count,
+      red: count,
+      'no-data': count,
+      stale: count,
+      info: count,
+    }),
+    'The number of KPIs, in total and per status.',
+  ),
+  sources: doc(
+    z.array(sourceManifestSchema),
+    'The evidence manifest: one entry per source file read, sorted by source name.',
+  ),
+  kpis: doc(z.array(kpiResultSchema), 'In catalogue order.'),
+});
+export type Report = z.infer<typeof reportSchema>;

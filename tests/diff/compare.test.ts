@@ -10,10 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { diffExitCode, diffReports, isBeyondTolerance, judge } from '../../src/diff/compare.js';
 import { renderDiffTable } from '../../src/render/diff.js';
 import type { Report } from '../../src/report/model.js';
-import { asReport, schemaMismatch, schemaVersionOf } from '../../src/report/read.js';
+import { readReport, schemaMismatch } from '../../src/report/read.js';
 
 const DIR = fileURLToPath(new URL('../../fixtures/reports/', import.meta.url));
-const load = (name: string): Report => JSON.parse(readFileSync(path.join(DIR, name), 'utf8')) as Report;
+/** A fixture report, read as diff reads it. */
+const load = (name: string): Report => {
+  const read = readReport(readFileSync(path.join(DIR, name), 'utf8'), name);
+  if (!read.ok) throw new Error(read.problem.message);
+  return read.report;
+};
 const q2 = load('2026-Q2.json');
 const q3 = load('2026-Q3.json');
 const changed = load('2026-Q3-changed-definition.json');
@@ -215,17 +220,8 @@ describe('segments', () => {
   });
 });
 
-describe('reading reports', () => {
-  it('accepts the fixtures and refuses JSON that is not a report', () => {
-    expect(asReport(q2)).toBe(q2);
-    expect(asReport([1, 2])).toMatch(/^not an isms-kpi report/);
-    expect(asReport({ name: 'isms-kpi', version: '0.1.0' })).toMatch(/^not an isms-kpi report/);
-    const broken = { ...structuredClone(q2), kpis: [{ id: 'X' }] };
-    expect(asReport(broken)).toMatch(/^not a valid isms-kpi report: .*\(location: kpis\.0\.name\)$/);
-  });
-
+describe('schema versions', () => {
   it('refuses to compare schema versions 1 and 2', () => {
-    expect(schemaVersionOf({ ...q3, schemaVersion: 2 })).toBe(2);
     expect(schemaMismatch(1, 2)).toBe('cannot compare reports of schema versions 1 and 2');
     expect(schemaMismatch(1, 1)).toBeUndefined();
   });
