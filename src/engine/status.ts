@@ -11,7 +11,7 @@
  * the JUnit renderer and the Markdown summary all ask it, so they can never disagree. A stale KPI counts
  * with the judgement its value would have had, so staleness never hides a red.
  */
-import { satisfies, type Thresholds } from '../catalogue/compile.js';
+import { satisfies, type Thresholds } from '../catalogue/thresholds.js';
 import type { AggregateFn } from '../formula/ir.js';
 import type { Status } from '../report/model.js';
 import { type Cadence, cadenceLengthMs } from '../time/period.js';

@@ -21,7 +21,10 @@ export interface SourceShape {
 
 export interface CheckEnv {
   sources: ReadonlyMap<string, SourceShape>;
+  /** The ids of the catalogue's KPIs (one set for the whole catalogue). */
   kpis: ReadonlySet<string>;
+  /** The id of the KPI whose formula this is: kpi() of it is refused (a KPI cannot use its own value). */
+  self?: string;
   /** Zone used to read date literals such as "2026-07-01". */
   tz: string;
 }
@@ -668,8 +671,12 @@ class Checker {
       return this.fail('formula-type', 'kpi() takes the id of another KPI as text, e.g. kpi("IR-02")', span);
     }
     const id = arg.value;
+    if (id === this.env.self) this.fail('formula-unknown', 'a KPI cannot use its own value', arg);
     if (!this.env.kpis.has(id)) {
-      const suggestion = closest(id, [...this.env.kpis]);
+      const suggestion = closest(
+        id,
+        [...this.env.kpis].filter((k) => k !== this.env.self),
+      );
       this.fail(
         'formula-unknown',
         `unknown KPI "${id}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,

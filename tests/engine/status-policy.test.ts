@@ -3,7 +3,7 @@
  * its data into no-data, info, green, amber, red or stale, with the reason users read.
  */
 import { describe, expect, it } from 'vitest';
-import { compileThresholds, type Thresholds } from '../../src/catalogue/compile.js';
+import { compileThresholds, type Thresholds } from '../../src/catalogue/thresholds.js';
 import {
   type AggregateFacts,
   type CoverageFacts,
