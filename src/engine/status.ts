@@ -1,10 +1,21 @@
 /**
- * The status policy of a KPI result. `failsRun` is the one answer to "does this KPI fail the run at
- * this --fail-on level?": the exit code, the JUnit renderer and the Markdown summary all ask it, so
- * they can never disagree. A stale KPI counts with the judgement its value would have had, so
- * staleness never hides a red.
+ * The status policy of a KPI result, in one place.
+ *
+ * `decideStatus` is the one answer to "what status does this value get?": no-data when the data is
+ * missing or the formula has no finite value, the RAG judgement from the thresholds (or info without
+ * thresholds), and stale when the exports do not cover the period (the judgement is kept, so
+ * --fail-on still sees a red). It is pure: the engine gathers the facts (the value, the thresholds,
+ * what each aggregate counted, what each source covers) and asks here.
+ *
+ * `failsRun` is the one answer to "does this KPI fail the run at this --fail-on level?": the exit code,
+ * the JUnit renderer and the Markdown summary all ask it, so they can never disagree. A stale KPI counts
+ * with the judgement its value would have had, so staleness never hides a red.
  */
+import { satisfies, type Thresholds } from '../catalogue/thresholds.js';
+import type { AggregateFn } from '../formula/ir.js';
 import type { Status } from '../report/model.js';
+import { type Cadence, cadenceLengthMs } from '../time/period.js';
+import { localDate } from '../time/zone.js';
 
 export type FailOn = 'red' | 'amber' | 'never';
 export const FAIL_ON_LEVELS: readonly FailOn[] = ['red', 'amber', 'never'];
@@ -14,3 +25,159 @@ export function failsRun(kpi: { status: Status; judgement?: Status | undefined }
   const status = kpi.status === 'stale' && kpi.judgement ? kpi.judgement : kpi.status;
   return status === 'red' || (failOn === 'amber' && status === 'amber');
 }
+
+/** What one aggregate of the formula found in the group being judged. */
+export interface AggregateFacts {
+  source: string;
+  fn: AggregateFn;
+  role: 'numerator' | 'denominator' | 'value';
+  /** NaN: no value. */
+  value: number;
+  rowsInScope: number;
+  rowsMatched: number;
+}
+
+/** What a loaded export covers (missing optional sources are left out). */
+export interface SourceCoverage {
+  name: string;
+  kind: 'events' | 'snapshot';
+  /** Snapshots: the instant the export reflects, when known (epoch ms). */
+  asOf: number | null;
+  /** Events: the earliest and latest time of the accepted rows (epoch ms), null when unknown. */
+  minTime: number | null;
+  maxTime: number | null;
+}
+
+/** The facts that decide whether the value of the whole period can be trusted. */
+export interface CoverageFacts {
+  period: { start: number; end: number };
+  cadence: Cadence;
+  /** Zone the dates in the reason are written in. */
+  tz: string;
+  /** The sources the formula reads, in formula order. */
+  sources: readonly SourceCoverage[];
+  /** The KPIs the formula uses, with their status (undefined: not evaluated). */
+  kpis: readonly { id: string; status: Status | undefined }[];
+}
+
+export interface StatusFacts {
+  /** A source the formula reads is missing: why. Decides no-data before anything else. */
+  missingSource?: string;
+  /** The formula's value for the group (NaN: none; an infinity: a division by zero). */
+  value: number;
+  thresholds: Thresholds | null;
+  /** The formula's aggregates in formula order, as counted in this group. */
+  aggregates: readonly AggregateFacts[];
+  /** What is judged: the whole period, one cadence window or one segment. */
+  group: 'period' | 'window' | 'segment';
+  /** The period only: the data coverage that makes a value stale. Windows and segments are never stale. */
+  coverage?: CoverageFacts;
+}
+
+export interface StatusDecision {
+  value: number | null;
+  status: Status;
+  /** A stale value: what the thresholds say about it (kept for --fail-on). */
+  judgement?: 'green' | 'amber' | 'red';
+  reason: string;
+}
+
+export function decideStatus(facts: StatusFacts): StatusDecision {
+  if (facts.missingSource !== undefined)
+    return { value: null, status: 'no-data', reason: `source data is missing: ${facts.missingSource}` };
+  const judged = judgeGroup(facts);
+  if (judged.status === 'no-data' || !facts.coverage) return judged;
+  const staleness = stalenessReason(facts.coverage);
+  if (staleness === undefined) return judged;
+  // The value is shown but not trusted; what the thresholds say is kept for --fail-on.
+  const judgement = isRag(judged.status) ? judged.status : undefined;
+  return {
+    value: judged.value,
+    status: 'stale',
+    ...(judgement ? { judgement } : {}),
+    reason: `${staleness}; the value ${judgement ? `would be ${judgement}` : 'is informational'}`,
+  };
+}
+
+function isRag(status: Status): status is 'green' | 'amber' | 'red' {
+  return status === 'green' || status === 'amber' || status === 'red';
+}
+
+/** The value of one group, judged on its own (no staleness). */
+function judgeGroup(facts: StatusFacts): StatusDecision {
+  // A count over no rows is 0, but no rows means the data is missing: never judge it.
+  const empty = facts.aggregates.find((a) => a.rowsInScope === 0);
+  if (empty)
+    return { value: null, status: 'no-data', reason: `no rows of ${empty.source} in the ${facts.group}` };
+  const v = facts.value;
+  if (Number.isNaN(v)) return { value: null, status: 'no-data', reason: noValueReason(facts.aggregates) };
+  if (!Number.isFinite(v)) return { value: null, status: 'no-data', reason: 'the formula divides by zero' };
+  return { value: v, ...judgeValue(facts.thresholds, v) };
+}
+
+/** Why a formula over aggregates that all had rows still has no value. */
+function noValueReason(aggregates: readonly AggregateFacts[]): string {
+  if (aggregates.some((a) => a.role === 'denominator' && a.value === 0)) return 'the denominator is zero';
+  const empty = aggregates.find((a) => a.rowsMatched === 0 && a.fn !== 'count' && a.fn !== 'count_distinct');
+  if (empty) return `no ${empty.source} rows with a value for ${empty.fn}()`;
+  return 'the formula has no value for this period';
+}
+
+/** The RAG judgement of a value: green, amber or red from the thresholds; info without thresholds. */
+export function judgeValue(thresholds: Thresholds | null, value: number): { status: Status; reason: string } {
+  if (!thresholds) return { status: 'info', reason: 'informational: no thresholds' };
+  if (satisfies(thresholds.green, value))
+    return { status: 'green', reason: `meets green ${thresholds.green.text}` };
+  if (thresholds.amber && satisfies(thresholds.amber, value))
+    return {
+      status: 'amber',
+      reason: `meets amber ${thresholds.amber.text}, misses green ${thresholds.green.text}`,
+    };
+  return {
+    status: 'red',
+    reason: `misses ${thresholds.amber ? `amber ${thresholds.amber.text}` : `green ${thresholds.green.text}`}`,
+  };
+}
+
+/**
+ * Why the value of the period cannot be trusted, if it cannot: an events export that ends (or starts)
+ * more than one cadence inside the period cannot support a value for the whole period; neither can a
+ * snapshot taken more than one cadence before the period ends; nor a KPI derived from a stale KPI.
+ */
+export function stalenessReason(coverage: CoverageFacts): string | undefined {
+  const { period, tz } = coverage;
+  const allowance = cadenceLengthMs(coverage.cadence);
+  const cadence = CADENCE_NOUN[coverage.cadence];
+  for (const source of coverage.sources) {
+    const { name } = source;
+    if (source.kind === 'snapshot') {
+      const { asOf } = source;
+      if (asOf !== null && period.end - asOf > allowance) {
+        const days = Math.floor((period.end - asOf) / DAY);
+        return `the ${name} snapshot is from ${localDate(tz, asOf - 1)}, ${days} days before the period ends (more than one ${cadence})`;
+      }
+      continue;
+    }
+    const { minTime, maxTime } = source;
+    if (maxTime === null || minTime === null) continue;
+    if (period.end - maxTime > allowance) {
+      const days = Math.floor((period.end - maxTime) / DAY);
+      return `${name} data ends ${localDate(tz, maxTime)}, ${days} days before the period ends (more than one ${cadence})`;
+    }
+    if (minTime - period.start > allowance) {
+      const days = Math.floor((minTime - period.start) / DAY);
+      return `${name} data starts ${localDate(tz, minTime)}, ${days} days after the period starts (more than one ${cadence})`;
+    }
+  }
+  const stale = coverage.kpis.find((k) => k.status === 'stale');
+  return stale ? `it uses ${stale.id}, which is stale` : undefined;
+}
+
+const DAY = 86_400_000;
+const CADENCE_NOUN: Record<Cadence, string> = {
+  weekly: 'week',
+  monthly: 'month',
+  quarterly: 'quarter',
+  semiannual: 'half-year',
+  annual: 'year',
+};

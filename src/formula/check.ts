@@ -10,6 +10,7 @@ import { closest } from '../util/closest.js';
 import { article, FUNCTIONS, operator } from './functions.js';
 import { AGGREGATES, type AggregateFn, type CheckedFormula, type Expr, type ValueType } from './ir.js';
 import { type Ast, parseFormula, type Span } from './parse.js';
+import { walk } from './walk.js';
 
 export interface SourceShape {
   name: string;
@@ -21,7 +22,10 @@ export interface SourceShape {
 
 export interface CheckEnv {
   sources: ReadonlyMap<string, SourceShape>;
+  /** The ids of the catalogue's KPIs (one set for the whole catalogue). */
   kpis: ReadonlySet<string>;
+  /** The id of the KPI whose formula this is: kpi() of it is refused (a KPI cannot use its own value). */
+  self?: string;
   /** Zone used to read date literals such as "2026-07-01". */
   tz: string;
 }
@@ -98,15 +102,7 @@ export function checkFormula(
     }
     return {
       ok: true,
-      formula: {
-        text,
-        expr,
-        aggregates: checker.aggregates,
-        sources: [...new Set(checker.sourcesUsed)],
-        kpis: [...new Set(checker.kpisUsed)],
-        fields: checker.fieldsUsed,
-        roles: findRoles(expr),
-      },
+      formula: { text, expr, aggregates: checker.aggregates, ...usesOf(expr), roles: findRoles(expr) },
     };
   } catch (error) {
     if (error instanceof CheckError) return { ok: false, error: error.error };
@@ -129,15 +125,6 @@ function fieldValueType(type: FieldType): ValueType {
 
 class Checker {
   readonly aggregates: Extract<Expr, { k: 'agg' }>[] = [];
-  readonly sourcesUsed: string[] = [];
-  readonly kpisUsed: string[] = [];
-  readonly fieldsUsed = new Map<string, Set<string>>();
-
-  private useField(source: string, field: string): void {
-    const set = this.fieldsUsed.get(source) ?? new Set<string>();
-    set.add(field);
-    this.fieldsUsed.set(source, set);
-  }
   /** Sources bound in the current row scope, outermost first. */
   private scope: SourceShape[] = [];
   private depth = 0;
@@ -273,7 +260,6 @@ class Checker {
       const depth = found[0]!;
       const source = this.scope[depth]!;
       const type = source.fields.get(name)!;
-      this.useField(source.name, name);
       return { k: 'field', depth, source: source.name, field: name, type: fieldValueType(type), span };
     }
     if (this.env.sources.has(name)) {
@@ -320,7 +306,6 @@ class Checker {
         ast.property,
       );
     }
-    this.useField(sourceName, fieldName);
     return { k: 'field', depth, source: sourceName, field: fieldName, type: fieldValueType(type), span };
   }
 
@@ -507,7 +492,6 @@ class Checker {
     this.checkName(ast.name, ast);
     const source = this.env.sources.get(ast.name);
     if (!source) this.unknownSource(ast.name, ast);
-    this.sourcesUsed.push(source.name);
     return source;
   }
 
@@ -668,15 +652,18 @@ class Checker {
       return this.fail('formula-type', 'kpi() takes the id of another KPI as text, e.g. kpi("IR-02")', span);
     }
     const id = arg.value;
+    if (id === this.env.self) this.fail('formula-unknown', 'a KPI cannot use its own value', arg);
     if (!this.env.kpis.has(id)) {
-      const suggestion = closest(id, [...this.env.kpis]);
+      const suggestion = closest(
+        id,
+        [...this.env.kpis].filter((k) => k !== this.env.self),
+      );
       this.fail(
         'formula-unknown',
         `unknown KPI "${id}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
         arg,
       );
     }
-    this.kpisUsed.push(id);
     return { k: 'kpi', id, type: 'number', span };
   }
 
@@ -782,25 +769,54 @@ function trimSpan(text: string, span: Span): Span {
   return { start, end: Math.max(end, start + 1) };
 }
 
-/** For pct(a, b) / ratio(a, b) at the top: a's aggregate is the numerator, b's the denominator. */
+/**
+ * The sources, KPIs and fields a checked formula reads, each in the order first written (every name in
+ * the tree was resolved by the checker; the tree holds nothing it did not accept).
+ */
+function usesOf(expr: Expr): Pick<CheckedFormula, 'sources' | 'kpis' | 'fields'> {
+  const sources = new Set<string>();
+  const kpis = new Set<string>();
+  const fields = new Map<string, Set<string>>();
+  walk(expr, (node) => {
+    if (node.k === 'agg' || node.k === 'exists') sources.add(node.source);
+    else if (node.k === 'kpi') kpis.add(node.id);
+    else if (node.k === 'field') {
+      const set = fields.get(node.source) ?? new Set<string>();
+      set.add(node.field);
+      fields.set(node.source, set);
+    }
+    return undefined;
+  });
+  return { sources: [...sources], kpis: [...kpis], fields };
+}
+
+/**
+ * For pct(a, b) / ratio(a, b) / a / b: a's aggregates are the numerator, b's the denominator. Only the
+ * first such call found going down through operators and functions counts. (Known issue 14.1: the
+ * search also enters the branches of if(); kept as it is until that is fixed.)
+ */
 function findRoles(expr: Expr): Map<number, 'numerator' | 'denominator'> {
   const roles = new Map<number, 'numerator' | 'denominator'>();
-  const visit = (e: Expr): boolean => {
-    if (e.k === 'call' && (e.fn === 'pct' || e.fn === 'ratio' || e.fn === '/')) {
-      const [a, b] = e.args;
-      for (const agg of collectAggregates(a!)) roles.set(agg, 'numerator');
-      for (const agg of collectAggregates(b!)) roles.set(agg, 'denominator');
-      return true;
-    }
-    if (e.k === 'call') return e.args.some(visit);
+  let isFound = false;
+  walk(expr, (node) => {
+    if (isFound || node.k !== 'call') return false;
+    if (node.fn !== 'pct' && node.fn !== 'ratio' && node.fn !== '/') return undefined;
+    const [a, b] = node.args;
+    for (const agg of aggregatesIn(a!)) roles.set(agg, 'numerator');
+    for (const agg of aggregatesIn(b!)) roles.set(agg, 'denominator');
+    isFound = true;
     return false;
-  };
-  visit(expr);
+  });
   return roles;
 }
 
-function collectAggregates(expr: Expr): number[] {
-  if (expr.k === 'agg') return [expr.index];
-  if (expr.k === 'call') return expr.args.flatMap(collectAggregates);
-  return [];
+/** The indexes of the aggregates in an expression, in written order. */
+function aggregatesIn(expr: Expr): number[] {
+  const out: number[] = [];
+  walk(expr, (node) => {
+    if (node.k !== 'agg') return undefined;
+    out.push(node.index);
+    return false;
+  });
+  return out;
 }

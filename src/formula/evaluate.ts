@@ -8,6 +8,7 @@ import { BOOL_TRUE, type Column, type Table } from '../sources/table.js';
 import { coalesceImpl, type EvalContext, FUNCTIONS, ifImpl, matchesImpl, operator } from './functions.js';
 import type { Expr } from './ir.js';
 import { scalar, toNum, toStr, type Vec, valueAt } from './vector.js';
+import { walk } from './walk.js';
 
 /** A source's rows as seen by formulas: its table and which rows fall in the reporting period. */
 export interface SourceRows {
@@ -259,26 +260,29 @@ function toBoolVec(vec: Vec, n: number): Uint8Array {
   throw new Error('internal: condition is not boolean');
 }
 
+/** The conditions joined by `and` (a and (b and c) -> a, b, c). */
 function splitAnd(expr: Expr): Expr[] {
-  if (expr.k === 'call' && expr.fn === 'and') return expr.args.flatMap(splitAnd);
-  return [expr];
+  const out: Expr[] = [];
+  walk(expr, (node) => {
+    if (node.k === 'call' && node.fn === 'and') return undefined;
+    out.push(node);
+    return false;
+  });
+  return out;
 }
 
-function depthsOf(expr: Expr, out = new Set<number>()): Set<number> {
-  switch (expr.k) {
-    case 'field':
-      out.add(expr.depth);
-      break;
-    case 'call':
-      for (const a of expr.args) depthsOf(a, out);
-      break;
-    case 'exists':
+/** The row depths an expression reads fields of (not looking into aggregates). */
+function depthsOf(expr: Expr): Set<number> {
+  const out = new Set<number>();
+  walk(expr, (node) => {
+    if (node.k === 'field') out.add(node.depth);
+    else if (node.k === 'exists') {
       // Inside a nested exists, references to rows bound outside it still count.
-      for (const d of depthsOf(expr.pred)) if (d < expr.depth) out.add(d);
-      break;
-    default:
-      break;
-  }
+      for (const d of depthsOf(node.pred)) if (d < node.depth) out.add(d);
+      return false;
+    } else if (node.k === 'agg') return false;
+    return undefined;
+  });
   return out;
 }
 

@@ -2,10 +2,15 @@
  * Loads several sources at once: small files on the main thread, large ones in worker threads (one per
  * file, so a 2-core machine reads two big exports side by side).
  */
-import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { IsmsKpiError } from '../problems.js';
-import { type LoadedSource, type LoadOptions, type LoadProgress, loadSource } from './load-source.js';
+import {
+  fileSize,
+  type LoadedSource,
+  type LoadOptions,
+  type LoadProgress,
+  loadSource,
+} from './load-source.js';
 import { type PackedDict, unpackDict } from './pack-dict.js';
 import type { ResolvedSource } from './resolve.js';
 
@@ -27,7 +32,7 @@ export async function loadSourceAuto(
 ): Promise<LoadedSource> {
   if (mode === 'never' || !workerScriptAvailable()) return loadSource(job.source, job.options);
   if (mode !== 'always') {
-    const size = (await stat(job.options.path).catch(() => undefined))?.size ?? 0;
+    const size = await fileSize(job.options.path);
     if (size < WORKER_MIN_BYTES) return loadSource(job.source, job.options);
   }
   return loadInWorker(job);

@@ -1,7 +1,9 @@
 /**
- * Finds the physical line where each record of a JSON array starts, so problems in JSON sources can be
- * reported as `file:line` like CSV ones. A single linear scan over the text, tracking strings and depth.
+ * Where things are in a JSON text, so problems in JSON sources can be reported as `file:line` like CSV
+ * ones: the physical line where each record of a JSON array starts (a single linear scan over the text,
+ * tracking strings and depth), and the line of a syntax error JSON.parse reports by offset.
  */
+import { type Problem, problem } from '../problems.js';
 import { pointerSegments } from '../util/json-pointer.js';
 
 export function locateJsonRecords(text: string, pointer: string, count: number): number[] {
@@ -78,4 +80,27 @@ function isOnPath(keyAt: (string | undefined)[], depth: number, path: string[]):
     if (keyAt[d] !== path[d - 1]) return false;
   }
   return true;
+}
+
+export function jsonErrorText(error: unknown): string {
+  return error instanceof Error ? error.message.replace(/^JSON\.parse: /, '') : String(error);
+}
+
+export function jsonSyntaxProblem(error: unknown, text: string, file: string): Problem {
+  const message = jsonErrorText(error);
+  const position = /position (\d+)/.exec(message);
+  if (position) {
+    const offset = Number(position[1]);
+    let line = 1;
+    for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+    return problem(
+      'json-syntax',
+      `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '')}`,
+      { file, line },
+    );
+  }
+  if (/Maximum call stack/i.test(message)) {
+    return problem('json-too-deep', 'JSON is nested too deeply to read', { file });
+  }
+  return problem('json-syntax', `not valid JSON: ${message}`, { file });
 }

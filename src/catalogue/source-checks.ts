@@ -1,0 +1,99 @@
+/**
+ * The checks of the catalogue's sources that need no data: time zones, datetime formats, enum values,
+ * keys that only apply to some formats, the time and as-of fields, and record types.
+ */
+import { type Location, type Problem, problem } from '../problems.js';
+import { checkRecordType } from '../sources/record-types.js';
+import { type ResolvedSource, resolveSource } from '../sources/resolve.js';
+import { compileDateTimeParser } from '../time/parse-datetime.js';
+import { isValidTimeZone } from '../time/zone.js';
+import type { CatalogueConfig } from './schema.js';
+
+type SourceConfig = CatalogueConfig['sources'][string];
+type Report = (key: string, message: string, path?: (string | number)[]) => void;
+
+/** Resolves every source of the catalogue; what is wrong with them goes to `problems`. */
+export function resolveSources(
+  config: CatalogueConfig,
+  dir: string,
+  at: (path: (string | number)[]) => Location,
+  problems: Problem[],
+): Map<string, ResolvedSource> {
+  const sources = new Map<string, ResolvedSource>();
+  for (const [name, sourceConfig] of Object.entries(config.sources)) {
+    const source = resolveSource(name, sourceConfig, config, dir);
+    sources.set(name, source);
+    const here: Report = (key, message, path = [key]) =>
+      problems.push(
+        problem('catalogue-schema', `source ${name}: ${message}`, at(['sources', name, ...path])),
+      );
+    checkFields(source, sourceConfig, here);
+    checkSourceKeys(source, sourceConfig, here);
+  }
+  return sources;
+}
+
+function checkFields(source: ResolvedSource, sourceConfig: SourceConfig, here: Report): void {
+  if (sourceConfig.timezone && !isValidTimeZone(sourceConfig.timezone))
+    here('timezone', `unknown time zone "${sourceConfig.timezone}"`);
+  for (const field of source.fields) {
+    const fieldPath = ['fields', field.name];
+    if (field.type === 'datetime' && isValidTimeZone(field.timezone)) {
+      try {
+        compileDateTimeParser(field.formats, field.timezone);
+      } catch (error) {
+        here('fields', `field ${field.name}: format: ${(error as Error).message}`, [...fieldPath, 'format']);
+      }
+    }
+    if (field.type === 'enum' && field.values.length === 0)
+      here('fields', `field ${field.name}: an enum needs values: [...]`, fieldPath);
+    if (
+      field.type !== 'datetime' &&
+      typeof sourceConfig.fields[field.name] === 'object' &&
+      (sourceConfig.fields[field.name] as { format?: unknown }).format !== undefined
+    ) {
+      here('fields', `field ${field.name}: format is only for datetime fields`, [...fieldPath, 'format']);
+    }
+    const own = sourceConfig.fields[field.name];
+    const ownZone = typeof own === 'object' ? own.timezone : undefined;
+    if (ownZone !== undefined && !isValidTimeZone(ownZone))
+      here('fields', `field ${field.name}: unknown time zone "${ownZone}"`, [...fieldPath, 'timezone']);
+    if (source.format !== 'csv' && field.occurrence !== 1 && field.occurrence !== 'all')
+      here('fields', `field ${field.name}: occurrence is for CSV headers`, fieldPath);
+  }
+}
+
+function checkSourceKeys(source: ResolvedSource, sourceConfig: SourceConfig, here: Report): void {
+  const fieldNames = new Map(source.fields.map((f) => [f.name, f]));
+  if (sourceConfig.time_field) {
+    const timeField = fieldNames.get(sourceConfig.time_field);
+    if (!timeField)
+      here(
+        'time_field',
+        `time_field "${sourceConfig.time_field}" is not one of its fields (${[...fieldNames.keys()].join(', ')})`,
+      );
+    else if (timeField.type !== 'datetime')
+      here(
+        'time_field',
+        `time_field "${sourceConfig.time_field}" must be a datetime field, not ${timeField.type}`,
+      );
+  }
+  if (sourceConfig.as_of_field) {
+    const asOf = fieldNames.get(sourceConfig.as_of_field);
+    if (asOf?.type !== 'datetime')
+      here('as_of_field', `as_of_field "${sourceConfig.as_of_field}" must name a datetime field`);
+  }
+  if (
+    sourceConfig.as_of !== undefined &&
+    sourceConfig.as_of !== 'period_end' &&
+    !/^\d{4}-\d{2}-\d{2}/.test(sourceConfig.as_of)
+  ) {
+    here('as_of', `as_of must be period_end or a date like 2026-09-30, not "${sourceConfig.as_of}"`);
+  }
+  if (sourceConfig.format === 'csv' && sourceConfig.json) here('json', 'json options are for JSON sources');
+  if (sourceConfig.record_type) {
+    for (const issue of checkRecordType(sourceConfig.record_type, source.fields)) {
+      here('record_type', issue.message);
+    }
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * Assembles the result of one KPI from what the engine computed: its description, the status of the
+ * period, of each window and of each segment (asked of the status policy), the aggregates with their
+ * counts, numerator and denominator, and the trend over the windows.
+ */
+import type { CompiledKpi } from '../catalogue/compile.js';
+import type { AggregateResult, KpiResult, SegmentResult, Status, WindowResult } from '../report/model.js';
+import type { LoadedSource } from '../sources/load-source.js';
+import type { AggregateOutcome } from './aggregate.js';
+import type { GroupLayout } from './kpi-aggregates.js';
+import { type AggregateFacts, type CoverageFacts, decideStatus, type StatusFacts } from './status.js';
+
+/** What the engine computed for a KPI whose sources are all loaded. */
+export interface KpiOutcome {
+  layout: GroupLayout;
+  /** The formula's value in each group (NaN: none). */
+  values: Float64Array;
+  /** The outcome of each aggregate, by aggregate index. */
+  outcomes: Map<number, AggregateOutcome>;
+}
+
+type Role = 'numerator' | 'denominator';
+
+export function assembleResult(
+  kpi: CompiledKpi,
+  { layout, values, outcomes }: KpiOutcome,
+  coverage: CoverageFacts,
+  rejectedRows: number,
+): KpiResult {
+  const W = layout.windows.length;
+  const judge = (g: number, group: StatusFacts['group'], more: Partial<StatusFacts> = {}) =>
+    decideStatus({
+      value: values[g]!,
+      thresholds: kpi.thresholds,
+      aggregates: aggregateFacts(kpi, outcomes, g),
+      group,
+      ...more,
+    });
+  const countFor = (role: Role, g: number) => roleCount(kpi, outcomes, role, g);
+  const total = judge(0, 'period', { coverage });
+  const windowResults: WindowResult[] = layout.windows.map((w, i) => ({
+    label: w.label,
+    start: new Date(w.start).toISOString(),
+    end: new Date(w.end).toISOString(),
+    ...withCounts(judge(1 + i, 'window'), countFor, 1 + i),
+  }));
+  const segmentResults: SegmentResult[] = layout.segmentKeys.map((key, i) => ({
+    key,
+    ...withCounts(judge(1 + W + i, 'segment'), countFor, 1 + W + i),
+  }));
+  const aggregates: AggregateResult[] = kpi.formula.aggregates.map((agg) => {
+    const o = outcomes.get(agg.index)!;
+    const v = o.values[0]!;
+    return {
+      ...aggregateHead(kpi, agg),
+      value: Number.isNaN(v) ? null : v,
+      rowsInScope: o.rowsInScope[0]!,
+      rowsMatched: o.rowsMatched[0]!,
+    };
+  });
+  const numerator = countFor('numerator', 0);
+  const denominator = countFor('denominator', 0);
+  return {
+    ...describeKpi(kpi),
+    value: total.value,
+    status: total.status,
+    ...(total.judgement ? { judgement: total.judgement } : {}),
+    reason: total.reason,
+    aggregates,
+    ...(numerator !== undefined ? { numerator } : {}),
+    ...(denominator !== undefined ? { denominator } : {}),
+    rejectedRows,
+    segments: segmentResults,
+    windows: windowResults,
+    trend: trendOf(windowResults),
+  };
+}
+
+/** The result of a KPI that could not be evaluated because a source it reads is missing. */
+export function noDataResult(kpi: CompiledKpi, missingSource: string, rejectedRows: number): KpiResult {
+  const decision = decideStatus({
+    missingSource,
+    value: Number.NaN,
+    thresholds: kpi.thresholds,
+    aggregates: [],
+    group: 'period',
+  });
+  return {
+    ...describeKpi(kpi),
+    value: decision.value,
+    status: decision.status,
+    reason: decision.reason,
+    aggregates: kpi.formula.aggregates.map((agg) => ({
+      ...aggregateHead(kpi, agg),
+      value: null,
+      rowsInScope: 0,
+      rowsMatched: 0,
+    })),
+    rejectedRows,
+    segments: [],
+    windows: [],
+    trend: null,
+  };
+}
+
+type Aggregate = CompiledKpi['formula']['aggregates'][number];
+
+function aggregateHead(
+  kpi: CompiledKpi,
+  agg: Aggregate,
+): Pick<AggregateResult, 'index' | 'text' | 'fn' | 'source' | 'role'> {
+  return {
+    index: agg.index,
+    text: agg.text,
+    fn: agg.fn,
+    source: agg.source,
+    role: kpi.formula.roles.get(agg.index) ?? 'value',
+  };
+}
+
+/** What each aggregate found in group g, for the status policy. */
+function aggregateFacts(
+  kpi: CompiledKpi,
+  outcomes: Map<number, AggregateOutcome>,
+  g: number,
+): AggregateFacts[] {
+  return kpi.formula.aggregates.map((agg) => {
+    const o = outcomes.get(agg.index)!;
+    return {
+      source: agg.source,
+      fn: agg.fn,
+      role: kpi.formula.roles.get(agg.index) ?? 'value',
+      value: o.values[g]!,
+      rowsInScope: o.rowsInScope[g]!,
+      rowsMatched: o.rowsMatched[g]!,
+    };
+  });
+}
+
+/** What the sources the KPI reads cover, and the status of the KPIs it uses. */
+export function coverageOf(
+  kpi: CompiledKpi,
+  sources: ReadonlyMap<string, LoadedSource | { missing: string }>,
+  period: { start: number; end: number },
+  tz: string,
+  statusOf: (id: string) => Status | undefined,
+): CoverageFacts {
+  const loaded = kpi.formula.sources.flatMap((name) => {
+    const source = sources.get(name);
+    if (!source || 'missing' in source) return [];
+    const { minTime, maxTime } = source.stats;
+    return [{ name, kind: source.source.kind, asOf: source.asOf, minTime, maxTime }];
+  });
+  return {
+    period,
+    cadence: kpi.config.cadence,
+    tz,
+    sources: loaded,
+    kpis: kpi.formula.kpis.map((id) => ({ id, status: statusOf(id) })),
+  };
+}
+
+/** The count of the one aggregate in `role` (pct/ratio at the top), in group g. */
+function roleCount(
+  kpi: CompiledKpi,
+  outcomes: Map<number, AggregateOutcome>,
+  role: Role,
+  g: number,
+): number | undefined {
+  const indexes = [...kpi.formula.roles].filter(([, r]) => r === role).map(([i]) => i);
+  if (indexes.length !== 1) return undefined;
+  const v = outcomes.get(indexes[0]!)!.values[g]!;
+  return Number.isNaN(v) ? undefined : v;
+}
+
+function withCounts(
+  judged: { value: number | null; status: Status },
+  countFor: (role: Role, g: number) => number | undefined,
+  g: number,
+): { value: number | null; status: Status; numerator?: number; denominator?: number } {
+  const numerator = countFor('numerator', g);
+  const denominator = countFor('denominator', g);
+  return {
+    value: judged.value,
+    status: judged.status,
+    ...(numerator !== undefined ? { numerator } : {}),
+    ...(denominator !== undefined ? { denominator } : {}),
+  };
+}
+
+/** Rows rejected in the sources the KPI reads. */
+export function rejectedIn(
+  kpi: CompiledKpi,
+  sources: ReadonlyMap<string, LoadedSource | { missing: string }>,
+): number {
+  let total = 0;
+  for (const name of kpi.formula.sources) {
+    const loaded = sources.get(name);
+    if (loaded && !('missing' in loaded)) total += loaded.stats.rejected;
+  }
+  return total;
+}
+
+function trendOf(windows: WindowResult[]): KpiResult['trend'] {
+  const known = windows.filter((w) => w.value !== null);
+  if (known.length < 2) return null;
+  return compareValues(known[known.length - 2]!.value!, known[known.length - 1]!.value!);
+}
+
+/** Direction of change between two values; changes under 0.5 % of the earlier value are flat. */
+export function compareValues(previous: number, current: number): 'up' | 'down' | 'flat' {
+  const scale = Math.max(Math.abs(previous), 1e-9);
+  if (current === previous || Math.abs(current - previous) / scale < 0.005) return 'flat';
+  return current > previous ? 'up' : 'down';
+}
+
+export function describeKpi(
+  kpi: CompiledKpi,
+): Omit<
+  KpiResult,
+  | 'value'
+  | 'status'
+  | 'reason'
+  | 'aggregates'
+  | 'rejectedRows'
+  | 'segments'
+  | 'windows'
+  | 'trend'
+  | 'numerator'
+  | 'denominator'
+> {
+  const c = kpi.config;
+  return {
+    id: c.id,
+    name: c.name,
+    ...(c.description ? { description: c.description } : {}),
+    owner: c.owner,
+    cadence: c.cadence,
+    unit: c.unit,
+    tier: c.tier,
+    ...(c.area ? { area: c.area } : {}),
+    tags: c.tags,
+    controls: c.controls,
+    ...(c.caveat ? { caveat: c.caveat } : {}),
+    ...(c.decimals !== undefined ? { decimals: c.decimals } : {}),
+    formula: c.formula,
+    thresholds: kpi.thresholds
+      ? {
+          green: kpi.thresholds.green.text,
+          ...(kpi.thresholds.amber ? { amber: kpi.thresholds.amber.text } : {}),
+          direction: kpi.thresholds.direction,
+        }
+      : null,
+    ...(c.segment_by ? { segmentBy: c.segment_by } : {}),
+    ...(c.baseline ? { baseline: c.baseline } : {}),
+    definitionHash: kpi.definitionHash,
+    sources: kpi.formula.sources,
+  };
+}

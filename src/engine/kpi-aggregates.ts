@@ -1,0 +1,106 @@
+/**
+ * The aggregates of one KPI, each computed for all its groups in one pass over the rows: the whole
+ * period (group 0), then its cadence windows, then its segments.
+ */
+import type { Catalogue, CompiledKpi } from '../catalogue/compile.js';
+import type { RowEvaluator, SourceRows } from '../formula/evaluate.js';
+import { cadenceWindows, type Period } from '../time/period.js';
+import { type AggregateOutcome, aggregate, type GroupIndex } from './aggregate.js';
+import { segmentIndex, segmentValues } from './segments.js';
+import { windowIndex } from './windows.js';
+
+/** The groups a KPI is evaluated for, numbered: 0 the period, 1..W its windows, then its segments. */
+export interface GroupLayout {
+  /** The cadence windows, when the period holds more than one (else none: the period is the only group). */
+  windows: Period[];
+  /** The segment values, sorted. */
+  segmentKeys: string[];
+  /** Number of groups: 1 + windows + segments. */
+  count: number;
+  /** The key of each group: total, window:LABEL, segment:VALUE (how derived KPIs find their groups). */
+  keys: string[];
+}
+
+export function groupLayout(
+  kpi: CompiledKpi,
+  catalogue: Catalogue,
+  period: Period,
+  rows: Map<string, SourceRows>,
+): GroupLayout {
+  const periodOptions = { tz: catalogue.timezone, fiscalYearStartMonth: catalogue.fiscalYearStart };
+  const cadence = kpi.formula.sources.some((s) => catalogue.sources.get(s)?.kind === 'events')
+    ? cadenceWindows(period, kpi.config.cadence, periodOptions)
+    : [period];
+  const windows = cadence.length > 1 ? cadence : [];
+  const segmentKeys = kpi.config.segment_by
+    ? segmentValues(kpi.formula.sources, kpi.config.segment_by, rows)
+    : [];
+  return {
+    windows,
+    segmentKeys,
+    count: 1 + windows.length + segmentKeys.length,
+    keys: ['total', ...windows.map((w) => `window:${w.label}`), ...segmentKeys.map((k) => `segment:${k}`)],
+  };
+}
+
+/** What computing a KPI's aggregates needs from the evaluation of the catalogue. */
+export interface AggregateEnv {
+  catalogue: Catalogue;
+  rows: Map<string, SourceRows>;
+  evaluator: RowEvaluator;
+  /** The window of each row, by source and cadence, shared by the KPIs of one evaluation. */
+  windowCache: Map<string, Int32Array>;
+  /** Record which rows entered each aggregate. */
+  trace: boolean;
+}
+
+/** The outcome of each aggregate of the KPI, by aggregate index. */
+export function aggregateKpi(
+  kpi: CompiledKpi,
+  layout: GroupLayout,
+  env: AggregateEnv,
+): Map<number, AggregateOutcome> {
+  const { catalogue, rows, evaluator, windowCache } = env;
+  const W = layout.windows.length;
+  const G = layout.count;
+  const outcomes = new Map<number, AggregateOutcome>();
+  for (const agg of kpi.formula.aggregates) {
+    const source = rows.get(agg.source)!;
+    const table = source.table;
+    const resolved = catalogue.sources.get(agg.source)!;
+    let windowOf: Int32Array | null = null;
+    if (W > 0 && resolved.kind === 'events' && resolved.timeField) {
+      const cacheKey = `${agg.source}\u0000${kpi.config.cadence}`;
+      windowOf = windowCache.get(cacheKey) ?? null;
+      if (!windowOf) {
+        windowOf = windowIndex(table.columns.get(resolved.timeField)!, layout.windows);
+        windowCache.set(cacheKey, windowOf);
+      }
+    }
+    const segmentColumn = kpi.config.segment_by ? table.columns.get(kpi.config.segment_by) : undefined;
+    const segmentOf = segmentColumn
+      ? segmentIndex(segmentColumn, table.length, layout.segmentKeys, 1 + W)
+      : null;
+    const groups: GroupIndex = { count: G, windowOf, segmentOf, mask: source.mask, rows: source.rows };
+    const pred = agg.pred ? evaluator.overSource(agg.pred, agg.source) : null;
+    const valueExpr = agg.value;
+    const valueFor = valueExpr
+      ? (rows: Int32Array | null) =>
+          rows === null
+            ? evaluator.overSource(valueExpr, agg.source)
+            : evaluator.overRows(valueExpr, agg.source, rows)
+      : null;
+    const outcome = aggregate(agg, table.length, groups, pred, valueFor, env.trace);
+    // A source without windows (or without the segment field) gives its period value to every group.
+    if (!windowOf) for (let g = 1; g <= W; g++) copyGroup(outcome, g);
+    if (!segmentOf) for (let g = 1 + W; g < G; g++) copyGroup(outcome, g);
+    outcomes.set(agg.index, outcome);
+  }
+  return outcomes;
+}
+
+function copyGroup(outcome: AggregateOutcome, g: number): void {
+  outcome.values[g] = outcome.values[0]!;
+  outcome.rowsInScope[g] = outcome.rowsInScope[0]!;
+  outcome.rowsMatched[g] = outcome.rowsMatched[0]!;
+}

@@ -1,0 +1,194 @@
+/**
+ * The intake's common part: what every reader (CSV rows, CSV spans, JSON) shares. It counts rows,
+ * keeps problems and rejected rows (up to a limit; all are counted), commits accepted rows into the
+ * column builders, and finishes into a LoadedSource. Rejected rows are kept with their reasons so
+ * reports can count them and the evidence pack can list them.
+ */
+import { IsmsKpiError, type Problem } from '../problems.js';
+import { type Binding, createBindings } from './bindings.js';
+import type { ResolvedSource } from './resolve.js';
+import { BOOL_NULL, IntBuilder, type Table } from './table.js';
+
+/** How many problems and rejected rows are kept in memory per source (all are counted). */
+export const MAX_KEPT_PROBLEMS = 1000;
+export const MAX_KEPT_REJECTED = 100_000;
+
+export interface SourceStats {
+  source: string;
+  file: string;
+  format: 'csv' | 'json' | 'jsonl';
+  bytes: number;
+  sha256: string;
+  encoding?: string;
+  delimiter?: string;
+  rowsRead: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  warnings: number;
+  timeField?: string;
+  /** Earliest and latest value of the time field among accepted rows (epoch ms). */
+  minTime: number | null;
+  maxTime: number | null;
+}
+
+export interface RejectedRow {
+  line: number;
+  endLine: number;
+  record: number;
+  reasons: string[];
+  cells: string[];
+}
+
+export interface LoadedSource {
+  name: string;
+  /** For snapshots: the instant the export reflects, when known (as_of, as_of_field or --as-of). */
+  asOf: number | null;
+  source: ResolvedSource;
+  table: Table;
+  stats: SourceStats;
+  /** The first MAX_KEPT_PROBLEMS problems, in file order. */
+  problems: Problem[];
+  problemCount: number;
+  rejectedRows: RejectedRow[];
+  /** Header names as seen in the file (CSV) or the keys of the first record (JSON). */
+  header: string[];
+}
+
+export abstract class Intake {
+  protected readonly bindings: Binding[];
+  protected readonly lines = new IntBuilder();
+  protected readonly records = new IntBuilder();
+  private readonly problems: Problem[] = [];
+  private problemCount = 0;
+  private readonly rejectedRows: RejectedRow[] = [];
+  protected rowsRead = 0;
+  private rejected = 0;
+  protected duplicates = 0;
+  private warnings = 0;
+  /** Header names as seen in the file (CSV) or the keys of the first record (JSON). */
+  protected headerCells: string[] = [];
+  protected readonly seen: Set<string> | undefined;
+  protected readonly timeBinding: Binding | undefined;
+  protected minTime = Number.POSITIVE_INFINITY;
+  protected maxTime = Number.NEGATIVE_INFINITY;
+  private readonly isFailFast: boolean;
+
+  get rows(): number {
+    return this.rowsRead;
+  }
+
+  reserve(rows: number): void {
+    for (const binding of this.bindings) if (binding.isStored) binding.builder.reserve(rows);
+    this.lines.reserve(rows);
+    this.records.reserve(rows);
+  }
+
+  constructor(
+    protected readonly source: ResolvedSource,
+    protected readonly file: string,
+    keep?: ReadonlySet<string>,
+  ) {
+    this.bindings = createBindings(source, keep);
+    this.timeBinding = this.bindings.find((b) => b.field.spec.name === source.timeField);
+    this.seen = source.config.duplicates === 'drop-exact' ? new Set() : undefined;
+    this.isFailFast = source.config.on_invalid === 'fail';
+  }
+
+  addProblem(p: Problem): void {
+    this.problemCount++;
+    if (p.severity === 'warning') this.warnings++;
+    if (this.problems.length < MAX_KEPT_PROBLEMS) this.problems.push(p);
+    if (this.isFailFast && p.severity === 'error') {
+      throw new IsmsKpiError({
+        ...p,
+        message: `${p.message} (source ${this.source.name} has on_invalid: fail)`,
+      });
+    }
+  }
+
+  lostRecord(p: Problem): void {
+    this.rowsRead++;
+    const line = p.location.line ?? 0;
+    this.reject(line, line, p.location.record ?? 0, [p.message], []);
+  }
+
+  protected reject(line: number, endLine: number, record: number, reasons: string[], cells: string[]): void {
+    this.rejected++;
+    if (this.rejectedRows.length < MAX_KEPT_REJECTED)
+      this.rejectedRows.push({ line, endLine, record, reasons, cells });
+  }
+
+  protected commit(line: number, record: number): void {
+    for (const binding of this.bindings) {
+      if (!binding.isStored) continue;
+      const { builder, value } = binding;
+      switch (builder.type) {
+        case 'integer':
+        case 'number':
+        case 'datetime':
+        case 'duration':
+          builder.pushNumber(value === null ? Number.NaN : (value as number));
+          break;
+        case 'boolean':
+          builder.pushBoolean(value === null ? BOOL_NULL : (value as number));
+          break;
+        case 'string':
+        case 'enum':
+          builder.pushString(value as string | null);
+          break;
+        case 'list':
+          builder.pushList(value as string[] | null);
+          break;
+      }
+    }
+    if (this.timeBinding) {
+      const t = this.timeBinding.value as number;
+      if (t < this.minTime) this.minTime = t;
+      if (t > this.maxTime) this.maxTime = t;
+    }
+    this.lines.push(line);
+    this.records.push(record);
+  }
+
+  finish(extra: Partial<SourceStats> & { sha256: string }): LoadedSource {
+    const columns = new Map(
+      this.bindings.filter((b) => b.isStored).map((b) => [b.field.spec.name, b.builder.finish()]),
+    );
+    const line = this.lines.finish();
+    const table: Table = {
+      name: this.source.name,
+      file: this.file,
+      length: line.length,
+      columns,
+      line,
+      record: this.records.finish(),
+    };
+    const hasTimes = this.timeBinding !== undefined && table.length > 0;
+    return {
+      name: this.source.name,
+      asOf: null,
+      source: this.source,
+      table,
+      problems: this.problems,
+      problemCount: this.problemCount,
+      rejectedRows: this.rejectedRows,
+      header: this.headerCells,
+      stats: {
+        source: this.source.name,
+        file: this.file,
+        format: this.source.format,
+        bytes: 0,
+        ...extra,
+        rowsRead: this.rowsRead,
+        accepted: table.length,
+        rejected: this.rejected,
+        duplicates: this.duplicates,
+        warnings: this.warnings,
+        ...(this.source.timeField ? { timeField: this.source.timeField } : {}),
+        minTime: hasTimes ? this.minTime : null,
+        maxTime: hasTimes ? this.maxTime : null,
+      },
+    };
+  }
+}

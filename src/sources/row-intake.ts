@@ -1,0 +1,149 @@
+/**
+ * CSV, the string path: one record as an array of cell strings. Used for the header, for sources that
+ * drop exact duplicates, for lists and fields read from several columns, and for rows the span path
+ * hands over; every field is converted by its fromText converter.
+ */
+import { IsmsKpiError, type ProblemCode, problem } from '../problems.js';
+import { type Binding, bindColumns } from './bindings.js';
+import { type CompiledField, INVALID, type Value } from './convert.js';
+import { Intake } from './intake.js';
+
+const NUL_IN_CELL = Symbol('nul');
+
+type CellFailure = Extract<ProblemCode, 'nul-byte' | 'bad-value' | 'required-missing'>;
+
+export class RowIntake extends Intake {
+  protected headerLength = 0;
+
+  /** CSV: match each field to its header column(s). */
+  header(cells: readonly string[], line: number): void {
+    this.headerCells = [...cells];
+    this.headerLength = cells.length;
+    const { missing, warnings } = bindColumns(this.bindings, cells, {
+      file: this.file,
+      line,
+      source: this.source.name,
+    });
+    for (const warning of warnings) this.addProblem(warning);
+    if (missing.length > 0) throw new IsmsKpiError(missing);
+  }
+
+  /** CSV: one data record. `cells` is reused by the reader after this returns. */
+  record(cells: readonly string[], line: number, endLine: number, record: number): void {
+    this.rowsRead++;
+    if (cells.length !== this.headerLength) this.raggedRow(cells.length, line, endLine, record);
+    if (this.seen) {
+      const key = cells.join('\u0000');
+      if (this.seen.has(key)) {
+        this.duplicates++;
+        return;
+      }
+      this.seen.add(key);
+    }
+    let reasons: string[] | undefined;
+    for (const binding of this.bindings) {
+      if (binding.isSkipped) continue;
+      const { field } = binding;
+      let value: Value | typeof INVALID | typeof NUL_IN_CELL;
+      if (binding.indexes.length === 1) {
+        const cell = cells[binding.indexes[0]!] ?? '';
+        // A NUL byte never belongs in a text export: the file is binary, or UTF-16 read as something else.
+        value = cell.indexOf('\u0000') >= 0 ? NUL_IN_CELL : field.fromText(cell);
+      } else if (binding.indexes.length === 0) {
+        value = null;
+      } else {
+        value = collectList(field, binding.indexes, cells);
+      }
+      const raw = binding.indexes.length === 1 ? (cells[binding.indexes[0]!] ?? '') : '';
+      const failure: CellFailure | undefined =
+        value === NUL_IN_CELL
+          ? 'nul-byte'
+          : value === INVALID
+            ? 'bad-value'
+            : value === null && field.spec.required
+              ? 'required-missing'
+              : undefined;
+      if (failure) {
+        reasons = this.cellFailure(binding, failure, raw, reasons, line, endLine, record);
+        continue;
+      }
+      binding.value = value as Value;
+    }
+    if (reasons) {
+      this.reject(line, endLine, record, reasons, [...cells]);
+      return;
+    }
+    this.commit(line, record);
+  }
+
+  protected raggedRow(count: number, line: number, endLine: number, record: number): void {
+    this.addProblem(
+      problem(
+        'ragged-row',
+        `row has ${count} cells but the header has ${this.headerLength}${count > this.headerLength ? '; extra cells are ignored' : '; missing cells are empty'}`,
+        {
+          file: this.file,
+          line,
+          endLine,
+          record,
+          source: this.source.name,
+        },
+        'warning',
+      ),
+    );
+  }
+
+  /** Reports a cell that makes its row rejected; returns the row's reasons with this one added. */
+  protected cellFailure(
+    binding: Binding,
+    failure: CellFailure,
+    raw: string,
+    reasons: string[] | undefined,
+    line: number,
+    endLine: number,
+    record: number,
+  ): string[] {
+    const { field } = binding;
+    const reason =
+      failure === 'nul-byte'
+        ? 'contains a NUL byte (\\0); the file looks binary, or UTF-16 without a byte order mark'
+        : failure === 'bad-value'
+          ? `expected ${field.expected}, got ${JSON.stringify(raw)}`
+          : `required value is missing${raw.trim() === '' ? '' : ` (${JSON.stringify(raw.trim())} means no value)`}`;
+    const column =
+      binding.indexes.length > 0 ? this.headerCells[binding.indexes[0]!]!.trim() : field.spec.column;
+    this.addProblem(
+      problem(failure, reason, {
+        file: this.file,
+        line,
+        endLine,
+        record,
+        column,
+        source: this.source.name,
+      }),
+    );
+    return [...(reasons ?? []), `column "${column}": ${reason}`];
+  }
+}
+
+function collectList(
+  field: CompiledField,
+  indexes: number[],
+  cells: readonly string[],
+): Value | typeof INVALID {
+  if (field.spec.type !== 'list') {
+    // Several columns into a scalar field: the first non-empty one wins.
+    for (const i of indexes) {
+      const v = field.fromText(cells[i] ?? '');
+      if (v !== null) return v;
+    }
+    return null;
+  }
+  const items: string[] = [];
+  for (const i of indexes) {
+    const v = field.fromText(cells[i] ?? '');
+    if (v === INVALID) return INVALID;
+    if (Array.isArray(v)) items.push(...v);
+  }
+  return items.length > 0 ? items : null;
+}
