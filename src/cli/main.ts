@@ -1,23 +1,48 @@
 /**
- * Command-line wiring: options, help texts and exit codes. Errors are caught here, once: expected ones
- * print one `error:` line per problem; anything else prints a short message (a stack only with --debug).
+ * Command-line wiring: options, help texts, and the one place that turns a use case's result (src/app/)
+ * into output: files written atomically, text on stdout, problems on stderr, the exit code from the exit
+ * policy. `main` returns the exit code instead of exiting, and takes its streams and Io as arguments, so
+ * tests run the CLI in-process. Errors are caught here, once: expected ones print one `error:` line per
+ * problem; anything else prints one short line (a stack only with --debug).
  */
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { diff, trend } from '../app/compare.js';
+import { detect } from '../app/detect.js';
+import { explain } from '../app/explain.js';
+import { type ExitCode, exitCode } from '../app/exit-policy.js';
+import { init } from '../app/init.js';
+import type { Io } from '../app/io.js';
+import { list } from '../app/list.js';
+import { nodeIo } from '../app/node-io.js';
+import { presets } from '../app/presets.js';
+import { report, reportTargets } from '../app/report.js';
+import type { CommandResult } from '../app/result.js';
+import { validate } from '../app/validate.js';
 import { formatProblem, IsmsKpiError } from '../problems.js';
+import { DETECT_FORMATS } from '../render/detect.js';
 import { DIFF_FORMATS } from '../render/diff.js';
 import { FORMATS } from '../render/index.js';
+import { LIST_FORMATS } from '../render/list.js';
+import { PRESETS_FORMATS } from '../render/presets.js';
 import { TREND_FORMATS } from '../render/trend.js';
+import { VALIDATE_FORMATS } from '../render/validate.js';
 import { TOOL_VERSION } from '../version.js';
-import { explainCommand, listCommand, reportCommand, validateCommand } from './commands.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
-import { DETECT_FORMATS, detectCommand } from './detect-command.js';
-import { diffCommand, trendCommand } from './diff-command.js';
-import { EXIT_ERROR } from './exit-code.js';
-import { initCommand } from './init-command.js';
-import { err, out } from './output.js';
-import { PRESETS_FORMATS, presetsCommand } from './presets-command.js';
+import { checkEvidenceTarget, stageEvidence } from './evidence-output.js';
+import { createFolders, line, type Output, processStderr, processStdout, writeFilesAtomically } from './output.js';
+import { progressPrinter } from './progress.js';
 
-const EXIT_CODES = `
+/** What the CLI reads (files, clock, environment) and where it writes text. */
+export interface CliIo extends Io {
+  stdout: Output;
+  stderr: Output;
+}
+
+export function processIo(): CliIo {
+  return { ...nodeIo(), stdout: processStdout(), stderr: processStderr() };
+}
+
+const EXIT_CODES_HELP = `
 Exit codes:
   0  the run completed and no KPI reached the --fail-on level
   1  at least one KPI is at or beyond the --fail-on level (default: red)
@@ -29,14 +54,14 @@ function integer(value: string): number {
   return n;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-const isDebug = process.argv.includes('--debug');
-
-function colorWanted(options: { color?: boolean }): boolean {
-  if (options.color === false || (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== ''))
-    return false;
-  return process.stdout.isTTY === true;
+function percent(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError('expected a percentage of 0 or more, e.g. 0.5');
+  return n;
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 function periodOptions(command: Command): Command {
   return command
@@ -51,12 +76,22 @@ function periodOptions(command: Command): Command {
     .option('--as-of <date>', 'date the snapshot exports reflect (default: the last day of the period)');
 }
 
-export function buildProgram(): Command {
+/** Runs one command's use case and keeps its result; `main` writes it once parsing is done. */
+type Run = (task: () => Promise<CommandResult> | CommandResult) => Promise<void>;
+
+export function buildProgram(io: CliIo, run: Run): Command {
   const program = new Command();
   // Set before the subcommands are added: commander copies these settings into each of them, so a usage
   // error after a subcommand also exits 2 (not 1, which means "a KPI is red").
   program.exitOverride();
-  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  program.configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+  });
+  const colorWanted = (command: Command): boolean => {
+    const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
+    return command.optsWithGlobals().color !== false && !noColor && io.stdout.isTTY;
+  };
   program
     .name('isms-kpi')
     .description(
@@ -68,7 +103,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi report                       # the catalogue's period, as a table\n  $ isms-kpi report --period 2026-Q3 --output q3.json\n  $ isms-kpi validate                     # check the catalogue and every export\n  $ isms-kpi explain IR-02                # how one number was computed\n${EXIT_CODES}`,
+      `\nExamples:\n  $ isms-kpi report                       # the catalogue's period, as a table\n  $ isms-kpi report --period 2026-Q3 --output q3.json\n  $ isms-kpi validate                     # check the catalogue and every export\n  $ isms-kpi explain IR-02                # how one number was computed\n${EXIT_CODES_HELP}`,
     );
 
   periodOptions(
@@ -105,7 +140,10 @@ export function buildProgram(): Command {
       [],
     )
     .addOption(
-      new Option('--fail-on <level>', 'exit 1 when any KPI is at this level or worse')
+      new Option(
+        '--fail-on <level>',
+        'exit 1 when any KPI is at this level or worse; JUnit failures and the Markdown verdict count the same KPIs',
+      )
         .choices(['red', 'amber', 'never'])
         .default('red'),
     )
@@ -116,37 +154,56 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress or "wrote" messages on stderr')
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on never          # JUnit for the CI server\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES}`,
+      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES_HELP}`,
     )
-    .action(async (options, command: Command) => {
-      process.exitCode = await reportCommand({ ...options, color: colorWanted(command.optsWithGlobals()) });
-    });
+    .action((options, command: Command) =>
+      run(async () => {
+        const targets = await reportTargets(options, io);
+        if (options.evidence !== undefined) await checkEvidenceTarget(options.evidence, io.cwd);
+        const progress = progressPrinter(io.stderr, options.quiet === true);
+        try {
+          return await report(
+            {
+              ...options,
+              color: colorWanted(command),
+              ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+            },
+            targets,
+            io,
+          );
+        } finally {
+          progress.done();
+        }
+      }),
+    );
 
   periodOptions(
     program
       .command('validate')
       .description('check the catalogue and every source export; list rejected rows with file and line'),
   )
-    .option('--max-problems <n>', 'problems to list', integer, 20)
+    .option('--max-problems <n>', 'problems to list (table and github formats)', integer, 20)
+    .addOption(
+      new Option(
+        '-f, --format <format>',
+        'output format: table, json (the sources, counts and problems as data), github (workflow annotations)',
+      )
+        .choices(VALIDATE_FORMATS)
+        .default('table'),
+    )
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi validate\n  $ isms-kpi validate --period 2026-Q2 --max-problems 100\n\nExit codes:\n  0  catalogue and all sources are valid\n  2  the catalogue has errors, a source cannot be read, or rows were rejected`,
+      `\nExamples:\n  $ isms-kpi validate\n  $ isms-kpi validate --period 2026-Q2 --max-problems 100\n  $ isms-kpi validate --format github      # annotations on the lines of the exports in a GitHub Actions run\n\nExit codes:\n  0  catalogue and all sources are valid\n  2  the catalogue has errors, a source cannot be read, or rows were rejected`,
     )
-    .action(async (options, command: Command) => {
-      process.exitCode = await validateCommand({ ...options, color: colorWanted(command.optsWithGlobals()) });
-    });
+    .action((options) => run(() => validate(options, io)));
 
   program
     .command('list')
     .description('list the KPIs of the catalogue: id, name, owner, cadence, controls, sources')
     .option('-c, --catalogue <file>', 'the KPI catalogue', 'metrics.yaml')
-    .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
-    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(LIST_FORMATS).default('table'))
     .addHelpText('after', '\nExamples:\n  $ isms-kpi list\n  $ isms-kpi list --format json')
-    .action(async (options, command: Command) => {
-      process.exitCode = await listCommand({ ...options, color: colorWanted(command.optsWithGlobals()) });
-    });
+    .action((options) => run(() => list(options, io)));
 
   periodOptions(
     program
@@ -161,12 +218,7 @@ export function buildProgram(): Command {
       'after',
       '\nExamples:\n  $ isms-kpi explain IR-02\n  $ isms-kpi explain AC-01 --period 2026-Q2 --sample 20',
     )
-    .action(async (id: string, options, command: Command) => {
-      process.exitCode = await explainCommand(id, {
-        ...options,
-        color: colorWanted(command.optsWithGlobals()),
-      });
-    });
+    .action((id: string, options) => run(() => explain(id, options, io)));
 
   program
     .command('diff')
@@ -188,9 +240,7 @@ export function buildProgram(): Command {
       'after',
       `\nExamples:\n  $ isms-kpi diff reports/2026-Q2.json reports/2026-Q3.json\n  $ isms-kpi diff q2.json q3.json --format markdown --fail-on-regression\n\nExit codes:\n  0  compared (and nothing regressed where asked)\n  1  --fail-on-regression: a status got worse; --strict: a value got worse beyond the tolerance\n  2  a file is missing, not JSON, not an isms-kpi report, or of another schema version`,
     )
-    .action(async (oldFile: string, newFile: string, options) => {
-      process.exitCode = await diffCommand(oldFile, newFile, options);
-    });
+    .action((oldFile: string, newFile: string, options) => run(() => diff(oldFile, newFile, options, io)));
 
   program
     .command('trend')
@@ -201,9 +251,7 @@ export function buildProgram(): Command {
       'after',
       '\nExamples:\n  $ isms-kpi trend reports/\n  $ isms-kpi trend reports/ --format csv > trend.csv',
     )
-    .action(async (dir: string, options) => {
-      process.exitCode = await trendCommand(dir, options);
-    });
+    .action((dir: string, options) => run(() => trend(dir, options, io)));
 
   program
     .command('init')
@@ -220,9 +268,7 @@ export function buildProgram(): Command {
       'after',
       `\nWithout --from, writes the bundled example catalogue (metrics.yaml, the KPIs of a fictional\nmanufacturer) and the example exports it reads into ./exports/. With --from, writes a starter\ncatalogue whose owners and thresholds are placeholders (TODO:, "# review:") to review.\n\nExamples:\n  $ isms-kpi init                                # the example, then: isms-kpi report\n  $ isms-kpi init --from exports/                # a starter catalogue over your exports\n  $ isms-kpi init --from exports/ --output isms/metrics.yaml --force\n\nExit codes:\n  0  written\n  2  a file already exists (without --force), no export was recognised, or a file cannot be written`,
     )
-    .action(async (options) => {
-      process.exitCode = await initCommand(options);
-    });
+    .action((options) => run(() => init(options, io)));
 
   program
     .command('detect')
@@ -235,9 +281,7 @@ export function buildProgram(): Command {
       'after',
       `\nExamples:\n  $ isms-kpi detect exports/nessus-2026-Q3.csv\n  $ isms-kpi detect exports/*.csv exports/*.json\n  $ isms-kpi detect users.json --format json\n\nA confidence of 90% or more means every column that identifies the export is present.\nPresets and their fields: isms-kpi presets, docs/presets.md.\n\nExit codes:\n  0  every file matched a preset\n  1  at least one file matched no preset\n  2  a file is missing, empty or not CSV/JSON, or a usage error`,
     )
-    .action(async (files: string[], options) => {
-      process.exitCode = await detectCommand(files, options);
-    });
+    .action((files: string[], options) => run(() => detect(files, options, io)));
 
   program
     .command('presets')
@@ -248,9 +292,7 @@ export function buildProgram(): Command {
       'after',
       '\nExamples:\n  $ isms-kpi presets\n  $ isms-kpi presets nessus\n  $ isms-kpi presets jira-issues --format markdown\n\nExit codes:\n  0  listed\n  2  unknown preset or usage error',
     )
-    .action(async (name: string | undefined, options) => {
-      process.exitCode = await presetsCommand(name, options);
-    });
+    .action((name: string | undefined, options) => run(() => presets(name, options)));
 
   // Generated from this program tree when asked, so every command and option added above is included.
   program
@@ -261,54 +303,72 @@ export function buildProgram(): Command {
       'after',
       `\nExamples:\n  $ source <(isms-kpi completion bash)                 # this shell only\n  $ isms-kpi completion bash > ~/.local/share/bash-completion/completions/isms-kpi\n  $ isms-kpi completion zsh > "\${fpath[1]}/_isms-kpi"    # then start a new shell`,
     )
-    .action((shell: Shell) => {
-      out(completionScript(program, shell));
-    });
+    .action((shell: Shell) =>
+      run(() => ({ stdout: completionScript(program, shell), problems: [], outcome: { command: 'done' } })),
+    );
 
   return program;
 }
 
-function percent(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
-    throw new InvalidArgumentError('expected a percentage of 0 or more, e.g. 0.5');
-  return n;
-}
-
-export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+/**
+ * Runs the command line `args` (without the node and script paths) and returns the exit code. Nothing
+ * here exits the process or changes its working directory; bin/isms-kpi.js sets process.exitCode.
+ */
+export async function main(args: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
+  const isDebug = args.includes('--debug');
+  let result: CommandResult | undefined;
+  const program = buildProgram(io, async (task) => {
+    result = await task();
+  });
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync([...args], { from: 'user' });
+    if (!result) return exitCode({ command: 'done' });
+    await emit(result, io);
+    return exitCode(result.outcome);
   } catch (error) {
-    process.exitCode = handleError(error);
+    return handleError(error, io.stderr, isDebug);
   }
 }
 
-function handleError(error: unknown): number {
+/** Writes a use case's result: the files (all or none) and the evidence pack, then stdout and stderr. */
+async function emit(result: CommandResult, io: CliIo): Promise<void> {
+  if (result.folders) await createFolders(result.folders, io.cwd);
+  // Everything is staged before anything is moved into place, so a failure leaves no partial output.
+  const staged = result.evidence ? await stageEvidence(result.evidence.dir, result.evidence.files, io.cwd) : undefined;
+  try {
+    if (result.files && result.files.length > 0) await writeFilesAtomically(result.files, io.cwd);
+  } catch (error) {
+    await staged?.abort();
+    throw error;
+  }
+  await staged?.commit();
+  if (result.stdout !== undefined) io.stdout.write(result.stdout);
+  for (const p of result.problems) printProblem(io.stderr, p, p.severity === 'warning' ? 'warning' : 'error');
+  for (const note of result.notes ?? []) line(io.stderr, note);
+}
+
+function printProblem(stderr: Output, p: IsmsKpiError['problems'][number], label: 'error' | 'warning'): void {
+  line(stderr, `${label}: ${formatProblem(p)}`);
+  for (const detail of p.detail ?? []) line(stderr, detail);
+}
+
+function handleError(error: unknown, stderr: Output, isDebug: boolean): ExitCode {
   if (error instanceof CommanderError) {
     // Help and version are "errors" to commander; they exit 0.
-    if (
-      error.code === 'commander.helpDisplayed' ||
-      error.code === 'commander.version' ||
-      error.code === 'commander.help'
-    )
-      return 0;
-    return EXIT_ERROR;
+    const isDone = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+    return exitCode({ command: isDone ? 'done' : 'error' });
   }
   if (error instanceof IsmsKpiError) {
-    for (const p of error.problems) {
-      err(`error: ${formatProblem(p)}`);
-      for (const line of p.detail ?? []) err(line);
-    }
-    if (isDebug) err(error.stack ?? '');
-    return EXIT_ERROR;
+    for (const p of error.problems) printProblem(stderr, p, 'error');
+    if (isDebug) line(stderr, error.stack ?? '');
+    return exitCode({ command: 'error' });
   }
   const message = error instanceof Error ? error.message : String(error);
-  err(
+  line(
+    stderr,
     `error: unexpected failure: ${message}${isDebug ? '' : ' (run with --debug for details, and please report it)'}`,
   );
-  if (isDebug && error instanceof Error) err(error.stack ?? '');
-  return EXIT_ERROR;
+  if (isDebug && error instanceof Error) line(stderr, error.stack ?? '');
+  return exitCode({ command: 'error' });
 }
 
-await main(process.argv);

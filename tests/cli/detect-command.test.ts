@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { presetSection } from '../../src/presets/docs.js';
+import { presetSection } from '../../src/render/presets-doc.js';
 import { PRESET_NAMES, PRESETS } from '../../src/presets/index.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { anchor, cell, presetsMarkdown } from '../../src/presets/docs.js';
+import { anchor, cell, presetsMarkdown } from '../../src/render/presets-doc.js';
 import { PRESETS } from '../../src/presets/index.js';
 
 const DOC = path.resolve(import.meta.dirname, '../../docs/presets.md');
