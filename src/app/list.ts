@@ -24,7 +24,10 @@ export async function kpiList(catalogueFile: string, io: Io): Promise<KpiList> {
   };
 }
 
-export async function list(options: { catalogue: string; format: ListFormat }, io: Io): Promise<CommandResult> {
+export async function list(
+  options: { catalogue: string; format: ListFormat },
+  io: Io,
+): Promise<CommandResult> {
   return {
     stdout: LIST_RENDERERS[options.format](await kpiList(options.catalogue, io)),
     problems: [],

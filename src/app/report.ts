@@ -101,7 +101,8 @@ export async function checkOutputFolders(io: Io, files: readonly string[]): Prom
       );
     if (!info.isDirectory) throw new IsmsKpiError(problem('output', `"${folder}" is not a folder`, { file }));
     const target = await io.stat(absolute).catch(() => undefined);
-    if (target?.isDirectory) throw new IsmsKpiError(problem('output', 'is a folder; give a file name', { file }));
+    if (target?.isDirectory)
+      throw new IsmsKpiError(problem('output', 'is a folder; give a file name', { file }));
   }
 }
 
@@ -138,7 +139,10 @@ export async function report(
     failOn: options.failOn,
     ...(history ? { history } : {}),
   };
-  const files = targets.map(({ file, format }) => ({ file, content: RENDERERS[format](report, renderOptions) }));
+  const files = targets.map(({ file, format }) => ({
+    file,
+    content: RENDERERS[format](report, renderOptions),
+  }));
   const isStdout = (targets.length === 0 && !isEvidence) || options.format !== undefined;
   const format = options.format ?? 'table';
   const notes: string[] = [];
@@ -149,7 +153,9 @@ export async function report(
     );
   return {
     ...(isStdout
-      ? { stdout: RENDERERS[format](report, { ...renderOptions, color: options.color && format === 'table' }) }
+      ? {
+          stdout: RENDERERS[format](report, { ...renderOptions, color: options.color && format === 'table' }),
+        }
       : {}),
     files,
     ...(options.evidence !== undefined

@@ -3,7 +3,11 @@
  * into the engine's request, with the engine's neutral issues worded for the command line.
  */
 import type { Catalogue } from '../catalogue/compile.js';
-import { checkRunRequest, type RequestIssue, resolvePeriod as resolveRequestedPeriod } from '../engine/run.js';
+import {
+  checkRunRequest,
+  type RequestIssue,
+  resolvePeriod as resolveRequestedPeriod,
+} from '../engine/run.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
 import type { Period } from '../time/period.js';
 

@@ -25,7 +25,9 @@ export async function readReportFile(
   const read = readReport(text, file);
   if (!read.ok)
     throw new IsmsKpiError(
-      wording.prefix ? { ...read.problem, message: `${wording.prefix}${read.problem.message}` } : read.problem,
+      wording.prefix
+        ? { ...read.problem, message: `${wording.prefix}${read.problem.message}` }
+        : read.problem,
     );
   return read.report;
 }

@@ -6,7 +6,12 @@ import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
 import { loadSources } from '../engine/run.js';
 import { IsmsKpiError, type Problem } from '../problems.js';
-import { VALIDATE_RENDERERS, type ValidateFormat, type Validation, type ValidatedSource } from '../render/validate.js';
+import {
+  VALIDATE_RENDERERS,
+  type ValidatedSource,
+  type ValidateFormat,
+  type Validation,
+} from '../render/validate.js';
 import { displayPath } from '../util/display-path.js';
 import { loadCatalogue } from './catalogue.js';
 import { workerMode } from './evaluate.js';

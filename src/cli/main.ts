@@ -8,8 +8,8 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { diff, trend } from '../app/compare.js';
 import { detect } from '../app/detect.js';
-import { explain } from '../app/explain.js';
 import { type ExitCode, exitCode } from '../app/exit-policy.js';
+import { explain } from '../app/explain.js';
 import { init } from '../app/init.js';
 import type { Io } from '../app/io.js';
 import { list } from '../app/list.js';
@@ -29,7 +29,14 @@ import { VALIDATE_FORMATS } from '../render/validate.js';
 import { TOOL_VERSION } from '../version.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { checkEvidenceTarget, stageEvidence } from './evidence-output.js';
-import { createFolders, line, type Output, processStderr, processStdout, writeFilesAtomically } from './output.js';
+import {
+  createFolders,
+  line,
+  type Output,
+  processStderr,
+  processStdout,
+  writeFilesAtomically,
+} from './output.js';
 import { progressPrinter } from './progress.js';
 
 /** What the CLI reads (files, clock, environment) and where it writes text. */
@@ -334,7 +341,9 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
 async function emit(result: CommandResult, io: CliIo): Promise<void> {
   if (result.folders) await createFolders(result.folders, io.cwd);
   // Everything is staged before anything is moved into place, so a failure leaves no partial output.
-  const staged = result.evidence ? await stageEvidence(result.evidence.dir, result.evidence.files, io.cwd) : undefined;
+  const staged = result.evidence
+    ? await stageEvidence(result.evidence.dir, result.evidence.files, io.cwd)
+    : undefined;
   try {
     if (result.files && result.files.length > 0) await writeFilesAtomically(result.files, io.cwd);
   } catch (error) {
@@ -371,4 +380,3 @@ function handleError(error: unknown, stderr: Output, isDebug: boolean): ExitCode
   if (isDebug && error instanceof Error) line(stderr, error.stack ?? '');
   return exitCode({ command: 'error' });
 }
-

@@ -48,7 +48,9 @@ export async function createFolders(folders: readonly string[], cwd: string): Pr
   for (const folder of folders) {
     const absolute = path.resolve(cwd, folder);
     await mkdir(absolute, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      throw new IsmsKpiError(problem('output', `cannot create the folder: ${error.message}`, { file: folder }));
+      throw new IsmsKpiError(
+        problem('output', `cannot create the folder: ${error.message}`, { file: folder }),
+      );
     });
   }
 }

@@ -7,7 +7,10 @@ import type { Output } from './output.js';
 
 export type ProgressHandler = (progress: SourceProgress) => void;
 
-export function progressPrinter(stream: Output, isQuiet: boolean): { onProgress?: ProgressHandler; done(): void } {
+export function progressPrinter(
+  stream: Output,
+  isQuiet: boolean,
+): { onProgress?: ProgressHandler; done(): void } {
   if (isQuiet || !stream.isTTY) return { done() {} };
   const states = new Map<string, SourceProgress>();
   let lastDraw = 0;

@@ -405,7 +405,14 @@ export async function run(options: RunOptions): Promise<RunResult> {
     if (!options.kpis || options.kpis.has(kpi.config.id)) addSources(kpi.config.id);
   const cache = new Map<string, Vec>();
   const wanted = catalogue.kpis.map((k) => k.config.id).filter((id) => !options.kpis || options.kpis.has(id));
-  const early = new EarlyEvaluation(options.cores ?? 1, catalogue, period, cache, options.trace === true, wanted);
+  const early = new EarlyEvaluation(
+    options.cores ?? 1,
+    catalogue,
+    period,
+    cache,
+    options.trace === true,
+    wanted,
+  );
   const sources = await loadSources(catalogue, needed, period, options.cwd, {
     asOf: options.asOf,
     keep: options.storeAllFields ? undefined : keep,

@@ -576,7 +576,8 @@ export async function detectFile(absolutePath: string, displayPath: string): Pro
   const binary = binaryKind(head.text);
   if (binary) return failed(displayPath, 'unknown', `the file is ${binary}`, 'undecodable');
   const start = skipSpace(head.text, 0);
-  if (start === head.text.length) return failed(displayPath, 'unknown', 'file is empty (only blank lines)', 'file-empty');
+  if (start === head.text.length)
+    return failed(displayPath, 'unknown', 'file is empty (only blank lines)', 'file-empty');
   const first = head.text[start];
   try {
     if (first === '[' || first === '{') return await detectJson(absolutePath, displayPath, head);

@@ -8,7 +8,6 @@ import { presetFormat } from '../presets/apply.js';
 import type { DetectResult, PresetMatch } from '../presets/detect.js';
 import { PRESETS } from '../presets/index.js';
 
-
 /** Columns listed before "... and N more". */
 const MAX_LISTED = 25;
 

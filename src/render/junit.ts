@@ -82,7 +82,8 @@ function testcase(kpi: KpiResult, area: string, result: Verdict): string[] {
   switch (result) {
     case 'failure': {
       const status = failingStatus(kpi);
-      const label = kpi.status === 'stale' ? `${STATUS_LABEL.stale}, ${STATUS_LABEL[status]}` : STATUS_LABEL[status];
+      const label =
+        kpi.status === 'stale' ? `${STATUS_LABEL.stale}, ${STATUS_LABEL[status]}` : STATUS_LABEL[status];
       return [
         `${open}>`,
         `      <failure message="${x(`${label}: ${kpi.reason}`)}" type="${status}">${body}</failure>`,

@@ -57,7 +57,8 @@ const VERDICT = {
 function problemLines(v: Validation): string[] {
   const lines = v.catalogue.problems.map(formatProblem);
   for (const s of v.sources) {
-    for (const p of s.problems) lines.push(`${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`);
+    for (const p of s.problems)
+      lines.push(`${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`);
     if (s.state === 'read' && s.problemCount > s.problems.length)
       lines.push(`... ${s.problemCount - s.problems.length} more problems in ${s.file} not kept`);
   }
@@ -90,7 +91,8 @@ export function renderValidateTable(v: Validation, options: ValidateRenderOption
   const problems = problemLines(v);
   if (problems.length > 0) {
     const shown = problems.slice(0, options.maxProblems);
-    const count = shown.length < problems.length ? `first ${shown.length} of ${problems.length}` : problems.length;
+    const count =
+      shown.length < problems.length ? `first ${shown.length} of ${problems.length}` : problems.length;
     lines.push('', `problems (${count}):`, ...shown);
   }
   lines.push('', v.isValid ? VERDICT.passed : VERDICT.failed);

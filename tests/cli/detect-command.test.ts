@@ -9,8 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { presetSection } from '../../src/render/presets-doc.js';
 import { PRESET_NAMES, PRESETS } from '../../src/presets/index.js';
+import { presetSection } from '../../src/render/presets-doc.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = path.join(REPO, 'bin', 'isms-kpi.js');

@@ -1,10 +1,10 @@
 /** --history: earlier saved reports become trend points, only where the KPI's definition is unchanged. */
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/engine/run.js';
-import { asSavedReport, buildHistory } from '../../src/render/history.js';
+import { buildHistory } from '../../src/render/history.js';
 import { renderHtml } from '../../src/render/html.js';
 import { renderJson } from '../../src/render/json.js';
-import { REPORT_SCHEMA_VERSION } from '../../src/report/model.js';
+import { readReport } from '../../src/report/read.js';
+import { run } from '../helpers/run.js';
 import { REPO, runBundled } from './bundled.js';
 
 describe('history', () => {
@@ -14,8 +14,9 @@ describe('history', () => {
       renderJson((await run({ catalogue: 'metrics.yaml', cwd: REPO, period: '2026-Q2', now: 0 })).report),
     );
     q2json.kpis.find((k: { id: string }) => k.id === 'AC-02').definitionHash = 'changed';
-    const saved = asSavedReport(q2json, REPORT_SCHEMA_VERSION);
-    if (typeof saved === 'string') throw new Error(saved);
+    const read = readReport(JSON.stringify(q2json), 'q2.json');
+    if (!read.ok) throw new Error(read.problem.message);
+    const saved = read.report;
     const history = buildHistory([saved], q3);
     expect(history.get('AC-01')).toEqual([
       { label: '2026-Q2', value: q2json.kpis.find((k: { id: string }) => k.id === 'AC-01').value },
@@ -36,9 +37,13 @@ describe('history', () => {
   });
 
   it('refuses a file that is not a saved report of this schema version', () => {
-    expect(asSavedReport([], REPORT_SCHEMA_VERSION)).toMatch(/not a JSON report/);
-    expect(asSavedReport({ schemaVersion: 99, period: {}, kpis: [] }, REPORT_SCHEMA_VERSION)).toMatch(
-      /schemaVersion 99/,
+    const notReport = readReport('[]', 'list.json');
+    expect(notReport.ok ? undefined : notReport.problem.code).toBe('not-a-report');
+    const newer = readReport(
+      JSON.stringify({ schemaVersion: 99, tool: { name: 'isms-kpi' }, period: {}, kpis: [] }),
+      'newer.json',
     );
+    expect(newer.ok ? undefined : newer.problem).toMatchObject({ code: 'report-version' });
+    expect(newer.ok ? '' : newer.problem.message).toContain('schemaVersion 99');
   });
 });

@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/engine/run.js';
 import { renderJson } from '../../src/render/json.js';
 import { catalogueYaml, csv, writeProject } from '../formula/harness.js';
+import { run } from '../helpers/run.js';
 import { REPO, runBundled } from './bundled.js';
 import { validate } from './json-schema-subset.js';
 
