@@ -16,7 +16,7 @@ const saved = JSON.parse(readFileSync(path.join(REPO, 'fixtures/reports/2026-Q2.
 const template = saved.kpis[0]!;
 
 /** The KPI states a report can hold; a stale KPI carries the judgement its value would have had. */
-const STATES: { name: string; status: Status; judgement?: Status }[] = [
+const STATES: { name: string; status: Status; judgement?: 'green' | 'amber' | 'red' }[] = [
   { name: 'green', status: 'green' },
   { name: 'amber', status: 'amber' },
   { name: 'red', status: 'red' },
@@ -29,16 +29,12 @@ const STATES: { name: string; status: Status; judgement?: Status }[] = [
 ];
 
 function reportOf(states: typeof STATES): Report {
-  const kpis: KpiResult[] = states.map((s, i) => {
-    const { judgement: _judgement, ...rest } = structuredClone(template);
-    return {
-      ...rest,
-      id: `K-${i + 1}`,
-      name: s.name,
-      status: s.status,
-      reason: `state ${s.name}`,
-      ...(s.judgement ? { judgement: s.judgement } : {}),
-    };
+  const kpis = states.map((s, i): KpiResult => {
+    const kpi: KpiResult = { ...structuredClone(template), id: `K-${i + 1}`, name: s.name, status: s.status };
+    kpi.reason = `state ${s.name}`;
+    delete kpi.judgement;
+    if (s.judgement) kpi.judgement = s.judgement;
+    return kpi;
   });
   const summary = {
     ...saved.summary,

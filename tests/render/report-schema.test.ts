@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderJson } from '../../src/render/json.js';
 import { catalogueYaml, csv, writeProject } from '../formula/harness.js';
+import { runCli } from '../helpers/cli.js';
 import { run } from '../helpers/run.js';
 import { REPO, runBundled } from './bundled.js';
 import { validate } from './json-schema-subset.js';
@@ -80,23 +81,17 @@ describe('docs/report.schema.json', () => {
 
 describe('history and baselines in the saved report', () => {
   it('report --history and --baseline output validates, with each KPI’s earlier values and the change since the baseline', async () => {
-    const { spawnSync } = await import('node:child_process');
-    const r = spawnSync(
-      process.execPath,
-      [
-        path.join(REPO, 'bin', 'isms-kpi.js'),
-        'report',
-        '--history',
-        'fixtures/reports/2026-Q2.json',
-        '--baseline',
-        'fixtures/reports/2026-Q2.json',
-        '--format',
-        'json',
-        '--fail-on',
-        'never',
-      ],
-      { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
-    );
+    const r = await runCli([
+      'report',
+      '--history',
+      'fixtures/reports/2026-Q2.json',
+      '--baseline',
+      'fixtures/reports/2026-Q2.json',
+      '--format',
+      'json',
+      '--fail-on',
+      'never',
+    ]);
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(validate(schema, report)).toEqual([]);
