@@ -81,12 +81,12 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
   return noStackTrace(args, { status, stdout, stderr });
 }
 
-/** Runs the built binary in a child process (build first: `npm run build`). */
+/** Runs the built binary (or `bin`, e.g. of an installed copy) in a child process; build first. */
 export function spawnCli(
   args: readonly string[],
-  options: Omit<CliOptions, 'isTTY' | 'now'> = {},
+  options: Omit<CliOptions, 'isTTY' | 'now'> & { bin?: string } = {},
 ): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(process.execPath, [options.bin ?? BIN, ...args], {
     cwd: options.cwd ?? REPO,
     env: environment(options.env) as NodeJS.ProcessEnv,
     encoding: 'utf8',
