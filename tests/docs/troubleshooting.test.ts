@@ -57,8 +57,8 @@ describe('docs/troubleshooting.md', () => {
     expect(missing, 'name the command in the "Exit codes" section').toEqual([]);
   });
 
-  it('matches the exit codes the CLI declares', () => {
-    const exitCodes = read('src/cli/exit-code.ts');
+  it('matches the exit codes of the exit policy', () => {
+    const exitCodes = read('src/app/exit-policy.ts');
     expect(exitCodes).toMatch(/EXIT_OK = 0\b/);
     expect(exitCodes).toMatch(/EXIT_FAIL_LEVEL = 1\b/);
     expect(exitCodes).toMatch(/EXIT_ERROR = 2\b/);
