@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Io } from '../app/io.js';
 import type { Document } from '../app/result.js';
 import { IsmsKpiError, problem } from '../problems.js';
 import { writeProblem } from '../util/file-problem.js';
@@ -15,6 +16,12 @@ export interface Output {
   write(text: string): void;
   /** A terminal: colours and progress are shown only there. */
   readonly isTTY: boolean;
+}
+
+/** What the CLI reads (files, clock, environment) and where it writes text. */
+export interface CliIo extends Io {
+  stdout: Output;
+  stderr: Output;
 }
 
 let isPipeGuarded = false;
