@@ -146,7 +146,9 @@ export function githubAnnotation(p: Problem): string {
   if (at.line !== undefined) properties.push(`line=${at.line}`);
   if (at.endLine !== undefined && at.endLine !== at.line) properties.push(`endLine=${at.endLine}`);
   if (at.col !== undefined) properties.push(`col=${at.col}`);
-  const { file: _file, line: _line, endLine: _endLine, col: _col, ...rest } = at;
+  // The annotation carries the position; the message keeps what the properties cannot say (column, KPI).
+  const { file: _file, line: _line, endLine: _endLine, col: _col, record, ...rest } = at;
+  if (at.line === undefined && record !== undefined) Object.assign(rest, { record });
   const message = [formatProblem({ ...p, location: rest }), ...(p.detail ?? [])].join('\n');
   const command = p.severity === 'warning' ? 'warning' : 'error';
   return `::${command}${properties.length > 0 ? ` ${properties.join(',')}` : ''}::${escapeData(message)}`;
