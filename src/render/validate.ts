@@ -4,6 +4,7 @@
  * as annotations on the lines of the files. docs/ci-recipes.md documents the JSON shape and an example.
  */
 import { formatProblem, type Problem } from '../problems.js';
+import type { SourceStats } from '../sources/load-source.js';
 import { localDate } from '../time/zone.js';
 
 interface SourceBase {
@@ -15,20 +16,19 @@ interface SourceBase {
 }
 
 export type ValidatedSource =
-  | (SourceBase & {
-      state: 'read';
-      file: string;
-      kind: 'events' | 'snapshot';
-      rowsRead: number;
-      accepted: number;
-      rejected: number;
-      duplicates: number;
-      warnings: number;
-      timeField?: string;
-      /** Earliest and latest time of the accepted rows (epoch ms), events sources only. */
-      minTime: number | null;
-      maxTime: number | null;
-    })
+  /** Read: its counts, and the earliest and latest time of its accepted rows (epoch ms, events only). */
+  | (SourceBase & { state: 'read'; kind: 'events' | 'snapshot' } & Pick<
+        SourceStats,
+        | 'file'
+        | 'rowsRead'
+        | 'accepted'
+        | 'rejected'
+        | 'duplicates'
+        | 'warnings'
+        | 'timeField'
+        | 'minTime'
+        | 'maxTime'
+      >)
   /** An optional source whose file is absent. */
   | (SourceBase & { state: 'missing'; missing: string })
   /** The source could not be read at all; its problems say why. */

@@ -36,17 +36,9 @@ function reportOf(states: typeof STATES): Report {
     if (s.judgement) kpi.judgement = s.judgement;
     return kpi;
   });
-  const summary = {
-    ...saved.summary,
-    total: kpis.length,
-    green: 0,
-    amber: 0,
-    red: 0,
-    'no-data': 0,
-    stale: 0,
-    info: 0,
-  };
-  for (const k of kpis) summary[k.status]++;
+  const summary = { ...saved.summary, total: kpis.length };
+  const statuses = Object.keys(saved.summary).filter((key) => key !== 'total') as Status[];
+  for (const status of statuses) summary[status] = kpis.filter((k) => k.status === status).length;
   return { ...saved, kpis, summary };
 }
 
