@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { EXIT_OK } from '../app/exit-policy.js';
 import type { Io } from '../app/io.js';
 import type { Document } from '../app/result.js';
 import { IsmsKpiError, problem } from '../problems.js';
@@ -32,7 +33,7 @@ export function processStdout(): Output {
     isPipeGuarded = true;
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
-      process.exit(process.exitCode ?? 0);
+      process.exit(process.exitCode ?? EXIT_OK);
     });
   }
   return {
