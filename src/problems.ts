@@ -34,6 +34,8 @@ export type ProblemCode =
   // saved reports (diff, trend, --baseline, --history)
   | 'not-a-report'
   | 'report-version'
+  | 'no-reports'
+  | 'duplicate-report'
   | 'output'
   | 'usage';
 

@@ -1,497 +1,335 @@
-/** The commands: each turns options into text and an exit code. Only output.ts and evidence-output.ts write. */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import type { Catalogue } from '../catalogue/compile.js';
-import { compareValues } from '../engine/evaluate.js';
-import { loadCatalogue, loadSources, resolvePeriod, run } from '../engine/run.js';
-import { buildEvidencePack } from '../evidence/build-pack.js';
-import { formatProblem, IsmsKpiError, problem } from '../problems.js';
-import { asSavedReport, buildHistory, type History, type SavedReport } from '../render/history.js';
-import {
-  FORMAT_EXTENSIONS,
-  FORMATS,
-  type Format,
-  formatForFile,
-  RENDERERS,
-  type RenderOptions,
-} from '../render/index.js';
-import type { Report } from '../report/model.js';
-import { REPORT_SCHEMA_VERSION } from '../report/model.js';
-import type { LoadedSource } from '../sources/load-source.js';
-import { cellValue } from '../sources/table.js';
-import { localDate, utcToLocal } from '../time/zone.js';
-import { checkEvidenceTarget, stageEvidence } from './evidence-output.js';
-import { EXIT_ERROR, EXIT_OK, type FailOn, reportExitCode } from './exit-code.js';
-import { checkOutputTargets, err, out, writeFilesAtomically } from './output.js';
+/**
+ * The commands, options and help texts (commander). Each command's action calls its use case in
+ * src/app/ and hands the result to `run`; main.ts writes it and turns its outcome into the exit code.
+ */
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { diff, trend } from '../app/compare.js';
+import { detect } from '../app/detect.js';
+import { explain } from '../app/explain.js';
+import { init } from '../app/init.js';
+import { list } from '../app/list.js';
+import { presets } from '../app/presets.js';
+import { report, reportTargets } from '../app/report.js';
+import type { CommandResult } from '../app/result.js';
+import { validate } from '../app/validate.js';
+import { DETECT_FORMATS } from '../render/detect.js';
+import { DIFF_FORMATS } from '../render/diff.js';
+import { FORMATS } from '../render/index.js';
+import { LIST_FORMATS } from '../render/list.js';
+import { PRESETS_FORMATS } from '../render/presets.js';
+import { TREND_FORMATS } from '../render/trend.js';
+import { VALIDATE_FORMATS } from '../render/validate.js';
+import { TOOL_VERSION } from '../version.js';
+import { completionScript, SHELLS, type Shell } from './completion.js';
+import { checkEvidenceTarget } from './evidence-output.js';
+import type { CliIo } from './output.js';
 import { progressPrinter } from './progress.js';
 
-export interface CommonOptions {
-  catalogue: string;
-  color: boolean;
-  quiet?: boolean;
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  the run completed and no KPI reached the --fail-on level
+  1  at least one KPI is at or beyond the --fail-on level (default: red)
+  2  usage, catalogue or input error (nothing is written)`;
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
 }
 
-export interface PeriodOptions {
-  period?: string;
-  from?: string;
-  to?: string;
-  tz?: string;
-  asOf?: string;
+function percent(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError('expected a percentage of 0 or more, e.g. 0.5');
+  return n;
 }
 
-export interface ReportOptions extends CommonOptions, PeriodOptions {
-  format?: Format;
-  output: string[];
-  /** Folder for the audit evidence pack. */
-  evidence?: string;
-  /** Earlier saved JSON reports, for the trend lines of the HTML report. */
-  history: string[];
-  baseline?: string;
-  kpi: string[];
-  owner?: string;
-  tag: string[];
-  control: string[];
-  failOn: FailOn;
-  timestamp?: boolean;
-}
+const collect = (value: string, previous: string[]) => [...previous, value];
 
-const cwd = () => process.cwd();
-
-export async function reportCommand(options: ReportOptions): Promise<number> {
-  const outputs = await outputTargets(options);
-  const saved = await readHistory(options.history);
-  const [baseline] = options.baseline ? await readHistory([options.baseline]) : [];
-  const filter = await kpiFilter(options);
-  const isEvidence = options.evidence !== undefined;
-  const progress = progressPrinter(process.stderr, options.quiet === true);
-  const result = await run({
-    catalogue: options.catalogue,
-    cwd: cwd(),
-    ...periodArgs(options),
-    now: Date.now(),
-    ...(filter ? { kpis: filter.ids, loadedCatalogue: filter.catalogue } : {}),
-    // The evidence pack lists every mapped field of the rows behind each KPI, so all are kept.
-    ...(isEvidence ? { trace: true, storeAllFields: true } : {}),
-    ...(options.timestamp ? { timestamp: new Date().toISOString() } : {}),
-    ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-    ...(baseline ? { baselineReport: { period: baseline.period.label, kpis: baseline.kpis } } : {}),
-  });
-  progress.done();
-  const { report } = result;
-  const history = saved.length > 0 ? buildHistory(saved, report) : undefined;
-  if (history) addHistory(report, history);
-  const renderOptions: RenderOptions = {
-    color: false,
-    ...(history ? { history } : {}),
-  };
-  // Everything is staged before anything is moved into place, so a failure leaves no partial output.
-  const staged =
-    options.evidence === undefined
-      ? undefined
-      : await stageEvidence(
-          options.evidence,
-          buildEvidencePack({
-            report,
-            catalogue: result.catalogue,
-            sources: result.sources,
-            traces: result.evaluation.traces,
-          }),
-        );
-  try {
-    if (outputs.length > 0)
-      await writeFilesAtomically(
-        outputs.map(({ file, format }) => ({ file, content: RENDERERS[format](report, renderOptions) })),
-      );
-  } catch (error) {
-    await staged?.abort();
-    throw error;
-  }
-  await staged?.commit();
-  if ((outputs.length === 0 && !isEvidence) || options.format) {
-    const format = options.format ?? 'table';
-    out(RENDERERS[format](report, { ...renderOptions, color: options.color && format === 'table' }));
-  } else if (!options.quiet) {
-    for (const o of outputs) err(`wrote ${o.file} (${o.format})`);
-  }
-  if (isEvidence && !options.quiet)
-    err(
-      `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources)`,
-    );
-  return reportExitCode(report.kpis, options.failOn);
-}
-
-/** --output files with their formats and --evidence, checked before any work is done. */
-async function outputTargets(options: ReportOptions): Promise<{ file: string; format: Format }[]> {
-  const outputs = options.output.map((file) => {
-    const format = formatForFile(file);
-    if (!format) {
-      throw new IsmsKpiError(
-        problem(
-          'usage',
-          `--output ${file}: cannot tell the format from the extension; use one of ${FORMATS.map((f) => `${FORMAT_EXTENSIONS[f][0]} (${f})`).join(', ')}`,
-        ),
-      );
-    }
-    return { file, format };
-  });
-  if (options.evidence !== undefined) {
-    // The pack folder is replaced as a whole, which would take a report written into it along.
-    const evidence = path.resolve(options.evidence);
-    for (const { file } of outputs) {
-      const relative = path.relative(evidence, path.resolve(file));
-      const isOutside =
-        relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
-      if (!isOutside)
-        throw new IsmsKpiError(
-          problem('usage', `--output ${file} is inside the --evidence folder; write it elsewhere`),
-        );
-    }
-  }
-  await checkOutputTargets(outputs.map((o) => o.file));
-  if (options.evidence !== undefined) await checkEvidenceTarget(options.evidence);
-  return outputs;
-}
-
-/**
- * Puts the earlier periods' values into the report (`history` in the JSON) and, where a KPI has no trend
- * from its own period, takes the arrow from the last earlier value.
- */
-function addHistory(report: Report, history: History): void {
-  for (const kpi of report.kpis) {
-    const points = history.get(kpi.id);
-    if (!points) continue;
-    const earlier = points.slice(0, -1);
-    kpi.history = earlier.map((p) => ({ period: p.label, value: p.value }));
-    const last = [...earlier].reverse().find((p) => p.value !== null);
-    if (kpi.trend === null && last && kpi.value !== null) kpi.trend = compareValues(last.value!, kpi.value);
-  }
-}
-
-/**
- * Reads earlier JSON reports given with --history: files, or folders whose *.json reports are all read
- * (other JSON files in a folder are skipped with a warning).
- */
-async function readHistory(paths: readonly string[]): Promise<SavedReport[]> {
-  const saved: SavedReport[] = [];
-  const files: { file: string; isFromFolder: boolean }[] = [];
-  for (const given of paths) {
-    const info = await stat(path.resolve(given)).catch(() => undefined);
-    if (info?.isDirectory()) {
-      const names = (await readdir(path.resolve(given)))
-        .filter((n) => n.toLowerCase().endsWith('.json'))
-        .sort();
-      for (const name of names) files.push({ file: path.join(given, name), isFromFolder: true });
-    } else {
-      files.push({ file: given, isFromFolder: false });
-    }
-  }
-  for (const { file, isFromFolder } of files) {
-    const text = await readFile(path.resolve(file), 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new IsmsKpiError(
-        problem(
-          error.code === 'ENOENT' ? 'file-missing' : 'file-unreadable',
-          `--history: ${error.code === 'ENOENT' ? 'not found' : error.message}`,
-          { file },
-        ),
-      );
-    });
-    let data: unknown;
-    let report: SavedReport | string;
-    try {
-      data = JSON.parse(text.replace(/^\uFEFF/, ''));
-      report = asSavedReport(data, REPORT_SCHEMA_VERSION);
-    } catch (error) {
-      report = `not JSON (${(error as Error).message})`;
-    }
-    if (typeof report === 'string') {
-      if (isFromFolder) {
-        err(`warning: ${file}: skipped in --history: ${report}`);
-        continue;
-      }
-      throw new IsmsKpiError(problem('usage', `--history: ${report}`, { file }));
-    }
-    saved.push(report);
-  }
-  return saved;
-}
-
-/** --kpi, --owner, --tag and --control narrow the report; all given filters must match. */
-async function kpiFilter(
-  options: ReportOptions,
-): Promise<{ ids: Set<string>; catalogue: Catalogue } | undefined> {
-  if (options.kpi.length === 0 && !options.owner && options.tag.length === 0 && options.control.length === 0)
-    return undefined;
-  const catalogue = await loadCatalogue({ catalogue: options.catalogue, cwd: cwd() }, options.tz);
-  const known = new Set(catalogue.kpis.map((k) => k.config.id));
-  for (const id of options.kpi) {
-    if (!known.has(id))
-      throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI "${id}"; see isms-kpi list`));
-  }
-  const lower = (s: string) => s.toLowerCase();
-  const selected = catalogue.kpis.filter((k) => {
-    const c = k.config;
-    if (options.kpi.length > 0 && !options.kpi.includes(c.id)) return false;
-    if (options.owner && !lower(c.owner).includes(lower(options.owner))) return false;
-    if (
-      options.tag.length > 0 &&
-      !options.tag.some((t) => c.tags.map(lower).includes(lower(t)) || lower(c.area ?? '') === lower(t))
+function periodOptions(command: Command): Command {
+  return command
+    .option('-c, --catalogue <file>', 'the KPI catalogue', 'metrics.yaml')
+    .option(
+      '-p, --period <period>',
+      "reporting period: 2026-Q3, 2026-09, 2026-H2, 2026, 2026-W38, FY2026-Q1 (default: the catalogue's, else the last complete quarter)",
     )
-      return false;
-    if (
-      options.control.length > 0 &&
-      !options.control.some((ctl) =>
-        c.controls.some((x) => lower(x) === lower(ctl) || lower(x).startsWith(`${lower(ctl)}.`)),
+    .option('--from <date>', 'first day of a custom period (yyyy-MM-dd)')
+    .option('--to <date>', 'last day of a custom period (yyyy-MM-dd)')
+    .option('--tz <zone>', "time zone for periods and zone-less dates (default: the catalogue's)")
+    .option('--as-of <date>', 'date the snapshot exports reflect (default: the last day of the period)');
+}
+
+/** Runs one command's use case and keeps its result; `main` writes it once parsing is done. */
+export type Run = (task: () => Promise<CommandResult> | CommandResult) => Promise<void>;
+
+/** What each command's wiring needs: the Io, where results go, and whether stdout gets colours. */
+interface Context {
+  io: CliIo;
+  run: Run;
+  colorWanted: (command: Command) => boolean;
+}
+
+export function buildProgram(io: CliIo, run: Run): Command {
+  const program = new Command();
+  // Set before the subcommands are added: commander copies these settings into each of them, so a usage
+  // error after a subcommand also exits 2 (not 1, which means "a KPI is red").
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+  });
+  const colorWanted = (command: Command): boolean => {
+    const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
+    return command.optsWithGlobals().color !== false && !noColor && io.stdout.isTTY;
+  };
+  program
+    .name('isms-kpi')
+    .description(
+      'Measure ISO 27001 KPIs (clause 9.1) from the exports of your ticketing, identity, backup and vulnerability tools.',
+    )
+    .version(TOOL_VERSION, '-V, --version')
+    .option('--no-color', 'plain output without colours (also NO_COLOR=1)')
+    .option('--debug', 'show stack traces for unexpected errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ isms-kpi report                       # the catalogue's period, as a table\n  $ isms-kpi report --period 2026-Q3 --output q3.json\n  $ isms-kpi validate                     # check the catalogue and every export\n  $ isms-kpi explain IR-02                # how one number was computed\n${EXIT_CODES_HELP}`,
+    );
+
+  const context: Context = { io, run, colorWanted };
+  for (const add of [
+    reportCommand,
+    validateCommand,
+    listCommand,
+    explainCommand,
+    diffCommand,
+    trendCommand,
+    initCommand,
+    detectCommand,
+    presetsCommand,
+    completionCommand,
+  ])
+    add(program, context);
+  return program;
+}
+
+function reportCommand(program: Command, { io, run, colorWanted }: Context): void {
+  periodOptions(
+    program.command('report').description('evaluate the KPIs for a period and print or save the report'),
+  )
+    .addOption(new Option('-f, --format <format>', 'format printed to stdout').choices(FORMATS))
+    .option(
+      '-o, --output <file>',
+      'write the report to a file, format from the extension: .txt (table), .json, .csv, .md (markdown), .html, .xml (junit); repeatable',
+      collect,
+      [],
+    )
+    .option(
+      '--evidence <dir>',
+      'write the audit evidence pack to this folder: manifest.json, the rows behind each KPI, the rejected rows of each source',
+    )
+    .option(
+      '--history <file|dir>',
+      'an earlier saved JSON report, or a folder of them, drawn in the trend lines of the HTML report (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--baseline <report.json>',
+      "a saved JSON report to show each KPI's change since (instead of the catalogue's baseline)",
+    )
+    .option('-k, --kpi <id>', 'only this KPI (repeatable)', collect, [])
+    .option('--owner <text>', 'only KPIs whose owner contains this text')
+    .option('--tag <tag>', 'only KPIs with this tag or area (repeatable)', collect, [])
+    .option(
+      '--control <ref>',
+      'only KPIs mapped to this control, e.g. A.5.24 or A.8 (repeatable)',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option(
+        '--fail-on <level>',
+        'exit 1 when any KPI is at this level or worse; JUnit failures and the Markdown verdict count the same KPIs',
       )
+        .choices(['red', 'amber', 'never'])
+        .default('red'),
     )
-      return false;
-    return true;
-  });
-  if (selected.length === 0)
-    throw new IsmsKpiError(problem('usage', 'no KPI matches the filters (--kpi, --owner, --tag, --control)'));
-  return { ids: new Set(selected.map((k) => k.config.id)), catalogue };
-}
-
-function periodArgs(options: PeriodOptions) {
-  return {
-    ...(options.period ? { period: options.period } : {}),
-    ...(options.from ? { from: options.from } : {}),
-    ...(options.to ? { to: options.to } : {}),
-    ...(options.tz ? { tz: options.tz } : {}),
-    ...(options.asOf ? { asOf: options.asOf } : {}),
-  };
-}
-
-export interface ValidateOptions extends CommonOptions, PeriodOptions {
-  maxProblems: number;
-}
-
-export async function validateCommand(options: ValidateOptions): Promise<number> {
-  const catalogue = await loadCatalogue({ catalogue: options.catalogue, cwd: cwd() }, options.tz);
-  const period = resolvePeriod(catalogue, { ...periodArgs(options), now: Date.now() });
-  const lines: string[] = [];
-  lines.push(
-    `catalogue ${catalogue.file}: ${catalogue.kpis.length} KPIs, ${catalogue.sources.size} sources, formulas OK`,
-  );
-  const names = [...catalogue.sources.keys()];
-  // Each source is loaded on its own so one broken file does not hide the state of the others.
-  const loaded: [string, LoadedSource | { missing: string } | { failed: string[] }][] = [];
-  for (const name of names) {
-    try {
-      const one = await loadSources(catalogue, [name], period, cwd());
-      loaded.push([name, one.get(name)!]);
-    } catch (error) {
-      if (!(error instanceof IsmsKpiError)) throw error;
-      loaded.push([name, { failed: error.problems.map(formatProblem) }]);
-    }
-  }
-  let hasErrors = false;
-  const problems: string[] = [];
-  const width = Math.max(...names.map((n) => n.length));
-  for (const [name, result] of loaded) {
-    if ('failed' in result) {
-      hasErrors = true;
-      lines.push(`${name.padEnd(width)}  ERROR`);
-      problems.push(...result.failed);
-      continue;
-    }
-    if ('missing' in result) {
-      lines.push(`${name.padEnd(width)}  missing (optional): ${result.missing}`);
-      continue;
-    }
-    const s = result.stats;
-    const time = s.timeField
-      ? `; ${s.timeField} ${s.minTime === null ? '-' : localDate(catalogue.timezone, s.minTime)} .. ${s.maxTime === null ? '-' : localDate(catalogue.timezone, s.maxTime)}`
-      : `; snapshot for ${period.label}`;
-    const extra = `${s.duplicates > 0 ? `, ${s.duplicates} duplicates dropped` : ''}${s.warnings > 0 ? `, ${s.warnings} warnings` : ''}`;
-    lines.push(
-      `${name.padEnd(width)}  ${s.file}: ${s.rowsRead} rows read, ${s.accepted} accepted, ${s.rejected} rejected${extra}${time}`,
-    );
-    const errors = result.problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0 || s.rejected > 0) hasErrors = true;
-    for (const p of result.problems)
-      problems.push(`${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`);
-    if (result.problemCount > result.problems.length)
-      problems.push(
-        `... ${result.problemCount - result.problems.length} more problems in ${s.file} not kept`,
-      );
-  }
-  if (problems.length > 0) {
-    const shown = problems.slice(0, options.maxProblems);
-    lines.push('');
-    lines.push(
-      `problems (${shown.length < problems.length ? `first ${shown.length} of ${problems.length}` : problems.length}):`,
-    );
-    lines.push(...shown);
-  }
-  lines.push('');
-  lines.push(
-    hasErrors
-      ? 'validation failed: fix the problems above, or let on_invalid: reject leave those rows out'
-      : 'validation passed',
-  );
-  out(`${lines.join('\n')}\n`);
-  return hasErrors ? EXIT_ERROR : EXIT_OK;
-}
-
-export async function listCommand(options: CommonOptions & { format: 'table' | 'json' }): Promise<number> {
-  const catalogue = await loadCatalogue({ catalogue: options.catalogue, cwd: cwd() });
-  const rows = catalogue.kpis.map((k) => ({
-    id: k.config.id,
-    name: k.config.name,
-    owner: k.config.owner,
-    cadence: k.config.cadence,
-    controls: k.config.controls,
-    sources: k.formula.sources,
-    ...(k.formula.kpis.length > 0 ? { uses: k.formula.kpis } : {}),
-  }));
-  if (options.format === 'json') {
-    out(`${JSON.stringify(rows, null, 2)}\n`);
-    return EXIT_OK;
-  }
-  const Table = (await import('cli-table3')).default;
-  const table = new Table({
-    head: ['ID', 'KPI', 'Owner', 'Cadence', 'Controls', 'Sources'],
-    style: { head: [], border: [] },
-    wordWrap: true,
-    colWidths: [null, 40, 20, null, 16, 24] as unknown as number[],
-  });
-  for (const r of rows)
-    table.push([
-      r.id,
-      r.name,
-      r.owner,
-      r.cadence,
-      r.controls.join(', '),
-      [...r.sources, ...(r.uses ?? []).map((u) => `kpi ${u}`)].join(', '),
-    ]);
-  out(
-    `${organisationLine(catalogue)}\n${table.toString()}\n${rows.length} KPIs, ${catalogue.sources.size} sources\n`,
-  );
-  return EXIT_OK;
-}
-
-function organisationLine(catalogue: Catalogue): string {
-  return `${catalogue.organisation} — ${path.basename(catalogue.file)} (${catalogue.timezone})`;
-}
-
-export interface ExplainOptions extends CommonOptions, PeriodOptions {
-  sample: number;
-}
-
-export async function explainCommand(id: string, options: ExplainOptions): Promise<number> {
-  const result = await run({
-    catalogue: options.catalogue,
-    cwd: cwd(),
-    ...periodArgs(options),
-    now: Date.now(),
-    kpis: new Set([id]),
-    trace: true,
-  });
-  const kpi = result.report.kpis.find((k) => k.id === id)!;
-  const compiled = result.catalogue.kpis.find((k) => k.config.id === id)!;
-  const trace = result.evaluation.traces.get(id);
-  const lines: string[] = [];
-  lines.push(`${kpi.id}  ${kpi.name}`);
-  lines.push(
-    `owner ${kpi.owner}; cadence ${kpi.cadence}; controls ${kpi.controls.join(', ') || '-'}; period ${result.report.period.label}`,
-  );
-  lines.push(`formula: ${kpi.formula}`);
-  lines.push('');
-  for (const agg of kpi.aggregates) {
-    const loaded = result.sources.get(agg.source);
-    const role = agg.role === 'value' ? '' : ` (${agg.role})`;
-    lines.push(`[${agg.index + 1}] ${agg.text}${role}`);
-    if (!loaded || 'missing' in loaded) {
-      lines.push(`    source ${agg.source} is missing`);
-      continue;
-    }
-    lines.push(
-      `    ${agg.rowsInScope} rows of ${agg.source} (${loaded.stats.file}) in scope, ${agg.rowsMatched} counted -> ${agg.value ?? 'no value'}`,
-    );
-    const aggTrace = trace?.aggregates.find((a) => a.index === agg.index);
-    const checked = compiled.formula.aggregates.find((a) => a.index === agg.index)!;
-    if (aggTrace && checked.pred && options.sample > 0) {
-      const matched = new Set(aggTrace.matched);
-      // For a numerator, the telling rows are those the denominator counted and the numerator did not
-      // (critical incidents not contained in time), not every other row of the source.
-      const denominator =
-        agg.role === 'numerator'
-          ? trace?.aggregates.find((a) => a.role === 'denominator' && a.source === agg.source)
-          : undefined;
-      const candidates = denominator ? new Set(denominator.matched) : undefined;
-      const failed = sampleRows(loaded, matched, candidates, options.sample, result.period);
-      if (failed.length > 0) {
-        const what = candidates
-          ? `rows counted in the denominator but not here`
-          : 'rows that did not meet the condition';
-        lines.push(`    ${what} (first ${failed.length}):`);
-        const fields = usedFields(checked.pred, agg.source);
-        for (const row of failed) {
-          const values = fields
-            .map((f) => `${f}=${showCell(loaded, f, row, result.catalogue.timezone)}`)
-            .join(' ');
-          lines.push(`      ${loaded.stats.file}:${loaded.table.line[row]}  ${values}`);
+    .option(
+      '--timestamp',
+      'record the time of the run in the report (reports are otherwise byte-for-byte reproducible)',
+    )
+    .option('-q, --quiet', 'no progress or "wrote" messages on stderr')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES_HELP}`,
+    )
+    .action((options, command: Command) =>
+      run(async () => {
+        const targets = await reportTargets(options, io);
+        if (options.evidence !== undefined) await checkEvidenceTarget(options.evidence, io.cwd);
+        const progress = progressPrinter(io.stderr, options.quiet === true);
+        try {
+          return await report(
+            {
+              ...options,
+              color: colorWanted(command),
+              ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+            },
+            targets,
+            io,
+          );
+        } finally {
+          progress.done();
         }
-      }
-    }
-  }
-  lines.push('');
-  const numbers =
-    kpi.numerator !== undefined && kpi.denominator !== undefined
-      ? ` (${kpi.numerator} / ${kpi.denominator})`
-      : '';
-  lines.push(`value: ${kpi.value ?? 'no value'}${numbers}; status: ${kpi.status} (${kpi.reason})`);
-  if (kpi.rejectedRows > 0)
-    lines.push(
-      `note: ${kpi.rejectedRows} rows were rejected at intake in the sources this KPI reads (see isms-kpi validate)`,
+      }),
     );
-  out(`${lines.join('\n')}\n`);
-  return EXIT_OK;
 }
 
-function sampleRows(
-  loaded: LoadedSource,
-  matched: Set<number>,
-  candidates: Set<number> | undefined,
-  sample: number,
-  period: { start: number; end: number },
-): number[] {
-  const out: number[] = [];
-  const timeField = loaded.source.timeField;
-  const times = timeField ? loaded.table.columns.get(timeField) : undefined;
-  for (let i = 0; i < loaded.table.length && out.length < sample; i++) {
-    if (matched.has(i) || (candidates && !candidates.has(i))) continue;
-    if (times && times.kind === 'num') {
-      const t = times.values[i]!;
-      if (!(t >= period.start && t < period.end)) continue;
-    }
-    out.push(i);
-  }
-  return out;
+function validateCommand(program: Command, { io, run }: Context): void {
+  periodOptions(
+    program
+      .command('validate')
+      .description('check the catalogue and every source export; list rejected rows with file and line'),
+  )
+    .option('--max-problems <n>', 'problems to list (table and github formats)', integer, 20)
+    .addOption(
+      new Option(
+        '-f, --format <format>',
+        'output format: table, json (the sources, counts and problems as data), github (workflow annotations)',
+      )
+        .choices(VALIDATE_FORMATS)
+        .default('table'),
+    )
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ isms-kpi validate\n  $ isms-kpi validate --period 2026-Q2 --max-problems 100\n  $ isms-kpi validate --format github      # annotations on the lines of the exports in a GitHub Actions run\n\nExit codes:\n  0  catalogue and all sources are valid\n  2  the catalogue has errors, a source cannot be read, or rows were rejected`,
+    )
+    .action((options) => run(() => validate(options, io)));
 }
 
-/** A cell as explain shows it: datetimes in the catalogue's zone, everything else as JSON. */
-function showCell(loaded: LoadedSource, field: string, row: number, tz: string): string {
-  const column = loaded.table.columns.get(field);
-  if (!column) return '?';
-  const value = cellValue(column, row);
-  if (column.type === 'datetime' && typeof value === 'number') {
-    const p = utcToLocal(tz, value);
-    const two = (n: number) => String(n).padStart(2, '0');
-    return `${localDate(tz, value)} ${two(p.hour)}:${two(p.minute)}`;
-  }
-  return JSON.stringify(value);
+function listCommand(program: Command, { io, run }: Context): void {
+  program
+    .command('list')
+    .description('list the KPIs of the catalogue: id, name, owner, cadence, controls, sources')
+    .option('-c, --catalogue <file>', 'the KPI catalogue', 'metrics.yaml')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(LIST_FORMATS).default('table'))
+    .addHelpText('after', '\nExamples:\n  $ isms-kpi list\n  $ isms-kpi list --format json')
+    .action((options) => run(() => list(options, io)));
 }
 
-function usedFields(
-  expr: import('../formula/ir.js').Expr,
-  source: string,
-  out = new Set<string>(),
-): string[] {
-  if (expr.k === 'field' && expr.depth === 0 && expr.source === source) out.add(expr.field);
-  if (expr.k === 'call') for (const a of expr.args) usedFields(a, source, out);
-  if (expr.k === 'exists') usedFields(expr.pred, source, out);
-  return [...out];
+function explainCommand(program: Command, { io, run }: Context): void {
+  periodOptions(
+    program
+      .command('explain')
+      .argument('<id>', 'KPI id, e.g. IR-02')
+      .description(
+        'show how a KPI was computed: its formula, the rows counted at each step, and rows that did not meet the condition',
+      ),
+  )
+    .option('--sample <n>', 'rows to show that did not meet each condition', integer, 5)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ isms-kpi explain IR-02\n  $ isms-kpi explain AC-01 --period 2026-Q2 --sample 20',
+    )
+    .action((id: string, options) => run(() => explain(id, options, io)));
 }
 
-export { EXIT_ERROR };
+function diffCommand(program: Command, { io, run }: Context): void {
+  program
+    .command('diff')
+    .argument('<old>', 'the earlier saved JSON report')
+    .argument('<new>', 'the later saved JSON report')
+    .description(
+      'compare two saved JSON reports: values, statuses, segments, definition and evidence drift (docs/diff.md)',
+    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(DIFF_FORMATS).default('table'))
+    .option(
+      '--tolerance <pct>',
+      'changes within this percent are "unchanged" (relative; absolute for |old value| < 1)',
+      percent,
+      0.5,
+    )
+    .option('--fail-on-regression', "exit 1 when a comparable KPI's status got worse (green > amber > red)")
+    .option('--strict', "exit 1 when a comparable KPI's value got worse beyond the tolerance")
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ isms-kpi diff reports/2026-Q2.json reports/2026-Q3.json\n  $ isms-kpi diff q2.json q3.json --format markdown --fail-on-regression\n\nExit codes:\n  0  compared (and nothing regressed where asked)\n  1  --fail-on-regression: a status got worse; --strict: a value got worse beyond the tolerance\n  2  a file is missing, not JSON, not an isms-kpi report, or of another schema version`,
+    )
+    .action((oldFile: string, newFile: string, options) => run(() => diff(oldFile, newFile, options, io)));
+}
+
+function trendCommand(program: Command, { io, run }: Context): void {
+  program
+    .command('trend')
+    .argument('<dir>', 'a folder of saved JSON reports')
+    .description('a KPI-by-period matrix of values and statuses from the saved JSON reports in a folder')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(TREND_FORMATS).default('table'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ isms-kpi trend reports/\n  $ isms-kpi trend reports/ --format csv > trend.csv',
+    )
+    .action((dir: string, options) => run(() => trend(dir, options, io)));
+}
+
+function initCommand(program: Command, { io, run }: Context): void {
+  program
+    .command('init')
+    .description(
+      'write a catalogue to start from: the example with its sample exports, or (--from DIR) a starter catalogue over your exports',
+    )
+    .option(
+      '--from <dir>',
+      'a folder of exports: recognise each, declare it as a source with its preset, and add the built-in KPIs they can compute',
+    )
+    .option('-o, --output <file>', 'the catalogue to write', 'metrics.yaml')
+    .option('--force', 'overwrite files that already exist')
+    .addHelpText(
+      'after',
+      `\nWithout --from, writes the bundled example catalogue (metrics.yaml, the KPIs of a fictional\nmanufacturer) and the example exports it reads into ./exports/. With --from, writes a starter\ncatalogue whose owners and thresholds are placeholders (TODO:, "# review:") to review.\n\nExamples:\n  $ isms-kpi init                                # the example, then: isms-kpi report\n  $ isms-kpi init --from exports/                # a starter catalogue over your exports\n  $ isms-kpi init --from exports/ --output isms/metrics.yaml --force\n\nExit codes:\n  0  written\n  2  a file already exists (without --force), no export was recognised, or a file cannot be written`,
+    )
+    .action((options) => run(() => init(options, io)));
+}
+
+function detectCommand(program: Command, { io, run }: Context): void {
+  program
+    .command('detect')
+    .argument('<file...>', 'vendor exports (CSV or JSON) to recognise')
+    .description(
+      'recognise vendor exports: the preset that reads each file, how sure that is, missing and extra columns, and a source to paste into metrics.yaml',
+    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(DETECT_FORMATS).default('table'))
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ isms-kpi detect exports/nessus-2026-Q3.csv\n  $ isms-kpi detect exports/*.csv exports/*.json\n  $ isms-kpi detect users.json --format json\n\nA confidence of 90% or more means every column that identifies the export is present.\nPresets and their fields: isms-kpi presets, docs/presets.md.\n\nExit codes:\n  0  every file matched a preset\n  1  at least one file matched no preset\n  2  a file is missing, empty or not CSV/JSON, or a usage error`,
+    )
+    .action((files: string[], options) => run(() => detect(files, options, io)));
+}
+
+function presetsCommand(program: Command, { run }: Context): void {
+  program
+    .command('presets')
+    .argument('[name]', 'a preset, e.g. nessus: show its fields and notes')
+    .description('list the vendor exports isms-kpi reads without a mapping (preset: NAME in metrics.yaml)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(PRESETS_FORMATS).default('table'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ isms-kpi presets\n  $ isms-kpi presets nessus\n  $ isms-kpi presets jira-issues --format markdown\n\nExit codes:\n  0  listed\n  2  unknown preset or usage error',
+    )
+    .action((name: string | undefined, options) => run(() => presets(name, options)));
+}
+
+function completionCommand(program: Command, { run }: Context): void {
+  // Generated from this program tree when asked, so every command and option added above is included.
+  program
+    .command('completion')
+    .addArgument(new Argument('<shell>', 'the shell to complete in').choices(SHELLS))
+    .description('print a shell completion script for isms-kpi (bash or zsh)')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ source <(isms-kpi completion bash)                 # this shell only\n  $ isms-kpi completion bash > ~/.local/share/bash-completion/completions/isms-kpi\n  $ isms-kpi completion zsh > "\${fpath[1]}/_isms-kpi"    # then start a new shell`,
+    )
+    .action((shell: Shell) =>
+      run(() => ({ stdout: completionScript(program, shell), problems: [], outcome: { command: 'done' } })),
+    );
+}

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { EvidenceFile } from '../evidence/build-pack.js';
 import { filesOfEarlierPack, MANIFEST_FILE } from '../evidence/pack-manifest.js';
 import { IsmsKpiError, problem } from '../problems.js';
+import { writeProblem } from '../util/file-problem.js';
 
 type TargetState = 'absent' | 'empty' | 'earlier-pack';
 
@@ -17,9 +18,9 @@ function refuse(dir: string, message: string): never {
   throw new IsmsKpiError(problem('output', `--evidence: ${message}`, { file: dir }));
 }
 
-/** Checks the target before any work is done; the check is repeated just before the rename. */
-export async function checkEvidenceTarget(dir: string): Promise<TargetState> {
-  const absolute = path.resolve(dir);
+/** Checks the target (relative to cwd) before any work is done; the check is repeated just before the rename. */
+export async function checkEvidenceTarget(dir: string, cwd: string): Promise<TargetState> {
+  const absolute = path.resolve(cwd, dir);
   const parent = path.dirname(absolute);
   const parentInfo = await lstat(parent).catch(() => undefined);
   if (!parentInfo?.isDirectory())
@@ -72,23 +73,18 @@ export interface StagedEvidence {
 }
 
 /** Writes the pack into a temporary sibling folder; commit() moves it into place. */
-export async function stageEvidence(dir: string, files: readonly EvidenceFile[]): Promise<StagedEvidence> {
-  const final = path.resolve(dir);
+export async function stageEvidence(
+  dir: string,
+  files: readonly EvidenceFile[],
+  cwd: string,
+): Promise<StagedEvidence> {
+  const final = path.resolve(cwd, dir);
   const token = randomBytes(6).toString('hex');
   const temp = path.join(path.dirname(final), `.${path.basename(final)}.${token}.tmp`);
   const fail = async (error: unknown): Promise<never> => {
     await rm(temp, { recursive: true, force: true });
     if (error instanceof IsmsKpiError) throw error;
-    const e = error as NodeJS.ErrnoException;
-    throw new IsmsKpiError(
-      problem(
-        'output',
-        `--evidence: cannot write: ${e.code === 'EACCES' ? 'permission denied' : e.message}`,
-        {
-          file: dir,
-        },
-      ),
-    );
+    throw new IsmsKpiError(writeProblem(error, dir, '--evidence: '));
   };
   try {
     await mkdir(temp);
@@ -104,7 +100,7 @@ export async function stageEvidence(dir: string, files: readonly EvidenceFile[])
     abort: () => rm(temp, { recursive: true, force: true }),
     commit: async () => {
       try {
-        const state = await checkEvidenceTarget(dir);
+        const state = await checkEvidenceTarget(dir, cwd);
         if (state === 'absent') {
           await rename(temp, final);
           return;

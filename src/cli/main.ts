@@ -1,314 +1,93 @@
 /**
- * Command-line wiring: options, help texts and exit codes. Errors are caught here, once: expected ones
- * print one `error:` line per problem; anything else prints a short message (a stack only with --debug).
+ * The entry point: parses the command line (commands.ts), writes the use case's result (files
+ * atomically, text on stdout, problems on stderr) and returns the exit code from the exit policy.
+ * `main` does not exit and takes its streams and Io as arguments, so tests run the CLI in-process.
+ * Errors are caught here, once: expected ones print one `error:` line per problem; anything else prints
+ * one short line (a stack only with --debug).
  */
-import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { formatProblem, IsmsKpiError } from '../problems.js';
-import { DIFF_FORMATS } from '../render/diff.js';
-import { FORMATS } from '../render/index.js';
-import { TREND_FORMATS } from '../render/trend.js';
-import { TOOL_VERSION } from '../version.js';
-import { explainCommand, listCommand, reportCommand, validateCommand } from './commands.js';
-import { completionScript, SHELLS, type Shell } from './completion.js';
-import { DETECT_FORMATS, detectCommand } from './detect-command.js';
-import { diffCommand, trendCommand } from './diff-command.js';
-import { EXIT_ERROR } from './exit-code.js';
-import { initCommand } from './init-command.js';
-import { err, out } from './output.js';
-import { PRESETS_FORMATS, presetsCommand } from './presets-command.js';
+import { CommanderError } from 'commander';
+import { type ExitCode, exitCode } from '../app/exit-policy.js';
+import { nodeIo } from '../app/node-io.js';
+import type { CommandResult } from '../app/result.js';
+import { formatProblem, IsmsKpiError, type Problem } from '../problems.js';
+import { buildProgram } from './commands.js';
+import { stageEvidence } from './evidence-output.js';
+import {
+  type CliIo,
+  createFolders,
+  line,
+  type Output,
+  processStderr,
+  processStdout,
+  writeFilesAtomically,
+} from './output.js';
 
-const EXIT_CODES = `
-Exit codes:
-  0  the run completed and no KPI reached the --fail-on level
-  1  at least one KPI is at or beyond the --fail-on level (default: red)
-  2  usage, catalogue or input error (nothing is written)`;
+export type { CliIo };
 
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
-  return n;
+export function processIo(): CliIo {
+  return { ...nodeIo(), stdout: processStdout(), stderr: processStderr() };
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-const isDebug = process.argv.includes('--debug');
-
-function colorWanted(options: { color?: boolean }): boolean {
-  if (options.color === false || (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== ''))
-    return false;
-  return process.stdout.isTTY === true;
-}
-
-function periodOptions(command: Command): Command {
-  return command
-    .option('-c, --catalogue <file>', 'the KPI catalogue', 'metrics.yaml')
-    .option(
-      '-p, --period <period>',
-      "reporting period: 2026-Q3, 2026-09, 2026-H2, 2026, 2026-W38, FY2026-Q1 (default: the catalogue's, else the last complete quarter)",
-    )
-    .option('--from <date>', 'first day of a custom period (yyyy-MM-dd)')
-    .option('--to <date>', 'last day of a custom period (yyyy-MM-dd)')
-    .option('--tz <zone>', "time zone for periods and zone-less dates (default: the catalogue's)")
-    .option('--as-of <date>', 'date the snapshot exports reflect (default: the last day of the period)');
-}
-
-export function buildProgram(): Command {
-  const program = new Command();
-  // Set before the subcommands are added: commander copies these settings into each of them, so a usage
-  // error after a subcommand also exits 2 (not 1, which means "a KPI is red").
-  program.exitOverride();
-  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  program
-    .name('isms-kpi')
-    .description(
-      'Measure ISO 27001 KPIs (clause 9.1) from the exports of your ticketing, identity, backup and vulnerability tools.',
-    )
-    .version(TOOL_VERSION, '-V, --version')
-    .option('--no-color', 'plain output without colours (also NO_COLOR=1)')
-    .option('--debug', 'show stack traces for unexpected errors')
-    .showHelpAfterError('(run with --help for usage)')
-    .addHelpText(
-      'after',
-      `\nExamples:\n  $ isms-kpi report                       # the catalogue's period, as a table\n  $ isms-kpi report --period 2026-Q3 --output q3.json\n  $ isms-kpi validate                     # check the catalogue and every export\n  $ isms-kpi explain IR-02                # how one number was computed\n${EXIT_CODES}`,
-    );
-
-  periodOptions(
-    program.command('report').description('evaluate the KPIs for a period and print or save the report'),
-  )
-    .addOption(new Option('-f, --format <format>', 'format printed to stdout').choices(FORMATS))
-    .option(
-      '-o, --output <file>',
-      'write the report to a file, format from the extension: .txt (table), .json, .csv, .md (markdown), .html, .xml (junit); repeatable',
-      collect,
-      [],
-    )
-    .option(
-      '--evidence <dir>',
-      'write the audit evidence pack to this folder: manifest.json, the rows behind each KPI, the rejected rows of each source',
-    )
-    .option(
-      '--history <file|dir>',
-      'an earlier saved JSON report, or a folder of them, drawn in the trend lines of the HTML report (repeatable)',
-      collect,
-      [],
-    )
-    .option(
-      '--baseline <report.json>',
-      "a saved JSON report to show each KPI's change since (instead of the catalogue's baseline)",
-    )
-    .option('-k, --kpi <id>', 'only this KPI (repeatable)', collect, [])
-    .option('--owner <text>', 'only KPIs whose owner contains this text')
-    .option('--tag <tag>', 'only KPIs with this tag or area (repeatable)', collect, [])
-    .option(
-      '--control <ref>',
-      'only KPIs mapped to this control, e.g. A.5.24 or A.8 (repeatable)',
-      collect,
-      [],
-    )
-    .addOption(
-      new Option('--fail-on <level>', 'exit 1 when any KPI is at this level or worse')
-        .choices(['red', 'amber', 'never'])
-        .default('red'),
-    )
-    .option(
-      '--timestamp',
-      'record the time of the run in the report (reports are otherwise byte-for-byte reproducible)',
-    )
-    .option('-q, --quiet', 'no progress or "wrote" messages on stderr')
-    .addHelpText(
-      'after',
-      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on never          # JUnit for the CI server\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES}`,
-    )
-    .action(async (options, command: Command) => {
-      process.exitCode = await reportCommand({ ...options, color: colorWanted(command.optsWithGlobals()) });
-    });
-
-  periodOptions(
-    program
-      .command('validate')
-      .description('check the catalogue and every source export; list rejected rows with file and line'),
-  )
-    .option('--max-problems <n>', 'problems to list', integer, 20)
-    .addHelpText(
-      'after',
-      `\nExamples:\n  $ isms-kpi validate\n  $ isms-kpi validate --period 2026-Q2 --max-problems 100\n\nExit codes:\n  0  catalogue and all sources are valid\n  2  the catalogue has errors, a source cannot be read, or rows were rejected`,
-    )
-    .action(async (options, command: Command) => {
-      process.exitCode = await validateCommand({ ...options, color: colorWanted(command.optsWithGlobals()) });
-    });
-
-  program
-    .command('list')
-    .description('list the KPIs of the catalogue: id, name, owner, cadence, controls, sources')
-    .option('-c, --catalogue <file>', 'the KPI catalogue', 'metrics.yaml')
-    .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
-    )
-    .addHelpText('after', '\nExamples:\n  $ isms-kpi list\n  $ isms-kpi list --format json')
-    .action(async (options, command: Command) => {
-      process.exitCode = await listCommand({ ...options, color: colorWanted(command.optsWithGlobals()) });
-    });
-
-  periodOptions(
-    program
-      .command('explain')
-      .argument('<id>', 'KPI id, e.g. IR-02')
-      .description(
-        'show how a KPI was computed: its formula, the rows counted at each step, and rows that did not meet the condition',
-      ),
-  )
-    .option('--sample <n>', 'rows to show that did not meet each condition', integer, 5)
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ isms-kpi explain IR-02\n  $ isms-kpi explain AC-01 --period 2026-Q2 --sample 20',
-    )
-    .action(async (id: string, options, command: Command) => {
-      process.exitCode = await explainCommand(id, {
-        ...options,
-        color: colorWanted(command.optsWithGlobals()),
-      });
-    });
-
-  program
-    .command('diff')
-    .argument('<old>', 'the earlier saved JSON report')
-    .argument('<new>', 'the later saved JSON report')
-    .description(
-      'compare two saved JSON reports: values, statuses, segments, definition and evidence drift (docs/diff.md)',
-    )
-    .addOption(new Option('-f, --format <format>', 'output format').choices(DIFF_FORMATS).default('table'))
-    .option(
-      '--tolerance <pct>',
-      'changes within this percent are "unchanged" (relative; absolute for |old value| < 1)',
-      percent,
-      0.5,
-    )
-    .option('--fail-on-regression', "exit 1 when a comparable KPI's status got worse (green > amber > red)")
-    .option('--strict', "exit 1 when a comparable KPI's value got worse beyond the tolerance")
-    .addHelpText(
-      'after',
-      `\nExamples:\n  $ isms-kpi diff reports/2026-Q2.json reports/2026-Q3.json\n  $ isms-kpi diff q2.json q3.json --format markdown --fail-on-regression\n\nExit codes:\n  0  compared (and nothing regressed where asked)\n  1  --fail-on-regression: a status got worse; --strict: a value got worse beyond the tolerance\n  2  a file is missing, not JSON, not an isms-kpi report, or of another schema version`,
-    )
-    .action(async (oldFile: string, newFile: string, options) => {
-      process.exitCode = await diffCommand(oldFile, newFile, options);
-    });
-
-  program
-    .command('trend')
-    .argument('<dir>', 'a folder of saved JSON reports')
-    .description('a KPI-by-period matrix of values and statuses from the saved JSON reports in a folder')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(TREND_FORMATS).default('table'))
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ isms-kpi trend reports/\n  $ isms-kpi trend reports/ --format csv > trend.csv',
-    )
-    .action(async (dir: string, options) => {
-      process.exitCode = await trendCommand(dir, options);
-    });
-
-  program
-    .command('init')
-    .description(
-      'write a catalogue to start from: the example with its sample exports, or (--from DIR) a starter catalogue over your exports',
-    )
-    .option(
-      '--from <dir>',
-      'a folder of exports: recognise each, declare it as a source with its preset, and add the built-in KPIs they can compute',
-    )
-    .option('-o, --output <file>', 'the catalogue to write', 'metrics.yaml')
-    .option('--force', 'overwrite files that already exist')
-    .addHelpText(
-      'after',
-      `\nWithout --from, writes the bundled example catalogue (metrics.yaml, the KPIs of a fictional\nmanufacturer) and the example exports it reads into ./exports/. With --from, writes a starter\ncatalogue whose owners and thresholds are placeholders (TODO:, "# review:") to review.\n\nExamples:\n  $ isms-kpi init                                # the example, then: isms-kpi report\n  $ isms-kpi init --from exports/                # a starter catalogue over your exports\n  $ isms-kpi init --from exports/ --output isms/metrics.yaml --force\n\nExit codes:\n  0  written\n  2  a file already exists (without --force), no export was recognised, or a file cannot be written`,
-    )
-    .action(async (options) => {
-      process.exitCode = await initCommand(options);
-    });
-
-  program
-    .command('detect')
-    .argument('<file...>', 'vendor exports (CSV or JSON) to recognise')
-    .description(
-      'recognise vendor exports: the preset that reads each file, how sure that is, missing and extra columns, and a source to paste into metrics.yaml',
-    )
-    .addOption(new Option('-f, --format <format>', 'output format').choices(DETECT_FORMATS).default('table'))
-    .addHelpText(
-      'after',
-      `\nExamples:\n  $ isms-kpi detect exports/nessus-2026-Q3.csv\n  $ isms-kpi detect exports/*.csv exports/*.json\n  $ isms-kpi detect users.json --format json\n\nA confidence of 90% or more means every column that identifies the export is present.\nPresets and their fields: isms-kpi presets, docs/presets.md.\n\nExit codes:\n  0  every file matched a preset\n  1  at least one file matched no preset\n  2  a file is missing, empty or not CSV/JSON, or a usage error`,
-    )
-    .action(async (files: string[], options) => {
-      process.exitCode = await detectCommand(files, options);
-    });
-
-  program
-    .command('presets')
-    .argument('[name]', 'a preset, e.g. nessus: show its fields and notes')
-    .description('list the vendor exports isms-kpi reads without a mapping (preset: NAME in metrics.yaml)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(PRESETS_FORMATS).default('table'))
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ isms-kpi presets\n  $ isms-kpi presets nessus\n  $ isms-kpi presets jira-issues --format markdown\n\nExit codes:\n  0  listed\n  2  unknown preset or usage error',
-    )
-    .action(async (name: string | undefined, options) => {
-      process.exitCode = await presetsCommand(name, options);
-    });
-
-  // Generated from this program tree when asked, so every command and option added above is included.
-  program
-    .command('completion')
-    .addArgument(new Argument('<shell>', 'the shell to complete in').choices(SHELLS))
-    .description('print a shell completion script for isms-kpi (bash or zsh)')
-    .addHelpText(
-      'after',
-      `\nExamples:\n  $ source <(isms-kpi completion bash)                 # this shell only\n  $ isms-kpi completion bash > ~/.local/share/bash-completion/completions/isms-kpi\n  $ isms-kpi completion zsh > "\${fpath[1]}/_isms-kpi"    # then start a new shell`,
-    )
-    .action((shell: Shell) => {
-      out(completionScript(program, shell));
-    });
-
-  return program;
-}
-
-function percent(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
-    throw new InvalidArgumentError('expected a percentage of 0 or more, e.g. 0.5');
-  return n;
-}
-
-export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+/**
+ * Runs the command line `args` (without the node and script paths) and returns the exit code. Nothing
+ * here exits the process or changes its working directory; bin/isms-kpi.js sets process.exitCode.
+ */
+export async function main(args: readonly string[], io: CliIo = processIo()): Promise<ExitCode> {
+  const isDebug = args.includes('--debug');
+  let result: CommandResult | undefined;
+  const program = buildProgram(io, async (task) => {
+    result = await task();
+  });
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync([...args], { from: 'user' });
+    if (!result) return exitCode({ command: 'done' });
+    await emit(result, io);
+    return exitCode(result.outcome);
   } catch (error) {
-    process.exitCode = handleError(error);
+    return handleError(error, io.stderr, isDebug);
   }
 }
 
-function handleError(error: unknown): number {
+/** Writes a use case's result: the files (all or none) and the evidence pack, then stdout and stderr. */
+async function emit(result: CommandResult, io: CliIo): Promise<void> {
+  if (result.folders) await createFolders(result.folders, io.cwd);
+  // Everything is staged before anything is moved into place, so a failure leaves no partial output.
+  const staged = result.evidence
+    ? await stageEvidence(result.evidence.dir, result.evidence.files, io.cwd)
+    : undefined;
+  try {
+    if (result.files && result.files.length > 0) await writeFilesAtomically(result.files, io.cwd);
+  } catch (error) {
+    await staged?.abort();
+    throw error;
+  }
+  await staged?.commit();
+  if (result.stdout !== undefined) io.stdout.write(result.stdout);
+  for (const p of result.problems) printProblem(io.stderr, p, p.severity === 'warning' ? 'warning' : 'error');
+  for (const note of result.notes ?? []) line(io.stderr, note);
+}
+
+function printProblem(stderr: Output, p: Problem, label: 'error' | 'warning'): void {
+  line(stderr, `${label}: ${formatProblem(p)}`);
+  for (const detail of p.detail ?? []) line(stderr, detail);
+}
+
+function handleError(error: unknown, stderr: Output, isDebug: boolean): ExitCode {
   if (error instanceof CommanderError) {
     // Help and version are "errors" to commander; they exit 0.
-    if (
-      error.code === 'commander.helpDisplayed' ||
-      error.code === 'commander.version' ||
-      error.code === 'commander.help'
-    )
-      return 0;
-    return EXIT_ERROR;
+    const isDone = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+    return exitCode({ command: isDone ? 'done' : 'error' });
   }
   if (error instanceof IsmsKpiError) {
-    for (const p of error.problems) {
-      err(`error: ${formatProblem(p)}`);
-      for (const line of p.detail ?? []) err(line);
-    }
-    if (isDebug) err(error.stack ?? '');
-    return EXIT_ERROR;
+    for (const p of error.problems) printProblem(stderr, p, 'error');
+    if (isDebug) line(stderr, error.stack ?? '');
+    return exitCode({ command: 'error' });
   }
   const message = error instanceof Error ? error.message : String(error);
-  err(
+  line(
+    stderr,
     `error: unexpected failure: ${message}${isDebug ? '' : ' (run with --debug for details, and please report it)'}`,
   );
-  if (isDebug && error instanceof Error) err(error.stack ?? '');
-  return EXIT_ERROR;
+  if (isDebug && error instanceof Error) line(stderr, error.stack ?? '');
+  return exitCode({ command: 'error' });
 }
-
-await main(process.argv);

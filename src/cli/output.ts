@@ -4,53 +4,71 @@
  * existing one.
  */
 import { randomBytes } from 'node:crypto';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { EXIT_OK } from '../app/exit-policy.js';
+import type { Io } from '../app/io.js';
+import type { Document } from '../app/result.js';
 import { IsmsKpiError, problem } from '../problems.js';
+import { writeProblem } from '../util/file-problem.js';
+
+/** A text stream: process.stdout and process.stderr, or a test's buffer. */
+export interface Output {
+  write(text: string): void;
+  /** A terminal: colours and progress are shown only there. */
+  readonly isTTY: boolean;
+}
+
+/** What the CLI reads (files, clock, environment) and where it writes text. */
+export interface CliIo extends Io {
+  stdout: Output;
+  stderr: Output;
+}
 
 let isPipeGuarded = false;
 
-export function out(text: string): void {
+/** process.stdout, which ends the run quietly when the reader goes away (`isms-kpi report | head`). */
+export function processStdout(): Output {
   if (!isPipeGuarded) {
     isPipeGuarded = true;
-    // `isms-kpi report | head`: the reader went away; stop quietly instead of dying on EPIPE.
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
-      process.exit(process.exitCode ?? 0);
+      process.exit(process.exitCode ?? EXIT_OK);
     });
   }
-  process.stdout.write(text);
+  return {
+    write: (text) => void process.stdout.write(text),
+    isTTY: process.stdout.isTTY === true,
+  };
 }
 
-export function err(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+export function processStderr(): Output {
+  return { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY === true };
 }
 
-/** Checks that every output can be written before any work is done, so bad paths fail fast. */
-export async function checkOutputTargets(files: readonly string[]): Promise<void> {
-  for (const file of files) {
-    const dir = path.dirname(path.resolve(file));
-    const info = await stat(dir).catch(() => undefined);
-    if (!info)
+/** A line on stderr (a newline is added when missing). */
+export function line(stream: Output, text: string): void {
+  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Creates folders (and their parents) that files will be written into. */
+export async function createFolders(folders: readonly string[], cwd: string): Promise<void> {
+  for (const folder of folders) {
+    const absolute = path.resolve(cwd, folder);
+    await mkdir(absolute, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
       throw new IsmsKpiError(
-        problem('output', `folder "${path.dirname(file)}" does not exist; create it first`, { file }),
+        problem('output', `cannot create the folder: ${error.message}`, { file: folder }),
       );
-    if (!info.isDirectory())
-      throw new IsmsKpiError(problem('output', `"${path.dirname(file)}" is not a folder`, { file }));
-    const target = await stat(path.resolve(file)).catch(() => undefined);
-    if (target?.isDirectory())
-      throw new IsmsKpiError(problem('output', 'is a folder; give a file name', { file }));
+    });
   }
 }
 
 /** Writes all files or none: every file goes to a temporary name first, then all are renamed. */
-export async function writeFilesAtomically(
-  files: readonly { file: string; content: string }[],
-): Promise<void> {
+export async function writeFilesAtomically(files: readonly Document[], cwd: string): Promise<void> {
   const staged: { temp: string; final: string }[] = [];
   try {
     for (const { file, content } of files) {
-      const final = path.resolve(file);
+      const final = path.resolve(cwd, file);
       const temp = path.join(
         path.dirname(final),
         `.${path.basename(final)}.${randomBytes(6).toString('hex')}.tmp`,
@@ -61,11 +79,6 @@ export async function writeFilesAtomically(
     for (const { temp, final } of staged) await rename(temp, final);
   } catch (error) {
     await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
-    const e = error as NodeJS.ErrnoException;
-    throw new IsmsKpiError(
-      problem('output', `cannot write: ${e.code === 'EACCES' ? 'permission denied' : e.message}`, {
-        file: files[staged.length - 1]?.file ?? '',
-      }),
-    );
+    throw new IsmsKpiError(writeProblem(error, files[staged.length - 1]?.file ?? ''));
   }
 }

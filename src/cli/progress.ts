@@ -2,16 +2,17 @@
  * Progress on stderr while big exports are read: one line per source, redrawn in place, with a bar when
  * the file size is known. Only on a terminal (never in CI logs or piped output) and never with --quiet.
  */
-import type { LoadProgress } from '../sources/load-source.js';
+import type { SourceProgress } from '../engine/run.js';
+import type { Output } from './output.js';
 
-export type ProgressHandler = (progress: LoadProgress & { totalBytes: number }) => void;
+export type ProgressHandler = (progress: SourceProgress) => void;
 
 export function progressPrinter(
-  stream: NodeJS.WriteStream,
+  stream: Output,
   isQuiet: boolean,
 ): { onProgress?: ProgressHandler; done(): void } {
   if (isQuiet || !stream.isTTY) return { done() {} };
-  const states = new Map<string, LoadProgress & { totalBytes: number }>();
+  const states = new Map<string, SourceProgress>();
   let lastDraw = 0;
   let drawnLines = 0;
   const draw = (force: boolean) => {
@@ -39,7 +40,7 @@ export function progressPrinter(
 
 const WIDTH = 24;
 
-function line(p: LoadProgress & { totalBytes: number }): string {
+function line(p: SourceProgress): string {
   const rows = `${p.rows.toLocaleString('en-US')} rows`;
   if (p.totalBytes <= 0) return `reading ${p.source}: ${rows}`;
   const fraction = Math.min(1, p.isDone ? 1 : p.bytes / p.totalBytes);

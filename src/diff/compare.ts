@@ -249,9 +249,11 @@ export function diffReports(
   };
 }
 
-/** 1 when asked to fail on a regression and there is one; else 0. */
-export function diffExitCode(diff: Diff, options: { failOnRegression?: boolean; strict?: boolean }): number {
-  if (options.failOnRegression && diff.kpis.some((k) => k.isStatusWorse)) return 1;
-  if (options.strict && diff.kpis.some((k) => k.verdict === 'worsened')) return 1;
-  return 0;
+/**
+ * Whether the diff shows a regression the caller asked to fail on: a worse status (failOnRegression) or a
+ * value worse beyond the tolerance (strict). The exit code is the app's exit policy's business.
+ */
+export function isRegression(diff: Diff, options: { failOnRegression?: boolean; strict?: boolean }): boolean {
+  if (options.failOnRegression && diff.kpis.some((k) => k.isStatusWorse)) return true;
+  return options.strict === true && diff.kpis.some((k) => k.verdict === 'worsened');
 }

@@ -1,12 +1,13 @@
 /**
- * The library entry point: catalogue file in, Report out. Reads the catalogue and the sources it names
- * (the only file reads of a run), evaluates the KPIs and assembles the report data.
+ * The library's evaluation step: a compiled catalogue and a period in, a Report out. Reads the sources
+ * the catalogue names (through the intake, src/sources/, the only file reads of a run), evaluates the
+ * KPIs and assembles the report data.
+ *
+ * Not here, by design (src/app/ does it): reading the catalogue file, the clock, the environment and
+ * command-line wording. Problems with a request (a period that does not parse, an unknown KPI) are
+ * returned as neutral `RequestIssue`s; the app words them for the command line.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { type Catalogue, compileCatalogue } from '../catalogue/compile.js';
-import { parseCatalogue } from '../catalogue/parse.js';
+import type { Catalogue } from '../catalogue/compile.js';
 import type { Vec } from '../formula/vector.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
 import {
@@ -16,11 +17,12 @@ import {
   type SourceManifest,
   type Status,
 } from '../report/model.js';
-import { loadSourceAuto } from '../sources/load-parallel.js';
-import type { LoadedSource, LoadProgress } from '../sources/load-source.js';
+import { loadSourceAuto, type SourceProgress, type WorkerMode } from '../sources/load-parallel.js';
+import type { LoadedSource } from '../sources/load-source.js';
 import { sourcePath } from '../sources/resolve.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
 import {
+  type CustomPeriodPart,
   customPeriod,
   lastCompleteQuarter,
   type Period,
@@ -28,41 +30,55 @@ import {
   previousPeriod,
 } from '../time/period.js';
 import { localDate } from '../time/zone.js';
+import { displayPath } from '../util/display-path.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { compareValues, type Evaluation, evaluateCatalogue } from './evaluate.js';
 
-export interface CatalogueOptions {
-  /** Path to metrics.yaml as the user wrote it. */
-  catalogue: string;
-  /** Directory paths are shown relative to (the user's working directory). */
-  cwd: string;
-}
+export type { SourceProgress, WorkerMode };
 
 export interface PeriodRequest {
+  /** A period label: 2026-Q3, 2026-09, FY2026-Q1, ... */
   period?: string;
+  /** First and last day of a custom period (yyyy-MM-dd), given together. */
   from?: string;
   to?: string;
-  /** Override the catalogue's time zone. */
-  tz?: string;
-  /** Fallback when neither the command line nor the catalogue names a period. */
+  /** Fallback when neither the request nor the catalogue names a period: the last complete quarter. */
   now: number;
 }
 
-export interface RunOptions extends CatalogueOptions, PeriodRequest {
+/** What is wrong with a request, without wording for any particular front end. */
+export type RequestIssue =
+  | { kind: 'custom-incomplete' }
+  | { kind: 'custom-and-named' }
+  | { kind: 'custom-invalid'; message: string; part?: CustomPeriodPart; from: string; to: string }
+  | { kind: 'period-invalid'; message: string; isFromCatalogue: boolean }
+  | { kind: 'as-of-invalid'; value: string }
+  | { kind: 'unknown-kpis'; ids: string[] };
+
+export type PeriodResult = { ok: true; period: Period } | { ok: false; issue: RequestIssue };
+
+export interface RunOptions {
+  catalogue: Catalogue;
+  period: Period;
+  /** Paths in messages and in the report are shown relative to this folder (the user's working directory). */
+  cwd: string;
+  /** The day snapshot exports reflect (yyyy-MM-dd); default the last day of the period. */
   asOf?: string;
   /** Evaluate only these KPIs. */
   kpis?: ReadonlySet<string>;
   trace?: boolean;
   /** Keep every mapped field in the tables (for evidence files), not only those formulas read. */
   storeAllFields?: boolean;
-  /** The catalogue, when the caller has already loaded it (so it is not read twice). */
-  loadedCatalogue?: Catalogue;
-  /** A saved report to measure change against (report --baseline FILE). */
+  /** A saved report to measure change against. */
   baselineReport?: BaselineReport;
   /** Called while sources are read (the CLI shows it on a terminal). */
-  onProgress?: (progress: LoadProgress & { totalBytes: number }) => void;
+  onProgress?: (progress: SourceProgress) => void;
   /** ISO timestamp to record in the report (omitted by default so reports are reproducible). */
   timestamp?: string;
+  /** Cores to use: KPIs are evaluated early while fewer sources than this are still being read. */
+  cores?: number;
+  /** Where sources are read (worker threads for large files by default). */
+  workers?: WorkerMode;
 }
 
 export interface RunResult {
@@ -73,61 +89,78 @@ export interface RunResult {
   sources: Map<string, LoadedSource | { missing: string }>;
 }
 
-export async function loadCatalogue(options: CatalogueOptions, tzOverride?: string): Promise<Catalogue> {
-  const absolute = path.resolve(options.cwd, options.catalogue);
-  const file = displayPath(absolute, options.cwd);
-  const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => error);
-  if (info instanceof Error) {
-    const reason =
-      info.code === 'ENOENT'
-        ? 'catalogue not found; give its path with --catalogue FILE, or run the command in the folder that holds metrics.yaml'
-        : info.message;
-    throw new IsmsKpiError(problem('file-missing', reason, { file }));
-  }
-  if (info.isDirectory())
-    throw new IsmsKpiError(problem('file-is-directory', 'is a directory, not a catalogue file', { file }));
-  const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new IsmsKpiError(
-      problem('file-unreadable', error.code === 'EACCES' ? 'permission denied' : error.message, { file }),
-    );
-  });
-  const parsed = parseCatalogue({ file, text: text.replace(/^\uFEFF/, '') });
-  if (!parsed.ok) throw new IsmsKpiError(parsed.problems);
-  if (tzOverride) parsed.catalogue.config.timezone = tzOverride;
-  const compiled = compileCatalogue(parsed.catalogue, path.dirname(absolute));
-  if (!compiled.ok) throw new IsmsKpiError(compiled.problems);
-  return compiled.catalogue;
-}
-
-export function resolvePeriod(catalogue: Catalogue, request: PeriodRequest): Period {
+/** The period a request names: a custom range, a label, the catalogue's period, or the last complete quarter. */
+export function resolvePeriod(catalogue: Catalogue, request: PeriodRequest): PeriodResult {
   const options = { tz: catalogue.timezone, fiscalYearStartMonth: catalogue.fiscalYearStart };
   if (request.from || request.to) {
-    if (!request.from || !request.to)
-      throw new IsmsKpiError(
-        problem(
-          'usage',
-          '--from and --to go together: give both dates, e.g. --from 2026-07-01 --to 2026-09-30',
-        ),
-      );
-    if (request.period)
-      throw new IsmsKpiError(problem('usage', 'give either --period or --from/--to, not both'));
+    if (!request.from || !request.to) return { ok: false, issue: { kind: 'custom-incomplete' } };
+    if (request.period) return { ok: false, issue: { kind: 'custom-and-named' } };
     const custom = customPeriod(request.from, request.to, options);
-    if (!custom.ok) throw new IsmsKpiError(problem('usage', custom.message));
-    return custom.period;
+    if (!custom.ok)
+      return {
+        ok: false,
+        issue: {
+          kind: 'custom-invalid',
+          message: custom.message,
+          ...(custom.part ? { part: custom.part } : {}),
+          from: request.from,
+          to: request.to,
+        },
+      };
+    return custom;
   }
   const text = request.period ?? catalogue.period;
-  if (!text) return lastCompleteQuarter(request.now, options);
+  if (!text) return { ok: true, period: lastCompleteQuarter(request.now, options) };
   const parsed = parsePeriod(text, options);
-  if (!parsed.ok) {
-    throw new IsmsKpiError(
-      problem(
-        'usage',
-        request.period ? `--period: ${parsed.message}` : `period in the catalogue: ${parsed.message}`,
-        request.period ? {} : { file: catalogue.file },
-      ),
-    );
+  if (!parsed.ok)
+    return {
+      ok: false,
+      issue: { kind: 'period-invalid', message: parsed.message, isFromCatalogue: !request.period },
+    };
+  return parsed;
+}
+
+/** An as-of date that is not a date, or KPI ids the catalogue does not have. */
+export function checkRunRequest(
+  catalogue: Catalogue,
+  request: { asOf?: string | undefined; kpis?: ReadonlySet<string> | undefined },
+): RequestIssue | undefined {
+  const unknown = [...(request.kpis ?? [])].filter((id) => !catalogue.kpis.some((k) => k.config.id === id));
+  if (unknown.length > 0) return { kind: 'unknown-kpis', ids: unknown };
+  if (request.asOf !== undefined && Number.isNaN(parseIsoDateTime(request.asOf, catalogue.timezone)))
+    return { kind: 'as-of-invalid', value: request.asOf };
+  return undefined;
+}
+
+/** A request issue in neutral words, for library callers (the CLI words them itself). */
+export function requestProblem(issue: RequestIssue, catalogue: Catalogue): Problem {
+  switch (issue.kind) {
+    case 'custom-incomplete':
+      return problem('usage', 'a custom period needs both a first and a last day');
+    case 'custom-and-named':
+      return problem('usage', 'give either a period or a first and last day, not both');
+    case 'custom-invalid':
+      return problem('usage', issue.message);
+    case 'period-invalid':
+      return issue.isFromCatalogue
+        ? problem('usage', `period in the catalogue: ${issue.message}`, { file: catalogue.file })
+        : problem('usage', issue.message);
+    case 'as-of-invalid':
+      return problem('usage', `as-of date "${issue.value}" is not a date like 2026-09-30`);
+    case 'unknown-kpis':
+      return problem('usage', `unknown KPI ${issue.ids.map((u) => `"${u}"`).join(', ')}`);
   }
-  return parsed.period;
+}
+
+export interface LoadSourcesOptions {
+  /** The day snapshots reflect, when their catalogue entry does not say. */
+  asOf?: string | undefined;
+  /** Fields to store per source (all when undefined). */
+  keep?: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+  onProgress?: ((progress: SourceProgress) => void) | undefined;
+  /** Called as each source is read (or found missing), with the number still being read. */
+  onLoaded?: (name: string, loaded: LoadedSource | { missing: string }, pending: number) => void;
+  workers?: WorkerMode | undefined;
 }
 
 /** Reads the named sources; optional sources that cannot be read become "missing" instead of failing. */
@@ -136,12 +169,9 @@ export async function loadSources(
   names: Iterable<string>,
   period: Period,
   cwd: string,
-  asOf?: string,
-  keep?: ReadonlyMap<string, ReadonlySet<string>>,
-  onProgress?: RunOptions['onProgress'],
-  /** Called as each source is read (or found missing), with the number still being read. */
-  onLoaded?: (name: string, loaded: LoadedSource | { missing: string }, pending: number) => void,
+  options: LoadSourcesOptions = {},
 ): Promise<Map<string, LoadedSource | { missing: string }>> {
+  const { asOf, keep, onProgress, onLoaded } = options;
   const out = new Map<string, LoadedSource | { missing: string }>();
   const problems: Problem[] = [];
   const unique = [...new Set(names)];
@@ -157,16 +187,18 @@ export async function loadSources(
     const shown = displayPath(absolute, cwd);
     try {
       const fields = keep?.get(name);
-      const totalBytes = onProgress ? ((await stat(absolute).catch(() => undefined))?.size ?? 0) : 0;
-      const loaded = await loadSourceAuto({
-        source,
-        options: {
-          path: absolute,
-          displayPath: shown,
-          ...(keep ? { keep: fields ?? new Set() } : {}),
-          ...(onProgress ? { onProgress: (p: LoadProgress) => onProgress({ ...p, totalBytes }) } : {}),
+      const loaded = await loadSourceAuto(
+        {
+          source,
+          options: {
+            path: absolute,
+            displayPath: shown,
+            ...(keep ? { keep: fields ?? new Set() } : {}),
+            ...(onProgress ? { onProgress } : {}),
+          },
         },
-      });
+        options.workers,
+      );
       if (source.kind === 'snapshot') loaded.asOf = snapshotInstant(loaded, catalogue.timezone, asOf);
       settle(name, loaded);
     } catch (error) {
@@ -227,9 +259,8 @@ class EarlyEvaluation {
   private readonly done: Evaluation[] = [];
   private readonly evaluated = new Set<string>();
   private readonly available = new Map<string, LoadedSource | { missing: string }>();
-  private readonly cores = availableParallelism();
-
   constructor(
+    private readonly cores: number,
     private readonly catalogue: Catalogue,
     private readonly period: Period,
     private readonly cache: Map<string, Vec>,
@@ -352,13 +383,9 @@ function snapshotInstant(loaded: LoadedSource, tz: string, asOf: string | undefi
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
-  const catalogue = options.loadedCatalogue ?? (await loadCatalogue(options, options.tz));
-  const period = resolvePeriod(catalogue, options);
-  const unknown = [...(options.kpis ?? [])].filter((id) => !catalogue.kpis.some((k) => k.config.id === id));
-  if (unknown.length > 0)
-    throw new IsmsKpiError(
-      problem('usage', `unknown KPI ${unknown.map((u) => `"${u}"`).join(', ')}; see isms-kpi list`),
-    );
+  const { catalogue, period } = options;
+  const issue = checkRunRequest(catalogue, options);
+  if (issue) throw new IsmsKpiError(requestProblem(issue, catalogue));
   const needed = new Set<string>();
   const byId = new Map(catalogue.kpis.map((k) => [k.config.id, k]));
   // Only the fields the evaluated KPIs read are stored; every field is still validated.
@@ -376,22 +403,23 @@ export async function run(options: RunOptions): Promise<RunResult> {
   };
   for (const kpi of catalogue.kpis)
     if (!options.kpis || options.kpis.has(kpi.config.id)) addSources(kpi.config.id);
-  if (options.asOf && Number.isNaN(parseIsoDateTime(options.asOf, catalogue.timezone))) {
-    throw new IsmsKpiError(problem('usage', `--as-of: "${options.asOf}" is not a date like 2026-09-30`));
-  }
   const cache = new Map<string, Vec>();
   const wanted = catalogue.kpis.map((k) => k.config.id).filter((id) => !options.kpis || options.kpis.has(id));
-  const early = new EarlyEvaluation(catalogue, period, cache, options.trace === true, wanted);
-  const sources = await loadSources(
+  const early = new EarlyEvaluation(
+    options.cores ?? 1,
     catalogue,
-    needed,
     period,
-    options.cwd,
-    options.asOf,
-    options.storeAllFields ? undefined : keep,
-    options.onProgress,
-    (name, loaded, pending) => early.loaded(name, loaded, pending),
+    cache,
+    options.trace === true,
+    wanted,
   );
+  const sources = await loadSources(catalogue, needed, period, options.cwd, {
+    asOf: options.asOf,
+    keep: options.storeAllFields ? undefined : keep,
+    onProgress: options.onProgress,
+    onLoaded: (name, loaded, pending) => early.loaded(name, loaded, pending),
+    workers: options.workers,
+  });
   const evaluation = early.finish(sources);
   addPreviousPeriodTrends(catalogue, sources, period, evaluation, cache);
   addBaselines(evaluation, options.baselineReport);
@@ -486,15 +514,4 @@ function snapshotAsOf(instant: number | null, tz: string, reportAsOf: string): s
 /** The last calendar day of the period in its zone, e.g. 2026-09-30 for 2026-Q3. */
 function lastDay(period: Period): string {
   return localDate(period.tz, period.end - 1);
-}
-
-export function displayPath(absolute: string, cwd: string): string {
-  const relative = path.relative(cwd, absolute);
-  return relative === ''
-    ? '.'
-    : relative.startsWith('..') &&
-        path.isAbsolute(absolute) &&
-        relative.split(path.sep).filter((p) => p === '..').length > 2
-      ? absolute
-      : relative.split(path.sep).join('/');
 }

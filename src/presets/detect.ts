@@ -13,7 +13,7 @@
  *   a partial match never outranks a complete one.
  * Ties go to the variant with more required columns (the more specific signature), then to the name.
  */
-import { IsmsKpiError } from '../problems.js';
+import { IsmsKpiError, type ProblemCode } from '../problems.js';
 import { readCsvText } from '../sources/csv-reader.js';
 import { type Encoding, openText } from '../sources/decode.js';
 import { pointerSegments, resolvePointer } from '../util/json-pointer.js';
@@ -45,6 +45,8 @@ export interface DetectResult {
   best?: PresetMatch;
   /** Why the file could not be inspected (unreadable, empty, not CSV or JSON). */
   problem?: string;
+  /** The code of that problem (file-missing, file-empty, undecodable, json-syntax, ...). */
+  problemCode?: ProblemCode;
 }
 
 /** Matches below this are not worth showing. */
@@ -517,6 +519,7 @@ async function detectJson(absolutePath: string, file: string, head: Head): Promi
       file,
       'json',
       `no record found in the first ${JSON_HEAD_CHARS / 1024 / 1024} MB of this ${Math.round(head.bytes / 1024 / 1024)} MB JSON file`,
+      'json-not-array',
     );
   }
   let document: unknown;
@@ -524,7 +527,7 @@ async function detectJson(absolutePath: string, file: string, head: Head): Promi
     document = JSON.parse(full.text);
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/^JSON\.parse: /, '') : String(error);
-    return failed(file, 'unknown', `not valid JSON (nor CSV): ${message}`);
+    return failed(file, 'unknown', `not valid JSON (nor CSV): ${message}`, 'json-syntax');
   }
   const firstRecord: RecordFinder = (pointer) => {
     const records = resolvePointer(document, pointer);
@@ -548,8 +551,18 @@ function result(
   return best ? { file, format, header, matches, best } : { file, format, header, matches };
 }
 
-function failed(file: string, format: DetectResult['format'], problem: string): DetectResult {
-  return { file, format, header: [], matches: [], problem };
+function failed(
+  file: string,
+  format: DetectResult['format'],
+  problem: string,
+  problemCode: ProblemCode,
+): DetectResult {
+  return { file, format, header: [], matches: [], problem, problemCode };
+}
+
+/** The code of a read error: the intake's own, else "unreadable". */
+function errorCode(error: unknown): ProblemCode {
+  return error instanceof IsmsKpiError ? (error.problems[0]?.code ?? 'file-unreadable') : 'file-unreadable';
 }
 
 /** Reads the head of a file and matches it against every preset. Never throws for a bad file. */
@@ -558,17 +571,18 @@ export async function detectFile(absolutePath: string, displayPath: string): Pro
   try {
     head = await readHeadAnyEncoding(absolutePath, displayPath, CSV_HEAD_CHARS);
   } catch (error) {
-    return failed(displayPath, 'unknown', describeError(error));
+    return failed(displayPath, 'unknown', describeError(error), errorCode(error));
   }
   const binary = binaryKind(head.text);
-  if (binary) return failed(displayPath, 'unknown', `the file is ${binary}`);
+  if (binary) return failed(displayPath, 'unknown', `the file is ${binary}`, 'undecodable');
   const start = skipSpace(head.text, 0);
-  if (start === head.text.length) return failed(displayPath, 'unknown', 'file is empty (only blank lines)');
+  if (start === head.text.length)
+    return failed(displayPath, 'unknown', 'file is empty (only blank lines)', 'file-empty');
   const first = head.text[start];
   try {
     if (first === '[' || first === '{') return await detectJson(absolutePath, displayPath, head);
     return detectCsv(head.text, displayPath);
   } catch (error) {
-    return failed(displayPath, 'unknown', describeError(error));
+    return failed(displayPath, 'unknown', describeError(error), errorCode(error));
   }
 }

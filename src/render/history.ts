@@ -1,32 +1,21 @@
 /**
- * Trend points from earlier saved JSON reports (`report --history FILE`), for the HTML sparklines. A point
- * is taken only from a report whose KPI has the same definition hash: a changed formula or threshold
- * measures something else, so its old values would mislead.
+ * Trend points from earlier saved JSON reports (read by src/app/saved-reports.ts), for the HTML
+ * sparklines. A point is taken only from a report whose KPI has the same definition hash: a changed
+ * formula or threshold measures something else, so its old values would mislead.
  */
 import type { Report } from '../report/model.js';
-import { schemaVersionOf, validateReport } from '../report/read.js';
 import type { TrendPoint } from './sparkline.js';
 
 export type History = ReadonlyMap<string, readonly TrendPoint[]>;
 
-/** @deprecated A saved report is a Report (readReport, src/report/read.ts); remove with asSavedReport. */
-export type SavedReport = Report;
-
-/**
- * @deprecated Use readReport (src/report/read.ts). Kept only while src/cli/commands.ts (readHistory)
- * calls it; remove with that call. The report, or why the data is not one; the version argument is
- * ignored (readReport refuses other schema versions).
- */
-export function asSavedReport(data: unknown, _schemaVersion?: number): Report | string {
-  // The old wording for data that is no report at all, which that caller's messages still show.
-  if (typeof schemaVersionOf(data) === 'string')
-    return 'not a JSON report written by isms-kpi report --format json';
-  const result = validateReport(data);
-  return result.ok ? result.report : result.problem.message;
+/** The parts of a saved report the history reads. */
+export interface SavedReport {
+  period: { label: string; start: string };
+  kpis: readonly { id: string; value: number | null; definitionHash: string }[];
 }
 
 /** Earlier periods in time order, then the current one; periods at or after the current one are ignored. */
-export function buildHistory(saved: readonly Report[], current: Report): History {
+export function buildHistory(saved: readonly SavedReport[], current: Report): History {
   const earlier = saved
     .filter((s) => s.period.start < current.period.start)
     .sort((a, b) => (a.period.start < b.period.start ? -1 : a.period.start > b.period.start ? 1 : 0))

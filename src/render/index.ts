@@ -1,4 +1,5 @@
 /** The renderers, keyed by format name. Adding a format means adding it here, and the CLI offers it. */
+import type { FailOn } from '../engine/status.js';
 import type { Report } from '../report/model.js';
 import { renderCsv } from './csv.js';
 import type { History } from './history.js';
@@ -10,6 +11,11 @@ import { renderTable } from './table.js';
 
 export interface RenderOptions {
   color: boolean;
+  /**
+   * The --fail-on level (default red): the JUnit failures and the Markdown summary's verdict count the
+   * KPIs that fail the run at this level, as the exit code does.
+   */
+  failOn?: FailOn;
   /** Earlier periods' values by KPI id, for the HTML trend lines. */
   history?: History;
 }
@@ -18,10 +24,10 @@ export const RENDERERS = {
   table: (report: Report, options: RenderOptions) => renderTable(report, options),
   json: (report: Report) => renderJson(report),
   csv: (report: Report) => renderCsv(report),
-  markdown: (report: Report) => renderMarkdown(report),
+  markdown: (report: Report, options: RenderOptions) => renderMarkdown(report, options.failOn ?? 'red'),
   html: (report: Report, options: RenderOptions) =>
     renderHtml(report, options.history ? { history: options.history } : {}),
-  junit: (report: Report) => renderJunit(report),
+  junit: (report: Report, options: RenderOptions) => renderJunit(report, options.failOn ?? 'red'),
 } satisfies Record<string, (report: Report, options: RenderOptions) => string>;
 
 export type Format = keyof typeof RENDERERS;

@@ -1,9 +1,13 @@
 /**
  * JUnit XML so CI servers list KPIs as tests: one testsuite per area, one testcase per KPI, in catalogue
- * order. Red fails; amber passes with a note in system-out; no data and stale are skipped with the reason;
- * green and info pass. No durations or host names, so the file is reproducible.
+ * order. A KPI fails exactly when it fails the run at the --fail-on level (`failsRun`, the question the
+ * exit code asks too), so `failures` is non-zero exactly when `report` exits 1: red by default, amber too
+ * with amber, nothing with never; a stale KPI counts with its judgement. Other KPIs with no data or stale
+ * are skipped with the reason; the rest pass (amber and red with a note in system-out). No durations or
+ * host names, so the file is reproducible.
  */
-import type { KpiResult, Report } from '../report/model.js';
+import { type FailOn, failsRun } from '../engine/status.js';
+import type { KpiResult, Report, Status } from '../report/model.js';
 import { byAreaCatalogue, formatBands, formatValue, STATUS_LABEL } from './format.js';
 
 /** Escapes text for XML content and double-quoted attributes; characters XML 1.0 forbids become U+FFFD. */
@@ -23,12 +27,19 @@ export function escapeXml(text: string): string {
 
 const x = escapeXml;
 
-export function renderJunit(report: Report): string {
+type Verdict = 'failure' | 'skipped' | 'passed';
+
+function verdict(kpi: KpiResult, failOn: FailOn): Verdict {
+  if (failsRun(kpi, failOn)) return 'failure';
+  return kpi.status === 'no-data' || kpi.status === 'stale' ? 'skipped' : 'passed';
+}
+
+export function renderJunit(report: Report, failOn: FailOn = 'red'): string {
   const groups = byAreaCatalogue(report.kpis);
   const count = (kpis: readonly KpiResult[]) => ({
     tests: kpis.length,
-    failures: kpis.filter((k) => k.status === 'red').length,
-    skipped: kpis.filter((k) => k.status === 'no-data' || k.status === 'stale').length,
+    failures: kpis.filter((k) => verdict(k, failOn) === 'failure').length,
+    skipped: kpis.filter((k) => verdict(k, failOn) === 'skipped').length,
   });
   const totals = count(report.kpis);
   const title = `${report.organisation} ISMS KPIs ${report.period.label}`;
@@ -47,14 +58,18 @@ export function renderJunit(report: Report): string {
     lines.push(`      <property name="as-of" value="${x(report.asOf)}"/>`);
     lines.push(`      <property name="catalogue-sha256" value="${x(report.catalogue.sha256)}"/>`);
     lines.push('    </properties>');
-    for (const kpi of kpis) lines.push(...testcase(kpi, area));
+    for (const kpi of kpis) lines.push(...testcase(kpi, area, verdict(kpi, failOn)));
     lines.push('  </testsuite>');
   }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;
 }
 
-function testcase(kpi: KpiResult, area: string): string[] {
+/** The status that failed the run: a stale KPI's judgement, else its status. */
+const failingStatus = (kpi: KpiResult): Status =>
+  kpi.status === 'stale' && kpi.judgement ? kpi.judgement : kpi.status;
+
+function testcase(kpi: KpiResult, area: string, result: Verdict): string[] {
   const open = `    <testcase classname="${x(area)}" name="${x(`${kpi.id} ${kpi.name}`)}"`;
   const summary = `${kpi.id}: ${formatValue(kpi, kpi.value)}, target ${formatBands(kpi)}; owner ${kpi.owner}`;
   const detail = [
@@ -64,25 +79,27 @@ function testcase(kpi: KpiResult, area: string): string[] {
     ...(kpi.caveat ? [`caveat: ${kpi.caveat}`] : []),
   ].join('\n');
   const body = x(detail).replace(/&#10;/g, '\n');
-  switch (kpi.status) {
-    case 'red':
+  switch (result) {
+    case 'failure': {
+      const status = failingStatus(kpi);
+      const label =
+        kpi.status === 'stale' ? `${STATUS_LABEL.stale}, ${STATUS_LABEL[status]}` : STATUS_LABEL[status];
       return [
         `${open}>`,
-        `      <failure message="${x(`${STATUS_LABEL.red}: ${kpi.reason}`)}" type="red">${body}</failure>`,
+        `      <failure message="${x(`${label}: ${kpi.reason}`)}" type="${status}">${body}</failure>`,
         '    </testcase>',
       ];
-    case 'no-data':
-    case 'stale':
+    }
+    case 'skipped':
       return [
         `${open}>`,
         `      <skipped message="${x(`${STATUS_LABEL[kpi.status]}: ${kpi.reason}`)}"/>`,
         `      <system-out>${body}</system-out>`,
         '    </testcase>',
       ];
-    case 'amber':
-      return [`${open}>`, `      <system-out>amber: ${body}</system-out>`, '    </testcase>'];
-    case 'green':
-    case 'info':
-      return [`${open}>`, `      <system-out>${body}</system-out>`, '    </testcase>'];
+    case 'passed': {
+      const note = kpi.status === 'amber' || kpi.status === 'red' ? `${kpi.status}: ` : '';
+      return [`${open}>`, `      <system-out>${note}${body}</system-out>`, '    </testcase>'];
+    }
   }
 }

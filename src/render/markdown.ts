@@ -1,7 +1,9 @@
 /**
- * GitHub-flavoured Markdown for a CI job summary or a wiki page: a summary line, one table per area (the
- * area with the worst status first, red KPIs first within it), notes, and the evidence in a fold.
+ * GitHub-flavoured Markdown for a CI job summary or a wiki page: a summary line, the verdict of the run at
+ * the --fail-on level, one table per area (the area with the worst status first, red KPIs first within
+ * it), notes, and the evidence in a fold. The verdict asks `failsRun`, as the exit code does.
  */
+import { type FailOn, failsRun } from '../engine/status.js';
 import type { KpiResult, Report, Status } from '../report/model.js';
 import { byAreaUrgency, formatTarget, formatValue, STATUS_LABEL, TREND_SYMBOL } from './format.js';
 
@@ -30,7 +32,21 @@ export function escapeMarkdown(text: string): string {
 
 const md = escapeMarkdown;
 
-export function renderMarkdown(report: Report): string {
+const PASSING: Record<FailOn, string> = {
+  red: 'no KPI is red',
+  amber: 'no KPI is amber or red',
+  never: 'no status fails the run',
+};
+
+/** "**Run fails** (fail on red): 2 KPIs — AC-01, IR-09", or "**Run passes** (fail on red): no KPI is red". */
+export function verdictLine(kpis: readonly KpiResult[], failOn: FailOn): string {
+  const failing = kpis.filter((k) => failsRun(k, failOn));
+  if (failing.length === 0) return `**Run passes** (fail on ${failOn}): ${PASSING[failOn]}`;
+  const count = `${failing.length} KPI${failing.length === 1 ? '' : 's'}`;
+  return `**Run fails** (fail on ${failOn}): ${count} — ${failing.map((k) => md(k.id)).join(', ')}`;
+}
+
+export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
   const lines: string[] = [];
   lines.push(`## ${md(report.organisation)} — ISMS KPI report ${md(report.period.label)}`);
   lines.push('');
@@ -41,7 +57,8 @@ export function renderMarkdown(report: Report): string {
     .join(' · ');
   lines.push(
     `**${report.summary.total} KPI${report.summary.total === 1 ? '' : 's'}**: ${counts}  `,
-    `Period ${md(report.period.label)} (${md(report.period.timezone)}), as of ${md(report.asOf)}`,
+    `Period ${md(report.period.label)} (${md(report.period.timezone)}), as of ${md(report.asOf)}  `,
+    verdictLine(report.kpis, failOn),
   );
   for (const { area, kpis } of byAreaUrgency(report.kpis)) {
     lines.push('');

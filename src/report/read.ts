@@ -18,7 +18,7 @@ const NOT_A_REPORT = 'not an isms-kpi report (no schemaVersion or tool.name "ism
  */
 function claimedVersion(data: unknown): number | string {
   if (typeof data !== 'object' || data === null || Array.isArray(data))
-    return 'not an isms-kpi report (expected a JSON object written by isms-kpi report --format json)';
+    return 'not an isms-kpi report (expected the JSON object of a report saved by isms-kpi)';
   const version = (data as { schemaVersion?: unknown }).schemaVersion;
   const tool = (data as { tool?: { name?: unknown } }).tool;
   if (typeof version !== 'number' || tool?.name !== 'isms-kpi') return NOT_A_REPORT;
@@ -134,21 +134,4 @@ export function readReport(text: string, file: string): ReadReportResult {
     };
   }
   return validateReport(data, file);
-}
-
-/**
- * @deprecated Use readReport. Kept only while src/cli/diff-command.ts calls it; remove with that call.
- * The report's schemaVersion, or the message why the data is not an isms-kpi report.
- */
-export function schemaVersionOf(data: unknown): number | string {
-  return claimedVersion(data);
-}
-
-/**
- * @deprecated Use readReport. Kept only while src/cli/diff-command.ts calls it; remove with that call.
- * The report, or readReport's one-line message why the data is not one.
- */
-export function asReport(data: unknown): Report | string {
-  const result = validateReport(data);
-  return result.ok ? result.report : result.problem.message;
 }

@@ -9,6 +9,7 @@
 import type { Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { IsmsKpiError, type Location, type ProblemCode, problem } from '../problems.js';
+import { fileProblem } from '../util/file-problem.js';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin1' | 'windows-1252';
 
@@ -148,7 +149,7 @@ async function* readChunks(
       if (error instanceof TypeError && isDecodeError(error)) {
         throw await undecodable(path, displayPath, encoding, bomLength);
       }
-      throw fail('file-unreadable', displayPath, `cannot read file: ${describe(error)}`);
+      throw fsError(error, displayPath);
     }
   } finally {
     await fh.close().catch(() => undefined);
@@ -494,25 +495,5 @@ function fail(
 
 function fsError(error: unknown, displayPath: string): IsmsKpiError {
   if (error instanceof IsmsKpiError) return error;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return fail('file-missing', displayPath, 'file not found');
-    case 'EISDIR':
-      return fail('file-is-directory', displayPath, 'is a directory, not a file');
-    case 'EACCES':
-    case 'EPERM':
-      return fail('file-unreadable', displayPath, 'permission denied');
-    default:
-      return fail('file-unreadable', displayPath, `cannot read file: ${describe(error)}`);
-  }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code ? `${code} (${error.message})` : error.message;
-  }
-  return String(error);
+  return new IsmsKpiError(fileProblem(error, displayPath));
 }

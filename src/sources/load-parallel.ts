@@ -17,25 +17,31 @@ import type { ResolvedSource } from './resolve.js';
 /** Below this size a worker's start-up costs more than it saves. */
 export const WORKER_MIN_BYTES = 16 * 1024 * 1024;
 
+/** Where sources are read: large files in worker threads (auto), always there, or never. */
+export type WorkerMode = 'auto' | 'always' | 'never';
+
+/** Progress of one source with the size of its file, so a display can draw a bar (0 when unknown). */
+export type SourceProgress = LoadProgress & { totalBytes: number };
+
 export interface LoadJob {
   source: ResolvedSource;
-  options: LoadOptions;
+  options: Omit<LoadOptions, 'onProgress'> & { onProgress?: (progress: SourceProgress) => void };
 }
 
 /**
- * `ISMS_KPI_WORKERS=never` keeps everything on the main thread; `always` uses workers whatever the size
- * (for tests of the worker path).
+ * `never` keeps everything on the main thread; `always` uses workers whatever the size (for tests of
+ * the worker path); `auto` uses a worker for files of WORKER_MIN_BYTES or more.
  */
-export async function loadSourceAuto(
-  job: LoadJob,
-  mode = process.env.ISMS_KPI_WORKERS,
-): Promise<LoadedSource> {
-  if (mode === 'never' || !workerScriptAvailable()) return loadSource(job.source, job.options);
-  if (mode !== 'always') {
-    const size = await fileSize(job.options.path);
-    if (size < WORKER_MIN_BYTES) return loadSource(job.source, job.options);
-  }
-  return loadInWorker(job);
+export async function loadSourceAuto(job: LoadJob, mode: WorkerMode = 'auto'): Promise<LoadedSource> {
+  const size = await fileSize(job.options.path);
+  const { onProgress, ...rest } = job.options;
+  const options: LoadOptions = {
+    ...rest,
+    ...(onProgress ? { onProgress: (p: LoadProgress) => onProgress({ ...p, totalBytes: size }) } : {}),
+  };
+  const isWorker = mode === 'always' || (mode === 'auto' && size >= WORKER_MIN_BYTES);
+  if (!isWorker || !workerScriptAvailable()) return loadSource(job.source, options);
+  return loadInWorker({ source: job.source, options });
 }
 
 const WORKER_URL = new URL('./load-worker.js', import.meta.url);
@@ -45,7 +51,7 @@ function workerScriptAvailable(): boolean {
   return !import.meta.url.endsWith('.ts');
 }
 
-function loadInWorker(job: LoadJob): Promise<LoadedSource> {
+function loadInWorker(job: { source: ResolvedSource; options: LoadOptions }): Promise<LoadedSource> {
   return new Promise((resolve, reject) => {
     const { onProgress, ...options } = job.options;
     const workerData = { source: job.source, options, reportProgress: onProgress !== undefined };

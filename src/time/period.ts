@@ -31,6 +31,10 @@ export interface PeriodOptions {
 
 type Result = { ok: true; period: Period } | { ok: false; message: string };
 
+/** Which part of a custom period was wrong: its first day, its last day, or their order. */
+export type CustomPeriodPart = 'first' | 'last' | 'order';
+type CustomResult = { ok: true; period: Period } | { ok: false; message: string; part?: CustomPeriodPart };
+
 const DAY = 86_400_000;
 const MIN_YEAR = 1000;
 const MAX_YEAR = 9999;
@@ -253,18 +257,22 @@ function parseDate(text: string): number | undefined {
   return dayNumber;
 }
 
-/** --from/--to, both inclusive calendar dates yyyy-MM-dd in tz. */
-export function customPeriod(from: string, to: string, options: PeriodOptions): Result {
+/** A period from a first to a last day, both inclusive calendar dates yyyy-MM-dd in tz. */
+export function customPeriod(from: string, to: string, options: PeriodOptions): CustomResult {
   const bad = checkOptions(options);
   if (bad !== undefined) return { ok: false, message: bad };
   const first = parseDate(from);
   if (first === undefined)
-    return { ok: false, message: `bad --from date "${from}": use yyyy-MM-dd, e.g. 2026-07-01` };
+    return { ok: false, part: 'first', message: `bad first day "${from}": use yyyy-MM-dd, e.g. 2026-07-01` };
   const last = parseDate(to);
   if (last === undefined)
-    return { ok: false, message: `bad --to date "${to}": use yyyy-MM-dd, e.g. 2026-09-30` };
+    return { ok: false, part: 'last', message: `bad last day "${to}": use yyyy-MM-dd, e.g. 2026-09-30` };
   if (last < first) {
-    return { ok: false, message: `--from ${from.trim()} is after --to ${to.trim()}` };
+    return {
+      ok: false,
+      part: 'order',
+      message: `the first day ${from.trim()} is after the last day ${to.trim()}`,
+    };
   }
   return { ok: true, period: customFromDays(options.tz, first, last) };
 }

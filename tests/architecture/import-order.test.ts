@@ -8,7 +8,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const LAYERS: readonly (readonly string[])[] = [
-  ['.', 'util'], // problems.ts, version.ts, small shared helpers
+  ['.'], // problems.ts (the Problem model), version.ts
+  ['util'], // small shared helpers (the errno -> Problem mapping uses the Problem model)
   ['time'],
   ['sources'],
   ['presets'],

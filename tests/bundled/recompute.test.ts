@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/engine/run.js';
 import type { KpiResult, Report } from '../../src/report/model.js';
+import { run } from '../helpers/run.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const ACME = path.join(REPO, 'fixtures', 'acme');

@@ -1,31 +1,24 @@
 /**
  * `isms-kpi completion bash|zsh`: the scripts are generated from the commander program tree, so they are
  * checked by running them: the bash script is sourced in bash and asked what it completes, the zsh
- * script is parsed by zsh. The built CLI is used (npm test builds it first).
+ * script is parsed by zsh. The CLI runs in-process.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Argument, Command, Option } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completionScript } from '../../src/cli/completion.js';
-
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(REPO, 'bin', 'isms-kpi.js');
+import { runCli } from '../helpers/cli.js';
 
 const hasShell = (shell: string) => spawnSync(shell, ['-c', 'exit 0']).status === 0;
 const HAS_BASH = hasShell('bash');
 const HAS_ZSH = hasShell('zsh');
 
-function cli(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+async function cli(args: string[]) {
+  const { status, stdout, stderr } = await runCli(args);
+  return { code: status, stdout, stderr };
 }
 
 /** `work` is the folder completions run in; the scripts are kept elsewhere so they are not completed. */
@@ -109,7 +102,7 @@ describe('the generator follows the program tree', () => {
     expect(result.status).toBe(0);
   });
 
-  it('zsh gets every command with its description and every option with its values', () => {
+  it('zsh gets every command with its description and every option with its values', async () => {
     const script = completionScript(program(), 'zsh');
     expect(script).toMatch(/^#compdef toy\n/);
     expect(script).toContain("'fetch:fetch things: it'\\''s quick'");
@@ -121,24 +114,24 @@ describe('the generator follows the program tree', () => {
 });
 
 describe('isms-kpi completion', () => {
-  const helpCommands = () =>
-    [...cli(['--help']).stdout.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).sort();
+  const helpCommands = async () =>
+    [...(await cli(['--help'])).stdout.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).sort();
 
   it.skipIf(!HAS_BASH)(
     'bash completes every command that --help lists, and every option of each (each --help has examples)',
-    () => {
-      const { code, stdout } = cli(['completion', 'bash']);
+    async () => {
+      const { code, stdout } = await cli(['completion', 'bash']);
       expect(code).toBe(0);
-      const commands = helpCommands();
+      const commands = await helpCommands();
       expect(commands).toContain('report');
       expect(commands).toContain('completion');
       const lines = [['isms-kpi', ''], ...commands.map((c) => ['isms-kpi', c, '--'])];
       const [top, ...perCommand] = bashComplete(stdout, lines);
       expect(top!.filter((w) => !w.startsWith('-'))).toEqual(commands);
-      commands.forEach((command, index) => {
+      for (const [index, command] of commands.entries()) {
         // `help --help` is the program's own help, whose options (--version) belong before a command.
-        if (command === 'help') return;
-        const help = cli([command, '--help']).stdout;
+        if (command === 'help') continue;
+        const help = (await cli([command, '--help'])).stdout;
         expect(help, `${command} --help has examples`).toMatch(
           new RegExp(`\\nExamples:\\n {2}\\$ (?:source <\\()?isms-kpi ${command}\\b`),
         );
@@ -149,31 +142,34 @@ describe('isms-kpi completion', () => {
         const declared = longOptions.filter((o) => optionsSection.includes(o));
         expect(declared.length, `${command} has options`).toBeGreaterThan(0);
         for (const option of declared) expect(perCommand[index], `${command} ${option}`).toContain(option);
-      });
+      }
     },
   );
 
-  it.skipIf(!HAS_BASH)('bash completes option values from the choices and files for file options', () => {
-    const { stdout } = cli(['completion', 'bash']);
-    const [formats, failOn, shells, catalogue, diffNew] = bashComplete(stdout, [
-      ['isms-kpi', 'report', '--format', ''],
-      ['isms-kpi', '--no-color', 'report', '--fail-on', 'a'],
-      ['isms-kpi', 'completion', ''],
-      ['isms-kpi', 'validate', '-c', 'q'],
-      ['isms-kpi', 'diff', 'q2.json', 'q'],
-    ]);
-    expect(formats).toEqual(['csv', 'html', 'json', 'junit', 'markdown', 'table']);
-    expect(failOn).toEqual(['amber']);
-    expect(shells).toEqual(['bash', 'zsh']);
-    expect(catalogue).toEqual(['q2.json', 'q3.json']);
-    expect(diffNew).toEqual(['q2.json', 'q3.json']);
-  });
+  it.skipIf(!HAS_BASH)(
+    'bash completes option values from the choices and files for file options',
+    async () => {
+      const { stdout } = await cli(['completion', 'bash']);
+      const [formats, failOn, shells, catalogue, diffNew] = bashComplete(stdout, [
+        ['isms-kpi', 'report', '--format', ''],
+        ['isms-kpi', '--no-color', 'report', '--fail-on', 'a'],
+        ['isms-kpi', 'completion', ''],
+        ['isms-kpi', 'validate', '-c', 'q'],
+        ['isms-kpi', 'diff', 'q2.json', 'q'],
+      ]);
+      expect(formats).toEqual(['csv', 'html', 'json', 'junit', 'markdown', 'table']);
+      expect(failOn).toEqual(['amber']);
+      expect(shells).toEqual(['bash', 'zsh']);
+      expect(catalogue).toEqual(['q2.json', 'q3.json']);
+      expect(diffNew).toEqual(['q2.json', 'q3.json']);
+    },
+  );
 
-  it('zsh: a #compdef script naming every command', () => {
-    const { code, stdout } = cli(['completion', 'zsh']);
+  it('zsh: a #compdef script naming every command', async () => {
+    const { code, stdout } = await cli(['completion', 'zsh']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^#compdef isms-kpi\n/);
-    for (const command of helpCommands()) expect(stdout).toContain(`\n    '${command}:`);
+    for (const command of await helpCommands()) expect(stdout).toContain(`\n    '${command}:`);
     if (HAS_ZSH) {
       const file = path.join(scripts, '_isms-kpi');
       writeFileSync(file, stdout);
@@ -181,15 +177,15 @@ describe('isms-kpi completion', () => {
     }
   });
 
-  it('an unknown shell is a usage error (exit 2) naming the choices', () => {
-    const { code, stdout, stderr } = cli(['completion', 'fish']);
+  it('an unknown shell is a usage error (exit 2) naming the choices', async () => {
+    const { code, stdout, stderr } = await cli(['completion', 'fish']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain("'fish' is invalid for argument 'shell'. Allowed choices are bash, zsh.");
   });
 
-  it('has examples in its --help', () => {
-    expect(cli(['completion', '--help']).stdout).toMatch(
+  it('has examples in its --help', async () => {
+    expect((await cli(['completion', '--help'])).stdout).toMatch(
       /Examples:\n {2}\$ source <\(isms-kpi completion bash\)/,
     );
   });

@@ -1,34 +1,20 @@
 /**
- * `isms-kpi detect` and `isms-kpi presets`, end to end through the built CLI (`npm run build` first) with
- * NO_COLOR=1: wording, the catalogue snippet, JSON output and exit codes 0 / 1 / 2.
+ * `isms-kpi detect` and `isms-kpi presets` through the CLI (in-process, NO_COLOR=1): wording, the
+ * catalogue snippet, JSON output and exit codes 0 / 1 / 2.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { presetSection } from '../../src/presets/docs.js';
 import { PRESET_NAMES, PRESETS } from '../../src/presets/index.js';
+import { presetSection } from '../../src/render/presets-doc.js';
+import { REPO, runCli } from '../helpers/cli.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(REPO, 'bin', 'isms-kpi.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'isms-detect-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function cli(args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.FORCE_COLOR;
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: REPO,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  expect(r.stderr, 'no stack trace').not.toContain('    at ');
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCli(args);
 
 function tmpFile(name: string, content: string): string {
   const file = path.join(tmp, name);
@@ -53,8 +39,8 @@ function snippets(stdout: string): Record<string, Record<string, unknown>>[] {
 }
 
 describe('isms-kpi detect', () => {
-  it('names the preset, its confidence and a snippet that names the file, and exits 0', () => {
-    const r = cli(['detect', 'fixtures/presets/nessus.csv']);
+  it('names the preset, its confidence and a snippet that names the file, and exits 0', async () => {
+    const r = await cli(['detect', 'fixtures/presets/nessus.csv']);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^fixtures\/presets\/nessus\.csv\n {2}preset: {5}nessus \(Tenable Nessus/);
@@ -69,8 +55,8 @@ describe('isms-kpi detect', () => {
     ]);
   });
 
-  it('recognises several files, gives each snippet its own source name and sums up', () => {
-    const r = cli([
+  it('recognises several files, gives each snippet its own source name and sums up', async () => {
+    const r = await cli([
       'detect',
       'fixtures/presets/nessus.csv',
       'fixtures/presets/nessus-subset.csv',
@@ -87,10 +73,10 @@ describe('isms-kpi detect', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('4 files: 4 matched a preset');
   });
 
-  it('lists the missing columns of a partial match and still exits 0', () => {
+  it('lists the missing columns of a partial match and still exits 0', async () => {
     const header = readFileSync(path.join(REPO, 'fixtures/presets/nessus.csv'), 'utf8').split(/\r?\n/)[0]!;
     const file = tmpFile('no-risk.csv', `${header.replace('"Risk",', '').replace('Risk,', '')}\n`);
-    const r = cli(['detect', file]);
+    const r = await cli(['detect', file]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('preset:     nessus');
     expect(r.stdout).toMatch(/confidence: [5-8]\d%/);
@@ -98,25 +84,25 @@ describe('isms-kpi detect', () => {
     expect(r.stdout).toContain('the preset may still read the file');
   });
 
-  it('says "no preset matches", shows the header it saw and exits 1', () => {
+  it('says "no preset matches", shows the header it saw and exits 1', async () => {
     const file = tmpFile('fruit.csv', 'colour;flavour;price\nred;sweet;1,20\n');
-    const r = cli(['detect', file]);
+    const r = await cli(['detect', file]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(`${file}\n  no preset matches\n  header: colour, flavour, price\n`);
     expect(r.stderr).toBe('');
   });
 
-  it('exits 1 when one of several files matches nothing', () => {
+  it('exits 1 when one of several files matches nothing', async () => {
     const file = tmpFile('fruit2.csv', 'colour,flavour\n');
-    const r = cli(['detect', 'fixtures/presets/okta-users.json', file]);
+    const r = await cli(['detect', 'fixtures/presets/okta-users.json', file]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('preset:     okta-users');
     expect(r.stdout).toContain('2 files: 1 matched a preset, 1 matched none');
   });
 
-  it('exits 2 with an error line for a missing, an empty and a binary file', () => {
+  it('exits 2 with an error line for a missing, an empty and a binary file', async () => {
     const empty = tmpFile('empty.csv', '');
-    const r = cli(['detect', 'fixtures/presets/nessus.csv', 'no-such-export.csv', empty]);
+    const r = await cli(['detect', 'fixtures/presets/nessus.csv', 'no-such-export.csv', empty]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('error: no-such-export.csv: no such file\n');
     expect(r.stderr).toMatch(/error: .*empty\.csv: file is empty/);
@@ -124,24 +110,24 @@ describe('isms-kpi detect', () => {
     expect(r.stdout).toContain('3 files: 1 matched a preset, 2 could not be read');
     const xlsx = path.join(tmp, 'book.xlsx');
     writeFileSync(xlsx, Buffer.from([0x50, 0x4b, 3, 4, 0x14, 0, 6, 0]));
-    const x = cli(['detect', xlsx]);
+    const x = await cli(['detect', xlsx]);
     expect(x.status).toBe(2);
     expect(x.stdout).toBe('');
     expect(x.stderr).toMatch(/Excel workbook/);
   });
 
-  it('exits 2 on usage errors', () => {
-    const none = cli(['detect']);
+  it('exits 2 on usage errors', async () => {
+    const none = await cli(['detect']);
     expect(none.status).toBe(2);
     expect(none.stderr).toContain("missing required argument 'file'");
-    const format = cli(['detect', '--format', 'xml', 'fixtures/presets/nessus.csv']);
+    const format = await cli(['detect', '--format', 'xml', 'fixtures/presets/nessus.csv']);
     expect(format.status).toBe(2);
     expect(format.stderr).toContain('Allowed choices are table, json');
   });
 
-  it('prints the results as JSON with --format json', () => {
+  it('prints the results as JSON with --format json', async () => {
     const file = tmpFile('fruit3.csv', 'colour,flavour\n');
-    const r = cli(['detect', '--format', 'json', 'fixtures/presets/servicenow-change.json', file]);
+    const r = await cli(['detect', '--format', 'json', 'fixtures/presets/servicenow-change.json', file]);
     expect(r.status).toBe(1);
     const results = JSON.parse(r.stdout) as {
       file: string;
@@ -166,20 +152,20 @@ describe('isms-kpi detect', () => {
     expect(results[1]).toEqual({ file, format: 'csv', header: ['colour', 'flavour'], matches: [] });
   });
 
-  it('adds format: to the snippet when the file extension would pick the other variant', () => {
+  it('adds format: to the snippet when the file extension would pick the other variant', async () => {
     const file = path.join(tmp, 'incidents-export.txt');
     copyFileSync(path.join(REPO, 'fixtures/presets/servicenow-incident.json'), file);
-    const r = cli(['detect', file]);
+    const r = await cli(['detect', file]);
     expect(r.status).toBe(0);
     expect(snippets(r.stdout)[0]).toEqual({
       servicenow_incident: { preset: 'servicenow-incident', path: file, format: 'json' },
     });
   });
 
-  it('puts csv.skip_lines into the snippet when the header is below a title line', () => {
+  it('puts csv.skip_lines into the snippet when the header is below a title line', async () => {
     const aws = readFileSync(path.join(REPO, 'fixtures/presets/aws-iam-credential-report.csv'), 'utf8');
     const file = tmpFile('titled-aws.csv', `IAM credential report, account 2109\n${aws}`);
-    const r = cli(['detect', file]);
+    const r = await cli(['detect', file]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('header:     below 1 line(s) of preamble, skipped by csv.skip_lines');
     expect(snippets(r.stdout)[0]).toEqual({
@@ -187,8 +173,8 @@ describe('isms-kpi detect', () => {
     });
   });
 
-  it('documents examples and exit codes in --help', () => {
-    const r = cli(['detect', '--help']);
+  it('documents examples and exit codes in --help', async () => {
+    const r = await cli(['detect', '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('$ isms-kpi detect');
     expect(r.stdout).toContain('1  at least one file matched no preset');
@@ -196,8 +182,8 @@ describe('isms-kpi detect', () => {
 });
 
 describe('isms-kpi presets', () => {
-  it('lists every preset with its formats, record type and kind', () => {
-    const r = cli(['presets']);
+  it('lists every preset with its formats, record type and kind', async () => {
+    const r = await cli(['presets']);
     expect(r.status).toBe(0);
     for (const name of PRESET_NAMES) expect(r.stdout).toContain(name);
     expect(r.stdout).toMatch(
@@ -206,16 +192,16 @@ describe('isms-kpi presets', () => {
     expect(r.stdout).toContain(`${PRESET_NAMES.length} presets`);
   });
 
-  it('lists them as JSON', () => {
-    const r = cli(['presets', '--format', 'json']);
+  it('lists them as JSON', async () => {
+    const r = await cli(['presets', '--format', 'json']);
     expect(r.status).toBe(0);
     const list = JSON.parse(r.stdout) as { name: string; formats: string[] }[];
     expect(list.map((p) => p.name)).toEqual([...PRESET_NAMES].sort());
     expect(list.find((p) => p.name === 'servicenow-incident')?.formats).toEqual(['csv', 'json']);
   });
 
-  it("shows one preset's fields, vendor columns and notes", () => {
-    const r = cli(['presets', 'nessus']);
+  it("shows one preset's fields, vendor columns and notes", async () => {
+    const r = await cli(['presets', 'nessus']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^nessus: Tenable Nessus scan results \(CSV\)\n/);
     expect(r.stdout).toMatch(/│ asset \*\s+│ Host\s+│ string/);
@@ -223,17 +209,17 @@ describe('isms-kpi presets', () => {
     expect(r.stdout).toContain('Notes:\n- Nessus writes one row per CVE');
   });
 
-  it('prints the docs/presets.md section with --format markdown, and JSON with --format json', () => {
-    const md = cli(['presets', 'jira-issues', '--format', 'markdown']);
+  it('prints the docs/presets.md section with --format markdown, and JSON with --format json', async () => {
+    const md = await cli(['presets', 'jira-issues', '--format', 'markdown']);
     expect(md.status).toBe(0);
     expect(md.stdout).toBe(presetSection(PRESETS['jira-issues']!));
-    const json = cli(['presets', 'defender-vulnerabilities', '--format', 'json']);
+    const json = await cli(['presets', 'defender-vulnerabilities', '--format', 'json']);
     const data = JSON.parse(json.stdout) as { variants: { json: { json: { records: string } } } };
     expect(data.variants.json.json.records).toBe('/value');
   });
 
-  it('exits 2 for an unknown preset and suggests a close name', () => {
-    const r = cli(['presets', 'nesus']);
+  it('exits 2 for an unknown preset and suggests a close name', async () => {
+    const r = await cli(['presets', 'nesus']);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('error: unknown preset "nesus"; did you mean nessus?\n');
     expect(r.stdout).toBe('');

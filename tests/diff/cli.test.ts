@@ -1,30 +1,17 @@
 /**
- * `diff` and `trend` through the built CLI (run `npm run build` first) with NO_COLOR=1: exit codes,
- * stdout and the one-line errors. Expected values are read off fixtures/reports by hand.
+ * `diff` and `trend` through the CLI (in-process, NO_COLOR=1): exit codes, stdout and the one-line
+ * errors. Expected values are read off fixtures/reports by hand.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, runCli } from '../helpers/cli.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(REPO, 'bin', 'isms-kpi.js');
 const Q2 = 'fixtures/reports/2026-Q2.json';
 const Q3 = 'fixtures/reports/2026-Q3.json';
 
-function cli(args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.FORCE_COLOR;
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: REPO,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCli(args);
 
 let tmp = '';
 const write = (name: string, data: unknown) => {
@@ -46,8 +33,8 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('isms-kpi diff', () => {
-  it('prints the comparison and exits 0 without --fail-on-regression or --strict', () => {
-    const r = cli(['diff', Q2, Q3]);
+  it('prints the comparison and exits 0 without --fail-on-regression or --strict', async () => {
+    const r = await cli(['diff', Q2, Q3]);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
@@ -61,23 +48,23 @@ describe('isms-kpi diff', () => {
     );
   });
 
-  it('exits 1 with --fail-on-regression (AC-01 amber -> red) and with --strict', () => {
-    expect(cli(['diff', Q2, Q3, '--fail-on-regression']).status).toBe(1);
-    expect(cli(['diff', Q2, Q3, '--strict']).status).toBe(1);
-    expect(cli(['diff', Q3, Q3, '--fail-on-regression', '--strict']).status).toBe(0);
+  it('exits 1 with --fail-on-regression (AC-01 amber -> red) and with --strict', async () => {
+    expect((await cli(['diff', Q2, Q3, '--fail-on-regression'])).status).toBe(1);
+    expect((await cli(['diff', Q2, Q3, '--strict'])).status).toBe(1);
+    expect((await cli(['diff', Q3, Q3, '--fail-on-regression', '--strict'])).status).toBe(0);
   });
 
-  it('--strict catches a worse value whose status held (AC-09: 4 -> 5, red both times)', () => {
+  it('--strict catches a worse value whose status held (AC-09: 4 -> 5, red both times)', async () => {
     const oldFile = write('old-ac09.json', only(Q2, ['AC-09']));
     const newFile = write('new-ac09.json', only(Q3, ['AC-09']));
-    expect(cli(['diff', oldFile, newFile, '--fail-on-regression']).status).toBe(0);
-    expect(cli(['diff', oldFile, newFile, '--strict']).status).toBe(1);
+    expect((await cli(['diff', oldFile, newFile, '--fail-on-regression'])).status).toBe(0);
+    expect((await cli(['diff', oldFile, newFile, '--strict'])).status).toBe(1);
     // 25 % worse is within a 30 % tolerance.
-    expect(cli(['diff', oldFile, newFile, '--strict', '--tolerance', '30']).status).toBe(0);
+    expect((await cli(['diff', oldFile, newFile, '--strict', '--tolerance', '30'])).status).toBe(0);
   });
 
-  it('does not count a KPI whose definition changed (IR-02 only, value 75 -> 87.5)', () => {
-    const r = cli(['diff', Q2, 'fixtures/reports/2026-Q3-changed-definition.json', '--format', 'json']);
+  it('does not count a KPI whose definition changed (IR-02 only, value 75 -> 87.5)', async () => {
+    const r = await cli(['diff', Q2, 'fixtures/reports/2026-Q3-changed-definition.json', '--format', 'json']);
     expect(r.status).toBe(0);
     const diff = JSON.parse(r.stdout);
     const ir02 = diff.kpis.find((k: { id: string }) => k.id === 'IR-02');
@@ -85,42 +72,57 @@ describe('isms-kpi diff', () => {
     expect(ir02.definitionChanges.map((c: { field: string }) => c.field)).toEqual(['formula']);
   });
 
-  it('writes Markdown with the definition changes', () => {
-    const r = cli(['diff', Q2, 'fixtures/reports/2026-Q3-changed-definition.json', '--format', 'markdown']);
+  it('writes Markdown with the definition changes', async () => {
+    const r = await cli([
+      'diff',
+      Q2,
+      'fixtures/reports/2026-Q3-changed-definition.json',
+      '--format',
+      'markdown',
+    ]);
     expect(r.stdout.split('\n')[0]).toBe('## KPI changes 2026-Q2 → 2026-Q3');
     expect(r.stdout).toContain('- **IR-02** (not comparable: definition changed)');
   });
 
-  it('refuses reports of another schema version with one line and exit 2', () => {
+  it('refuses reports of another schema version with one line and exit 2', async () => {
     const v2 = write('v2.json', { ...read(Q3), schemaVersion: 2 });
-    const r = cli(['diff', Q2, v2]);
+    const r = await cli(['diff', Q2, v2]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('error: cannot compare reports of schema versions 1 and 2\n');
+    expect(r.stderr).toBe(`error: ${v2}: report schemaVersion 2; this isms-kpi reads schemaVersion 1\n`);
   });
 
-  it('refuses a file that is not a report, not JSON, or missing, with exit 2', () => {
-    const notReport = cli(['diff', 'package.json', Q3]);
+  it('accepts a report saved with a byte order mark or an unknown extra field, like report --baseline', async () => {
+    const bom = write('bom.json', `\uFEFF${readFileSync(path.join(REPO, Q3), 'utf8')}`);
+    const extra = write('extra.json', { ...read(Q2), comment: 'from a newer isms-kpi' });
+    const r = await cli(['diff', extra, bom]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('2026-Q2 -> 2026-Q3 (tolerance 0.5 %)');
+  });
+
+  it('refuses a file that is not a report, not JSON, or missing, with exit 2', async () => {
+    const notReport = await cli(['diff', 'package.json', Q3]);
     expect(notReport.status).toBe(2);
     expect(notReport.stderr).toBe(
       'error: package.json: not an isms-kpi report (no schemaVersion or tool.name "isms-kpi")\n',
     );
     const notJson = write('broken.json', '{"schemaVersion": 1,');
-    const r = cli(['diff', Q2, notJson]);
+    const r = await cli(['diff', Q2, notJson]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: .*broken\.json: not valid JSON: .*\n$/);
-    const missing = cli(['diff', Q2, 'nope.json']);
+    const missing = await cli(['diff', Q2, 'nope.json']);
     expect([missing.status, missing.stderr]).toEqual([2, 'error: nope.json: no such file\n']);
   });
 
-  it('refuses a bad tolerance as a usage error', () => {
-    expect(cli(['diff', Q2, Q3, '--tolerance', 'abc']).status).toBe(2);
+  it('refuses a bad tolerance as a usage error', async () => {
+    expect((await cli(['diff', Q2, Q3, '--tolerance', 'abc'])).status).toBe(2);
   });
 });
 
 describe('isms-kpi trend', () => {
-  it('prints a KPI-by-period matrix over fixtures/reports, oldest period first', () => {
-    const r = cli(['trend', 'fixtures/reports']);
+  it('prints a KPI-by-period matrix over fixtures/reports, oldest period first', async () => {
+    const r = await cli(['trend', 'fixtures/reports']);
     expect(r.status).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('KPI        2026-Q2     2026-Q3');
@@ -129,11 +131,11 @@ describe('isms-kpi trend', () => {
     expect(lines).toContain('AW-01          – ∅         – ∅');
     // The changed-definition copy reports 2026-Q3 too: one of the two is skipped, with a warning.
     expect(r.stderr).toBe(
-      'warning: skipped fixtures/reports/2026-Q3-changed-definition.json: fixtures/reports/2026-Q3.json reports the same period 2026-Q3\n',
+      'warning: fixtures/reports/2026-Q3-changed-definition.json: skipped: fixtures/reports/2026-Q3.json reports the same period 2026-Q3\n',
     );
   });
 
-  it('orders by period start, not file name, warns about non-reports, and marks other definitions', () => {
+  it('orders by period start, not file name, warns about non-reports, and marks other definitions', async () => {
     const dir = mkdtempSync(path.join(tmp, 'trend-'));
     copyFileSync(path.join(REPO, Q2), path.join(dir, 'b.json'));
     copyFileSync(
@@ -141,23 +143,23 @@ describe('isms-kpi trend', () => {
       path.join(dir, 'a.json'),
     );
     writeFileSync(path.join(dir, 'notes.json'), '{"hello": 1}');
-    const r = cli(['trend', dir, '--format', 'csv']);
+    const r = await cli(['trend', dir, '--format', 'csv']);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(
-      `warning: skipped ${path.join(dir, 'notes.json')}: not an isms-kpi report (no schemaVersion or tool.name "isms-kpi")\n`,
+      `warning: ${path.join(dir, 'notes.json')}: skipped: not an isms-kpi report (no schemaVersion or tool.name "isms-kpi")\n`,
     );
     const rows = r.stdout.replace(/^\uFEFF/, '').split('\r\n');
     expect(rows[0]).toBe('kpi_id,kpi_name,unit,2026-Q2,2026-Q2 status,2026-Q3,2026-Q3 status');
     expect(rows).toContain('AC-01,Leavers deprovisioned within 24 h,%,92.3076923076923,amber,81.25,red');
-    const table = cli(['trend', dir]).stdout;
+    const table = (await cli(['trend', dir])).stdout;
     // IR-02's 2026-Q2 value was measured with the old formula, so it is marked.
     expect(table.split('\n')).toContain('IR-02     75 % ✖ *    87.5 % ▲');
     expect(table).toContain('* definition differs from the newest report: not comparable');
   });
 
-  it('exits 2 for a folder without reports', () => {
+  it('exits 2 for a folder without reports', async () => {
     const empty = mkdtempSync(path.join(tmp, 'empty-'));
-    const r = cli(['trend', empty]);
+    const r = await cli(['trend', empty]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`error: ${empty}: no isms-kpi JSON reports in this folder\n`);
   });

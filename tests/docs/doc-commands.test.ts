@@ -2,15 +2,13 @@
  * The guides quote many `isms-kpi` commands that the tests cannot run as they are (they need a CI
  * server, a browser, or your exports). This checks what can be checked without running them: every
  * quoted command exists, and every option it uses is one that command (or the program) declares in
- * its --help. Runs the built CLI for the help texts.
+ * its --help. Runs the CLI in-process for the help texts.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO, runCli } from '../helpers/cli.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const DOCS = [
   'README.md',
   'docs/getting-started.md',
@@ -20,21 +18,18 @@ const DOCS = [
   'docs/catalogue.md',
 ];
 
+/** The --help text of the program ('') and of each command, read once before the tests. */
 const helpCache = new Map<string, string>();
 function help(command?: string): string {
-  const key = command ?? '';
-  if (!helpCache.has(key)) {
-    const args = command ? [command, '--help'] : ['--help'];
-    const result = spawnSync(process.execPath, [path.join(REPO, 'bin', 'isms-kpi.js'), ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    helpCache.set(key, result.stdout);
-  }
-  return helpCache.get(key)!;
+  return helpCache.get(command ?? '') ?? '';
 }
 
 const commands = () => [...help().matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!);
+
+beforeAll(async () => {
+  helpCache.set('', (await runCli(['--help'])).stdout);
+  for (const command of commands()) helpCache.set(command, (await runCli([command, '--help'])).stdout);
+});
 const options = (text: string) =>
   new Set([...text.matchAll(/(?:^|[ ,])(--?[a-zA-Z][a-z-]*)/gm)].map((m) => m[1]!));
 

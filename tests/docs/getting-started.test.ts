@@ -1,30 +1,20 @@
 /**
  * docs/getting-started.md is run, so the guide cannot drift from the tool. Every line of a ```sh block
- * that starts with `isms-kpi` (or `$ isms-kpi`) is run in order, by bash, against the built CLI (an
- * `isms-kpi` shim first on PATH), in a fresh temporary folder; `mkdir` and `cd` lines are followed too.
+ * that starts with `isms-kpi` (or `$ isms-kpi`) is run in order, through the CLI in-process (its words
+ * split as a shell would: quotes, `# comments`, `dir/*` globs), in a fresh temporary folder; `mkdir` and
+ * `cd` lines are followed too.
  * Other lines (installing Node.js or the package, copying files from your Downloads folder) are not run.
  *
  * A command must exit 0 unless its line says otherwise in a comment: `# exits 1: some KPIs are red`.
  * The reader's own exports are stood in for by the vendor samples in fixtures/presets/, copied to
  * where the guide tells the reader to put theirs (OWN_EXPORTS below).
  */
-import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, runCli } from '../helpers/cli.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const GUIDE = path.join(REPO, 'docs', 'getting-started.md');
 
 /** Where the guide tells readers to put their exports, relative to the folder the guide starts in. */
@@ -70,26 +60,42 @@ function extractSteps(markdown: string): Step[] {
 
 const steps = extractSteps(readFileSync(GUIDE, 'utf8'));
 
+/**
+ * The words of a command line as a shell would pass them: a `# comment` ends it, quotes group, and a
+ * word with `*` in its last part is expanded to the matching names in that folder (sorted).
+ */
+function shellWords(command: string, cwd: string): string[] {
+  const words: string[] = [];
+  for (const m of command.replace(/(^|\s)#.*$/, '').matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
+    const word = m[1] ?? m[2] ?? m[3]!;
+    if (m[3] === undefined || !word.includes('*')) {
+      words.push(word);
+      continue;
+    }
+    const dir = path.dirname(word);
+    const pattern = new RegExp(
+      `^${path
+        .basename(word)
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
+    const names = readdirSync(path.resolve(cwd, dir)).filter((n) => !n.startsWith('.') && pattern.test(n));
+    words.push(...names.sort().map((n) => (dir === '.' ? n : `${dir}/${n}`)));
+  }
+  return words;
+}
+
 let root: string;
 let cwd: string;
-let env: NodeJS.ProcessEnv;
 
 beforeAll(() => {
   root = mkdtempSync(path.join(os.tmpdir(), 'isms-kpi-guide-'));
   cwd = root;
-  const shims = path.join(root, '.bin');
-  mkdirSync(shims);
-  const shim = path.join(shims, 'isms-kpi');
-  writeFileSync(
-    shim,
-    `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(REPO, 'bin', 'isms-kpi.js'))} "$@"\n`,
-  );
-  chmodSync(shim, 0o755);
   const exports = path.join(root, OWN_EXPORTS);
   mkdirSync(exports, { recursive: true });
   for (const sample of SAMPLES)
     copyFileSync(path.join(REPO, 'fixtures', 'presets', sample), path.join(exports, sample));
-  env = { ...process.env, PATH: `${shims}${path.delimiter}${process.env.PATH ?? ''}`, NO_COLOR: '1' };
 });
 
 afterAll(() => {
@@ -104,7 +110,7 @@ describe('docs/getting-started.md', () => {
     expect(commands.some((c) => /^isms-kpi report\b/.test(c))).toBe(true);
   });
 
-  it.each(steps)('line $line: $command', ({ command, expectedExit }) => {
+  it.each(steps)('line $line: $command', async ({ command, expectedExit }) => {
     const cd = /^cd\s+(\S+)\s*(#.*)?$/.exec(command);
     if (cd) {
       const target = path.resolve(cwd, cd[1]!);
@@ -113,7 +119,14 @@ describe('docs/getting-started.md', () => {
       cwd = target;
       return;
     }
-    const result = spawnSync('bash', ['-c', command], { cwd, env, encoding: 'utf8', timeout: 60_000 });
+    const [program, ...args] = shellWords(command, cwd);
+    if (program === 'mkdir') {
+      for (const dir of args.filter((a) => !a.startsWith('-')))
+        mkdirSync(path.resolve(cwd, dir), { recursive: true });
+      return;
+    }
+    expect(program).toBe('isms-kpi');
+    const result = await runCli(args, { cwd });
     const output = `\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
     expect(result.status, `exit code of \`${command}\`${output}`).toBe(expectedExit);
     // An error line is expected only where the guide says the command fails with an error (exit 2).
@@ -122,6 +135,24 @@ describe('docs/getting-started.md', () => {
 });
 
 describe('extracting the commands', () => {
+  it('splits a command line into words as a shell does', () => {
+    expect(shellWords(`isms-kpi report --owner "SOC lead" --period 2026-Q2   # exits 1`, REPO)).toEqual([
+      'isms-kpi',
+      'report',
+      '--owner',
+      'SOC lead',
+      '--period',
+      '2026-Q2',
+    ]);
+    expect(shellWords('isms-kpi detect fixtures/reports/2026-Q*', REPO)).toEqual([
+      'isms-kpi',
+      'detect',
+      'fixtures/reports/2026-Q2.json',
+      'fixtures/reports/2026-Q3-changed-definition.json',
+      'fixtures/reports/2026-Q3.json',
+    ]);
+  });
+
   it('reads sh blocks only, joins continued lines, strips "$ " and reads the documented exit code', () => {
     const markdown = [
       '```yaml',

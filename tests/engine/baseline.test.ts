@@ -1,7 +1,7 @@
 /** Change since a baseline: the catalogue's baseline, or a saved report's value for the same definition. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/engine/run.js';
+import { run } from '../helpers/run.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const q3 = (baselineReport?: Parameters<typeof run>[0]['baselineReport']) =>

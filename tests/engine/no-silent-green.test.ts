@@ -3,7 +3,7 @@
  * judged green or silently counted 0.
  */
 import { describe, expect, it } from 'vitest';
-import { reportExitCode } from '../../src/cli/exit-code.js';
+import { exitCode } from '../../src/app/exit-policy.js';
 import { IsmsKpiError } from '../../src/problems.js';
 import { catalogueYaml, kpiResults, runProject } from '../formula/harness.js';
 
@@ -63,7 +63,7 @@ describe('stale data', () => {
     expect(c.judgement).toBe('red');
     expect(c.reason).toContain('changes data starts 2026-09-10, 71 days after the period starts');
     // --fail-on red still fails: staleness does not hide a red value
-    expect(reportExitCode([c], 'red')).toBe(1);
+    expect(exitCode({ command: 'report', kpis: [c], failOn: 'red' })).toBe(1);
   });
 
   it('a KPI derived from a stale KPI is stale', async () => {

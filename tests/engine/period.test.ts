@@ -200,16 +200,19 @@ describe('customPeriod', () => {
   it('explains bad dates', () => {
     expect(customPeriod('2026-02-30', '2026-03-01', BERLIN)).toEqual({
       ok: false,
-      message: 'bad --from date "2026-02-30": use yyyy-MM-dd, e.g. 2026-07-01',
+      part: 'first',
+      message: 'bad first day "2026-02-30": use yyyy-MM-dd, e.g. 2026-07-01',
     });
     expect(customPeriod('2026-01-01', '2025-02-29', BERLIN)).toEqual({
       ok: false,
-      message: 'bad --to date "2025-02-29": use yyyy-MM-dd, e.g. 2026-09-30',
+      part: 'last',
+      message: 'bad last day "2025-02-29": use yyyy-MM-dd, e.g. 2026-09-30',
     });
     expect(customPeriod('2026/07/01', '2026-07-02', BERLIN).ok).toBe(false);
     expect(customPeriod('2026-09-30', '2026-07-01', BERLIN)).toEqual({
       ok: false,
-      message: '--from 2026-09-30 is after --to 2026-07-01',
+      part: 'order',
+      message: 'the first day 2026-09-30 is after the last day 2026-07-01',
     });
     expect(customPeriod('2026-07-01', '2026-07-02', { tz: 'Nowhere/Land' }).ok).toBe(false);
   });

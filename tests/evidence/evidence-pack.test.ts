@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/engine/run.js';
 import { buildEvidencePack, type EvidenceFile } from '../../src/evidence/build-pack.js';
 import type { PackManifest } from '../../src/evidence/pack-manifest.js';
+import type { RunResult } from '../helpers/run.js';
 import { expectGolden, REPO, runBundled } from '../render/bundled.js';
 import { csvRecords } from '../render/csv-parse.js';
 

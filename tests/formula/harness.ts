@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type RunResult, run } from '../../src/engine/run.js';
 import { IsmsKpiError } from '../../src/problems.js';
 import type { KpiResult } from '../../src/report/model.js';
+import { type RunResult, run } from '../helpers/run.js';
 
 export interface KpiSpec {
   id: string;

@@ -1,12 +1,11 @@
 /**
- * Broken and hostile input, end to end through the BUILT CLI (`npm run build` first). Every case is a
+ * Broken and hostile input, end to end through the CLI (run in-process by tests/helpers/cli.ts). Every case is a
  * folder under fixtures/bad/ (a small metrics.yaml and its data files); cases whose data is large or
  * cannot be committed (a 5 MB field, a directory, a file without read permission) are copied to a
  * temporary directory and completed by `setup`. Each case asserts the exit code, a message fragment
  * that includes the location (file:line, catalogue line:col or KPI id) and that no output holds a stack
  * trace. Cases with `knownBug` show a bug in src/ and are skipped; run them with HARDENING_KNOWN_BUGS=1.
  */
-import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   chmodSync,
@@ -19,11 +18,9 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, runCli } from '../helpers/cli.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(REPO, 'bin', 'isms-kpi.js');
 const BAD = path.join(REPO, 'fixtures', 'bad');
 
 type Command = 'validate' | 'report' | 'report-json';
@@ -415,25 +412,11 @@ const ARGS: Record<Command, string[]> = {
   'report-json': ['report', '-c', 'metrics.yaml', '--fail-on', 'never', '--format', 'json'],
 };
 
-function cli(args: string[], cwd: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.FORCE_COLOR;
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[], cwd: string) => runCli(args, { cwd });
 
 let tmp = '';
 
 beforeAll(() => {
-  if (!existsSync(path.join(REPO, 'dist', 'cli', 'main.js'))) {
-    throw new Error('dist/cli/main.js is missing: run `npm run build` before these tests');
-  }
   tmp = mkdtempSync(path.join(os.tmpdir(), 'isms-bad-'));
 });
 
@@ -450,7 +433,7 @@ describe('broken and hostile input', { timeout: 120_000 }, () => {
   for (const c of cases) {
     it.skipIf(c.skip || (c.knownBug !== undefined && !process.env.HARDENING_KNOWN_BUGS))(
       `${c.name}: ${ARGS[c.command].slice(0, 1).join(' ')} exits ${c.exitCode}`,
-      () => {
+      async () => {
         let cwd = path.join(BAD, c.name);
         if (c.setup) {
           const copy = path.join(tmp, c.name);
@@ -458,7 +441,7 @@ describe('broken and hostile input', { timeout: 120_000 }, () => {
           c.setup(copy);
           cwd = copy;
         }
-        const r = cli(ARGS[c.command], cwd);
+        const r = await cli(ARGS[c.command], cwd);
         const output = `${r.stdout}\n${r.stderr}`;
         expect(r.stdout, 'stdout has a stack trace').not.toContain('    at ');
         expect(r.stderr, 'stderr has a stack trace').not.toContain('    at ');

@@ -11,13 +11,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadCatalogue, loadSources, resolvePeriod, run } from '../../src/engine/run.js';
 import { type CheckEnv, checkFormula, type SourceShape } from '../../src/formula/check.js';
 import { IsmsKpiError } from '../../src/problems.js';
 import { renderJson } from '../../src/render/json.js';
 import type { KpiResult } from '../../src/report/model.js';
 import type { FieldType } from '../../src/sources/table.js';
 import { cellValue } from '../../src/sources/table.js';
+import { loadCatalogue, loadSources, resolvePeriod, run } from '../helpers/run.js';
 
 const NUM_RUNS = Number(process.env.PROPS_RUNS ?? 100);
 let root = '';

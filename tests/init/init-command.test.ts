@@ -1,5 +1,5 @@
 /**
- * `isms-kpi init` end to end with the built CLI (`npm run build` first), in temporary folders: the
+ * `isms-kpi init` through the CLI (in-process; an installed copy of the package is spawned), in temporary folders: the
  * starter catalogue over fixtures/presets validates and reports with numbers worked out by hand from
  * those files, the bundled example reports exactly what the repository's catalogue reports, also from
  * an installed copy of the package, and nothing is overwritten without --force.
@@ -18,25 +18,14 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, runCli, spawnCli } from '../helpers/cli.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(REPO, 'bin', 'isms-kpi.js');
 const PRESET_FIXTURES = path.join(REPO, 'fixtures', 'presets');
 
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], cwd: string, bin = BIN): Result {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.FORCE_COLOR;
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
-  expect(r.stderr, `stderr of ${args.join(' ')}`).not.toContain('    at ');
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** In-process, or the given binary (an installed copy of the package) in a child process. */
+async function cli(args: string[], cwd: string, bin?: string) {
+  return bin ? spawnCli(args, { cwd, bin }) : await runCli(args, { cwd });
 }
 
 interface JsonKpi {
@@ -48,8 +37,12 @@ interface JsonKpi {
   denominator?: number;
 }
 
-function report(cwd: string, args: string[] = [], bin = BIN): { status: number | null; kpis: JsonKpi[] } {
-  const r = cli(['report', '--format', 'json', ...args], cwd, bin);
+async function report(
+  cwd: string,
+  args: string[] = [],
+  bin?: string,
+): Promise<{ status: number | null; kpis: JsonKpi[] }> {
+  const r = await cli(['report', '--format', 'json', ...args], cwd, bin);
   expect(r.stderr).toBe('');
   return { status: r.status, kpis: (JSON.parse(r.stdout) as { kpis: JsonKpi[] }).kpis };
 }
@@ -57,8 +50,6 @@ function report(cwd: string, args: string[] = [], bin = BIN): { status: number |
 let tmp = '';
 
 beforeAll(() => {
-  if (!existsSync(path.join(REPO, 'dist', 'cli', 'main.js')))
-    throw new Error('dist/cli/main.js is missing: run `npm run build` before these tests');
   tmp = mkdtempSync(path.join(os.tmpdir(), 'isms-init-'));
 });
 
@@ -78,10 +69,10 @@ function withPresetExports(name: string, keep: (file: string) => boolean = () =>
 }
 
 describe('init --from DIR', { timeout: 120_000 }, () => {
-  it('writes a starter catalogue over fixtures/presets that validates and reports', () => {
+  it('writes a starter catalogue over fixtures/presets that validates and reports', async () => {
     const dir = withPresetExports('from-all');
     writeFileSync(path.join(dir, 'exports', 'notes.txt'), 'meeting notes\n');
-    const r = cli(['init', '--from', 'exports'], dir);
+    const r = await cli(['init', '--from', 'exports'], dir);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^wrote metrics\.yaml: \d+ KPIs over \d+ sources$/m);
@@ -92,28 +83,28 @@ describe('init --from DIR', { timeout: 120_000 }, () => {
     expect(text).toContain('    path: exports/aws-iam-credential-report.csv');
     expect(text).toContain('  # not recognised: exports/notes.txt (header: meeting notes)');
 
-    const validate = cli(['validate', '--period', '2026-Q3'], dir);
+    const validate = await cli(['validate', '--period', '2026-Q3'], dir);
     expect(validate.stdout).toMatch(/^catalogue metrics\.yaml: \d+ KPIs, \d+ sources, formulas OK$/m);
     expect(validate.stdout).toContain('validation passed');
     expect(validate.status).toBe(0);
 
-    const { status, kpis } = report(dir, ['--period', '2026-Q3']);
+    const { status, kpis } = await report(dir, ['--period', '2026-Q3']);
     expect([0, 1]).toContain(status);
     expect(kpis.filter((k) => k.value !== null).length).toBeGreaterThan(kpis.length / 2);
   });
 
-  it('validates without errors when every export is clean', () => {
+  it('validates without errors when every export is clean', async () => {
     const dir = withPresetExports('from-clean', (f) => !f.startsWith('veeam-em-sessions'));
-    expect(cli(['init', '--from', 'exports'], dir).status).toBe(0);
-    const validate = cli(['validate', '--period', '2026-Q3'], dir);
+    expect((await cli(['init', '--from', 'exports'], dir)).status).toBe(0);
+    const validate = await cli(['validate', '--period', '2026-Q3'], dir);
     expect(validate.stdout).toContain('validation passed');
     expect(validate.status).toBe(0);
   });
 
-  it('computes the numbers worked out by hand from the sample exports (2026-Q3, UTC)', () => {
+  it('computes the numbers worked out by hand from the sample exports (2026-Q3, UTC)', async () => {
     const dir = withPresetExports('from-values');
-    expect(cli(['init', '--from', 'exports'], dir).status).toBe(0);
-    const { kpis } = report(dir, ['--period', '2026-Q3']);
+    expect((await cli(['init', '--from', 'exports'], dir)).status).toBe(0);
+    const { kpis } = await report(dir, ['--period', '2026-Q3']);
     const byName = (name: string) => {
       const kpi = kpis.find((k) => k.name === name);
       expect(kpi, name).toBeDefined();
@@ -155,44 +146,46 @@ describe('init --from DIR', { timeout: 120_000 }, () => {
     expect(byName('Emergency changes — changes')).toMatchObject({ value: 0, denominator: 5 });
   });
 
-  it('refuses a folder that holds no recognisable export', () => {
+  it('refuses a folder that holds no recognisable export', async () => {
     const dir = freshDir('from-empty');
     mkdirSync(path.join(dir, 'exports'));
     writeFileSync(path.join(dir, 'exports', 'notes.txt'), 'meeting notes\n');
-    const r = cli(['init', '--from', 'exports'], dir);
+    const r = await cli(['init', '--from', 'exports'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: exports: --from: no file in this folder matches a preset/);
     expect(existsSync(path.join(dir, 'metrics.yaml'))).toBe(false);
-    expect(cli(['init', '--from', 'missing'], dir).stderr).toBe('error: missing: --from: no such folder\n');
-    expect(cli(['init', '--from', 'exports/notes.txt'], dir).stderr).toBe(
+    expect((await cli(['init', '--from', 'missing'], dir)).stderr).toBe(
+      'error: missing: --from: no such folder\n',
+    );
+    expect((await cli(['init', '--from', 'exports/notes.txt'], dir)).stderr).toBe(
       'error: exports/notes.txt: --from: not a folder\n',
     );
   });
 
-  it('writes --output elsewhere, with source paths relative to the catalogue', () => {
+  it('writes --output elsewhere, with source paths relative to the catalogue', async () => {
     const dir = withPresetExports('from-output', (f) => f.startsWith('aws-'));
     mkdirSync(path.join(dir, 'isms'));
-    const r = cli(['init', '--from', 'exports', '--output', 'isms/kpis.yaml'], dir);
+    const r = await cli(['init', '--from', 'exports', '--output', 'isms/kpis.yaml'], dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('isms-kpi validate -c isms/kpis.yaml');
     expect(readFileSync(path.join(dir, 'isms', 'kpis.yaml'), 'utf8')).toContain(
       '    path: ../exports/aws-iam-credential-report.csv',
     );
-    expect(cli(['validate', '-c', 'isms/kpis.yaml', '--period', '2026-Q3'], dir).status).toBe(0);
+    expect((await cli(['validate', '-c', 'isms/kpis.yaml', '--period', '2026-Q3'], dir)).status).toBe(0);
   });
 });
 
 describe('init (the bundled example)', { timeout: 120_000 }, () => {
   let bundled: JsonKpi[] = [];
-  beforeAll(() => {
-    bundled = report(REPO).kpis;
+  beforeAll(async () => {
+    bundled = (await report(REPO)).kpis;
   });
 
   const values = (kpis: JsonKpi[]) => kpis.map((k) => ({ id: k.id, value: k.value, status: k.status }));
 
-  it('writes metrics.yaml and the exports it reads, and reports what the repository reports', () => {
+  it('writes metrics.yaml and the exports it reads, and reports what the repository reports', async () => {
     const dir = freshDir('example');
-    const r = cli(['init'], dir);
+    const r = await cli(['init'], dir);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('wrote metrics.yaml');
@@ -205,15 +198,15 @@ describe('init (the bundled example)', { timeout: 120_000 }, () => {
         readFileSync(path.join(REPO, 'fixtures', 'acme', file)),
       );
     expect(readdirSync(path.join(dir, 'exports'))).not.toContain('generate.mjs');
-    const copied = report(dir);
+    const copied = await report(dir);
     expect(copied.status).toBe(1);
     expect(values(copied.kpis)).toEqual(values(bundled));
-    expect(values(report(dir, ['--period', '2026-Q2']).kpis)).toEqual(
-      values(report(REPO, ['--period', '2026-Q2']).kpis),
+    expect(values((await report(dir, ['--period', '2026-Q2'])).kpis)).toEqual(
+      values((await report(REPO, ['--period', '2026-Q2'])).kpis),
     );
   });
 
-  it('works from an installed copy of the package (the files npm would pack)', () => {
+  it('works from an installed copy of the package (the files npm would pack)', async () => {
     const pkgDir = freshDir('installed');
     // What `npm pack` puts in the tarball, so a file missing from package.json "files" fails here.
     const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
@@ -229,14 +222,14 @@ describe('init (the bundled example)', { timeout: 120_000 }, () => {
     symlinkSync(path.join(REPO, 'node_modules'), path.join(pkgDir, 'node_modules'));
     const dir = freshDir('installed-user');
     const bin = path.join(pkgDir, 'bin', 'isms-kpi.js');
-    expect(cli(['init'], dir, bin).status).toBe(0);
-    expect(values(report(dir, [], bin).kpis)).toEqual(values(bundled));
+    expect((await cli(['init'], dir, bin)).status).toBe(0);
+    expect(values((await report(dir, [], bin)).kpis)).toEqual(values(bundled));
   });
 
-  it('overwrites nothing without --force: lists the files, exits 2 and writes nothing', () => {
+  it('overwrites nothing without --force: lists the files, exits 2 and writes nothing', async () => {
     const dir = freshDir('no-overwrite');
     writeFileSync(path.join(dir, 'metrics.yaml'), 'keep me\n');
-    const r = cli(['init'], dir);
+    const r = await cli(['init'], dir);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^error: metrics\.yaml: already exists; nothing was written \(use --force/m);
@@ -247,7 +240,7 @@ describe('init (the bundled example)', { timeout: 120_000 }, () => {
     rmSync(path.join(dir, 'metrics.yaml'));
     mkdirSync(path.join(dir, 'exports'));
     writeFileSync(path.join(dir, 'exports', 'hr-leavers.csv'), 'mine\n');
-    const again = cli(['init'], dir);
+    const again = await cli(['init'], dir);
     expect(again.status).toBe(2);
     expect(again.stderr.trim().split('\n')).toEqual([
       'error: exports/hr-leavers.csv: already exists; nothing was written (use --force to overwrite)',
@@ -256,10 +249,10 @@ describe('init (the bundled example)', { timeout: 120_000 }, () => {
     expect(readdirSync(path.join(dir, 'exports'))).toEqual(['hr-leavers.csv']);
   });
 
-  it('--force overwrites', () => {
+  it('--force overwrites', async () => {
     const dir = freshDir('force');
     writeFileSync(path.join(dir, 'metrics.yaml'), 'keep me\n');
-    const r = cli(['init', '--force'], dir);
+    const r = await cli(['init', '--force'], dir);
     expect(r.status).toBe(0);
     expect(readFileSync(path.join(dir, 'metrics.yaml'), 'utf8')).toBe(
       readFileSync(path.join(REPO, 'metrics.yaml'), 'utf8').replaceAll('fixtures/acme/', 'exports/'),
@@ -267,16 +260,16 @@ describe('init (the bundled example)', { timeout: 120_000 }, () => {
 
     const from = withPresetExports('force-from', (f) => f.startsWith('aws-'));
     writeFileSync(path.join(from, 'metrics.yaml'), 'keep me\n');
-    expect(cli(['init', '--from', 'exports'], from).status).toBe(2);
+    expect((await cli(['init', '--from', 'exports'], from)).status).toBe(2);
     expect(readFileSync(path.join(from, 'metrics.yaml'), 'utf8')).toBe('keep me\n');
-    expect(cli(['init', '--from', 'exports', '--force'], from).status).toBe(0);
+    expect((await cli(['init', '--from', 'exports', '--force'], from)).status).toBe(0);
     expect(readFileSync(path.join(from, 'metrics.yaml'), 'utf8')).toContain(
       'preset: aws-iam-credential-report',
     );
   });
 
-  it('--help shows examples', () => {
-    const r = cli(['init', '--help'], REPO);
+  it('--help shows examples', async () => {
+    const r = await cli(['init', '--help'], REPO);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('--from <dir>');
     expect(r.stdout).toContain('--force');

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { anchor, cell, presetsMarkdown } from '../../src/presets/docs.js';
 import { PRESETS } from '../../src/presets/index.js';
+import { anchor, cell, presetsMarkdown } from '../../src/render/presets-doc.js';
 
 const DOC = path.resolve(import.meta.dirname, '../../docs/presets.md');
 const generated = presetsMarkdown(Object.values(PRESETS));

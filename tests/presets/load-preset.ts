@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { stringify } from 'yaml';
-import { loadCatalogue, loadSources, resolvePeriod, run } from '../../src/engine/run.js';
 import type { LoadedSource } from '../../src/sources/load-source.js';
 import { type CellValue, cellValue } from '../../src/sources/table.js';
+import { loadCatalogue, loadSources, resolvePeriod, run } from '../helpers/run.js';
 
 export const PRESET_FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/presets');
 

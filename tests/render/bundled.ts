@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { type RunResult, run } from '../../src/engine/run.js';
+import { type RunResult, run } from '../helpers/run.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const GOLDEN = path.join(REPO, 'tests', 'render', 'golden');

@@ -1,10 +1,10 @@
 /** --history: earlier saved reports become trend points, only where the KPI's definition is unchanged. */
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/engine/run.js';
 import { buildHistory } from '../../src/render/history.js';
 import { renderHtml } from '../../src/render/html.js';
 import { renderJson } from '../../src/render/json.js';
 import { readReport } from '../../src/report/read.js';
+import { run } from '../helpers/run.js';
 import { REPO, runBundled } from './bundled.js';
 
 describe('history', () => {
@@ -14,7 +14,7 @@ describe('history', () => {
       renderJson((await run({ catalogue: 'metrics.yaml', cwd: REPO, period: '2026-Q2', now: 0 })).report),
     );
     q2json.kpis.find((k: { id: string }) => k.id === 'AC-02').definitionHash = '0'.repeat(64);
-    const read = readReport(JSON.stringify(q2json), '2026-Q2.json');
+    const read = readReport(JSON.stringify(q2json), 'q2.json');
     if (!read.ok) throw new Error(read.problem.message);
     const saved = read.report;
     const history = buildHistory([saved], q3);

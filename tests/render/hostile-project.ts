@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type RunResult, run } from '../../src/engine/run.js';
 import { writeProject } from '../formula/harness.js';
+import { type RunResult, run } from '../helpers/run.js';
 import { REPO } from './bundled.js';
 
 export const HYPERLINK = '=HYPERLINK("http://x","y")';

@@ -3,9 +3,9 @@
  * no cell a spreadsheet would run as a formula in the CSV report or the evidence pack.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/engine/run.js';
 import { buildEvidencePack } from '../../src/evidence/build-pack.js';
 import { RENDERERS } from '../../src/render/index.js';
+import type { RunResult } from '../helpers/run.js';
 import { parseCsv } from './csv-parse.js';
 import { HYPERLINK, runHostile, SCRIPT } from './hostile-project.js';
 

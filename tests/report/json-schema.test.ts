@@ -9,11 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/engine/run.js';
 import { renderJson } from '../../src/render/json.js';
 import { REPORT_SCHEMA_ID, reportJsonSchemaText } from '../../src/report/json-schema.js';
 import { readReport } from '../../src/report/read.js';
 import { catalogueYaml, csv, writeProject } from '../formula/harness.js';
+import { run } from '../helpers/run.js';
 import { GOLDEN, REPO, runBundled } from '../render/bundled.js';
 
 const SCHEMA_FILE = path.join(REPO, 'docs', 'report.schema.json');

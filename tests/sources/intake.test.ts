@@ -9,10 +9,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadCatalogue, loadSources, resolvePeriod, run } from '../../src/engine/run.js';
 import { formatProblem, IsmsKpiError } from '../../src/problems.js';
 import type { LoadedSource } from '../../src/sources/load-source.js';
 import { type CellValue, cellValue } from '../../src/sources/table.js';
+import { loadCatalogue, loadSources, resolvePeriod, run } from '../helpers/run.js';
 
 let root = '';
 let counter = 0;

@@ -4,11 +4,11 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalogue, loadSources, resolvePeriod } from '../../src/engine/run.js';
 import type { LoadedSource } from '../../src/sources/load-source.js';
 import { rowSchema } from '../../src/sources/record-types.js';
 import { cellValue } from '../../src/sources/table.js';
 import { catalogueYaml, writeProject } from '../formula/harness.js';
+import { loadCatalogue, loadSources, resolvePeriod } from '../helpers/run.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 

@@ -1,23 +1,16 @@
 /**
- * `isms-kpi presets [NAME]`: the vendor exports isms-kpi reads without a mapping, or one preset's fields
- * and notes. The Markdown format is the same text as docs/presets.md.
+ * The output of `isms-kpi presets [NAME]`: the vendor exports isms-kpi reads without a mapping, or one
+ * preset's fields and notes. The Markdown format is the same text as docs/presets.md.
  */
-
+import Table from 'cli-table3';
 import { presetFieldRows, presetSummary, variantsOf } from '../presets/describe.js';
-import { presetIndex, presetSection } from '../presets/docs.js';
-import { PRESET_NAMES, PRESETS, type Preset } from '../presets/index.js';
-import { IsmsKpiError, problem } from '../problems.js';
-import { EXIT_OK } from './exit-code.js';
-import { out } from './output.js';
+import type { Preset } from '../presets/types.js';
+import { presetIndex, presetSection } from './presets-doc.js';
 
 export const PRESETS_FORMATS = ['table', 'json', 'markdown'] as const;
 export type PresetsFormat = (typeof PRESETS_FORMATS)[number];
 
-const byName = (a: Preset, b: Preset) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-const allPresets = (): Preset[] => Object.values(PRESETS).sort(byName);
-
-async function newTable(head: string[], colWidths?: (number | null)[]) {
-  const Table = (await import('cli-table3')).default;
+function newTable(head: string[], colWidths?: (number | null)[]) {
   return new Table({
     head,
     style: { head: [], border: [] },
@@ -32,11 +25,10 @@ function kindText(kind: string, timeField: string | undefined): string {
   return timeField ? `${kind} (${timeField})` : kind;
 }
 
-async function renderList(format: PresetsFormat): Promise<string> {
-  const presets = allPresets();
+export function renderPresetList(presets: readonly Preset[], format: PresetsFormat): string {
   if (format === 'json') return `${JSON.stringify(presets.map(presetSummary), null, 2)}\n`;
   if (format === 'markdown') return presetIndex(presets);
-  const table = await newTable(
+  const table = newTable(
     ['Preset', 'Export', 'Formats', 'Record type', 'Kind'],
     [null, 48, null, null, null],
   );
@@ -68,7 +60,7 @@ function presetJson(preset: Preset): unknown {
   };
 }
 
-async function renderOne(preset: Preset, format: PresetsFormat): Promise<string> {
+export function renderPreset(preset: Preset, format: PresetsFormat): string {
   if (format === 'json') return `${JSON.stringify(presetJson(preset), null, 2)}\n`;
   if (format === 'markdown') return presetSection(preset);
   const lines = [`${preset.name}: ${preset.title}`];
@@ -82,7 +74,7 @@ async function renderOne(preset: Preset, format: PresetsFormat): Promise<string>
     lines.push(facts.join(', '));
     const rows = presetFieldRows(variant, fileFormat);
     const hasFormats = rows.some((row) => row.format.length > 0);
-    const table = await newTable(
+    const table = newTable(
       [
         'Field',
         fileFormat === 'json' ? 'JSON path' : 'Column',
@@ -107,44 +99,4 @@ async function renderOne(preset: Preset, format: PresetsFormat): Promise<string>
     for (const note of preset.notes) lines.push(`- ${note}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** Levenshtein distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-export async function presetsCommand(
-  name: string | undefined,
-  options: { format: PresetsFormat },
-): Promise<number> {
-  if (name === undefined) {
-    out(await renderList(options.format));
-    return EXIT_OK;
-  }
-  const preset = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
-  if (!preset) {
-    const isClose = (known: string) =>
-      known.includes(name) ||
-      (name.length > 3 && Math.min(distance(name, known), distance(name, known.slice(0, name.length))) <= 2);
-    const close = PRESET_NAMES.filter(isClose);
-    const hint =
-      close.length > 0
-        ? `did you mean ${close.join(', ')}?`
-        : `known presets: ${[...PRESET_NAMES].sort().join(', ')}`;
-    throw new IsmsKpiError(problem('usage', `unknown preset "${name}"; ${hint}`));
-  }
-  out(await renderOne(preset, options.format));
-  return EXIT_OK;
 }

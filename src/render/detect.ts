@@ -1,22 +1,12 @@
 /**
- * `isms-kpi detect FILE...`: which preset reads each export, how sure that is, and a source snippet to
- * paste into metrics.yaml. Exit 0 when every file matched a preset, 1 when one matched none, 2 when one
- * could not be read.
+ * The output of `isms-kpi detect FILE...`: which preset reads each export, how sure that is, missing and
+ * extra columns, and a source snippet to paste into metrics.yaml.
  */
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { presetFormat } from '../presets/apply.js';
-import { type DetectResult, detectFile, type PresetMatch } from '../presets/detect.js';
+import type { DetectResult, PresetMatch } from '../presets/detect.js';
 import { PRESETS } from '../presets/index.js';
-import { EXIT_ERROR, EXIT_FAIL_LEVEL, EXIT_OK } from './exit-code.js';
-import { err, out } from './output.js';
-
-export const DETECT_FORMATS = ['table', 'json'] as const;
-export type DetectFormat = (typeof DETECT_FORMATS)[number];
-
-export interface DetectOptions {
-  format: DetectFormat;
-}
 
 /** Columns listed before "... and N more". */
 const MAX_LISTED = 25;
@@ -62,12 +52,6 @@ export function withSnippets(results: readonly DetectResult[]): DetectOutcome[] 
         }
       : result,
   );
-}
-
-export function detectExitCode(results: readonly DetectResult[]): number {
-  if (results.some((r) => r.problem !== undefined)) return EXIT_ERROR;
-  if (results.some((r) => r.best === undefined)) return EXIT_FAIL_LEVEL;
-  return EXIT_OK;
 }
 
 const indent = (text: string, by: string): string =>
@@ -127,11 +111,11 @@ export function renderDetectJson(results: readonly DetectOutcome[]): string {
   return `${JSON.stringify(results, null, 2)}\n`;
 }
 
-export async function detectCommand(files: readonly string[], options: DetectOptions): Promise<number> {
-  const results: DetectResult[] = [];
-  for (const file of files) results.push(await detectFile(path.resolve(file), file));
-  const outcomes = withSnippets(results);
-  out(options.format === 'json' ? renderDetectJson(outcomes) : renderDetectTable(outcomes));
-  for (const r of results) if (r.problem !== undefined) err(`error: ${r.file}: ${r.problem}`);
-  return detectExitCode(results);
-}
+/** Detection results with their catalogue snippets, as a table or JSON. */
+export const DETECT_RENDERERS = {
+  table: (results: readonly DetectResult[]) => renderDetectTable(withSnippets(results)),
+  json: (results: readonly DetectResult[]) => renderDetectJson(withSnippets(results)),
+} satisfies Record<string, (results: readonly DetectResult[]) => string>;
+
+export type DetectFormat = keyof typeof DETECT_RENDERERS;
+export const DETECT_FORMATS = Object.keys(DETECT_RENDERERS) as DetectFormat[];

@@ -1,71 +1,79 @@
 /**
- * `isms-kpi init`: writes a catalogue to start from. With --from DIR, a starter catalogue over the
- * exports found in DIR (src/init/starter-catalogue.ts); without it, the bundled example catalogue and
- * the example exports it reads, copied into ./exports/. Nothing is written when any target exists,
- * unless --force, and all files are written or none.
+ * `isms-kpi init`: a catalogue to start from. With --from DIR, a starter catalogue over the exports found
+ * in DIR (src/init/starter-catalogue.ts); without it, the bundled example catalogue and the example
+ * exports it reads, copied into ./exports/. Nothing is written when any target exists, unless --force;
+ * the CLI writes all files or none.
  */
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { type StarterFile, starterCatalogue } from '../init/starter-catalogue.js';
 import { detectFile } from '../presets/detect.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
-import { EXIT_OK } from './exit-code.js';
-import { checkOutputTargets, out, writeFilesAtomically } from './output.js';
+import type { Io } from './io.js';
+import { checkOutputFolders } from './report.js';
+import type { CommandResult, Document } from './result.js';
 
 export interface InitOptions {
-  from?: string;
+  from?: string | undefined;
   output: string;
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
-/** The installed package (dist/cli/init-command.js, or src/cli/ in development): two folders up. */
+/** The installed package (dist/app/init.js, or src/app/ in development): two folders up. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLE_CATALOGUE = 'metrics.yaml';
 const EXAMPLE_DATA = 'fixtures/acme/';
 const EXPORTS = 'exports';
 
-const cwd = () => process.cwd();
 const toPosix = (p: string) => p.split(path.sep).join('/');
 
-interface PlannedFile {
-  /** As shown to the user, relative to the working directory. */
-  file: string;
-  content: string;
+interface Plan {
+  files: Document[];
+  summary: string[];
 }
 
-export async function initCommand(options: InitOptions): Promise<number> {
+export async function init(options: InitOptions, io: Io): Promise<CommandResult> {
   const catalogue = options.output;
   const plan =
-    options.from === undefined ? await examplePlan(catalogue) : await starterPlan(options.from, catalogue);
+    options.from === undefined
+      ? await examplePlan(catalogue, io)
+      : await starterPlan(options.from, catalogue, io);
   // The catalogue's folder must exist; the exports folder inside it is created.
-  await checkOutputTargets([catalogue]);
-  if (!options.force) await refuseOverwrite(plan.files.map((f) => f.file));
-  for (const dir of new Set(plan.files.map((f) => path.dirname(path.resolve(cwd(), f.file))))) {
-    await mkdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      throw new IsmsKpiError(problem('output', `cannot create the folder: ${error.message}`, { file: dir }));
-    });
-  }
-  await checkOutputTargets(plan.files.map((f) => f.file));
-  await writeFilesAtomically(plan.files);
-  const lines = [...plan.summary];
-  const flag =
-    path.resolve(cwd(), catalogue) === path.resolve(cwd(), 'metrics.yaml') ? '' : ` -c ${catalogue}`;
-  lines.push(
+  await checkOutputFolders(io, [catalogue]);
+  await checkTargets(
+    io,
+    plan.files.map((f) => f.file),
+    options.force === true,
+  );
+  const isDefault = path.resolve(io.cwd, catalogue) === path.resolve(io.cwd, 'metrics.yaml');
+  const flag = isDefault ? '' : ` -c ${catalogue}`;
+  const review = options.from === undefined ? '' : ' (review the TODO owners and thresholds first)';
+  const lines = [
+    ...plan.summary,
     '',
     'next:',
     `  isms-kpi validate${flag}     # check the catalogue and read every export`,
-    `  isms-kpi report${flag}       # the KPI report${options.from === undefined ? '' : ' (review the TODO owners and thresholds first)'}`,
-  );
-  out(`${lines.join('\n')}\n`);
-  return EXIT_OK;
+    `  isms-kpi report${flag}       # the KPI report${review}`,
+  ];
+  return {
+    files: plan.files,
+    folders: [...new Set(plan.files.map((f) => path.dirname(f.file)))],
+    stdout: `${lines.join('\n')}\n`,
+    problems: [],
+    outcome: { command: 'done' },
+  };
 }
 
-async function refuseOverwrite(files: readonly string[]): Promise<void> {
+/** No target may be a folder, and none may exist unless `force`. */
+async function checkTargets(io: Io, files: readonly string[], force: boolean): Promise<void> {
   const existing: Problem[] = [];
   for (const file of files) {
-    if (await stat(path.resolve(cwd(), file)).catch(() => undefined))
+    const info = await io.stat(path.resolve(io.cwd, file)).catch(() => undefined);
+    if (!info) continue;
+    if (force && info.isDirectory)
+      throw new IsmsKpiError(problem('output', 'is a folder; give a file name', { file }));
+    if (!force)
       existing.push(
         problem('output', 'already exists; nothing was written (use --force to overwrite)', { file }),
       );
@@ -81,9 +89,9 @@ function periodPattern(name: string): RegExp {
   return new RegExp(`^${escaped.join('[^/]+')}$`);
 }
 
-async function examplePlan(catalogue: string): Promise<{ files: PlannedFile[]; summary: string[] }> {
+async function examplePlan(catalogue: string, io: Io): Promise<Plan> {
   const source = path.join(PACKAGE_ROOT, EXAMPLE_CATALOGUE);
-  const text = await readFile(source, 'utf8').catch(() => {
+  const text = await io.readText(source).catch(() => {
     throw new IsmsKpiError(
       problem('file-missing', 'the bundled example catalogue is missing from the installed package', {
         file: source,
@@ -92,7 +100,7 @@ async function examplePlan(catalogue: string): Promise<{ files: PlannedFile[]; s
   });
   const config = parse(text) as { sources?: Record<string, { path?: string }> };
   const exportsDir = path.join(path.dirname(catalogue), EXPORTS);
-  const files: PlannedFile[] = [];
+  const files: Document[] = [];
   const seen = new Set<string>();
   for (const { path: given } of Object.values(config.sources ?? {})) {
     if (typeof given !== 'string' || !given.startsWith(EXAMPLE_DATA)) continue;
@@ -100,14 +108,18 @@ async function examplePlan(catalogue: string): Promise<{ files: PlannedFile[]; s
     const folder = path.join(PACKAGE_ROOT, EXAMPLE_DATA, path.dirname(relative));
     const pattern = periodPattern(path.basename(relative));
     // A {period} path reads one file per period: every period's file is copied.
-    const names = (await readdir(folder).catch(() => [] as string[])).filter((n) => pattern.test(n)).sort();
+    const entries = await io.readdir(folder).catch(() => []);
+    const names = entries
+      .map((e) => e.name)
+      .filter((n) => pattern.test(n))
+      .sort();
     for (const name of names) {
       const target = path.join(path.dirname(relative), name);
       if (seen.has(target)) continue;
       seen.add(target);
       files.push({
         file: path.join(exportsDir, target),
-        content: await readFile(path.join(folder, name), 'utf8'),
+        content: await io.readText(path.join(folder, name)),
       });
     }
   }
@@ -121,20 +133,17 @@ async function examplePlan(catalogue: string): Promise<{ files: PlannedFile[]; s
 
 // --- with --from DIR: a starter catalogue over the exports found there ----------------------------
 
-async function starterPlan(
-  from: string,
-  catalogue: string,
-): Promise<{ files: PlannedFile[]; summary: string[] }> {
-  const dir = path.resolve(cwd(), from);
-  const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory())
+async function starterPlan(from: string, catalogue: string, io: Io): Promise<Plan> {
+  const dir = path.resolve(io.cwd, from);
+  const info = await io.stat(dir).catch(() => undefined);
+  if (!info?.isDirectory)
     throw new IsmsKpiError(
       problem('usage', info ? '--from: not a folder' : '--from: no such folder', { file: from }),
     );
-  const catalogueDir = path.dirname(path.resolve(cwd(), catalogue));
-  const target = path.resolve(cwd(), catalogue);
-  const entries = (await readdir(dir, { withFileTypes: true }))
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && path.join(dir, e.name) !== target)
+  const catalogueDir = path.dirname(path.resolve(io.cwd, catalogue));
+  const target = path.resolve(io.cwd, catalogue);
+  const entries = (await io.readdir(dir))
+    .filter((e) => e.isFile && !e.name.startsWith('.') && path.join(dir, e.name) !== target)
     .map((e) => e.name)
     .sort();
   const files: StarterFile[] = [];

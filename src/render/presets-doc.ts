@@ -3,8 +3,8 @@
  * what the code does. Pure: presets in, Markdown out; tests/presets/docs.test.ts fails when the
  * committed page differs from what this returns.
  */
-import { type PresetFieldRow, presetFieldRows, presetSummary, variantsOf } from './describe.js';
-import type { Preset, PresetVariant } from './types.js';
+import { type PresetFieldRow, presetFieldRows, presetSummary, variantsOf } from '../presets/describe.js';
+import type { Preset, PresetVariant } from '../presets/types.js';
 
 const FORMAT_NAMES = { csv: 'CSV', json: 'JSON' } as const;
 

@@ -1,0 +1,45 @@
+/**
+ * One evaluation as the commands need it: the catalogue read through the Io, the period request
+ * resolved and checked (problems worded for the command line), then the engine's run().
+ */
+import type { Catalogue } from '../catalogue/compile.js';
+import { type RunOptions, type RunResult, run } from '../engine/run.js';
+import type { WorkerMode } from '../sources/load-parallel.js';
+import { loadCatalogue } from './catalogue.js';
+import type { Io } from './io.js';
+import { checkRequest, type PeriodOptions, resolvePeriod } from './request.js';
+
+export interface EvaluateOptions
+  extends PeriodOptions,
+    Pick<RunOptions, 'kpis' | 'trace' | 'storeAllFields' | 'baselineReport' | 'onProgress' | 'timestamp'> {
+  /** Path of metrics.yaml, relative to io.cwd. */
+  catalogue: string;
+  /** The catalogue, when the caller has already loaded it (so it is not read twice). */
+  loadedCatalogue?: Catalogue;
+}
+
+/** `ISMS_KPI_WORKERS=never` keeps every source on the main thread; `always` reads each in a worker. */
+export function workerMode(env: Io['env']): WorkerMode {
+  const mode = env.ISMS_KPI_WORKERS;
+  return mode === 'never' || mode === 'always' ? mode : 'auto';
+}
+
+export async function evaluate(options: EvaluateOptions, io: Io): Promise<RunResult> {
+  const catalogue = options.loadedCatalogue ?? (await loadCatalogue(io, options.catalogue, options.tz));
+  const period = resolvePeriod(catalogue, { ...options, now: io.now() });
+  checkRequest(catalogue, options);
+  return run({
+    catalogue,
+    period,
+    cwd: io.cwd,
+    cores: io.cpuCount,
+    workers: workerMode(io.env),
+    ...(options.asOf ? { asOf: options.asOf } : {}),
+    ...(options.kpis ? { kpis: options.kpis } : {}),
+    ...(options.trace ? { trace: true } : {}),
+    ...(options.storeAllFields ? { storeAllFields: true } : {}),
+    ...(options.baselineReport ? { baselineReport: options.baselineReport } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+  });
+}

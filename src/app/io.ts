@@ -1,0 +1,33 @@
+/**
+ * What the use cases may ask of the world: read files and folders, the working directory, the clock,
+ * the environment and the number of cores. Injected, so a use case is a function of its options and
+ * its Io (tests pass a working directory and a fixed clock; nothing changes the process's state).
+ * Writing is not here: use cases return what to write, and src/cli/ writes it.
+ */
+export interface FileInfo {
+  isFile: boolean;
+  isDirectory: boolean;
+  size: number;
+}
+
+export interface DirEntry {
+  name: string;
+  isFile: boolean;
+  isDirectory: boolean;
+}
+
+export interface Io {
+  /** Relative paths given by the user are relative to this folder, and shown relative to it. */
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Cores available to this process (worker threads, early evaluation). */
+  readonly cpuCount: number;
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** A UTF-8 text file (absolute path); rejects with the operating system's error (ENOENT, EISDIR, ...). */
+  readText(file: string): Promise<string>;
+  /** Follows symbolic links; rejects with the operating system's error. */
+  stat(file: string): Promise<FileInfo>;
+  /** The entries of a folder, in no particular order; rejects with the operating system's error. */
+  readdir(dir: string): Promise<DirEntry[]>;
+}

@@ -1,0 +1,36 @@
+/** `isms-kpi list`: the KPIs of the catalogue. */
+import path from 'node:path';
+import { type KpiList, LIST_RENDERERS, type ListFormat } from '../render/list.js';
+import { loadCatalogue } from './catalogue.js';
+import type { Io } from './io.js';
+import type { CommandResult } from './result.js';
+
+export async function kpiList(catalogueFile: string, io: Io): Promise<KpiList> {
+  const catalogue = await loadCatalogue(io, catalogueFile);
+  return {
+    organisation: catalogue.organisation,
+    catalogueName: path.basename(catalogue.file),
+    timezone: catalogue.timezone,
+    sourceCount: catalogue.sources.size,
+    kpis: catalogue.kpis.map((k) => ({
+      id: k.config.id,
+      name: k.config.name,
+      owner: k.config.owner,
+      cadence: k.config.cadence,
+      controls: k.config.controls,
+      sources: k.formula.sources,
+      ...(k.formula.kpis.length > 0 ? { uses: k.formula.kpis } : {}),
+    })),
+  };
+}
+
+export async function list(
+  options: { catalogue: string; format: ListFormat },
+  io: Io,
+): Promise<CommandResult> {
+  return {
+    stdout: LIST_RENDERERS[options.format](await kpiList(options.catalogue, io)),
+    problems: [],
+    outcome: { command: 'done' },
+  };
+}

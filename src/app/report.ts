@@ -1,0 +1,230 @@
+/**
+ * `isms-kpi report`: evaluate the catalogue for a period and return the report in every format asked
+ * for (stdout, --output files, the --evidence pack), with the outcome the exit policy judges.
+ */
+import path from 'node:path';
+import type { Catalogue } from '../catalogue/compile.js';
+import { compareValues } from '../engine/evaluate.js';
+import type { SourceProgress } from '../engine/run.js';
+import type { FailOn } from '../engine/status.js';
+import { buildEvidencePack } from '../evidence/build-pack.js';
+import { IsmsKpiError, type Problem, problem } from '../problems.js';
+import { buildHistory, type History } from '../render/history.js';
+import {
+  FORMAT_EXTENSIONS,
+  FORMATS,
+  type Format,
+  formatForFile,
+  RENDERERS,
+  type RenderOptions,
+} from '../render/index.js';
+import type { Report } from '../report/model.js';
+import { loadCatalogue } from './catalogue.js';
+import { evaluate } from './evaluate.js';
+import type { Io } from './io.js';
+import type { PeriodOptions } from './request.js';
+import type { CommandResult } from './result.js';
+import { readHistory, readReportFile } from './saved-reports.js';
+
+export interface ReportOptions extends PeriodOptions {
+  catalogue: string;
+  format?: Format | undefined;
+  output: string[];
+  /** Folder for the audit evidence pack. */
+  evidence?: string | undefined;
+  /** Earlier saved JSON reports (files or folders), for the trend lines of the HTML report. */
+  history: string[];
+  baseline?: string | undefined;
+  kpi: string[];
+  owner?: string | undefined;
+  tag: string[];
+  control: string[];
+  failOn: FailOn;
+  timestamp?: boolean | undefined;
+  quiet?: boolean | undefined;
+  /** Colours in the table printed to stdout. */
+  color: boolean;
+  onProgress?: ((progress: SourceProgress) => void) | undefined;
+}
+
+export interface OutputTarget {
+  file: string;
+  format: Format;
+}
+
+/**
+ * The --output files with their formats, checked before any work is done: a known extension, outside
+ * the --evidence folder (which is replaced as a whole), in a folder that exists.
+ */
+export async function reportTargets(
+  options: Pick<ReportOptions, 'output' | 'evidence'>,
+  io: Io,
+): Promise<OutputTarget[]> {
+  const targets = options.output.map((file) => {
+    const format = formatForFile(file);
+    if (!format) {
+      const known = FORMATS.map((f) => `${FORMAT_EXTENSIONS[f][0]} (${f})`).join(', ');
+      throw new IsmsKpiError(
+        problem('usage', `--output ${file}: cannot tell the format from the extension; use one of ${known}`),
+      );
+    }
+    return { file, format };
+  });
+  if (options.evidence !== undefined) {
+    const evidence = path.resolve(io.cwd, options.evidence);
+    for (const { file } of targets) {
+      const relative = path.relative(evidence, path.resolve(io.cwd, file));
+      const isOutside =
+        relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+      if (!isOutside)
+        throw new IsmsKpiError(
+          problem('usage', `--output ${file} is inside the --evidence folder; write it elsewhere`),
+        );
+    }
+  }
+  await checkOutputFolders(
+    io,
+    targets.map((t) => t.file),
+  );
+  return targets;
+}
+
+/** Every file can be written: its folder exists and it is not itself a folder. */
+export async function checkOutputFolders(io: Io, files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    const absolute = path.resolve(io.cwd, file);
+    const folder = path.dirname(file);
+    const info = await io.stat(path.dirname(absolute)).catch(() => undefined);
+    if (!info)
+      throw new IsmsKpiError(
+        problem('output', `folder "${folder}" does not exist; create it first`, { file }),
+      );
+    if (!info.isDirectory) throw new IsmsKpiError(problem('output', `"${folder}" is not a folder`, { file }));
+    const target = await io.stat(absolute).catch(() => undefined);
+    if (target?.isDirectory)
+      throw new IsmsKpiError(problem('output', 'is a folder; give a file name', { file }));
+  }
+}
+
+export async function report(
+  options: ReportOptions,
+  targets: readonly OutputTarget[],
+  io: Io,
+): Promise<CommandResult> {
+  const problems: Problem[] = [];
+  const saved = await readHistory(io, options.history);
+  problems.push(...saved.problems);
+  const baseline = options.baseline
+    ? await readReportFile(io, options.baseline, { missing: '--baseline: not found', prefix: '--baseline: ' })
+    : undefined;
+  const filter = await kpiFilter(options, io);
+  const isEvidence = options.evidence !== undefined;
+  const { timestamp, ...rest } = options;
+  const result = await evaluate(
+    {
+      ...rest,
+      ...(filter ? { kpis: filter.ids, loadedCatalogue: filter.catalogue } : {}),
+      // The evidence pack lists every mapped field of the rows behind each KPI, so all are kept.
+      ...(isEvidence ? { trace: true, storeAllFields: true } : {}),
+      ...(timestamp ? { timestamp: new Date(io.now()).toISOString() } : {}),
+      ...(baseline ? { baselineReport: { period: baseline.period.label, kpis: baseline.kpis } } : {}),
+    },
+    io,
+  );
+  const { report } = result;
+  const history = saved.reports.length > 0 ? buildHistory(saved.reports, report) : undefined;
+  if (history) addHistory(report, history);
+  const renderOptions: RenderOptions = {
+    color: false,
+    failOn: options.failOn,
+    ...(history ? { history } : {}),
+  };
+  const files = targets.map(({ file, format }) => ({
+    file,
+    content: RENDERERS[format](report, renderOptions),
+  }));
+  const isStdout = (targets.length === 0 && !isEvidence) || options.format !== undefined;
+  const format = options.format ?? 'table';
+  const notes: string[] = [];
+  if (!isStdout && !options.quiet) for (const t of targets) notes.push(`wrote ${t.file} (${t.format})`);
+  if (isEvidence && !options.quiet)
+    notes.push(
+      `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources)`,
+    );
+  return {
+    ...(isStdout
+      ? {
+          stdout: RENDERERS[format](report, { ...renderOptions, color: options.color && format === 'table' }),
+        }
+      : {}),
+    files,
+    ...(options.evidence !== undefined
+      ? {
+          evidence: {
+            dir: options.evidence,
+            files: buildEvidencePack({
+              report,
+              catalogue: result.catalogue,
+              sources: result.sources,
+              traces: result.evaluation.traces,
+            }),
+          },
+        }
+      : {}),
+    problems,
+    notes,
+    outcome: { command: 'report', kpis: report.kpis, failOn: options.failOn },
+  };
+}
+
+/**
+ * Puts the earlier periods' values into the report (`history` in the JSON) and, where a KPI has no trend
+ * from its own period, takes the arrow from the last earlier value.
+ */
+function addHistory(report: Report, history: History): void {
+  for (const kpi of report.kpis) {
+    const points = history.get(kpi.id);
+    if (!points) continue;
+    const earlier = points.slice(0, -1);
+    kpi.history = earlier.map((p) => ({ period: p.label, value: p.value }));
+    const last = [...earlier].reverse().find((p) => p.value !== null);
+    if (kpi.trend === null && last && kpi.value !== null) kpi.trend = compareValues(last.value!, kpi.value);
+  }
+}
+
+/** --kpi, --owner, --tag and --control narrow the report; all given filters must match. */
+async function kpiFilter(
+  options: ReportOptions,
+  io: Io,
+): Promise<{ ids: Set<string>; catalogue: Catalogue } | undefined> {
+  if (options.kpi.length === 0 && !options.owner && options.tag.length === 0 && options.control.length === 0)
+    return undefined;
+  const catalogue = await loadCatalogue(io, options.catalogue, options.tz);
+  const known = new Set(catalogue.kpis.map((k) => k.config.id));
+  for (const id of options.kpi) {
+    if (!known.has(id))
+      throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI "${id}"; see isms-kpi list`));
+  }
+  const lower = (s: string) => s.toLowerCase();
+  const selected = catalogue.kpis.filter((k) => {
+    const c = k.config;
+    if (options.kpi.length > 0 && !options.kpi.includes(c.id)) return false;
+    if (options.owner && !lower(c.owner).includes(lower(options.owner))) return false;
+    if (
+      options.tag.length > 0 &&
+      !options.tag.some((t) => c.tags.map(lower).includes(lower(t)) || lower(c.area ?? '') === lower(t))
+    )
+      return false;
+    if (
+      options.control.length > 0 &&
+      !options.control.some((ctl) =>
+        c.controls.some((x) => lower(x) === lower(ctl) || lower(x).startsWith(`${lower(ctl)}.`)),
+      )
+    )
+      return false;
+    return true;
+  });
+  if (selected.length === 0)
+    throw new IsmsKpiError(problem('usage', 'no KPI matches the filters (--kpi, --owner, --tag, --control)'));
+  return { ids: new Set(selected.map((k) => k.config.id)), catalogue };
+}

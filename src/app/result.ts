@@ -1,0 +1,26 @@
+/** What a use case returns: what to print, what to write, what went wrong, and how it ended. */
+import type { EvidenceFile } from '../evidence/build-pack.js';
+import type { Problem } from '../problems.js';
+import type { Outcome } from './exit-policy.js';
+
+/** A file to write; `file` as the user gave it (relative to the working directory). */
+export interface Document {
+  file: string;
+  content: string;
+}
+
+export interface CommandResult {
+  /** Text for standard output. */
+  stdout?: string;
+  /** Files written all together or not at all. */
+  files?: Document[];
+  /** Folders to create (with their parents) before the files are written. */
+  folders?: string[];
+  /** An evidence pack: its files are staged next to `dir`, then moved into place with the other files. */
+  evidence?: { dir: string; files: EvidenceFile[] };
+  /** Problems to show on standard error: warnings, and errors of a command that still has output (detect). */
+  problems: Problem[];
+  /** Lines for standard error once everything is written ("wrote q3.json (json)"). */
+  notes?: string[];
+  outcome: Outcome;
+}

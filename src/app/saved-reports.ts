@@ -1,0 +1,121 @@
+/**
+ * Reading saved JSON reports for diff, trend, report --history and report --baseline. The files are read
+ * through the Io; the one reader of their content is readReport (src/report/read.ts), so all four accept
+ * and refuse the same files (a byte order mark or an unknown extra field is accepted).
+ */
+import path from 'node:path';
+import { IsmsKpiError, type Problem, problem } from '../problems.js';
+import type { Report } from '../report/model.js';
+import { readReport } from '../report/read.js';
+import { type FileWording, fileProblem } from '../util/file-problem.js';
+import type { Io } from './io.js';
+
+const isJsonName = (name: string) => name.toLowerCase().endsWith('.json');
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One saved report, `file` relative to io.cwd; a file that is not a report is an error. */
+export async function readReportFile(
+  io: Io,
+  file: string,
+  wording: FileWording & { prefix?: string } = {},
+): Promise<Report> {
+  const text = await io.readText(path.resolve(io.cwd, file)).catch((error: unknown) => {
+    throw new IsmsKpiError(fileProblem(error, file, wording));
+  });
+  const read = readReport(text, file);
+  if (!read.ok)
+    throw new IsmsKpiError(
+      wording.prefix
+        ? { ...read.problem, message: `${wording.prefix}${read.problem.message}` }
+        : read.problem,
+    );
+  return read.report;
+}
+
+/** The *.json files of a folder in name order, or a problem when the folder cannot be read. */
+export async function jsonFilesIn(io: Io, dir: string, wording: FileWording = {}): Promise<string[]> {
+  const entries = await io.readdir(path.resolve(io.cwd, dir)).catch((error: unknown) => {
+    throw new IsmsKpiError(fileProblem(error, dir, wording));
+  });
+  return entries
+    .map((e) => e.name)
+    .filter(isJsonName)
+    .sort(byName)
+    .map((name) => path.join(dir, name));
+}
+
+/**
+ * Reports given with --history: files, or folders whose *.json reports are all read. A file named on the
+ * command line must be a report; other JSON files in a folder are skipped with a warning.
+ */
+export async function readHistory(
+  io: Io,
+  paths: readonly string[],
+): Promise<{ reports: Report[]; problems: Problem[] }> {
+  const reports: Report[] = [];
+  const problems: Problem[] = [];
+  const wording = { missing: '--history: not found', prefix: '--history: ' };
+  for (const given of paths) {
+    const info = await io.stat(path.resolve(io.cwd, given)).catch(() => undefined);
+    if (!info?.isDirectory) {
+      reports.push(await readReportFile(io, given, wording));
+      continue;
+    }
+    for (const file of await jsonFilesIn(io, given)) {
+      const text = await io.readText(path.resolve(io.cwd, file)).catch((error: unknown) => {
+        throw new IsmsKpiError(fileProblem(error, file, wording));
+      });
+      const read = readReport(text, file);
+      if (read.ok) reports.push(read.report);
+      else problems.push(skipped(read.problem, 'skipped in --history: '));
+    }
+  }
+  return { reports, problems };
+}
+
+/** A problem that made a file be left out, as a warning. */
+export function skipped(p: Problem, prefix: string): Problem {
+  return { ...p, severity: 'warning', message: `${prefix}${p.message}` };
+}
+
+/**
+ * The saved reports of a folder for `trend`, one per period: of two reports of the same period the later
+ * file name wins. Files that cannot be read or are not reports are skipped with a warning.
+ */
+export async function readReportFolder(
+  io: Io,
+  dir: string,
+): Promise<{ reports: Report[]; problems: Problem[] }> {
+  const files = await jsonFilesIn(io, dir, { missing: 'no such folder', notFolder: 'is not a folder' });
+  const problems: Problem[] = [];
+  const byPeriod = new Map<string, { file: string; report: Report }>();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await io.readText(path.resolve(io.cwd, file));
+    } catch (error) {
+      problems.push(skipped(fileProblem(error, file), 'skipped: '));
+      continue;
+    }
+    const read = readReport(text, file);
+    if (!read.ok) {
+      problems.push(skipped(read.problem, 'skipped: '));
+      continue;
+    }
+    const key = `${read.report.period.start}/${read.report.period.end}`;
+    const earlier = byPeriod.get(key);
+    if (earlier)
+      problems.push(
+        problem(
+          'duplicate-report',
+          `skipped: ${file} reports the same period ${read.report.period.label}`,
+          { file: earlier.file },
+          'warning',
+        ),
+      );
+    byPeriod.set(key, { file, report: read.report });
+  }
+  if (byPeriod.size === 0)
+    throw new IsmsKpiError(problem('no-reports', 'no isms-kpi JSON reports in this folder', { file: dir }));
+  return { reports: [...byPeriod.values()].map((r) => r.report), problems };
+}

@@ -1,0 +1,53 @@
+/** The KPIs of a catalogue as `isms-kpi list` prints them: a table, or JSON. */
+import Table from 'cli-table3';
+
+export interface ListedKpi {
+  id: string;
+  name: string;
+  owner: string;
+  cadence: string;
+  controls: string[];
+  sources: string[];
+  /** KPIs the formula uses. */
+  uses?: string[];
+}
+
+export interface KpiList {
+  organisation: string;
+  /** The catalogue's file name (without its folder). */
+  catalogueName: string;
+  timezone: string;
+  sourceCount: number;
+  kpis: ListedKpi[];
+}
+
+export function renderListJson(list: KpiList): string {
+  return `${JSON.stringify(list.kpis, null, 2)}\n`;
+}
+
+export function renderListTable(list: KpiList): string {
+  const table = new Table({
+    head: ['ID', 'KPI', 'Owner', 'Cadence', 'Controls', 'Sources'],
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [null, 40, 20, null, 16, 24] as unknown as number[],
+  });
+  for (const k of list.kpis)
+    table.push([
+      k.id,
+      k.name,
+      k.owner,
+      k.cadence,
+      k.controls.join(', '),
+      [...k.sources, ...(k.uses ?? []).map((u) => `kpi ${u}`)].join(', '),
+    ]);
+  const heading = `${list.organisation} — ${list.catalogueName} (${list.timezone})`;
+  return `${heading}\n${table.toString()}\n${list.kpis.length} KPIs, ${list.sourceCount} sources\n`;
+}
+
+export const LIST_RENDERERS = { table: renderListTable, json: renderListJson } satisfies Record<
+  string,
+  (list: KpiList) => string
+>;
+export type ListFormat = keyof typeof LIST_RENDERERS;
+export const LIST_FORMATS = Object.keys(LIST_RENDERERS) as ListFormat[];

@@ -1,0 +1,17 @@
+/** Paths as users should see them in messages and reports. */
+import path from 'node:path';
+
+/**
+ * A path relative to the working directory, with forward slashes; an absolute path when it lies more
+ * than two folders up (a relative path full of `..` is harder to read than the absolute one).
+ */
+export function displayPath(absolute: string, cwd: string): string {
+  const relative = path.relative(cwd, absolute);
+  return relative === ''
+    ? '.'
+    : relative.startsWith('..') &&
+        path.isAbsolute(absolute) &&
+        relative.split(path.sep).filter((p) => p === '..').length > 2
+      ? absolute
+      : relative.split(path.sep).join('/');
+}

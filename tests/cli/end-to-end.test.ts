@@ -1,0 +1,74 @@
+/**
+ * The few tests of the built binary in a child process (`npm test` builds dist/ first): what only a real
+ * process shows. Everything else about the CLI runs in-process (tests/helpers/cli.ts, runCli).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, REPO, spawnCli } from '../helpers/cli.js';
+
+const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
+
+beforeAll(() => {
+  if (!existsSync(path.join(REPO, 'dist', 'cli', 'main.js')))
+    throw new Error('dist/cli/main.js is missing: run `npm run build` before these tests');
+});
+
+describe('the built binary', { timeout: 120_000 }, () => {
+  it('--version prints the package.json version and exits 0', () => {
+    const r = spawnCli(['--version']);
+    expect(r).toEqual({ status: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it('report sets the process exit code: 1 with a red KPI, 2 for an input error with one line and no stack', () => {
+    // AC-01 is red in 2026-Q3 (13 of 16 leavers deprovisioned within 24 h, fixtures/acme/README.md).
+    const report = spawnCli(['report', '--kpi', 'AC-01']);
+    expect(report.status).toBe(1);
+    expect(report.stderr).toBe('');
+    expect(report.stdout).toMatch(/^1 KPI: 0 green, 0 amber, 1 red/m);
+    const missing = spawnCli(['report', '--catalogue', 'nope.yaml']);
+    expect(missing.status).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/^error: nope\.yaml: catalogue not found/);
+  });
+
+  it('loading every source in a worker thread gives the same report byte for byte', () => {
+    const inWorkers = spawnCli(['report', '--format', 'json'], { env: { ISMS_KPI_WORKERS: 'always' } });
+    const inProcess = spawnCli(['report', '--format', 'json'], { env: { ISMS_KPI_WORKERS: 'never' } });
+    expect(inWorkers.status).toBe(1);
+    expect(inWorkers.stderr).toBe('');
+    expect(inWorkers.stdout).toBe(inProcess.stdout);
+    expect(JSON.parse(inWorkers.stdout).kpis).toHaveLength(34);
+  });
+
+  it('a source error inside a worker is reported like any other', () => {
+    // AC-03 reads the AWS credential report, of which the example has no 2026-Q1 file.
+    const r = spawnCli(['report', '--period', '2026-Q1', '--kpi', 'AC-03'], {
+      env: { ISMS_KPI_WORKERS: 'always' },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: fixtures\/acme\/aws-iam-credential-report-2026-Q1\.csv: file not found/m,
+    );
+  });
+
+  it('a reader that hangs up early (| head) ends the run quietly, without an EPIPE trace', async () => {
+    const child = spawn(process.execPath, [BIN, 'report', '--format', 'html'], {
+      cwd: REPO,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    // Read the first chunk, then close the pipe as `head -c` would.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).not.toContain('    at ');
+    expect(code).not.toBe(null);
+  });
+});
