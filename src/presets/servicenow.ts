@@ -110,6 +110,14 @@ const INCIDENT_JSON_KEYS = [
   'dv_caller_id',
 ];
 
+/** The notes both tables share: how JSON references and the REST Table API are read. */
+function jsonNotes(references: string, restCaveat: string): string[] {
+  return [
+    `JSON references (${references}) are sys_ids, or names when the export asked for display values; \`dv_assignment_group\` and the like (\`displayvalue=all\`) win when present.`,
+    `The REST Table API works too with \`json: { records: /result }\` when called with \`sysparm_exclude_reference_link=true\`${restCaveat}.`,
+  ];
+}
+
 export const servicenowIncident: Preset = {
   name: 'servicenow-incident',
   title: 'ServiceNow incident list export (CSV display values, or JSON raw values)',
@@ -117,8 +125,7 @@ export const servicenowIncident: Preset = {
     'The CSV list export holds display values (`1 - Critical`, `Resolved`, group and user names), usually all quoted; `""`, an empty cell and a literal `null` are no value, and non-ASCII names are kept as written.',
     "CSV dates have no offset and follow the exporting user's zone and date format: set the source's `timezone:`. `2026-04-03 08:12:44`, `7/1/2026 6:04` and `07-13-2026 15:46:06` are read, and the labels of an Excel export (`Opened`, `Assignment group`) work as headers.",
     'The JSON export (`{"records": [...]}`, from Export > JSON or `incident.do?JSONv2`) holds raw values, with dates in UTC, and the tool does not translate them: `state` 1 New, 2 In Progress, 3 On Hold, 6 Resolved, 7 Closed, 8 Canceled; `priority` 1 Critical, 2 High, 3 Moderate, 4 Low, 5 Planning; `severity`, `impact` and `urgency` 1 High, 2 Medium, 3 Low. Write formulas with the codes (`status == "7"`).',
-    'JSON references (`assignment_group`, `assigned_to`, `caller_id`) are sys_ids, or names when the export asked for display values; `dv_assignment_group` and the like (`displayvalue=all`) win when present.',
-    'The REST Table API works too with `json: { records: /result }` when called with `sysparm_exclude_reference_link=true`; otherwise references are objects and are rejected as bad values.',
+    ...jsonNotes('`assignment_group`, `assigned_to`, `caller_id`', '; otherwise references are objects and are rejected as bad values'),
   ],
   formats: {
     csv: {
@@ -273,8 +280,7 @@ export const servicenowChange: Preset = {
     'The CSV list export holds display values (`Normal`, `Scheduled`, `3 - Moderate`, `Successful with issues`, group and user names), usually all quoted; `""`, an empty cell and a literal `null` are no value.',
     "CSV dates have no offset and follow the exporting user's zone and date format: set the source's `timezone:`. `2026-04-01 09:00:00`, `7/15/2026 9:30` and `08-03-2026 14:00:00` are read, and the labels of an Excel export (`Planned start date`) work as headers.",
     'The JSON export (`{"records": [...]}`, from Export > JSON or `change_request.do?JSONv2`) holds raw values, with dates in UTC, and the tool does not translate them: `state` -5 New, -4 Assess, -3 Authorize, -2 Scheduled, -1 Implement, 0 Review, 3 Closed, 4 Canceled; `type` normal, standard, emergency (lower case); `risk` 1 Very High, 2 High, 3 Moderate, 4 Low; `priority` 1 Critical to 4 Low; `close_code` successful, successful_issues, unsuccessful.',
-    'JSON references (`assignment_group`, `assigned_to`) are sys_ids, or names when the export asked for display values; `dv_assignment_group` and the like (`displayvalue=all`) win when present.',
-    'The REST Table API works too with `json: { records: /result }` when called with `sysparm_exclude_reference_link=true`.',
+    ...jsonNotes('`assignment_group`, `assigned_to`', ''),
   ],
   formats: {
     csv: {
