@@ -125,7 +125,10 @@ export const servicenowIncident: Preset = {
     'The CSV list export holds display values (`1 - Critical`, `Resolved`, group and user names), usually all quoted; `""`, an empty cell and a literal `null` are no value, and non-ASCII names are kept as written.',
     "CSV dates have no offset and follow the exporting user's zone and date format: set the source's `timezone:`. `2026-04-03 08:12:44`, `7/1/2026 6:04` and `07-13-2026 15:46:06` are read, and the labels of an Excel export (`Opened`, `Assignment group`) work as headers.",
     'The JSON export (`{"records": [...]}`, from Export > JSON or `incident.do?JSONv2`) holds raw values, with dates in UTC, and the tool does not translate them: `state` 1 New, 2 In Progress, 3 On Hold, 6 Resolved, 7 Closed, 8 Canceled; `priority` 1 Critical, 2 High, 3 Moderate, 4 Low, 5 Planning; `severity`, `impact` and `urgency` 1 High, 2 Medium, 3 Low. Write formulas with the codes (`status == "7"`).',
-    ...jsonNotes('`assignment_group`, `assigned_to`, `caller_id`', '; otherwise references are objects and are rejected as bad values'),
+    ...jsonNotes(
+      '`assignment_group`, `assigned_to`, `caller_id`',
+      '; otherwise references are objects and are rejected as bad values',
+    ),
   ],
   formats: {
     csv: {

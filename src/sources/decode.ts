@@ -497,3 +497,8 @@ function fsError(error: unknown, displayPath: string): IsmsKpiError {
   if (error instanceof IsmsKpiError) return error;
   return new IsmsKpiError(fileProblem(error, displayPath));
 }
+
+/** The size of a file in bytes; 0 when it cannot be read (reading it then reports why). */
+export async function fileSize(path: string): Promise<number> {
+  return (await stat(path).catch(() => undefined))?.size ?? 0;
+}

@@ -15,10 +15,12 @@
  *   json-location.ts  the line of each JSON record and of a JSON syntax error
  */
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { IsmsKpiError, problem } from '../problems.js';
 import { readCsvFile } from './csv-reader.js';
-import { openText } from './decode.js';
+import { fileSize, openText } from './decode.js';
+
+export { fileSize };
+
 import type { Intake, LoadedSource, SourceStats } from './intake.js';
 import { JsonIntake, readJsonDocument, readJsonLines } from './json-intake.js';
 import type { ResolvedSource } from './resolve.js';
@@ -55,11 +57,6 @@ export interface LoadProgress {
   bytes: number;
   rows: number;
   isDone?: boolean;
-}
-
-/** The size of a file in bytes; 0 when it cannot be read (reading it then reports why). */
-export async function fileSize(path: string): Promise<number> {
-  return (await stat(path).catch(() => undefined))?.size ?? 0;
 }
 
 export async function loadSource(source: ResolvedSource, options: LoadOptions): Promise<LoadedSource> {
