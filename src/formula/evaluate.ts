@@ -375,7 +375,7 @@ export function exprKey(expr: Expr): string {
       key = `exists[${expr.depth}](${expr.source},${exprKey(expr.pred)})`;
       break;
     case 'agg':
-      key = `${expr.fn}(${expr.source},${expr.value ? exprKey(expr.value) : ''},${expr.pred ? exprKey(expr.pred) : ''},${expr.p ?? ''})`;
+      key = `${expr.fn}(${expr.cumulative ? 'cumulative:' : ''}${expr.source},${expr.value ? exprKey(expr.value) : ''},${expr.pred ? exprKey(expr.pred) : ''},${expr.p ?? ''})`;
       break;
     case 'kpi':
       key = `kpi(${expr.id})`;
