@@ -124,6 +124,7 @@ export const servicenowIncident: Preset = {
     csv: {
       kind: 'events',
       time_field: 'opened',
+      key: 'id',
       record_type: 'incident',
       fields: {
         id: { column: 'number', required: true, description: 'Incident number, e.g. INC0010231' },
@@ -149,6 +150,7 @@ export const servicenowIncident: Preset = {
     json: {
       kind: 'events',
       time_field: 'opened',
+      key: 'id',
       record_type: 'incident',
       json: { records: '/records' },
       fields: {
@@ -280,6 +282,7 @@ export const servicenowChange: Preset = {
     csv: {
       kind: 'events',
       time_field: 'opened',
+      key: 'id',
       record_type: 'change',
       fields: {
         id: { column: 'number', required: true, description: 'Change number, e.g. CHG0030101' },
@@ -307,6 +310,7 @@ export const servicenowChange: Preset = {
     json: {
       kind: 'events',
       time_field: 'opened',
+      key: 'id',
       record_type: 'change',
       json: { records: '/records' },
       fields: {
