@@ -63,7 +63,7 @@ function showCell(cell: ShownRow['cells'][number], tz: string): string {
 
 function showRow(row: ShownRow, tz: string): string {
   const cells = row.cells.map((cell) => `${cell.field}=${showCell(cell, tz)}`).join(' ');
-  return `      ${row.file}:${row.line}  ${cells}`;
+  return `      ${row.file}:${row.line}${cells ? `  ${cells}` : ''}`;
 }
 
 /** An aggregate's value: whole numbers as they are, others to two decimals; durations and datetimes by type. */
