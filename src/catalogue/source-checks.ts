@@ -78,6 +78,13 @@ function checkSourceKeys(source: ResolvedSource, sourceConfig: SourceConfig, her
         `time_field "${sourceConfig.time_field}" must be a datetime field, not ${timeField.type}`,
       );
   }
+  const keys = sourceConfig.key === undefined ? [] : [sourceConfig.key].flat();
+  keys.forEach((name, i) => {
+    const path = Array.isArray(sourceConfig.key) ? ['key', i] : ['key'];
+    if (!fieldNames.has(name))
+      here('key', `key "${name}" is not one of its fields (${[...fieldNames.keys()].join(', ')})`, path);
+    else if (keys.indexOf(name) !== i) here('key', `key names "${name}" twice`, path);
+  });
   if (sourceConfig.as_of_field) {
     const asOf = fieldNames.get(sourceConfig.as_of_field);
     if (asOf?.type !== 'datetime')

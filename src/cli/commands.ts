@@ -224,13 +224,14 @@ function explainCommand(program: Command, { io, run }: Context): void {
       .command('explain')
       .argument('<id>', 'KPI id, e.g. IR-02')
       .description(
-        'show how a KPI was computed: its formula, the rows counted at each step, and rows that did not meet the condition',
+        'show how a KPI was computed: its formula, the rows each step counted and the rows it did not count (with the reason), and the KPIs it uses',
       ),
   )
-    .option('--sample <n>', 'rows to show that did not meet each condition', integer, 5)
+    .option('--sample <n>', 'rows to list of those counted and of those not counted, per step', integer, 5)
+    .option('--all', 'list every row counted and not counted (instead of --sample rows)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ isms-kpi explain IR-02\n  $ isms-kpi explain AC-01 --period 2026-Q2 --sample 20',
+      '\nExamples:\n  $ isms-kpi explain IR-02\n  $ isms-kpi explain AC-01 --period 2026-Q2 --sample 20\n  $ isms-kpi explain AC-02 --all',
     )
     .action((id: string, options) => run(() => explain(id, options, io)));
 }

@@ -21,6 +21,10 @@ export interface GroupLayout {
   keys: string[];
 }
 
+/**
+ * The groups of a KPI. `rows`: the rows of each source its segments are found in (for a source the
+ * formula reads with cumulative(), the rows up to the period end).
+ */
 export function groupLayout(
   kpi: CompiledKpi,
   catalogue: Catalogue,
@@ -52,6 +56,10 @@ export interface AggregateEnv {
   windowCache: Map<string, Int32Array>;
   /** Record which rows entered each aggregate. */
   trace: boolean;
+  /** The rows of a source before `end` (for cumulative(source)). */
+  selectUpTo: (source: string, end: number) => SourceRows;
+  /** The end of the period (cumulative(source) reads the rows before it). */
+  periodEnd: number;
 }
 
 /** The outcome of each aggregate of the KPI, by aggregate index. */
@@ -65,11 +73,12 @@ export function aggregateKpi(
   const G = layout.count;
   const outcomes = new Map<number, AggregateOutcome>();
   for (const agg of kpi.formula.aggregates) {
-    const source = rows.get(agg.source)!;
+    const source = agg.cumulative ? env.selectUpTo(agg.source, env.periodEnd) : rows.get(agg.source)!;
     const table = source.table;
     const resolved = catalogue.sources.get(agg.source)!;
     let windowOf: Int32Array | null = null;
-    if (W > 0 && resolved.kind === 'events' && resolved.timeField) {
+    // A cumulative aggregate's window holds every row up to the window's end (below), not one window's rows.
+    if (W > 0 && resolved.kind === 'events' && resolved.timeField && !agg.cumulative) {
       const cacheKey = `${agg.source}\u0000${kpi.config.cadence}`;
       windowOf = windowCache.get(cacheKey) ?? null;
       if (!windowOf) {
@@ -91,12 +100,32 @@ export function aggregateKpi(
             : evaluator.overRows(valueExpr, agg.source, rows)
       : null;
     const outcome = aggregate(agg, table.length, groups, pred, valueFor, env.trace);
+    if (agg.cumulative && resolved.kind === 'events') {
+      layout.windows.forEach((window, w) => {
+        const upTo = env.selectUpTo(agg.source, window.end);
+        const one: GroupIndex = {
+          count: 1,
+          windowOf: null,
+          segmentOf: null,
+          mask: upTo.mask,
+          rows: upTo.rows,
+        };
+        setGroup(outcome, 1 + w, aggregate(agg, table.length, one, pred, valueFor, false));
+      });
+    }
     // A source without windows (or without the segment field) gives its period value to every group.
-    if (!windowOf) for (let g = 1; g <= W; g++) copyGroup(outcome, g);
+    else if (!windowOf) for (let g = 1; g <= W; g++) copyGroup(outcome, g);
     if (!segmentOf) for (let g = 1 + W; g < G; g++) copyGroup(outcome, g);
     outcomes.set(agg.index, outcome);
   }
   return outcomes;
+}
+
+/** Group g of `outcome` takes the period result (group 0) of `from`. */
+function setGroup(outcome: AggregateOutcome, g: number, from: AggregateOutcome): void {
+  outcome.values[g] = from.values[0]!;
+  outcome.rowsInScope[g] = from.rowsInScope[0]!;
+  outcome.rowsMatched[g] = from.rowsMatched[0]!;
 }
 
 function copyGroup(outcome: AggregateOutcome, g: number): void {

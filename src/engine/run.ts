@@ -397,6 +397,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
       const fields = keep.get(s) ?? new Set<string>();
       for (const f of kpi.formula.fields.get(s) ?? []) fields.add(f);
       if (kpi.config.segment_by) fields.add(kpi.config.segment_by);
+      // Traced rows are shown with the fields that identify them (explain).
+      if (options.trace) for (const f of catalogue.sources.get(s)!.key) fields.add(f);
       keep.set(s, fields);
     }
     for (const dep of kpi.formula.kpis) addSources(dep);

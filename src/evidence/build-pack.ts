@@ -98,10 +98,13 @@ function kpiRows(
   for (const { agg, loaded } of aggregates) {
     if (!loaded) continue;
     const columns = fields.map((f) => loaded.table.columns.get(f));
+    // Which aggregate each row fed, numbered as explain numbers them; the role is numerator or
+    // denominator only where the KPI's value is their ratio, else `value`.
+    const label = `aggregate ${agg.index + 1} of ${aggregates.length}: ${agg.text}`;
     for (const row of agg.matched) {
       table.push([
         id,
-        `[${agg.index + 1}] ${agg.text}`,
+        label,
         agg.role,
         agg.source,
         loaded.stats.file,

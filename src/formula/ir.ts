@@ -40,6 +40,11 @@ export type Expr =
       index: number;
       fn: AggregateFn;
       source: string;
+      /**
+       * Written `fn(cumulative(source), ...)`: the rows of the events source from its beginning up to the
+       * period end (time < end), instead of the rows in the period.
+       */
+      cumulative?: true;
       value?: Expr;
       pred?: Expr;
       /** percentile(): 0-100. */
@@ -61,6 +66,9 @@ export interface CheckedFormula {
   fields: Map<string, Set<string>>;
   /** KPIs whose values this one uses. */
   kpis: string[];
-  /** For pct()/ratio() at the top: which aggregate is the numerator and which the denominator. */
+  /**
+   * Where the formula's value is the ratio of two aggregates (pct, ratio or `/`, maybe inside round()):
+   * which is the numerator and which the denominator. Empty for every other formula.
+   */
   roles: Map<number, 'numerator' | 'denominator'>;
 }

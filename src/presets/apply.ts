@@ -63,6 +63,7 @@ export function applyPreset(raw: unknown): unknown {
   for (const key of [
     'kind',
     'time_field',
+    'key',
     'record_type',
     'duplicates',
     'null_tokens',
@@ -79,6 +80,12 @@ export function applyPreset(raw: unknown): unknown {
   if (format === 'json' && (variant.json || userJson !== undefined))
     out.json = isObject(userJson) ? { ...variant.json, ...userJson } : (userJson ?? { ...variant.json });
   out.fields = mergeFields(variant.fields, userFields);
+  // The preset's key names its own fields: when the user dropped one of them, the source has no key
+  // (rather than a key that names a field it does not have). A key the user wrote is checked as written.
+  if (userRest.key === undefined && variant.key !== undefined) {
+    const fields = isObject(out.fields) ? out.fields : {};
+    if (![variant.key].flat().every((name) => Object.hasOwn(fields, name))) delete out.key;
+  }
   return out;
 }
 

@@ -49,6 +49,7 @@ export const entraUsers: Preset = {
   formats: {
     csv: {
       kind: 'snapshot',
+      key: 'upn',
       record_type: 'account',
       fields: {
         id: {

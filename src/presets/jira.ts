@@ -66,6 +66,7 @@ export const jiraIssues: Preset = {
     csv: {
       kind: 'events',
       time_field: 'opened',
+      key: 'id',
       record_type: 'incident',
       fields: {
         id: { column: 'Issue key', required: true, description: 'Issue key, e.g. SEC-141' },

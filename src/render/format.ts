@@ -1,5 +1,6 @@
 /** Shared text formatting for renderers: values with units, statuses with symbols, ordering. */
 import { type KpiResult, STATUS_ORDER, type Status } from '../report/model.js';
+import { localDate, utcToLocal, zoneOffsetMs } from '../time/zone.js';
 
 export const STATUS_SYMBOL: Record<Status, string> = {
   green: '✔',
@@ -36,6 +37,21 @@ export function formatNumber(value: number, decimals: number): string {
   const f = 10 ** decimals;
   const rounded = (Math.sign(value) * Math.round(Math.abs(value) * f)) / f;
   return rounded.toFixed(decimals);
+}
+
+/**
+ * An instant as a reader checks it against the export: local date and time in `tz` to the second (to the
+ * millisecond when it has any), with the UTC offset, e.g. `2026-09-30 23:59:59 +02:00`. Seconds matter:
+ * 23:59:58 and 23:59:59 can fall on either side of "older than 90 days".
+ */
+export function formatDateTime(utcMs: number, tz: string): string {
+  const p = utcToLocal(tz, utcMs);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const ms = p.ms === 0 ? '' : `.${String(p.ms).padStart(3, '0')}`;
+  const offset = zoneOffsetMs(tz, utcMs) / 60_000;
+  const sign = offset < 0 ? '-' : '+';
+  const hhmm = `${two(Math.floor(Math.abs(offset) / 60))}:${two(Math.abs(offset) % 60)}`;
+  return `${localDate(tz, utcMs)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}${ms} ${sign}${hhmm}`;
 }
 
 export function formatValue(kpi: Pick<KpiResult, 'unit' | 'decimals'>, value: number | null): string {

@@ -48,6 +48,7 @@ function presetJson(preset: Preset): unknown {
         {
           kind: variant.kind,
           ...(variant.time_field ? { time_field: variant.time_field } : {}),
+          ...(variant.key !== undefined ? { key: variant.key } : {}),
           ...(variant.record_type ? { record_type: variant.record_type } : {}),
           ...(variant.csv ? { csv: variant.csv } : {}),
           ...(variant.json ? { json: variant.json } : {}),
@@ -67,6 +68,7 @@ export function renderPreset(preset: Preset, format: PresetsFormat): string {
   for (const { format: fileFormat, variant } of variantsOf(preset)) {
     lines.push('');
     const facts = [fileFormat.toUpperCase(), kindText(variant.kind, variant.time_field)];
+    if (variant.key !== undefined) facts.push(`key ${[variant.key].flat().join(' + ')}`);
     if (variant.record_type) facts.push(`record type ${variant.record_type}`);
     if (fileFormat === 'json')
       facts.push(`records at ${variant.json?.records ? variant.json.records : 'the top level'}`);

@@ -60,7 +60,10 @@ export const aggregateResultSchema = doc(
     ),
     fn: z.string(),
     source: z.string(),
-    role: z.enum(['numerator', 'denominator', 'value']),
+    role: doc(
+      z.enum(['numerator', 'denominator', 'value']),
+      "numerator or denominator only where the KPI's value is the ratio of two aggregates (pct, ratio or /, maybe inside round()); else value.",
+    ),
     value: numberOrNull,
     rowsInScope: doc(count, 'Rows of the source in the period (snapshot: all rows).'),
     rowsMatched: doc(count, 'Rows that met the condition (and had a value, for sums, means, ...).'),
@@ -137,8 +140,14 @@ export const kpiResultSchema = doc(
     judgement: doc(judged.optional(), 'For a stale KPI: the status its value would have; --fail-on uses it.'),
     reason: doc(z.string(), 'Why the status is no-data or stale, or which band judged it.'),
     aggregates: z.array(aggregateResultSchema),
-    numerator: z.number().optional(),
-    denominator: z.number().optional(),
+    numerator: doc(
+      z.number().optional(),
+      "The numerator's value; present only where the KPI's value is the ratio of two aggregates.",
+    ),
+    denominator: doc(
+      z.number().optional(),
+      "The denominator's value; present only where the KPI's value is the ratio of two aggregates.",
+    ),
     rejectedRows: doc(count, 'Rows rejected at intake in the sources this KPI reads.'),
     segments: z.array(segmentResultSchema),
     windows: z.array(windowResultSchema),

@@ -21,6 +21,8 @@ export interface ResolvedSource {
   format: 'csv' | 'json' | 'jsonl';
   kind: 'events' | 'snapshot';
   timeField: string | undefined;
+  /** The fields that identify a row (`key:`), in the order written; empty when the source has none. */
+  key: string[];
   fields: FieldSpec[];
   timezone: string;
 }
@@ -50,6 +52,7 @@ export function resolveSource(
     format: config.format ?? inferFormat(config.path),
     kind: config.kind,
     timeField: config.time_field,
+    key: config.key === undefined ? [] : Array.isArray(config.key) ? config.key : [config.key],
     fields,
     timezone,
   };

@@ -95,6 +95,12 @@ export const SourceObjectSchema = z
     format: z.enum(['csv', 'json', 'jsonl']).optional(),
     kind: z.enum(['events', 'snapshot']).optional(),
     description: z.string().optional(),
+    /**
+     * The field, or fields, that identify a row: an incident id, a user principal, plugin and host. The
+     * one definition of a row's identity: explain shows it first on each row (later: de-duplication
+     * across files, audit samples). Each name must be a field of the source (source-checks.ts).
+     */
+    key: z.union([nonEmpty, z.array(nonEmpty).min(1)]).optional(),
     /** events: the datetime field that places each row in a period. */
     time_field: nonEmpty.optional(),
     /** snapshot: the date the export reflects: `period_end` (default), a date, or taken from a column. */

@@ -147,6 +147,32 @@ describe('schema and threshold errors', () => {
     );
   });
 
+  it('a key that names no field of the source, alone or in a list', async () => {
+    const one = await onlyProblem(
+      catalogue(kpi('A', 'count(incidents)'), { changesTimeField: `${CHANGES_TIME_FIELD}    key: number\n` }),
+    );
+    expect(one.code).toBe('catalogue-schema');
+    // "    key: number" of changes is on line 19; the value starts at column 10
+    expect(formatProblem(one)).toBe(
+      'metrics.yaml:19:10: source changes: key "number" is not one of its fields (opened)',
+    );
+    const list = await onlyProblem(
+      catalogue(kpi('A', 'count(incidents)'), {
+        changesTimeField: `${CHANGES_TIME_FIELD}    key: [opened, nr]\n`,
+      }),
+    );
+    // the second item of the list, at column 19
+    expect(formatProblem(list)).toBe(
+      'metrics.yaml:19:19: source changes: key "nr" is not one of its fields (opened)',
+    );
+    const twice = await onlyProblem(
+      catalogue(kpi('A', 'count(incidents)'), {
+        changesTimeField: `${CHANGES_TIME_FIELD}    key: [opened, opened]\n`,
+      }),
+    );
+    expect(formatProblem(twice)).toBe('metrics.yaml:19:19: source changes: key names "opened" twice');
+  });
+
   it('record_type with a missing required field', async () => {
     const p = await onlyProblem(
       catalogue(kpi('A', 'count(incidents)'), { incidentId: '      ident: ident\n' }),

@@ -314,10 +314,10 @@ describe('list and explain', { timeout: 120_000 }, () => {
     expect(r.stdout).toContain(
       '68 rows of incidents (fixtures/acme/jira-incidents.csv) in scope, 8 counted -> 8',
     );
-    expect(r.stdout).toMatch(/^value: 87\.5 \(7 \/ 8\); status: amber/m);
+    expect(r.stdout).toMatch(/^value: 87\.5 % \(7 \/ 8\); status: amber/m);
     const q2 = await cli(['explain', 'IR-02', '--period', '2026-Q2']);
     expect(q2.status).toBe(0);
-    expect(q2.stdout).toMatch(/^value: 75 \(6 \/ 8\); status: red/m);
+    expect(q2.stdout).toMatch(/^value: 75 % \(6 \/ 8\); status: red/m);
   });
 
   it('explain of an unknown KPI exits 2', async () => {

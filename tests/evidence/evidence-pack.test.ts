@@ -55,7 +55,9 @@ describe('rows behind each KPI', () => {
     for (const kpi of result.report.kpis) {
       const rows = csvRecords(file(`kpis/${kpi.id}.csv`));
       for (const agg of kpi.aggregates) {
-        const listed = rows.filter((r) => r.aggregate === `[${agg.index + 1}] ${agg.text}`);
+        const listed = rows.filter(
+          (r) => r.aggregate === `aggregate ${agg.index + 1} of ${kpi.aggregates.length}: ${agg.text}`,
+        );
         expect(listed.length, `${kpi.id} ${agg.text}`).toBe(agg.rowsMatched);
         expect(new Set(listed.map((r) => r.role))).toEqual(new Set(listed.length > 0 ? [agg.role] : []));
       }
