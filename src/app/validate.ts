@@ -13,7 +13,7 @@
  */
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
-import { loadSources } from '../engine/run.js';
+import { loadSources, missingSourceText } from '../engine/run.js';
 import { IsmsKpiError, problem } from '../problems.js';
 import {
   allowedRejected,
@@ -23,6 +23,7 @@ import {
   type ValidateFormat,
   type Validation,
 } from '../render/validate.js';
+import { sourcePath } from '../sources/resolve.js';
 import { displayPath } from '../util/display-path.js';
 import { loadCatalogue } from './catalogue.js';
 import { workerMode } from './evaluate.js';
@@ -105,10 +106,12 @@ async function validateSources(
         await loadSources(catalogue, [name], period, io.cwd, { workers: workerMode(io.env) })
       ).get(name)!;
       if ('missing' in loaded) {
+        // On the terminal, relative to the working directory like every other path validate prints.
+        const shown = displayPath(sourcePath(catalogue.sources.get(name)!, period.label), io.cwd);
         sources.push({
           name,
           state: 'missing',
-          missing: loaded.missing,
+          missing: missingSourceText(shown, name),
           problems: [],
           problemCount: 0,
           isValid: true,

@@ -37,10 +37,12 @@ export function buildEvidencePack(input: EvidenceInput): EvidenceFile[] {
   const files: EvidenceFile[] = [];
   const listed: PackFile[] = [];
   const byId = new Map(input.catalogue.kpis.map((k) => [k.config.id, k]));
+  // Each row's file as the manifest names it: relative to the catalogue's folder, not the working directory.
+  const fileOf = new Map(report.sources.map((s) => [s.name, s.file]));
   const kpiNames = new UniqueNames();
   for (const kpi of report.kpis) {
     const path = `kpis/${kpiNames.take(kpi.id)}.csv`;
-    const { content, rows } = kpiRows(kpi.id, input.traces.get(kpi.id), input.sources);
+    const { content, rows } = kpiRows(kpi.id, input.traces.get(kpi.id), input.sources, fileOf);
     const uses = byId.get(kpi.id)?.formula.kpis ?? [];
     files.push({ path, content });
     listed.push({
@@ -56,7 +58,7 @@ export function buildEvidencePack(input: EvidenceInput): EvidenceFile[] {
   for (const [name, loaded] of input.sources) {
     if ('missing' in loaded) continue;
     const path = `rejected/${sourceNames.take(name)}.csv`;
-    const content = rejectedRows(loaded);
+    const content = rejectedRows(loaded, fileOf.get(name) ?? loaded.stats.file);
     files.push({ path, content });
     listed.push({
       path,
@@ -85,6 +87,7 @@ function kpiRows(
   id: string,
   trace: KpiTrace | undefined,
   sources: EvidenceInput['sources'],
+  fileOf: ReadonlyMap<string, string>,
 ): { content: string; rows: number } {
   const aggregates = (trace?.aggregates ?? []).map((agg) => {
     const loaded = sources.get(agg.source);
@@ -98,13 +101,14 @@ function kpiRows(
   for (const { agg, loaded } of aggregates) {
     if (!loaded) continue;
     const columns = fields.map((f) => loaded.table.columns.get(f));
+    const file = fileOf.get(agg.source) ?? loaded.stats.file;
     for (const row of agg.matched) {
       table.push([
         id,
         `[${agg.index + 1}] ${agg.text}`,
         agg.role,
         agg.source,
-        loaded.stats.file,
+        file,
         loaded.table.line[row]!,
         ...columns.map((column) => (column ? evidenceValue(column, row) : null)),
       ]);
@@ -122,7 +126,7 @@ function evidenceValue(column: Column, row: number): CsvValue {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-function rejectedRows(loaded: LoadedSource): string {
+function rejectedRows(loaded: LoadedSource, file: string): string {
   const isCsv = loaded.stats.format === 'csv';
   const width = isCsv ? Math.max(loaded.header.length, ...loaded.rejectedRows.map((r) => r.cells.length)) : 1;
   const rawColumns = isCsv
@@ -132,7 +136,7 @@ function rejectedRows(loaded: LoadedSource): string {
   for (const r of loaded.rejectedRows) {
     table.push([
       loaded.name,
-      loaded.stats.file,
+      file,
       r.line,
       r.endLine,
       r.record,

@@ -174,7 +174,10 @@ export type KpiResult = z.infer<typeof kpiResultSchema>;
 export const sourceManifestSchema = doc(
   z.object({
     name: z.string(),
-    file: z.string(),
+    file: doc(
+      z.string(),
+      "Relative to the catalogue's folder, with `/` separators (`..` for a file beside it), whatever the working directory.",
+    ),
     format: z.enum(['csv', 'json', 'jsonl']),
     kind: z.enum(['events', 'snapshot']),
     bytes: count,
@@ -210,7 +213,10 @@ export const reportSchema = z.object({
   ),
   organisation: z.string(),
   catalogue: z.object({
-    path: doc(z.string(), 'As given, relative to the working directory where possible.'),
+    path: doc(
+      z.string(),
+      "The catalogue's file name. Every other path in the report is relative to the catalogue's folder.",
+    ),
     sha256,
   }),
   period: z.object({
