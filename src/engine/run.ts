@@ -409,7 +409,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       needed.add(s);
       const fields = keep.get(s) ?? new Set<string>();
       for (const f of kpi.formula.fields.get(s) ?? []) fields.add(f);
-      if (kpi.config.segment_by) fields.add(kpi.config.segment_by);
+      for (const f of kpi.segmentBy) fields.add(f);
       keep.set(s, fields);
     }
     for (const dep of kpi.formula.kpis) addSources(dep);

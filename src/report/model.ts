@@ -78,7 +78,17 @@ const groupFields = {
 };
 
 export const segmentResultSchema = doc(
-  z.object({ key: doc(z.string(), 'The value of the `segmentBy` field.'), ...groupFields }),
+  z.object({
+    key: doc(
+      z.string(),
+      'The value of the `segmentBy` field; for several fields their values joined with " / ", in `segmentBy` order.',
+    ),
+    keys: doc(
+      z.record(z.string(), z.string()).optional(),
+      'Several segment fields only: the value of each field, by field name.',
+    ),
+    ...groupFields,
+  }),
   'The KPI computed over the rows of one segment.',
   'segment',
 );
@@ -123,7 +133,10 @@ export const kpiResultSchema = doc(
         direction: z.enum(['higher', 'lower', 'target']),
       })
       .nullable(),
-    segmentBy: z.string().optional(),
+    segmentBy: doc(
+      z.string().optional(),
+      'The `segment_by` field; several fields joined with " / " (`site / severity`).',
+    ),
     baseline: z
       .object({ value: z.number(), period: z.string().optional(), note: z.string().optional() })
       .optional(),
