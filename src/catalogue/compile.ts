@@ -26,6 +26,8 @@ export interface CompiledKpi {
   index: number;
   formula: CheckedFormula;
   thresholds: Thresholds | null;
+  /** The segment_by fields, in order (one field given as text is a list of one; none: empty). */
+  segmentBy: string[];
   /** sha256 of the fields that define what the number means (formula, thresholds, unit, sources). */
   definitionHash: string;
 }
@@ -186,19 +188,48 @@ function compileKpi(
       problem: problem('catalogue-schema', `kpi ${kpi.id}: thresholds: ${thresholds}`, where('thresholds')),
     };
   }
-  if (
-    kpi.segment_by &&
-    !formula.aggregates.some((a) => env.sources.get(a.source)?.fields.has(kpi.segment_by!))
-  ) {
-    return {
-      problem: problem(
-        'catalogue-schema',
-        `kpi ${kpi.id}: segment_by "${kpi.segment_by}" is not a field of ${formula.sources.join(' or ') || 'any source the formula reads'}`,
-        where('segment_by'),
-      ),
-    };
+  const segmentBy = segmentFields(kpi.segment_by);
+  const segmentProblem = checkSegmentBy(kpi.id, segmentBy, formula, env);
+  if (segmentProblem) return { problem: problem('catalogue-schema', segmentProblem, where('segment_by')) };
+  return {
+    config: kpi,
+    index,
+    formula,
+    thresholds,
+    segmentBy,
+    definitionHash: definitionHash(kpi, formula, sources),
+  };
+}
+
+function segmentFields(segmentBy: KpiConfig['segment_by']): string[] {
+  return segmentBy === undefined ? [] : typeof segmentBy === 'string' ? [segmentBy] : [...segmentBy];
+}
+
+/**
+ * The segment fields must be fields of a source the formula aggregates over; with several, a source has
+ * all of them (it is split into their combinations) or none (its total goes to every segment).
+ */
+function checkSegmentBy(
+  id: string,
+  fields: string[],
+  formula: CheckedFormula,
+  env: CheckEnv,
+): string | undefined {
+  if (fields.length === 0) return undefined;
+  const repeated = fields.find((f, i) => fields.indexOf(f) !== i);
+  if (repeated) return `kpi ${id}: segment_by names "${repeated}" twice`;
+  const read = [...new Set(formula.aggregates.map((a) => a.source))];
+  const has = (source: string, field: string) => env.sources.get(source)?.fields.has(field) === true;
+  for (const field of fields) {
+    if (!read.some((s) => has(s, field)))
+      return `kpi ${id}: segment_by "${field}" is not a field of ${formula.sources.join(' or ') || 'any source the formula reads'}`;
   }
-  return { config: kpi, index, formula, thresholds, definitionHash: definitionHash(kpi, formula, sources) };
+  const partial = read.find((s) => fields.some((f) => has(s, f)) && !fields.every((f) => has(s, f)));
+  if (partial) {
+    const lacking = fields.filter((f) => !has(partial, f));
+    return `kpi ${id}: segment_by [${fields.join(', ')}]: ${partial} has no field ${lacking.map((f) => `"${f}"`).join(', ')}; a source the formula reads must have all the segment fields or none`;
+  }
+  return undefined;
 }
 
 /** The formula with a caret line under the offending part. */
@@ -217,7 +248,13 @@ function definitionHash(
     formula: kpi.formula.replace(/\s+/g, ' ').trim(),
     thresholds: kpi.thresholds ?? null,
     unit: kpi.unit,
-    segment_by: kpi.segment_by ?? null,
+    // One field hashes as before, whether written `site` or `[site]`.
+    segment_by:
+      kpi.segment_by === undefined
+        ? null
+        : typeof kpi.segment_by === 'string' || kpi.segment_by.length > 1
+          ? kpi.segment_by
+          : kpi.segment_by[0],
     sources: formula.sources.map((name) => {
       const s = sources.get(name)!;
       return {

@@ -41,7 +41,8 @@ export const KpiSchema = z.strictObject({
   controls: z.array(nonEmpty).default([]),
   area: nonEmpty.optional(),
   tags: z.array(nonEmpty).default([]),
-  segment_by: nonEmpty.optional(),
+  /** One field, or several (`[site, severity]`): segments are then the combinations of their values. */
+  segment_by: z.union([nonEmpty, z.array(nonEmpty).min(1, 'name at least one field')]).optional(),
   caveat: nonEmpty.optional(),
   baseline: BaselineSchema.optional(),
   tier: z.enum(TIERS).default('supporting'),

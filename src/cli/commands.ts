@@ -18,7 +18,7 @@ import { FORMATS } from '../render/index.js';
 import { LIST_FORMATS } from '../render/list.js';
 import { PRESETS_FORMATS } from '../render/presets.js';
 import { TREND_FORMATS } from '../render/trend.js';
-import { VALIDATE_FORMATS } from '../render/validate.js';
+import { type RejectedTolerance, VALIDATE_FORMATS } from '../render/validate.js';
 import { TOOL_VERSION } from '../version.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { checkEvidenceTarget } from './evidence-output.js';
@@ -42,6 +42,21 @@ function percent(value: string): number {
   if (value.trim() === '' || !Number.isFinite(n) || n < 0)
     throw new InvalidArgumentError('expected a percentage of 0 or more, e.g. 0.5');
   return n;
+}
+
+/** --max-rejected: `5` (rows) or `2%` (of the rows read), per source. */
+function rejectedTolerance(value: string): RejectedTolerance {
+  const text = value.trim();
+  const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+  if (match) {
+    const percent = Number(match[1]);
+    if (percent <= 100) return { percent };
+  } else if (/^\d+$/.test(text)) {
+    return { rows: Number(text) };
+  }
+  throw new InvalidArgumentError(
+    'expected a number of rows, e.g. 5, or a percentage of the rows read, e.g. 2%',
+  );
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -193,6 +208,15 @@ function validateCommand(program: Command, { io, run }: Context): void {
       .description('check the catalogue and every source export; list rejected rows with file and line'),
   )
     .option('--max-problems <n>', 'problems to list (table and github formats)', integer, 20)
+    .option(
+      '--max-rejected <n|p%>',
+      'rejected rows tolerated per source before exit 1: a number of rows (5) or a percentage of the rows read (2%)',
+      rejectedTolerance,
+    )
+    .option(
+      '--catalogue-only',
+      'check the catalogue (schema, presets, formulas) without reading any export: exit 0 or 2',
+    )
     .addOption(
       new Option(
         '-f, --format <format>',
@@ -203,7 +227,7 @@ function validateCommand(program: Command, { io, run }: Context): void {
     )
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi validate\n  $ isms-kpi validate --period 2026-Q2 --max-problems 100\n  $ isms-kpi validate --format github      # annotations on the lines of the exports in a GitHub Actions run\n\nExit codes:\n  0  catalogue and all sources are valid\n  2  the catalogue has errors, a source cannot be read, or rows were rejected`,
+      `\nExamples:\n  $ isms-kpi validate\n  $ isms-kpi validate --period 2026-Q2 --max-problems 100\n  $ isms-kpi validate --max-rejected 1%       # tolerate up to 1 % rejected rows in each export\n  $ isms-kpi validate --catalogue-only        # a pull request that changes metrics.yaml\n  $ isms-kpi validate --format github         # annotations on the lines of the exports in a GitHub Actions run\n\nExit codes:\n  0  the catalogue and every export are valid (rejected rows within --max-rejected)\n  1  data problems in an export: rejected rows beyond --max-rejected, rows with more or fewer\n     cells than the header, an export that is missing or cannot be read (a required column is\n     missing, ...); a missing optional column is a warning that passes\n  2  the catalogue has errors, or a usage error`,
     )
     .action((options) => run(() => validate(options, io)));
 }

@@ -8,6 +8,7 @@ import type { AggregateResult, KpiResult, SegmentResult, Status, WindowResult } 
 import type { LoadedSource } from '../sources/load-source.js';
 import type { AggregateOutcome } from './aggregate.js';
 import type { GroupLayout } from './kpi-aggregates.js';
+import { KEY_SEPARATOR, segmentLabel } from './segments.js';
 import { type AggregateFacts, type CoverageFacts, decideStatus, type StatusFacts } from './status.js';
 
 /** What the engine computed for a KPI whose sources are all loaded. */
@@ -44,8 +45,8 @@ export function assembleResult(
     end: new Date(w.end).toISOString(),
     ...withCounts(judge(1 + i, 'window'), countFor, 1 + i),
   }));
-  const segmentResults: SegmentResult[] = layout.segmentKeys.map((key, i) => ({
-    key,
+  const segmentResults: SegmentResult[] = layout.segments.segments.map((_, i) => ({
+    ...segmentLabel(layout.segments, i),
     ...withCounts(judge(1 + W + i, 'segment'), countFor, 1 + W + i),
   }));
   const aggregates: AggregateResult[] = kpi.formula.aggregates.map((agg) => {
@@ -133,6 +134,7 @@ function aggregateFacts(
       value: o.values[g]!,
       rowsInScope: o.rowsInScope[g]!,
       rowsMatched: o.rowsMatched[g]!,
+      periodRowsInScope: o.rowsInScope[0]!,
     };
   });
 }
@@ -251,7 +253,7 @@ export function describeKpi(
           direction: kpi.thresholds.direction,
         }
       : null,
-    ...(c.segment_by ? { segmentBy: c.segment_by } : {}),
+    ...(kpi.segmentBy.length > 0 ? { segmentBy: kpi.segmentBy.join(KEY_SEPARATOR) } : {}),
     ...(c.baseline ? { baseline: c.baseline } : {}),
     definitionHash: kpi.definitionHash,
     sources: kpi.formula.sources,

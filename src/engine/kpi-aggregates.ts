@@ -6,18 +6,21 @@ import type { Catalogue, CompiledKpi } from '../catalogue/compile.js';
 import type { RowEvaluator, SourceRows } from '../formula/evaluate.js';
 import { cadenceWindows, type Period } from '../time/period.js';
 import { type AggregateOutcome, aggregate, type GroupIndex } from './aggregate.js';
-import { segmentIndex, segmentValues } from './segments.js';
+import { type SegmentLayout, segmentId, segmentIndex, segmentLayout } from './segments.js';
 import { windowIndex } from './windows.js';
 
 /** The groups a KPI is evaluated for, numbered: 0 the period, 1..W its windows, then its segments. */
 export interface GroupLayout {
   /** The cadence windows, when the period holds more than one (else none: the period is the only group). */
   windows: Period[];
-  /** The segment values, sorted. */
-  segmentKeys: string[];
+  /** The segments (segments.ts: which, in which order). */
+  segments: SegmentLayout;
   /** Number of groups: 1 + windows + segments. */
   count: number;
-  /** The key of each group: total, window:LABEL, segment:VALUE (how derived KPIs find their groups). */
+  /**
+   * The key of each group: total, window:LABEL, segment:VALUE (several fields: segment:["A","B"]); how
+   * derived KPIs find their groups.
+   */
   keys: string[];
 }
 
@@ -36,14 +39,16 @@ export function groupLayout(
     ? cadenceWindows(period, kpi.config.cadence, periodOptions)
     : [period];
   const windows = cadence.length > 1 ? cadence : [];
-  const segmentKeys = kpi.config.segment_by
-    ? segmentValues(kpi.formula.sources, kpi.config.segment_by, rows)
-    : [];
+  const segments = segmentLayout(kpi.segmentBy, kpi.formula.sources, catalogue, rows);
   return {
     windows,
-    segmentKeys,
-    count: 1 + windows.length + segmentKeys.length,
-    keys: ['total', ...windows.map((w) => `window:${w.label}`), ...segmentKeys.map((k) => `segment:${k}`)],
+    segments,
+    count: 1 + windows.length + segments.segments.length,
+    keys: [
+      'total',
+      ...windows.map((w) => `window:${w.label}`),
+      ...segments.segments.map((_, i) => `segment:${segmentId(segments, i)}`),
+    ],
   };
 }
 
@@ -86,10 +91,8 @@ export function aggregateKpi(
         windowCache.set(cacheKey, windowOf);
       }
     }
-    const segmentColumn = kpi.config.segment_by ? table.columns.get(kpi.config.segment_by) : undefined;
-    const segmentOf = segmentColumn
-      ? segmentIndex(segmentColumn, table.length, layout.segmentKeys, 1 + W)
-      : null;
+    const segmentOf =
+      layout.segments.segments.length > 0 ? segmentIndex(table, layout.segments, 1 + W) : null;
     const groups: GroupIndex = { count: G, windowOf, segmentOf, mask: source.mask, rows: source.rows };
     const pred = agg.pred ? evaluator.overSource(agg.pred, agg.source) : null;
     const valueExpr = agg.value;
@@ -116,6 +119,9 @@ export function aggregateKpi(
     // A source without windows (or without the segment field) gives its period value to every group.
     else if (!windowOf) for (let g = 1; g <= W; g++) copyGroup(outcome, g);
     if (!segmentOf) for (let g = 1 + W; g < G; g++) copyGroup(outcome, g);
+    // A segment without rows, of a source that has rows in the period, sums to 0 (as it counts 0).
+    else if (agg.fn === 'sum' && outcome.rowsInScope[0]! > 0)
+      for (let g = 1 + W; g < G; g++) if (outcome.rowsInScope[g] === 0) outcome.values[g] = 0;
     outcomes.set(agg.index, outcome);
   }
   return outcomes;

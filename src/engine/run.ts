@@ -7,6 +7,7 @@
  * command-line wording. Problems with a request (a period that does not parse, an unknown KPI) are
  * returned as neutral `RequestIssue`s; the app words them for the command line.
  */
+import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
 import type { Vec } from '../formula/vector.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
@@ -30,7 +31,7 @@ import {
   previousPeriod,
 } from '../time/period.js';
 import { localDate } from '../time/zone.js';
-import { displayPath } from '../util/display-path.js';
+import { displayPath, recordedPath } from '../util/display-path.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { compareValues, type Evaluation, evaluateCatalogue } from './evaluate.js';
 
@@ -60,7 +61,10 @@ export type PeriodResult = { ok: true; period: Period } | { ok: false; issue: Re
 export interface RunOptions {
   catalogue: Catalogue;
   period: Period;
-  /** Paths in messages and in the report are shown relative to this folder (the user's working directory). */
+  /**
+   * Paths in messages are shown relative to this folder (the user's working directory); paths recorded in
+   * the report are relative to the catalogue's folder, whatever the working directory.
+   */
   cwd: string;
   /** The day snapshot exports reflect (yyyy-MM-dd); default the last day of the period. */
   asOf?: string;
@@ -163,7 +167,16 @@ export interface LoadSourcesOptions {
   workers?: WorkerMode | undefined;
 }
 
-/** Reads the named sources; optional sources that cannot be read become "missing" instead of failing. */
+/** Why an optional source is missing, as the report records it (the path relative to the catalogue). */
+export function missingSourceText(shownPath: string, name: string): string {
+  return `${shownPath} not found (optional source ${name})`;
+}
+
+/**
+ * Reads the named sources; optional sources that cannot be read become "missing" instead of failing. The
+ * reason recorded for a missing source names its path relative to the catalogue's folder, since it goes
+ * into the report (problems of the sources that are read name paths relative to `cwd`).
+ */
 export async function loadSources(
   catalogue: Catalogue,
   names: Iterable<string>,
@@ -204,7 +217,7 @@ export async function loadSources(
     } catch (error) {
       if (!(error instanceof IsmsKpiError)) throw error;
       if (source.config.optional && error.problems.every((p) => p.code === 'file-missing')) {
-        settle(name, { missing: `${shown} not found (optional source ${name})` });
+        settle(name, { missing: missingSourceText(recordedPath(absolute, catalogue.dir), name) });
         return;
       }
       pending--;
@@ -396,7 +409,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       needed.add(s);
       const fields = keep.get(s) ?? new Set<string>();
       for (const f of kpi.formula.fields.get(s) ?? []) fields.add(f);
-      if (kpi.config.segment_by) fields.add(kpi.config.segment_by);
+      for (const f of kpi.segmentBy) fields.add(f);
       // Traced rows are shown with the fields that identify them (explain).
       if (options.trace) for (const f of catalogue.sources.get(s)!.key) fields.add(f);
       keep.set(s, fields);
@@ -450,10 +463,12 @@ function buildReport(
   for (const kpi of evaluation.kpis) summary[kpi.status]++;
   const manifest: SourceManifest[] = [...sources].map(([name, loaded]) => {
     const resolved = catalogue.sources.get(name)!;
+    // Relative to the catalogue's folder, so the report's bytes do not depend on the working directory.
+    const file = recordedPath(sourcePath(resolved, period.label), catalogue.dir);
     if ('missing' in loaded) {
       return {
         name,
-        file: resolved.pathTemplate.replace(/\{period\}/g, period.label),
+        file,
         format: resolved.format,
         kind: resolved.kind,
         bytes: 0,
@@ -472,7 +487,7 @@ function buildReport(
     const s = loaded.stats;
     return {
       name,
-      file: s.file,
+      file,
       format: s.format,
       kind: resolved.kind,
       bytes: s.bytes,
@@ -493,7 +508,7 @@ function buildReport(
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     organisation: catalogue.organisation,
-    catalogue: { path: catalogue.file, sha256: catalogue.sha256 },
+    catalogue: { path: path.basename(catalogue.file), sha256: catalogue.sha256 },
     period: {
       label: period.label,
       start: new Date(period.start).toISOString(),

@@ -35,6 +35,11 @@ export interface AggregateFacts {
   value: number;
   rowsInScope: number;
   rowsMatched: number;
+  /**
+   * Rows in scope in the whole period. A segment without rows of a source that has rows in the period
+   * is empty, not missing: its counts and sums are 0 (issue 14).
+   */
+  periodRowsInScope?: number;
 }
 
 /** What a loaded export covers (missing optional sources are left out). */
@@ -105,8 +110,10 @@ function isRag(status: Status): status is 'green' | 'amber' | 'red' {
 
 /** The value of one group, judged on its own (no staleness). */
 function judgeGroup(facts: StatusFacts): StatusDecision {
-  // A count over no rows is 0, but no rows means the data is missing: never judge it.
-  const empty = facts.aggregates.find((a) => a.rowsInScope === 0);
+  // A count over no rows is 0, but no rows means the data is missing: never judge it. A segment is
+  // judged when the period has rows: a severity without incidents this quarter has 0 of them.
+  const isEmptySegment = (a: AggregateFacts) => facts.group === 'segment' && (a.periodRowsInScope ?? 0) > 0;
+  const empty = facts.aggregates.find((a) => a.rowsInScope === 0 && !isEmptySegment(a));
   if (empty)
     return { value: null, status: 'no-data', reason: `no rows of ${empty.source} in the ${facts.group}` };
   const v = facts.value;

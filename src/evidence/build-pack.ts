@@ -37,10 +37,12 @@ export function buildEvidencePack(input: EvidenceInput): EvidenceFile[] {
   const files: EvidenceFile[] = [];
   const listed: PackFile[] = [];
   const byId = new Map(input.catalogue.kpis.map((k) => [k.config.id, k]));
+  // Each row's file as the manifest names it: relative to the catalogue's folder, not the working directory.
+  const fileOf = new Map(report.sources.map((s) => [s.name, s.file]));
   const kpiNames = new UniqueNames();
   for (const kpi of report.kpis) {
     const path = `kpis/${kpiNames.take(kpi.id)}.csv`;
-    const { content, rows } = kpiRows(kpi.id, input.traces.get(kpi.id), input.sources);
+    const { content, rows } = kpiRows(kpi.id, input.traces.get(kpi.id), input.sources, fileOf);
     const uses = byId.get(kpi.id)?.formula.kpis ?? [];
     files.push({ path, content });
     listed.push({
@@ -56,7 +58,7 @@ export function buildEvidencePack(input: EvidenceInput): EvidenceFile[] {
   for (const [name, loaded] of input.sources) {
     if ('missing' in loaded) continue;
     const path = `rejected/${sourceNames.take(name)}.csv`;
-    const content = rejectedRows(loaded);
+    const content = rejectedRows(loaded, fileOf.get(name) ?? loaded.stats.file);
     files.push({ path, content });
     listed.push({
       path,
@@ -85,6 +87,7 @@ function kpiRows(
   id: string,
   trace: KpiTrace | undefined,
   sources: EvidenceInput['sources'],
+  fileOf: ReadonlyMap<string, string>,
 ): { content: string; rows: number } {
   const aggregates = (trace?.aggregates ?? []).map((agg) => {
     const loaded = sources.get(agg.source);
@@ -101,13 +104,14 @@ function kpiRows(
     // Which aggregate each row fed, numbered as explain numbers them; the role is numerator or
     // denominator only where the KPI's value is their ratio, else `value`.
     const label = `aggregate ${agg.index + 1} of ${aggregates.length}: ${agg.text}`;
+    const file = fileOf.get(agg.source) ?? loaded.stats.file;
     for (const row of agg.matched) {
       table.push([
         id,
         label,
         agg.role,
         agg.source,
-        loaded.stats.file,
+        file,
         loaded.table.line[row]!,
         ...columns.map((column) => (column ? evidenceValue(column, row) : null)),
       ]);
@@ -125,7 +129,7 @@ function evidenceValue(column: Column, row: number): CsvValue {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-function rejectedRows(loaded: LoadedSource): string {
+function rejectedRows(loaded: LoadedSource, file: string): string {
   const isCsv = loaded.stats.format === 'csv';
   const width = isCsv ? Math.max(loaded.header.length, ...loaded.rejectedRows.map((r) => r.cells.length)) : 1;
   const rawColumns = isCsv
@@ -135,7 +139,7 @@ function rejectedRows(loaded: LoadedSource): string {
   for (const r of loaded.rejectedRows) {
     table.push([
       loaded.name,
-      loaded.stats.file,
+      file,
       r.line,
       r.endLine,
       r.record,

@@ -13,11 +13,20 @@ interface SourceBase {
   problems: Problem[];
   /** All problems found, including those not kept. */
   problemCount: number;
+  /** No data problem: readable, no warning, and no more rejected rows than --max-rejected allows. */
+  isValid: boolean;
 }
 
 export type ValidatedSource =
   /** Read: its counts, and the earliest and latest time of its accepted rows (epoch ms, events only). */
-  | (SourceBase & { state: 'read'; kind: 'events' | 'snapshot' } & Pick<
+  | (SourceBase & {
+      state: 'read';
+      kind: 'events' | 'snapshot';
+      /** Rejected rows tolerated in this source (--max-rejected; 0 without it). */
+      allowedRejected: number;
+      /** Optional fields whose column is not in the header: empty for every row, a warning but no data problem. */
+      emptyFields: string[];
+    } & Pick<
         SourceStats,
         | 'file'
         | 'rowsRead'
@@ -34,12 +43,22 @@ export type ValidatedSource =
   /** The source could not be read at all; its problems say why. */
   | (SourceBase & { state: 'error' });
 
+/** What validate found; the exit policy maps it to 0, 1 and 2. */
+export type ValidateVerdict = 'valid' | 'data-problems' | 'catalogue-error';
+
+/** --max-rejected: rejected rows tolerated per source, as a number of rows or a percentage of the rows read. */
+export type RejectedTolerance = { rows: number } | { percent: number };
+
 export interface Validation {
   /** With the problems that stopped it from loading (then there are no sources and no period). */
   catalogue: { file: string; kpis: number; sources: number; problems: Problem[] };
   period: { label: string; timezone: string } | null;
+  /** --catalogue-only: no export was read. */
+  catalogueOnly: boolean;
+  maxRejected: RejectedTolerance | null;
   sources: ValidatedSource[];
-  /** No source failed, no error was found and no row was rejected. */
+  verdict: ValidateVerdict;
+  /** The verdict is valid: the catalogue loads and no source has a data problem. */
   isValid: boolean;
 }
 
@@ -48,10 +67,69 @@ export interface ValidateRenderOptions {
   maxProblems: number;
 }
 
-const VERDICT = {
-  failed: 'validation failed: fix the problems above, or let on_invalid: reject leave those rows out',
-  passed: 'validation passed',
-};
+/** Rejected rows a source may have under --max-rejected: N rows, or P % of its rows read (rounded down). */
+export function allowedRejected(tolerance: RejectedTolerance | null, rowsRead: number): number {
+  if (!tolerance) return 0;
+  if ('rows' in tolerance) return tolerance.rows;
+  // The epsilon keeps 3 % of 100 rows at 3 despite 0.03 * 100 = 3.0000000000000004 and its kin.
+  return Math.floor((tolerance.percent * rowsRead) / 100 + 1e-9);
+}
+
+/** The option as the user wrote it: `5` or `2%`. */
+export function toleranceText(tolerance: RejectedTolerance): string {
+  return 'rows' in tolerance ? String(tolerance.rows) : `${tolerance.percent}%`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What is wrong with one source, in a few words; empty when nothing is. */
+function sourceFindings(s: ValidatedSource): string[] {
+  if (s.state === 'error') return ['cannot be read'];
+  if (s.state === 'missing') return [];
+  const findings: string[] = [];
+  if (s.rejected > s.allowedRejected) findings.push(plural(s.rejected, 'rejected row'));
+  const warnings = s.warnings - s.emptyFields.length;
+  if (warnings > 0) findings.push(plural(warnings, 'warning'));
+  return findings;
+}
+
+/**
+ * The verdict, and for data problems the ways out: a hint that names what the user can actually do
+ * (rejected rows are already left out of every KPI by default; that is not a remedy).
+ */
+function verdictLines(v: Validation): string[] {
+  if (v.verdict === 'catalogue-error') return ['validation failed (exit 2): the catalogue does not load'];
+  if (v.verdict === 'valid') {
+    if (v.catalogueOnly) return ['catalogue valid; exports not read (--catalogue-only)'];
+    const tolerated = v.sources.filter((s) => s.state === 'read' && s.rejected > 0);
+    if (tolerated.length === 0 || !v.maxRejected) return ['validation passed'];
+    const total = tolerated.reduce((n, s) => n + (s.state === 'read' ? s.rejected : 0), 0);
+    const each = tolerated.map((s) => `${s.name} ${s.state === 'read' ? s.rejected : 0}`).join(', ');
+    return [
+      `validation passed: ${plural(total, 'rejected row')} within --max-rejected ${toleranceText(v.maxRejected)} (${each})`,
+    ];
+  }
+  const failing = v.sources.filter((s) => !s.isValid);
+  const found = failing.map((s) => `${s.name} (${sourceFindings(s).join(', ')})`).join(', ');
+  const todo: string[] = [];
+  if (failing.some((s) => s.state === 'read' && s.rejected > s.allowedRejected))
+    todo.push(
+      "- rejected rows: correct them in the export (or the field's type, format or values in metrics.yaml when the export is right); report leaves them out of every KPI and lists them; --max-rejected N or N% tolerates a few per source",
+    );
+  if (failing.some((s) => s.state === 'read' && s.warnings > s.emptyFields.length))
+    todo.push(
+      '- warnings: a row with more or fewer cells than the header may have values under the wrong columns: correct the export (quote cells that hold the delimiter)',
+    );
+  if (failing.some((s) => s.state === 'error'))
+    todo.push(
+      '- exports that cannot be read: see their problems above (a missing file, a missing column, ...)',
+    );
+  todo.push('- to check only the catalogue (a change to metrics.yaml): --catalogue-only');
+  return [
+    `validation failed (exit 1): data problems in ${plural(failing.length, 'source')}: ${found}`,
+    ...todo,
+  ];
+}
 
 /** Every problem line in source order: errors and warnings, and a note where problems were not kept. */
 function problemLines(v: Validation): string[] {
@@ -74,7 +152,15 @@ function sourceLine(s: ValidatedSource, v: Validation, width: number): string {
     ? `; ${s.timeField} ${s.minTime === null ? '-' : localDate(tz, s.minTime)} .. ${s.maxTime === null ? '-' : localDate(tz, s.maxTime)}`
     : `; snapshot for ${v.period?.label ?? '-'}`;
   const extra = `${s.duplicates > 0 ? `, ${s.duplicates} duplicates dropped` : ''}${s.warnings > 0 ? `, ${s.warnings} warnings` : ''}`;
-  return `${name}  ${s.file}: ${s.rowsRead} rows read, ${s.accepted} accepted, ${s.rejected} rejected${extra}${time}`;
+  return `${name}  ${s.file}: ${s.rowsRead} rows read, ${s.accepted} accepted, ${s.rejected} rejected${toleranceNote(s, v)}${extra}${time}`;
+}
+
+/** Whether a source's rejected rows are within --max-rejected, and what that allows for it. */
+function toleranceNote(s: ValidatedSource & { state: 'read' }, v: Validation): string {
+  if (!v.maxRejected || s.rejected === 0) return '';
+  const option = `--max-rejected ${toleranceText(v.maxRejected)}`;
+  const allows = 'percent' in v.maxRejected ? `: ${s.allowedRejected} of ${s.rowsRead} rows` : '';
+  return ` (${s.rejected > s.allowedRejected ? 'over' : 'within'} ${option}${allows})`;
 }
 
 function catalogueLine(v: Validation): string {
@@ -88,6 +174,7 @@ export function renderValidateTable(v: Validation, options: ValidateRenderOption
   const lines = [catalogueLine(v)];
   const width = Math.max(0, ...v.sources.map((s) => s.name.length));
   for (const s of v.sources) lines.push(sourceLine(s, v, width));
+  if (v.catalogueOnly) lines.push('exports not read (--catalogue-only)');
   const problems = problemLines(v);
   if (problems.length > 0) {
     const shown = problems.slice(0, options.maxProblems);
@@ -95,7 +182,7 @@ export function renderValidateTable(v: Validation, options: ValidateRenderOption
       shown.length < problems.length ? `first ${shown.length} of ${problems.length}` : problems.length;
     lines.push('', `problems (${count}):`, ...shown);
   }
-  lines.push('', v.isValid ? VERDICT.passed : VERDICT.failed);
+  lines.push('', ...verdictLines(v));
   return `${lines.join('\n')}\n`;
 }
 
@@ -117,6 +204,9 @@ export function renderValidateJson(v: Validation): string {
   const data = {
     catalogue: v.catalogue,
     period: v.period,
+    catalogueOnly: v.catalogueOnly,
+    maxRejected: v.maxRejected ? toleranceText(v.maxRejected) : null,
+    verdict: v.verdict,
     isValid: v.isValid,
     counts: {
       errors: all.filter((p) => p.severity === 'error').length,
@@ -160,7 +250,7 @@ export function renderValidateGithub(v: Validation, options: ValidateRenderOptio
   const lines = [catalogueLine(v), ...shown.map(githubAnnotation)];
   if (shown.length < problems.length)
     lines.push(`... ${problems.length - shown.length} more problems not shown`);
-  lines.push(v.isValid ? VERDICT.passed : VERDICT.failed);
+  lines.push(...verdictLines(v));
   return `${lines.join('\n')}\n`;
 }
 

@@ -81,7 +81,17 @@ const groupFields = {
 };
 
 export const segmentResultSchema = doc(
-  z.object({ key: doc(z.string(), 'The value of the `segmentBy` field.'), ...groupFields }),
+  z.object({
+    key: doc(
+      z.string(),
+      'The value of the `segmentBy` field; for several fields their values joined with " / ", in `segmentBy` order.',
+    ),
+    keys: doc(
+      z.record(z.string(), z.string()).optional(),
+      'Several segment fields only: the value of each field, by field name.',
+    ),
+    ...groupFields,
+  }),
   'The KPI computed over the rows of one segment.',
   'segment',
 );
@@ -126,7 +136,10 @@ export const kpiResultSchema = doc(
         direction: z.enum(['higher', 'lower', 'target']),
       })
       .nullable(),
-    segmentBy: z.string().optional(),
+    segmentBy: doc(
+      z.string().optional(),
+      'The `segment_by` field; several fields joined with " / " (`site / severity`).',
+    ),
     baseline: z
       .object({ value: z.number(), period: z.string().optional(), note: z.string().optional() })
       .optional(),
@@ -183,7 +196,10 @@ export type KpiResult = z.infer<typeof kpiResultSchema>;
 export const sourceManifestSchema = doc(
   z.object({
     name: z.string(),
-    file: z.string(),
+    file: doc(
+      z.string(),
+      "Relative to the catalogue's folder, with `/` separators (`..` for a file beside it), whatever the working directory.",
+    ),
     format: z.enum(['csv', 'json', 'jsonl']),
     kind: z.enum(['events', 'snapshot']),
     bytes: count,
@@ -219,7 +235,10 @@ export const reportSchema = z.object({
   ),
   organisation: z.string(),
   catalogue: z.object({
-    path: doc(z.string(), 'As given, relative to the working directory where possible.'),
+    path: doc(
+      z.string(),
+      "The catalogue's file name. Every other path in the report is relative to the catalogue's folder.",
+    ),
     sha256,
   }),
   period: z.object({

@@ -77,16 +77,17 @@ export function createBindings(source: ResolvedSource, keep: ReadonlySet<string>
 /**
  * CSV: matches each field to its header column(s), setting `indexes`. A missing optional column is a
  * warning (the field is empty for every row); a missing required column is an error. Both are
- * returned, in field order, for the intake to report.
+ * returned, in field order, for the intake to report, with the names of the optional fields left empty.
  */
 export function bindColumns(
   bindings: readonly Binding[],
   cells: readonly string[],
   at: { file: string; line: number; source: string },
-): { missing: Problem[]; warnings: Problem[] } {
+): { missing: Problem[]; warnings: Problem[]; emptyFields: string[] } {
   const normal = cells.map(normaliseHeader);
   const missing: Problem[] = [];
   const warnings: Problem[] = [];
+  const emptyFields: string[] = [];
   for (const binding of bindings) {
     const { spec } = binding.field;
     let all: number[] = [];
@@ -122,6 +123,7 @@ export function bindColumns(
         ),
       );
     } else {
+      emptyFields.push(spec.name);
       warnings.push(
         problem(
           'column-missing',
@@ -132,7 +134,7 @@ export function bindColumns(
       );
     }
   }
-  return { missing, warnings };
+  return { missing, warnings, emptyFields };
 }
 
 export function normaliseHeader(name: string): string {

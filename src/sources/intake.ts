@@ -53,6 +53,8 @@ export interface LoadedSource {
   rejectedRows: RejectedRow[];
   /** Header names as seen in the file (CSV) or the keys of the first record (JSON). */
   header: string[];
+  /** CSV: optional fields whose column is not in the header (each has a column-missing warning). */
+  emptyFields: string[];
 }
 
 export abstract class Intake {
@@ -68,6 +70,8 @@ export abstract class Intake {
   private warnings = 0;
   /** Header names as seen in the file (CSV) or the keys of the first record (JSON). */
   protected headerCells: string[] = [];
+  /** CSV: optional fields whose column is not in the header. */
+  protected emptyFields: string[] = [];
   protected readonly seen: Set<string> | undefined;
   protected readonly timeBinding: Binding | undefined;
   protected minTime = Number.POSITIVE_INFINITY;
@@ -174,6 +178,7 @@ export abstract class Intake {
       problemCount: this.problemCount,
       rejectedRows: this.rejectedRows,
       header: this.headerCells,
+      emptyFields: this.emptyFields,
       stats: {
         source: this.source.name,
         file: this.file,

@@ -19,11 +19,12 @@ export class RowIntake extends Intake {
   header(cells: readonly string[], line: number): void {
     this.headerCells = [...cells];
     this.headerLength = cells.length;
-    const { missing, warnings } = bindColumns(this.bindings, cells, {
+    const { missing, warnings, emptyFields } = bindColumns(this.bindings, cells, {
       file: this.file,
       line,
       source: this.source.name,
     });
+    this.emptyFields = emptyFields;
     for (const warning of warnings) this.addProblem(warning);
     if (missing.length > 0) throw new IsmsKpiError(missing);
   }

@@ -1,6 +1,6 @@
 /**
  * validate --format json and --format github: the same findings as the table, as data and as GitHub
- * Actions workflow commands (annotations), with GitHub's escaping. Exit codes stay 0 / 2.
+ * Actions workflow commands (annotations), with GitHub's escaping. Exit codes match the table: 0 valid, 1 data problems, 2 catalogue or usage error.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,12 +23,15 @@ const ERRORS = [
 const WARNINGS = [10, 51, 117].map((line) => `fixtures/acme/jira-incidents.csv:${line}`);
 
 describe('validate --format json', () => {
-  it('lists the sources with their counts and every problem as data, and exits 2 like the table', async () => {
+  it('lists the sources with their counts and every problem as data, and exits 1 like the table', async () => {
     const r = await runCli(['validate', '--format', 'json']);
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(1);
     expect(r.stderr).toBe('');
     const data = JSON.parse(r.stdout);
     expect(data.isValid).toBe(false);
+    expect(data.verdict).toBe('data-problems');
+    expect(data.catalogueOnly).toBe(false);
+    expect(data.maxRejected).toBeNull();
     expect(data.catalogue).toEqual({ file: 'metrics.yaml', kpis: 34, sources: 11, problems: [] });
     expect(data.period).toEqual({ label: '2026-Q3', timezone: 'Europe/Berlin' });
     const incidents = data.sources.find((s: { name: string }) => s.name === 'incidents');
@@ -38,6 +41,8 @@ describe('validate --format json', () => {
       rowsRead: 146,
       accepted: 143,
       rejected: 3,
+      allowedRejected: 0,
+      isValid: false,
     });
     const phishing = data.sources.find((s: { name: string }) => s.name === 'phishing');
     expect(phishing.state).toBe('missing');
@@ -55,12 +60,14 @@ describe('validate --format json', () => {
 });
 
 describe('validate --format github', () => {
-  it('prints one annotation per problem at its file and line, and exits 2', async () => {
+  it('prints one annotation per problem at its file and line, and exits 1', async () => {
     const r = await runCli(['validate', '--format', 'github']);
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('catalogue metrics.yaml: 34 KPIs, 11 sources, formulas OK');
-    expect(lines.at(-1)).toMatch(/^validation failed/);
+    expect(lines).toContain(
+      'validation failed (exit 1): data problems in 2 sources: incidents (3 rejected rows, 3 warnings), changes (1 rejected row)',
+    );
     const annotations = lines.filter((l) => l.startsWith('::'));
     expect(annotations).toHaveLength(ERRORS.length + WARNINGS.length);
     expect(annotations).toContain(

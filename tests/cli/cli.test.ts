@@ -247,9 +247,9 @@ describe('report --output', { timeout: 120_000 }, () => {
 });
 
 describe('validate', { timeout: 120_000 }, () => {
-  it('exits 2 and lists the planted bad rows with file:line as fixtures/acme/README.md gives them', async () => {
+  it('exits 1 and lists the planted bad rows with file:line as fixtures/acme/README.md gives them', async () => {
     const r = await cli(['validate']);
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(1);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
     expect(lines).toContain(

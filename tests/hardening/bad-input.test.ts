@@ -57,13 +57,13 @@ const cases: Case[] = [
   {
     name: 'truncated-quote-eof',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events.csv:3: quoted field opened on line 3 is never closed'],
   },
   {
     name: 'unterminated-quote-mid',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events.csv:3: quoted field opened on line 3 is never closed', '1 rejected'],
   },
   {
@@ -99,7 +99,7 @@ const cases: Case[] = [
   {
     name: 'latin1-not-utf8',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events.csv:2: bytes are not valid UTF-8', 'encoding: latin1'],
   },
   {
@@ -123,23 +123,23 @@ const cases: Case[] = [
       expect(k.get('EV-02')?.status).toBe('no-data');
     },
   },
-  { name: 'empty-file', command: 'validate', exitCode: 2, fragments: ['events.csv: file is empty'] },
+  { name: 'empty-file', command: 'validate', exitCode: 1, fragments: ['events.csv: file is empty'] },
   {
     name: 'bom-only',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events.csv: file is empty (it holds only a byte order mark)'],
   },
   {
     name: 'nul-bytes',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events.csv:2', 'contains a NUL byte'],
   },
   {
     name: 'extra-and-missing-cells',
     command: 'validate',
-    exitCode: 0,
+    exitCode: 1,
     fragments: [
       'warning: events.csv:2: row has 5 cells but the header has 4',
       'warning: events.csv:3: row has 3 cells but the header has 4',
@@ -149,7 +149,7 @@ const cases: Case[] = [
   {
     name: 'impossible-date',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events.csv:3: column "opened"', '"2026-02-31"'],
   },
   {
@@ -171,40 +171,40 @@ const cases: Case[] = [
   {
     name: 'skip-lines-past-end',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events.csv: no header', 'skip_lines is 99'],
   },
   // ---- JSON ----
   {
     name: 'json-object-not-array',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events.json: expected an array of records at the top level, found an object'],
   },
   {
     name: 'json-trailing-garbage',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events.json:2: not valid JSON'],
   },
   {
     name: 'json-deep-1000',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events.json:1: expected an object, got an array'],
     setup: (dir) => writeFileSync(path.join(dir, 'events.json'), deepArray(1000)),
   },
   {
     name: 'json-deep',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events.json:1: expected an object, got an array'],
     setup: (dir) => writeFileSync(path.join(dir, 'events.json'), deepArray(10_000)),
   },
   {
     name: 'jsonl-deep-line',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events.jsonl:2'],
     setup: (dir) =>
       writeFileSync(
@@ -216,20 +216,20 @@ const cases: Case[] = [
   {
     name: 'missing-file',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['does-not-exist.csv: file not found'],
   },
   {
     name: 'path-is-directory',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events-dir: is a directory, not a file'],
     setup: (dir) => mkdirSync(path.join(dir, 'events-dir')),
   },
   {
     name: 'unreadable-file',
     command: 'validate',
-    exitCode: 2,
+    exitCode: 1,
     fragments: ['events.csv: permission denied'],
     skip: isRoot,
     setup: (dir) => {

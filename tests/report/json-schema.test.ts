@@ -48,11 +48,15 @@ describe('docs/report.schema.json', () => {
   it('closes no object to unknown fields, and describes every object of the report', () => {
     const closed: string[] = [];
     const objects: string[] = [];
+    const maps: string[] = [];
     const walk = (node: unknown, at: string) => {
       if (typeof node !== 'object' || node === null) return;
       const n = node as Record<string, unknown>;
-      if ('additionalProperties' in n || 'unevaluatedProperties' in n) closed.push(at);
-      if (n.type === 'object') objects.push(at);
+      // A map (field name -> value) describes its entries with additionalProperties; it is not closed.
+      const isMap = typeof n.additionalProperties === 'object' && n.properties === undefined;
+      if (isMap) maps.push(at);
+      else if ('additionalProperties' in n || 'unevaluatedProperties' in n) closed.push(at);
+      if (n.type === 'object' && !isMap) objects.push(at);
       for (const [key, child] of Object.entries(n)) walk(child, `${at}/${key}`);
     };
     walk(schema, '#');
@@ -60,6 +64,8 @@ describe('docs/report.schema.json', () => {
     // the report, tool, catalogue, period, summary, source, aggregate, segment, window, kpi, thresholds,
     // baseline, previous, sinceBaseline and history entries
     expect(objects).toHaveLength(15);
+    // The one map: a segment's keys by field name (several segment fields).
+    expect(maps).toEqual(['#/$defs/segment/properties/keys']);
   });
 });
 
