@@ -63,7 +63,7 @@ export function writeProject(files: Record<string, string>): string {
 export async function runProject(files: Record<string, string>, period = '2026-Q3'): Promise<RunResult> {
   const dir = writeProject(files);
   try {
-    return await run({ catalogue: 'metrics.yaml', cwd: dir, period, now: 0 });
+    return await run({ catalogue: 'metrics.yaml', cwd: dir, period });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,188 @@
+/**
+ * The coverage rule (src/engine/coverage.ts), used by staleness and by trends alike: an events export
+ * covers [start, end) when its first row is no later than start + tolerance and its last row no earlier
+ * than end - tolerance; tolerance = 7 x the average gap between its rows, at least one day, at most one
+ * cadence of the KPI.
+ */
+import { describe, expect, it } from 'vitest';
+import { coverageGap, coverageTolerance } from '../../src/engine/coverage.js';
+import { catalogueYaml, csv, kpiResults } from '../formula/harness.js';
+import { runBundled } from '../render/bundled.js';
+
+const DAY = 86_400_000;
+const Q3 = { start: Date.UTC(2026, 6, 1), end: Date.UTC(2026, 9, 1) };
+
+describe('coverageTolerance', () => {
+  it('is 7 average gaps: two rows a day give 3.5 days', () => {
+    // 201 rows over 100 days: the average gap is half a day.
+    const range = { minTime: Q3.start, maxTime: Q3.start + 100 * DAY, rows: 201 };
+    expect(coverageTolerance(range, 'quarterly')).toEqual({ ms: 3.5 * DAY, basis: 'rows' });
+  });
+
+  it('is at least one day (many rows a day)', () => {
+    const range = { minTime: Q3.start, maxTime: Q3.start + 10 * DAY, rows: 10_001 };
+    expect(coverageTolerance(range, 'monthly')).toEqual({ ms: DAY, basis: 'day' });
+  });
+
+  it('is at most one cadence: a source with one row a month keeps the one-cadence tolerance', () => {
+    const range = { minTime: Q3.start, maxTime: Q3.start + 300 * DAY, rows: 11 };
+    expect(coverageTolerance(range, 'monthly')).toEqual({ ms: 31 * DAY, basis: 'cadence' });
+    expect(coverageTolerance(range, 'quarterly')).toEqual({ ms: 92 * DAY, basis: 'cadence' });
+  });
+
+  it('is one cadence for a single row (no gap to average)', () => {
+    const range = { minTime: Q3.start, maxTime: Q3.start, rows: 1 };
+    expect(coverageTolerance(range, 'weekly')).toEqual({ ms: 7 * DAY, basis: 'cadence' });
+  });
+});
+
+describe('coverageGap', () => {
+  // One row every 12 hours: the tolerance is 3.5 days.
+  const dense = (minTime: number, maxTime: number) => ({
+    minTime,
+    maxTime,
+    rows: Math.round((maxTime - minTime) / (DAY / 2)) + 1,
+  });
+
+  it('an export that spans the interval covers it', () => {
+    expect(coverageGap(dense(Q3.start - 10 * DAY, Q3.end + 10 * DAY), Q3, 'quarterly')).toBeUndefined();
+  });
+
+  it('the tolerance applies at both ends, inclusive', () => {
+    const edge = dense(Q3.start + 3.5 * DAY, Q3.end - 3.5 * DAY);
+    expect(coverageTolerance(edge, 'quarterly').ms).toBe(3.5 * DAY);
+    expect(coverageGap(edge, Q3, 'quarterly')).toBeUndefined();
+  });
+
+  it('a first row later than start + tolerance does not cover the start', () => {
+    const late = dense(Q3.start + 4 * DAY, Q3.end + 30 * DAY);
+    expect(coverageGap(late, Q3, 'quarterly')).toEqual({
+      edge: 'start',
+      at: Q3.start + 4 * DAY,
+      shortBy: 4 * DAY,
+      tolerance: { ms: 3.5 * DAY, basis: 'rows' },
+    });
+  });
+
+  it('a last row earlier than end - tolerance does not cover the end', () => {
+    const early = dense(Q3.start - 30 * DAY, Q3.end - 4 * DAY);
+    expect(coverageGap(early, Q3, 'quarterly')).toMatchObject({ edge: 'end', shortBy: 4 * DAY });
+  });
+
+  it('a 92-day gap no longer passes for dense data (the one-cadence rule let it)', () => {
+    // The example's incidents start on 26 March; Q1 starts on 1 January.
+    const q1 = { start: Date.UTC(2026, 0, 1), end: Date.UTC(2026, 3, 1) };
+    const incidents = { minTime: Date.UTC(2026, 2, 26), maxTime: Date.UTC(2026, 8, 30), rows: 143 };
+    expect(coverageGap(incidents, q1, 'quarterly')).toMatchObject({ edge: 'start' });
+  });
+
+  it('no rows: nothing to judge (the KPI is no-data anyway)', () => {
+    expect(coverageGap({ minTime: null, maxTime: null, rows: 0 }, Q3, 'monthly')).toBeUndefined();
+  });
+});
+
+describe('staleness uses the coverage rule', () => {
+  const SOURCE = `  backups:
+    path: backups.csv
+    kind: events
+    time_field: started
+    fields:
+      started: { type: datetime }
+`;
+  /** One row a day from `first` to `last` (UTC dates). */
+  const daily = (first: number, last: number) => {
+    const rows: string[][] = [['started']];
+    for (let t = first; t <= last; t += DAY) rows.push([new Date(t + 10 * 3_600_000).toISOString()]);
+    return csv(rows);
+  };
+
+  it('daily rows that stop 10 days before the period ends are stale (one cadence allowed 31 days)', async () => {
+    const kpis = await kpiResults({
+      'metrics.yaml': catalogueYaml(
+        SOURCE,
+        [{ id: 'B', formula: 'count(backups)', cadence: 'monthly', thresholds: { green: '>= 1' } }],
+        'UTC',
+      ),
+      'backups.csv': daily(Date.UTC(2026, 5, 1), Date.UTC(2026, 8, 20)),
+    });
+    const b = kpis.get('B')!;
+    expect(b.status).toBe('stale');
+    expect(b.judgement).toBe('green');
+    expect(b.reason).toBe(
+      'backups data ends 2026-09-20, 10 days before the period ends (more than 7 days: 7 times the average gap between its rows); the value would be green',
+    );
+  });
+
+  it('daily rows up to the last day are not stale', async () => {
+    const kpis = await kpiResults({
+      'metrics.yaml': catalogueYaml(
+        SOURCE,
+        [{ id: 'B', formula: 'count(backups)', cadence: 'monthly', thresholds: { green: '>= 1' } }],
+        'UTC',
+      ),
+      'backups.csv': daily(Date.UTC(2026, 5, 1), Date.UTC(2026, 8, 30)),
+    });
+    expect(kpis.get('B')!.status).toBe('green');
+  });
+});
+
+describe('trends over partial periods and windows', () => {
+  const SOURCE = `  tickets:
+    path: tickets.csv
+    kind: events
+    time_field: opened
+    fields:
+      opened: { type: datetime }
+`;
+  /** Two rows a day from `first` to `last`. */
+  const twiceDaily = (first: number, last: number) => {
+    const rows: string[][] = [['opened']];
+    for (let t = first; t <= last; t += DAY / 2) rows.push([new Date(t + 3_600_000).toISOString()]);
+    return csv(rows);
+  };
+
+  it('a previous period the export does not cover gives no trend, with the reason', async () => {
+    // Q2 is computed from 20-30 June only: comparing Q3 with it would say "up".
+    const kpis = await kpiResults({
+      'metrics.yaml': catalogueYaml(SOURCE, [{ id: 'T', formula: 'count(tickets)' }], 'UTC'),
+      'tickets.csv': twiceDaily(Date.UTC(2026, 5, 20), Date.UTC(2026, 8, 30)),
+    });
+    const t = kpis.get('T')!;
+    expect(t.value).toBe(183);
+    expect(t.trend).toBeNull();
+    expect(t.previous).toBeUndefined();
+    expect(t.trendNote).toBe('partial: tickets data starts 2026-06-20, after 2026-Q2 starts');
+  });
+
+  it('a window the export does not cover gives no window trend', async () => {
+    // Monthly windows of Q3: the export starts on 25 August, so August is partial.
+    const kpis = await kpiResults({
+      'metrics.yaml': catalogueYaml(SOURCE, [{ id: 'M', formula: 'count(tickets)', cadence: 'monthly' }], 'UTC'),
+      'tickets.csv': twiceDaily(Date.UTC(2026, 7, 25), Date.UTC(2026, 8, 30)),
+    });
+    const m = kpis.get('M')!;
+    expect(m.windows.map((w) => w.value)).toEqual([null, 14, 59]);
+    expect(m.trend).toBeNull();
+    expect(m.trendNote).toBe('partial: tickets data starts 2026-08-25, after 2026-08 starts');
+  });
+
+  it('a covered previous period still gives a trend', async () => {
+    const kpis = await kpiResults({
+      'metrics.yaml': catalogueYaml(SOURCE, [{ id: 'T', formula: 'count(tickets)' }], 'UTC'),
+      'tickets.csv': twiceDaily(Date.UTC(2026, 3, 1), Date.UTC(2026, 8, 30)),
+    });
+    const t = kpis.get('T')!;
+    expect(t.trend).toBe('up');
+    expect(t.previous).toEqual({ period: '2026-Q2', value: 182 });
+    expect(t.trendNote).toBeUndefined();
+  });
+
+  it('the example: Q2 incidents are not compared with a Q1 made of late March only', async () => {
+    const { report } = await runBundled({ period: '2026-Q2' });
+    const ir06 = report.kpis.find((k) => k.id === 'IR-06')!;
+    expect(ir06.value).toBe(72);
+    expect(ir06.trend).toBeNull();
+    expect(ir06.previous).toBeUndefined();
+    expect(ir06.trendNote).toBe('partial: incidents data starts 2026-03-26, after 2026-Q1 starts');
+  });
+});
