@@ -30,6 +30,7 @@ export {
   MAX_KEPT_PROBLEMS,
   MAX_KEPT_REJECTED,
   type RejectedRow,
+  type SnapshotTime,
   type SourceStats,
 } from './intake.js';
 
@@ -63,7 +64,15 @@ export async function fileSize(path: string): Promise<number> {
 }
 
 export async function loadSource(source: ResolvedSource, options: LoadOptions): Promise<LoadedSource> {
-  const size = await fileSize(options.path);
+  const info = await stat(options.path).catch(() => undefined);
+  const size = info?.size ?? 0;
+  const loaded = await readSource(source, options, size);
+  // The file time is kept for `as_of: file_modified` only: a copy or a clone resets it.
+  loaded.modified = info ? info.mtimeMs : null;
+  return loaded;
+}
+
+async function readSource(source: ResolvedSource, options: LoadOptions, size: number): Promise<LoadedSource> {
   if (source.format === 'csv') {
     const intake = new CsvIntake(source, options.displayPath, options.keep);
     const watch = watchBytes(source, options, intake, size);

@@ -84,9 +84,11 @@ describe('a saved report of an incomplete period', () => {
   const catalogue = path.join(REPO, 'metrics.yaml');
   beforeAll(async () => {
     dir = writeProject({});
+    fs.mkdirSync(path.join(dir, 'partial'));
+    fs.mkdirSync(path.join(dir, 'complete'));
     const save = async (file: string, period: string, today: string) => {
       const r = await runCli(
-        ['report', '-c', catalogue, '--period', period, '--today', today, '--output', file],
+        ['report', '-c', catalogue, '--period', period, '--today', today, '--output', file, '--quiet'],
         { cwd: dir },
       );
       expect(r.stderr).toBe('');
