@@ -172,24 +172,28 @@ export function stalenessReason(coverage: CoverageFacts): string | undefined {
     }
     const gap = coverageGap(source, period, coverage.cadence);
     if (!gap) continue;
-    const days = Math.floor(gap.shortBy / DAY);
+    // Whole days against a one-cadence tolerance (as always); tenths against a finer one, so that the
+    // shortfall never reads as less than what it exceeds.
+    const isWhole = gap.tolerance.basis === 'cadence';
+    const days = dayCount(isWhole ? Math.floor(gap.shortBy / DAY) : tenths(gap.shortBy));
     const allowed = toleranceText(gap.tolerance, coverage.cadence);
     return gap.edge === 'end'
-      ? `${name} data ends ${localDate(tz, gap.at)}, ${dayCount(days)} before the period ends (${allowed})`
-      : `${name} data starts ${localDate(tz, gap.at)}, ${dayCount(days)} after the period starts (${allowed})`;
+      ? `${name} data ends ${localDate(tz, gap.at)}, ${days} before the period ends (${allowed})`
+      : `${name} data starts ${localDate(tz, gap.at)}, ${days} after the period starts (${allowed})`;
   }
   const stale = coverage.kpis.find((k) => k.status === 'stale');
   return stale ? `it uses ${stale.id}, which is stale` : undefined;
 }
 
 const dayCount = (days: number) => `${days} day${days === 1 ? '' : 's'}`;
+/** Days to one decimal. */
+const tenths = (ms: number) => Math.round((ms / DAY) * 10) / 10;
 
 /** "more than one month", "more than one day", "more than 3.5 days: 7 times the average gap between its rows". */
 function toleranceText(tolerance: Tolerance, cadence: Cadence): string {
   if (tolerance.basis === 'cadence') return `more than one ${CADENCE_NOUN[cadence]}`;
   if (tolerance.basis === 'day') return 'more than one day';
-  const days = Math.round((tolerance.ms / DAY) * 10) / 10;
-  return `more than ${days} days: 7 times the average gap between its rows`;
+  return `more than ${tenths(tolerance.ms)} days: 7 times the average gap between its rows`;
 }
 
 /**

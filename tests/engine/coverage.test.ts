@@ -109,7 +109,7 @@ describe('staleness uses the coverage rule', () => {
     expect(b.status).toBe('stale');
     expect(b.judgement).toBe('green');
     expect(b.reason).toBe(
-      'backups data ends 2026-09-20, 10 days before the period ends (more than 7 days: 7 times the average gap between its rows); the value would be green',
+      'backups data ends 2026-09-20, 10.6 days before the period ends (more than 7 days: 7 times the average gap between its rows); the value would be green',
     );
   });
 

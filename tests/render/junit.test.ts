@@ -8,7 +8,8 @@ let report: Report;
 let xml: string;
 beforeAll(async () => {
   report = structuredClone((await runBundled()).report);
-  // No bundled KPI is stale in 2026-Q3; make one so the mapping is exercised.
+  // The bundled CH-01..CH-04 are stale in 2026-Q3 (the changes export ends 4.9 days early); IR-03 is made
+  // stale too, with a reason of its own.
   const ir03 = report.kpis.find((k) => k.id === 'IR-03')!;
   ir03.status = 'stale';
   ir03.reason = 'incidents data ends 2026-08-01, 60 days before the period ends';
@@ -27,7 +28,8 @@ describe('junit', () => {
     expect(xml.match(/<testsuite /g)).toHaveLength(areas.size);
     expect(xml.match(/<testcase /g)).toHaveLength(report.kpis.length);
     const red = report.kpis.filter((k) => k.status === 'red').length;
-    expect(xml).toContain(`tests="${report.kpis.length}" failures="${red}" errors="0" skipped="2"`);
+    // Skipped: AW-01 (no data), IR-03 and CH-01..CH-04 (stale, and their values would not fail the run).
+    expect(xml).toContain(`tests="${report.kpis.length}" failures="${red}" errors="0" skipped="6"`);
     expect(xml).toMatch(/<testsuite name="Access control" tests="10" failures="4" errors="0" skipped="0">/);
   });
 
@@ -39,7 +41,9 @@ describe('junit', () => {
     expect(testcase('IR-03')).toContain(
       '<skipped message="stale: incidents data ends 2026-08-01, 60 days before the period ends"/>',
     );
-    expect(testcase('CH-01')).not.toMatch(/<failure|<skipped/);
+    expect(testcase('CH-01')).toContain('<skipped message="stale: changes data ends 2026-09-26, 4.9 days before');
+    expect(testcase('CH-01')).toContain('trend: partial: changes data ends 2026-09-26, before 2026-09 ends');
+    expect(testcase('BK-01')).not.toMatch(/<failure|<skipped/);
     expect(testcase('IR-01')).not.toMatch(/<failure|<skipped/);
   });
 
