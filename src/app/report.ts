@@ -176,9 +176,16 @@ export async function report(
 }
 
 /** The --baseline report, unless its period had not ended when it was computed (then a warning says so). */
-async function readBaseline(file: string | undefined, io: Io, problems: Problem[]): Promise<Report | undefined> {
+async function readBaseline(
+  file: string | undefined,
+  io: Io,
+  problems: Problem[],
+): Promise<Report | undefined> {
   if (file === undefined) return undefined;
-  const baseline = await readReportFile(io, file, { missing: '--baseline: not found', prefix: '--baseline: ' });
+  const baseline = await readReportFile(io, file, {
+    missing: '--baseline: not found',
+    prefix: '--baseline: ',
+  });
   const incomplete = incompleteReason(baseline);
   if (!incomplete) return baseline;
   problems.push(incompleteSkipped(file, 'not used as --baseline: ', incomplete, 'a baseline'));

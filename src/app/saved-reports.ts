@@ -55,7 +55,12 @@ export function incompleteReason(report: Report): string | undefined {
 
 /** The warning for a report of an incomplete period that is left out: `why` ends the message. */
 export function incompleteSkipped(file: string, prefix: string, reason: string, why: string): Problem {
-  return problem('incomplete-report', `${prefix}${reason}: an incomplete period is not ${why}`, { file }, 'warning');
+  return problem(
+    'incomplete-report',
+    `${prefix}${reason}: an incomplete period is not ${why}`,
+    { file },
+    'warning',
+  );
 }
 
 /**
@@ -72,7 +77,8 @@ export async function readHistory(
   const wording = { missing: '--history: not found', prefix: '--history: ' };
   const add = (file: string, report: Report) => {
     const incomplete = incompleteReason(report);
-    if (incomplete) problems.push(incompleteSkipped(file, 'skipped in --history: ', incomplete, 'a history point'));
+    if (incomplete)
+      problems.push(incompleteSkipped(file, 'skipped in --history: ', incomplete, 'a history point'));
     else reports.push(report);
   };
   for (const given of paths) {

@@ -70,7 +70,8 @@ export function snapshotAsOf(input: AsOfInput): SnapshotAsOf {
   if (periodTokensIn(input.pathTemplate).length > 0) return { instant: input.period.end, how: 'path' };
   const named = dateInFileName(input.pathTemplate);
   if (named !== undefined) return { instant: asOfInstant(named, tz), how: 'file-name' };
-  if (asOf === 'file_modified' && input.modified !== null) return { instant: input.modified, how: 'file-modified' };
+  if (asOf === 'file_modified' && input.modified !== null)
+    return { instant: input.modified, how: 'file-modified' };
   const unknown =
     input.asOfField !== undefined
       ? `as_of_field ${input.asOfField} is empty in every row of the ${input.name} snapshot`

@@ -229,7 +229,9 @@ function trendOf(
   results: readonly WindowResult[],
   coverage: CoverageFacts,
 ): { trend: KpiResult['trend']; note?: string } {
-  const known = results.flatMap((r, i) => (r.value === null ? [] : [{ value: r.value, window: windows[i]! }]));
+  const known = results.flatMap((r, i) =>
+    r.value === null ? [] : [{ value: r.value, window: windows[i]! }],
+  );
   if (known.length < 2) return { trend: null };
   const compared = known.slice(-2);
   for (const { window } of compared) {

@@ -43,7 +43,8 @@ export interface CoverageGap {
 
 export function coverageTolerance(range: EventsRange, cadence: Cadence): Tolerance {
   const ceiling = cadenceLengthMs(cadence);
-  if (range.minTime === null || range.maxTime === null || range.rows < 2) return { ms: ceiling, basis: 'cadence' };
+  if (range.minTime === null || range.maxTime === null || range.rows < 2)
+    return { ms: ceiling, basis: 'cadence' };
   const gaps = (GAPS * (range.maxTime - range.minTime)) / (range.rows - 1);
   if (gaps >= ceiling) return { ms: ceiling, basis: 'cadence' };
   if (gaps <= DAY) return { ms: DAY, basis: 'day' };

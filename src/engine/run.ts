@@ -554,7 +554,10 @@ function buildReport(
 }
 
 /** The day a snapshot reflects (in the catalogue's zone; an as-of instant is the end of that day) and how it was found. */
-function snapshotManifest(asOf: SnapshotTime | null, tz: string): Pick<SourceManifest, 'asOf' | 'asOfSource'> {
+function snapshotManifest(
+  asOf: SnapshotTime | null,
+  tz: string,
+): Pick<SourceManifest, 'asOf' | 'asOfSource'> {
   if (!asOf || asOf.instant === null) return { asOfSource: 'unknown' };
   return { asOf: localDate(tz, asOf.instant - 1), asOfSource: asOf.how };
 }

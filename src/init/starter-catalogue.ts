@@ -173,9 +173,13 @@ function asOfLines(source: StarterSource): string[] {
   const named = dateInFileName(source.path);
   if (named) return [`    # as of ${named}, the date in the file name`];
   if (source.modified === undefined)
-    return [`    # as_of: YYYY-MM-DD   ${AS_OF_REVIEW}: the day the export was taken (until then its KPIs are stale)`];
+    return [
+      `    # as_of: YYYY-MM-DD   ${AS_OF_REVIEW}: the day the export was taken (until then its KPIs are stale)`,
+    ];
   const day = localDate('UTC', source.modified);
-  return [`    as_of: ${day}   ${AS_OF_REVIEW}: the file's modification date; confirm the day the export was taken`];
+  return [
+    `    as_of: ${day}   ${AS_OF_REVIEW}: the file's modification date; confirm the day the export was taken`,
+  ];
 }
 
 /** Words into lines of at most `width` characters, for comments. */

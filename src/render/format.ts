@@ -1,5 +1,11 @@
 /** Shared text formatting for renderers: values with units, statuses with symbols, ordering. */
-import { type KpiResult, type Report, STATUS_ORDER, type SourceManifest, type Status } from '../report/model.js';
+import {
+  type KpiResult,
+  type Report,
+  type SourceManifest,
+  STATUS_ORDER,
+  type Status,
+} from '../report/model.js';
 import type { AsOfSource } from '../sources/schema.js';
 import { localDate } from '../time/zone.js';
 

@@ -241,7 +241,7 @@ export const reportSchema = z.object({
   }),
   asOf: doc(
     z.string(),
-    'The --as-of date, else the last day of the period (yyyy-MM-dd); each snapshot\'s own as-of is in `sources`.',
+    "The --as-of date, else the last day of the period (yyyy-MM-dd); each snapshot's own as-of is in `sources`.",
   ),
   generatedAt: doc(z.string().optional(), 'Time of the run; only with --timestamp.'),
   summary: doc(

@@ -157,7 +157,11 @@ describe('trends over partial periods and windows', () => {
   it('a window the export does not cover gives no window trend', async () => {
     // Monthly windows of Q3: the export starts on 25 August, so August is partial.
     const kpis = await kpiResults({
-      'metrics.yaml': catalogueYaml(SOURCE, [{ id: 'M', formula: 'count(tickets)', cadence: 'monthly' }], 'UTC'),
+      'metrics.yaml': catalogueYaml(
+        SOURCE,
+        [{ id: 'M', formula: 'count(tickets)', cadence: 'monthly' }],
+        'UTC',
+      ),
       'tickets.csv': twiceDaily(Date.UTC(2026, 7, 25), Date.UTC(2026, 8, 30)),
     });
     const m = kpis.get('M')!;

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/model.js';
-import { REPO, runCli } from '../helpers/cli.js';
 import { writeProject } from '../formula/harness.js';
+import { REPO, runCli } from '../helpers/cli.js';
 
 /** 2026-Q3 computed in mid-September: IR-01 has monthly windows, IR-05 compares with the previous quarter. */
 const MID_Q3 = ['--period', '2026-Q3', '--today', '2026-09-15', '--kpi', 'IR-01', '--kpi', 'IR-05'];
@@ -69,7 +69,9 @@ describe('a report for a period that has not ended', () => {
     const first = csv[1]!.split(',');
     expect(first[header.indexOf('period_complete')]).toBe('false');
     expect(first[header.indexOf('computed_on')]).toBe('2026-09-15');
-    expect(first[header.indexOf('trend_note')]).toBe('incomplete: 2026-Q3 has not ended (computed on 2026-09-15)');
+    expect(first[header.indexOf('trend_note')]).toBe(
+      'incomplete: 2026-Q3 has not ended (computed on 2026-09-15)',
+    );
   });
 
   it('refuses a --today that is not a date', async () => {

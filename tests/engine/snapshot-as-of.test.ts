@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotAsOf } from '../../src/engine/as-of.js';
 import type { Report } from '../../src/report/model.js';
 import { dateInFileName } from '../../src/time/file-name-date.js';
-import { runCli } from '../helpers/cli.js';
 import { writeProject } from '../formula/harness.js';
+import { runCli } from '../helpers/cli.js';
 
 const DAY = 86_400_000;
 const Q3 = { start: Date.UTC(2026, 6, 1), end: Date.UTC(2026, 9, 1) };
@@ -245,7 +245,11 @@ describe('the bundled example declares an as-of for each snapshot', () => {
 
   it('the table shows each snapshot as-of and how it was determined', async () => {
     const r = await runCli(['report', '--period', '2026-Q3'], { now: Date.UTC(2026, 10, 1) });
-    expect(r.stdout).toMatch(/iam +fixtures\/acme\/aws-iam-credential-report-2026-Q3\.csv: .*; as of 2026-09-30 \(from the period in the path\)/);
-    expect(r.stdout).toMatch(/dependabot +fixtures\/acme\/dependabot-alerts\.json: .*; as of 2026-10-01 \(from the catalogue\)/);
+    expect(r.stdout).toMatch(
+      /iam +fixtures\/acme\/aws-iam-credential-report-2026-Q3\.csv: .*; as of 2026-09-30 \(from the period in the path\)/,
+    );
+    expect(r.stdout).toMatch(
+      /dependabot +fixtures\/acme\/dependabot-alerts\.json: .*; as of 2026-10-01 \(from the catalogue\)/,
+    );
   });
 });

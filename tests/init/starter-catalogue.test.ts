@@ -126,7 +126,8 @@ describe('starterCatalogue', () => {
       { path: 'exports/hr.csv', detection: detected('hr.csv', 'hr-joiners-leavers', 'csv'), modified: taken },
     ];
     const text = starterCatalogue(files, 'exports').text;
-    const block = (name: string) => text.slice(text.indexOf(`  ${name}:\n`), text.indexOf('\n\n', text.indexOf(`  ${name}:\n`)));
+    const block = (name: string) =>
+      text.slice(text.indexOf(`  ${name}:\n`), text.indexOf('\n\n', text.indexOf(`  ${name}:\n`)));
     expect(block('nessus')).toContain('    # as of 2026-09-29, the date in the file name');
     expect(block('nessus')).not.toContain('as_of');
     expect(block('nessus_2')).toContain(

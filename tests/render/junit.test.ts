@@ -41,7 +41,9 @@ describe('junit', () => {
     expect(testcase('IR-03')).toContain(
       '<skipped message="stale: incidents data ends 2026-08-01, 60 days before the period ends"/>',
     );
-    expect(testcase('CH-01')).toContain('<skipped message="stale: changes data ends 2026-09-26, 4.9 days before');
+    expect(testcase('CH-01')).toContain(
+      '<skipped message="stale: changes data ends 2026-09-26, 4.9 days before',
+    );
     expect(testcase('CH-01')).toContain('trend: partial: changes data ends 2026-09-26, before 2026-09 ends');
     expect(testcase('BK-01')).not.toMatch(/<failure|<skipped/);
     expect(testcase('IR-01')).not.toMatch(/<failure|<skipped/);
