@@ -394,7 +394,7 @@ function snapshotTime(
   const column = config.as_of_field ? loaded.table.columns.get(config.as_of_field) : undefined;
   if (column?.kind === 'num')
     for (const v of column.values) if (!Number.isNaN(v) && (latest === null || v > latest)) latest = v;
-  const found = snapshotAsOf({
+  return snapshotAsOf({
     name: loaded.name,
     asOf: config.as_of,
     asOfField: config.as_of_field,
@@ -405,7 +405,6 @@ function snapshotTime(
     period,
     tz,
   });
-  return found;
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {

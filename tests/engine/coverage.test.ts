@@ -81,31 +81,38 @@ describe('coverageGap', () => {
   });
 });
 
-describe('staleness uses the coverage rule', () => {
-  const SOURCE = `  backups:
-    path: backups.csv
+/** An events source `name` with one datetime field, its time field. */
+const eventsSource = (name: string, field: string) => `  ${name}:
+    path: ${name}.csv
     kind: events
-    time_field: started
+    time_field: ${field}
     fields:
-      started: { type: datetime }
+      ${field}: { type: datetime }
 `;
-  /** One row a day from `first` to `last` (UTC dates). */
-  const daily = (first: number, last: number) => {
-    const rows: string[][] = [['started']];
-    for (let t = first; t <= last; t += DAY) rows.push([new Date(t + 10 * 3_600_000).toISOString()]);
-    return csv(rows);
-  };
+
+/** A CSV of one time column: a row every `step` ms from `first` to `last`, each `offset` ms into its step. */
+function rowsEvery(field: string, step: number, first: number, last: number, offset: number): string {
+  const rows: string[][] = [[field]];
+  for (let t = first; t <= last; t += step) rows.push([new Date(t + offset).toISOString()]);
+  return csv(rows);
+}
+
+describe('staleness uses the coverage rule', () => {
+  /** KPI B (monthly, green from 1) over daily backups from 1 June to `last`. */
+  const backupsUpTo = async (last: number) =>
+    (
+      await kpiResults({
+        'metrics.yaml': catalogueYaml(
+          eventsSource('backups', 'started'),
+          [{ id: 'B', formula: 'count(backups)', cadence: 'monthly', thresholds: { green: '>= 1' } }],
+          'UTC',
+        ),
+        'backups.csv': rowsEvery('started', DAY, Date.UTC(2026, 5, 1), last, 10 * 3_600_000),
+      })
+    ).get('B')!;
 
   it('daily rows that stop 10 days before the period ends are stale (one cadence allowed 31 days)', async () => {
-    const kpis = await kpiResults({
-      'metrics.yaml': catalogueYaml(
-        SOURCE,
-        [{ id: 'B', formula: 'count(backups)', cadence: 'monthly', thresholds: { green: '>= 1' } }],
-        'UTC',
-      ),
-      'backups.csv': daily(Date.UTC(2026, 5, 1), Date.UTC(2026, 8, 20)),
-    });
-    const b = kpis.get('B')!;
+    const b = await backupsUpTo(Date.UTC(2026, 8, 20));
     expect(b.status).toBe('stale');
     expect(b.judgement).toBe('green');
     expect(b.reason).toBe(
@@ -114,32 +121,13 @@ describe('staleness uses the coverage rule', () => {
   });
 
   it('daily rows up to the last day are not stale', async () => {
-    const kpis = await kpiResults({
-      'metrics.yaml': catalogueYaml(
-        SOURCE,
-        [{ id: 'B', formula: 'count(backups)', cadence: 'monthly', thresholds: { green: '>= 1' } }],
-        'UTC',
-      ),
-      'backups.csv': daily(Date.UTC(2026, 5, 1), Date.UTC(2026, 8, 30)),
-    });
-    expect(kpis.get('B')!.status).toBe('green');
+    expect((await backupsUpTo(Date.UTC(2026, 8, 30))).status).toBe('green');
   });
 });
 
 describe('trends over partial periods and windows', () => {
-  const SOURCE = `  tickets:
-    path: tickets.csv
-    kind: events
-    time_field: opened
-    fields:
-      opened: { type: datetime }
-`;
-  /** Two rows a day from `first` to `last`. */
-  const twiceDaily = (first: number, last: number) => {
-    const rows: string[][] = [['opened']];
-    for (let t = first; t <= last; t += DAY / 2) rows.push([new Date(t + 3_600_000).toISOString()]);
-    return csv(rows);
-  };
+  const SOURCE = eventsSource('tickets', 'opened');
+  const twiceDaily = (first: number, last: number) => rowsEvery('opened', DAY / 2, first, last, 3_600_000);
 
   it('a previous period the export does not cover gives no trend, with the reason', async () => {
     // Q2 is computed from 20-30 June only: comparing Q3 with it would say "up".
