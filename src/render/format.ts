@@ -130,7 +130,7 @@ export const AS_OF_HOW: Record<AsOfSource, string> = {
   path: 'from the period in the path',
   'file-name': 'from the file name',
   'file-modified': "from the file's modification time",
-  unknown: 'not known: its KPIs are stale',
+  unknown: 'nothing says when it was taken: its KPIs are stale',
 };
 
 /** "as of 2026-09-30 (from the period in the path)" for a snapshot; undefined for other sources. */
