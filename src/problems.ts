@@ -36,6 +36,7 @@ export type ProblemCode =
   | 'report-version'
   | 'no-reports'
   | 'duplicate-report'
+  | 'incomplete-report'
   | 'output'
   | 'usage';
 

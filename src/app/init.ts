@@ -149,9 +149,11 @@ async function starterPlan(from: string, catalogue: string, io: Io): Promise<Pla
   const files: StarterFile[] = [];
   for (const name of entries) {
     const absolute = path.join(dir, name);
+    const modified = (await io.stat(absolute).catch(() => undefined))?.modified;
     files.push({
       path: toPosix(path.relative(catalogueDir, absolute)),
       detection: await detectFile(absolute, path.join(from, name)),
+      ...(modified !== undefined ? { modified } : {}),
     });
   }
   const starter = starterCatalogue(files, from);

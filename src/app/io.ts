@@ -8,6 +8,8 @@ export interface FileInfo {
   isFile: boolean;
   isDirectory: boolean;
   size: number;
+  /** Modification time (epoch ms), where the file system gives one. */
+  modified?: number;
 }
 
 export interface DirEntry {

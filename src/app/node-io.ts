@@ -20,7 +20,12 @@ export function nodeIo(options: NodeIoOptions = {}): Io {
     readText: (file) => readFile(file, 'utf8'),
     stat: async (file) => {
       const info = await stat(file);
-      return { isFile: info.isFile(), isDirectory: info.isDirectory(), size: info.size };
+      return {
+        isFile: info.isFile(),
+        isDirectory: info.isDirectory(),
+        size: info.size,
+        modified: info.mtimeMs,
+      };
     },
     readdir: async (dir) =>
       (await readdir(dir, { withFileTypes: true })).map((e) => ({

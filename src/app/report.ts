@@ -24,7 +24,7 @@ import { evaluate } from './evaluate.js';
 import type { Io } from './io.js';
 import type { PeriodOptions } from './request.js';
 import type { CommandResult } from './result.js';
-import { readHistory, readReportFile } from './saved-reports.js';
+import { incompleteReason, incompleteSkipped, readHistory, readReportFile } from './saved-reports.js';
 
 export interface ReportOptions extends PeriodOptions {
   catalogue: string;
@@ -114,9 +114,7 @@ export async function report(
   const problems: Problem[] = [];
   const saved = await readHistory(io, options.history);
   problems.push(...saved.problems);
-  const baseline = options.baseline
-    ? await readReportFile(io, options.baseline, { missing: '--baseline: not found', prefix: '--baseline: ' })
-    : undefined;
+  const baseline = await readBaseline(options.baseline, io, problems);
   const filter = await kpiFilter(options, io);
   const isEvidence = options.evidence !== undefined;
   const { timestamp, ...rest } = options;
@@ -177,9 +175,28 @@ export async function report(
   };
 }
 
+/** The --baseline report, unless its period had not ended when it was computed (then a warning says so). */
+async function readBaseline(
+  file: string | undefined,
+  io: Io,
+  problems: Problem[],
+): Promise<Report | undefined> {
+  if (file === undefined) return undefined;
+  const baseline = await readReportFile(io, file, {
+    missing: '--baseline: not found',
+    prefix: '--baseline: ',
+  });
+  const incomplete = incompleteReason(baseline);
+  if (!incomplete) return baseline;
+  problems.push(incompleteSkipped(file, 'not used as --baseline: ', incomplete, 'a baseline'));
+  return undefined;
+}
+
 /**
  * Puts the earlier periods' values into the report (`history` in the JSON) and, where a KPI has no trend
- * from its own period, takes the arrow from the last earlier value.
+ * from its own period, takes the arrow from the last earlier value: a saved report of an earlier period is
+ * a complete period (incomplete ones are not read as history), so it replaces a previous period the
+ * exports do not cover (`partial`). A period that has not ended gets no arrow at all.
  */
 function addHistory(report: Report, history: History): void {
   for (const kpi of report.kpis) {
@@ -188,7 +205,9 @@ function addHistory(report: Report, history: History): void {
     const earlier = points.slice(0, -1);
     kpi.history = earlier.map((p) => ({ period: p.label, value: p.value }));
     const last = [...earlier].reverse().find((p) => p.value !== null);
-    if (kpi.trend === null && last && kpi.value !== null) kpi.trend = compareValues(last.value!, kpi.value);
+    if (report.period.complete === false || kpi.trend !== null || !last || kpi.value === null) continue;
+    kpi.trend = compareValues(last.value!, kpi.value);
+    delete kpi.trendNote;
   }
 }
 

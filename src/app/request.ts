@@ -1,5 +1,5 @@
 /**
- * The period options of report, validate and explain (--period, --from/--to, --as-of, --tz, --kpi) turned
+ * The period options of report, validate and explain (--period, --from/--to, --as-of, --today, --tz, --kpi) turned
  * into the engine's request, with the engine's neutral issues worded for the command line.
  */
 import type { Catalogue } from '../catalogue/compile.js';
@@ -9,7 +9,7 @@ import {
   resolvePeriod as resolveRequestedPeriod,
 } from '../engine/run.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
-import type { Period } from '../time/period.js';
+import { localDayStart, type Period } from '../time/period.js';
 
 export interface PeriodOptions {
   period?: string | undefined;
@@ -17,6 +17,8 @@ export interface PeriodOptions {
   to?: string | undefined;
   tz?: string | undefined;
   asOf?: string | undefined;
+  /** The day to take as today (yyyy-MM-dd) instead of the clock: for tests and reruns. */
+  today?: string | undefined;
 }
 
 /** An issue in the words of the command line: the flag that caused it, and an example of a good value. */
@@ -51,13 +53,25 @@ export function cliProblem(issue: RequestIssue, catalogue: Catalogue): Problem {
   }
 }
 
-/** The period the options name (else the catalogue's, else the last complete quarter before `now`). */
+/**
+ * The clock of a run: the start of --today (local midnight in the catalogue's zone), else `now`, the
+ * app's clock. It decides the default period and whether the period has ended.
+ */
+export function runClock(catalogue: Catalogue, options: { today?: string | undefined; now: number }): number {
+  if (options.today === undefined) return options.now;
+  const start = localDayStart(options.today, catalogue.timezone);
+  if (start === undefined)
+    throw new IsmsKpiError(problem('usage', `--today: "${options.today}" is not a date like 2026-10-01`));
+  return start;
+}
+
+/** The period the options name (else the catalogue's, else the last complete quarter before the clock). */
 export function resolvePeriod(catalogue: Catalogue, options: PeriodOptions & { now: number }): Period {
   const result = resolveRequestedPeriod(catalogue, {
     ...(options.period ? { period: options.period } : {}),
     ...(options.from ? { from: options.from } : {}),
     ...(options.to ? { to: options.to } : {}),
-    now: options.now,
+    now: runClock(catalogue, options),
   });
   if (!result.ok) throw new IsmsKpiError(cliProblem(result.issue, catalogue));
   return result.period;

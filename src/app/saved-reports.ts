@@ -45,8 +45,28 @@ export async function jsonFilesIn(io: Io, dir: string, wording: FileWording = {}
 }
 
 /**
+ * Why a saved report is no baseline and no history point, if it is not: its period had not ended when it
+ * was computed (`period.complete: false`), so its values cover part of the period only.
+ */
+export function incompleteReason(report: Report): string | undefined {
+  if (report.period.complete !== false) return undefined;
+  return `${report.period.label} had not ended when this report was computed (${report.period.computedOn ?? 'day unknown'})`;
+}
+
+/** The warning for a report of an incomplete period that is left out: `why` ends the message. */
+export function incompleteSkipped(file: string, prefix: string, reason: string, why: string): Problem {
+  return problem(
+    'incomplete-report',
+    `${prefix}${reason}: an incomplete period is not ${why}`,
+    { file },
+    'warning',
+  );
+}
+
+/**
  * Reports given with --history: files, or folders whose *.json reports are all read. A file named on the
- * command line must be a report; other JSON files in a folder are skipped with a warning.
+ * command line must be a report; other JSON files in a folder are skipped with a warning, and so is a
+ * report of a period that had not ended (incompleteReason).
  */
 export async function readHistory(
   io: Io,
@@ -55,10 +75,16 @@ export async function readHistory(
   const reports: Report[] = [];
   const problems: Problem[] = [];
   const wording = { missing: '--history: not found', prefix: '--history: ' };
+  const add = (file: string, report: Report) => {
+    const incomplete = incompleteReason(report);
+    if (incomplete)
+      problems.push(incompleteSkipped(file, 'skipped in --history: ', incomplete, 'a history point'));
+    else reports.push(report);
+  };
   for (const given of paths) {
     const info = await io.stat(path.resolve(io.cwd, given)).catch(() => undefined);
     if (!info?.isDirectory) {
-      reports.push(await readReportFile(io, given, wording));
+      add(given, await readReportFile(io, given, wording));
       continue;
     }
     for (const file of await jsonFilesIn(io, given)) {
@@ -66,7 +92,7 @@ export async function readHistory(
         throw new IsmsKpiError(fileProblem(error, file, wording));
       });
       const read = readReport(text, file);
-      if (read.ok) reports.push(read.report);
+      if (read.ok) add(file, read.report);
       else problems.push(skipped(read.problem, 'skipped in --history: '));
     }
   }
@@ -80,7 +106,8 @@ export function skipped(p: Problem, prefix: string): Problem {
 
 /**
  * The saved reports of a folder for `trend`, one per period: of two reports of the same period the later
- * file name wins. Files that cannot be read or are not reports are skipped with a warning.
+ * file name wins. Files that cannot be read, are not reports or report a period that had not ended are
+ * skipped with a warning.
  */
 export async function readReportFolder(
   io: Io,
@@ -100,6 +127,11 @@ export async function readReportFolder(
     const read = readReport(text, file);
     if (!read.ok) {
       problems.push(skipped(read.problem, 'skipped: '));
+      continue;
+    }
+    const incomplete = incompleteReason(read.report);
+    if (incomplete) {
+      problems.push(incompleteSkipped(file, 'skipped: ', incomplete, 'a history point'));
       continue;
     }
     const key = `${read.report.period.start}/${read.report.period.end}`;

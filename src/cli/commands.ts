@@ -71,7 +71,14 @@ function periodOptions(command: Command): Command {
     .option('--from <date>', 'first day of a custom period (yyyy-MM-dd)')
     .option('--to <date>', 'last day of a custom period (yyyy-MM-dd)')
     .option('--tz <zone>', "time zone for periods and zone-less dates (default: the catalogue's)")
-    .option('--as-of <date>', 'date the snapshot exports reflect (default: the last day of the period)');
+    .option(
+      '--as-of <date>',
+      'date the snapshot exports reflect, for snapshots whose catalogue entry does not say (docs/catalogue.md, "As of")',
+    )
+    .option(
+      '--today <date>',
+      'take this day (yyyy-MM-dd) as today: the default period, and whether the period has ended (default: the clock)',
+    );
 }
 
 /** Runs one command's use case and keeps its result; `main` writes it once parsing is done. */

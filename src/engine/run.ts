@@ -19,7 +19,7 @@ import {
   type Status,
 } from '../report/model.js';
 import { loadSourceAuto, type SourceProgress, type WorkerMode } from '../sources/load-parallel.js';
-import type { LoadedSource } from '../sources/load-source.js';
+import type { LoadedSource, SnapshotTime } from '../sources/load-source.js';
 import { sourcePath } from '../sources/resolve.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
 import {
@@ -33,7 +33,10 @@ import {
 import { localDate } from '../time/zone.js';
 import { displayPath, recordedPath } from '../util/display-path.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { snapshotAsOf } from './as-of.js';
+import { coverageOf } from './assemble.js';
 import { compareValues, type Evaluation, evaluateCatalogue } from './evaluate.js';
+import { partialReason } from './status.js';
 
 export type { SourceProgress, WorkerMode };
 
@@ -79,6 +82,11 @@ export interface RunOptions {
   onProgress?: (progress: SourceProgress) => void;
   /** ISO timestamp to record in the report (omitted by default so reports are reproducible). */
   timestamp?: string;
+  /**
+   * The clock (epoch ms; the app's, or the start of --today): a period that ends after it has not ended, so
+   * the report is marked incomplete and judges no trend.
+   */
+  now: number;
   /** Cores to use: KPIs are evaluated early while fewer sources than this are still being read. */
   cores?: number;
   /** Where sources are read (worker threads for large files by default). */
@@ -212,7 +220,7 @@ export async function loadSources(
         },
         options.workers,
       );
-      if (source.kind === 'snapshot') loaded.asOf = snapshotInstant(loaded, catalogue.timezone, asOf);
+      if (source.kind === 'snapshot') loaded.asOf = snapshotTime(loaded, period, catalogue.timezone, asOf);
       settle(name, loaded);
     } catch (error) {
       if (!(error instanceof IsmsKpiError)) throw error;
@@ -349,14 +357,28 @@ function addPreviousPeriodTrends(
 ): void {
   const isEventsOnly = (ids: string[]) =>
     ids.length > 0 && ids.every((s) => catalogue.sources.get(s)?.kind === 'events');
-  const wanted = evaluation.kpis.filter(
+  const candidates = evaluation.kpis.filter(
     (k) => k.trend === null && k.windows.length === 0 && k.value !== null && isEventsOnly(k.sources),
   );
-  if (wanted.length === 0) return;
-  const previous = previousPeriod(period, {
-    tz: catalogue.timezone,
-    fiscalYearStartMonth: catalogue.fiscalYearStart,
+  if (candidates.length === 0) return;
+  const tz = catalogue.timezone;
+  const previous = previousPeriod(period, { tz, fiscalYearStartMonth: catalogue.fiscalYearStart });
+  const byId = new Map(catalogue.kpis.map((k) => [k.config.id, k]));
+  // Both periods must be covered by every events export the formula reads (coverage.ts): a previous
+  // period computed from the last weeks of it only would make any change look like a trend.
+  const wanted = candidates.filter((kpi) => {
+    const compiled = byId.get(kpi.id)!;
+    const covered = coverageOf(compiled, sources, period, tz, () => undefined).sources;
+    for (const interval of [previous, period]) {
+      const partial = partialReason(covered, interval, compiled.config.cadence, tz);
+      if (partial) {
+        kpi.trendNote = `partial: ${partial}`;
+        return false;
+      }
+    }
+    return true;
   });
+  if (wanted.length === 0) return;
   const earlier = evaluateCatalogue({
     catalogue,
     sources,
@@ -373,26 +395,29 @@ function addPreviousPeriodTrends(
   }
 }
 
-/**
- * When a snapshot was taken: the latest value of its as_of_field, its as_of date, or --as-of (the end of
- * that day). Null means "at the end of the period", the default.
- */
-function snapshotInstant(loaded: LoadedSource, tz: string, asOf: string | undefined): number | null {
+/** When a snapshot was taken, by the rules of as-of.ts, from its catalogue entry and what was read. */
+function snapshotTime(
+  loaded: LoadedSource,
+  period: Period,
+  tz: string,
+  commandLine: string | undefined,
+): SnapshotTime {
   const config = loaded.source.config;
-  if (config.as_of_field) {
-    const column = loaded.table.columns.get(config.as_of_field);
-    if (column?.kind === 'num') {
-      let latest = Number.NaN;
-      for (const v of column.values) if (!(v <= latest)) latest = Number.isNaN(v) ? latest : v;
-      if (!Number.isNaN(latest)) return latest;
-    }
-  }
-  const date = config.as_of && config.as_of !== 'period_end' ? config.as_of : asOf;
-  if (!date) return null;
-  const start = parseIsoDateTime(date, tz);
-  if (Number.isNaN(start)) return null;
-  // A date means the whole day: a snapshot "as of 2026-09-30" covers that day.
-  return /^\d{4}-\d{2}-\d{2}$/.test(date.trim()) ? start + 86_400_000 : start;
+  let latest: number | null = null;
+  const column = config.as_of_field ? loaded.table.columns.get(config.as_of_field) : undefined;
+  if (column?.kind === 'num')
+    for (const v of column.values) if (!Number.isNaN(v) && (latest === null || v > latest)) latest = v;
+  return snapshotAsOf({
+    name: loaded.name,
+    asOf: config.as_of,
+    asOfField: config.as_of_field,
+    fieldLatest: latest,
+    commandLine,
+    pathTemplate: loaded.source.pathTemplate,
+    modified: loaded.modified,
+    period,
+    tz,
+  });
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
@@ -436,11 +461,29 @@ export async function run(options: RunOptions): Promise<RunResult> {
     workers: options.workers,
   });
   const evaluation = early.finish(sources);
-  addPreviousPeriodTrends(catalogue, sources, period, evaluation, cache);
+  const isComplete = period.end <= options.now;
+  const computedOn = localDate(catalogue.timezone, options.now);
+  if (isComplete) addPreviousPeriodTrends(catalogue, sources, period, evaluation, cache);
+  else withholdTrends(evaluation, period, computedOn);
   addBaselines(evaluation, options.baselineReport);
   const asOf = options.asOf ?? lastDay(period);
-  const report = buildReport(catalogue, period, asOf, sources, evaluation, options.timestamp);
+  const report = buildReport(catalogue, period, asOf, sources, evaluation, {
+    timestamp: options.timestamp,
+    ...(isComplete ? {} : { computedOn }),
+  });
   return { catalogue, period, report, evaluation, sources };
+}
+
+/**
+ * A period that has not ended has no trend: its windows and its value cover part of it, so a change
+ * against an earlier window or period says nothing yet. The values stay; the verdict is withheld.
+ */
+function withholdTrends(evaluation: Evaluation, period: Period, computedOn: string): void {
+  for (const kpi of evaluation.kpis) {
+    kpi.trend = null;
+    delete kpi.previous;
+    kpi.trendNote = `incomplete: ${period.label} has not ended (computed on ${computedOn})`;
+  }
 }
 
 function buildReport(
@@ -449,8 +492,9 @@ function buildReport(
   asOf: string,
   sources: Map<string, LoadedSource | { missing: string }>,
   evaluation: Evaluation,
-  timestamp: string | undefined,
+  when: { timestamp: string | undefined; computedOn?: string },
 ): Report {
+  const { timestamp } = when;
   const summary = {
     total: evaluation.kpis.length,
     green: 0,
@@ -501,7 +545,7 @@ function buildReport(
       minTime: s.minTime === null ? null : new Date(s.minTime).toISOString(),
       maxTime: s.maxTime === null ? null : new Date(s.maxTime).toISOString(),
       rowsInPeriod: evaluation.rowsInPeriod.get(name) ?? 0,
-      ...(resolved.kind === 'snapshot' ? { asOf: snapshotAsOf(loaded.asOf, catalogue.timezone, asOf) } : {}),
+      ...(resolved.kind === 'snapshot' ? snapshotManifest(loaded.asOf, catalogue.timezone) : {}),
     };
   });
   return {
@@ -514,6 +558,8 @@ function buildReport(
       start: new Date(period.start).toISOString(),
       end: new Date(period.end).toISOString(),
       timezone: catalogue.timezone,
+      complete: when.computedOn === undefined,
+      ...(when.computedOn !== undefined ? { computedOn: when.computedOn } : {}),
     },
     asOf,
     ...(timestamp ? { generatedAt: timestamp } : {}),
@@ -523,9 +569,13 @@ function buildReport(
   };
 }
 
-/** The day a snapshot reflects, in the catalogue's zone: its own as-of instant, else the report's as-of day. */
-function snapshotAsOf(instant: number | null, tz: string, reportAsOf: string): string {
-  return instant === null ? reportAsOf : localDate(tz, instant - 1);
+/** The day a snapshot reflects (in the catalogue's zone; an as-of instant is the end of that day) and how it was found. */
+function snapshotManifest(
+  asOf: SnapshotTime | null,
+  tz: string,
+): Pick<SourceManifest, 'asOf' | 'asOfSource'> {
+  if (!asOf || asOf.instant === null) return { asOfSource: 'unknown' };
+  return { asOf: localDate(tz, asOf.instant - 1), asOfSource: asOf.how };
 }
 
 /** The last calendar day of the period in its zone, e.g. 2026-09-30 for 2026-Q3. */

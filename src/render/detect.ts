@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { presetFormat } from '../presets/apply.js';
 import type { DetectResult, PresetMatch } from '../presets/detect.js';
 import { PRESETS } from '../presets/index.js';
+import { dateInFileName } from '../time/file-name-date.js';
 
 /** Columns listed before "... and N more". */
 const MAX_LISTED = 25;
@@ -39,8 +40,14 @@ export function catalogueSnippet(match: PresetMatch, file: string, name: string)
   // Only when the extension would make the preset pick its other variant (or none).
   if (preset && presetFormat({ path: file }, preset) !== match.format) source.format = match.format;
   if (match.csv) source.csv = match.csv;
-  return stringify({ sources: { [name]: source } }, { lineWidth: 0 });
+  const text = stringify({ sources: { [name]: source } }, { lineWidth: 0 });
+  // A snapshot must say when it was taken, or its KPIs are stale; a date in the file name says it.
+  const isSnapshot = preset?.formats[match.format]?.kind === 'snapshot';
+  return isSnapshot && dateInFileName(file) === undefined ? `${text}${SNAPSHOT_AS_OF}\n` : text;
 }
+
+const SNAPSHOT_AS_OF =
+  '    # as_of: YYYY-MM-DD   # the day the export was taken: a snapshot that does not say is stale';
 
 export function withSnippets(results: readonly DetectResult[]): DetectOutcome[] {
   const taken = new Set<string>();

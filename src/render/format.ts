@@ -1,5 +1,12 @@
 /** Shared text formatting for renderers: values with units, statuses with symbols, ordering. */
-import { type KpiResult, STATUS_ORDER, type Status } from '../report/model.js';
+import {
+  type KpiResult,
+  type Report,
+  type SourceManifest,
+  STATUS_ORDER,
+  type Status,
+} from '../report/model.js';
+import type { AsOfSource } from '../sources/schema.js';
 import { localDate, utcToLocal, zoneOffsetMs } from '../time/zone.js';
 
 export const STATUS_SYMBOL: Record<Status, string> = {
@@ -128,4 +135,44 @@ export function formatBands(kpi: Pick<KpiResult, 'thresholds' | 'unit'>): string
   const unit = kpi.unit === '%' ? ' %' : '';
   const amber = kpi.thresholds.amber ? ` (amber ${kpi.thresholds.amber}${unit})` : '';
   return `${kpi.thresholds.green}${unit}${amber}`.replace(/\s+/g, ' ');
+}
+
+/** How a snapshot's as-of was determined, in words (docs/catalogue.md, "As of"). */
+export const AS_OF_HOW: Record<AsOfSource, string> = {
+  field: 'from its as_of_field',
+  catalogue: 'from the catalogue',
+  'command-line': 'from --as-of',
+  path: 'from the period in the path',
+  'file-name': 'from the file name',
+  'file-modified': "from the file's modification time",
+  unknown: 'nothing says when it was taken: its KPIs are stale',
+};
+
+/** "as of 2026-09-30 (from the period in the path)" for a snapshot; undefined for other sources. */
+export function sourceAsOf(source: SourceManifest): string | undefined {
+  if (source.asOfSource === undefined) return source.asOf === undefined ? undefined : `as of ${source.asOf}`;
+  if (source.asOfSource === 'unknown') return `as of unknown (${AS_OF_HOW.unknown})`;
+  return `as of ${source.asOf ?? '?'} (${AS_OF_HOW[source.asOfSource]})`;
+}
+
+/**
+ * The note every format shows for a period that had not ended when the report was computed; undefined for
+ * a complete period (or a report of an earlier version, which did not say).
+ */
+export function incompleteNote(report: Pick<Report, 'period'>): string | undefined {
+  const { period } = report;
+  if (period.complete !== false) return undefined;
+  const lastDay = localDate(period.timezone, Date.parse(period.end) - 1);
+  return `Incomplete period: ${period.label} runs to ${lastDay} and was computed on ${period.computedOn ?? '?'}; values cover only part of it and no trend is judged`;
+}
+
+/** The trend column: an arrow, `partial` when a compared window or period is not covered by the data, or nothing. */
+export function trendText(kpi: Pick<KpiResult, 'trend' | 'trendNote'>): string {
+  if (kpi.trend) return TREND_SYMBOL[kpi.trend];
+  return isPartialTrend(kpi) ? 'partial' : '';
+}
+
+/** A trend withheld because the data does not cover what it compares (trendNote `partial: ...`). */
+export function isPartialTrend(kpi: Pick<KpiResult, 'trend' | 'trendNote'>): boolean {
+  return kpi.trend === null && kpi.trendNote?.startsWith('partial:') === true;
 }

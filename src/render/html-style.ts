@@ -19,6 +19,7 @@ body {
 h1 { font-size: 22px; margin: 0 0 4px; }
 .org { font-size: 16px; font-weight: 600; margin: 0; }
 .meta { color: var(--muted); margin: 4px 0 12px; }
+.incomplete { margin: 0 0 12px; padding: 6px 10px; border-radius: 6px; color: var(--stale); background: var(--stale-bg); font-weight: 600; }
 .counts { display: flex; flex-wrap: wrap; gap: 8px; list-style: none; padding: 0; margin: 0 0 20px; }
 .count { border-radius: 6px; padding: 6px 12px; border: 1px solid var(--line); }
 .count .n { font-size: 20px; font-weight: 700; margin-right: 4px; }

@@ -3,7 +3,16 @@
  * Content-Security-Policy forbids them), every value escaped by the `html` tag. Tiles are ordered red first.
  */
 import type { KpiResult, Report, SourceManifest, Status } from '../report/model.js';
-import { byUrgency, formatBands, formatValue, STATUS_LABEL, STATUS_SYMBOL, TREND_SYMBOL } from './format.js';
+import {
+  byUrgency,
+  formatBands,
+  formatValue,
+  incompleteNote,
+  STATUS_LABEL,
+  STATUS_SYMBOL,
+  sourceAsOf,
+  TREND_SYMBOL,
+} from './format.js';
 import type { History } from './history.js';
 import { HTML_STYLE } from './html-style.js';
 import { html, raw, type SafeHtml } from './html-template.js';
@@ -23,6 +32,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   const counts = COUNT_ORDER.filter(
     (s) => report.summary[s] > 0 || s === 'red' || s === 'amber' || s === 'green',
   );
+  const incomplete = incompleteNote(report);
   const page = html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -38,16 +48,16 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <h1>ISMS KPI report ${report.period.label}</h1>
 <p class="org">${report.organisation}</p>
 <p class="meta">Period ${report.period.label} (${report.period.timezone}) · as of ${report.asOf} · ${report.summary.total} KPIs${report.generatedAt ? ` · generated ${report.generatedAt}` : ''}</p>
-<ul class="counts" aria-label="KPIs per status">
+${incomplete ? html`<p class="incomplete">⚠ ${incomplete}.</p>\n` : ''}<ul class="counts" aria-label="KPIs per status">
 ${counts.map((s) => html`<li class="count ${s}" data-status="${s}"><span class="n">${report.summary[s]}</span> ${STATUS_LABEL[s]}</li>\n`)}</ul>
 </header>
 <main>
 <section class="tiles" aria-label="KPIs">
-${byUrgency(report.kpis).map((kpi) => tile(kpi, report.period.label, options.history?.get(kpi.id)))}</section>
+${byUrgency(report.kpis).map((kpi) => tile(kpi, report.period.label, options.history?.get(kpi.id), incomplete !== undefined))}</section>
 <section class="evidence">
 <h2>Evidence</h2>
 <table>
-<thead><tr><th>Source</th><th>File</th><th class="num">Rows read</th><th class="num">Accepted</th><th class="num">Rejected</th><th class="num">In period</th><th>sha256</th></tr></thead>
+<thead><tr><th>Source</th><th>File</th><th class="num">Rows read</th><th class="num">Accepted</th><th class="num">Rejected</th><th class="num">In period</th><th>As of</th><th>sha256</th></tr></thead>
 <tbody>
 ${report.sources.map(sourceRow)}</tbody>
 </table>
@@ -60,10 +70,17 @@ ${report.sources.map(sourceRow)}</tbody>
   return page.text;
 }
 
-function tile(kpi: KpiResult, period: string, history: readonly TrendPoint[] | undefined): SafeHtml {
+function tile(
+  kpi: KpiResult,
+  period: string,
+  history: readonly TrendPoint[] | undefined,
+  isIncomplete: boolean,
+): SafeHtml {
   const points = history ?? enginePoints(kpi, period);
   const spark = sparkline(kpi, points);
-  const trend = trendText(kpi, points, history === undefined);
+  // No arrow where the engine withheld the verdict (a partial window or period, or a period not ended).
+  const isWithheld = isIncomplete || (history === undefined && kpi.trendNote !== undefined);
+  const trend = isWithheld ? (kpi.trendNote ?? '') : trendText(kpi, points, history === undefined);
   const isNote = kpi.status === 'no-data' || kpi.status === 'stale';
   const facts: [string, string][] = [
     ['Target', formatBands(kpi)],
@@ -127,8 +144,9 @@ ${kpi.segments.map((s) => html`<tr class="${s.status}"><td>${s.key}</td><td clas
 
 function sourceRow(s: SourceManifest): SafeHtml {
   if (s.missing)
-    return html`<tr><td>${s.name}</td><td>${s.file}</td><td colspan="5">missing: ${s.missing}</td></tr>\n`;
-  return html`<tr><td>${s.name}</td><td>${s.file}</td><td class="num">${s.rowsRead}</td><td class="num">${s.accepted}</td><td class="num">${s.rejected}</td><td class="num">${s.rowsInPeriod}</td><td class="hash" title="${s.sha256}">${s.sha256.slice(0, 16)}</td></tr>\n`;
+    return html`<tr><td>${s.name}</td><td>${s.file}</td><td colspan="6">missing: ${s.missing}</td></tr>\n`;
+  const asOf = sourceAsOf(s)?.replace(/^as of /, '') ?? '';
+  return html`<tr><td>${s.name}</td><td>${s.file}</td><td class="num">${s.rowsRead}</td><td class="num">${s.accepted}</td><td class="num">${s.rejected}</td><td class="num">${s.rowsInPeriod}</td><td>${asOf}</td><td class="hash" title="${s.sha256}">${s.sha256.slice(0, 16)}</td></tr>\n`;
 }
 
 /** A change with its sign, in the KPI's unit (percentage points for % KPIs). */

@@ -8,7 +8,7 @@
  */
 import { type FailOn, failsRun } from '../engine/status.js';
 import type { KpiResult, Report, Status } from '../report/model.js';
-import { byAreaCatalogue, formatBands, formatValue, STATUS_LABEL } from './format.js';
+import { byAreaCatalogue, formatBands, formatValue, isPartialTrend, STATUS_LABEL } from './format.js';
 
 /** Escapes text for XML content and double-quoted attributes; characters XML 1.0 forbids become U+FFFD. */
 export function escapeXml(text: string): string {
@@ -42,7 +42,8 @@ export function renderJunit(report: Report, failOn: FailOn = 'red'): string {
     skipped: kpis.filter((k) => verdict(k, failOn) === 'skipped').length,
   });
   const totals = count(report.kpis);
-  const title = `${report.organisation} ISMS KPIs ${report.period.label}`;
+  const isIncomplete = report.period.complete === false;
+  const title = `${report.organisation} ISMS KPIs ${report.period.label}${isIncomplete ? ` (incomplete, computed on ${report.period.computedOn ?? '?'})` : ''}`;
   const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   lines.push(
     `<testsuites name="${x(title)}" tests="${totals.tests}" failures="${totals.failures}" errors="0" skipped="${totals.skipped}">`,
@@ -56,6 +57,10 @@ export function renderJunit(report: Report, failOn: FailOn = 'red'): string {
     lines.push('    <properties>');
     lines.push(`      <property name="period" value="${x(report.period.label)}"/>`);
     lines.push(`      <property name="as-of" value="${x(report.asOf)}"/>`);
+    if (isIncomplete) {
+      lines.push('      <property name="period-complete" value="false"/>');
+      lines.push(`      <property name="computed-on" value="${x(report.period.computedOn ?? '')}"/>`);
+    }
     lines.push(`      <property name="catalogue-sha256" value="${x(report.catalogue.sha256)}"/>`);
     lines.push('    </properties>');
     for (const kpi of kpis) lines.push(...testcase(kpi, area, verdict(kpi, failOn)));
@@ -76,6 +81,7 @@ function testcase(kpi: KpiResult, area: string, result: Verdict): string[] {
     summary,
     `status: ${STATUS_LABEL[kpi.status]} (${kpi.reason})`,
     `formula: ${kpi.formula}`,
+    ...(isPartialTrend(kpi) ? [`trend: ${kpi.trendNote}`] : []),
     ...(kpi.caveat ? [`caveat: ${kpi.caveat}`] : []),
   ].join('\n');
   const body = x(detail).replace(/&#10;/g, '\n');

@@ -5,7 +5,16 @@
  */
 import { type FailOn, failsRun } from '../engine/status.js';
 import type { KpiResult, Report, Status } from '../report/model.js';
-import { byAreaUrgency, formatTarget, formatValue, STATUS_LABEL, TREND_SYMBOL } from './format.js';
+import {
+  byAreaUrgency,
+  formatTarget,
+  formatValue,
+  incompleteNote,
+  isPartialTrend,
+  STATUS_LABEL,
+  sourceAsOf,
+  trendText,
+} from './format.js';
 
 const STATUS_EMOJI: Record<Status, string> = {
   red: '🔴',
@@ -60,6 +69,8 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
     `Period ${md(report.period.label)} (${md(report.period.timezone)}), as of ${md(report.asOf)}  `,
     verdictLine(report.kpis, failOn),
   );
+  const incomplete = incompleteNote(report);
+  if (incomplete) lines.push('', `⚠ ${md(incomplete)}.`);
   for (const { area, kpis } of byAreaUrgency(report.kpis)) {
     lines.push('');
     lines.push(`### ${STATUS_EMOJI[kpis[0]!.status]} ${md(area)}`);
@@ -78,15 +89,16 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
   lines.push('');
   lines.push(`<details><summary>Evidence: ${report.sources.length} sources</summary>`);
   lines.push('');
-  lines.push('| Source | File | Rows read | Accepted | Rejected | In period | sha256 |');
-  lines.push('|---|---|--:|--:|--:|--:|---|');
+  lines.push('| Source | File | Rows read | Accepted | Rejected | In period | As of | sha256 |');
+  lines.push('|---|---|--:|--:|--:|--:|---|---|');
   for (const s of report.sources) {
     if (s.missing) {
-      lines.push(`| ${md(s.name)} | ${md(s.file)} | missing | | | | |`);
+      lines.push(`| ${md(s.name)} | ${md(s.file)} | missing | | | | | |`);
       continue;
     }
+    const asOf = sourceAsOf(s)?.replace(/^as of /, '') ?? '';
     lines.push(
-      `| ${md(s.name)} | ${md(s.file)} | ${s.rowsRead} | ${s.accepted} | ${s.rejected} | ${s.rowsInPeriod} | \`${md(s.sha256.slice(0, 12))}\` |`,
+      `| ${md(s.name)} | ${md(s.file)} | ${s.rowsRead} | ${s.accepted} | ${s.rejected} | ${s.rowsInPeriod} | ${md(asOf)} | \`${md(s.sha256.slice(0, 12))}\` |`,
     );
   }
   lines.push('');
@@ -106,7 +118,7 @@ function kpiRow(kpi: KpiResult): string {
     md(formatValue(kpi, kpi.value)) + (kpi.caveat ? ' \\*' : ''),
     md(formatTarget(kpi)),
     md(kpi.owner),
-    kpi.trend ? TREND_SYMBOL[kpi.trend] : '',
+    trendText(kpi),
   ];
   return `| ${cells.join(' | ')} |`;
 }
@@ -116,6 +128,7 @@ function noteLines(kpis: readonly KpiResult[]): string[] {
   for (const kpi of kpis) {
     if (kpi.status === 'no-data' || kpi.status === 'stale')
       out.push(`- **${md(kpi.id)}** ${STATUS_LABEL[kpi.status]}: ${md(kpi.reason)}`);
+    if (isPartialTrend(kpi)) out.push(`- **${md(kpi.id)}** trend ${md(kpi.trendNote ?? '')}`);
     if (kpi.caveat) out.push(`- **${md(kpi.id)}** \\* ${md(kpi.caveat)}`);
   }
   return out;

@@ -6,10 +6,13 @@ import {
   byUrgency,
   formatTarget,
   formatValue,
+  incompleteNote,
+  isPartialTrend,
   STATUS_LABEL,
+  sourceAsOf,
   statusText,
   summaryLine,
-  TREND_SYMBOL,
+  trendText,
 } from './format.js';
 
 export interface TableOptions {
@@ -31,6 +34,8 @@ export function renderTable(report: Report, options: TableOptions): string {
     c.bold(`${report.organisation} — ISMS KPI report ${report.period.label}`) +
       `  (${report.period.timezone}, as of ${report.asOf})`,
   );
+  const incomplete = incompleteNote(report);
+  if (incomplete) lines.push(c.magenta.bold(`${incomplete}.`));
   const table = new Table({
     head: ['ID', 'KPI', 'Owner', 'Value', 'Target', 'Status', 'Trend'],
     style: { head: options.color ? ['bold'] : [], border: options.color ? ['gray'] : [] },
@@ -39,7 +44,7 @@ export function renderTable(report: Report, options: TableOptions): string {
   });
   for (const kpi of byUrgency(report.kpis)) {
     const value = formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : '');
-    const trend = kpi.trend ? TREND_SYMBOL[kpi.trend] : '';
+    const trend = trendText(kpi);
     table.push([
       kpi.id,
       kpi.name,
@@ -52,10 +57,10 @@ export function renderTable(report: Report, options: TableOptions): string {
   }
   lines.push(table.toString());
   lines.push(c.bold(summaryLine(report.summary)));
-  const notes = report.kpis.filter((k) => k.caveat || k.status === 'no-data' || k.status === 'stale');
-  for (const kpi of notes) {
+  for (const kpi of report.kpis) {
     if (kpi.status === 'no-data' || kpi.status === 'stale')
       lines.push(`  ${kpi.id} ${STATUS_LABEL[kpi.status]}: ${kpi.reason}`);
+    if (isPartialTrend(kpi)) lines.push(`  ${kpi.id} trend ${kpi.trendNote}`);
     if (kpi.caveat) lines.push(`  * ${kpi.id}: ${kpi.caveat}`);
   }
   for (const kpi of report.kpis) {
@@ -82,8 +87,9 @@ export function renderTable(report: Report, options: TableOptions): string {
     ]
       .filter(Boolean)
       .join(', ');
+    const asOf = sourceAsOf(s);
     lines.push(
-      `  ${s.name.padEnd(20)} ${s.file}: ${s.rowsRead} rows, ${s.accepted} accepted, ${rejected}${extra ? `, ${extra}` : ''}; ${s.rowsInPeriod} in period`,
+      `  ${s.name.padEnd(20)} ${s.file}: ${s.rowsRead} rows, ${s.accepted} accepted, ${rejected}${extra ? `, ${extra}` : ''}; ${s.rowsInPeriod} in period${asOf ? `; ${asOf}` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -16,6 +16,7 @@
  *   else in the process can collide with the `$defs` names.
  */
 import { z } from 'zod';
+import { AS_OF_SOURCES } from '../sources/schema.js';
 import { CADENCES } from '../time/period.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -168,6 +169,10 @@ export const kpiResultSchema = doc(
       z.enum(['up', 'down', 'flat']).nullable(),
       'Compared with the previous cadence window inside the period or, for a KPI whose cadence is the whole period, the previous period (events sources only).',
     ),
+    trendNote: doc(
+      z.string().optional(),
+      'Why there is no trend although one was due: `partial: ...` when an events source does not cover the earlier window or period (or the last window), `incomplete: ...` when the period had not ended.',
+    ),
     previous: doc(
       z.object({ period: z.string(), value: z.number() }).optional(),
       'The value over the previous period, when the trend was judged against it.',
@@ -213,7 +218,14 @@ export const sourceManifestSchema = doc(
     minTime: doc(z.string().nullable(), 'Earliest value of the time field among accepted rows, UTC.'),
     maxTime: doc(z.string().nullable(), 'Latest value of the time field among accepted rows, UTC.'),
     rowsInPeriod: doc(count, 'Rows of the source that fall in the reporting period (snapshots: all).'),
-    asOf: doc(z.string().optional(), 'For a snapshot: the date (yyyy-MM-dd) it reflects.'),
+    asOf: doc(
+      z.string().optional(),
+      'For a snapshot: the date (yyyy-MM-dd) it reflects; absent when that is unknown (asOfSource `unknown`).',
+    ),
+    asOfSource: doc(
+      z.enum(AS_OF_SOURCES).optional(),
+      'For a snapshot: how its as-of was determined: its `as_of_field` (`field`), `as_of` in the catalogue (`catalogue`), `--as-of` (`command-line`), a period token in its path (`path`), a date in its file name (`file-name`), the file time with `as_of: file_modified` (`file-modified`); `unknown` when none says, and then its KPIs are stale.',
+    ),
     missing: doc(
       z.string().optional(),
       "Set when an optional source's file could not be read (why): its KPIs are no-data.",
@@ -246,8 +258,19 @@ export const reportSchema = z.object({
     start: doc(z.string(), 'First instant of the period (inclusive), UTC.'),
     end: doc(z.string(), 'First instant after the period (exclusive), UTC.'),
     timezone: doc(z.string(), 'IANA zone the period boundaries were computed in.'),
+    complete: doc(
+      z.boolean().optional(),
+      'False when the period had not ended on the day the report was computed: its values cover part of it, no trend is judged, and the report is neither a baseline nor a history point. Absent in reports of earlier versions.',
+    ),
+    computedOn: doc(
+      z.string().optional(),
+      'For an incomplete period: the day (yyyy-MM-dd) the report was computed (the clock, or --today).',
+    ),
   }),
-  asOf: doc(z.string(), 'Date (yyyy-MM-dd) the snapshot exports reflect.'),
+  asOf: doc(
+    z.string(),
+    "The --as-of date, else the last day of the period (yyyy-MM-dd); each snapshot's own as-of is in `sources`.",
+  ),
   generatedAt: doc(z.string().optional(), 'Time of the run; only with --timestamp.'),
   summary: doc(
     z.object({

@@ -500,5 +500,11 @@ function fsError(error: unknown, displayPath: string): IsmsKpiError {
 
 /** The size of a file in bytes; 0 when it cannot be read (reading it then reports why). */
 export async function fileSize(path: string): Promise<number> {
-  return (await stat(path).catch(() => undefined))?.size ?? 0;
+  return (await fileInfo(path))?.size ?? 0;
+}
+
+/** Size and modification time of a file, or undefined when it cannot be read (reading it then says why). */
+export async function fileInfo(path: string): Promise<{ size: number; modified: number } | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  return info ? { size: info.size, modified: info.mtimeMs } : undefined;
 }

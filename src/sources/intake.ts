@@ -7,6 +7,7 @@
 import { IsmsKpiError, type Problem } from '../problems.js';
 import { type Binding, createBindings } from './bindings.js';
 import type { ResolvedSource } from './resolve.js';
+import type { AsOfSource } from './schema.js';
 import { BOOL_NULL, IntBuilder, type Table } from './table.js';
 
 /** How many problems and rejected rows are kept in memory per source (all are counted). */
@@ -40,10 +41,20 @@ export interface RejectedRow {
   cells: string[];
 }
 
+/** When a snapshot was taken (src/engine/as-of.ts): the instant (null: unknown), how that was determined. */
+export interface SnapshotTime {
+  instant: number | null;
+  how: AsOfSource;
+  /** Why it is unknown, in words. */
+  unknown?: string;
+}
+
 export interface LoadedSource {
   name: string;
-  /** For snapshots: the instant the export reflects, when known (as_of, as_of_field or --as-of). */
-  asOf: number | null;
+  /** For snapshots: when the export was taken, set by the engine once the file is read; null until then. */
+  asOf: SnapshotTime | null;
+  /** The file's modification time (epoch ms), when it could be read; used only where as_of: file_modified. */
+  modified: number | null;
   source: ResolvedSource;
   table: Table;
   stats: SourceStats;
@@ -172,6 +183,7 @@ export abstract class Intake {
     return {
       name: this.source.name,
       asOf: null,
+      modified: null,
       source: this.source,
       table,
       problems: this.problems,

@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { IsmsKpiError, problem } from '../problems.js';
 import { readCsvFile } from './csv-reader.js';
-import { fileSize, openText } from './decode.js';
+import { fileInfo, fileSize, openText } from './decode.js';
 
 export { fileSize };
 
@@ -32,6 +32,7 @@ export {
   MAX_KEPT_PROBLEMS,
   MAX_KEPT_REJECTED,
   type RejectedRow,
+  type SnapshotTime,
   type SourceStats,
 } from './intake.js';
 
@@ -60,7 +61,15 @@ export interface LoadProgress {
 }
 
 export async function loadSource(source: ResolvedSource, options: LoadOptions): Promise<LoadedSource> {
-  const size = await fileSize(options.path);
+  const info = await fileInfo(options.path);
+  const size = info?.size ?? 0;
+  const loaded = await readSource(source, options, size);
+  // The file time is kept for `as_of: file_modified` only: a copy or a clone resets it.
+  loaded.modified = info ? info.modified : null;
+  return loaded;
+}
+
+async function readSource(source: ResolvedSource, options: LoadOptions, size: number): Promise<LoadedSource> {
   if (source.format === 'csv') {
     const intake = new CsvIntake(source, options.displayPath, options.keep);
     const watch = watchBytes(source, options, intake, size);

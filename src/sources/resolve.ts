@@ -95,6 +95,19 @@ function resolveField(name: string, field: FieldConfig, source: SourceConfig, ti
   };
 }
 
+/**
+ * The tokens of a path that name a period: a path with one is a different file for each period (one
+ * snapshot saved per quarter, say), so a snapshot read through it is taken to be as of the end of the
+ * period the path names. Tokens that name a part of the period (`{year}`, `{quarter}`, ...) are to be
+ * added here, so that every check of "does this path name the period" sees them.
+ */
+export const PERIOD_PATH_TOKENS: readonly string[] = ['period'];
+
+/** The period tokens a path template holds (`['period']` for `nessus-{period}.csv`), in token order. */
+export function periodTokensIn(pathTemplate: string): string[] {
+  return PERIOD_PATH_TOKENS.filter((token) => pathTemplate.includes(`{${token}}`));
+}
+
 /** `{period}` in a path is replaced with the period label, so each quarter can keep its own snapshot file. */
 export function sourcePath(source: ResolvedSource, periodLabel: string): string {
   return path.resolve(source.baseDir, source.pathTemplate.replace(/\{period\}/g, periodLabel));

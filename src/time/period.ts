@@ -257,6 +257,12 @@ function parseDate(text: string): number | undefined {
   return dayNumber;
 }
 
+/** Local midnight (UTC ms) at the start of a strict yyyy-MM-dd day in tz, or undefined for another text. */
+export function localDayStart(text: string, tz: string): number | undefined {
+  const day = parseDate(text);
+  return day === undefined ? undefined : dayStart(tz, day);
+}
+
 /** A period from a first to a last day, both inclusive calendar dates yyyy-MM-dd in tz. */
 export function customPeriod(from: string, to: string, options: PeriodOptions): CustomResult {
   const bad = checkOptions(options);

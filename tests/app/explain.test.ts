@@ -149,6 +149,8 @@ describe('explain shows the rows that counted and why the others did not', () =>
         'T-3,2026-07-03T08:00:00Z,2026-07-03T12:00:00Z',
         'T-4,2026-07-04T08:00:00Z,',
         'T-5,2026-06-30T08:00:00Z,2026-06-30T09:00:00Z',
+        // After the quarter: out of scope, but it shows the export covers the quarter to its end.
+        'T-6,2026-10-02T08:00:00Z,2026-10-02T09:00:00Z',
         '',
       ].join('\n'),
     });

@@ -67,7 +67,7 @@ export async function runProject(
 ): Promise<RunResult> {
   const dir = writeProject(files);
   try {
-    return await run({ catalogue: 'metrics.yaml', cwd: dir, period, now: 0, ...options });
+    return await run({ catalogue: 'metrics.yaml', cwd: dir, period, ...options });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -14,6 +14,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -59,12 +60,17 @@ afterAll(() => {
 
 const freshDir = (name: string) => mkdtempSync(path.join(tmp, `${name}-`));
 
+/** When the sample exports were taken: the end of 2026-Q3 (their file times say so; init offers them as as_of). */
+const TAKEN = new Date(Date.UTC(2026, 8, 30, 17, 5));
+
 /** A folder with a copy of fixtures/presets in exports/, without the files the filter leaves out. */
 function withPresetExports(name: string, keep: (file: string) => boolean = () => true): string {
   const dir = freshDir(name);
   mkdirSync(path.join(dir, 'exports'));
-  for (const file of readdirSync(PRESET_FIXTURES).filter(keep))
+  for (const file of readdirSync(PRESET_FIXTURES).filter(keep)) {
     cpSync(path.join(PRESET_FIXTURES, file), path.join(dir, 'exports', file));
+    utimesSync(path.join(dir, 'exports', file), TAKEN, TAKEN);
+  }
   return dir;
 }
 

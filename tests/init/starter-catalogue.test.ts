@@ -117,6 +117,29 @@ describe('starterCatalogue', () => {
     expect(starterCatalogue(FILES, 'exports').text).toBe(starter.text);
   });
 
+  it('says when each snapshot was taken: the date in its file name, else its file date to review', () => {
+    const taken = Date.UTC(2026, 8, 30, 17, 5);
+    const files: StarterFile[] = [
+      { path: 'exports/nessus-20260929.csv', detection: detected('n.csv', 'nessus', 'csv'), modified: taken },
+      { path: 'exports/nessus.csv', detection: detected('n.csv', 'nessus', 'csv'), modified: taken },
+      { path: 'exports/nessus-copy.csv', detection: detected('n.csv', 'nessus', 'csv') },
+      { path: 'exports/hr.csv', detection: detected('hr.csv', 'hr-joiners-leavers', 'csv'), modified: taken },
+    ];
+    const text = starterCatalogue(files, 'exports').text;
+    const block = (name: string) =>
+      text.slice(text.indexOf(`  ${name}:\n`), text.indexOf('\n\n', text.indexOf(`  ${name}:\n`)));
+    expect(block('nessus')).toContain('    # as of 2026-09-29, the date in the file name');
+    expect(block('nessus')).not.toContain('as_of');
+    expect(block('nessus_2')).toContain(
+      "    as_of: 2026-09-30   # review: the file's modification date; confirm the day the export was taken",
+    );
+    expect(block('nessus_3')).toContain('    # as_of: YYYY-MM-DD   # review: the day the export was taken');
+    // Events sources place each row in time themselves.
+    expect(block('jml_events')).not.toMatch(/as.of/);
+    const parsed = parse(text) as { sources: Record<string, { as_of?: unknown }> };
+    expect(parsed.sources.nessus_2!.as_of).toBe('2026-09-30');
+  });
+
   it('writes no KPI when nothing was recognised', () => {
     const none = starterCatalogue([FILES[4]!], 'exports');
     expect(none.sources).toEqual([]);

@@ -53,7 +53,6 @@ export async function runHostile(): Promise<RunResult> {
       catalogue: 'metrics.yaml',
       cwd: dir,
       period: '2026-Q3',
-      now: 0,
       trace: true,
       storeAllFields: true,
     });
