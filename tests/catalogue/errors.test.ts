@@ -339,7 +339,10 @@ describe('YAML errors', () => {
 // received number") although 2026 is a documented period.
 describe('a period written as a bare number', () => {
   const withPeriod = (period: string, kpiExtra = '') =>
-    catalogue(kpi('A', 'count(incidents)', kpiExtra)).replace('timezone: UTC\n', `timezone: UTC\nperiod: ${period}\n`);
+    catalogue(kpi('A', 'count(incidents)', kpiExtra)).replace(
+      'timezone: UTC\n',
+      `timezone: UTC\nperiod: ${period}\n`,
+    );
 
   it('reads a whole number as a year, at the top level and in a baseline', () => {
     const result = parseCatalogue({
@@ -355,7 +358,8 @@ describe('a period written as a bare number', () => {
   it('reports the calendar year when the run takes the period from the catalogue', async () => {
     const dir = writeProject({
       'metrics.yaml': withPeriod('2026'),
-      'incidents.csv': 'id,opened,severity,site,hours_open\nI1,2026-03-01,High,HB,2\nI2,2025-12-31,High,HB,2\n',
+      'incidents.csv':
+        'id,opened,severity,site,hours_open\nI1,2026-03-01,High,HB,2\nI2,2025-12-31,High,HB,2\n',
       'changes.csv': 'opened\n2026-03-01\n',
     });
     try {
