@@ -125,11 +125,7 @@ export async function loadSource(source: ResolvedSource, options: LoadOptions): 
       intake,
       { onBytes },
     );
-    for (const p of result.problems) {
-      intake.addProblem(p);
-      // The record swallowed by an unclosed quote is lost: count it as read and rejected.
-      if (p.code === 'unterminated-quote') intake.lostRecord(p);
-    }
+    for (const p of result.problems) intake.addProblem(p);
     extra = { encoding: result.encoding, delimiter: result.delimiter, bytes: result.bytes };
   } else {
     extra = await readJsonSource(source, options, intake, onBytes);
@@ -371,7 +367,11 @@ class Intake {
       return;
     }
     this.rowsRead++;
-    if (count !== this.headerLength) this.raggedRow(count, line, endLine, record);
+    if (
+      count !== this.headerLength &&
+      this.raggedRow(this.materialize(text, starts, ends, cells, count), line, endLine, record)
+    )
+      return;
     if (text !== this.nulChunk) {
       this.nulChunk = text;
       this.chunkHasNul = text.indexOf('\u0000') >= 0;
@@ -513,7 +513,7 @@ class Intake {
   /** CSV: one data record. `cells` is reused by the reader after this returns. */
   record(cells: readonly string[], line: number, endLine: number, record: number): void {
     this.rowsRead++;
-    if (cells.length !== this.headerLength) this.raggedRow(cells.length, line, endLine, record);
+    if (cells.length !== this.headerLength && this.raggedRow(cells, line, endLine, record)) return;
     if (this.seen) {
       const key = cells.join('\u0000');
       if (this.seen.has(key)) {
@@ -558,21 +558,34 @@ class Intake {
     this.commit(line, record);
   }
 
-  private raggedRow(count: number, line: number, endLine: number, record: number): void {
-    this.addProblem(
-      problem(
-        'ragged-row',
-        `row has ${count} cells but the header has ${this.headerLength}${count > this.headerLength ? '; extra cells are ignored' : '; missing cells are empty'}`,
-        {
-          file: this.file,
-          line,
-          endLine,
-          record,
-          source: this.source.name,
-        },
-        'warning',
-      ),
-    );
+  /**
+   * A record whose cell count differs from the header's; true when the row is rejected (issue 14.3).
+   * Fewer cells, or extra cells that are all empty (Excel's `a,b,c,`): a warning, the row is read.
+   * An extra cell with a value: rejected, since a row that shifted (a delimiter inside an unquoted
+   * value) has values under the wrong columns. Both CSV paths call this with the record's cells.
+   */
+  private raggedRow(cells: readonly string[], line: number, endLine: number, record: number): boolean {
+    const count = cells.length;
+    const at = { file: this.file, line, endLine, record, source: this.source.name };
+    let extra = this.headerLength;
+    while (extra < count && cells[extra]!.trim() === '') extra++;
+    if (extra >= count) {
+      const what =
+        count > this.headerLength ? 'the extra cells are empty and ignored' : 'missing cells are empty';
+      this.addProblem(
+        problem(
+          'ragged-row',
+          `row has ${count} cells but the header has ${this.headerLength}; ${what}`,
+          at,
+          'warning',
+        ),
+      );
+      return false;
+    }
+    const reason = `row has ${count} cells but the header has ${this.headerLength}, and extra cell ${extra + 1} is not empty (${JSON.stringify(truncate(cells[extra]!.trim(), 40))}): values may be under the wrong columns (a delimiter inside an unquoted value?)`;
+    this.addProblem(problem('ragged-row', reason, at));
+    this.reject(line, endLine, record, [reason], [...cells]);
+    return true;
   }
 
   /** Reports a cell that makes its row rejected; returns the row's reasons with this one added. */

@@ -275,12 +275,16 @@ describe('compiled formats', () => {
   // tokens) is paired with a fast format reading the same values; both must agree on every side of
   // the 69/70 boundary.
   it.each([
-    ['dd/MM/yy K:mm', 'dd/MM/yy H:mm', (yy: string) => [`01/07/${yy} 3:00`, `01/07/${yy} 3:00`]],
-    ['do MMM yy', 'd MMM yy', (yy: string) => [`1st Jul ${yy}`, `1 Jul ${yy}`]],
+    [
+      'dd/MM/yy K:mm',
+      'dd/MM/yy H:mm',
+      (yy: string): [string, string] => [`01/07/${yy} 3:00`, `01/07/${yy} 3:00`],
+    ],
+    ['do MMM yy', 'd MMM yy', (yy: string): [string, string] => [`1st Jul ${yy}`, `1 Jul ${yy}`]],
     [
       'dd/MM/yy h:mm aaaa',
       'dd/MM/yy h:mm a',
-      (yy: string) => [`01/07/${yy} 3:00 p.m.`, `01/07/${yy} 3:00 PM`],
+      (yy: string): [string, string] => [`01/07/${yy} 3:00 p.m.`, `01/07/${yy} 3:00 PM`],
     ],
   ] as const)(
     'reads two-digit years the same through the date-fns fallback (%s) and the fast path (%s)',
