@@ -55,6 +55,20 @@ const HEADER = 'id,opened,score,note\n';
 const deepArray = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 const isRoot = process.getuid?.() === 0;
 
+/** A case read with `report --format json`: EV-01 counts the rows of the period, EV-02 sums `score`. */
+function valuesCase(name: string, count: number, sum: number): Case {
+  return {
+    name,
+    command: 'report-json',
+    exitCode: 0,
+    fragments: ['"id": "EV-01"', '"id": "EV-02"'],
+    kpis: (k) => {
+      expect(k.get('EV-01')?.value).toBe(count);
+      expect(k.get('EV-02')?.value).toBeCloseTo(sum, 9);
+    },
+  };
+}
+
 const cases: Case[] = [
   // ---- CSV structure ----
   // A quote open at the end of the file: the export was cut off (or a quote is missing and swallowed
@@ -73,52 +87,16 @@ const cases: Case[] = [
     exitCode: 2,
     fragments: ['error: events.csv:3: quoted field opened on line 3 is never closed'],
   },
-  {
-    name: 'semicolon-decimal-comma',
-    command: 'report-json',
-    exitCode: 0,
-    fragments: ['"id": "EV-02"'],
-    kpis: (k) => {
-      expect(k.get('EV-01')?.value).toBe(2);
-      expect(k.get('EV-02')?.value).toBeCloseTo(3.75, 9);
-    },
-  },
-  {
-    name: 'utf16le-bom',
-    command: 'report-json',
-    exitCode: 0,
-    fragments: ['"id": "EV-02"'],
-    kpis: (k) => {
-      expect(k.get('EV-01')?.value).toBe(2);
-      expect(k.get('EV-02')?.value).toBeCloseTo(4, 9);
-    },
-  },
-  {
-    name: 'utf16be-bom',
-    command: 'report-json',
-    exitCode: 0,
-    fragments: ['"id": "EV-02"'],
-    kpis: (k) => {
-      expect(k.get('EV-01')?.value).toBe(2);
-      expect(k.get('EV-02')?.value).toBeCloseTo(4, 9);
-    },
-  },
+  valuesCase('semicolon-decimal-comma', 2, 3.75),
+  valuesCase('utf16le-bom', 2, 4),
+  valuesCase('utf16be-bom', 2, 4),
   {
     name: 'latin1-not-utf8',
     command: 'validate',
     exitCode: 2,
     fragments: ['events.csv:2: bytes are not valid UTF-8', 'encoding: latin1'],
   },
-  {
-    name: 'mixed-crlf-lf',
-    command: 'report-json',
-    exitCode: 0,
-    fragments: ['"id": "EV-01"'],
-    kpis: (k) => {
-      expect(k.get('EV-01')?.value).toBe(3);
-      expect(k.get('EV-02')?.value).toBeCloseTo(7, 9);
-    },
-  },
+  valuesCase('mixed-crlf-lf', 3, 7),
   {
     name: 'header-only',
     command: 'report-json',
@@ -155,16 +133,7 @@ const cases: Case[] = [
       '2 accepted, 1 rejected',
     ],
   },
-  {
-    name: 'trailing-empty-cells',
-    command: 'report-json',
-    exitCode: 0,
-    fragments: ['"id": "EV-01"'],
-    kpis: (k) => {
-      expect(k.get('EV-01')?.value).toBe(3);
-      expect(k.get('EV-02')?.value).toBeCloseTo(7, 9);
-    },
-  },
+  valuesCase('trailing-empty-cells', 3, 7),
   {
     name: 'stray-quotes',
     command: 'validate',
