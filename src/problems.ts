@@ -14,6 +14,7 @@ export type ProblemCode =
   // CSV / JSON structure
   | 'no-header'
   | 'unterminated-quote'
+  | 'stray-quote'
   | 'ragged-row'
   | 'json-syntax'
   | 'json-not-array'

@@ -9,8 +9,9 @@
  *
  * validate (decided in issue 14): 1 is for the exports, 2 for the catalogue and the command line, so a
  * check of a change to metrics.yaml does not fail on data the change did not touch. Everything found
- * while reading an export is a data problem (1): rejected rows beyond --max-rejected, warnings (ragged
- * rows, missing columns), and an export that is missing or cannot be read at all. A missing export is
+ * while reading an export is a data problem (1): rejected rows beyond --max-rejected, short rows (fields
+ * without values), missing required columns, and an export that is missing or cannot be read at all;
+ * other warnings are listed but pass (src/app/validate.ts). A missing export is
  * data, not input: validate's job is to report on the exports, and it reports this one next to the
  * others instead of stopping (report, which needs it, stops with 2).
  *
@@ -30,7 +31,7 @@ export type ExitCode = typeof EXIT_OK | typeof EXIT_FAIL_LEVEL | typeof EXIT_ERR
 export type Outcome =
   /** Evaluated KPIs and the --fail-on level. */
   | { command: 'report'; kpis: readonly { status: Status; judgement?: Status | undefined }[]; failOn: FailOn }
-  /** Valid; a data problem in an export (rejected rows, warnings, unreadable); or a catalogue that does not load. */
+  /** Valid; a data problem in an export (rejected rows, short rows, unreadable); or a catalogue that does not load. */
   | { command: 'validate'; verdict: ValidateVerdict }
   /** Whether a regression the user asked to fail on was found. */
   | { command: 'diff'; isRegression: boolean }

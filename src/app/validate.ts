@@ -4,11 +4,12 @@
  *
  * The verdict (decided in issue 14; the exit policy maps it to 0, 1, 2): a catalogue that does not load
  * is a catalogue error (2). Each export is judged on its own: it has a data problem (1) when it cannot be
- * read (missing, unreadable, a required column absent), has a warning (a ragged row, ...), or has more
- * rejected rows than --max-rejected allows it (none by default). The one warning that is not a data
- * problem is a missing optional column: presets map every column a vendor's export may have, and an
- * export of another version or configuration lacks some of them (formulas use coalesce() across such
- * alternatives); the warning is still listed.
+ * read (missing, unreadable, a required column absent), has a short row (fewer cells than the header:
+ * fields without values), or has more rejected rows than --max-rejected allows it (none by default;
+ * a row with extra non-empty cells is rejected). Other warnings are listed but pass: a missing
+ * optional column (presets map every column a vendor's export may have, and an export of another
+ * version or configuration lacks some of them; formulas use coalesce() across such alternatives),
+ * trailing empty cells (Excel's `a,b,c,`), and a stray quote in a value that was still read.
  * --catalogue-only reads no export, so it can only be valid or a catalogue error.
  */
 import path from 'node:path';
@@ -131,14 +132,17 @@ async function validateSources(
         allowedRejected: allowed,
         duplicates: stats.duplicates,
         warnings: stats.warnings,
+        dataWarnings: stats.dataWarnings,
         emptyFields: loaded.emptyFields,
         ...(stats.timeField ? { timeField: stats.timeField } : {}),
         minTime: stats.minTime,
         maxTime: stats.maxTime,
         problems: loaded.problems,
         problemCount: loaded.problemCount,
-        // Every error of a readable export rejects its row, so rejected rows and warnings are the findings.
-        isValid: stats.rejected <= allowed && stats.warnings === loaded.emptyFields.length,
+        // Every error of a readable export rejects its row, so rejected rows and the warnings that mean
+        // values are missing or misplaced (short rows) are the findings. Other warnings (a missing
+        // optional column, trailing empty cells, a stray quote in a value that was still read) are listed.
+        isValid: stats.rejected <= allowed && stats.dataWarnings === 0,
       });
     } catch (error) {
       if (!(error instanceof IsmsKpiError)) throw error;

@@ -21,9 +21,26 @@ const thresholdText = z
 
 export const ThresholdsSchema = z.strictObject({ green: thresholdText, amber: thresholdText.optional() });
 
+/**
+ * A period label. YAML reads `period: 2026` as a number: a whole number is taken as that year's label;
+ * any other number is refused (`2026.10` is 2026.1 to YAML), asking for quotes.
+ */
+const periodLabel = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isInteger(value) ? String(value) : value),
+  z
+    .string({
+      error: (issue) =>
+        typeof issue.input === 'number'
+          ? `expected a period like 2026 or "2026-Q3", got the number ${issue.input}; write periods other than a year in quotes`
+          : undefined,
+    })
+    .trim()
+    .min(1, 'must not be empty'),
+);
+
 export const BaselineSchema = z.strictObject({
   value: z.number(),
-  period: nonEmpty.optional(),
+  period: periodLabel.optional(),
   note: z.string().optional(),
 });
 
@@ -56,7 +73,7 @@ export const CatalogueSchema = z.strictObject({
   /** Month (1-12) the fiscal year starts in; FY periods and quarterly cadences follow it. */
   fiscal_year_start: z.number().int().min(1).max(12).default(1),
   /** Default reporting period when none is given on the command line. */
-  period: nonEmpty.optional(),
+  period: periodLabel.optional(),
   sources: z.record(
     z.string().regex(/^[a-z_][a-z0-9_]*$/, 'source names are lower_snake_case'),
     SourceSchema,

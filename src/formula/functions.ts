@@ -685,10 +685,10 @@ const defs: FunctionDef[] = [
   {
     name: 'seconds',
     min: 1,
-    max: 1,
-    summary: 'a duration in seconds',
+    max: 2,
+    summary: 'seconds between two datetimes, or a duration in seconds',
     example: 'seconds(work_duration) > 3600',
-    type: (t) => expect(t, [(x) => x === 'duration' || x === 'null'], ['a duration'], 'number'),
+    type: betweenType('seconds'),
     impl: between(1000),
   },
   {

@@ -34,6 +34,7 @@ export type ValidatedSource =
         | 'rejected'
         | 'duplicates'
         | 'warnings'
+        | 'dataWarnings'
         | 'timeField'
         | 'minTime'
         | 'maxTime'
@@ -88,8 +89,7 @@ function sourceFindings(s: ValidatedSource): string[] {
   if (s.state === 'missing') return [];
   const findings: string[] = [];
   if (s.rejected > s.allowedRejected) findings.push(plural(s.rejected, 'rejected row'));
-  const warnings = s.warnings - s.emptyFields.length;
-  if (warnings > 0) findings.push(plural(warnings, 'warning'));
+  if (s.dataWarnings > 0) findings.push(plural(s.dataWarnings, 'short row'));
   return findings;
 }
 
@@ -116,9 +116,9 @@ function verdictLines(v: Validation): string[] {
     todo.push(
       "- rejected rows: correct them in the export (or the field's type, format or values in metrics.yaml when the export is right); report leaves them out of every KPI and lists them; --max-rejected N or N% tolerates a few per source",
     );
-  if (failing.some((s) => s.state === 'read' && s.warnings > s.emptyFields.length))
+  if (failing.some((s) => s.state === 'read' && s.dataWarnings > 0))
     todo.push(
-      '- warnings: a row with more or fewer cells than the header may have values under the wrong columns: correct the export (quote cells that hold the delimiter)',
+      '- short rows: a row with fewer cells than the header leaves fields without values, or its values under the wrong columns: correct the export (quote cells that hold the delimiter)',
     );
   if (failing.some((s) => s.state === 'error'))
     todo.push(

@@ -27,6 +27,8 @@ export interface SourceStats {
   rejected: number;
   duplicates: number;
   warnings: number;
+  /** Warnings that mean values may be missing or misplaced (short rows); validate counts them as data problems. */
+  dataWarnings: number;
   timeField?: string;
   /** Earliest and latest value of the time field among accepted rows (epoch ms). */
   minTime: number | null;
@@ -79,6 +81,7 @@ export abstract class Intake {
   private rejected = 0;
   protected duplicates = 0;
   private warnings = 0;
+  protected dataWarnings = 0;
   /** Header names as seen in the file (CSV) or the keys of the first record (JSON). */
   protected headerCells: string[] = [];
   /** CSV: optional fields whose column is not in the header. */
@@ -202,6 +205,7 @@ export abstract class Intake {
         rejected: this.rejected,
         duplicates: this.duplicates,
         warnings: this.warnings,
+        dataWarnings: this.dataWarnings,
         ...(this.source.timeField ? { timeField: this.source.timeField } : {}),
         minTime: hasTimes ? this.minTime : null,
         maxTime: hasTimes ? this.maxTime : null,

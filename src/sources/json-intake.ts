@@ -4,6 +4,7 @@
  */
 import { IsmsKpiError, problem } from '../problems.js';
 import { resolvePointer } from '../util/json-pointer.js';
+import { truncate } from '../util/text.js';
 import { INVALID } from './convert.js';
 import { Intake } from './intake.js';
 import { jsonErrorText, jsonSyntaxProblem, locateJsonRecords } from './json-location.js';
@@ -165,10 +166,6 @@ function safeJson(value: unknown): string {
   } catch {
     return '(a value nested too deeply to show)';
   }
-}
-
-function truncate(text: string, max = 80): string {
-  return text.length > max ? `${text.slice(0, max)}...` : text;
 }
 
 function getPath(record: object, path: readonly string[]): unknown {

@@ -139,11 +139,7 @@ async function readCsvSource(
     intake,
     { onBytes },
   );
-  for (const p of result.problems) {
-    intake.addProblem(p);
-    // The record swallowed by an unclosed quote is lost: count it as read and rejected.
-    if (p.code === 'unterminated-quote') intake.lostRecord(p);
-  }
+  for (const p of result.problems) intake.addProblem(p);
   return { encoding: result.encoding, delimiter: result.delimiter, bytes: result.bytes };
 }
 

@@ -4,6 +4,7 @@
  * hands over; every field is converted by its fromText converter.
  */
 import { IsmsKpiError, type ProblemCode, problem } from '../problems.js';
+import { truncate } from '../util/text.js';
 import { type Binding, bindColumns } from './bindings.js';
 import { type CompiledField, INVALID, type Value } from './convert.js';
 import { Intake } from './intake.js';
@@ -32,7 +33,7 @@ export class RowIntake extends Intake {
   /** CSV: one data record. `cells` is reused by the reader after this returns. */
   record(cells: readonly string[], line: number, endLine: number, record: number): void {
     this.rowsRead++;
-    if (cells.length !== this.headerLength) this.raggedRow(cells.length, line, endLine, record);
+    if (cells.length !== this.headerLength && this.raggedRow(cells, line, endLine, record)) return;
     if (this.seen) {
       const key = cells.join('\u0000');
       if (this.seen.has(key)) {
@@ -77,21 +78,35 @@ export class RowIntake extends Intake {
     this.commit(line, record);
   }
 
-  protected raggedRow(count: number, line: number, endLine: number, record: number): void {
-    this.addProblem(
-      problem(
-        'ragged-row',
-        `row has ${count} cells but the header has ${this.headerLength}${count > this.headerLength ? '; extra cells are ignored' : '; missing cells are empty'}`,
-        {
-          file: this.file,
-          line,
-          endLine,
-          record,
-          source: this.source.name,
-        },
-        'warning',
-      ),
-    );
+  /**
+   * A row whose cell count differs from the header's. Fewer cells, or extra cells that are all empty
+   * (Excel's `a,b,c,`), are a warning and the row is read; an extra cell with a value means the values
+   * may sit under the wrong columns, so the row is rejected. Returns true when it was rejected.
+   */
+  protected raggedRow(cells: readonly string[], line: number, endLine: number, record: number): boolean {
+    const count = cells.length;
+    const at = { file: this.file, line, endLine, record, source: this.source.name };
+    let extra = this.headerLength;
+    while (extra < count && cells[extra]!.trim() === '') extra++;
+    if (extra >= count) {
+      const what =
+        count > this.headerLength ? 'the extra cells are empty and ignored' : 'missing cells are empty';
+      this.addProblem(
+        problem(
+          'ragged-row',
+          `row has ${count} cells but the header has ${this.headerLength}; ${what}`,
+          at,
+          'warning',
+        ),
+      );
+      // A short row leaves fields without values; empty trailing cells (Excel's `a,b,c,`) lose nothing.
+      if (count < this.headerLength) this.dataWarnings++;
+      return false;
+    }
+    const reason = `row has ${count} cells but the header has ${this.headerLength}, and extra cell ${extra + 1} is not empty (${JSON.stringify(truncate(cells[extra]!.trim(), 40))}): values may be under the wrong columns (a delimiter inside an unquoted value?)`;
+    this.addProblem(problem('ragged-row', reason, at));
+    this.reject(line, endLine, record, [reason], [...cells]);
+    return true;
   }
 
   /** Reports a cell that makes its row rejected; returns the row's reasons with this one added. */

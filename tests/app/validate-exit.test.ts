@@ -80,16 +80,26 @@ describe('validate exit codes', () => {
     expect(r.stdout).not.toContain('on_invalid');
   });
 
-  it('exits 1 for a ragged row (a warning); a missing optional column is listed but passes', async () => {
-    const ragged = await validate(
-      project(catalogue(EVENTS), { 'data/events.csv': `${CLEAN}A3,2026-07-03,3,extra\n` }),
+  it('exits 1 for a short row; trailing empty cells and stray quotes are listed but pass', async () => {
+    const short = await validate(
+      project(catalogue(EVENTS), { 'data/events.csv': `${CLEAN}A3,2026-07-03\n` }),
     );
-    expect(ragged.status).toBe(1);
-    expect(ragged.stdout).toContain(
-      'warning: data/events.csv:4: row has 4 cells but the header has 3; extra cells are ignored',
+    expect(short.status).toBe(1);
+    expect(short.stdout).toContain(
+      'warning: data/events.csv:4: row has 2 cells but the header has 3; missing cells are empty',
     );
-    expect(ragged.stdout).toContain('data problems in 1 source: events (1 warning)');
-    expect(ragged.stdout).toContain('- warnings: a row with more or fewer cells than the header');
+    expect(short.stdout).toContain('data problems in 1 source: events (1 short row)');
+    expect(short.stdout).toContain('- short rows: a row with fewer cells than the header');
+
+    // Excel's trailing delimiters lose nothing; a stray quote is read as a character.
+    const benign = await validate(
+      project(catalogue(EVENTS), { 'data/events.csv': `${CLEAN}A3,2026-07-03,3,,\nA"4,2026-07-04,4\n` }),
+    );
+    expect(benign.stdout).toContain(
+      'row has 5 cells but the header has 3; the extra cells are empty and ignored',
+    );
+    expect(benign.stdout).toContain('quote inside an unquoted field');
+    expect(benign.status).toBe(0);
 
     // Presets map columns that only some versions of an export have: their absence is no data problem.
     const noScore = await validate(
@@ -178,9 +188,9 @@ describe('validate --max-rejected', () => {
     expect(allowedRejected(null, 1000)).toBe(0);
   });
 
-  it('does not tolerate warnings, and is in the JSON', async () => {
+  it('does not tolerate short rows, and is in the JSON', async () => {
     const r = await validate(
-      project(catalogue(EVENTS), { 'data/events.csv': `${ONE_BAD_OF_FOUR}A5,2026-07-05,5,extra\n` }),
+      project(catalogue(EVENTS), { 'data/events.csv': `${ONE_BAD_OF_FOUR}A5,2026-07-05\n` }),
       '--max-rejected',
       '5',
       '--format',
@@ -190,7 +200,13 @@ describe('validate --max-rejected', () => {
     const data = JSON.parse(r.stdout);
     expect(data.maxRejected).toBe('5');
     expect(data.verdict).toBe('data-problems');
-    expect(data.sources[0]).toMatchObject({ rejected: 1, allowedRejected: 5, warnings: 1, isValid: false });
+    expect(data.sources[0]).toMatchObject({
+      rejected: 1,
+      allowedRejected: 5,
+      warnings: 1,
+      dataWarnings: 1,
+      isValid: false,
+    });
   });
 
   it('refuses values that are not a count or a percentage (exit 2)', async () => {

@@ -2,10 +2,12 @@
  * Catalogue errors: each is reported once, as `metrics.yaml:LINE:COL: kpi ID: message`, with the line and
  * column of the offending part; formula errors also carry the formula with a caret line under that part.
  */
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCatalogue } from '../../src/catalogue/parse.js';
 import { formatProblem, type Problem } from '../../src/problems.js';
-import { runError } from '../formula/harness.js';
+import { runError, writeProject } from '../formula/harness.js';
+import { run } from '../helpers/run.js';
 
 /*
  * Line numbers of the base catalogue (KPI A starts on line 22, its formula is on line 27 at column 14):
@@ -356,5 +358,55 @@ describe('YAML errors', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.catalogue.config.kpis[1]!.controls).toEqual(['A.5.24']);
+  });
+});
+
+// Issue 14.12: YAML reads `period: 2026` as a number, which the schema refused ("expected string,
+// received number") although 2026 is a documented period.
+describe('a period written as a bare number', () => {
+  const withPeriod = (period: string, kpiExtra = '') =>
+    catalogue(kpi('A', 'count(incidents)', kpiExtra)).replace(
+      'timezone: UTC\n',
+      `timezone: UTC\nperiod: ${period}\n`,
+    );
+
+  it('reads a whole number as a year, at the top level and in a baseline', () => {
+    const result = parseCatalogue({
+      file: 'metrics.yaml',
+      text: withPeriod('2026', '    baseline: { value: 3, period: 2025 }\n'),
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.catalogue.config.period).toBe('2026');
+    expect(result.catalogue.config.kpis[0]!.baseline?.period).toBe('2025');
+  });
+
+  it('reports the calendar year when the run takes the period from the catalogue', async () => {
+    const dir = writeProject({
+      'metrics.yaml': withPeriod('2026'),
+      'incidents.csv':
+        'id,opened,severity,site,hours_open\nI1,2026-03-01,High,HB,2\nI2,2025-12-31,High,HB,2\n',
+      'changes.csv': 'opened\n2026-03-01\n',
+    });
+    try {
+      const result = await run({ catalogue: 'metrics.yaml', cwd: dir, now: 0 });
+      expect(result.period.label).toBe('2026');
+      expect(result.report.kpis[0]!.value).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses any other number with its line and column', async () => {
+    for (const [written, shown] of [
+      ['2026.5', '2026.5'],
+      ['2026.10', '2026.1'], // meant as October: YAML reads a decimal number
+    ] as const) {
+      const p = await onlyProblem(withPeriod(written));
+      expect(p.code).toBe('catalogue-schema');
+      expect(formatProblem(p)).toBe(
+        `metrics.yaml:3:9: period: expected a period like 2026 or "2026-Q3", got the number ${shown}; write periods other than a year in quotes`,
+      );
+    }
   });
 });

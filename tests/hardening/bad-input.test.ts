@@ -52,66 +52,48 @@ const HEADER = 'id,opened,score,note\n';
 const deepArray = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 const isRoot = process.getuid?.() === 0;
 
+/** A case read with `report --format json`: EV-01 counts the rows of the period, EV-02 sums `score`. */
+function valuesCase(name: string, count: number, sum: number): Case {
+  return {
+    name,
+    command: 'report-json',
+    exitCode: 0,
+    fragments: ['"id": "EV-01"', '"id": "EV-02"'],
+    kpis: (k) => {
+      expect(k.get('EV-01')?.value).toBe(count);
+      expect(k.get('EV-02')?.value).toBeCloseTo(sum, 9);
+    },
+  };
+}
+
 const cases: Case[] = [
   // ---- CSV structure ----
+  // A quote open at the end of the file: the export was cut off (or a quote is missing and swallowed
+  // the rest). `report` stops with exit 2 instead of reporting on the rows before it (issue 14.3).
   {
     name: 'truncated-quote-eof',
-    command: 'validate',
-    exitCode: 1,
-    fragments: ['events.csv:3: quoted field opened on line 3 is never closed'],
+    command: 'report',
+    exitCode: 2,
+    fragments: [
+      'error: events.csv:3: quoted field opened on line 3 is never closed (reached end of file): the export looks cut off',
+    ],
   },
   {
     name: 'unterminated-quote-mid',
-    command: 'validate',
-    exitCode: 1,
-    fragments: ['events.csv:3: quoted field opened on line 3 is never closed', '1 rejected'],
+    command: 'report',
+    exitCode: 2,
+    fragments: ['error: events.csv:3: quoted field opened on line 3 is never closed'],
   },
-  {
-    name: 'semicolon-decimal-comma',
-    command: 'report-json',
-    exitCode: 0,
-    fragments: ['"id": "EV-02"'],
-    kpis: (k) => {
-      expect(k.get('EV-01')?.value).toBe(2);
-      expect(k.get('EV-02')?.value).toBeCloseTo(3.75, 9);
-    },
-  },
-  {
-    name: 'utf16le-bom',
-    command: 'report-json',
-    exitCode: 0,
-    fragments: ['"id": "EV-02"'],
-    kpis: (k) => {
-      expect(k.get('EV-01')?.value).toBe(2);
-      expect(k.get('EV-02')?.value).toBeCloseTo(4, 9);
-    },
-  },
-  {
-    name: 'utf16be-bom',
-    command: 'report-json',
-    exitCode: 0,
-    fragments: ['"id": "EV-02"'],
-    kpis: (k) => {
-      expect(k.get('EV-01')?.value).toBe(2);
-      expect(k.get('EV-02')?.value).toBeCloseTo(4, 9);
-    },
-  },
+  valuesCase('semicolon-decimal-comma', 2, 3.75),
+  valuesCase('utf16le-bom', 2, 4),
+  valuesCase('utf16be-bom', 2, 4),
   {
     name: 'latin1-not-utf8',
     command: 'validate',
     exitCode: 1,
     fragments: ['events.csv:2: bytes are not valid UTF-8', 'encoding: latin1'],
   },
-  {
-    name: 'mixed-crlf-lf',
-    command: 'report-json',
-    exitCode: 0,
-    fragments: ['"id": "EV-01"'],
-    kpis: (k) => {
-      expect(k.get('EV-01')?.value).toBe(3);
-      expect(k.get('EV-02')?.value).toBeCloseTo(7, 9);
-    },
-  },
+  valuesCase('mixed-crlf-lf', 3, 7),
   {
     name: 'header-only',
     command: 'report-json',
@@ -136,13 +118,26 @@ const cases: Case[] = [
     exitCode: 1,
     fragments: ['events.csv:2', 'contains a NUL byte'],
   },
+  // Row 2 has a fifth, non-empty cell: it may have shifted, so it is rejected (issue 14.3); a missing
+  // cell and trailing empty cells stay warnings.
   {
     name: 'extra-and-missing-cells',
     command: 'validate',
     exitCode: 1,
     fragments: [
-      'warning: events.csv:2: row has 5 cells but the header has 4',
+      'events.csv:2: row has 5 cells but the header has 4, and extra cell 5 is not empty ("EXTRA")',
       'warning: events.csv:3: row has 3 cells but the header has 4',
+      '2 accepted, 1 rejected',
+    ],
+  },
+  valuesCase('trailing-empty-cells', 3, 7),
+  {
+    name: 'stray-quotes',
+    command: 'validate',
+    exitCode: 0,
+    fragments: [
+      'warning: events.csv:2: column "note": text after the closing quote of a quoted field',
+      'warning: events.csv:3: column "note": quote inside an unquoted field',
       '3 accepted',
     ],
   },
@@ -452,9 +447,9 @@ describe('broken and hostile input', { timeout: 120_000 }, () => {
           const report = JSON.parse(r.stdout) as { kpis: JsonKpi[] };
           c.kpis?.(new Map(report.kpis.map((k) => [k.id, k])));
         }
-        // Catalogue problems print one `error: file:line:col: ...` line first.
+        // Catalogue and file problems print one located `error: file:line...` line first.
         if (c.command === 'report' && c.exitCode === 2)
-          expect(r.stderr).toMatch(/^error: metrics\.yaml[:\s]/);
+          expect(r.stderr).toMatch(/^error: (metrics\.yaml|events\.csv)[:\s]/);
       },
     );
   }

@@ -135,7 +135,7 @@ describe('paths recorded in reports', () => {
       /^IR-01,aggregate 1 of 1: count\(incidents\),value,incidents,data\/jira-incidents\.csv,\d+,/,
     );
     expect(pack['rejected/incidents.csv']!.split('\n')[1]).toMatch(
-      /^incidents,data\/jira-incidents\.csv,45,/,
+      /^incidents,data\/jira-incidents\.csv,10,/,
     );
     // Messages on the terminal stay relative to the working directory (clickable there).
     expect(there.stderr).toContain(`wrote evidence pack ${path.join(there.out, 'pack')}`);
