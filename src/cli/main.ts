@@ -16,6 +16,7 @@ import { stageEvidence } from './evidence-output.js';
 import { processInterrupts, Temporaries } from './interrupt.js';
 import {
   type CliIo,
+  checkTargets,
   createFolders,
   guardedOutput,
   isClosedPipe,
@@ -70,6 +71,7 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
  * what it staged (interrupt.ts).
  */
 async function emit(result: CommandResult, io: CliIo): Promise<void> {
+  if (result.files) await checkTargets(result.files, io.cwd);
   if (result.folders) await createFolders(result.folders, io.cwd);
   const temporaries = new Temporaries();
   const guard = io.onInterrupt?.(() => temporaries.removeAllSync());

@@ -202,6 +202,18 @@ export async function stageFiles(
     const final = path.resolve(cwd, file);
     targets.push({ file, content, final, old: await existingTarget(final, file) });
   }
+  return stageChecked(targets, temporaries);
+}
+
+/** Refuses a target that must not be replaced (a link, a folder, a pipe, a device), before anything is created. */
+export async function checkTargets(files: readonly Document[], cwd: string): Promise<void> {
+  for (const { file } of files) await existingTarget(path.resolve(cwd, file), file);
+}
+
+async function stageChecked(
+  targets: readonly { file: string; content: string; final: string; old: Stats | undefined }[],
+  temporaries: Temporaries,
+): Promise<Staged> {
   const staged: { temp: string; final: string; file: string }[] = [];
   const abort = async () => {
     await Promise.all(
