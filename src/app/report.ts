@@ -106,7 +106,7 @@ export async function checkOutputFolders(io: Io, files: readonly string[]): Prom
       throw new IsmsKpiError(problem('output', 'is a folder; give a file name', { file }));
     // A named pipe, a device or a socket is never replaced by a report (checked again when writing).
     if (target?.special)
-      throw new IsmsKpiError(problem('output', notAFileMessage(target.special, 'writes'), { file }));
+      throw new IsmsKpiError(problem('output', notAFileMessage(target.special, 'replaced'), { file }));
   }
 }
 

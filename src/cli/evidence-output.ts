@@ -32,7 +32,12 @@ export async function checkEvidenceTarget(dir: string, cwd: string): Promise<Tar
   if (!info.isDirectory()) refuse(dir, 'exists and is not a folder');
   const entries = await walk(absolute);
   if (entries.length === 0) return 'empty';
-  const manifest = await readFile(path.join(absolute, MANIFEST_FILE), 'utf8').catch(() => undefined);
+  // Read only when it is a regular file: a named pipe called manifest.json would block the run.
+  const manifestPath = path.join(absolute, MANIFEST_FILE);
+  const manifestInfo = await lstat(manifestPath).catch(() => undefined);
+  const manifest = manifestInfo?.isFile()
+    ? await readFile(manifestPath, 'utf8').catch(() => undefined)
+    : undefined;
   const listed = manifest === undefined ? undefined : filesOfEarlierPack(manifest);
   if (!listed)
     refuse(

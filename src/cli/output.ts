@@ -162,11 +162,11 @@ async function existingTarget(final: string, file: string): Promise<Stats | unde
   if (info.isSymbolicLink())
     refuseTarget(
       file,
-      'is a symbolic link; isms-kpi does not write through links: give the path of the file it points to, or remove the link',
+      'is a symbolic link; outputs are not written through links: give the path of the file it points to, or remove the link',
     );
   if (info.isDirectory()) refuseTarget(file, 'is a folder; give a file name');
   const kind = specialKind(info);
-  if (kind) refuseTarget(file, notAFileMessage(kind, 'writes'));
+  if (kind) refuseTarget(file, notAFileMessage(kind, 'replaced'));
   return info;
 }
 

@@ -62,8 +62,8 @@ const KIND_WORDS: Record<SpecialKind, string> = {
 };
 
 /** `is a named pipe (FIFO), not a regular file; ...`: why a special file is not read (or written). */
-export function notAFileMessage(kind: SpecialKind, verb: 'reads' | 'writes' = 'reads'): string {
-  return `is ${KIND_WORDS[kind]}, not a regular file; isms-kpi ${verb} regular files only`;
+export function notAFileMessage(kind: SpecialKind, use: 'read' | 'replaced' = 'read'): string {
+  return `is ${KIND_WORDS[kind]}, not a regular file; only regular files are ${use}`;
 }
 
 /** "5 MB", "512 MB", "1.5 KB": a byte limit in words. */

@@ -103,7 +103,7 @@ describe.skipIf(!hasMkfifo)('saved reports: a named pipe called *.json', () => {
     const r = await runCli(['trend', dir]);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(
-      `warning: ${path.join(dir, 'pipe.json')}: skipped: is a named pipe (FIFO), not a regular file; isms-kpi reads regular files only\n`,
+      `warning: ${path.join(dir, 'pipe.json')}: skipped: is a named pipe (FIFO), not a regular file; only regular files are read\n`,
     );
     expect(r.stdout).toContain('2026-Q3');
   });
@@ -115,7 +115,7 @@ describe.skipIf(!hasMkfifo)('saved reports: a named pipe called *.json', () => {
     const r = await runCli(['trend', dir]);
     expect(r.status).toBe(2);
     expect(r.stderr.split('\n')).toEqual([
-      `warning: ${path.join(dir, 'pipe.json')}: skipped: is a named pipe (FIFO), not a regular file; isms-kpi reads regular files only`,
+      `warning: ${path.join(dir, 'pipe.json')}: skipped: is a named pipe (FIFO), not a regular file; only regular files are read`,
       `error: ${dir}: no isms-kpi JSON reports in this folder`,
       '',
     ]);
@@ -126,7 +126,7 @@ describe.skipIf(!hasMkfifo)('saved reports: a named pipe called *.json', () => {
     execFileSync('mkdir', [dir]);
     const pipe = path.join(dir, 'pipe.json');
     execFileSync('mkfifo', [pipe]);
-    const message = `error: ${pipe}: is a named pipe (FIFO), not a regular file; isms-kpi reads regular files only\n`;
+    const message = `error: ${pipe}: is a named pipe (FIFO), not a regular file; only regular files are read\n`;
     const base = ['report', '-c', 'metrics.yaml', '--fail-on', 'never'];
     for (const args of [
       [...base, '--history', dir, '-o', path.join(tmp, 'h.html')],

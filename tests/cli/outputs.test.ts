@@ -84,10 +84,25 @@ describe('files at the output path', () => {
       const r = await report(dir, '-o', 'q3.json', '-o', 'q3.html');
       expect(r.status).toBe(2);
       expect(r.stderr).toBe(
-        'error: q3.json: is a named pipe (FIFO), not a regular file; isms-kpi writes regular files only\n',
+        'error: q3.json: is a named pipe (FIFO), not a regular file; only regular files are replaced\n',
       );
       expect(lstatSync(fifo).isFIFO()).toBe(true);
       expect(existsSync(path.join(dir, 'q3.html'))).toBe(false);
+      expect(leftovers(dir)).toEqual([]);
+    },
+  );
+
+  it.skipIf(!hasMkfifo)(
+    'an --evidence folder holding a named pipe called manifest.json is refused without reading it',
+    async () => {
+      const dir = folder();
+      execFileSync('mkdir', [path.join(dir, 'pack')]);
+      execFileSync('mkfifo', [path.join(dir, 'pack', 'manifest.json')]);
+      const r = await report(dir, '--evidence', 'pack');
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(
+        'error: pack: --evidence: the folder is not empty and is not an evidence pack written by isms-kpi; give a new or empty folder\n',
+      );
       expect(leftovers(dir)).toEqual([]);
     },
   );
@@ -99,7 +114,7 @@ describe('files at the output path', () => {
     const r = await report(dir, '-o', 'q3.html', '-o', 'q3.json');
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      'error: q3.json: is a symbolic link; isms-kpi does not write through links: give the path of the file it points to, or remove the link\n',
+      'error: q3.json: is a symbolic link; outputs are not written through links: give the path of the file it points to, or remove the link\n',
     );
     expect(lstatSync(path.join(dir, 'q3.json')).isSymbolicLink()).toBe(true);
     expect(readFileSync(path.join(dir, 'target.json'), 'utf8')).toBe('old');

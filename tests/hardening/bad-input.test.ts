@@ -259,7 +259,7 @@ const cases: Case[] = [
     name: 'source-fifo',
     command: 'validate',
     exitCode: 2,
-    fragments: ['events.csv: is a named pipe (FIFO), not a regular file; isms-kpi reads regular files only'],
+    fragments: ['events.csv: is a named pipe (FIFO), not a regular file; only regular files are read'],
     skip: !hasMkfifo,
     setup: (dir) => mkfifo(path.join(dir, 'events.csv')),
   },
