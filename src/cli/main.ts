@@ -83,7 +83,7 @@ async function emit(result: CommandResult, io: CliIo): Promise<void> {
         evidence = await stageEvidence(result.evidence.dir, result.evidence.files, io.cwd, temporaries);
       if (result.files && result.files.length > 0)
         files = await stageFiles(result.files, io.cwd, temporaries);
-      await pauseForTests(io);
+      if (evidence || files) await pauseForTests(io);
     } catch (error) {
       await evidence?.abort();
       await files?.abort();
