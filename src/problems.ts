@@ -6,6 +6,7 @@ export type ProblemCode =
   // files
   | 'file-missing'
   | 'file-is-directory'
+  | 'not-a-file'
   | 'file-unreadable'
   | 'file-empty'
   | 'file-too-large'

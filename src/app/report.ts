@@ -19,6 +19,7 @@ import {
   type RenderOptions,
 } from '../render/index.js';
 import type { Report } from '../report/model.js';
+import { notAFileMessage } from '../util/file-problem.js';
 import { loadCatalogue } from './catalogue.js';
 import { evaluate } from './evaluate.js';
 import type { Io } from './io.js';
@@ -103,6 +104,9 @@ export async function checkOutputFolders(io: Io, files: readonly string[]): Prom
     const target = await io.stat(absolute).catch(() => undefined);
     if (target?.isDirectory)
       throw new IsmsKpiError(problem('output', 'is a folder; give a file name', { file }));
+    // A named pipe, a device or a socket is never replaced by a report (checked again when writing).
+    if (target?.special)
+      throw new IsmsKpiError(problem('output', notAFileMessage(target.special, 'replaced'), { file }));
   }
 }
 

@@ -11,6 +11,17 @@ import { type FileWording, fileProblem } from '../util/file-problem.js';
 import type { Io } from './io.js';
 
 const isJsonName = (name: string) => name.toLowerCase().endsWith('.json');
+
+/**
+ * A saved report is read whole; this bounds the memory a file can take (a report of 50,000 KPIs with
+ * their history is a few tens of MB), and keeps the text below V8's largest string.
+ */
+export const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+
+/** The text of a saved report (a regular file of at most MAX_REPORT_BYTES, in UTF-8). */
+function readReportText(io: Io, file: string): Promise<string> {
+  return io.readText(path.resolve(io.cwd, file), MAX_REPORT_BYTES);
+}
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** One saved report, `file` relative to io.cwd; a file that is not a report is an error. */
@@ -19,7 +30,7 @@ export async function readReportFile(
   file: string,
   wording: FileWording & { prefix?: string } = {},
 ): Promise<Report> {
-  const text = await io.readText(path.resolve(io.cwd, file)).catch((error: unknown) => {
+  const text = await readReportText(io, file).catch((error: unknown) => {
     throw new IsmsKpiError(fileProblem(error, file, wording));
   });
   const read = readReport(text, file);
@@ -88,7 +99,7 @@ export async function readHistory(
       continue;
     }
     for (const file of await jsonFilesIn(io, given)) {
-      const text = await io.readText(path.resolve(io.cwd, file)).catch((error: unknown) => {
+      const text = await readReportText(io, file).catch((error: unknown) => {
         throw new IsmsKpiError(fileProblem(error, file, wording));
       });
       const read = readReport(text, file);
@@ -119,7 +130,7 @@ export async function readReportFolder(
   for (const file of files) {
     let text: string;
     try {
-      text = await io.readText(path.resolve(io.cwd, file));
+      text = await readReportText(io, file);
     } catch (error) {
       problems.push(skipped(fileProblem(error, file), 'skipped: '));
       continue;
@@ -148,6 +159,10 @@ export async function readReportFolder(
     byPeriod.set(key, { file, report: read.report });
   }
   if (byPeriod.size === 0)
-    throw new IsmsKpiError(problem('no-reports', 'no isms-kpi JSON reports in this folder', { file: dir }));
+    // The skipped files come first, as warnings: they say why none of the files was a report.
+    throw new IsmsKpiError([
+      ...problems,
+      problem('no-reports', 'no isms-kpi JSON reports in this folder', { file: dir }),
+    ]);
   return { reports: [...byPeriod.values()].map((r) => r.report), problems };
 }

@@ -30,6 +30,8 @@ export interface CompiledKpi {
   segmentBy: string[];
   /** sha256 of the fields that define what the number means (formula, thresholds, unit, sources). */
   definitionHash: string;
+  /** Where the formula starts in the catalogue, for problems found while evaluating it. */
+  formulaAt?: Location;
 }
 
 export interface Catalogue {
@@ -57,7 +59,10 @@ export function compileCatalogue(
   checkSettings(config, at, problems);
   const sources = resolveSources(config, dir, at, problems);
   const ids = kpiIds(config, at, problems);
-  const env: CheckEnv = { sources: sourceShapes(sources), kpis: ids, tz: config.timezone };
+  // An unknown time zone is reported by checkSettings; formulas are still checked (their date literals
+  // in UTC) so that their own problems are reported too, instead of a crash on the zone.
+  const tz = isValidTimeZone(config.timezone) ? config.timezone : 'UTC';
+  const env: CheckEnv = { sources: sourceShapes(sources), kpis: ids, tz };
   const kpis: CompiledKpi[] = [];
   config.kpis.forEach((kpi, index) => {
     const compiled = compileKpi(kpi, index, parsed, env, sources);
@@ -191,6 +196,7 @@ function compileKpi(
   const segmentBy = segmentFields(kpi.segment_by);
   const segmentProblem = checkSegmentBy(kpi.id, segmentBy, formula, env);
   if (segmentProblem) return { problem: problem('catalogue-schema', segmentProblem, where('segment_by')) };
+  const start = parsed.formulaStart(index);
   return {
     config: kpi,
     index,
@@ -198,6 +204,7 @@ function compileKpi(
     thresholds,
     segmentBy,
     definitionHash: definitionHash(kpi, formula, sources),
+    formulaAt: { file: parsed.file, line: start.line, col: start.col },
   };
 }
 

@@ -14,7 +14,7 @@ import { type CatalogueConfig, CatalogueSchema, KpiSchema } from './schema.js';
 
 /** Alias expansion is bounded so a "billion laughs" document cannot exhaust memory. */
 const MAX_ALIAS_COUNT = 100;
-const MAX_CATALOGUE_BYTES = 5 * 1024 * 1024;
+export const MAX_CATALOGUE_BYTES = 5 * 1024 * 1024;
 
 export interface CatalogueText {
   /** Path as shown to users. */

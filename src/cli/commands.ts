@@ -31,9 +31,19 @@ Exit codes:
   1  at least one KPI is at or beyond the --fail-on level (default: red)
   2  usage, catalogue or input error (nothing is written)`;
 
+/**
+ * Refuses an empty value, which would otherwise mean something else: `--history ''` read the current
+ * folder, `--period ""` the default period, `trend ''` the current folder.
+ */
+function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('the value is empty');
+  return value;
+}
+
 function integer(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError('expected a whole number');
   return n;
 }
 
@@ -59,25 +69,28 @@ function rejectedTolerance(value: string): RejectedTolerance {
   );
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[]) => [...previous, nonEmpty(value)];
 
 function periodOptions(command: Command): Command {
   return command
-    .option('-c, --catalogue <file>', 'the KPI catalogue', 'metrics.yaml')
+    .option('-c, --catalogue <file>', 'the KPI catalogue', nonEmpty, 'metrics.yaml')
     .option(
       '-p, --period <period>',
       "reporting period: 2026-Q3, 2026-09, 2026-H2, 2026, 2026-W38, FY2026-Q1 (default: the catalogue's, else the last complete quarter)",
+      nonEmpty,
     )
-    .option('--from <date>', 'first day of a custom period (yyyy-MM-dd)')
-    .option('--to <date>', 'last day of a custom period (yyyy-MM-dd)')
-    .option('--tz <zone>', "time zone for periods and zone-less dates (default: the catalogue's)")
+    .option('--from <date>', 'first day of a custom period (yyyy-MM-dd)', nonEmpty)
+    .option('--to <date>', 'last day of a custom period (yyyy-MM-dd)', nonEmpty)
+    .option('--tz <zone>', "time zone for periods and zone-less dates (default: the catalogue's)", nonEmpty)
     .option(
       '--as-of <date>',
       'date the snapshot exports reflect, for snapshots whose catalogue entry does not say (docs/catalogue.md, "As of")',
+      nonEmpty,
     )
     .option(
       '--today <date>',
       'take this day (yyyy-MM-dd) as today: the default period, and whether the period has ended (default: the clock)',
+      nonEmpty,
     );
 }
 
@@ -149,6 +162,7 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     .option(
       '--evidence <dir>',
       'write the audit evidence pack to this folder: manifest.json, the rows behind each KPI, the rejected rows of each source',
+      nonEmpty,
     )
     .option(
       '--history <file|dir>',
@@ -159,9 +173,10 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     .option(
       '--baseline <report.json>',
       "a saved JSON report to show each KPI's change since (instead of the catalogue's baseline)",
+      nonEmpty,
     )
     .option('-k, --kpi <id>', 'only this KPI (repeatable)', collect, [])
-    .option('--owner <text>', 'only KPIs whose owner contains this text')
+    .option('--owner <text>', 'only KPIs whose owner contains this text', nonEmpty)
     .option('--tag <tag>', 'only KPIs with this tag or area (repeatable)', collect, [])
     .option(
       '--control <ref>',
@@ -243,7 +258,7 @@ function listCommand(program: Command, { io, run }: Context): void {
   program
     .command('list')
     .description('list the KPIs of the catalogue: id, name, owner, cadence, controls, sources')
-    .option('-c, --catalogue <file>', 'the KPI catalogue', 'metrics.yaml')
+    .option('-c, --catalogue <file>', 'the KPI catalogue', nonEmpty, 'metrics.yaml')
     .addOption(new Option('-f, --format <format>', 'output format').choices(LIST_FORMATS).default('table'))
     .addHelpText('after', '\nExamples:\n  $ isms-kpi list\n  $ isms-kpi list --format json')
     .action((options) => run(() => list(options, io)));
@@ -253,7 +268,7 @@ function explainCommand(program: Command, { io, run }: Context): void {
   periodOptions(
     program
       .command('explain')
-      .argument('<id>', 'KPI id, e.g. IR-02')
+      .argument('<id>', 'KPI id, e.g. IR-02', nonEmpty)
       .description(
         'show how a KPI was computed: its formula, the rows each step counted and the rows it did not count (with the reason), and the KPIs it uses',
       ),
@@ -270,8 +285,8 @@ function explainCommand(program: Command, { io, run }: Context): void {
 function diffCommand(program: Command, { io, run }: Context): void {
   program
     .command('diff')
-    .argument('<old>', 'the earlier saved JSON report')
-    .argument('<new>', 'the later saved JSON report')
+    .argument('<old>', 'the earlier saved JSON report', nonEmpty)
+    .argument('<new>', 'the later saved JSON report', nonEmpty)
     .description(
       'compare two saved JSON reports: values, statuses, segments, definition and evidence drift (docs/diff.md)',
     )
@@ -294,7 +309,7 @@ function diffCommand(program: Command, { io, run }: Context): void {
 function trendCommand(program: Command, { io, run }: Context): void {
   program
     .command('trend')
-    .argument('<dir>', 'a folder of saved JSON reports')
+    .argument('<dir>', 'a folder of saved JSON reports', nonEmpty)
     .description('a KPI-by-period matrix of values and statuses from the saved JSON reports in a folder')
     .addOption(new Option('-f, --format <format>', 'output format').choices(TREND_FORMATS).default('table'))
     .addHelpText(
@@ -313,8 +328,9 @@ function initCommand(program: Command, { io, run }: Context): void {
     .option(
       '--from <dir>',
       'a folder of exports: recognise each, declare it as a source with its preset, and add the built-in KPIs they can compute',
+      nonEmpty,
     )
-    .option('-o, --output <file>', 'the catalogue to write', 'metrics.yaml')
+    .option('-o, --output <file>', 'the catalogue to write', nonEmpty, 'metrics.yaml')
     .option('--force', 'overwrite files that already exist')
     .addHelpText(
       'after',

@@ -11,6 +11,7 @@ import { applyCall, RowEvaluator, type SourceRows } from '../formula/evaluate.js
 import type { EvalContext } from '../formula/functions.js';
 import type { Expr } from '../formula/ir.js';
 import { scalar, toNum, type Vec } from '../formula/vector.js';
+import { IsmsKpiError } from '../problems.js';
 import type { AggregateResult, KpiResult } from '../report/model.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import type { Period } from '../time/period.js';
@@ -93,7 +94,7 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
   for (const id of catalogue.evaluationOrder) {
     if (wanted && !wanted.has(id)) continue;
     const kpi = byId.get(id)!;
-    const evaluated = evaluateKpi(kpi, input, env, results);
+    const evaluated = locateProblems(kpi, () => evaluateKpi(kpi, input, env, results));
     results.set(id, evaluated);
     if (input.trace && evaluated.outcome) traces.set(id, traceOf(kpi, evaluated.outcome.outcomes));
   }
@@ -102,6 +103,25 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
     .filter((k) => results.has(k.config.id) && (!input.only || input.only.has(k.config.id)))
     .map((k) => results.get(k.config.id)!.result);
   return { kpis, traces, rowsInPeriod };
+}
+
+/**
+ * A problem found while evaluating a formula (a limit reached on this data, e.g. exists() without an
+ * equality join) names the KPI and where its formula is in the catalogue.
+ */
+function locateProblems<T>(kpi: CompiledKpi, evaluate: () => T): T {
+  try {
+    return evaluate();
+  } catch (error) {
+    if (!(error instanceof IsmsKpiError)) throw error;
+    throw new IsmsKpiError(
+      error.problems.map((p) =>
+        p.location.file === undefined
+          ? { ...p, location: { ...kpi.formulaAt, ...p.location, kpi: p.location.kpi ?? kpi.config.id } }
+          : p,
+      ),
+    );
+  }
 }
 
 function evaluateKpi(

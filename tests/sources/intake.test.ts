@@ -541,7 +541,7 @@ describe('JSON and JSON Lines', () => {
       { path: 'a.json', fields: { id: { type: 'integer' } } },
     );
     expect(problems).toEqual([
-      'a.json: expected an array of records at the top level, found an object; set json.records to the pointer of the array, e.g. "/value"',
+      'a.json: expected an array of records at the top level, found an object with keys "@odata.context", "value"; set json.records to the pointer of the array, e.g. "/value"',
     ]);
   });
 
