@@ -145,7 +145,8 @@ function caseClosure(set: Ranges): Ranges {
 // with RegExp first, for its error messages), so it refuses what the engine cannot do, not typos.
 // ---------------------------------------------------------------------------------------------
 type Tree =
-  | { t: 'set'; set: Ranges }
+  /** `unit`: the one character it was written as (before "i" added its other cases), if it is one. */
+  | { t: 'set'; set: Ranges; unit?: number }
   | { t: 'seq'; items: Tree[] }
   | { t: 'alt'; items: Tree[] }
   | { t: 'rep'; item: Tree; min: number; max: number }
@@ -261,7 +262,9 @@ class Parser {
   }
 
   private set(set: Ranges): Tree {
-    return { t: 'set', set: this.ignoreCase ? caseClosure(set) : set };
+    const tree: Tree = { t: 'set', set: this.ignoreCase ? caseClosure(set) : set };
+    if (isSingle(set)) tree.unit = set[0]!;
+    return tree;
   }
 
   private group(start: number): Tree {
@@ -532,19 +535,10 @@ class NfaBuilder {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The lazy DFA.
+// The lazy DFA. A state is a set of NFA nodes waiting for their epsilon closure (the closure depends
+// on the next character, for \b and $) plus two flags (at the start; previous character a word
+// character). Transitions live in one flat table: trans[state * classes + class].
 // ---------------------------------------------------------------------------------------------
-interface DfaState {
-  /** NFA nodes waiting for their epsilon closure (the closure depends on the next character). */
-  nodes: Int32Array;
-  atStart: boolean;
-  prevWord: boolean;
-  /** Next state id per character class; -1 unknown. */
-  next: Int32Array;
-  /** -1 unknown, 0 no, 1 yes: does the text match if it ends here? */
-  endMatch: number;
-}
-
 const UNKNOWN = -1;
 const MATCHED = -2;
 const DEAD = -3;
@@ -555,15 +549,20 @@ class LinearRegex implements TextMatcher {
   private readonly bounds: Uint32Array;
   private readonly segmentClass: Uint16Array;
   private readonly classCount: number;
-  private states: DfaState[] = [];
+  /** Per state: its NFA nodes, whether it is the start of the text, whether the previous unit was a word character. */
+  private nodes: Int32Array[] = [];
+  private atStart: boolean[] = [];
+  private prevWord: boolean[] = [];
+  /** Per state: -1 unknown, 0 no, 1 yes: does the text match if it ends here? */
+  private endMatch: number[] = [];
+  private trans: Int32Array;
   private index = new Map<string, number>();
-  /** Counts cache flushes; ids from an older epoch are stale. */
-  private epoch = 0;
-  private startId = -1;
-  private startEpoch = -1;
   private readonly visited: Int32Array;
   private generation = 0;
   private readonly anchoredStart: boolean;
+  private readonly hasLiteral: ((text: string) => boolean) | undefined;
+  private readonly literalIsAnswer: boolean;
+  private readonly tail: number;
 
   constructor(
     private readonly source: string,
@@ -571,7 +570,23 @@ class LinearRegex implements TextMatcher {
     private readonly entry: number,
     private readonly nfa: NfaBuilder,
     private readonly wordAssertions: boolean,
+    shortcut: Shortcuts,
   ) {
+    this.tail = shortcut.tail;
+    this.literalIsAnswer = shortcut.literalIsAnswer;
+    if (shortcut.literal !== '') {
+      const literal = shortcut.literal;
+      if (flags !== 'i') this.hasLiteral = (text) => text.includes(literal);
+      else {
+        // V8 compares a plain run of characters under "i" exactly as this engine does (same
+        // canonicalisation), in time (text length x run length): no quantifier, nothing to backtrack.
+        const escaped = [...literal]
+          .map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+          .join('');
+        const plain = new RegExp(escaped, 'i');
+        this.hasLiteral = (text) => plain.test(text);
+      }
+    }
     this.visited = new Int32Array(nfa.kind.length);
     // Character classes: code units that every set (and \b) treats alike.
     const cuts = new Set<number>([0]);
@@ -596,37 +611,48 @@ class LinearRegex implements TextMatcher {
       this.segmentClass[s] = id;
     }
     this.classCount = classes.size;
+    this.trans = new Int32Array(16 * this.classCount).fill(UNKNOWN);
     for (let c = 0; c < 256; c++) this.latin[c] = this.classOfWide(c);
     this.anchoredStart = !this.canStartAfterBeginning();
+    this.intern([this.entry], true, false); // the start: state 0
   }
 
   toString(): string {
     return `/${this.source}/${this.flags}`;
   }
 
-  test(text: string): boolean {
-    if (this.startEpoch !== this.epoch) {
-      this.startId = this.intern([this.entry], true, false);
-      this.startEpoch = this.epoch;
+  /** How many DFA states are built (tests bound the work with it). */
+  get stateCount(): number {
+    return this.nodes.length;
+  }
+
+  test(whole: string): boolean {
+    if (this.hasLiteral) {
+      if (!this.hasLiteral(whole)) return false;
+      if (this.literalIsAnswer) return true;
     }
-    let state = this.states[this.startId]!;
+    const text = whole.length > this.tail + 1 ? whole.slice(whole.length - this.tail - 1) : whole;
+    const classes = this.classCount;
     const latin = this.latin;
+    let trans = this.trans;
+    let state = 0;
     for (let i = 0; i < text.length; i++) {
       const unit = text.charCodeAt(i);
       const k = unit < 256 ? latin[unit]! : this.classOfWide(unit);
-      let next = state.next[k]!;
+      let next = trans[state * classes + k]!;
       if (next === UNKNOWN) {
-        const epoch = this.epoch;
-        next = this.step(state, unit);
-        // After a flush `state` is no longer in the table: its transitions are not kept.
-        if (epoch === this.epoch) state.next[k] = next;
+        next = this.step(state, unit, k);
+        trans = this.trans;
       }
-      if (next === MATCHED) return true;
-      if (next === DEAD) return false;
-      state = this.states[next]!;
+      if (next < 0) return next === MATCHED;
+      state = next;
     }
-    if (state.endMatch === UNKNOWN) state.endMatch = this.closure(state, true, false, undefined) ? 1 : 0;
-    return state.endMatch === 1;
+    let end = this.endMatch[state]!;
+    if (end === UNKNOWN) {
+      end = this.closure(state, true, false, undefined) ? 1 : 0;
+      this.endMatch[state] = end;
+    }
+    return end === 1;
   }
 
   private classOfWide(unit: number): number {
@@ -646,31 +672,58 @@ class LinearRegex implements TextMatcher {
     const key = `${atStart ? 1 : 0}${prevWord ? 1 : 0}:${sorted.join(',')}`;
     const known = this.index.get(key);
     if (known !== undefined) return known;
-    if (this.states.length >= MAX_DFA_STATES) {
-      this.states = [];
-      this.index = new Map();
-      this.epoch++;
+    const id = this.nodes.length;
+    this.nodes.push(sorted);
+    this.atStart.push(atStart);
+    this.prevWord.push(prevWord);
+    this.endMatch.push(UNKNOWN);
+    this.index.set(key, id);
+    const needed = (id + 1) * this.classCount;
+    if (needed > this.trans.length) {
+      const grown = new Int32Array(Math.max(needed, this.trans.length * 2)).fill(UNKNOWN);
+      grown.set(this.trans);
+      this.trans = grown;
     }
-    const state: DfaState = {
-      nodes: sorted,
-      atStart,
-      prevWord,
-      next: new Int32Array(this.classCount).fill(UNKNOWN),
-      endMatch: UNKNOWN,
-    };
-    this.states.push(state);
-    this.index.set(key, this.states.length - 1);
-    return this.states.length - 1;
+    return id;
+  }
+
+  /** Empties the cache, keeping the start state (id 0 after the flush). */
+  private flush(): void {
+    this.nodes = [];
+    this.atStart = [];
+    this.prevWord = [];
+    this.endMatch = [];
+    this.index = new Map();
+    this.trans = new Int32Array(16 * this.classCount).fill(UNKNOWN);
+    this.intern([this.entry], true, false);
   }
 
   /**
    * Follows SPLIT and satisfied ASSERT nodes from the state's nodes. Returns true when MATCH is reached;
    * otherwise collects the CHAR nodes into `chars` (when given).
    */
-  private closure(state: DfaState, atEnd: boolean, nextWord: boolean, chars: number[] | undefined): boolean {
+  private closure(state: number, atEnd: boolean, nextWord: boolean, chars: number[] | undefined): boolean {
+    return this.closureOf(
+      this.nodes[state]!,
+      this.atStart[state]!,
+      this.prevWord[state]!,
+      atEnd,
+      nextWord,
+      chars,
+    );
+  }
+
+  private closureOf(
+    nodes: ArrayLike<number>,
+    atStart: boolean,
+    prevWord: boolean,
+    atEnd: boolean,
+    nextWord: boolean,
+    chars: number[] | undefined,
+  ): boolean {
     const { kind, arg, out, out2 } = this.nfa;
     const gen = ++this.generation;
-    const stack = Array.from(state.nodes);
+    const stack = Array.from(nodes);
     while (stack.length > 0) {
       const n = stack.pop()!;
       if (this.visited[n] === gen) continue;
@@ -688,12 +741,12 @@ class LinearRegex implements TextMatcher {
           const a = ASSERTIONS[arg[n]!];
           const holds =
             a === 'start'
-              ? state.atStart
+              ? atStart
               : a === 'end'
                 ? atEnd
                 : a === 'word'
-                  ? state.prevWord !== nextWord
-                  : state.prevWord === nextWord;
+                  ? prevWord !== nextWord
+                  : prevWord === nextWord;
           if (holds) stack.push(out[n]!);
           break;
         }
@@ -702,16 +755,34 @@ class LinearRegex implements TextMatcher {
     return false;
   }
 
-  /** The transition of `state` on the code unit `unit`. */
-  private step(state: DfaState, unit: number): number {
+  /** The transition of `state` on the code unit `unit` (of class `k`); records it in the table. */
+  private step(state: number, unit: number, k: number): number {
     const isWord = contains(WORD, unit);
     const chars: number[] = [];
-    if (this.closure(state, false, isWord, chars)) return MATCHED;
-    const next: number[] = [];
-    for (const n of chars) if (contains(this.nfa.sets[this.nfa.arg[n]!]!, unit)) next.push(this.nfa.out[n]!);
-    if (!this.anchoredStart) next.push(this.entry);
-    if (next.length === 0) return DEAD;
-    return this.intern(next, false, this.wordAssertions && isWord);
+    let next: number;
+    if (this.closure(state, false, isWord, chars)) next = MATCHED;
+    else {
+      const targets: number[] = [];
+      for (const n of chars)
+        if (contains(this.nfa.sets[this.nfa.arg[n]!]!, unit)) targets.push(this.nfa.out[n]!);
+      if (!this.anchoredStart) targets.push(this.entry);
+      if (targets.length === 0) next = DEAD;
+      else {
+        if (this.nodes.length >= MAX_DFA_STATES) {
+          // Keep memory bounded: start over with the current state alone (the scan goes on from it).
+          const current = {
+            nodes: this.nodes[state]!,
+            atStart: this.atStart[state]!,
+            prevWord: this.prevWord[state]!,
+          };
+          this.flush();
+          state = this.intern(Array.from(current.nodes), current.atStart, current.prevWord);
+        }
+        next = this.intern(targets, false, this.wordAssertions && isWord);
+      }
+    }
+    this.trans[state * this.classCount + k] = next;
+    return next;
   }
 
   /** Whether a match can begin anywhere but at the very start (false for `^abc` and `^a|^b`). */
@@ -719,20 +790,94 @@ class LinearRegex implements TextMatcher {
     for (const prevWord of [false, true]) {
       for (const nextWord of [false, true]) {
         for (const atEnd of [false, true]) {
-          const probe: DfaState = {
-            nodes: Int32Array.of(this.entry),
-            atStart: false,
-            prevWord,
-            next: new Int32Array(0),
-            endMatch: UNKNOWN,
-          };
           const chars: number[] = [];
-          if (this.closure(probe, atEnd, nextWord, chars) || chars.length > 0) return true;
+          if (this.closureOf([this.entry], false, prevWord, atEnd, nextWord, chars) || chars.length > 0)
+            return true;
         }
       }
     }
     return false;
   }
+}
+
+/**
+ * The longest run of single characters every match must contain, e.g. "CHG" for `CHG\d{3}$` (with "i",
+ * each in any case): a text without it cannot match, and V8's substring search rules such texts out
+ * faster than any scan. `whole` when the pattern is nothing but that run.
+ */
+function requiredLiteral(tree: Tree): { text: string; whole: boolean } {
+  let best = '';
+  let run = '';
+  let isWhole = true;
+  const end = () => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  const visit = (t: Tree) => {
+    if (t.t === 'set' && t.unit !== undefined) run += String.fromCharCode(t.unit);
+    else if (t.t === 'seq') for (const item of t.items) visit(item);
+    else {
+      isWhole = false;
+      if (t.t === 'rep' && t.min >= 1) {
+        end();
+        visit(t.item);
+      }
+      if (t.t !== 'assert') end();
+    }
+  };
+  visit(tree);
+  end();
+  return { text: best, whole: isWhole && best !== '' };
+}
+
+/** The longest text (code units) a match can span; Infinity with * or +. */
+function maxLength(tree: Tree): number {
+  switch (tree.t) {
+    case 'set':
+      return 1;
+    case 'assert':
+      return 0;
+    case 'seq':
+      return tree.items.reduce((sum, item) => sum + maxLength(item), 0);
+    case 'alt':
+      return Math.max(...tree.items.map(maxLength));
+    case 'rep':
+      return tree.max === 0 ? 0 : tree.max * maxLength(tree.item);
+  }
+}
+
+/** Whether every match ends at the end of the text (`CHG\d{3}$`, `(a|b)$`). */
+function endsAtEnd(tree: Tree): boolean {
+  if (tree.t === 'assert') return tree.kind === 'end';
+  if (tree.t === 'seq') return tree.items.length > 0 && endsAtEnd(tree.items[tree.items.length - 1]!);
+  if (tree.t === 'alt') return tree.items.every(endsAtEnd);
+  return false;
+}
+
+function usesStart(tree: Tree): boolean {
+  if (tree.t === 'assert') return tree.kind === 'start';
+  if (tree.t === 'seq' || tree.t === 'alt') return tree.items.some(usesStart);
+  if (tree.t === 'rep') return usesStart(tree.item);
+  return false;
+}
+
+/** Shortcuts that give the same answer as the full scan, for common shapes of pattern. */
+export interface Shortcuts {
+  /** A text without this (case-sensitively, or as /literal/i) cannot match. */
+  literal: string;
+  /** The pattern is just the literal: its presence is the answer. */
+  literalIsAnswer: boolean;
+  /**
+   * Every match ends at the end of the text and spans at most this many units (and ^ is not used):
+   * only the last `tail` + 1 units (one more for \b) need to be scanned. Infinity: scan all.
+   */
+  tail: number;
+}
+
+function shortcuts(tree: Tree): Shortcuts {
+  const literal = requiredLiteral(tree);
+  const tail = endsAtEnd(tree) && !usesStart(tree) ? maxLength(tree) : Infinity;
+  return { literal: literal.text, literalIsAnswer: literal.whole, tail };
 }
 
 /**
@@ -766,7 +911,10 @@ export function compileRegex(
       });
     });
     const entry = nfa.build(tree, MATCH);
-    return { ok: true, regex: new LinearRegex(pattern, flags, entry, nfa, parser.hasWordAssertion) };
+    return {
+      ok: true,
+      regex: new LinearRegex(pattern, flags, entry, nfa, parser.hasWordAssertion, shortcuts(tree)),
+    };
   } catch (error) {
     if (error instanceof Refused) return { ok: false, error: error.error };
     throw error;

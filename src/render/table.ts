@@ -1,6 +1,5 @@
 /** The terminal report: a table of KPIs, a summary line and an evidence footer per source. */
 import { Chalk, type ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import type { Report, Status } from '../report/model.js';
 import {
   byUrgency,
@@ -11,6 +10,7 @@ import {
   summaryLine,
   TREND_SYMBOL,
 } from './format.js';
+import { layoutTable } from './layout.js';
 
 export interface TableOptions {
   color: boolean;
@@ -31,26 +31,22 @@ export function renderTable(report: Report, options: TableOptions): string {
     c.bold(`${report.organisation} — ISMS KPI report ${report.period.label}`) +
       `  (${report.period.timezone}, as of ${report.asOf})`,
   );
-  const table = new Table({
-    head: ['ID', 'KPI', 'Owner', 'Value', 'Target', 'Status', 'Trend'],
-    style: { head: options.color ? ['bold'] : [], border: options.color ? ['gray'] : [] },
-    wordWrap: true,
-    colWidths: [null, 44, 22, null, null, null, null] as unknown as number[],
-  });
-  for (const kpi of byUrgency(report.kpis)) {
-    const value = formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : '');
-    const trend = kpi.trend ? TREND_SYMBOL[kpi.trend] : '';
-    table.push([
-      kpi.id,
-      kpi.name,
-      kpi.owner,
-      value,
-      formatTarget(kpi),
-      paint[kpi.status](statusText(kpi.status)),
-      trend,
-    ]);
-  }
-  lines.push(table.toString());
+  const rows = byUrgency(report.kpis).map((kpi) => [
+    kpi.id,
+    kpi.name,
+    kpi.owner,
+    formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : ''),
+    formatTarget(kpi),
+    paint[kpi.status](statusText(kpi.status)),
+    kpi.trend ? TREND_SYMBOL[kpi.trend] : '',
+  ]);
+  lines.push(
+    layoutTable(rows, {
+      head: ['ID', 'KPI', 'Owner', 'Value', 'Target', 'Status', 'Trend'],
+      widths: [null, 44, 22, null, null, null, null],
+      ...(options.color ? { headStyle: c.bold, borderStyle: c.gray } : {}),
+    }),
+  );
   lines.push(c.bold(summaryLine(report.summary)));
   const notes = report.kpis.filter((k) => k.caveat || k.status === 'no-data' || k.status === 'stale');
   for (const kpi of notes) {
