@@ -106,7 +106,7 @@ function wrapLine(width: number, input: string): string[] {
 }
 
 /** `text` cut to `width` columns, the last one an ellipsis, when it is wider. */
-function fit(text: string, width: number): string {
+function cut(text: string, width: number): string {
   if (textWidth(text) <= width) return text;
   let out = '';
   let used = 0;
@@ -150,7 +150,7 @@ export function layoutTable(rows: readonly (readonly string[])[], options: Layou
       let line = '';
       for (let x = 0; x < columns; x++) {
         const inner = widths[x]! - 2;
-        const content = fit(cells[x]![n] ?? '', inner);
+        const content = cut(cells[x]![n] ?? '', inner);
         const padded = ` ${content}${' '.repeat(Math.max(0, inner - textWidth(content)))} `;
         line += border('│') + (y === 0 ? headStyle(padded) : padded);
       }
