@@ -5,6 +5,7 @@
  */
 import { BOOL_FALSE, BOOL_NULL, BOOL_TRUE } from '../sources/table.js';
 import { utcToLocal, zoneOffsetMs } from '../time/zone.js';
+import { roundHalfAway } from '../util/round.js';
 import type { ValueType } from './ir.js';
 import type { TextMatcher } from './regex.js';
 import {
@@ -809,10 +810,7 @@ const defs: FunctionDef[] = [
     example: 'round(mean(backups, size_gb), 1)',
     type: (t) => expect(t, [isNumeric], ['a number'], 'number'),
     impl: (a, ctx) =>
-      mapNum(a, ctx.n, (x, digits = 0) => {
-        const f = 10 ** digits;
-        return (Math.sign(x) * Math.round(Math.abs(x) * f)) / f;
-      }),
+      mapNum(a, ctx.n, (x, digits = 0) => (Number.isInteger(digits) ? roundHalfAway(x, digits) : Number.NaN)),
   },
   {
     name: 'least',

@@ -26,8 +26,15 @@ export const MAX_REGEX_LENGTH = 200;
 export const MAX_REGEX_STEPS = 2000;
 /** Largest count in {n,m}. */
 export const MAX_REPEAT = 1000;
-/** DFA states kept per pattern; when full the cache is emptied and rebuilt as the scan goes on. */
+/**
+ * DFA states kept per pattern, and transition-table entries (4 bytes each); when either is full the
+ * cache is emptied and rebuilt as the scan goes on, so memory stays bounded whatever the pattern.
+ */
 const MAX_DFA_STATES = 4096;
+const MAX_TABLE_ENTRIES = 1 << 18;
+/** Compiled patterns, shared by the KPIs that use the same one (bounded; emptied when full). */
+const compiledCache = new Map<string, TextMatcher>();
+const MAX_CACHED = 1000;
 
 export interface RegexError {
   code: 'formula-syntax' | 'formula-unsafe';
@@ -131,11 +138,16 @@ function caseTable(): { units: Uint16Array; groupOf: Map<number, number[]> } {
 function caseClosure(set: Ranges): Ranges {
   const { units, groupOf } = caseTable();
   const extra: number[] = [];
-  let r = 0;
-  for (let i = 0; i < units.length && r < set.length; i++) {
-    const ch = units[i]!;
-    while (r < set.length && set[r + 1]! < ch) r += 2;
-    if (r < set.length && ch >= set[r]!) for (const other of groupOf.get(ch)!) extra.push(other, other);
+  for (let r = 0; r < set.length; r += 2) {
+    let lo = 0;
+    let hi = units.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (units[mid]! < set[r]!) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < units.length && units[i]! <= set[r + 1]!; i++)
+      for (const other of groupOf.get(units[i]!)!) extra.push(other, other);
   }
   return extra.length === 0 ? set : normalise([...set, ...extra]);
 }
@@ -768,7 +780,10 @@ class LinearRegex implements TextMatcher {
       if (!this.anchoredStart) targets.push(this.entry);
       if (targets.length === 0) next = DEAD;
       else {
-        if (this.nodes.length >= MAX_DFA_STATES) {
+        if (
+          this.nodes.length >= MAX_DFA_STATES ||
+          (this.nodes.length + 1) * this.classCount > MAX_TABLE_ENTRIES
+        ) {
           // Keep memory bounded: start over with the current state alone (the scan goes on from it).
           const current = {
             nodes: this.nodes[state]!,
@@ -899,6 +914,9 @@ export function compileRegex(
       },
     };
   }
+  const key = `${flags}/${pattern}`;
+  const cached = compiledCache.get(key);
+  if (cached) return { ok: true, regex: cached };
   try {
     const parser = new Parser(pattern, flags === 'i');
     const tree = parser.parse();
@@ -911,10 +929,10 @@ export function compileRegex(
       });
     });
     const entry = nfa.build(tree, MATCH);
-    return {
-      ok: true,
-      regex: new LinearRegex(pattern, flags, entry, nfa, parser.hasWordAssertion, shortcuts(tree)),
-    };
+    const regex = new LinearRegex(pattern, flags, entry, nfa, parser.hasWordAssertion, shortcuts(tree));
+    if (compiledCache.size >= MAX_CACHED) compiledCache.clear();
+    compiledCache.set(key, regex);
+    return { ok: true, regex };
   } catch (error) {
     if (error instanceof Refused) return { ok: false, error: error.error };
     throw error;

@@ -1,5 +1,6 @@
 /** Shared text formatting for renderers: values with units, statuses with symbols, ordering. */
 import { type KpiResult, STATUS_ORDER, type Status } from '../report/model.js';
+import { roundHalfAway } from '../util/round.js';
 
 export const STATUS_SYMBOL: Record<Status, string> = {
   green: '✔',
@@ -32,10 +33,11 @@ export function decimalsFor(kpi: Pick<KpiResult, 'unit' | 'decimals'>, value: nu
   return Number.isInteger(value) ? 0 : 1;
 }
 
+/** `value` rounded half away from zero to `decimals` places, as written in decimal (1.005 -> "1.01"). */
 export function formatNumber(value: number, decimals: number): string {
-  const f = 10 ** decimals;
-  const rounded = (Math.sign(value) * Math.round(Math.abs(value) * f)) / f;
-  return rounded.toFixed(decimals);
+  const rounded = roundHalfAway(value, decimals);
+  // toFixed writes numbers of 1e21 and more in exponent form ("1.7e+308"), never "Infinity"
+  return (Object.is(rounded, -0) ? 0 : rounded).toFixed(decimals);
 }
 
 export function formatValue(kpi: Pick<KpiResult, 'unit' | 'decimals'>, value: number | null): string {

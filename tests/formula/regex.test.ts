@@ -266,17 +266,16 @@ describe('patterns that make a backtracking engine hang', () => {
     '%s is accepted and answers on a 10,000-character text in linear work',
     (pattern, text, answer, match) => {
       const ours = compile(pattern);
-      expect(ours.test(text(10_000))).toBe(answer);
+      expect(ours.test(text(1_000))).toBe(answer);
       expect(ours.test(match)).toBe(true);
       // The work is bounded by the DFA: each character costs one look-up once its transition is known,
-      // and a transition is computed at most once per (state, character class), each costing at most the
-      // NFA's size. The states built are few and do not grow with the text: a 1,000-character text
-      // builds as many as a 10,000-character one.
-      const short = compile(pattern);
-      expect(short.test(text(1_000))).toBe(answer);
-      short.test(match);
-      expect(dfaStates(ours)).toBeLessThanOrEqual(64);
-      expect(dfaStates(ours)).toBe(dfaStates(short));
+      // and a transition is computed at most once per (state, character class), each costing at most
+      // the NFA's size. The states are few and do not grow with the text: a 10,000-character text adds
+      // none to those a 1,000-character one built.
+      const states = dfaStates(ours);
+      expect(states).toBeLessThanOrEqual(64);
+      expect(ours.test(text(10_000))).toBe(answer);
+      expect(dfaStates(ours)).toBe(states);
     },
   );
 
