@@ -174,13 +174,18 @@ function reservedNames(doc: Document, lineCounter: LineCounter, file: string): P
   for (const pair of sources.items) {
     if (!isScalar(pair.key)) continue;
     const name = String(pair.key.value);
-    if (isReservedName(name)) problems.push(problem('catalogue-schema', `source name "${name}" ${reason}`, at(pair.key)));
+    if (isReservedName(name))
+      problems.push(problem('catalogue-schema', `source name "${name}" ${reason}`, at(pair.key)));
     const fields = isMap(pair.value) ? pair.value.get('fields', true) : undefined;
     if (!isMap(fields)) continue;
     for (const field of fields.items) {
       if (!isScalar(field.key) || !isReservedName(String(field.key.value))) continue;
       problems.push(
-        problem('catalogue-schema', `source ${name}: field name "${String(field.key.value)}" ${reason}`, at(field.key)),
+        problem(
+          'catalogue-schema',
+          `source ${name}: field name "${String(field.key.value)}" ${reason}`,
+          at(field.key),
+        ),
       );
     }
   }
