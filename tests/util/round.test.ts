@@ -28,7 +28,7 @@ describe('roundHalfAway', () => {
     [123456789.125, 2, 123456789.13],
     [1.7e308, 1, 1.7e308],
     [Number.MAX_VALUE, 2, Number.MAX_VALUE],
-    [12345678901234567890, 2, 12345678901234567890],
+    [12345678901234567000, 2, 12345678901234567000],
   ])('%s to %s decimals is %s', (value, decimals, expected) => {
     expect(roundHalfAway(value, decimals)).toBe(expected);
   });
