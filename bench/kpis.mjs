@@ -28,6 +28,7 @@ const { resolvePeriod } = await dist('app/request.js');
 const { run } = await dist('engine/run.js');
 const { renderTable } = await dist('render/table.js');
 const { renderListTable } = await dist('render/list.js');
+const { listOf } = await dist('app/list.js');
 const { formatProblem } = await dist('problems.js');
 process.on('unhandledRejection', (error) => {
   console.error(error?.problems ? error.problems.map(formatProblem).join('\n') : error);
@@ -116,22 +117,7 @@ async function measure(n) {
   const table = renderTable(report, { color: false });
   const render = seconds(t);
   t = process.hrtime.bigint();
-  // what `isms-kpi list` renders (src/app/list.ts builds the same rows from the loaded catalogue)
-  const listed = renderListTable({
-    organisation: catalogue.organisation,
-    catalogueName: 'metrics.yaml',
-    timezone: catalogue.timezone,
-    sourceCount: catalogue.sources.size,
-    kpis: catalogue.kpis.map((k) => ({
-      id: k.config.id,
-      name: k.config.name,
-      owner: k.config.owner,
-      cadence: k.config.cadence,
-      controls: k.config.controls,
-      sources: k.formula.sources,
-      ...(k.formula.kpis.length > 0 ? { uses: k.formula.kpis } : {}),
-    })),
-  });
+  const listed = renderListTable(listOf(catalogue));
   const list = seconds(t);
   t = process.hrtime.bigint();
   const child = spawnSync(
