@@ -58,6 +58,10 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
     };
   }
 
+  // Before toJS(): it drops a `__proto__` key without a word.
+  const reserved = reservedNames(doc, lineCounter, file);
+  if (reserved.length > 0) return { ok: false, problems: reserved };
+
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -146,6 +150,46 @@ function yamlMessage(code: string, message: string): string {
   if (code === 'DUPLICATE_KEY') return 'duplicate key: each key may appear once in a mapping';
   if (code === 'TAB_AS_INDENT') return 'tabs are not allowed for indentation in YAML; indent with spaces';
   return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+/**
+ * Source and field names JavaScript objects give a meaning to (`__proto__`, `constructor`,
+ * `prototype`, anything starting with `__`): refused where they are written. A `__proto__` key would
+ * otherwise vanish when the YAML becomes an object, and formulas refuse all of them anyway. KPI ids
+ * cannot start with `_` (the id rule) and are only ever kept in Maps and Sets.
+ */
+export function isReservedName(name: string): boolean {
+  return name === 'constructor' || name === 'prototype' || name.startsWith('__');
+}
+
+function reservedNames(doc: Document, lineCounter: LineCounter, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const at = (node: Node): Location => {
+    const offset = node.range?.[0];
+    return offset === undefined ? { file } : { file, ...lineCounter.linePos(offset) };
+  };
+  const reason = 'is reserved (JavaScript objects give it a meaning); choose another name';
+  const sources = isMap(doc.contents) ? doc.contents.get('sources', true) : undefined;
+  if (!isMap(sources)) return problems;
+  for (const pair of sources.items) {
+    if (!isScalar(pair.key)) continue;
+    const name = String(pair.key.value);
+    if (isReservedName(name))
+      problems.push(problem('catalogue-schema', `source name "${name}" ${reason}`, at(pair.key)));
+    const fields = isMap(pair.value) ? pair.value.get('fields', true) : undefined;
+    if (!isMap(fields)) continue;
+    for (const field of fields.items) {
+      if (!isScalar(field.key) || !isReservedName(String(field.key.value))) continue;
+      problems.push(
+        problem(
+          'catalogue-schema',
+          `source ${name}: field name "${String(field.key.value)}" ${reason}`,
+          at(field.key),
+        ),
+      );
+    }
+  }
+  return problems;
 }
 
 function locateIn(

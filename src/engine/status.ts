@@ -123,7 +123,9 @@ function judgeGroup(facts: StatusFacts): StatusDecision {
     return { value: null, status: 'no-data', reason: `no rows of ${empty.source} in the ${facts.group}` };
   const v = facts.value;
   if (Number.isNaN(v)) return { value: null, status: 'no-data', reason: noValueReason(facts.aggregates) };
-  if (!Number.isFinite(v)) return { value: null, status: 'no-data', reason: 'the formula divides by zero' };
+  // Division by zero gives no value (NaN) in the formula language; only an overflow gives Infinity.
+  if (!Number.isFinite(v))
+    return { value: null, status: 'no-data', reason: 'the value overflows (it is too large to compute)' };
   return { value: v, ...judgeValue(facts.thresholds, v) };
 }
 

@@ -4,6 +4,8 @@
  *   time range (the same manifest the JSON report carries), plus the files of the pack with their sha256;
  * - kpis/<ID>.csv: per KPI, every row that entered each aggregate of its formula, with file and line;
  * - rejected/<source>.csv: per source, the rows rejected at intake with the reasons.
+ * File names keep letters, digits, ".", "_" and "-" of the id (others become "_"), get "~2", "~3" when
+ * two ids differ only in case, and a leading "_" when Windows would read them as a device (CON, NUL, ...).
  * Pure: the CLI writes the files.
  */
 import { createHash } from 'node:crypto';
@@ -154,11 +156,21 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** File names from ids, unique even on case-insensitive file systems (AC-1 and ac-1). */
-class UniqueNames {
+/**
+ * Names Windows reserves for devices, whatever the extension (`con.csv`, `nul.txt.csv`, `LPT1.csv`
+ * open the device, not a file): such a name gets a `_` in front (`_con.csv`).
+ */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i;
+
+/**
+ * File names from ids, unique even on case-insensitive file systems (AC-1 and ac-1), and never a
+ * Windows device name.
+ */
+export class UniqueNames {
   private readonly taken = new Set<string>();
   take(id: string): string {
-    const base = id.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+    const safe = id.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+    const base = WINDOWS_DEVICE.test(safe) ? `_${safe}` : safe;
     let name = base;
     for (let n = 2; this.taken.has(name.toLowerCase()); n++) name = `${base}~${n}`;
     this.taken.add(name.toLowerCase());

@@ -10,6 +10,7 @@ import { closest } from '../util/closest.js';
 import { article, FUNCTIONS, operator } from './functions.js';
 import { AGGREGATES, type AggregateFn, type CheckedFormula, type Expr, type ValueType } from './ir.js';
 import { type Ast, parseFormula, type Span } from './parse.js';
+import { compileRegex } from './regex.js';
 import { walk } from './walk.js';
 
 export interface SourceShape {
@@ -41,7 +42,7 @@ export interface FormulaError {
 /** Limits that keep any catalogue from making a formula arbitrarily expensive to check or run. */
 export const MAX_FORMULA_LENGTH = 4000;
 export const MAX_FORMULA_DEPTH = 64;
-export const MAX_REGEX_LENGTH = 200;
+export { MAX_REGEX_LENGTH } from './regex.js';
 
 const UNSAFE_NAMES = new Set([
   'constructor',
@@ -743,12 +744,9 @@ class Checker {
         this.fail('formula-type', 'the only flag matches() accepts is "i" (ignore case)', flagsAst);
       flags = String(flagsAst.value);
     }
-    const problemWithPattern = regexRisk(pattern.value);
-    if (problemWithPattern)
-      this.fail('formula-unsafe', `regular expression refused: ${problemWithPattern}`, pattern);
-    let regex: RegExp;
     try {
-      regex = new RegExp(pattern.value, flags);
+      // JavaScript's own parser first, for its messages about typos ("unterminated group", ...)
+      new RegExp(pattern.value, flags);
     } catch (error) {
       return this.fail(
         'formula-syntax',
@@ -756,6 +754,13 @@ class Checker {
         pattern,
       );
     }
+    const compiled = compileRegex(pattern.value, flags as '' | 'i');
+    if (!compiled.ok) {
+      const { code, message, start, end } = compiled.error;
+      const at = patternSpan(pattern, start, end);
+      return this.fail(code, `regular expression refused: ${message}`, at);
+    }
+    const regex = compiled.regex;
     return {
       k: 'call',
       fn: 'matches',
@@ -767,44 +772,19 @@ class Checker {
 }
 
 /**
- * Refuses patterns whose matching time can explode (nested or overlapping quantifiers, back-references),
- * so a catalogue cannot make a report hang.
+ * Where characters start..end of a pattern's value stand in the formula: the literal's quote and every
+ * escape (\\, \", \n, ...) shift them.
  */
-export function regexRisk(pattern: string): string | undefined {
-  if (pattern.length > MAX_REGEX_LENGTH) return `patterns are limited to ${MAX_REGEX_LENGTH} characters`;
-  if (/\\[1-9]|\\k</.test(pattern)) return 'back-references are not supported';
-  if (/\(\?<?[=!]/.test(pattern)) return 'lookaround is not supported';
-  // A group that contains a quantifier or alternation and is itself repeated can backtrack exponentially.
-  const stack: { hasQuantifier: boolean; hasAlternation: boolean }[] = [];
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (c === '[') {
-      while (i < pattern.length && pattern[i] !== ']') {
-        if (pattern[i] === '\\') i++;
-        i++;
-      }
-      continue;
-    }
-    if (c === '(') stack.push({ hasQuantifier: false, hasAlternation: false });
-    else if (c === '|' && stack.length > 0) stack[stack.length - 1]!.hasAlternation = true;
-    else if (c === ')') {
-      const group = stack.pop();
-      const next = pattern[i + 1];
-      const isRepeated = next === '*' || next === '+' || next === '{';
-      if (group && isRepeated && (group.hasQuantifier || group.hasAlternation)) {
-        return 'a repeated group containing a quantifier or "|" can take exponential time (e.g. (a+)+); simplify the pattern';
-      }
-      if (group && stack.length > 0 && (group.hasQuantifier || isRepeated))
-        stack[stack.length - 1]!.hasQuantifier = true;
-    } else if ((c === '*' || c === '+' || c === '{') && stack.length > 0) {
-      stack[stack.length - 1]!.hasQuantifier = true;
-    }
+function patternSpan(literal: Ast & { raw: string }, start: number, end: number): Span {
+  const offsets: number[] = [];
+  const raw = literal.raw;
+  for (let r = 1; r < raw.length - 1; r++) {
+    offsets.push(r);
+    if (raw[r] === '\\') r++;
   }
-  return undefined;
+  offsets.push(raw.length - 1);
+  const at = (i: number) => literal.start + offsets[Math.min(i, offsets.length - 1)]!;
+  return { start: at(start), end: Math.max(at(end), at(start) + 1) };
 }
 
 function findLastIndex<T>(items: T[], test: (item: T) => boolean): number {

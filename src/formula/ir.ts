@@ -3,6 +3,7 @@
  * the catalogue loads; the evaluator runs it over whole columns.
  */
 import type { Span } from './parse.js';
+import type { TextMatcher } from './regex.js';
 
 export type ValueType = 'number' | 'string' | 'boolean' | 'datetime' | 'duration' | 'list' | 'null';
 
@@ -31,8 +32,8 @@ export type Expr =
     }
   /** Operators and functions, all from the allow-list in functions.ts. */
   | { k: 'call'; fn: string; args: Expr[]; type: ValueType; span: Span }
-  /** A compiled regular expression for matches(); checked for catastrophic backtracking when loaded. */
-  | { k: 'regex'; regex: RegExp; type: 'string'; span: Span }
+  /** A compiled regular expression for matches(), on the linear-time engine of regex.ts. */
+  | { k: 'regex'; regex: TextMatcher; type: 'string'; span: Span }
   | { k: 'exists'; depth: number; source: string; pred: Expr; type: 'boolean'; span: Span }
   | {
       k: 'agg';

@@ -65,8 +65,14 @@ export const PLACEHOLDER_THRESHOLD = '# review: placeholder threshold';
 export const AS_OF_REVIEW = '# review';
 export const OWNER_PLACEHOLDER = 'TODO:';
 
-/** One line of YAML for a scalar: plain where YAML allows it, quoted where it does not. */
-const scalar = (value: string): string => stringify(value, { lineWidth: 0 }).trimEnd();
+/**
+ * One line of YAML for a scalar: plain where YAML allows it, quoted where it does not. Text with a line
+ * break (a file name may hold one) is written double-quoted with JSON escapes, which YAML reads the same.
+ */
+const scalar = (value: string): string => {
+  const text = stringify(value, { lineWidth: 0 }).trimEnd();
+  return text.includes('\n') ? JSON.stringify(value) : text;
+};
 
 function baseName(preset: string): string {
   return Object.hasOwn(SOURCE_NAMES, preset)
@@ -91,6 +97,15 @@ function chooseSources(files: readonly StarterFile[]): {
   const skipped: StarterCatalogue['skipped'] = [];
   const used = new Map<string, number>();
   for (const file of files) {
+    // A source path reads `{period}` as the period label; a file whose name holds it could not be named.
+    if (file.path.includes('{period}')) {
+      skipped.push({
+        path: file.path,
+        reason:
+          'its name contains "{period}", which a source path reads as the period label; rename the file',
+      });
+      continue;
+    }
     const best = file.detection.best;
     // A partial match would fail on its first row (a required column is missing): list it, do not use it.
     if (!best || best.missing.length > 0 || !Object.hasOwn(PRESETS, best.preset)) {

@@ -8,6 +8,7 @@ import {
 } from '../report/model.js';
 import type { AsOfSource } from '../sources/schema.js';
 import { localDate, utcToLocal, zoneOffsetMs } from '../time/zone.js';
+import { roundHalfAway } from '../util/round.js';
 
 export const STATUS_SYMBOL: Record<Status, string> = {
   green: '✔',
@@ -40,10 +41,11 @@ export function decimalsFor(kpi: Pick<KpiResult, 'unit' | 'decimals'>, value: nu
   return Number.isInteger(value) ? 0 : 1;
 }
 
+/** `value` rounded half away from zero to `decimals` places, as written in decimal (1.005 -> "1.01"). */
 export function formatNumber(value: number, decimals: number): string {
-  const f = 10 ** decimals;
-  const rounded = (Math.sign(value) * Math.round(Math.abs(value) * f)) / f;
-  return rounded.toFixed(decimals);
+  const rounded = roundHalfAway(value, decimals);
+  // toFixed writes numbers of 1e21 and more in exponent form ("1.7e+308"), never "Infinity"
+  return (Object.is(rounded, -0) ? 0 : rounded).toFixed(decimals);
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The KPIs of a catalogue as `isms-kpi list` prints them: a table, or JSON. */
-import Table from 'cli-table3';
+import { layoutTable } from './layout.js';
 
 export interface ListedKpi {
   id: string;
@@ -26,23 +26,20 @@ export function renderListJson(list: KpiList): string {
 }
 
 export function renderListTable(list: KpiList): string {
-  const table = new Table({
+  const rows = list.kpis.map((k) => [
+    k.id,
+    k.name,
+    k.owner,
+    k.cadence,
+    k.controls.join(', '),
+    [...k.sources, ...(k.uses ?? []).map((u) => `kpi ${u}`)].join(', '),
+  ]);
+  const table = layoutTable(rows, {
     head: ['ID', 'KPI', 'Owner', 'Cadence', 'Controls', 'Sources'],
-    style: { head: [], border: [] },
-    wordWrap: true,
-    colWidths: [null, 40, 20, null, 16, 24] as unknown as number[],
+    widths: [null, 40, 20, null, 16, 24],
   });
-  for (const k of list.kpis)
-    table.push([
-      k.id,
-      k.name,
-      k.owner,
-      k.cadence,
-      k.controls.join(', '),
-      [...k.sources, ...(k.uses ?? []).map((u) => `kpi ${u}`)].join(', '),
-    ]);
   const heading = `${list.organisation} — ${list.catalogueName} (${list.timezone})`;
-  return `${heading}\n${table.toString()}\n${list.kpis.length} KPIs, ${list.sourceCount} sources\n`;
+  return `${heading}\n${table}\n${list.kpis.length} KPIs, ${list.sourceCount} sources\n`;
 }
 
 export const LIST_RENDERERS = { table: renderListTable, json: renderListJson } satisfies Record<

@@ -1,6 +1,5 @@
 /** The terminal report: a table of KPIs, a summary line and an evidence footer per source. */
 import { Chalk, type ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import type { Report, Status } from '../report/model.js';
 import {
   byUrgency,
@@ -14,6 +13,7 @@ import {
   summaryLine,
   trendText,
 } from './format.js';
+import { layoutTable } from './layout.js';
 
 export interface TableOptions {
   color: boolean;
@@ -36,26 +36,22 @@ export function renderTable(report: Report, options: TableOptions): string {
   );
   const incomplete = incompleteNote(report);
   if (incomplete) lines.push(c.magenta.bold(`${incomplete}.`));
-  const table = new Table({
-    head: ['ID', 'KPI', 'Owner', 'Value', 'Target', 'Status', 'Trend'],
-    style: { head: options.color ? ['bold'] : [], border: options.color ? ['gray'] : [] },
-    wordWrap: true,
-    colWidths: [null, 44, 22, null, null, null, null] as unknown as number[],
-  });
-  for (const kpi of byUrgency(report.kpis)) {
-    const value = formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : '');
-    const trend = trendText(kpi);
-    table.push([
-      kpi.id,
-      kpi.name,
-      kpi.owner,
-      value,
-      formatTarget(kpi),
-      paint[kpi.status](statusText(kpi.status)),
-      trend,
-    ]);
-  }
-  lines.push(table.toString());
+  const rows = byUrgency(report.kpis).map((kpi) => [
+    kpi.id,
+    kpi.name,
+    kpi.owner,
+    formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : ''),
+    formatTarget(kpi),
+    paint[kpi.status](statusText(kpi.status)),
+    trendText(kpi),
+  ]);
+  lines.push(
+    layoutTable(rows, {
+      head: ['ID', 'KPI', 'Owner', 'Value', 'Target', 'Status', 'Trend'],
+      widths: [null, 44, 22, null, null, null, null],
+      ...(options.color ? { headStyle: c.bold, borderStyle: c.gray } : {}),
+    }),
+  );
   lines.push(c.bold(summaryLine(report.summary)));
   for (const kpi of report.kpis) {
     if (kpi.status === 'no-data' || kpi.status === 'stale')

@@ -410,3 +410,39 @@ describe('a period written as a bare number', () => {
     }
   });
 });
+
+describe('reserved source and field names', () => {
+  const text = (source: string, field: string) =>
+    'organisation: Test GmbH\n' +
+    'sources:\n' +
+    `  ${source}:\n` +
+    '    path: a.csv\n' +
+    '    kind: snapshot\n' +
+    '    fields:\n' +
+    '      id: id\n' +
+    `      ${field}: x\n` +
+    'kpis:\n' +
+    '  - { id: A, name: A, owner: O, cadence: monthly, unit: count, formula: "count(items)" }\n';
+
+  it.each([
+    ['__proto__', 'ok', 'metrics.yaml:3:3: source name "__proto__" is reserved'],
+    ['constructor', 'ok', 'metrics.yaml:3:3: source name "constructor" is reserved'],
+    ['items', '__proto__', 'metrics.yaml:8:7: source items: field name "__proto__" is reserved'],
+    ['items', 'constructor', 'metrics.yaml:8:7: source items: field name "constructor" is reserved'],
+    ['items', 'prototype', 'metrics.yaml:8:7: source items: field name "prototype" is reserved'],
+  ])(
+    'source %s, field %s: refused at the name (a __proto__ key is not dropped silently)',
+    (source, field, expected) => {
+      const result = parseCatalogue({ file: 'metrics.yaml', text: text(source, field) });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0]!.code).toBe('catalogue-schema');
+      expect(formatProblem(result.problems[0]!)).toMatch(new RegExp(`^${expected.replace(/[()]/g, '\\$&')}`));
+    },
+  );
+
+  it('ordinary names are accepted', () => {
+    expect(parseCatalogue({ file: 'metrics.yaml', text: text('items', 'owner') }).ok).toBe(true);
+  });
+});

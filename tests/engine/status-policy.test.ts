@@ -135,12 +135,12 @@ describe('no-data', () => {
     });
   });
 
-  it('an infinite value is a division by zero', () => {
+  it('an infinite value is an overflow (division by zero gives no value, never Infinity)', () => {
     for (const value of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
       expect(decideStatus(facts({ value }))).toEqual({
         value: null,
         status: 'no-data',
-        reason: 'the formula divides by zero',
+        reason: 'the value overflows (it is too large to compute)',
       });
     }
   });

@@ -186,6 +186,11 @@ const VALUES: Case[] = [
   ['round(sum(items, n) / 8, 2)', 2.13], // 2.125 -> 2.13 (half away from zero)
   ['round(sum(items, n) / 3, 1)', 5.7],
   ['round(-count(items) / 2)', -3], // -2.5 -> -3
+  // half away from zero on the decimal as written: the double nearest 1.005 is 1.00499999999999989...
+  ['round(count(items) / 5 * 1.005, 2)', 1.01],
+  ['round(-count(items) / 5 * 1.005, 2)', -1.01],
+  ['round(count(items) / 5 * 2.675, 2)', 2.68],
+  ['round(count(items) / 5 * 1.7e308, 2)', 1.7e308], // finite and large: unchanged, not Infinity
   // least / greatest skip missing values
   ['sum(items, least(n, 3))', 12], // 1 + 2 + 3 + 3 + 3 (e: n missing -> 3)
   ['sum(items, greatest(n, 3))', 23], // 3 + 3 + 4 + 10 + 3
@@ -253,6 +258,25 @@ describe('formula functions and operators (items data set)', () => {
       expect(kpi.value!).toBeCloseTo(expected, 10);
       expect(kpi.status).toBe('info');
     }
+  });
+});
+
+describe('overflow', () => {
+  it('a value too large for a number has no value, explained as an overflow, not a division by zero', async () => {
+    const results = await kpiResults({
+      'metrics.yaml': catalogueYaml(ITEMS_SOURCE, [
+        { id: 'BIG', formula: 'sum(items, n) * 1e308' }, // 17e308 > Number.MAX_VALUE
+        { id: 'DIV', formula: 'sum(items, n) / (count(items) - 5)' },
+      ]),
+      'items.csv': ITEMS_CSV,
+    });
+    expect(results.get('BIG')).toMatchObject({
+      value: null,
+      status: 'no-data',
+      reason: 'the value overflows (it is too large to compute)',
+    });
+    expect(results.get('DIV')).toMatchObject({ value: null, status: 'no-data' });
+    expect(results.get('DIV')!.reason).not.toMatch(/overflow/);
   });
 });
 

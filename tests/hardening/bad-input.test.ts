@@ -471,10 +471,26 @@ const cases: Case[] = [
     },
   },
   {
+    // exponential for a backtracking engine; matches() runs on a linear-time engine (src/formula/regex.ts)
     name: 'catastrophic-regex',
+    command: 'report-json',
+    exitCode: 0,
+    fragments: ['"id": "EV-01"'],
+    setup: (dir) =>
+      appendFileSync(
+        path.join(dir, 'events.csv'),
+        `A3,2026-07-03,1,${'a'.repeat(10_000)}!\nA4,2026-07-04,1,${'a'.repeat(10_000)}\n`,
+      ),
+    kpis: (k) => expect(k.get('EV-01')?.value).toBe(1),
+  },
+  {
+    name: 'regex-back-reference',
     command: 'report',
     exitCode: 2,
-    fragments: ['metrics.yaml:20:42: kpi EV-01: regular expression refused', '(a+)+'],
+    fragments: [
+      'metrics.yaml:20:46: kpi EV-01: regular expression refused: back-references such as \\1 are not supported',
+      '^^^',
+    ],
   },
   {
     name: 'bad-threshold',

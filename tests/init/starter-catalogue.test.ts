@@ -146,3 +146,37 @@ describe('starterCatalogue', () => {
     expect(none.kpis).toEqual([]);
   });
 });
+
+describe('file names that YAML or the path template would misread', () => {
+  const names = [
+    'exports/two\nlines.csv',
+    'exports/{period}.csv',
+    'exports/{q3}.csv',
+    'exports/"quoted": x.csv',
+  ];
+  const starter = starterCatalogue(
+    names.map((path) => ({ path, detection: detected(path.slice(8), 'nessus', 'csv') })),
+    'exports',
+  );
+
+  it('writes a catalogue that parses, with each path exactly as the file is named', () => {
+    const parsed = parseCatalogue({ file: 'metrics.yaml', text: starter.text });
+    expect(parsed.ok, parsed.ok ? '' : parsed.problems.map(formatProblem).join('\n')).toBe(true);
+    if (!parsed.ok) return;
+    expect(Object.values(parsed.catalogue.config.sources).map((s) => s.path)).toEqual([
+      'exports/two\nlines.csv',
+      'exports/{q3}.csv',
+      'exports/"quoted": x.csv',
+    ]);
+  });
+
+  it('skips a file whose name holds {period} (a source path reads it as the period label), with the reason', () => {
+    expect(starter.skipped).toEqual([
+      {
+        path: 'exports/{period}.csv',
+        reason:
+          'its name contains "{period}", which a source path reads as the period label; rename the file',
+      },
+    ]);
+  });
+});
