@@ -16,7 +16,7 @@ import { parsePeriod } from '../time/period.js';
 import { isValidTimeZone } from '../time/zone.js';
 import { evaluationOrder } from './kpi-order.js';
 import type { ParsedCatalogue } from './parse.js';
-import type { CatalogueConfig, KpiConfig } from './schema.js';
+import type { CatalogueConfig, DocumentConfig, KpiConfig } from './schema.js';
 import { resolveSources } from './source-checks.js';
 import { compileThresholds, type Thresholds } from './thresholds.js';
 
@@ -34,11 +34,24 @@ export interface CompiledKpi {
   formulaAt?: Location;
 }
 
+/** The catalogue's `document:` block, as the report carries it (docs/catalogue.md, "Document control"). */
+export interface DocumentControl {
+  title?: string;
+  classification?: string;
+  version?: string;
+  owner?: string;
+  approver?: string;
+  distribution?: string[];
+  /** yyyy-MM-dd. */
+  nextReview?: string;
+}
+
 export interface Catalogue {
   file: string;
   dir: string;
   sha256: string;
   organisation: string;
+  document?: DocumentControl;
   timezone: string;
   fiscalYearStart: number;
   period: string | undefined;
@@ -90,6 +103,7 @@ export function compileCatalogue(
       dir,
       sha256: parsed.sha256,
       organisation: config.organisation,
+      ...(config.document ? { document: documentControl(config.document) } : {}),
       timezone: config.timezone,
       fiscalYearStart: config.fiscal_year_start,
       period: config.period,
@@ -98,6 +112,21 @@ export function compileCatalogue(
       evaluationOrder: 'order' in order ? order.order : [],
     },
   };
+}
+
+/** The `document:` block with the report's key names, in a fixed order (the JSON report's key order). */
+function documentControl(config: DocumentConfig): DocumentControl {
+  const { title, classification, version, owner, approver, distribution } = config;
+  const entries = Object.entries({
+    title,
+    classification,
+    version,
+    owner,
+    approver,
+    distribution,
+    nextReview: config.next_review,
+  }).filter(([, v]) => v !== undefined);
+  return Object.fromEntries(entries) as DocumentControl;
 }
 
 /** The catalogue's time zone, and its period when it names one. */

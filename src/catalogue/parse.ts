@@ -10,7 +10,7 @@ import { applyPreset, presetProblem } from '../presets/apply.js';
 import { type Location, type Problem, problem } from '../problems.js';
 import { FieldSchema, SourceObjectSchema } from '../sources/schema.js';
 import { closest } from '../util/closest.js';
-import { type CatalogueConfig, CatalogueSchema, KpiSchema } from './schema.js';
+import { type CatalogueConfig, CatalogueSchema, DocumentSchema, KpiSchema } from './schema.js';
 
 /** Alias expansion is bounded so a "billion laughs" document cannot exhaust memory. */
 const MAX_ALIAS_COUNT = 100;
@@ -261,6 +261,7 @@ function describeContext(path: (string | number)[], data: unknown): string {
       ? `source ${path[1]}: field ${path[3]}: `
       : `source ${path[1]}: `;
   }
+  if (path[0] === 'document' && path.length === 1) return 'document: ';
   return '';
 }
 
@@ -282,6 +283,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   source: Object.keys(SourceObjectSchema.shape),
   field: Object.keys(FieldSchema.shape),
   root: Object.keys(CatalogueSchema.shape),
+  document: Object.keys(DocumentSchema.shape),
 };
 
 function suggestKey(path: (string | number)[], keys: string[]): string {
@@ -294,7 +296,9 @@ function suggestKey(path: (string | number)[], keys: string[]): string {
           ? 'source'
           : path[0] === 'sources' && path[2] === 'fields' && path.length === 4
             ? 'field'
-            : undefined;
+            : path[0] === 'document' && path.length === 1
+              ? 'document'
+              : undefined;
   const first = keys[0];
   if (!kind || !first) return '';
   const best = closest(first, KNOWN_KEYS[kind]!);

@@ -552,6 +552,7 @@ function buildReport(
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     organisation: catalogue.organisation,
+    ...(catalogue.document ? { document: catalogue.document } : {}),
     catalogue: { path: path.basename(catalogue.file), sha256: catalogue.sha256 },
     period: {
       label: period.label,

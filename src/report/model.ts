@@ -236,6 +236,21 @@ export const sourceManifestSchema = doc(
 );
 export type SourceManifest = z.infer<typeof sourceManifestSchema>;
 
+export const documentControlSchema = doc(
+  z.object({
+    title: z.string().optional(),
+    classification: doc(z.string().optional(), 'E.g. "Internal" or "Confidential"; printed on every page.'),
+    version: z.string().optional(),
+    owner: z.string().optional(),
+    approver: z.string().optional(),
+    distribution: doc(z.array(z.string()).optional(), 'Who receives the report.'),
+    nextReview: doc(z.string().optional(), 'The date (yyyy-MM-dd) of the next review of the document.'),
+  }),
+  "Document control from the catalogue's `document:` block; absent when the catalogue has none.",
+  'documentControl',
+);
+export type DocumentControl = z.infer<typeof documentControlSchema>;
+
 export const reportSchema = z.object({
   schemaVersion: doc(
     z.literal(REPORT_SCHEMA_VERSION),
@@ -246,6 +261,7 @@ export const reportSchema = z.object({
     'The isms-kpi that wrote the report.',
   ),
   organisation: z.string(),
+  document: documentControlSchema.optional(),
   catalogue: z.object({
     path: doc(
       z.string(),
