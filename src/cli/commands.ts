@@ -152,12 +152,22 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
   periodOptions(
     program.command('report').description('evaluate the KPIs for a period and print or save the report'),
   )
-    .addOption(new Option('-f, --format <format>', 'format printed to stdout').choices(FORMATS))
+    .addOption(
+      new Option('-f, --format <format>', 'format printed to stdout (a PDF only with --output)').choices([
+        ...FORMATS,
+        'pdf',
+      ]),
+    )
     .option(
       '-o, --output <file>',
-      'write the report to a file, format from the extension: .txt (table), .json, .csv, .md (markdown), .html, .xml (junit); repeatable',
+      'write the report to a file, format from the extension: .txt (table), .json, .csv, .md (markdown), .html, .xml (junit), .pdf (the HTML printed by Chromium or Chrome); repeatable',
       collect,
       [],
+    )
+    .option(
+      '--browser <path>',
+      'the Chromium or Chrome that prints .pdf outputs (default: ISMS_KPI_BROWSER, else chromium, chromium-browser, google-chrome, google-chrome-stable or chrome on PATH)',
+      nonEmpty,
     )
     .option(
       '--evidence <dir>',
@@ -199,7 +209,7 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     .option('-q, --quiet', 'no progress or "wrote" messages on stderr')
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES_HELP}`,
+      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES_HELP}`,
     )
     .action((options, command: Command) =>
       run(async () => {

@@ -18,6 +18,7 @@ import type { Document } from '../app/result.js';
 import { IsmsKpiError, problem } from '../problems.js';
 import { errnoCode, notAFileMessage, specialKind, writeProblem } from '../util/file-problem.js';
 import type { InterruptHandler, Temporaries } from './interrupt.js';
+import type { PdfRequest } from './pdf.js';
 
 /** A text stream: process.stdout and process.stderr, or a test's buffer. */
 export interface Output {
@@ -38,6 +39,8 @@ export interface CliIo extends Io {
   stderr: Output;
   /** Cleans up staged output on SIGINT/SIGTERM (the real process only; see interrupt.ts). */
   onInterrupt?: InterruptHandler;
+  /** Prints HTML to PDF; default the local browser (pdf.ts). Tests pass a stand-in. */
+  printPdf?: (request: PdfRequest) => Promise<Uint8Array>;
 }
 
 let isPipeGuarded = false;
@@ -197,7 +200,7 @@ export async function stageFiles(
   cwd: string,
   temporaries: Temporaries,
 ): Promise<Staged> {
-  const targets: { file: string; content: string; final: string; old: Stats | undefined }[] = [];
+  const targets: { file: string; content: string | Uint8Array; final: string; old: Stats | undefined }[] = [];
   for (const { file, content } of files) {
     const final = path.resolve(cwd, file);
     targets.push({ file, content, final, old: await existingTarget(final, file) });
@@ -211,7 +214,7 @@ export async function checkTargets(files: readonly Document[], cwd: string): Pro
 }
 
 async function stageChecked(
-  targets: readonly { file: string; content: string; final: string; old: Stats | undefined }[],
+  targets: readonly { file: string; content: string | Uint8Array; final: string; old: Stats | undefined }[],
   temporaries: Temporaries,
 ): Promise<Staged> {
   const staged: { temp: string; final: string; file: string }[] = [];

@@ -49,7 +49,10 @@ export const statusSchema = doc(
 );
 export type Status = z.infer<typeof statusSchema>;
 
-/** Order used everywhere a list of KPIs is sorted by urgency. */
+/**
+ * The statuses from most to least urgent. Lists of KPIs are sorted by `urgencyRank` (src/render/format.ts),
+ * which places a stale KPI by its judgement.
+ */
 export const STATUS_ORDER: readonly Status[] = ['red', 'amber', 'stale', 'no-data', 'green', 'info'];
 
 export const aggregateResultSchema = doc(
