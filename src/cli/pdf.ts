@@ -73,7 +73,7 @@ export async function printPdf(request: PdfRequest): Promise<Uint8Array> {
     const who = `the browser (${request.browser})`;
     if (outcome.kind === 'spawn-error') throw fail(`${who} could not be started: ${outcome.message}`);
     if (outcome.kind === 'timeout')
-      throw fail(`${who} did not finish printing within ${Math.round(timeoutMs / 1000)} s and was stopped`);
+      throw fail(`${who} did not finish printing within ${timeoutMs / 1000} s and was stopped`);
     const said = outcome.lastLine ? `: ${outcome.lastLine}` : '';
     if (outcome.code !== 0)
       throw fail(

@@ -140,8 +140,8 @@ footer { margin-top: 20px; color: var(--muted); font-size: 11px; }
  * The running header and footer of every printed page, as CSS page-margin boxes (Chromium 131 or newer;
  * a browser without them prints no header): organisation, title and period top left, classification
  * top right, version and as-of bottom left, "page X of Y" bottom right. The texts come from the report,
- * so each character other than a letter, digit or space is written as a CSS escape: nothing in them can
- * end the string or the style element.
+ * so every character but printable ASCII other than `"`, `\`, `<`, `>` and `&` is written as a CSS escape:
+ * nothing in them can end the string or the style element.
  */
 export function pageStyle(report: Report): string {
   const doc = report.document;
@@ -165,11 +165,11 @@ ${box('top-left', `${report.organisation} · ${reportTitle(report)} ${report.per
 const MARGIN_FONT =
   'font: 7.5pt system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #59636e;';
 
-/** A CSS string literal in which every character but ASCII letters, digits and spaces is a hex escape. */
+/** A CSS string literal: printable ASCII as it is, but for `"`, `\`, `<`, `>`, `&`, which are hex escapes like everything else. */
 export function cssString(text: string): string {
   let out = '"';
   for (const ch of text) {
-    out += /^[A-Za-z0-9 ]$/.test(ch) ? ch : `\\${ch.codePointAt(0)!.toString(16)} `;
+    out += /^[ -~]$/.test(ch) && !/["\\<>&]/.test(ch) ? ch : `\\${ch.codePointAt(0)!.toString(16)} `;
   }
   return `${out}"`;
 }

@@ -14,6 +14,10 @@ export const SCRIPT = '<script>alert(1)</script>';
 
 const CATALOGUE = `organisation: "Evil <script>alert('org')</script> & Co"
 timezone: Europe/Berlin
+document:
+  title: "</style><script>alert(4)</script>"
+  classification: 'Secret" } body { display: none } @x { content: "'
+  version: "1\\\\a"
 sources:
   entra:
     path: entra.csv
