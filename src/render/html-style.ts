@@ -45,7 +45,7 @@ h2 { font-size: 16px; margin: 16px 0 6px; }
 .matrix { font-size: 13px; }
 .matrix thead th { color: var(--muted); font-weight: 600; border-bottom: 1px solid var(--ink); }
 .matrix tbody { border-top: 1px solid var(--ink); }
-.matrix th.area { font-weight: 700; width: 9em; }
+.matrix th.area { font-weight: 700; width: 11em; }
 .matrix td { padding: 1px 6px; border: 0; }
 .matrix tr.kpi:nth-child(even) > td { background: #f6f8fa; }
 .matrix td.id, .matrix td.num, .matrix td.status { white-space: nowrap; }

@@ -49,6 +49,7 @@ export function summaryPage(report: Report): SafeHtml {
   const generated = generatedText(report);
   const control = documentControlRows(report);
   const isLarge = report.kpis.length > SUMMARY_LIMIT;
+  const isDense = report.kpis.length >= DENSE_FROM;
   const attention = report.kpis.filter((k) => urgencyRank(k) <= urgencyRank({ status: 'no-data' }));
   const others = report.kpis.filter((k) => !attention.includes(k));
   return html`<header class="summary-head">
@@ -60,17 +61,17 @@ ${counts.map((s) => html`<li class="count ${s}" data-status="${s}"><span class="
 </header>
 ${
   isLarge
-    ? html`${matrixSection('attention', `Needs attention: ${attention.length} of ${report.kpis.length} KPIs`, attention)}${matrixSection('others', `Other KPIs: ${others.length}`, others)}`
-    : matrixSection('all', `All ${report.kpis.length} KPIs by area`, report.kpis)
+    ? html`${matrixSection('attention', `Needs attention: ${attention.length} of ${report.kpis.length} KPIs`, attention, isDense)}${matrixSection('others', `Other KPIs: ${others.length}`, others, isDense)}`
+    : matrixSection('all', `All ${report.kpis.length} KPIs by area`, report.kpis, isDense)
 }<p class="legend">Status: ✖ red · ▲ amber · ✔ green · ◷ stale: the data is not current, the value in grey italics, sorted by the status it would have · ∅ no data · ℹ info: no target. Trend: ↑ up · ↓ down · → unchanged, the value against the previous month or period (the direction of the value, not better or worse) · partial: the data does not cover the earlier period.</p>
 `;
 }
 
-function matrixSection(id: string, heading: string, kpis: readonly KpiResult[]): SafeHtml {
+function matrixSection(id: string, heading: string, kpis: readonly KpiResult[], isDense: boolean): SafeHtml {
   if (kpis.length === 0) return html``;
   return html`<section class="summary ${id}" aria-labelledby="summary-${id}">
 <h2 id="summary-${id}">${heading}</h2>
-<table class="matrix${kpis.length >= DENSE_FROM ? ' dense' : ''}">
+<table class="matrix${isDense ? ' dense' : ''}">
 <thead><tr><th scope="col">Area</th><th scope="col">ID</th><th scope="col">KPI</th><th scope="col" class="num">Value</th><th scope="col" class="num">Target</th><th scope="col">Status</th><th scope="col" class="trend-col">Trend</th></tr></thead>
 ${byAreaUrgency(kpis).map(
   (g) =>
@@ -103,5 +104,6 @@ export function statusChip(kpi: Pick<KpiResult, 'status' | 'judgement'>): SafeHt
  */
 export function withUnit(kpi: Pick<KpiResult, 'unit'>, text: string): string {
   if (text === '–' || kpi.unit === '%' || /^(count|#)$/i.test(kpi.unit)) return text;
-  return text.replace(/-?\d+(?:\.\d+)?/g, (n) => `${n} ${kpi.unit}`);
+  // A no-break space keeps the unit on the line of its number.
+  return text.replace(/-?\d+(?:\.\d+)?/g, (n) => `${n}\u00a0${kpi.unit}`);
 }
