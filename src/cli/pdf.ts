@@ -35,20 +35,25 @@ export interface PdfRequest {
   onTemporary?: (dir: string) => void;
 }
 
+/** Headless, and nothing contacted: the browser tests and the screenshot script start Chromium so too. */
+export const HEADLESS_FLAGS: readonly string[] = [
+  '--headless',
+  '--disable-gpu',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-extensions',
+  '--disable-default-apps',
+  '--disable-quic',
+  '--mute-audio',
+];
+
 /** The flags every print runs with; the profile folder and the output are added per run. */
 export function browserArgs(profile: string, pdf: string, isRoot: boolean): string[] {
   return [
-    '--headless',
-    '--disable-gpu',
-    '--no-first-run',
-    '--no-default-browser-check',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-extensions',
-    '--disable-default-apps',
-    '--disable-quic',
-    '--mute-audio',
+    ...HEADLESS_FLAGS,
     ...(isRoot ? ['--no-sandbox'] : []),
     `--user-data-dir=${profile}`,
     '--no-pdf-header-footer',

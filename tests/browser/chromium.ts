@@ -5,24 +5,14 @@
  */
 import fs from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { HEADLESS_FLAGS } from '../../src/cli/pdf.js';
 
 export const CHROMIUM = process.env.ISMS_KPI_BROWSER || '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(CHROMIUM);
 /** Skip the suite where there is no browser, but never in CI. */
 export const skipWithoutBrowser = !hasChromium && !process.env.CI;
 
-/** The flags the probe of this machine kind and src/cli/pdf.ts use: headless, no network of its own. */
+/** With the flags of src/cli/pdf.ts: headless, no network of its own (playwright adds --no-sandbox). */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...HEADLESS_FLAGS] });
 }
