@@ -4,11 +4,22 @@
  */
 
 import { createHash } from 'node:crypto';
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Scalar,
+  visit,
+} from 'yaml';
 import type { z } from 'zod';
 import { applyPreset, presetProblem } from '../presets/apply.js';
 import { type Location, type Problem, problem } from '../problems.js';
 import { FieldSchema, SourceObjectSchema } from '../sources/schema.js';
+import { quote } from '../text.js';
 import { closest } from '../util/closest.js';
 import { type CatalogueConfig, CatalogueSchema, KpiSchema } from './schema.js';
 
@@ -28,8 +39,12 @@ export interface ParsedCatalogue {
   config: CatalogueConfig;
   /** Resolves a path inside the document (e.g. ['kpis', 3, 'formula']) to its line and column. */
   locate(path: readonly (string | number)[]): Location;
-  /** Where a formula's text starts, and whether its characters map 1:1 onto one line of the file. */
-  formulaStart(kpiIndex: number): { line: number; col: number; exact: boolean };
+  /**
+   * Where a formula's text starts; with `index`, where the formula's character `index` is in the file
+   * (`exact`), or the formula's start when that cannot be told (`exact: false`: a quoted formula with
+   * escapes, an alias).
+   */
+  formulaStart(kpiIndex: number, index?: number): { line: number; col: number; exact: boolean };
 }
 
 export type ParseResult = { ok: true; catalogue: ParsedCatalogue } | { ok: false; problems: Problem[] };
@@ -50,7 +65,8 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
       ok: false,
       problems: syntax.map((e) => {
         const pos = e.linePos?.[0] ?? (e.pos ? lineCounter.linePos(e.pos[0]) : undefined);
-        return problem('catalogue-syntax', yamlMessage(e.code, e.message), {
+        const key = e.code === 'DUPLICATE_KEY' ? keyAt(doc, e.pos[0]) : undefined;
+        return problem('catalogue-syntax', yamlMessage(e.code, e.message, key), {
           file,
           ...(pos ? { line: pos.line, col: pos.col } : {}),
         });
@@ -95,21 +111,68 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
       sha256: createHash('sha256').update(text).digest('hex'),
       config: parsed.data,
       locate,
-      formulaStart(kpiIndex) {
+      formulaStart(kpiIndex, index = 0) {
         const node = doc.getIn(['kpis', kpiIndex, 'formula'], true) as Node | undefined;
-        const offset = node?.range?.[0] ?? 0;
-        const { line, col } = lineCounter.linePos(offset);
-        const isPlainOneLine = isScalar(node) && node.type === 'PLAIN' && !String(node.value).includes('\n');
-        const isQuotedOneLine =
-          isScalar(node) &&
-          (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') &&
-          !text.slice(node.range![0], node.range![1]).includes('\n') &&
-          !text.slice(node.range![0], node.range![1]).includes('\\') &&
-          !text.slice(node.range![0] + 1, node.range![1] - 1).includes("''");
-        return isQuotedOneLine ? { line, col: col + 1, exact: true } : { line, col, exact: isPlainOneLine };
+        const start = lineCounter.linePos(node?.range?.[0] ?? 0);
+        const offset = isScalar(node) ? scalarOffset(text, node, index) : undefined;
+        if (offset === undefined) return { ...start, exact: false };
+        return { ...lineCounter.linePos(offset), exact: true };
       },
     },
   };
+}
+
+const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
+
+/**
+ * The offset in the file of character `index` of a scalar's value, found by walking the value and the
+ * scalar's text side by side: every character that is not white space is written as itself, in order, in
+ * a plain scalar, a block scalar (`|`, `>-`: after its header line, whatever the indentation and
+ * folding) and a quoted one without escapes; only white space differs (indentation, folded line breaks).
+ * Undefined when the two do not line up: escapes (`\"`, `''`) or a tag.
+ */
+function scalarOffset(text: string, node: Scalar, index: number): number | undefined {
+  const value = String(node.value);
+  const range = node.range;
+  if (!range) return undefined;
+  const [from, to] = range;
+  const raw = text.slice(from, to);
+  let j: number;
+  switch (node.type) {
+    case 'BLOCK_FOLDED':
+    case 'BLOCK_LITERAL': {
+      const header = text.indexOf('\n', from);
+      if (header < 0 || header >= to) return undefined;
+      j = header + 1;
+      break;
+    }
+    case 'PLAIN':
+      j = from;
+      break;
+    case 'QUOTE_DOUBLE':
+      if (raw.includes('\\')) return undefined;
+      j = from + 1;
+      break;
+    case 'QUOTE_SINGLE':
+      if (raw.slice(1, -1).includes("''")) return undefined;
+      j = from + 1;
+      break;
+    default:
+      return undefined;
+  }
+  // The first character that is not white space at or after `index` (an error points at a token).
+  let target = Math.max(0, index);
+  while (target < value.length && isSpace(value[target])) target++;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]!;
+    if (isSpace(ch)) continue;
+    while (j < to && isSpace(text[j])) j++;
+    if (j >= to || text[j] !== ch) return undefined;
+    if (i >= target) return j;
+    j++;
+  }
+  // Past the last character (an error at the end of the formula): just after it.
+  return j <= to ? j : undefined;
 }
 
 /**
@@ -145,11 +208,26 @@ function fail(p: Problem): ParseResult {
   return { ok: false, problems: [p] };
 }
 
-function yamlMessage(code: string, message: string): string {
+function yamlMessage(code: string, message: string, key?: string): string {
   const first = message.split(' at line ')[0] ?? message;
-  if (code === 'DUPLICATE_KEY') return 'duplicate key: each key may appear once in a mapping';
+  if (code === 'DUPLICATE_KEY')
+    return `duplicate key${key === undefined ? '' : ` ${quote(key)}`}: each key may appear once in a mapping`;
   if (code === 'TAB_AS_INDENT') return 'tabs are not allowed for indentation in YAML; indent with spaces';
   return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+/** The key of the mapping entry whose key starts at `offset` (a duplicate key the parser found there). */
+function keyAt(doc: Document, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (key?.range?.[0] !== offset) return undefined;
+      found = isScalar(key) ? String(key.value) : String(key);
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /**

@@ -105,14 +105,21 @@ describe('schema and threshold errors', () => {
     );
   });
 
-  it('a threshold that is not a comparison with a number', async () => {
+  it('a threshold that is not a comparison with a number: the message quotes it', async () => {
     const line = '    thresholds: { green: ">= abc" }';
     const p = await onlyProblem(catalogue(kpi('A', 'count(incidents)', `${line}\n`)));
     expect(p.code).toBe('catalogue-schema');
     expect(formatProblem(p)).toBe(
-      `metrics.yaml:28:${line.indexOf('">= abc"') + 1}: kpi A: thresholds.green: expected a comparison with a number, like ">= 95" or "<= 4"`,
+      `metrics.yaml:28:${line.indexOf('">= abc"') + 1}: kpi A: thresholds.green: ">= abc" is not a comparison with a number; write one like ">= 95" or "<= 4"`,
     );
     expect(line.indexOf('">= abc"') + 1).toBe(26);
+    // A number without a comparison, and the amber band: quoted as written.
+    const amber = await onlyProblem(
+      catalogue(kpi('A', 'count(incidents)', '    thresholds: { green: ">= 95", amber: 85 }\n')),
+    );
+    expect(amber.message).toBe(
+      'kpi A: thresholds.amber: "85" is not a comparison with a number; write one like ">= 95" or "<= 4"',
+    );
   });
 
   it('amber stricter than green', async () => {
@@ -304,7 +311,7 @@ describe('formula errors', () => {
 });
 
 describe('YAML errors', () => {
-  it('duplicate keys', () => {
+  it('duplicate keys: the message names the key', () => {
     const text = catalogue(kpi('A', 'count(incidents)')).replace(
       '    kind: events\n',
       '    kind: events\n    kind: snapshot\n',
@@ -314,7 +321,7 @@ describe('YAML errors', () => {
     if (result.ok) return;
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]!.code).toBe('catalogue-syntax');
-    expect(result.problems[0]!.message).toBe('duplicate key: each key may appear once in a mapping');
+    expect(result.problems[0]!.message).toBe('duplicate key "kind": each key may appear once in a mapping');
     // the second "kind:" of the incidents source
     expect(result.problems[0]!.location).toEqual({ file: 'metrics.yaml', line: 7, col: 5 });
   });
