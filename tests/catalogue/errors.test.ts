@@ -5,6 +5,8 @@
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCatalogue } from '../../src/catalogue/parse.js';
+import { MAX_FORMULA_DEPTH } from '../../src/formula/check.js';
+import { MAX_BRACKET_DEPTH, parseFormula } from '../../src/formula/parse.js';
 import { formatProblem, type Problem } from '../../src/problems.js';
 import { runError, writeProject } from '../formula/harness.js';
 import { run } from '../helpers/run.js';
@@ -295,6 +297,77 @@ describe('formula errors', () => {
       `metrics.yaml:27:${FORMULA_COL + 1 + formula.indexOf('#')}: kpi A: unexpected "#"`,
     );
     expect(p.detail).toEqual([`  ${formula}`, `  ${' '.repeat(formula.indexOf('#'))}^`]);
+  });
+
+  describe('a formula written over several lines (issue 15): the line and column of the offending part', () => {
+    // The formula's first line is line 28 (the `formula:` key is on line 27).
+    const body = ['count(incidents)', '  + count(incidents, severty == "High")', '  + 1'];
+    const column = (line: string, part: string) => '      '.length + line.indexOf(part) + 1;
+
+    it.each([
+      ['>-', 'folded, strip'],
+      ['>', 'folded'],
+      ['|', 'literal'],
+      ['|-', 'literal, strip'],
+      ['>2-', 'folded, explicit indentation'],
+    ])('a `%s` block (%s)', async (header) => {
+      const yaml = catalogue(kpi('A', `${header}\n${body.map((l) => `      ${l}`).join('\n')}`));
+      const p = await onlyProblem(yaml);
+      expect(formatProblem(p)).toBe(
+        `metrics.yaml:29:${column(body[1]!, 'severty')}: kpi A: unknown field "severty" in source incidents (did you mean "severity"?)`,
+      );
+      // the position is the word's own: the file's line 29 holds it at that column
+      const line = yaml.split('\n')[28]!;
+      expect(line.slice(p.location.col! - 1, p.location.col! - 1 + 'severty'.length)).toBe('severty');
+    });
+
+    it('a plain formula continued on the next lines', async () => {
+      const yaml = catalogue(
+        kpi('A', 'count(incidents) +\n      count(incidents,\n        severty == "High")'),
+      );
+      const p = await onlyProblem(yaml);
+      expect([p.location.line, p.location.col]).toEqual([29, 9]);
+      expect(yaml.split('\n')[28]!.slice(8, 15)).toBe('severty');
+    });
+
+    it('a double-quoted formula over two lines, without escapes', async () => {
+      const yaml = catalogue(kpi('A', `"count(incidents) +\n      count(incidents, severty == 'High')"`));
+      const p = await onlyProblem(yaml);
+      expect([p.location.line, p.location.col]).toEqual([28, 24]);
+    });
+
+    it('a quoted formula with escapes cannot be mapped: "in the formula starting on line N"', async () => {
+      const p = await onlyProblem(catalogue(kpi('A', '"count(incidents,\\n  severty == \\"High\\")"')));
+      expect(formatProblem(p)).toBe(
+        `metrics.yaml:27:${FORMULA_COL}: kpi A: in the formula starting on line 27: unknown field "severty" in source incidents (did you mean "severity"?)`,
+      );
+      // the caret still shows the part, under the formula as it reads
+      expect(p.detail).toEqual([
+        '  count(incidents,   severty == "High")',
+        `  ${' '.repeat('count(incidents,   '.length)}^^^^^^^`,
+      ]);
+    });
+  });
+
+  it(`brackets add no level of nesting: ${MAX_FORMULA_DEPTH + 100} of them around one aggregate are accepted`, () => {
+    const n = MAX_FORMULA_DEPTH + 100;
+    expect(parseFormula(`${'('.repeat(n)}count(incidents)${')'.repeat(n)}`).ok).toBe(true);
+  });
+
+  it(`more than ${MAX_BRACKET_DEPTH} brackets open at once: located at the bracket past the limit`, async () => {
+    // 1,900 brackets (within the formula length limit) overflowed jsep's recursion: "nested more than 64
+    // levels" at the start of a formula that has 1 level by the documented count.
+    for (const n of [MAX_BRACKET_DEPTH + 1, 1900]) {
+      const formula = `${'('.repeat(n)}1${')'.repeat(n)}`;
+      const p = await onlyProblem(catalogue(kpi('A', formula)));
+      expect(p.code).toBe('formula-syntax');
+      expect(formatProblem(p)).toBe(
+        `metrics.yaml:27:${FORMULA_COL + MAX_BRACKET_DEPTH}: kpi A: more than ${MAX_BRACKET_DEPTH} brackets are open at once`,
+      );
+    }
+    // Brackets inside a string literal are text.
+    const text = `count(incidents, severity == "${'('.repeat(MAX_BRACKET_DEPTH + 1)}")`;
+    expect(parseFormula(text).ok).toBe(true);
   });
 
   it('every formula error of the catalogue is reported, not just the first', async () => {
