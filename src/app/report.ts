@@ -19,7 +19,7 @@ import {
   type RenderOptions,
 } from '../render/index.js';
 import type { Report } from '../report/model.js';
-import { terminalSafe } from '../text.js';
+import { quote, terminalSafe } from '../text.js';
 import { notAFileMessage } from '../util/file-problem.js';
 import { loadCatalogue } from './catalogue.js';
 import { evaluate } from './evaluate.js';
@@ -225,7 +225,7 @@ async function kpiFilter(
   const known = new Set(catalogue.kpis.map((k) => k.config.id));
   for (const id of options.kpi) {
     if (!known.has(id))
-      throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI "${id}"; see isms-kpi list`));
+      throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI ${quote(id)}; see isms-kpi list`));
   }
   const lower = (s: string) => s.toLowerCase();
   const selected = catalogue.kpis.filter((k) => {

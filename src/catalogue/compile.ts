@@ -12,7 +12,7 @@ import { type CheckEnv, checkFormula, type SourceShape } from '../formula/check.
 import type { CheckedFormula } from '../formula/ir.js';
 import { type Location, type Problem, problem } from '../problems.js';
 import type { ResolvedSource } from '../sources/resolve.js';
-import { safeText } from '../text.js';
+import { quote, safeText } from '../text.js';
 import { parsePeriod } from '../time/period.js';
 import { isValidTimeZone } from '../time/zone.js';
 import { evaluationOrder } from './kpi-order.js';
@@ -111,7 +111,7 @@ function checkSettings(
     problems.push(
       problem(
         'catalogue-schema',
-        `timezone: unknown time zone "${config.timezone}" (use an IANA name such as Europe/Berlin or UTC)`,
+        `timezone: unknown time zone ${quote(config.timezone)} (use an IANA name such as Europe/Berlin or UTC)`,
         at(['timezone']),
       ),
     );

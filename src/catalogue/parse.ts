@@ -19,7 +19,7 @@ import type { z } from 'zod';
 import { applyPreset, presetProblem } from '../presets/apply.js';
 import { type Location, type Problem, problem } from '../problems.js';
 import { FieldSchema, SourceObjectSchema } from '../sources/schema.js';
-import { quote } from '../text.js';
+import { listOf, quote } from '../text.js';
 import { closest } from '../util/closest.js';
 import { type CatalogueConfig, CatalogueSchema, KpiSchema } from './schema.js';
 
@@ -313,7 +313,7 @@ function zodProblem(
   let at = path;
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys;
-    message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}${suggestKey(path, keys)}`;
+    message = `unknown key${keys.length > 1 ? 's' : ''} ${listOf(keys)}${suggestKey(path, keys)}`;
     at = [...path, keys[0]!];
   } else if (issue.code === 'invalid_value' && 'values' in issue) {
     message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
