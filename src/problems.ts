@@ -2,9 +2,10 @@
  * Expected failures are data, not exceptions: every problem has a closed code, a location and a
  * message. `formatProblem` is the one place that turns them into the one-line text users see: every part
  * made inert for a terminal (control characters and bidi overrides shown as escapes, src/text.ts), one
- * line, and cut short (a file name or column at QUOTE_MAX characters, the whole message at MESSAGE_MAX).
+ * line, and cut short (a column name at twice QUOTE_MAX characters; a file name and the message at
+ * MESSAGE_MAX).
  */
-import { capMessage, QUOTE_MAX, safeText, truncate } from './text.js';
+import { capMessage, MESSAGE_MAX, QUOTE_MAX, safeText, truncate } from './text.js';
 
 export type ProblemCode =
   // files
@@ -90,12 +91,12 @@ const part = (text: string, max: number) => safeText(truncate(text, max));
 
 /**
  * `file:line: column "X": message`, with the record number when a quoted field spans lines. Every part
- * is one line of inert text (src/text.ts); file and column are cut at twice QUOTE_MAX characters, the
- * message at MESSAGE_MAX.
+ * is one line of inert text (src/text.ts); the column is cut at twice QUOTE_MAX characters, the file
+ * (a real path is rarely longer) and the message at MESSAGE_MAX.
  */
 export function formatProblem(p: Problem): string {
   const { location: at } = p;
-  let where = at.file === undefined ? '' : part(at.file, 2 * QUOTE_MAX);
+  let where = at.file === undefined ? '' : part(at.file, MESSAGE_MAX);
   if (at.line !== undefined) {
     where += `:${at.line}`;
     if (at.col !== undefined) where += `:${at.col}`;

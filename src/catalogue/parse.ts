@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import {
   type Document,
+  isAlias,
   isMap,
   isScalar,
   isSeq,
@@ -112,7 +113,9 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
       config: parsed.data,
       locate,
       formulaStart(kpiIndex, index = 0) {
-        const node = doc.getIn(['kpis', kpiIndex, 'formula'], true) as Node | undefined;
+        const written = doc.getIn(['kpis', kpiIndex, 'formula'], true) as Node | undefined;
+        // `formula: *f`: the text is where the anchor `&f` is.
+        const node = isAlias(written) ? written.resolve(doc) : written;
         const start = lineCounter.linePos(node?.range?.[0] ?? 0);
         const offset = isScalar(node) ? scalarOffset(text, node, index) : undefined;
         if (offset === undefined) return { ...start, exact: false };
@@ -124,21 +127,72 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
 
 const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
 
+/** YAML's one-character escapes in double quotes, by the letter after the backslash. */
+const YAML_ESCAPES: Record<string, string> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  '\t': '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
+};
+const HEX_DIGITS: Record<string, number> = { x: 2, u: 4, U: 8 };
+
+/**
+ * The character the scalar's text at `j` stands for in its value, and how many characters of text it
+ * takes: `\"` (2) and `\u00e9` (6) in double quotes, `''` (2) in single quotes, else the character
+ * itself. An escaped line break stands for nothing (''). Undefined for an escape YAML does not have.
+ */
+function readChar(
+  text: string,
+  j: number,
+  style: Scalar['type'],
+): { ch: string; length: number } | undefined {
+  const ch = text[j]!;
+  if (style === 'QUOTE_SINGLE' && ch === "'" && text[j + 1] === "'") return { ch: "'", length: 2 };
+  if (style !== 'QUOTE_DOUBLE' || ch !== '\\') return { ch, length: 1 };
+  const letter = text[j + 1];
+  if (letter === undefined) return undefined;
+  if (letter === '\n' || letter === '\r') return { ch: '', length: 2 };
+  const digits = HEX_DIGITS[letter];
+  if (digits !== undefined) {
+    const hex = text.slice(j + 2, j + 2 + digits);
+    if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== digits) return undefined;
+    return { ch: String.fromCodePoint(Number.parseInt(hex, 16)), length: 2 + digits };
+  }
+  const escaped = YAML_ESCAPES[letter];
+  return escaped === undefined ? undefined : { ch: escaped, length: 2 };
+}
+
 /**
  * The offset in the file of character `index` of a scalar's value, found by walking the value and the
- * scalar's text side by side: every character that is not white space is written as itself, in order, in
- * a plain scalar, a block scalar (`|`, `>-`: after its header line, whatever the indentation and
- * folding) and a quoted one without escapes; only white space differs (indentation, folded line breaks).
- * Undefined when the two do not line up: escapes (`\"`, `''`) or a tag.
+ * scalar's text side by side. Every character that is not white space is written in the text, in order:
+ * as itself in a plain scalar and in a block scalar (`|`, `>-`: after its header line, whatever the
+ * indentation and folding), as itself or an escape (`\"`, `\u00e9`, `''`) in a quoted one; only white
+ * space differs (indentation, folded line breaks). An escape's offset is its backslash. Undefined when
+ * the two do not line up (a tag, an alias).
  */
 function scalarOffset(text: string, node: Scalar, index: number): number | undefined {
   const value = String(node.value);
   const range = node.range;
   if (!range) return undefined;
   const [from, to] = range;
-  const raw = text.slice(from, to);
+  const style = node.type;
   let j: number;
-  switch (node.type) {
+  let end = to;
+  switch (style) {
     case 'BLOCK_FOLDED':
     case 'BLOCK_LITERAL': {
       const header = text.indexOf('\n', from);
@@ -150,12 +204,9 @@ function scalarOffset(text: string, node: Scalar, index: number): number | undef
       j = from;
       break;
     case 'QUOTE_DOUBLE':
-      if (raw.includes('\\')) return undefined;
-      j = from + 1;
-      break;
     case 'QUOTE_SINGLE':
-      if (raw.slice(1, -1).includes("''")) return undefined;
       j = from + 1;
+      end = to - 1;
       break;
     default:
       return undefined;
@@ -166,10 +217,19 @@ function scalarOffset(text: string, node: Scalar, index: number): number | undef
   for (let i = 0; i < value.length; i++) {
     const ch = value[i]!;
     if (isSpace(ch)) continue;
-    while (j < to && isSpace(text[j])) j++;
-    if (j >= to || text[j] !== ch) return undefined;
+    // The next character of the text that stands for one that is not white space.
+    let read = j < end ? readChar(text, j, style) : undefined;
+    while (read && (read.ch === '' || isSpace(read.ch))) {
+      j += read.length;
+      read = j < end ? readChar(text, j, style) : undefined;
+    }
+    if (!read) return undefined;
+    // A character outside the BMP is two UTF-16 units of the value, and one escape (\U) or two units.
+    const unit = read.ch.length === 2 && read.length > 2 ? read.ch[0] : read.ch;
+    if (unit !== ch) return undefined;
     if (i >= target) return j;
-    j++;
+    if (read.ch.length === 2 && read.length > 2) i++;
+    j += read.length;
   }
   // Past the last character (an error at the end of the formula): just after it.
   return j <= to ? j : undefined;

@@ -4,6 +4,7 @@
  */
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { compileCatalogue } from '../../src/catalogue/compile.js';
 import { parseCatalogue } from '../../src/catalogue/parse.js';
 import { MAX_FORMULA_DEPTH } from '../../src/formula/check.js';
 import { MAX_BRACKET_DEPTH, parseFormula } from '../../src/formula/parse.js';
@@ -336,15 +337,59 @@ describe('formula errors', () => {
       expect([p.location.line, p.location.col]).toEqual([28, 24]);
     });
 
-    it('a quoted formula with escapes cannot be mapped: "in the formula starting on line N"', async () => {
-      const p = await onlyProblem(catalogue(kpi('A', '"count(incidents,\\n  severty == \\"High\\")"')));
+    it('a double-quoted formula with escapes: located at the escape that stands for the part', async () => {
+      const written = '"count(incidents,\\n  \\u0073evert\\x79 == \\"High\\")"';
+      const yaml = catalogue(kpi('A', written));
+      const p = await onlyProblem(yaml);
       expect(formatProblem(p)).toBe(
-        `metrics.yaml:27:${FORMULA_COL}: kpi A: in the formula starting on line 27: unknown field "severty" in source incidents (did you mean "severity"?)`,
+        `metrics.yaml:27:${FORMULA_COL + written.indexOf('\\u0073')}: kpi A: unknown field "severty" in source incidents (did you mean "severity"?)`,
       );
-      // the caret still shows the part, under the formula as it reads
+      // the caret shows the part under the formula as it reads
       expect(p.detail).toEqual([
         '  count(incidents,   severty == "High")',
         `  ${' '.repeat('count(incidents,   '.length)}^^^^^^^`,
+      ]);
+    });
+
+    it("a single-quoted formula with '' and a tagged one", async () => {
+      const quoted = "'count(incidents, site == ''a'') + mediam(incidents, hours_open)'";
+      const p = await onlyProblem(catalogue(kpi('A', quoted)));
+      expect([p.location.line, p.location.col]).toEqual([27, FORMULA_COL + quoted.indexOf('mediam')]);
+      const tagged = '!!str count(incidents) + mediam(incidents, hours_open)';
+      const t = await onlyProblem(catalogue(kpi('A', tagged)));
+      expect([t.location.line, t.location.col]).toEqual([27, FORMULA_COL + tagged.indexOf('mediam')]);
+    });
+
+    it('a formula given by an alias (`*f`): located in the anchored text', async () => {
+      const yaml = catalogue(
+        kpi('A', '&f count(incidents)') + kpi('B', '*f').replace('count(incidents)', ''),
+      );
+      const withError = yaml.replace(
+        '&f count(incidents)',
+        '&f count(incidents) + mediam(incidents, hours_open)',
+      );
+      const problems = await problemsOf(withError);
+      // A's own formula and B's (the same text): both point at the word on line 27
+      const col = FORMULA_COL + '&f count(incidents) + '.length;
+      expect(problems.map((q) => `${q.location.line}:${q.location.col}: ${q.message.slice(0, 6)}`)).toEqual([
+        `27:${col}: kpi A:`,
+        `27:${col}: kpi B:`,
+      ]);
+    });
+
+    it('where the text cannot be lined up with the formula: "in the formula starting on line N"', () => {
+      const parsed = parseCatalogue({
+        file: 'metrics.yaml',
+        text: catalogue(kpi('A', 'count(incidents, severty == "High")')),
+      });
+      if (!parsed.ok) throw new Error('the catalogue parses');
+      const compiled = compileCatalogue(
+        { ...parsed.catalogue, formulaStart: () => ({ line: 27, col: FORMULA_COL, exact: false }) },
+        '/nowhere',
+      );
+      if (compiled.ok) throw new Error('the formula is refused');
+      expect(compiled.problems.map(formatProblem)).toEqual([
+        `metrics.yaml:27:${FORMULA_COL}: kpi A: in the formula starting on line 27: unknown field "severty" in source incidents (did you mean "severity"?)`,
       ]);
     });
   });

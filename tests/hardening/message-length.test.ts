@@ -11,7 +11,7 @@ import { LIST_MAX, MESSAGE_MAX, QUOTE_MAX } from '../../src/text.js';
 import { writeProject } from '../formula/harness.js';
 import { runCli } from '../helpers/cli.js';
 
-/** A line of output: the message, its location (file, column: each cut at 2 * QUOTE_MAX) and a prefix. */
+/** A line of output: the message, its location (a short file name, a column cut at 2 * QUOTE_MAX), a prefix. */
 const LONGEST_LINE = MESSAGE_MAX + 4 * QUOTE_MAX + 100;
 
 const SECRET = 'AWS_SECRET_ACCESS_KEY=';
