@@ -19,6 +19,7 @@ import {
   type RenderOptions,
 } from '../render/index.js';
 import type { Report } from '../report/model.js';
+import { quote, terminalSafe } from '../text.js';
 import { notAFileMessage } from '../util/file-problem.js';
 import { findBrowser } from './browser.js';
 import { loadCatalogue } from './catalogue.js';
@@ -159,10 +160,15 @@ export async function report(
     failOn: options.failOn,
     ...(history ? { history } : {}),
   };
+  // terminalSafe: the last guard of every report file (src/text.ts); a JSON file reads back unchanged.
   const files = targets.map(({ file, format, browser }) =>
     format === 'pdf'
-      ? { file, content: RENDERERS.html(report, renderOptions), printWith: { browser: browser! } }
-      : { file, content: RENDERERS[format](report, renderOptions) },
+      ? {
+          file,
+          content: terminalSafe(RENDERERS.html(report, renderOptions)),
+          printWith: { browser: browser! },
+        }
+      : { file, content: terminalSafe(RENDERERS[format](report, renderOptions)) },
   );
   const isStdout = (targets.length === 0 && !isEvidence) || options.format !== undefined;
   const format = options.format === undefined || options.format === 'pdf' ? 'table' : options.format;
@@ -172,12 +178,9 @@ export async function report(
     notes.push(
       `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources)`,
     );
+  const colour = options.color && format === 'table';
   return {
-    ...(isStdout
-      ? {
-          stdout: RENDERERS[format](report, { ...renderOptions, color: options.color && format === 'table' }),
-        }
-      : {}),
+    ...(isStdout ? { stdout: RENDERERS[format](report, { ...renderOptions, color: colour }), colour } : {}),
     files,
     ...(options.evidence !== undefined
       ? {
@@ -245,7 +248,7 @@ async function kpiFilter(
   const known = new Set(catalogue.kpis.map((k) => k.config.id));
   for (const id of options.kpi) {
     if (!known.has(id))
-      throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI "${id}"; see isms-kpi list`));
+      throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI ${quote(id)}; see isms-kpi list`));
   }
   const lower = (s: string) => s.toLowerCase();
   const selected = catalogue.kpis.filter((k) => {

@@ -11,6 +11,7 @@
  * marked not current, a no-data tile has a dotted border.
  */
 import type { Report } from '../report/model.js';
+import { UNSAFE_CLASS } from '../text.js';
 import { generatedText, reportTitle } from './format.js';
 
 export const HTML_STYLE = `
@@ -165,10 +166,16 @@ ${box('top-left', `${report.organisation} · ${reportTitle(report)} ${report.per
 const MARGIN_FONT =
   'font: 7.5pt system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #59636e;';
 
-/** A CSS string literal: printable ASCII as it is, but for `"`, `\`, `<`, `>`, `&`, which are hex escapes like everything else. */
+/** What cssString replaces by U+FFFD, as escapeHtml does (src/render/html-template.ts); line breaks and tabs become spaces. */
+const CSS_UNSAFE = new RegExp(`(?![\\t\\n\\r])${UNSAFE_CLASS}`, 'g');
+
+/**
+ * A CSS string literal on one line: printable ASCII as it is, but for `"`, `\`, `<`, `>`, `&`, which are hex
+ * escapes like everything else; control characters and bidi overrides become U+FFFD, as in the HTML.
+ */
 export function cssString(text: string): string {
   let out = '"';
-  for (const ch of text) {
+  for (const ch of text.replace(CSS_UNSAFE, '\uFFFD').replace(/\r\n|[\t\n\r]/g, ' ')) {
     out += /^[ -~]$/.test(ch) && !/["\\<>&]/.test(ch) ? ch : `\\${ch.codePointAt(0)!.toString(16)} `;
   }
   return `${out}"`;
