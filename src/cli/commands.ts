@@ -155,10 +155,14 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     program.command('report').description('evaluate the KPIs for a period and print or save the report'),
   )
     .addOption(
-      new Option('-f, --format <format>', 'format printed to stdout (a PDF only with --output)').choices([
-        ...FORMATS,
-        'pdf',
-      ]),
+      // The choices (help, shell completion) are the formats stdout takes; `pdf` passes the parser only
+      // to be refused by report() with the message that says to use --output.
+      new Option('-f, --format <format>', 'format printed to stdout (a PDF only with --output)')
+        .choices(FORMATS)
+        .argParser((value: string) => {
+          if (value === 'pdf' || (FORMATS as readonly string[]).includes(value)) return value;
+          throw new InvalidArgumentError(`Allowed choices are ${FORMATS.join(', ')}.`);
+        }),
     )
     .option(
       '-o, --output <file>',

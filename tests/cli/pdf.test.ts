@@ -193,4 +193,16 @@ describe('report --output FILE.pdf', () => {
       'error: --format pdf: a PDF is not written to standard output (it is binary); write it to a file with --output report.pdf\n',
     );
   });
+
+  it('--format offers (help, completion) only what stdout takes, and refuses other values with the choices', async () => {
+    const help = await runCli(['report', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(
+      '(choices: "table", "json", "csv", "markdown", "html", "junit")',
+    );
+    const run = await runCli(['report', '--format', 'docx']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      "argument 'docx' is invalid. Allowed choices are table, json, csv, markdown, html, junit.",
+    );
+  });
 });
