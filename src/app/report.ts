@@ -131,6 +131,8 @@ export async function report(
       ...(isEvidence ? { trace: true, storeAllFields: true } : {}),
       ...(timestamp ? { timestamp: new Date(io.now()).toISOString() } : {}),
       ...(baseline ? { baselineReport: { period: baseline.period.label, kpis: baseline.kpis } } : {}),
+      // The saved report of the previous period (if given) is what the trend verdicts compare with.
+      savedReports: saved.reports.map((r) => ({ period: r.period.label, kpis: r.kpis })),
     },
     io,
   );
