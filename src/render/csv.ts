@@ -5,7 +5,7 @@
  */
 import type { KpiResult, Report } from '../report/model.js';
 import { type CsvValue, csvDocument } from '../util/csv-writer.js';
-import { formatValue, trendText } from './format.js';
+import { formatValue, isPartialTrend } from './format.js';
 
 export const CSV_COLUMNS = [
   'period',
@@ -69,7 +69,7 @@ export function renderCsv(report: Report): string {
       level: 'kpi',
       segment: undefined,
       ...result(kpi, kpi),
-      trend: trendText(kpi) === 'partial' ? 'partial' : kpi.trend,
+      trend: isPartialTrend(kpi) ? 'partial' : kpi.trend,
       trend_note: kpi.trendNote,
       reason: kpi.reason,
       rejected_rows: kpi.rejectedRows,
