@@ -6,12 +6,17 @@ import type { KpiResult, Report, SourceManifest, Status } from '../report/model.
 import {
   byUrgency,
   formatBands,
+  formatCount,
+  formatGenerated,
+  trendText as formatTrend,
   formatValue,
   incompleteNote,
+  plural,
   STATUS_LABEL,
   STATUS_SYMBOL,
   sourceAsOf,
   TREND_SYMBOL,
+  trendLegend,
 } from './format.js';
 import type { History } from './history.js';
 import { HTML_STYLE } from './html-style.js';
@@ -33,6 +38,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
     (s) => report.summary[s] > 0 || s === 'red' || s === 'amber' || s === 'green',
   );
   const incomplete = incompleteNote(report);
+  const legend = trendLegend(report);
   const page = html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -47,10 +53,10 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <header>
 <h1>ISMS KPI report ${report.period.label}</h1>
 <p class="org">${report.organisation}</p>
-<p class="meta">Period ${report.period.label} (${report.period.timezone}) · as of ${report.asOf} · ${report.summary.total} KPIs${report.generatedAt ? ` · generated ${report.generatedAt}` : ''}</p>
+<p class="meta">Period ${report.period.label} (${report.period.timezone}) · as of ${report.asOf} · ${plural(report.summary.total, 'KPI')}${report.generatedAt ? ` · generated ${formatGenerated(report.generatedAt, report.period.timezone)}` : ''}</p>
 ${incomplete ? html`<p class="incomplete">⚠ ${incomplete}.</p>\n` : ''}<ul class="counts" aria-label="KPIs per status">
-${counts.map((s) => html`<li class="count ${s}" data-status="${s}"><span class="n">${report.summary[s]}</span> ${STATUS_LABEL[s]}</li>\n`)}</ul>
-</header>
+${counts.map((s) => html`<li class="count ${s}" data-status="${s}"><span class="n">${formatCount(report.summary[s])}</span> ${STATUS_LABEL[s]}</li>\n`)}</ul>
+${legend ? html`<p class="meta legend">${legend}</p>\n` : ''}</header>
 <main>
 <section class="tiles" aria-label="KPIs">
 ${byUrgency(report.kpis).map((kpi) => tile(kpi, report.period.label, options.history?.get(kpi.id), incomplete !== undefined))}</section>
@@ -80,14 +86,17 @@ function tile(
   const spark = sparkline(kpi, points);
   // No arrow where the engine withheld the verdict (a partial window or period, or a period not ended).
   const isWithheld = isIncomplete || (history === undefined && kpi.trendNote !== undefined);
-  const trend = isWithheld ? (kpi.trendNote ?? '') : trendText(kpi, points, history === undefined);
+  // The verdict against the previous period; without one, the last two points (facts, not a verdict).
+  const verdict = kpi.trendVerdict ? verdictText(kpi) : '';
+  const trend =
+    verdict || (isWithheld ? (kpi.trendNote ?? '') : trendText(kpi, points, history === undefined));
   const isNote = kpi.status === 'no-data' || kpi.status === 'stale';
   const facts: [string, string][] = [
     ['Target', formatBands(kpi)],
     ['Owner', kpi.owner],
   ];
   if (kpi.numerator !== undefined && kpi.denominator !== undefined)
-    facts.push(['Counts', `${kpi.numerator} of ${kpi.denominator}`]);
+    facts.push(['Counts', `${formatCount(kpi.numerator)} of ${formatCount(kpi.denominator)}`]);
   if (kpi.controls.length > 0) facts.push(['Controls', kpi.controls.join(', ')]);
   const base = kpi.sinceBaseline ?? (kpi.baseline ? { ...kpi.baseline, change: undefined } : undefined);
   if (base)
@@ -116,7 +125,19 @@ function enginePoints(kpi: KpiResult, period: string): TrendPoint[] {
   return [];
 }
 
-/** "↓ 75 % in 2026-09 (80 % in 2026-08)": the last two known points, readable on paper too. */
+/**
+ * The trend verdict against the previous period, readable on paper: "↓ improved against 2026-Q2
+ * (31.3 h)"; a withheld verdict gives its reason, unless there was simply nothing to compare with.
+ */
+function verdictText(kpi: KpiResult): string {
+  const v = kpi.trendVerdict!;
+  // A withheld verdict says why when the data falls short (partial, too few rows, period not ended).
+  if (v.verdict === 'none') return formatTrend(kpi) === '' ? '' : (v.reason ?? '');
+  const against = v.against ? ` against ${v.against.period} (${formatValue(kpi, v.against.value)})` : '';
+  return `${formatTrend(kpi)}${against}`;
+}
+
+/** "↓ 75 % in 2026-09 (80 % in 2026-08)": the last two known points, readable on paper too (reports without a verdict). */
 function trendText(kpi: KpiResult, points: readonly TrendPoint[], isEngineTrend: boolean): string {
   const known = points.filter((p) => p.value !== null);
   const last = known[known.length - 1];
@@ -146,7 +167,7 @@ function sourceRow(s: SourceManifest): SafeHtml {
   if (s.missing)
     return html`<tr><td>${s.name}</td><td>${s.file}</td><td colspan="6">missing: ${s.missing}</td></tr>\n`;
   const asOf = sourceAsOf(s)?.replace(/^as of /, '') ?? '';
-  return html`<tr><td>${s.name}</td><td>${s.file}</td><td class="num">${s.rowsRead}</td><td class="num">${s.accepted}</td><td class="num">${s.rejected}</td><td class="num">${s.rowsInPeriod}</td><td>${asOf}</td><td class="hash" title="${s.sha256}">${s.sha256.slice(0, 16)}</td></tr>\n`;
+  return html`<tr><td>${s.name}</td><td>${s.file}</td><td class="num">${formatCount(s.rowsRead)}</td><td class="num">${formatCount(s.accepted)}</td><td class="num">${formatCount(s.rejected)}</td><td class="num">${formatCount(s.rowsInPeriod)}</td><td>${asOf}</td><td class="hash" title="${s.sha256}">${s.sha256.slice(0, 16)}</td></tr>\n`;
 }
 
 /** A change with its sign, in the KPI's unit (percentage points for % KPIs). */
