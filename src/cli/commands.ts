@@ -176,7 +176,7 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     )
     .option(
       '--history <file|dir>',
-      'an earlier saved JSON report, or a folder of them, drawn in the trend lines of the HTML report (repeatable)',
+      'an earlier saved JSON report, or a folder of them, drawn in the trend lines of the HTML report; the one of the previous period gives the trend verdicts (repeatable)',
       collect,
       [],
     )

@@ -195,3 +195,27 @@ describe('trend verdict with saved reports and diff', () => {
     expect(compared).toBeGreaterThan(20);
   });
 });
+
+describe('report --history', () => {
+  it('takes the verdict from the saved report of the previous quarter', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const r = await runCli([
+      'report',
+      '--period',
+      '2026-Q3',
+      '--history',
+      'fixtures/reports/2026-Q2.json',
+      '--format',
+      'json',
+      '--fail-on',
+      'never',
+    ]);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as { kpis: KpiResult[] };
+    const ac03 = report.kpis.find((k) => k.id === 'AC-03')!;
+    // AWS MFA: 36 of 41 in 2026-Q2, 37 of 40 in 2026-Q3 (fixtures/acme/README.md): higher is better
+    expect(ac03.trendVerdict?.verdict).toBe('improved');
+    expect(ac03.trendVerdict?.against?.from).toBe('report');
+    expect(ac03.trendVerdict?.against?.value).toBeCloseTo((100 * 36) / 41, 9);
+  });
+});
