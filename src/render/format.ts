@@ -178,6 +178,9 @@ export function trendLegend(report: Pick<Report, 'kpis'>): string | undefined {
   const periods = [...new Set(verdicts.flatMap((v) => (v.against ? [v.against.period] : [])))];
   const against = periods.length === 1 ? `against ${periods[0]}` : 'against the previous period';
   const words = new Set(verdicts.map((v) => trendText({ value: null, trend: null, trendVerdict: v })));
+  words.delete('');
+  // Nothing in the trend column: nothing to explain.
+  if (words.size === 0) return undefined;
   const extra = [
     words.has('few rows') ? `few rows: under ${MIN_TREND_ROWS} rows behind a value` : '',
     words.has('partial') ? 'partial: the exports do not cover both periods' : '',
