@@ -7,7 +7,12 @@
  * It draws what cli-table3 drew for the options isms-kpi used (box characters, one space of padding,
  * fixed columns word-wrapped at spaces with words longer than the column cut with "…", free columns as
  * wide as their widest line, a rule between rows unless `rowRules: false`), so the bundled example's
- * output is byte-identical. Issue 18 reworks the terminal table; this is the one place to change.
+ * output is byte-identical.
+ *
+ * Issue 18: `fitTable` fits a table to a width (the KPI table of `report`): columns that do not wrap
+ * (ids, values, statuses) keep their widest value whole, wrapping columns (names) share the rest, and
+ * columns are dropped by rank when even that does not fit; a `none` frame draws the compact layout (no
+ * box). `wrapText` wraps the prose around it (title, notes, evidence) without splitting a value.
  *
  * Every cell is made inert here (safeText, src/text.ts: control characters and bidi overrides shown as
  * escapes; line breaks kept, they make a cell several lines tall), so no table can carry an escape
