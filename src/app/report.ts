@@ -50,6 +50,10 @@ export interface ReportOptions extends PeriodOptions {
   quiet?: boolean | undefined;
   /** Colours in the table printed to stdout. */
   color: boolean;
+  /** --width: characters per line of the table format, on stdout and in .txt files. */
+  width?: number | undefined;
+  /** The terminal's width (the table on stdout when there is no --width). */
+  terminalWidth?: number | undefined;
   onProgress?: ((progress: SourceProgress) => void) | undefined;
 }
 
@@ -149,6 +153,8 @@ export async function report(
       ...(isEvidence ? { trace: true, storeAllFields: true } : {}),
       ...(timestamp ? { timestamp: new Date(io.now()).toISOString() } : {}),
       ...(baseline ? { baselineReport: { period: baseline.period.label, kpis: baseline.kpis } } : {}),
+      // The saved report of the previous period (if given) is what the trend verdicts compare with.
+      savedReports: saved.reports.map((r) => ({ period: r.period.label, kpis: r.kpis })),
     },
     io,
   );
@@ -158,6 +164,7 @@ export async function report(
   const renderOptions: RenderOptions = {
     color: false,
     failOn: options.failOn,
+    ...(options.width !== undefined ? { width: options.width } : {}),
     ...(history ? { history } : {}),
   };
   // terminalSafe: the last guard of every report file (src/text.ts); a JSON file reads back unchanged.
@@ -180,7 +187,16 @@ export async function report(
     );
   const colour = options.color && format === 'table';
   return {
-    ...(isStdout ? { stdout: RENDERERS[format](report, { ...renderOptions, color: colour }), colour } : {}),
+    ...(isStdout
+      ? {
+          stdout: RENDERERS[format](report, {
+            ...renderOptions,
+            color: colour,
+            width: options.width ?? options.terminalWidth,
+          }),
+          colour,
+        }
+      : {}),
     files,
     ...(options.evidence !== undefined
       ? {

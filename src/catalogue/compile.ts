@@ -225,6 +225,21 @@ function compileKpi(
       problem: problem('catalogue-schema', `kpi ${kpi.id}: thresholds: ${thresholds}`, where('thresholds')),
     };
   }
+  // `direction: higher` with `<= 5` thresholds would call a move to red an improvement.
+  if (
+    thresholds &&
+    (kpi.direction === 'higher' || kpi.direction === 'lower') &&
+    thresholds.direction !== 'target' &&
+    thresholds.direction !== kpi.direction
+  ) {
+    return {
+      problem: problem(
+        'catalogue-schema',
+        `kpi ${kpi.id}: direction: ${kpi.direction} contradicts the thresholds (${thresholds.green.text}: ${thresholds.direction} is better); write direction: ${thresholds.direction}, none, or leave it out`,
+        where('direction'),
+      ),
+    };
+  }
   const segmentBy = segmentFields(kpi.segment_by);
   const segmentProblem = checkSegmentBy(kpi.id, segmentBy, formula, env);
   if (segmentProblem) return { problem: problem('catalogue-schema', segmentProblem, where('segment_by')) };

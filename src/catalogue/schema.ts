@@ -114,6 +114,11 @@ export const KpiSchema = z.strictObject({
   tier: z.enum(TIERS).default('supporting'),
   /** Digits shown by renderers; the saved JSON keeps full precision. */
   decimals: z.number().int().min(0).max(6).optional(),
+  /**
+   * How a change is judged in trends and diffs: `higher` or `lower` is better, or `none` (a change is only
+   * "changed", e.g. detected incidents, where more can mean better detection). Default: the thresholds'.
+   */
+  direction: z.enum(['higher', 'lower', 'none']).optional(),
 });
 
 export const CatalogueSchema = z.strictObject({

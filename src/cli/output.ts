@@ -27,6 +27,8 @@ export interface Output {
   write(text: string): void;
   /** A terminal: colours and progress are shown only there. */
   readonly isTTY: boolean;
+  /** The terminal's width in characters, when it is one and says. */
+  readonly columns?: number | undefined;
   /**
    * Resolves once everything written so far has been handed to the system; rejects with the first write
    * error (ENOSPC on a full disk behind `> q3.json`). Absent when writes cannot fail later.
@@ -73,6 +75,9 @@ export function processStdout(): Output {
       });
     },
     isTTY: process.stdout.isTTY === true,
+    get columns() {
+      return process.stdout.isTTY ? process.stdout.columns : undefined;
+    },
     flush: async () => {
       await lastStdoutWrite;
       if (stdoutError) throw stdoutError;
@@ -108,6 +113,9 @@ export function guardedOutput(inner: Output): Output & { failure(): Promise<unkn
   };
   return {
     isTTY: inner.isTTY,
+    get columns() {
+      return inner.columns;
+    },
     write: (text) => {
       if (hasFailed) return;
       try {

@@ -18,6 +18,7 @@ import type { KpiResult, Report, Status } from '../report/model.js';
 import {
   byAreaUrgency,
   documentControlRows,
+  formatCount,
   formatTarget,
   formatValue,
   generatedText,
@@ -57,7 +58,7 @@ export function summaryPage(report: Report): SafeHtml {
 <p class="org">${report.organisation}</p>
 <p class="meta">Period ${report.period.label} (${report.period.timezone}) · as of ${report.asOf} · ${report.summary.total} KPIs${generated ? ` · generated ${generated}` : ''}</p>
 ${control.length > 0 ? html`<table class="doc-control" aria-label="Document control">\n<tr>${control.map(([label]) => html`<th scope="col">${label}</th>`)}</tr>\n<tr>${control.map(([, value]) => html`<td>${value}</td>`)}</tr>\n</table>\n` : ''}${incomplete ? html`<p class="incomplete">⚠ ${incomplete}.</p>\n` : ''}<ul class="counts" aria-label="KPIs per status">
-${counts.map((s) => html`<li class="count ${s}" data-status="${s}"><span class="sym" aria-hidden="true">${HTML_SYMBOL[s]}</span> <span class="n">${report.summary[s]}</span> ${STATUS_LABEL[s]}</li>\n`)}</ul>
+${counts.map((s) => html`<li class="count ${s}" data-status="${s}"><span class="sym" aria-hidden="true">${HTML_SYMBOL[s]}</span> <span class="n">${formatCount(report.summary[s])}</span> ${STATUS_LABEL[s]}</li>\n`)}</ul>
 </header>
 ${
   isLarge
@@ -99,11 +100,10 @@ export function statusChip(kpi: Pick<KpiResult, 'status' | 'judgement'>): SafeHt
 }
 
 /**
- * A target or band text with the KPI's unit after each number (`<= 8 h (amber <= 24 h)`); `%` targets
- * already carry theirs, counts have none. (The number formatting of issue 18 may move this into format.ts.)
+ * A value, target or band text (which carries the KPI's unit after each number: `<= 8 h (amber <= 24 h)`)
+ * with a no-break space between each number and its unit, so a narrow cell never wraps between them.
  */
 export function withUnit(kpi: Pick<KpiResult, 'unit'>, text: string): string {
-  if (text === '–' || kpi.unit === '%' || /^(count|#)$/i.test(kpi.unit)) return text;
-  // A no-break space keeps the unit on the line of its number.
-  return text.replace(/-?\d+(?:\.\d+)?/g, (n) => `${n}\u00a0${kpi.unit}`);
+  if (text === '–' || kpi.unit === '') return text;
+  return text.split(` ${kpi.unit}`).join(`\u00a0${kpi.unit}`);
 }

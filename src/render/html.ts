@@ -17,6 +17,8 @@ import type { KpiResult, Report, SourceManifest } from '../report/model.js';
 import {
   byUrgency,
   formatBands,
+  formatCount,
+  trendText as formatTrend,
   formatValue,
   generatedText,
   incompleteNote,
@@ -24,6 +26,7 @@ import {
   STATUS_LABEL,
   sourceAsOf,
   TREND_SYMBOL,
+  trendLegend,
 } from './format.js';
 import type { History } from './history.js';
 import { HTML_STYLE, pageStyle } from './html-style.js';
@@ -43,6 +46,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   const title = `${report.organisation} — ${reportTitle(report)} ${report.period.label}`;
   const incomplete = incompleteNote(report);
   const generated = generatedText(report);
+  const legend = trendLegend(report);
   const page = html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -56,7 +60,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 </head>
 <body>
 <main>
-${summaryPage(report)}<section class="details" aria-labelledby="details-heading">
+${summaryPage(report)}${legend ? html`<p class="meta legend">${legend}</p>\n` : ''}<section class="details" aria-labelledby="details-heading">
 <h2 id="details-heading">KPI details</h2>
 <div class="tiles">
 ${byUrgency(report.kpis).map((kpi) => tile(kpi, report.period.label, options.history?.get(kpi.id), incomplete !== undefined))}</div>
@@ -88,14 +92,17 @@ function tile(
   const spark = sparkline(kpi, points);
   // No arrow where the engine withheld the verdict (a partial window or period, or a period not ended).
   const isWithheld = isIncomplete || (history === undefined && kpi.trendNote !== undefined);
-  const trend = isWithheld ? (kpi.trendNote ?? '') : trendText(kpi, points, history === undefined);
+  // The verdict against the previous period; without one, the last two points (facts, not a verdict).
+  const verdict = kpi.trendVerdict ? verdictText(kpi) : '';
+  const trend =
+    verdict || (isWithheld ? (kpi.trendNote ?? '') : trendText(kpi, points, history === undefined));
   const isNote = kpi.status === 'no-data' || kpi.status === 'stale';
   const facts: [string, string][] = [
     ['Target', withUnit(kpi, formatBands(kpi))],
     ['Owner', kpi.owner],
   ];
   if (kpi.numerator !== undefined && kpi.denominator !== undefined)
-    facts.push(['Counts', `${kpi.numerator} of ${kpi.denominator}`]);
+    facts.push(['Counts', `${formatCount(kpi.numerator)} of ${formatCount(kpi.denominator)}`]);
   if (kpi.controls.length > 0) facts.push(['Controls', kpi.controls.join(', ')]);
   const base = kpi.sinceBaseline ?? (kpi.baseline ? { ...kpi.baseline, change: undefined } : undefined);
   if (base)
@@ -128,7 +135,19 @@ function enginePoints(kpi: KpiResult, period: string): TrendPoint[] {
   return [];
 }
 
-/** "↓ 75 % in 2026-09 (80 % in 2026-08)": the last two known points, readable on paper too. */
+/**
+ * The trend verdict against the previous period, readable on paper: "↓ improved against 2026-Q2
+ * (31.3 h)"; a withheld verdict gives its reason, unless there was simply nothing to compare with.
+ */
+function verdictText(kpi: KpiResult): string {
+  const v = kpi.trendVerdict!;
+  // A withheld verdict says why when the data falls short (partial, too few rows, period not ended).
+  if (v.verdict === 'none') return formatTrend(kpi) === '' ? '' : (v.reason ?? '');
+  const against = v.against ? ` against ${v.against.period} (${formatValue(kpi, v.against.value)})` : '';
+  return `${formatTrend(kpi)}${against}`;
+}
+
+/** "↓ 75 % in 2026-09 (80 % in 2026-08)": the last two known points, readable on paper too (reports without a verdict). */
 function trendText(kpi: KpiResult, points: readonly TrendPoint[], isEngineTrend: boolean): string {
   const known = points.filter((p) => p.value !== null);
   const last = known[known.length - 1];
@@ -158,7 +177,7 @@ function sourceRow(s: SourceManifest): SafeHtml {
   if (s.missing)
     return html`<tr><td>${s.name}</td><td>${s.file}</td><td colspan="6">missing: ${s.missing}</td></tr>\n`;
   const asOf = sourceAsOf(s)?.replace(/^as of /, '') ?? '';
-  return html`<tr><td>${s.name}</td><td class="file">${s.file}</td><td class="num">${s.rowsRead}</td><td class="num">${s.accepted}</td><td class="num">${s.rejected}</td><td class="num">${s.rowsInPeriod}</td><td>${asOf}</td><td class="hash" title="${s.sha256}">${s.sha256.slice(0, 16)}</td></tr>\n`;
+  return html`<tr><td>${s.name}</td><td class="file">${s.file}</td><td class="num">${formatCount(s.rowsRead)}</td><td class="num">${formatCount(s.accepted)}</td><td class="num">${formatCount(s.rejected)}</td><td class="num">${formatCount(s.rowsInPeriod)}</td><td>${asOf}</td><td class="hash" title="${s.sha256}">${s.sha256.slice(0, 16)}</td></tr>\n`;
 }
 
 /** A hash with a break opportunity after every 16 digits, so a narrow line wraps it there, not anywhere. */

@@ -140,6 +140,10 @@ export const kpiResultSchema = doc(
         direction: z.enum(['higher', 'lower', 'target']),
       })
       .nullable(),
+    direction: doc(
+      z.enum(['higher', 'lower', 'none']).optional(),
+      "The catalogue's `direction:`, when declared: how a change is judged (improved / worsened) instead of by the thresholds' direction; `none`: a change is only `changed`.",
+    ),
     segmentBy: doc(
       z.string().optional(),
       'The `segment_by` field; several fields joined with " / " (`site / severity`).',
@@ -179,6 +183,32 @@ export const kpiResultSchema = doc(
     previous: doc(
       z.object({ period: z.string(), value: z.number() }).optional(),
       'The value over the previous period, when the trend was judged against it.',
+    ),
+    trendVerdict: doc(
+      z
+        .object({
+          verdict: doc(
+            z.enum(['improved', 'worsened', 'unchanged', 'changed', 'none']),
+            "By the KPI's direction, with the rule and tolerance (0.5 %) of `diff`: improved / worsened / unchanged; `changed` / `unchanged` for a KPI without a direction; `none` when no verdict is given (see `reason`).",
+          ),
+          against: doc(
+            z
+              .object({
+                period: z.string(),
+                value: z.number(),
+                from: doc(
+                  z.enum(['exports', 'report']),
+                  '`exports`: computed from the same exports; `report`: a saved report of that period (--history or --baseline).',
+                ),
+              })
+              .optional(),
+            'The previous period of the same length and its value.',
+          ),
+          reason: doc(z.string().optional(), 'Why the verdict is `none`.'),
+        })
+        .optional(),
+      'The trend as a verdict: the value against the previous period of the same length (a quarterly report: the previous quarter). Absent in reports of earlier versions.',
+      'trendVerdict',
     ),
     sinceBaseline: doc(
       z
