@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { FieldSpec } from './convert.js';
+import { innerName } from './inflate.js';
 import {
   DEFAULT_FALSE_TOKENS,
   DEFAULT_NULL_TOKENS,
@@ -59,7 +60,8 @@ export function resolveSource(
 }
 
 export function inferFormat(file: string): 'csv' | 'json' | 'jsonl' {
-  const ext = path.extname(file.replace(/\{period\}/g, '')).toLowerCase();
+  // `a.csv.gz` and `a.zip#b.json` are read as the file inside them.
+  const ext = path.extname(innerName(file.replace(/\{period\}/g, ''))).toLowerCase();
   if (ext === '.json') return 'json';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   return 'csv';
