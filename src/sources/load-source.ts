@@ -25,6 +25,7 @@ import { type InflateLimits, isCompressed } from './inflate.js';
 import type { Intake, LoadedSource, SourceStats } from './intake.js';
 import { JsonIntake, readJsonDocument, readJsonLines } from './json-intake.js';
 import { readJsonStream } from './json-stream.js';
+import { loadFiles } from './load-files.js';
 import type { ResolvedSource } from './resolve.js';
 import { CsvIntake } from './span-intake.js';
 
@@ -54,6 +55,11 @@ export interface LoadOptions {
   /** Called now and then while the file is read (for a progress display). */
   onProgress?: (progress: LoadProgress) => void;
   /**
+   * A source read from several files (a glob or a list, inputs.ts): each file, in read order; `path` and
+   * `displayPath` then name the pattern. See load-files.ts.
+   */
+  files?: { path: string; displayPath: string }[];
+  /**
    * Lower limits than MAX_JSON_BYTES, MAX_JSON_LINE_CHARS and the inflate caps (tests, without writing
    * 512 MB).
    */
@@ -68,6 +74,7 @@ export interface LoadProgress {
 }
 
 export async function loadSource(source: ResolvedSource, options: LoadOptions): Promise<LoadedSource> {
+  if (options.files) return loadFiles(source, options, options.files);
   const info = await fileInfo(options.path);
   const size = info?.size ?? 0;
   const loaded = await readSource(source, options, size);
@@ -126,7 +133,7 @@ function watchBytes(
   return { onBytes, finish };
 }
 
-async function readCsvSource(
+export async function readCsvSource(
   source: ResolvedSource,
   options: LoadOptions,
   intake: CsvIntake,
@@ -150,7 +157,7 @@ async function readCsvSource(
   return { encoding: result.encoding, delimiter: result.delimiter, bytes: result.bytes };
 }
 
-async function readJsonSource(
+export async function readJsonSource(
   source: ResolvedSource,
   options: LoadOptions,
   intake: JsonIntake,
