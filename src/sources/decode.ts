@@ -7,7 +7,7 @@
  * TypeError) never escape.
  */
 import { constants, type Stats } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { IsmsKpiError, type Location, type ProblemCode, problem } from '../problems.js';
 import { fileProblem, notAFileMessage, specialKind } from '../util/file-problem.js';
 import { type InflateLimits, inflate, type Packing, packingOf } from './inflate.js';
@@ -661,4 +661,27 @@ export async function fileSize(path: string): Promise<number> {
 export async function fileInfo(path: string): Promise<{ size: number; modified: number } | undefined> {
   const info = await stat(packingOf(path).file).catch(() => undefined);
   return info ? { size: info.size, modified: info.mtimeMs } : undefined;
+}
+
+/**
+ * The entries of a folder, sorted by name, with whether each is a folder or a file (a symbolic link
+ * counts as the file it points to; links to folders are not followed); undefined when the folder cannot
+ * be read. For the globs of inputs.ts.
+ */
+export async function folderEntries(
+  dir: string,
+): Promise<{ name: string; isDirectory: boolean; isFile: boolean }[] | undefined> {
+  try {
+    const listed = await readdir(dir, { withFileTypes: true });
+    const entries = await Promise.all(
+      listed.map(async (e) => {
+        if (!e.isSymbolicLink()) return { name: e.name, isDirectory: e.isDirectory(), isFile: e.isFile() };
+        const target = await stat(`${dir}/${e.name}`).catch(() => undefined);
+        return { name: e.name, isDirectory: false, isFile: target?.isFile() ?? false };
+      }),
+    );
+    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch {
+    return undefined;
+  }
 }

@@ -18,7 +18,6 @@
  *   compressed file, since a gzip or Deflate stream can only be read from its start.
  */
 
-import type { FileHandle } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { crc32, createGunzip, createInflateRaw } from 'node:zlib';
 import { IsmsKpiError, problem } from '../problems.js';
@@ -26,6 +25,11 @@ import { quote } from '../text.js';
 import { sizeInWords } from '../util/file-problem.js';
 
 export type PackingKind = 'plain' | 'gzip' | 'zip';
+
+/** What this module needs of an open file (decode.ts opens it: only it touches the file system). */
+interface FileHandle {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
 
 export interface Packing {
   /** The file on disk (the archive, for a zip entry). */

@@ -12,11 +12,11 @@
  *   missing), listing the files that do exist in the folder the pattern looks in.
  * - A compressed archive entry (`exports/*.zip#scan.csv`) is matched on the archive's path.
  */
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { IsmsKpiError, problem } from '../problems.js';
 import { quote } from '../text.js';
 import { displayPath } from '../util/display-path.js';
+import { folderEntries } from './decode.js';
 import { packingOf } from './inflate.js';
 import { type ResolvedSource, sourcePaths } from './resolve.js';
 
@@ -78,7 +78,7 @@ export async function matchGlob(pattern: string): Promise<string[]> {
   const root = parts.slice(0, fixed).join(path.sep) || path.sep;
   const segments = parts.slice(fixed).map((p) => (p === '**' ? GLOBSTAR : segmentRegex(p)));
   const out: string[] = [];
-  await walk(root, segments, 0, out, new Set());
+  await walk(root, segments, 0, 0, out, new Set());
   return out;
 }
 
@@ -93,52 +93,41 @@ function segmentRegex(segment: string): RegExp {
   return new RegExp(`^${segment.startsWith('.') ? '' : '(?!\\.)'}${source}$`, 'u');
 }
 
-/** Folders followed at most this deep below a `**`, and symbolic links to folders not at all (no loops). */
+/** Folders descended at most this deep for `**` (symbolic links to folders are not followed: no loops). */
 const MAX_DEPTH = 32;
 
 async function walk(
   dir: string,
   segments: Segment[],
   at: number,
+  depth: number,
   out: string[],
   seen: Set<string>,
 ): Promise<void> {
   const segment = segments[at];
   if (segment === undefined) return;
   const key = `${dir}\u0000${at}`;
-  if (seen.has(key) || at > MAX_DEPTH + segments.length) return;
+  if (seen.has(key)) return;
   seen.add(key);
-  let entries: { name: string; isDir: boolean; isFile: boolean }[];
-  try {
-    const listed = await readdir(dir, { withFileTypes: true });
-    entries = await Promise.all(
-      listed.map(async (e) => {
-        if (!e.isSymbolicLink()) return { name: e.name, isDir: e.isDirectory(), isFile: e.isFile() };
-        // A link to a file counts as that file; links to folders are not followed.
-        const target = await stat(path.join(dir, e.name)).catch(() => undefined);
-        return { name: e.name, isDir: false, isFile: target?.isFile() ?? false };
-      }),
-    );
-  } catch {
-    return;
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = await folderEntries(dir);
+  if (!entries) return;
   const isLast = at === segments.length - 1;
   if (segment === GLOBSTAR) {
     // `**` matches no folder (go on with the next segment here) or one more (stay on `**` below).
     if (isLast) {
       for (const e of entries) if (e.isFile && !e.name.startsWith('.')) out.push(path.join(dir, e.name));
-    } else await walk(dir, segments, at + 1, out, seen);
-    for (const e of entries)
-      if (e.isDir && !e.name.startsWith('.') && at < MAX_DEPTH + segments.length)
-        await walk(path.join(dir, e.name), segments, at, out, seen);
+    } else await walk(dir, segments, at + 1, depth, out, seen);
+    if (depth < MAX_DEPTH)
+      for (const e of entries)
+        if (e.isDirectory && !e.name.startsWith('.'))
+          await walk(path.join(dir, e.name), segments, at, depth + 1, out, seen);
     return;
   }
   for (const e of entries) {
     if (!segment.test(e.name)) continue;
     if (isLast) {
       if (e.isFile) out.push(path.join(dir, e.name));
-    } else if (e.isDir) await walk(path.join(dir, e.name), segments, at + 1, out, seen);
+    } else if (e.isDirectory) await walk(path.join(dir, e.name), segments, at + 1, depth, out, seen);
   }
 }
 
@@ -148,14 +137,9 @@ async function noMatch(pattern: string, shown: (absolute: string) => string): Pr
   let fixed = 0;
   while (fixed < parts.length && !/[*?]/.test(parts[fixed]!)) fixed++;
   const folder = parts.slice(0, fixed).join(path.sep) || path.sep;
-  const names = await readdir(folder, { withFileTypes: true }).then(
-    (entries) =>
-      entries
-        .filter((e) => !e.name.startsWith('.'))
-        .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
-        .sort(),
-    () => undefined,
-  );
+  const names = (await folderEntries(folder))
+    ?.filter((e) => !e.name.startsWith('.'))
+    .map((e) => (e.isDirectory ? `${e.name}/` : e.name));
   const where = shown(folder);
   const listing =
     names === undefined
