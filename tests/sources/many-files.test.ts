@@ -17,6 +17,7 @@ import { matchGlob } from '../../src/sources/inputs.js';
 import { fileOfRow } from '../../src/sources/intake.js';
 import type { LoadedSource } from '../../src/sources/load-source.js';
 import { cellValue } from '../../src/sources/table.js';
+import { spawnCli } from '../helpers/cli.js';
 import { loadCatalogue, loadSources, resolvePeriod, run } from '../helpers/run.js';
 import { csvRecords } from '../render/csv-parse.js';
 
@@ -342,5 +343,52 @@ describe('rows read twice across files', () => {
     const unkeyed = await load(await project(files, { path: 'page-*.csv' }));
     expect(unkeyed.table.length).toBe(5);
     expect(unkeyed.stats.duplicates).toBe(0);
+  });
+});
+
+describe('read in worker threads, and JSON', () => {
+  it('a worker reads the files as the main thread does (the CLI, with workers forced)', async () => {
+    const dir = await project(SPLIT, { path: 'exports/changes-*.csv*', key: 'id' });
+    const args = ['report', '--format', 'json', '--fail-on', 'never'];
+    const inWorkers = spawnCli(args, { cwd: dir, env: { ISMS_KPI_WORKERS: 'always' } });
+    const inProcess = spawnCli(args, { cwd: dir, env: { ISMS_KPI_WORKERS: 'never' } });
+    expect(inWorkers.status).toBe(0);
+    expect(inWorkers.stdout).toBe(inProcess.stdout);
+    const report = JSON.parse(inWorkers.stdout);
+    expect(report.sources[0].files.map((f: { file: string }) => f.file)).toEqual(Object.keys(SPLIT));
+  });
+
+  it('JSON pages saved one file per page, with a key: a record on two pages is read once', async () => {
+    const page = (records: object[]) => JSON.stringify({ result: records });
+    const files = {
+      'snow/page-001.json': page([
+        { number: 'CHG-1', opened_at: '2026-07-01 10:00:00', state: 'Closed', risk: 'Low' },
+        { number: 'CHG-2', opened_at: '2026-07-02 10:00:00', state: 'Closed', risk: 'High' },
+      ]),
+      'snow/page-002.json': page([
+        { number: 'CHG-2', opened_at: '2026-07-02 10:00:00', state: 'Closed', risk: 'High' },
+        { number: 'CHG-3', opened_at: '2026-07-03 10:00:00', state: 'Open', risk: 'Bad' },
+      ]),
+    };
+    const dir = await project(files, {
+      path: 'snow/page-*.json',
+      key: 'id',
+      json: { records: '/result' },
+      fields: {
+        id: { path: 'number', required: true },
+        opened: { path: 'opened_at', type: 'datetime' },
+        state: {},
+        risk: { type: 'enum', values: ['Low', 'Moderate', 'High'] },
+      },
+    });
+    const loaded = await load(dir);
+    expect(rows(loaded)).toEqual([
+      { id: 'CHG-1', at: 'snow/page-001.json:1' },
+      { id: 'CHG-2', at: 'snow/page-001.json:1' },
+    ]);
+    expect(loaded.stats.duplicates).toBe(1);
+    expect(loaded.problems.map(formatProblem)).toEqual([
+      'snow/page-002.json:1: column "risk": expected one of "Low", "Moderate", "High", got "Bad"',
+    ]);
   });
 });
