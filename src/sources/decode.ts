@@ -33,7 +33,7 @@ export interface DecodedText {
   /** File size in bytes, BOM included (as stored, for a compressed file). */
   bytes: number;
   hadBom: boolean;
-  /** A compressed file: the size of the inner file when the archive says it (a zip entry). */
+  /** A compressed file: the size of the inner file as the archive says it (a zip entry; a gzip trailer, a hint). */
   innerBytes?: number;
 }
 

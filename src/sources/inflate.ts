@@ -83,7 +83,7 @@ const READ_SIZE = 1024 * 1024;
 export interface Inflated {
   /** The inner file's bytes as they are inflated. */
   chunks: AsyncIterable<Buffer>;
-  /** The inner file's size when the archive says it (a zip entry); undefined for gzip. */
+  /** The inner file's size as the archive says it: a zip entry's; for gzip, the trailer's (a hint). */
   innerBytes: number | undefined;
 }
 
@@ -110,10 +110,14 @@ export async function inflate(
       ),
     );
   if (packing.kind === 'gzip') {
+    // The last 4 bytes give the inflated size (of the last member, modulo 4 GB): a hint only, for
+    // choosing how to read a JSON document (load-source.ts), never a limit.
+    const trailer = size >= 18 ? await readAt(fh, size - 4, 4) : undefined;
+    const hint = trailer?.length === 4 ? trailer.readUInt32LE(0) : undefined;
     const blocks = readBlocks(fh, 0, size, options.onStoredBytes);
     return {
       chunks: capped(streamThrough(blocks, createGunzip(), displayPath, 'gzip'), cap, tooLarge),
-      innerBytes: undefined,
+      innerBytes: hint,
     };
   }
   const entries = await readCentralDirectory(fh, size, displayPath);

@@ -9,11 +9,13 @@
  *   as a duplicate of that file): overlapping pages or exports hold the same record twice. Rows with the
  *   same key inside one file are kept, as in a single-file source. The first file in read order wins.
  * - The source's sha256 is that of its files' sha256 values (hex, one per line, in read order), so it
- *   changes when any file does; its size is the sum of theirs.
+ *   changes when any file does; its size is the sum of theirs; its modification time (`as_of:
+ *   file_modified`) the newest file's.
  */
 import { createHash } from 'node:crypto';
 import { IsmsKpiError, problem } from '../problems.js';
 import { quote } from '../text.js';
+import { fileInfo } from './decode.js';
 import { type FilePart, type LoadedSource, partOfRow } from './intake.js';
 import { JsonIntake } from './json-intake.js';
 import { type LoadOptions, readCsvSource, readJsonSource } from './load-source.js';
@@ -89,6 +91,9 @@ export async function loadFiles(
   });
   loaded.stats.file = options.displayPath;
   loaded.files = parts;
+  // `as_of: file_modified`: the newest file's time (a file appended to the set moves it on).
+  const times = await Promise.all(files.map((f) => fileInfo(f.path)));
+  loaded.modified = times.every((t) => t !== undefined) ? Math.max(...times.map((t) => t!.modified)) : null;
   if (source.key.length > 0) dropRowsReadBefore(loaded, source);
   return loaded;
 }

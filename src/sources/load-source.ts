@@ -39,8 +39,13 @@ export {
   type SourceStats,
 } from './intake.js';
 
-/** JSON documents up to this size are parsed whole; larger ones are read as a stream (json-stream.ts). */
-export const MAX_JSON_BYTES = 512 * 1024 * 1024;
+/**
+ * JSON documents up to this size are parsed whole; larger ones are read as a stream (json-stream.ts).
+ * Parsed whole, a document costs several times its size (the text, then every object at once): a file
+ * of 200 MB of API pages peaked at 760 MB RSS read whole, a 600 MB array at 153 MB streamed
+ * (docs/performance.md, "Large JSON"). 64 MB, as `detect` (which parses files up to 64 MB whole).
+ */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
 export interface LoadOptions {
   /** Absolute path of the file to read. */
@@ -61,7 +66,7 @@ export interface LoadOptions {
   files?: { path: string; displayPath: string }[];
   /**
    * Lower limits than MAX_JSON_BYTES, MAX_JSON_LINE_CHARS and the inflate caps (tests, without writing
-   * 512 MB).
+   * 64 MB).
    */
   limits?: { jsonBytes?: number; jsonLineChars?: number; inflate?: InflateLimits };
 }

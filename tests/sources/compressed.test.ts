@@ -182,6 +182,19 @@ describe('gzip', () => {
     ]);
   });
 
+  it('a gzipped JSON document whose trailer says it is over the limit is read as a stream from the start', async () => {
+    const envelope = JSON.stringify({ items: Array.from({ length: 20 }, (_, i) => ({ id: `J-${i}` })) });
+    const packed = await source('s.json.gz', { 's.json.gz': gzipSync(envelope) });
+    const options: LoadOptions = { ...packed.options, limits: { jsonBytes: 100 } };
+    // The stream reader's wording (the whole-document reader says "found an object with keys").
+    expect(await problemsOf(loadSource(packed.resolved, options))).toEqual([
+      's.json.gz:1: the file: expected an array of records at the top level, found an object (a page with keys "items"); set json.records to the pointer of the array, e.g. "/items"',
+    ]);
+    expect(await problemsOf(loadSource(packed.resolved, packed.options))).toEqual([
+      's.json.gz: expected an array of records at the top level, found an object with keys "items"; set json.records to the pointer of the array, e.g. "/items"',
+    ]);
+  });
+
   it('JSON inside a .gz is read as JSON', async () => {
     const records = [
       { id: 'J-1', score: 1 },

@@ -5,7 +5,7 @@
  * packs list every file with its sha256. Expected values are written out by hand.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -290,6 +290,14 @@ describe('which files, in which order', () => {
       'a/x-22.csv',
     ]);
     expect(rel(await matchGlob(path.join(dir, 'a/.x-*.csv')))).toEqual(['a/.x-3.csv']);
+  });
+
+  it("the modification time of a source of several files is the newest file's", async () => {
+    const dir = await project(SPLIT, { path: 'exports/changes-*.csv*' });
+    const times = [Date.UTC(2026, 8, 30), Date.UTC(2026, 9, 2), Date.UTC(2026, 9, 1)];
+    for (const [i, name] of Object.keys(SPLIT).entries())
+      await utimes(path.join(dir, name), times[i]! / 1000, times[i]! / 1000);
+    expect((await load(dir)).modified).toBe(Date.UTC(2026, 9, 2));
   });
 
   it('a glob that matches nothing is a missing file listing what the folder holds; an optional source is then missing', async () => {
