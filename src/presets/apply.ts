@@ -23,7 +23,12 @@ export function presetFormat(raw: Raw, preset: Preset): 'csv' | 'json' | 'jsonl'
   if (raw.format !== undefined) return undefined;
   // The first path of a list; `a.json.gz` and `a.zip#b.json` by the file inside them.
   const first: unknown = Array.isArray(raw.path) ? raw.path[0] : raw.path;
-  const file = typeof first === 'string' ? innerName(first).toLowerCase() : '';
+  const file =
+    typeof first === 'string'
+      ? innerName(first)
+          .replace(/[*?]+$/, '')
+          .toLowerCase()
+      : '';
   if (file.endsWith('.json')) return preset.formats.json ? 'json' : undefined;
   if (file.endsWith('.jsonl') || file.endsWith('.ndjson')) return preset.formats.json ? 'jsonl' : undefined;
   if (file.endsWith('.csv') || file.endsWith('.txt')) return preset.formats.csv ? 'csv' : undefined;

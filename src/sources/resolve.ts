@@ -66,8 +66,8 @@ export function resolveSource(
 }
 
 export function inferFormat(file: string): 'csv' | 'json' | 'jsonl' {
-  // `a.csv.gz` and `a.zip#b.json` are read as the file inside them.
-  const ext = path.extname(innerName(file.replace(/\{period\}/g, ''))).toLowerCase();
+  // `a.csv.gz` and `a.zip#b.json` are read as the file inside them; a glob's `*.json*` as `.json`.
+  const ext = path.extname(innerName(file.replace(/\{period\}/g, '')).replace(/[*?]+$/, '')).toLowerCase();
   if (ext === '.json') return 'json';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   return 'csv';

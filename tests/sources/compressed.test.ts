@@ -107,6 +107,8 @@ describe('what a path names', () => {
     expect(inferFormat('exports/alerts.json.gz')).toBe('json');
     expect(inferFormat('exports/all.zip#users.jsonl')).toBe('jsonl');
     expect(inferFormat('exports/scan.csv.gz')).toBe('csv');
+    expect(inferFormat('exports/alerts-*.json*')).toBe('json');
+    expect(inferFormat('exports/alerts-*.json.gz')).toBe('json');
   });
 });
 

@@ -5,7 +5,7 @@
  * packs list every file with its sha256. Expected values are written out by hand.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -19,6 +19,7 @@ import type { LoadedSource } from '../../src/sources/load-source.js';
 import { cellValue } from '../../src/sources/table.js';
 import { spawnCli } from '../helpers/cli.js';
 import { loadCatalogue, loadSources, resolvePeriod, run } from '../helpers/run.js';
+import { PRESET_FIXTURES } from '../presets/load-preset.js';
 import { csvRecords } from '../render/csv-parse.js';
 
 let root = '';
@@ -398,5 +399,46 @@ describe('read in worker threads, and JSON', () => {
     expect(loaded.problems.map(formatProblem)).toEqual([
       'snow/page-002.json:1: column "risk": expected one of "Low", "Moderate", "High", got "Bad"',
     ]);
+  });
+});
+
+describe('with a preset', () => {
+  it('a glob of ServiceNow JSON pages, one gzipped, picks the JSON variant and reads every record once', async () => {
+    const sample = JSON.parse(
+      await readFile(path.join(PRESET_FIXTURES, 'servicenow-change.json'), 'utf8'),
+    ) as {
+      records: object[];
+    };
+    const half = Math.ceil(sample.records.length / 2);
+    const files = {
+      'snow/changes-1.json': JSON.stringify({ records: sample.records.slice(0, half) }),
+      // The second page repeats the last record of the first (fetched while the list changed).
+      'snow/changes-2.json.gz': gzipSync(JSON.stringify({ records: sample.records.slice(half - 1) })),
+    };
+    const dir = path.join(root, `case-${++counter}`);
+    await mkdir(path.join(dir, 'snow'), { recursive: true });
+    for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
+    const catalogue = {
+      organisation: 'Preset pages',
+      timezone: 'UTC',
+      period: '2026-Q3',
+      sources: { changes: { preset: 'servicenow-change', path: 'snow/changes-*.json*' } },
+      kpis: [
+        {
+          id: 'CH-1',
+          name: 'Changes',
+          owner: 'QA',
+          cadence: 'quarterly',
+          unit: 'count',
+          formula: 'count(changes)',
+        },
+      ],
+    };
+    await writeFile(path.join(dir, 'metrics.yaml'), stringify(catalogue));
+    const loaded = await load(dir);
+    expect(loaded.source.format).toBe('json');
+    expect(loaded.stats.rowsRead).toBe(sample.records.length + 1);
+    expect(loaded.stats.duplicates).toBe(1);
+    expect(loaded.stats.accepted + loaded.stats.rejected).toBe(sample.records.length);
   });
 });
