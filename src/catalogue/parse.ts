@@ -379,12 +379,21 @@ function zodProblem(
     message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
     message = `missing required key "${String(path.at(-1))}"`;
+  } else if (issue.code === 'invalid_union' && isSourcePath(path)) {
+    message = 'expected a file path (a glob is allowed), or a list of paths';
+  } else if (issue.code === 'too_small' && isSourcePath(path)) {
+    message = 'a list of paths needs at least one path';
   } else if (issue.code === 'invalid_union') {
     message = 'expected a column name or a field definition with column, type, ...';
   }
   const location = locate(at, issue.code === 'unrecognized_keys');
   const context = describeContext(path, data);
   return problem('catalogue-schema', `${context}${keyLabel(path, issue.code)}${message}`, location);
+}
+
+/** `sources.NAME.path`: one path, or a list of them. */
+function isSourcePath(path: readonly (string | number)[]): boolean {
+  return path.length === 3 && path[0] === 'sources' && path[2] === 'path';
 }
 
 /** `kpi IR-02: ` or `source incidents: ` so users see which entry a problem belongs to. */

@@ -74,10 +74,10 @@ function checkAsOf(sourceConfig: SourceConfig, here: Report): void {
   const asOf = sourceConfig.as_of;
   if (asOf === undefined || asOf === 'file_modified') return;
   if (asOf === 'period_end') {
-    if (periodTokensIn(sourceConfig.path).length === 0)
+    if (periodTokensIn([sourceConfig.path].flat().join(' ')).length === 0)
       here(
         'as_of',
-        `as_of: period_end is only for a path with {period} (one file per period); ${sourceConfig.path} is the same file for every period, so write when it was taken: as_of: 2026-09-30, as_of_field, a date in the file name, or as_of: file_modified`,
+        `as_of: period_end is only for a path with {period} (one file per period); ${[sourceConfig.path].flat().join(', ')} is the same file for every period, so write when it was taken: as_of: 2026-09-30, as_of_field, a date in the file name, or as_of: file_modified`,
       );
     return;
   }

@@ -19,9 +19,10 @@ import {
   type Status,
 } from '../report/model.js';
 import { trendSample, trendVerdict } from '../report/verdict.js';
+import { isMultiFile, sourceFiles } from '../sources/inputs.js';
 import { loadSourceAuto, type SourceProgress, type WorkerMode } from '../sources/load-parallel.js';
 import type { LoadedSource, SnapshotTime } from '../sources/load-source.js';
-import { sourcePath } from '../sources/resolve.js';
+import { sourcePath, sourcePaths } from '../sources/resolve.js';
 import { listOf, quote } from '../text.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
 import {
@@ -212,15 +213,22 @@ export async function loadSources(
   const jobs = unique.map(async (name) => {
     const source = catalogue.sources.get(name)!;
     const absolute = sourcePath(source, period.label);
-    const shown = displayPath(absolute, cwd);
+    const shown = isMultiFile(source)
+      ? sourcePaths(source, period.label)
+          .map((p) => displayPath(p, cwd))
+          .join(', ')
+      : displayPath(absolute, cwd);
     try {
       const fields = keep?.get(name);
+      // A glob or a list: the files it names, read as one table (src/sources/load-files.ts).
+      const files = isMultiFile(source) ? await sourceFiles(source, period.label, cwd) : undefined;
       const loaded = await loadSourceAuto(
         {
           source,
           options: {
             path: absolute,
             displayPath: shown,
+            ...(files ? { files } : {}),
             ...(keep ? { keep: fields ?? new Set() } : {}),
             ...(onProgress ? { onProgress } : {}),
           },
@@ -571,7 +579,9 @@ function buildReport(
   const manifest: SourceManifest[] = [...sources].map(([name, loaded]) => {
     const resolved = catalogue.sources.get(name)!;
     // Relative to the catalogue's folder, so the report's bytes do not depend on the working directory.
-    const file = recordedPath(sourcePath(resolved, period.label), catalogue.dir);
+    const file = sourcePaths(resolved, period.label)
+      .map((p) => recordedPath(p, catalogue.dir))
+      .join(', ');
     if ('missing' in loaded) {
       return {
         name,
@@ -609,6 +619,19 @@ function buildReport(
       maxTime: s.maxTime === null ? null : new Date(s.maxTime).toISOString(),
       rowsInPeriod: evaluation.rowsInPeriod.get(name) ?? 0,
       ...(resolved.kind === 'snapshot' ? snapshotManifest(loaded.asOf, catalogue.timezone) : {}),
+      ...(loaded.files
+        ? {
+            files: loaded.files.map((f) => ({
+              file: recordedPath(f.path, catalogue.dir),
+              bytes: f.bytes,
+              sha256: f.sha256,
+              rowsRead: f.rowsRead,
+              accepted: f.accepted,
+              rejected: f.rejected,
+              duplicates: f.duplicates,
+            })),
+          }
+        : {}),
     };
   });
   return {

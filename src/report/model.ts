@@ -263,6 +263,25 @@ export const sourceManifestSchema = doc(
       z.string().optional(),
       "Set when an optional source's file could not be read (why): its KPIs are no-data.",
     ),
+    files: doc(
+      z
+        .array(
+          z.object({
+            file: doc(z.string(), "Relative to the catalogue's folder, with `/` separators."),
+            bytes: count,
+            sha256: doc(sha256, 'Of the file as stored (a compressed file as compressed).'),
+            rowsRead: count,
+            accepted: count,
+            rejected: count,
+            duplicates: doc(
+              count,
+              'Rows left out because a file read before held a row with the same `key`.',
+            ),
+          }),
+        )
+        .optional(),
+      "A source read from several files (a glob or a list of paths): each file in the order read. The source's `file` is then its pattern(s), `bytes` their sum, and `sha256` the sha256 of the files' sha256 values (hex, one per line, in this order).",
+    ),
   }),
   'One source file read for the report: the evidence of where the numbers came from.',
   'source',

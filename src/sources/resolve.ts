@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { FieldSpec } from './convert.js';
+import { innerName } from './inflate.js';
 import {
   DEFAULT_FALSE_TOKENS,
   DEFAULT_NULL_TOKENS,
@@ -15,8 +16,13 @@ import {
 export interface ResolvedSource {
   name: string;
   config: SourceConfig;
-  /** Path template from the catalogue, relative to it; `{period}` is replaced at load time. */
+  /**
+   * Path template from the catalogue, relative to it; `{period}` is replaced at load time. For a source
+   * read from several files (a glob, or a list in `pathTemplates`), the first entry.
+   */
   pathTemplate: string;
+  /** Every path template of the source: one, or the entries of a list (src/sources/inputs.ts). */
+  pathTemplates: string[];
   baseDir: string;
   format: 'csv' | 'json' | 'jsonl';
   kind: 'events' | 'snapshot';
@@ -47,9 +53,10 @@ export function resolveSource(
   return {
     name,
     config,
-    pathTemplate: config.path,
+    pathTemplate: [config.path].flat()[0]!,
+    pathTemplates: [config.path].flat(),
     baseDir,
-    format: config.format ?? inferFormat(config.path),
+    format: config.format ?? inferFormat([config.path].flat()[0]!),
     kind: config.kind,
     timeField: config.time_field,
     key: config.key === undefined ? [] : Array.isArray(config.key) ? config.key : [config.key],
@@ -59,7 +66,8 @@ export function resolveSource(
 }
 
 export function inferFormat(file: string): 'csv' | 'json' | 'jsonl' {
-  const ext = path.extname(file.replace(/\{period\}/g, '')).toLowerCase();
+  // `a.csv.gz` and `a.zip#b.json` are read as the file inside them; a glob's `*.json*` as `.json`.
+  const ext = path.extname(innerName(file.replace(/\{period\}/g, '')).replace(/[*?]+$/, '')).toLowerCase();
   if (ext === '.json') return 'json';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   return 'csv';
@@ -111,4 +119,11 @@ export function periodTokensIn(pathTemplate: string): string[] {
 /** `{period}` in a path is replaced with the period label, so each quarter can keep its own snapshot file. */
 export function sourcePath(source: ResolvedSource, periodLabel: string): string {
   return path.resolve(source.baseDir, source.pathTemplate.replace(/\{period\}/g, periodLabel));
+}
+
+/** Every path of a source for a period (absolute; globs not yet expanded, src/sources/inputs.ts). */
+export function sourcePaths(source: ResolvedSource, periodLabel: string): string[] {
+  return source.pathTemplates.map((template) =>
+    path.resolve(source.baseDir, template.replace(/\{period\}/g, periodLabel)),
+  );
 }

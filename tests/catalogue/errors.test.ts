@@ -87,6 +87,21 @@ describe('the base catalogue', () => {
 });
 
 describe('schema and threshold errors', () => {
+  it('a source path that is neither a path nor a list of paths (issue 17)', async () => {
+    for (const [written, message] of [
+      ['3', 'expected a file path (a glob is allowed), or a list of paths'],
+      ['[]', 'a list of paths needs at least one path'],
+    ] as const) {
+      const p = await onlyProblem(
+        catalogue(kpi('A', 'count(incidents)')).replace(
+          '    path: incidents.csv\n',
+          `    path: ${written}\n`,
+        ),
+      );
+      expect(formatProblem(p)).toBe(`metrics.yaml:5:11: source incidents: path: ${message}`);
+    }
+  });
+
   it('unknown key in a KPI, with "did you mean"', async () => {
     const p = await onlyProblem(
       catalogue(kpi('A', 'count(incidents)', '    tresholds: { green: ">= 95" }\n')),
