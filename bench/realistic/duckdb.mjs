@@ -65,7 +65,12 @@ const MACROS = [
 /** Positional column names for a header with repeated names: `Labels` -> labels_1, labels_2, ... */
 function columnNames(header) {
   const seen = new Map();
-  const base = header.map((h) => h.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, ''));
+  const base = header.map((h) =>
+    h
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, ''),
+  );
   const total = new Map();
   for (const b of base) total.set(b, (total.get(b) ?? 0) + 1);
   return base.map((b) => {
@@ -126,7 +131,10 @@ const JIRA_KPIS = [
 const console_ = `id <> '<root_account>' AND password_enabled`;
 const IAM_KPIS = [
   ['IAM-01', pct(count(`${console_} AND NOT mfa`), count(console_))],
-  ['IAM-02', `${count('key1_active AND age(key1_rotated) > 90')} + ${count('key2_active AND age(key2_rotated) > 90')}`],
+  [
+    'IAM-02',
+    `${count('key1_active AND age(key1_rotated) > 90')} + ${count('key2_active AND age(key2_rotated) > 90')}`,
+  ],
   ['IAM-03', 'quantile_cont(age(key1_rotated), 0.5) FILTER (WHERE key1_active)'],
   [
     'IAM-04',
@@ -150,7 +158,12 @@ const NESSUS_KPIS = [
 /** KPIs with segment_by: [id, table, segment key, SQL aggregate]. */
 const SEGMENTED = [
   ['JI-02', 'jira', 'project', JIRA_KPIS[1][1]],
-  ['JI-11', 'jira', `CASE WHEN len(components) > 0 THEN array_to_string(components, ', ') END`, JIRA_KPIS[10][1]],
+  [
+    'JI-11',
+    'jira',
+    `CASE WHEN len(components) > 0 THEN array_to_string(components, ', ') END`,
+    JIRA_KPIS[10][1],
+  ],
   ['VU-03', 'nessus', 'severity', NESSUS_KPIS[2][1]],
 ];
 

@@ -122,32 +122,164 @@ function nessusDate(s) {
 const GIVEN = {
   de: ['Jürgen', 'Lena', 'Jörg', 'Mareike', 'Björn', 'Anneliese', 'Lukas', 'Sören', 'Käthe', 'Matthias'],
   fr: ['Zoë', 'Élodie', 'François', 'Hélène', 'Jérôme', 'Noël', 'Gaëlle', 'Loïc', 'Cécile', 'Benoît'],
-  pl: ['Łukasz', 'Małgorzata', 'Paweł', 'Zofia', 'Wojciech', 'Agnieszka', 'Michał', 'Jędrzej', 'Ewa', 'Bożena'],
+  pl: [
+    'Łukasz',
+    'Małgorzata',
+    'Paweł',
+    'Zofia',
+    'Wojciech',
+    'Agnieszka',
+    'Michał',
+    'Jędrzej',
+    'Ewa',
+    'Bożena',
+  ],
   ja: ['さくら', '翔太', '陽菜', '蓮', '美咲', '大輔', '結衣', '健', '由美', '拓海'],
   en: ['Daniel', 'Mira', 'Tomás', 'Ines', 'Yuki', 'Marta', 'Oliver', 'Priya', 'Samuel', 'Grace'],
 };
 const FAMILY = {
   de: ['Müller', 'Groß', 'Schröder', 'Weiß', 'Hoffmann', 'Köhler', 'Bäcker', 'Fuß', 'Schäfer', 'Krüger'],
-  fr: ['Lefèvre', 'Dubois', 'Bérénger', 'Mercier', 'Lemaître', 'Girard', 'Fournier', 'Chevalier', 'Rivière', 'Gauthier'],
-  pl: ['Wiśniewski', 'Kowalczyk', 'Wójcik', 'Zieliński', 'Dąbrowska', 'Łuczak', 'Woźniak', 'Kamińska', 'Szymański', 'Żak'],
+  fr: [
+    'Lefèvre',
+    'Dubois',
+    'Bérénger',
+    'Mercier',
+    'Lemaître',
+    'Girard',
+    'Fournier',
+    'Chevalier',
+    'Rivière',
+    'Gauthier',
+  ],
+  pl: [
+    'Wiśniewski',
+    'Kowalczyk',
+    'Wójcik',
+    'Zieliński',
+    'Dąbrowska',
+    'Łuczak',
+    'Woźniak',
+    'Kamińska',
+    'Szymański',
+    'Żak',
+  ],
   ja: ['渡辺', '佐藤', '鈴木', '高橋', '田中', '伊藤', '山本', '中村', '小林', '加藤'],
   en: ['Osei', 'Carvalho', 'Lindqvist', 'Okafor', 'Tanaka', 'Hoffman', 'Nguyen', 'Patel', 'Brennan', 'Walsh'],
 };
 const LANGS = ['de', 'fr', 'pl', 'ja', 'en'];
 const LANG = weighted(LANGS, [0.3, 0.15, 0.15, 0.1, 0.3]);
 /** ASCII spellings, for IAM user names (IAM allows only ASCII). */
-const ASCII = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss', é: 'e', è: 'e', ê: 'e', ë: 'e', ï: 'i', î: 'i', ô: 'o', ç: 'c', ł: 'l', ą: 'a', ę: 'e', ś: 's', ź: 'z', ż: 'z', ń: 'n', ó: 'o', ć: 'c', á: 'a' };
-const asciiName = (s) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z]/g, (c) => ASCII[c] ?? '');
+const ASCII = {
+  ä: 'ae',
+  ö: 'oe',
+  ü: 'ue',
+  ß: 'ss',
+  é: 'e',
+  è: 'e',
+  ê: 'e',
+  ë: 'e',
+  ï: 'i',
+  î: 'i',
+  ô: 'o',
+  ç: 'c',
+  ł: 'l',
+  ą: 'a',
+  ę: 'e',
+  ś: 's',
+  ź: 'z',
+  ż: 'z',
+  ń: 'n',
+  ó: 'o',
+  ć: 'c',
+  á: 'a',
+};
+const asciiName = (s) => s.toLowerCase().replace(/[^a-z]/g, (c) => ASCII[c] ?? '');
 
-const DEPARTMENTS = ['Buchhaltung', 'Einkauf', 'Personalabteilung', 'Comptabilité', 'Ressources humaines', 'Ventes', 'Księgowość', 'Dział kadr', 'Logistyka', '経理部', '人事部', '営業部', 'Finance', 'Legal', 'Customer Support', 'R&D'];
-const PLACES = ['München', 'Köln', 'Düsseldorf', 'Zürich', 'Besançon', 'Genève', 'Orléans', 'Kraków', 'Łódź', 'Gdańsk', 'Wrocław', '大阪', '東京', '名古屋', 'Lisbon', 'Austin'];
-const COUNTRIES = ['Deutschland', 'Österreich', 'France', 'Polska', '日本', 'Brazil', 'Nigeria', 'Vietnam', 'Russia', 'United States', 'Türkiye', 'Česko'];
-const APPS = ['SAP ERP', 'SharePoint', 'Salesforce', 'Workday', 'Confluence', 'GitLab', 'Jenkins', 'Okta', 'Entra ID', 'AWS Console', 'DATEV', 'Lohnbuchhaltung', 'Intranet', 'MES', 'Webshop'];
-const MALWARE = ['Emotet', 'Qakbot', 'AgentTesla', 'Cobalt Strike beacon', 'RedLine stealer', 'LockBit 3.0', 'Mimikatz', 'njRAT'];
-const JOBS = ['BJ-Fileserver-daily', 'BJ-SAP-HANA', 'BJ-Exchange', 'BJ-SQL-nightly', 'BJ-NAS-weekly', 'BJ-VDI'];
+const DEPARTMENTS = [
+  'Buchhaltung',
+  'Einkauf',
+  'Personalabteilung',
+  'Comptabilité',
+  'Ressources humaines',
+  'Ventes',
+  'Księgowość',
+  'Dział kadr',
+  'Logistyka',
+  '経理部',
+  '人事部',
+  '営業部',
+  'Finance',
+  'Legal',
+  'Customer Support',
+  'R&D',
+];
+const PLACES = [
+  'München',
+  'Köln',
+  'Düsseldorf',
+  'Zürich',
+  'Besançon',
+  'Genève',
+  'Orléans',
+  'Kraków',
+  'Łódź',
+  'Gdańsk',
+  'Wrocław',
+  '大阪',
+  '東京',
+  '名古屋',
+  'Lisbon',
+  'Austin',
+];
+const COUNTRIES = [
+  'Deutschland',
+  'Österreich',
+  'France',
+  'Polska',
+  '日本',
+  'Brazil',
+  'Nigeria',
+  'Vietnam',
+  'Russia',
+  'United States',
+  'Türkiye',
+  'Česko',
+];
+const APPS = [
+  'SAP ERP',
+  'SharePoint',
+  'Salesforce',
+  'Workday',
+  'Confluence',
+  'GitLab',
+  'Jenkins',
+  'Okta',
+  'Entra ID',
+  'AWS Console',
+  'DATEV',
+  'Lohnbuchhaltung',
+  'Intranet',
+  'MES',
+  'Webshop',
+];
+const MALWARE = [
+  'Emotet',
+  'Qakbot',
+  'AgentTesla',
+  'Cobalt Strike beacon',
+  'RedLine stealer',
+  'LockBit 3.0',
+  'Mimikatz',
+  'njRAT',
+];
+const JOBS = [
+  'BJ-Fileserver-daily',
+  'BJ-SAP-HANA',
+  'BJ-Exchange',
+  'BJ-SQL-nightly',
+  'BJ-NAS-weekly',
+  'BJ-VDI',
+];
 
 const SUMMARY = {
   en: [
@@ -158,7 +290,7 @@ const SUMMARY = {
     (f) => `MFA reset requested for ${f.user} (ticket ${f.n})`,
     (f) => `Certificate for ${f.host} expires in ${f.n % 30} days`,
     (f) => `Access request: ${f.app} for ${f.person}`,
-    (f) => `${f.cve} on ${f.host}: patch before ${f.n % 28 + 1} Oct`,
+    (f) => `${f.cve} on ${f.host}: patch before ${(f.n % 28) + 1} Oct`,
     (f) => `Data sent to the wrong recipient (${f.dept}, ${f.n} records)`,
     (f) => `Backup job ${f.job} failed on ${f.host}`,
   ],
@@ -200,11 +332,21 @@ const SUMMARY = {
 const PHISHING_TEMPLATE = 0;
 
 const WORDS = {
-  de: 'der die das und nicht mit Zugriff Passwort Störung Überprüfung Sicherheitsvorfall Benutzerkonto gesperrt Rechenzentrum Verschlüsselung Datenschutz Mitarbeiter Anhang verdächtig Weiterleitung Größe Prüfung Außendienst Lieferant Zertifikat abgelaufen bitte prüfen erledigt heute morgen Rückmeldung Kollegin Freigabe Änderung Maßnahme'.split(' '),
-  fr: "le la les et ne pas avec accès mot de passe incident sécurité hameçonnage pièce jointe réseau échec sauvegarde déjà vérification fournisseur données personnelles poste travail élevé coupure certificat expiré traiter merci d'avance réponse équipe été mesure prévue".split(' '),
-  pl: 'i nie z w na dostęp hasło zgłoszenie wyłudzenie załącznik sieć błąd kopia zapasowa użytkownik zablokowane podejrzany dział księgowości żądanie środowisko ścieżka proszę sprawdzić dziękuję zmiana wdrożenie serwer pilne zamknięte'.split(' '),
-  ja: '不正アクセス パスワード 添付ファイル ネットワーク 障害 バックアップ 確認済み 利用者 ロック 証明書 期限切れ 対応中 経理部 セキュリティ 調査 報告 再発防止 完了 お願いします 承認 変更 サーバー'.split(' '),
-  en: 'the user reported a suspicious login from unknown device and the mailbox rule was removed after reset of password MFA token VPN endpoint isolated firewall rule ticket escalated no impact confirmed by SOC analyst please check logs attached screenshot follow-up root cause remediation'.split(' '),
+  de: 'der die das und nicht mit Zugriff Passwort Störung Überprüfung Sicherheitsvorfall Benutzerkonto gesperrt Rechenzentrum Verschlüsselung Datenschutz Mitarbeiter Anhang verdächtig Weiterleitung Größe Prüfung Außendienst Lieferant Zertifikat abgelaufen bitte prüfen erledigt heute morgen Rückmeldung Kollegin Freigabe Änderung Maßnahme'.split(
+    ' ',
+  ),
+  fr: "le la les et ne pas avec accès mot de passe incident sécurité hameçonnage pièce jointe réseau échec sauvegarde déjà vérification fournisseur données personnelles poste travail élevé coupure certificat expiré traiter merci d'avance réponse équipe été mesure prévue".split(
+    ' ',
+  ),
+  pl: 'i nie z w na dostęp hasło zgłoszenie wyłudzenie załącznik sieć błąd kopia zapasowa użytkownik zablokowane podejrzany dział księgowości żądanie środowisko ścieżka proszę sprawdzić dziękuję zmiana wdrożenie serwer pilne zamknięte'.split(
+    ' ',
+  ),
+  ja: '不正アクセス パスワード 添付ファイル ネットワーク 障害 バックアップ 確認済み 利用者 ロック 証明書 期限切れ 対応中 経理部 セキュリティ 調査 報告 再発防止 完了 お願いします 承認 変更 サーバー'.split(
+    ' ',
+  ),
+  en: 'the user reported a suspicious login from unknown device and the mailbox rule was removed after reset of password MFA token VPN endpoint isolated firewall rule ticket escalated no impact confirmed by SOC analyst please check logs attached screenshot follow-up root cause remediation'.split(
+    ' ',
+  ),
 };
 const SNIPPETS = [
   (f) => `Sender domain: examp1e-${f.n % 97}.com (look-alike).`,
@@ -217,10 +359,59 @@ const SNIPPETS = [
 ];
 const EMOJI = ['🔥', '⚠️', '🙏', '✅', '🚨', '😅', '👍', '🛡️'];
 
-const LABELS = 'phishing malware ransomware vpn mfa access-request iso27001 A.5.24 A.8.8 gdpr dsgvo rgpd rodo lost-device backup certificate vulnerability patching firewall edr siem awareness supplier cloud aws azure m365 okta sap ot usb privacy insider ddos dns email web endpoint server network urgent customer audit-finding nonconformity risk exception sécurité bezpieczeństwo セキュリティ störung'.split(' ');
-const COMPONENTS = ['Active Directory', 'Entra ID', 'E-Mail', 'VPN', 'SAP ERP', 'Zahlungsverkehr', 'Réseau', 'Księgowość', 'Webshop', 'Rechenzentrum Nord', 'Poste de travail', 'Serwery', 'クラウド基盤', 'Firewall', 'Backup', 'Okta', 'AWS', 'Jira', 'Confluence', 'OT / SCADA', 'Drucker', 'Téléphonie', 'HR-Portal', 'MES', 'Mobile Geräte'];
-const ROOT_CAUSES = ['Social engineering', 'Human error', 'Misconfiguration', 'Fehlkonfiguration', 'Erreur humaine', 'Błąd ludzki', '設定ミス', 'Unpatched software', 'Third party', 'Unknown'];
-const FILES_ATTACHED = ['headers.eml', 'screenshot.png', 'Rechnung_März.pdf', "capture d'écran.png", 'zrzut_ekranu_łącze.jpg', 'スクリーンショット.png', 'firewall-export.csv', 'EDR-report.pdf'];
+const LABELS =
+  'phishing malware ransomware vpn mfa access-request iso27001 A.5.24 A.8.8 gdpr dsgvo rgpd rodo lost-device backup certificate vulnerability patching firewall edr siem awareness supplier cloud aws azure m365 okta sap ot usb privacy insider ddos dns email web endpoint server network urgent customer audit-finding nonconformity risk exception sécurité bezpieczeństwo セキュリティ störung'.split(
+    ' ',
+  );
+const COMPONENTS = [
+  'Active Directory',
+  'Entra ID',
+  'E-Mail',
+  'VPN',
+  'SAP ERP',
+  'Zahlungsverkehr',
+  'Réseau',
+  'Księgowość',
+  'Webshop',
+  'Rechenzentrum Nord',
+  'Poste de travail',
+  'Serwery',
+  'クラウド基盤',
+  'Firewall',
+  'Backup',
+  'Okta',
+  'AWS',
+  'Jira',
+  'Confluence',
+  'OT / SCADA',
+  'Drucker',
+  'Téléphonie',
+  'HR-Portal',
+  'MES',
+  'Mobile Geräte',
+];
+const ROOT_CAUSES = [
+  'Social engineering',
+  'Human error',
+  'Misconfiguration',
+  'Fehlkonfiguration',
+  'Erreur humaine',
+  'Błąd ludzki',
+  '設定ミス',
+  'Unpatched software',
+  'Third party',
+  'Unknown',
+];
+const FILES_ATTACHED = [
+  'headers.eml',
+  'screenshot.png',
+  'Rechnung_März.pdf',
+  "capture d'écran.png",
+  'zrzut_ekranu_łącze.jpg',
+  'スクリーンショット.png',
+  'firewall-export.csv',
+  'EDR-report.pdf',
+];
 
 /** Project key, name, lead index. */
 const PROJECTS = [
@@ -232,12 +423,18 @@ const PROJECTS = [
   ['NET', 'Netzwerk', 'Firewall changes, VPN and network incidents'],
 ];
 const PROJECT = weighted([0, 1, 2, 3, 4, 5], [0.3, 0.2, 0.1, 0.1, 0.2, 0.1]);
-const ISSUE_TYPE = weighted(['Incident', 'Task', 'Bug', 'Service Request', 'Problem'], [0.45, 0.25, 0.1, 0.15, 0.05]);
+const ISSUE_TYPE = weighted(
+  ['Incident', 'Task', 'Bug', 'Service Request', 'Problem'],
+  [0.45, 0.25, 0.1, 0.15, 0.05],
+);
 const PRIORITY = weighted(['Highest', 'High', 'Medium', 'Low', 'Lowest'], [0.04, 0.16, 0.5, 0.25, 0.05]);
 /** Median hours to resolve, by priority. */
 const RESOLVE_H = { Highest: 8, High: 24, Medium: 72, Low: 200, Lowest: 400 };
 const SEVERITY = weighted(['1 - Critical', '2 - High', '3 - Medium', '4 - Low'], [0.05, 0.15, 0.45, 0.35]);
-const RESOLUTION = weighted(['Done', 'Fixed', "Won't Do", 'Duplicate', 'Cannot Reproduce'], [0.7, 0.15, 0.07, 0.05, 0.03]);
+const RESOLUTION = weighted(
+  ['Done', 'Fixed', "Won't Do", 'Duplicate', 'Cannot Reproduce'],
+  [0.7, 0.15, 0.07, 0.05, 0.03],
+);
 const DONE_STATUS = weighted(['Done', 'Closed', 'Resolved'], [0.6, 0.25, 0.15]);
 const OPEN_STATUS = weighted(
   [
@@ -265,7 +462,10 @@ const PEOPLE = (() => {
     const given = pick(rnd, GIVEN[lang]);
     const family = pick(rnd, FAMILY[lang]);
     const name = lang === 'ja' ? `${family} ${given}` : `${given} ${family}`;
-    const id = rnd() < 0.7 ? `712020:${hex(rnd, 8)}-${hex(rnd, 4)}-${hex(rnd, 4)}-${hex(rnd, 4)}-${hex(rnd, 12)}` : hex(rnd, 24);
+    const id =
+      rnd() < 0.7
+        ? `712020:${hex(rnd, 8)}-${hex(rnd, 4)}-${hex(rnd, 4)}-${hex(rnd, 4)}-${hex(rnd, 12)}`
+        : hex(rnd, 24);
     return { name, id };
   });
 })();
@@ -273,14 +473,57 @@ const BOT = { name: 'Service Desk Bot', id: '557058:f58131cb-b67d-43c7-b30d-6b58
 /** A person, skewed: a few analysts handle most issues. */
 const person = (rnd, pool = 400) => PEOPLE[Math.floor(pool * rnd() ** 2)];
 
-const ROMAN_GIVEN = ['lukasz', 'malgorzata', 'jurgen', 'lena', 'zoe', 'elodie', 'francois', 'yuki', 'sakura', 'shota', 'daniel', 'mira', 'tomas', 'ines', 'pawel', 'zofia', 'bjorn', 'helene', 'jerome', 'priya'];
-const ROMAN_FAMILY = ['wisniewski', 'kowalczyk', 'mueller', 'gross', 'lefevre', 'dubois', 'watanabe', 'sato', 'tanaka', 'osei', 'carvalho', 'lindqvist', 'okafor', 'schroeder', 'mercier', 'wozniak', 'nguyen', 'patel', 'koehler', 'girard'];
+const ROMAN_GIVEN = [
+  'lukasz',
+  'malgorzata',
+  'jurgen',
+  'lena',
+  'zoe',
+  'elodie',
+  'francois',
+  'yuki',
+  'sakura',
+  'shota',
+  'daniel',
+  'mira',
+  'tomas',
+  'ines',
+  'pawel',
+  'zofia',
+  'bjorn',
+  'helene',
+  'jerome',
+  'priya',
+];
+const ROMAN_FAMILY = [
+  'wisniewski',
+  'kowalczyk',
+  'mueller',
+  'gross',
+  'lefevre',
+  'dubois',
+  'watanabe',
+  'sato',
+  'tanaka',
+  'osei',
+  'carvalho',
+  'lindqvist',
+  'okafor',
+  'schroeder',
+  'mercier',
+  'wozniak',
+  'nguyen',
+  'patel',
+  'koehler',
+  'girard',
+];
 const USER_PREFIX = ['dev', 'ops', 'fin', 'hr', 'sec', 'data', 'sales', 'it'];
 const SERVICE_PREFIX = ['svc', 'ci', 'app', 'backup', 'etl'];
 const COMBOS = ROMAN_GIVEN.length * ROMAN_FAMILY.length * USER_PREFIX.length;
 /** IAM user k (k >= 1): `dev-lukasz.wisniewski`, `ops-zoe.dubois7`, `svc-etl-48213`, ... all distinct. */
 function iamUser(k) {
-  if (k % 10 === 3) return `${SERVICE_PREFIX[(k >> 4) % SERVICE_PREFIX.length]}-${APPS[k % APPS.length].toLowerCase().replace(/[^a-z]/g, '')}-${k}`;
+  if (k % 10 === 3)
+    return `${SERVICE_PREFIX[(k >> 4) % SERVICE_PREFIX.length]}-${APPS[k % APPS.length].toLowerCase().replace(/[^a-z]/g, '')}-${k}`;
   const c = (k * 7919) % COMBOS;
   const round = Math.floor(k / COMBOS);
   const given = ROMAN_GIVEN[c % ROMAN_GIVEN.length];
@@ -354,14 +597,61 @@ function text(rnd, lang, length, f) {
 // jira-issues.csv
 // ---------------------------------------------------------------------------------------------
 export const JIRA_HEADER = [
-  'Summary', 'Issue key', 'Issue id', 'Issue Type', 'Status', 'Project key', 'Project name', 'Project type',
-  'Project lead', 'Project lead id', 'Project description', 'Priority', 'Resolution', 'Assignee', 'Assignee Id',
-  'Reporter', 'Reporter Id', 'Creator', 'Creator Id', 'Created', 'Updated', 'Last Viewed', 'Resolved', 'Due date',
-  'Votes', 'Labels', 'Labels', 'Labels', 'Labels', 'Description', 'Environment', 'Watchers', 'Watchers', 'Watchers',
-  'Watchers Id', 'Watchers Id', 'Watchers Id', 'Original estimate', 'Remaining Estimate', 'Time Spent', 'Work Ratio',
-  'Component/s', 'Component/s', 'Security Level', 'Attachment', 'Attachment', 'Custom field (Severity)',
-  'Custom field (Root cause)', 'Custom field (Affected user)', 'Custom field (Affected host)', 'Comment', 'Comment',
-  'Comment', 'Status Category', 'Status Category Changed',
+  'Summary',
+  'Issue key',
+  'Issue id',
+  'Issue Type',
+  'Status',
+  'Project key',
+  'Project name',
+  'Project type',
+  'Project lead',
+  'Project lead id',
+  'Project description',
+  'Priority',
+  'Resolution',
+  'Assignee',
+  'Assignee Id',
+  'Reporter',
+  'Reporter Id',
+  'Creator',
+  'Creator Id',
+  'Created',
+  'Updated',
+  'Last Viewed',
+  'Resolved',
+  'Due date',
+  'Votes',
+  'Labels',
+  'Labels',
+  'Labels',
+  'Labels',
+  'Description',
+  'Environment',
+  'Watchers',
+  'Watchers',
+  'Watchers',
+  'Watchers Id',
+  'Watchers Id',
+  'Watchers Id',
+  'Original estimate',
+  'Remaining Estimate',
+  'Time Spent',
+  'Work Ratio',
+  'Component/s',
+  'Component/s',
+  'Security Level',
+  'Attachment',
+  'Attachment',
+  'Custom field (Severity)',
+  'Custom field (Root cause)',
+  'Custom field (Affected user)',
+  'Custom field (Affected host)',
+  'Comment',
+  'Comment',
+  'Comment',
+  'Status Category',
+  'Status Category Changed',
 ];
 /** Issues are created (local time) from 2026-06-01 to 2026-11-01; the export is taken on 2026-11-03. */
 const CREATED_FROM = seconds(2026, 6, 1);
@@ -411,8 +701,13 @@ function jira(n, out) {
       const r = created + Math.max(60, Math.round(lognormal(rnd, RESOLVE_H[priority], 1.2) * 60) * 60);
       if (r < EXPORTED) resolved = unambiguous(r);
     }
-    const updated = unambiguous(Math.min(EXPORTED, (resolved > 0 ? resolved : created) + Math.floor(rnd() * 3 * DAY_S / 60) * 60));
-    const viewed = rnd() < 0.6 ? jiraDate(unambiguous(Math.min(EXPORTED, updated + Math.floor(rnd() * 5 * DAY_S / 60) * 60))) : '';
+    const updated = unambiguous(
+      Math.min(EXPORTED, (resolved > 0 ? resolved : created) + Math.floor((rnd() * 3 * DAY_S) / 60) * 60),
+    );
+    const viewed =
+      rnd() < 0.6
+        ? jiraDate(unambiguous(Math.min(EXPORTED, updated + Math.floor((rnd() * 5 * DAY_S) / 60) * 60)))
+        : '';
     const due = rnd() < 0.4 ? jiraDate(Math.floor(created / DAY_S + 3 + rnd() * 30) * DAY_S) : '';
     let status;
     let category;
@@ -446,7 +741,9 @@ function jira(n, out) {
       const file = pick(rnd, FILES_ATTACHED);
       const id = 20000 + Math.floor(rnd() * 900000);
       attachments.push(
-        cell(`${jiraDate(unambiguous(created + 600))};${person(rnd).id};${file};https://jira.example.com/secure/attachment/${id}/${encodeURIComponent(file)}`),
+        cell(
+          `${jiraDate(unambiguous(created + 600))};${person(rnd).id};${file};https://jira.example.com/secure/attachment/${id}/${encodeURIComponent(file)}`,
+        ),
       );
     }
     while (attachments.length < 2) attachments.push('');
@@ -469,12 +766,20 @@ function jira(n, out) {
                 : name;
     }
     const affectedHost =
-      rnd() < 0.05 ? (rnd() < 0.85 ? host(Math.floor(rnd() * hosts)) : `ws-${String(Math.floor(rnd() * 50000)).padStart(5, '0')}.corp.example.com`) : '';
+      rnd() < 0.05
+        ? rnd() < 0.85
+          ? host(Math.floor(rnd() * hosts))
+          : `ws-${String(Math.floor(rnd() * 50000)).padStart(5, '0')}.corp.example.com`
+        : '';
     const comments = [];
     let at = created;
     for (let c = COMMENT_COUNT(rnd()); c > 0; c--) {
-      at = unambiguous(at + Math.floor(rnd() * 2 * DAY_S / 60) * 60);
-      comments.push(cell(`${jiraDate(at)};${person(rnd).id};${text(rnd, lang, Math.min(4000, lognormal(rnd, 30, 0.9)), f)}`));
+      at = unambiguous(at + Math.floor((rnd() * 2 * DAY_S) / 60) * 60);
+      comments.push(
+        cell(
+          `${jiraDate(at)};${person(rnd).id};${text(rnd, lang, Math.min(4000, lognormal(rnd, 30, 0.9)), f)}`,
+        ),
+      );
     }
     while (comments.length < 3) comments.push('');
     keys[p] += 1 + (rnd() < 0.05 ? 1 : 0);
@@ -532,7 +837,8 @@ function jira(n, out) {
 // ---------------------------------------------------------------------------------------------
 // aws-credential-report.csv
 // ---------------------------------------------------------------------------------------------
-const AWS_HEADER = 'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
+const AWS_HEADER =
+  'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
 const ACCOUNT = '210987654321';
 const REGIONS = ['eu-central-1', 'eu-west-1', 'us-east-1', 'ap-northeast-1', 'eu-north-1'];
 const SERVICES = ['s3', 'sts', 'ec2', 'iam', 'cloudformation', 'lambda', 'dynamodb', 'ecr', 'secretsmanager'];
@@ -591,14 +897,67 @@ function aws(n, out) {
 // ---------------------------------------------------------------------------------------------
 // nessus.csv
 // ---------------------------------------------------------------------------------------------
-const NESSUS_HEADER = ['Plugin ID', 'CVE', 'CVSS v2.0 Base Score', 'Risk', 'Host', 'Protocol', 'Port', 'Name', 'Synopsis', 'Description', 'Solution', 'See Also', 'Plugin Output', 'CVSS v3.0 Base Score', 'VPR Score', 'Risk Factor', 'Plugin Publication Date'];
+const NESSUS_HEADER = [
+  'Plugin ID',
+  'CVE',
+  'CVSS v2.0 Base Score',
+  'Risk',
+  'Host',
+  'Protocol',
+  'Port',
+  'Name',
+  'Synopsis',
+  'Description',
+  'Solution',
+  'See Also',
+  'Plugin Output',
+  'CVSS v3.0 Base Score',
+  'VPR Score',
+  'Risk Factor',
+  'Plugin Publication Date',
+];
 const RISK = weighted(['None', 'Low', 'Medium', 'High', 'Critical'], [0.3, 0.1, 0.3, 0.2, 0.1]);
 const CVSS = { None: [0, 0], Low: [0.1, 3.9], Medium: [4, 6.9], High: [7, 8.9], Critical: [9, 10] };
-const PRODUCTS = ['Apache Log4j', 'OpenSSL', 'OpenSSH', 'Apache httpd', 'nginx', 'Microsoft Windows', 'Microsoft Exchange', 'VMware vCenter', 'PHP', 'Oracle Java SE', 'Samba', 'PostgreSQL', 'Jenkins', 'Citrix ADC', 'Fortinet FortiOS'];
-const FLAWS = ['Multiple Vulnerabilities', 'Remote Code Execution', 'Denial of Service', 'Information Disclosure', 'Privilege Escalation', 'Authentication Bypass'];
-const INFO_NAMES = ['Nessus Scan Information', 'OS Identification', 'Service Detection', 'SSL Certificate Information', 'Traceroute Information', 'Open Port Re-check', 'Host Fully Qualified Domain Name (FQDN) Resolution', 'Common Platform Enumeration (CPE)'];
+const PRODUCTS = [
+  'Apache Log4j',
+  'OpenSSL',
+  'OpenSSH',
+  'Apache httpd',
+  'nginx',
+  'Microsoft Windows',
+  'Microsoft Exchange',
+  'VMware vCenter',
+  'PHP',
+  'Oracle Java SE',
+  'Samba',
+  'PostgreSQL',
+  'Jenkins',
+  'Citrix ADC',
+  'Fortinet FortiOS',
+];
+const FLAWS = [
+  'Multiple Vulnerabilities',
+  'Remote Code Execution',
+  'Denial of Service',
+  'Information Disclosure',
+  'Privilege Escalation',
+  'Authentication Bypass',
+];
+const INFO_NAMES = [
+  'Nessus Scan Information',
+  'OS Identification',
+  'Service Detection',
+  'SSL Certificate Information',
+  'Traceroute Information',
+  'Open Port Re-check',
+  'Host Fully Qualified Domain Name (FQDN) Resolution',
+  'Common Platform Enumeration (CPE)',
+];
 const CVE_COUNT = counts([0.15, 0.45, 0.15, 0.1, 0.05, 0.04, 0.03, 0.02, 0.01]);
-const PLUGIN_TEXT = 'the remote host is affected by a vulnerability in the installed version which allows an unauthenticated remote attacker to execute arbitrary code cause a denial of service or disclose sensitive information via crafted requests note that Nessus has not tested for these issues but has instead relied only on the application self-reported version number'.split(' ');
+const PLUGIN_TEXT =
+  'the remote host is affected by a vulnerability in the installed version which allows an unauthenticated remote attacker to execute arbitrary code cause a denial of service or disclose sensitive information via crafted requests note that Nessus has not tested for these issues but has instead relied only on the application self-reported version number'.split(
+    ' ',
+  );
 
 /** The plugin pool: the same for every N. */
 const PLUGINS = (() => {
@@ -612,7 +971,12 @@ const PLUGINS = (() => {
     const risk = i < 40 ? 'None' : RISK(rnd());
     const product = pick(rnd, PRODUCTS);
     const version = `${1 + Math.floor(rnd() * 9)}.${Math.floor(rnd() * 20)}.${Math.floor(rnd() * 30)}`;
-    const name = risk === 'None' ? (i < INFO_NAMES.length ? INFO_NAMES[i] : `${product} Detection (${i})`) : `${product} < ${version} ${pick(rnd, FLAWS)}`;
+    const name =
+      risk === 'None'
+        ? i < INFO_NAMES.length
+          ? INFO_NAMES[i]
+          : `${product} Detection (${i})`
+        : `${product} < ${version} ${pick(rnd, FLAWS)}`;
     const sentenceOf = (len) => {
       const words = [];
       for (let w = 0; w < len; w++) words.push(pick(rnd, PLUGIN_TEXT));
@@ -632,9 +996,15 @@ const PLUGINS = (() => {
       id: String(id),
       risk,
       name,
-      synopsis: risk === 'None' ? `This plugin reports ${name.toLowerCase()}.` : `The remote host is affected by ${pick(rnd, FLAWS).toLowerCase()}.`,
+      synopsis:
+        risk === 'None'
+          ? `This plugin reports ${name.toLowerCase()}.`
+          : `The remote host is affected by ${pick(rnd, FLAWS).toLowerCase()}.`,
       description: lines.join(rnd() < 0.5 ? '\n' : '\n\n'),
-      solution: risk === 'None' ? 'n/a' : `Upgrade to ${product} version ${version.replace(/\d+$/, (d) => String(Number(d) + 1))} or later.`,
+      solution:
+        risk === 'None'
+          ? 'n/a'
+          : `Upgrade to ${product} version ${version.replace(/\d+$/, (d) => String(Number(d) + 1))} or later.`,
       seeAlso: risk === 'None' || rnd() < 0.3 ? '' : `https://www.tenable.com/plugins/nessus/${id}`,
       cvss2: risk === 'None' ? '' : score(),
       cvss3: risk === 'None' || rnd() < 0.2 ? '' : score(),
@@ -656,7 +1026,8 @@ function pluginOutput(rnd, p, port, k) {
   if (u < 0.15) return '';
   if (u < 0.7)
     return `\n  Path              : /opt/${p.product.toLowerCase().replace(/[^a-z]+/g, '-')}/lib-${k}/\n  Installed version : ${p.version}\n  Fixed version     : ${p.version.replace(/\d+$/, (d) => String(Number(d) + 1))}\n`;
-  if (u < 0.85) return `\nThe following certificate was found :\n  Subject : CN=${host(k)}\n  Not After : ${nessusDate(seconds(2026, 10, 1) + Math.floor(rnd() * 400) * DAY_S)}\n`;
+  if (u < 0.85)
+    return `\nThe following certificate was found :\n  Subject : CN=${host(k)}\n  Not After : ${nessusDate(seconds(2026, 10, 1) + Math.floor(rnd() * 400) * DAY_S)}\n`;
   return `\n  - KB${5000000 + Math.floor(rnd() * 99999)}\n\nCurrent build : 10.0.${17763 + Math.floor(rnd() * 9000)}.${Math.floor(rnd() * 5000)}\n`;
 }
 
