@@ -2,9 +2,9 @@
 // Deterministic generator of the exports of the benchmark's `realistic` profile, in the vendor layouts
 // the presets read (nothing large is committed).
 //
-//   node bench/realistic/generate.mjs 100000 [--force]
+//   node bench/realistic/generate.mjs 100000 [--force] [--out DIR]
 //
-// Writes bench/.data/realistic/<N>/{jira-issues,aws-credential-report,nessus}.csv (N data records each)
+// Writes (into DIR, by default) bench/.data/realistic/<N>/{jira-issues,aws-credential-report,nessus}.csv (N data records each)
 // and manifest.json (generator version, seed, each file's size and sha256); a later call for the same N
 // reuses the files while they match. All randomness comes from seeded mulberry32 streams and every date
 // is computed from integers, so the same N gives byte-identical files on every machine.
@@ -1076,9 +1076,9 @@ export function dataDir(n) {
 }
 
 /** Generates the files for N rows unless they already exist; returns the directory and the manifest. */
-export function ensureData(n, { force = false, log = () => {} } = {}) {
+export function ensureData(n, { force = false, log = () => {}, dir = dataDir(n) } = {}) {
   return ensureFiles({
-    dir: dataDir(n),
+    dir,
     generator: GENERATOR_HASH,
     seed: SEED,
     rows: n,
@@ -1094,11 +1094,16 @@ export function ensureData(n, { force = false, log = () => {} } = {}) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
-  const n = Number(args.find((a) => !a.startsWith('--')) ?? 10000);
-  if (!Number.isInteger(n) || n < 2) {
-    console.error('usage: node bench/realistic/generate.mjs N [--force]   (N >= 2)');
+  const out = args.indexOf('--out');
+  const n = Number(args.find((a, i) => !a.startsWith('--') && (out < 0 || i !== out + 1)) ?? 10000);
+  if (!Number.isInteger(n) || n < 2 || (out >= 0 && !args[out + 1])) {
+    console.error('usage: node bench/realistic/generate.mjs N [--force] [--out DIR]   (N >= 2)');
     process.exit(2);
   }
-  const { dir, generated } = ensureData(n, { force: args.includes('--force'), log: console.log });
+  const { dir, generated } = ensureData(n, {
+    force: args.includes('--force'),
+    log: console.log,
+    ...(out >= 0 ? { dir: args[out + 1] } : {}),
+  });
   if (!generated) console.log(`${dir}: up to date`);
 }
