@@ -213,6 +213,21 @@ async function waitIdle(maxSeconds, cores = 0.25) {
   return load;
 }
 
+/** The measured processes still running, ended with the benchmark (Ctrl-C, SIGTERM). */
+const running = new Set();
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    for (const child of running) killGroup(child);
+    process.exit(130);
+  });
+
 /**
  * Runs a command to completion: wall seconds, peak RSS in MB, CPU seconds (user + sys, with GNU time),
  * the CPU the rest of the machine used meanwhile (cores), exit code, stdout and stderr.
@@ -223,9 +238,12 @@ function measure(command, args, timeoutSeconds) {
     const viaTime = hasGnuTime;
     const cpuBefore = cpuJiffies();
     const started = process.hrtime.bigint();
+    // A process group of its own: a timeout or an interrupted benchmark ends GNU time and the measured
+    // process together (killing GNU time alone would leave the engine running).
     const child = viaTime
-      ? spawn(GNU_TIME, ['-f', '%e %M %U %S', '-o', rssFile, command, ...args], { cwd: ROOT })
-      : spawn(command, args, { cwd: ROOT });
+      ? spawn(GNU_TIME, ['-f', '%e %M %U %S', '-o', rssFile, command, ...args], { cwd: ROOT, detached: true })
+      : spawn(command, args, { cwd: ROOT, detached: true });
+    running.add(child);
     const stdout = [];
     const stderr = [];
     child.stdout.on('data', (c) => stdout.push(c));
@@ -245,9 +263,10 @@ function measure(command, args, timeoutSeconds) {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killGroup(child);
     }, timeoutSeconds * 1000);
     child.on('close', (code, signal) => {
+      running.delete(child);
       const wall = Number(process.hrtime.bigint() - started) / 1e9;
       const cpuAfter = cpuJiffies();
       clearTimeout(timer);

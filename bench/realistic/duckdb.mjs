@@ -10,9 +10,11 @@
 // Nothing here uses isms-kpi's code or its presets: the SQL restates, from docs/catalogue.md and the
 // presets' documented mapping, what isms-kpi does with each cell:
 // - every column is read as text (read_csv, all VARCHAR, explicit positional names: Jira repeats
-//   `Labels`, `Watchers`, `Component/s`, `Comment`); a cell is trimmed of the whitespace JavaScript's
-//   trim() removes, and the default null tokens (`""`, N/A, n/a, NA, null, NULL, ?, no_information,
-//   not_supported; exact case) are no value. Nessus `Risk` has `null_tokens: [""]` (`None` is a value);
+//   `Labels`, `Watchers`, `Component/s`, `Comment`); each cell a KPI reads is trimmed once, as
+//   JavaScript's trim() would, of the whitespace the generator can leave at the edge of a cell (space,
+//   tab, CR, LF: it writes no other), and the default null tokens (`""`, N/A, n/a, NA, null, NULL, ?,
+//   no_information, not_supported; exact case) are no value. Nessus `Risk` has `null_tokens: [""]`
+//   (`None` is a value);
 // - booleans: true / yes / y / 1 and false / no / n / 0, any case; anything else stops the query;
 // - lists: each non-null cell of the repeated columns is split on "," and every item trimmed, empty
 //   items dropped; `len()` of no items is 0; a segment of a list is its items joined with ", ";
@@ -38,29 +40,28 @@ const ZONE = 'Europe/Berlin';
 const PERIOD_START = "TIMESTAMPTZ '2026-07-01 00:00:00+02:00'";
 const PERIOD_END = "TIMESTAMPTZ '2026-10-01 00:00:00+02:00'";
 
-/** Whitespace String.prototype.trim removes (WhiteSpace and LineTerminator), as SQL text. */
-const JS_WHITESPACE = [
-  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
-  0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
-]
-  .map((c) => `chr(${c})`)
-  .join(' || ');
 const NULL_TOKENS = ['', 'N/A', 'n/a', 'NA', 'null', 'NULL', '?', 'no_information', 'not_supported'];
 const sqlText = (s) => `'${s.replaceAll("'", "''")}'`;
 
 const MACROS = [
-  `CREATE MACRO t(x) AS trim(x, ${JS_WHITESPACE})`,
-  `CREATE MACRO v(x) AS CASE WHEN t(x) IN (${NULL_TOKENS.map(sqlText).join(', ')}) THEN NULL ELSE t(x) END`,
+  // Trim as JavaScript's trim() does, for the whitespace the generator can leave at the edge of a cell.
+  `CREATE MACRO t(x) AS trim(x, ' ' || chr(9) || chr(10) || chr(13))`,
+  // A trimmed cell: no value when it is a null token.
+  `CREATE MACRO v(x) AS CASE WHEN x IN (${NULL_TOKENS.map(sqlText).join(', ')}) THEN NULL ELSE x END`,
   `CREATE MACRO b(x) AS CASE WHEN v(x) IS NULL THEN NULL
-     WHEN lower(v(x)) IN ('true', 'yes', 'y', '1') THEN true
-     WHEN lower(v(x)) IN ('false', 'no', 'n', '0') THEN false
+     WHEN lower(x) IN ('true', 'yes', 'y', '1') THEN true
+     WHEN lower(x) IN ('false', 'no', 'n', '0') THEN false
      ELSE error('not a boolean: ' || x) END`,
   `CREATE MACRO items(cells) AS list_filter(
-     list_transform(flatten(list_transform(list_filter(cells, c -> v(c) IS NOT NULL), c -> string_split(v(c), ','))), i -> t(i)),
+     list_transform(flatten(list_transform(list_filter(cells, c -> v(c) IS NOT NULL), c -> string_split(c, ','))), i -> t(i)),
      i -> i <> '')`,
   `CREATE MACRO jira_time(x) AS timezone('${ZONE}', strptime(v(x), '%d/%b/%y %I:%M %p'))`,
   `CREATE MACRO age(x) AS (epoch_ms(${PERIOD_END}) - epoch_ms(x))::DOUBLE / 86400000.0::DOUBLE`,
 ];
+
+/** `SELECT t(a) AS a, t(b) AS b, ... FROM <csv>`: every cell a query reads, trimmed once. */
+const trimmed = (columns, from) =>
+  `(SELECT ${columns.map((c) => `t(${c}) AS ${c}`).join(', ')} FROM ${from})`;
 
 /** Positional column names for a header with repeated names: `Labels` -> labels_1, labels_2, ... */
 function columnNames(header) {
@@ -79,6 +80,40 @@ function columnNames(header) {
     return total.get(b) > 1 ? `${b}_${k}` : b;
   });
 }
+/** The columns the KPIs read, by source. */
+const JIRA_USED = [
+  'issue_key',
+  'summary',
+  'issue_type',
+  'priority',
+  'project_key',
+  'status_category',
+  'created',
+  'resolved',
+  'labels_1',
+  'labels_2',
+  'labels_3',
+  'labels_4',
+  'watchers_1',
+  'watchers_2',
+  'watchers_3',
+  'component_s_1',
+  'component_s_2',
+  'description',
+  'custom_field_severity',
+  'custom_field_affected_user',
+  'custom_field_affected_host',
+];
+const AWS_USED = [
+  '"user"',
+  'password_enabled',
+  'mfa_active',
+  'access_key_1_active',
+  'access_key_1_last_rotated',
+  'access_key_2_active',
+  'access_key_2_last_rotated',
+];
+const NESSUS_USED = ['plugin_id', 'host', 'risk', 'cve', 'cvss_v3_0_base_score', 'plugin_output'];
 const allText = (names) => Object.fromEntries(names.map((n) => [n, 'VARCHAR']));
 const list = (prefix, n) => `[${Array.from({ length: n }, (_, i) => `${prefix}_${i + 1}`).join(', ')}]`;
 
@@ -191,7 +226,7 @@ export async function computeKpis(dir) {
        v(custom_field_severity) AS severity,
        v(custom_field_affected_user) AS affected_user,
        v(custom_field_affected_host) AS affected_host
-     FROM ${csv(file('jira-issues.csv'), allText(JIRA_COLUMNS))})
+     FROM ${trimmed(JIRA_USED, csv(file('jira-issues.csv'), allText(JIRA_COLUMNS)))})
      WHERE opened >= ${PERIOD_START} AND opened < ${PERIOD_END}`,
   );
   await db.run(
@@ -203,7 +238,7 @@ export async function computeKpis(dir) {
        v(access_key_1_last_rotated)::TIMESTAMPTZ AS key1_rotated,
        b(access_key_2_active) AS key2_active,
        v(access_key_2_last_rotated)::TIMESTAMPTZ AS key2_rotated
-     FROM ${csv(file('aws-credential-report.csv'), allText(AWS_COLUMNS))}`,
+     FROM ${trimmed(AWS_USED, csv(file('aws-credential-report.csv'), allText(AWS_COLUMNS)))}`,
   );
   await db.run(
     `CREATE TABLE nessus_raw AS SELECT * FROM ${csv(file('nessus.csv'), allText(NESSUS_COLUMNS))}`,
@@ -212,11 +247,11 @@ export async function computeKpis(dir) {
     `CREATE TABLE nessus AS SELECT
        v(plugin_id) AS plugin_id,
        v(host) AS asset,
-       CASE WHEN t(risk) = '' THEN NULL ELSE t(risk) END AS severity,
+       CASE WHEN risk = '' THEN NULL ELSE risk END AS severity,
        v(cve) AS cve,
        v(cvss_v3_0_base_score)::DOUBLE AS cvss3,
        v(plugin_output) AS plugin_output
-     FROM (SELECT DISTINCT * FROM nessus_raw)`,
+     FROM ${trimmed(NESSUS_USED, '(SELECT DISTINCT * FROM nessus_raw)')}`,
   );
   const t1 = process.hrtime.bigint();
 
