@@ -35,12 +35,14 @@
 //
 // Options: --profile realistic|synthetic, --sizes LIST (comma-separated, 100k / 1M suffixes allowed),
 // --runs R (default 3), --commands LIST (among report, validate, evidence; report is always run;
-// default: the profile's), --no-targets, --timeout SECONDS (per process, default 900), --force
-// (regenerate the data), --wait-idle SECONDS (before each timed process, wait at most this long for
-// the other processes of the machine to use less than 0.25 core; default 120, 0 = do not wait),
-// --max-other-load CORES and --retries K (a run during which other processes used more than CORES,
-// default 0.25, is repeated up to K times, default 3; the last attempt is kept and flagged). Each run
-// reports the CPU the rest of the machine used while it ran, so a noisy measurement can be recognised.
+// default: the profile's), --engine DIR (measure the build in DIR, a checkout with bin/ and dist/,
+// e.g. an earlier commit for a before/after table; default: this repository's), --no-targets,
+// --timeout SECONDS (per process, default 900), --force (regenerate the data), --wait-idle SECONDS
+// (before each timed process, wait at most this long for the other processes of the machine to use
+// less than 0.25 core; default 120, 0 = do not wait), --max-other-load CORES and --retries K (a run
+// during which other processes used more than CORES, default 0.25, is repeated up to K times,
+// default 3; the last attempt is kept and flagged). Each run reports the CPU the rest of the
+// machine used while it ran, so a noisy measurement can be recognised.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -57,7 +59,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATA_ROOT } from './generate.mjs';
 import { DEFAULT_PROFILE, profileNamed } from './profiles.mjs';
@@ -146,6 +148,9 @@ function parseArgs(argv) {
         options.retries = Number(value());
         if (!Number.isInteger(options.retries) || options.retries < 0)
           throw new Error('--retries needs a whole number >= 0');
+        break;
+      case '--engine':
+        options.engine = resolve(value());
         break;
       case '--no-targets':
         options.targets = false;
@@ -334,17 +339,18 @@ function diskBytes(dir) {
 }
 
 /**
- * Copies the built CLI (bin/, dist/, package.json) to bench/.data/engine/ and returns a hash of dist/.
+ * Copies the built CLI (bin/, dist/, package.json) of `from` (this repository, or --engine DIR) to
+ * bench/.data/engine/ and returns a hash of dist/.
  * Every run of one benchmark uses this copy, so a rebuild of dist/ while the benchmark runs (someone
  * working on src/) cannot mix two versions of the engine in one table. Its node_modules are the
  * repository's, found by walking up from bench/.data/engine/.
  */
-function snapshotEngine() {
+function snapshotEngine(from) {
   rmSync(ENGINE, { recursive: true, force: true });
   mkdirSync(ENGINE, { recursive: true });
-  cpSync(join(ROOT, 'dist'), join(ENGINE, 'dist'), { recursive: true });
-  cpSync(join(ROOT, 'bin'), join(ENGINE, 'bin'), { recursive: true });
-  copyFileSync(join(ROOT, 'package.json'), join(ENGINE, 'package.json'));
+  cpSync(join(from, 'dist'), join(ENGINE, 'dist'), { recursive: true });
+  cpSync(join(from, 'bin'), join(ENGINE, 'bin'), { recursive: true });
+  copyFileSync(join(from, 'package.json'), join(ENGINE, 'package.json'));
   const hash = createHash('sha256');
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
@@ -622,7 +628,6 @@ function machine() {
       return 'unknown';
     }
   })();
-  const git = (args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || 'unknown';
   return {
     cpus: cpus().length,
     cpuModel: cpuModel(),
@@ -632,9 +637,18 @@ function machine() {
     node: process.version,
     duckdbNodeApi: duckVersion,
     platform: `${process.platform} ${process.arch}`,
-    commit: `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--', 'src']) === 'unknown' ? '' : ' (src/ has uncommitted changes)'}`,
     rssSource: hasGnuTime ? 'GNU time %M' : '/proc/PID/status VmHWM (polled every 10 ms)',
   };
+}
+
+/** Which build is measured: the commit of the engine's checkout (and whether its src/ is modified). */
+function engineCommit(dir) {
+  const git = (args) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  if (head.status !== 0 || resolve(git(['rev-parse', '--show-toplevel']).stdout.trim()) !== resolve(dir))
+    return `the build in ${dir} (not a git checkout)`;
+  const dirty = git(['status', '--porcelain', '--', 'src']).stdout.trim() !== '';
+  return `commit ${head.stdout.trim()}${dirty ? ' (src/ has uncommitted changes)' : ''}`;
 }
 
 const describeMachine = (info) =>
@@ -660,12 +674,21 @@ async function main() {
     process.exit(2);
   }
   const profile = profileNamed(options.profile);
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js')) || !existsSync(join(ROOT, 'bin', 'isms-kpi.js'))) {
-    console.error('bench: dist/ is missing; run `npm run bench` (it builds first) or `npm run build`');
+  const engineDir = options.engine ?? ROOT;
+  if (
+    !existsSync(join(engineDir, 'dist', 'cli', 'main.js')) ||
+    !existsSync(join(engineDir, 'bin', 'isms-kpi.js'))
+  ) {
+    console.error(
+      options.engine
+        ? `bench: ${engineDir} has no bin/isms-kpi.js and dist/ (build it first)`
+        : 'bench: dist/ is missing; run `npm run bench` (it builds first) or `npm run build`',
+    );
     process.exit(2);
   }
   const info = machine();
-  info.engine = snapshotEngine();
+  info.engine = snapshotEngine(engineDir);
+  info.commit = engineCommit(engineDir);
   const started = new Date();
   console.log(`profile: ${profile.name} (${profile.catalogue.replace(`${ROOT}/`, '')})`);
   console.log(
