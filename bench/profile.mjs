@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // Where isms-kpi spends its time (and memory) on the benchmark data.
 //
-//   npm run build && node bench/profile.mjs 1000000 [--profile realistic|synthetic] [--top 25] [--snapshot]
+//   npm run build && node bench/profile.mjs 1000000 [--profile realistic|synthetic] [--top 25] [--engine DIR]
 //   node bench/profile.mjs 1000000 --per-kpi        # peak RSS and time of `report -k ID`, for each KPI
 //
 // Generates the profile's data for N if needed (bench/profiles.mjs; default profile: realistic), runs
 //   node --cpu-prof bin/isms-kpi.js report -c <data dir>/catalogue.yaml --format json --fail-on never
 // and prints the functions with the most self time, then the most inclusive time, over all threads.
 // The .cpuprofile files (one per thread) are kept in the data directory (open them in Chrome DevTools >
-// Performance, or speedscope). --snapshot profiles the copy of dist/ the last `npm run bench` measured
-// (bench/.data/engine/) instead of the current build.
+// Performance, or speedscope). --engine DIR profiles the build in DIR (a checkout with bin/ and dist/, or
+// a copy bench/run.mjs made in bench/.data/engine/HASH/) instead of this repository's.
 //
 // --per-kpi runs the report once for each KPI alone (`-k ID`, under GNU time) and prints its wall time,
 // CPU time and peak RSS: what reading the columns that one KPI needs costs, since only the fields a
@@ -17,7 +17,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PROFILE, profileNamed } from './profiles.mjs';
 
@@ -31,9 +31,8 @@ const top = topIndex >= 0 ? Number(args[topIndex + 1]) : 25;
 
 const profileIndex = args.indexOf('--profile');
 const profile = profileNamed(profileIndex >= 0 ? args[profileIndex + 1] : DEFAULT_PROFILE);
-const cli = args.includes('--snapshot')
-  ? join(HERE, '.data', 'engine', 'bin', 'isms-kpi.js')
-  : join(ROOT, 'bin', 'isms-kpi.js');
+const engineIndex = args.indexOf('--engine');
+const cli = join(engineIndex >= 0 ? resolve(args[engineIndex + 1]) : ROOT, 'bin', 'isms-kpi.js');
 
 const { dir } = profile.ensureData(n, { log: console.log });
 const catalogue = join(dir, 'catalogue.yaml');

@@ -16,7 +16,7 @@
 // and, with the commands `validate` and `evidence` (the realistic profile's default, see --commands),
 //   node bin/isms-kpi.js validate -c <catalogue> --format json
 //   node bin/isms-kpi.js report -c <catalogue> --format json --fail-on never --evidence <dir>/evidence-pack
-// (isms-kpi from a copy of bin/ and dist/ taken at the start, bench/.data/engine/; wall time from
+// (isms-kpi from a copy of bin/ and dist/ taken at the start, bench/.data/engine/HASH/; wall time from
 // spawn to exit; peak RSS and CPU seconds from GNU time, else peak RSS from polling
 // /proc/PID/status VmHWM), compares the KPI values, the segment values, the rows in the period and the
 // duplicates dropped (and, for the realistic profile, checks that no row was rejected or warned about),
@@ -54,6 +54,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -66,8 +67,8 @@ import { DEFAULT_PROFILE, profileNamed } from './profiles.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
-const ENGINE = join(DATA_ROOT, 'engine');
-const CLI = join(ENGINE, 'bin', 'isms-kpi.js');
+/** Copies of the measured builds, one directory per build (named by the hash of its dist/). */
+const ENGINES = join(DATA_ROOT, 'engine');
 const TOLERANCE = 1e-9;
 const COMMANDS = ['report', 'validate', 'evidence'];
 
@@ -340,17 +341,14 @@ function diskBytes(dir) {
 
 /**
  * Copies the built CLI (bin/, dist/, package.json) of `from` (this repository, or --engine DIR) to
- * bench/.data/engine/ and returns a hash of dist/.
+ * bench/.data/engine/<hash of dist/>/ and returns that hash and directory.
  * Every run of one benchmark uses this copy, so a rebuild of dist/ while the benchmark runs (someone
- * working on src/) cannot mix two versions of the engine in one table. Its node_modules are the
- * repository's, found by walking up from bench/.data/engine/.
+ * working on src/) cannot mix two versions of the engine in one table. A copy is never replaced or
+ * removed once made (it is written under a temporary name, then renamed), so two benchmarks running
+ * at the same time, of the same build or of two builds, do not pull the engine from under each other.
+ * Its node_modules are the repository's, found by walking up from bench/.data/engine/<hash>/.
  */
 function snapshotEngine(from) {
-  rmSync(ENGINE, { recursive: true, force: true });
-  mkdirSync(ENGINE, { recursive: true });
-  cpSync(join(from, 'dist'), join(ENGINE, 'dist'), { recursive: true });
-  cpSync(join(from, 'bin'), join(ENGINE, 'bin'), { recursive: true });
-  copyFileSync(join(from, 'package.json'), join(ENGINE, 'package.json'));
   const hash = createHash('sha256');
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
@@ -361,8 +359,26 @@ function snapshotEngine(from) {
       else if (entry.name.endsWith('.js')) hash.update(entry.name).update(readFileSync(path));
     }
   };
-  walk(join(ENGINE, 'dist'));
-  return hash.digest('hex').slice(0, 12);
+  walk(join(from, 'dist'));
+  hash.update(readFileSync(join(from, 'bin', 'isms-kpi.js')));
+  const id = hash.digest('hex').slice(0, 12);
+  const dir = join(ENGINES, id);
+  if (!existsSync(dir)) {
+    const temporary = `${dir}.tmp-${process.pid}`;
+    rmSync(temporary, { recursive: true, force: true });
+    mkdirSync(temporary, { recursive: true });
+    cpSync(join(from, 'dist'), join(temporary, 'dist'), { recursive: true });
+    cpSync(join(from, 'bin'), join(temporary, 'bin'), { recursive: true });
+    copyFileSync(join(from, 'package.json'), join(temporary, 'package.json'));
+    try {
+      renameSync(temporary, dir);
+    } catch (error) {
+      // another benchmark made the same copy meanwhile
+      rmSync(temporary, { recursive: true, force: true });
+      if (!existsSync(dir)) throw error;
+    }
+  }
+  return { hash: id, dir };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -687,16 +703,16 @@ async function main() {
     process.exit(2);
   }
   const info = machine();
-  info.engine = snapshotEngine(engineDir);
+  const engine = snapshotEngine(engineDir);
+  const CLI = join(engine.dir, 'bin', 'isms-kpi.js');
+  info.engine = engine.hash;
   info.commit = engineCommit(engineDir);
   const started = new Date();
   console.log(`profile: ${profile.name} (${profile.catalogue.replace(`${ROOT}/`, '')})`);
   console.log(
     `machine: ${describeMachine(info)}; load average ${info.loadAverage.join(' ')}; peak RSS from ${info.rssSource}`,
   );
-  console.log(
-    `engine: dist/ of ${info.commit} copied to ${ENGINE} (hash ${info.engine}); every run below uses that copy`,
-  );
+  console.log(`engine: dist/ of ${info.commit} copied to ${engine.dir}; every run below uses that copy`);
   console.log(
     `sizes: ${options.sizes.map(fmtN).join(', ')} rows per source; ${options.runs} run(s) each, medians; commands: ${options.commands.join(', ')}\n`,
   );
