@@ -4,7 +4,7 @@
  *   const io = nodeIo();                                   // files, clock and environment of this process
  *   const catalogue = await loadCatalogue(io, 'metrics.yaml');
  *   const period = resolvePeriod(catalogue, { period: '2026-Q3', now: io.now() });
- *   const { report } = await run({ catalogue, period, cwd: io.cwd });
+ *   const { report } = await run({ catalogue, period, cwd: io.cwd, now: io.now() });  // now: has the period ended?
  *
  * or in one step: `const { report } = await evaluate({ catalogue: 'metrics.yaml', period: '2026-Q3' }, nodeIo())`.
  */

@@ -1,22 +1,36 @@
 /** Reading metrics.yaml through the Io, then parsing and compiling it (src/catalogue/ never reads files). */
 import path from 'node:path';
 import { type Catalogue, compileCatalogue } from '../catalogue/compile.js';
-import { parseCatalogue } from '../catalogue/parse.js';
-import { IsmsKpiError } from '../problems.js';
+import { MAX_CATALOGUE_BYTES, parseCatalogue } from '../catalogue/parse.js';
+import { IsmsKpiError, problem } from '../problems.js';
+import { quote } from '../text.js';
+import { isValidTimeZone } from '../time/zone.js';
 import { displayPath } from '../util/display-path.js';
 import { fileProblem } from '../util/file-problem.js';
 import type { Io } from './io.js';
 
-/** The catalogue at `file` (relative to io.cwd); `tz` overrides its time zone (--tz). */
+/**
+ * The catalogue at `file` (relative to io.cwd); `tz` overrides its time zone (--tz). The file must be a
+ * regular file of at most 5 MB in valid UTF-8 (a Latin-1 catalogue is refused at its first non-UTF-8
+ * byte, as exports are, instead of being read with replacement characters).
+ */
 export async function loadCatalogue(io: Io, file: string, tz?: string): Promise<Catalogue> {
   const absolute = path.resolve(io.cwd, file);
   const shown = displayPath(absolute, io.cwd);
-  const text = await io.readText(absolute).catch((error: unknown) => {
+  if (tz !== undefined && !isValidTimeZone(tz))
+    throw new IsmsKpiError(
+      problem(
+        'usage',
+        `--tz: unknown time zone ${quote(tz)} (use an IANA name such as Europe/Berlin or UTC)`,
+      ),
+    );
+  const text = await io.readText(absolute, MAX_CATALOGUE_BYTES).catch((error: unknown) => {
     throw new IsmsKpiError(
       fileProblem(error, shown, {
         missing:
           'catalogue not found; give its path with --catalogue FILE, or run the command in the folder that holds metrics.yaml',
         directory: 'is a directory, not a catalogue file',
+        tooLarge: `catalogue is larger than ${MAX_CATALOGUE_BYTES / 1024 / 1024} MB`,
       }),
     );
   });

@@ -7,7 +7,7 @@ import { type RunOptions, type RunResult, run } from '../engine/run.js';
 import type { WorkerMode } from '../sources/load-parallel.js';
 import { loadCatalogue } from './catalogue.js';
 import type { Io } from './io.js';
-import { checkRequest, type PeriodOptions, resolvePeriod } from './request.js';
+import { checkRequest, type PeriodOptions, resolvePeriod, runClock } from './request.js';
 
 export interface EvaluateOptions
   extends PeriodOptions,
@@ -26,11 +26,13 @@ export function workerMode(env: Io['env']): WorkerMode {
 
 export async function evaluate(options: EvaluateOptions, io: Io): Promise<RunResult> {
   const catalogue = options.loadedCatalogue ?? (await loadCatalogue(io, options.catalogue, options.tz));
-  const period = resolvePeriod(catalogue, { ...options, now: io.now() });
+  const now = runClock(catalogue, { ...options, now: io.now() });
+  const period = resolvePeriod(catalogue, { ...options, now });
   checkRequest(catalogue, options);
   return run({
     catalogue,
     period,
+    now,
     cwd: io.cwd,
     cores: io.cpuCount,
     workers: workerMode(io.env),

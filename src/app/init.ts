@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { MAX_CATALOGUE_BYTES } from '../catalogue/parse.js';
 import { type StarterFile, starterCatalogue } from '../init/starter-catalogue.js';
 import { detectFile } from '../presets/detect.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
@@ -25,6 +26,8 @@ const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLE_CATALOGUE = 'metrics.yaml';
 const EXAMPLE_DATA = 'fixtures/acme/';
 const EXPORTS = 'exports';
+/** The bundled example exports are a few hundred KB each. */
+const MAX_EXAMPLE_BYTES = 64 * 1024 * 1024;
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
 
@@ -91,7 +94,7 @@ function periodPattern(name: string): RegExp {
 
 async function examplePlan(catalogue: string, io: Io): Promise<Plan> {
   const source = path.join(PACKAGE_ROOT, EXAMPLE_CATALOGUE);
-  const text = await io.readText(source).catch(() => {
+  const text = await io.readText(source, MAX_CATALOGUE_BYTES).catch(() => {
     throw new IsmsKpiError(
       problem('file-missing', 'the bundled example catalogue is missing from the installed package', {
         file: source,
@@ -119,7 +122,7 @@ async function examplePlan(catalogue: string, io: Io): Promise<Plan> {
       seen.add(target);
       files.push({
         file: path.join(exportsDir, target),
-        content: await io.readText(path.join(folder, name)),
+        content: await io.readText(path.join(folder, name), MAX_EXAMPLE_BYTES),
       });
     }
   }
@@ -149,9 +152,11 @@ async function starterPlan(from: string, catalogue: string, io: Io): Promise<Pla
   const files: StarterFile[] = [];
   for (const name of entries) {
     const absolute = path.join(dir, name);
+    const modified = (await io.stat(absolute).catch(() => undefined))?.modified;
     files.push({
       path: toPosix(path.relative(catalogueDir, absolute)),
       detection: await detectFile(absolute, path.join(from, name)),
+      ...(modified !== undefined ? { modified } : {}),
     });
   }
   const starter = starterCatalogue(files, from);

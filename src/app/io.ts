@@ -4,10 +4,16 @@
  * its Io (tests pass a working directory and a fixed clock; nothing changes the process's state).
  * Writing is not here: use cases return what to write, and src/cli/ writes it.
  */
+import type { SpecialKind } from '../util/file-problem.js';
+
 export interface FileInfo {
   isFile: boolean;
   isDirectory: boolean;
   size: number;
+  /** Modification time (epoch ms), where the file system gives one. */
+  modified?: number;
+  /** What the path is when it is neither a regular file nor a folder (a named pipe, a device, a socket). */
+  special?: SpecialKind;
 }
 
 export interface DirEntry {
@@ -24,8 +30,14 @@ export interface Io {
   readonly cpuCount: number;
   /** Milliseconds since the epoch. */
   now(): number;
-  /** A UTF-8 text file (absolute path); rejects with the operating system's error (ENOENT, EISDIR, ...). */
-  readText(file: string): Promise<string>;
+  /**
+   * A UTF-8 text file (absolute path), read only when it is a regular file (after following symbolic
+   * links) of at most `maxBytes` bytes; rejects with the operating system's error (ENOENT, EISDIR, ...)
+   * or a FileRefusal (src/util/file-problem.ts): not a regular file, too large, not valid UTF-8 (the
+   * first invalid sequence located). Nothing that is not a regular file is ever opened, so a named pipe
+   * cannot block and a device cannot feed endless bytes. A byte order mark is kept.
+   */
+  readText(file: string, maxBytes: number): Promise<string>;
   /** Follows symbolic links; rejects with the operating system's error. */
   stat(file: string): Promise<FileInfo>;
   /** The entries of a folder, in no particular order; rejects with the operating system's error. */

@@ -1,12 +1,17 @@
 /** `isms-kpi list`: the KPIs of the catalogue. */
 import path from 'node:path';
+import type { Catalogue } from '../catalogue/compile.js';
 import { type KpiList, LIST_RENDERERS, type ListFormat } from '../render/list.js';
 import { loadCatalogue } from './catalogue.js';
 import type { Io } from './io.js';
 import type { CommandResult } from './result.js';
 
 export async function kpiList(catalogueFile: string, io: Io): Promise<KpiList> {
-  const catalogue = await loadCatalogue(io, catalogueFile);
+  return listOf(await loadCatalogue(io, catalogueFile));
+}
+
+/** What `list` shows of a loaded catalogue. */
+export function listOf(catalogue: Catalogue): KpiList {
   return {
     organisation: catalogue.organisation,
     catalogueName: path.basename(catalogue.file),

@@ -19,16 +19,22 @@ import {
   type RenderOptions,
 } from '../render/index.js';
 import type { Report } from '../report/model.js';
+import { quote, terminalSafe } from '../text.js';
+import { notAFileMessage } from '../util/file-problem.js';
+import { findBrowser } from './browser.js';
 import { loadCatalogue } from './catalogue.js';
 import { evaluate } from './evaluate.js';
 import type { Io } from './io.js';
 import type { PeriodOptions } from './request.js';
 import type { CommandResult } from './result.js';
-import { readHistory, readReportFile } from './saved-reports.js';
+import { incompleteReason, incompleteSkipped, readHistory, readReportFile } from './saved-reports.js';
 
 export interface ReportOptions extends PeriodOptions {
   catalogue: string;
-  format?: Format | undefined;
+  /** `pdf` is refused: a PDF is written with --output only. */
+  format?: Format | 'pdf' | undefined;
+  /** The Chromium or Chrome that prints .pdf outputs (else ISMS_KPI_BROWSER, else PATH). */
+  browser?: string | undefined;
   output: string[];
   /** Folder for the audit evidence pack. */
   evidence?: string | undefined;
@@ -49,27 +55,41 @@ export interface ReportOptions extends PeriodOptions {
 
 export interface OutputTarget {
   file: string;
-  format: Format;
+  /** `pdf`: the HTML report, printed by `browser`. */
+  format: Format | 'pdf';
+  browser?: string;
 }
+
+const PDF_EXTENSION = '.pdf';
 
 /**
  * The --output files with their formats, checked before any work is done: a known extension, outside
  * the --evidence folder (which is replaced as a whole), in a folder that exists.
  */
 export async function reportTargets(
-  options: Pick<ReportOptions, 'output' | 'evidence'>,
+  options: Pick<ReportOptions, 'output' | 'evidence' | 'format' | 'browser'>,
   io: Io,
 ): Promise<OutputTarget[]> {
-  const targets = options.output.map((file) => {
+  if (options.format === 'pdf')
+    throw new IsmsKpiError(
+      problem(
+        'usage',
+        '--format pdf: a PDF is not written to standard output (it is binary); write it to a file with --output report.pdf',
+      ),
+    );
+  const targets: OutputTarget[] = options.output.map((file) => {
+    if (file.toLowerCase().endsWith(PDF_EXTENSION)) return { file, format: 'pdf' };
     const format = formatForFile(file);
     if (!format) {
-      const known = FORMATS.map((f) => `${FORMAT_EXTENSIONS[f][0]} (${f})`).join(', ');
+      const known = [...FORMATS.map((f) => `${FORMAT_EXTENSIONS[f][0]} (${f})`), '.pdf (pdf)'].join(', ');
       throw new IsmsKpiError(
         problem('usage', `--output ${file}: cannot tell the format from the extension; use one of ${known}`),
       );
     }
     return { file, format };
   });
+  for (const target of targets)
+    if (target.format === 'pdf') target.browser = await findBrowser(io, options.browser, target.file);
   if (options.evidence !== undefined) {
     const evidence = path.resolve(io.cwd, options.evidence);
     for (const { file } of targets) {
@@ -103,6 +123,9 @@ export async function checkOutputFolders(io: Io, files: readonly string[]): Prom
     const target = await io.stat(absolute).catch(() => undefined);
     if (target?.isDirectory)
       throw new IsmsKpiError(problem('output', 'is a folder; give a file name', { file }));
+    // A named pipe, a device or a socket is never replaced by a report (checked again when writing).
+    if (target?.special)
+      throw new IsmsKpiError(problem('output', notAFileMessage(target.special, 'replaced'), { file }));
   }
 }
 
@@ -114,9 +137,7 @@ export async function report(
   const problems: Problem[] = [];
   const saved = await readHistory(io, options.history);
   problems.push(...saved.problems);
-  const baseline = options.baseline
-    ? await readReportFile(io, options.baseline, { missing: '--baseline: not found', prefix: '--baseline: ' })
-    : undefined;
+  const baseline = await readBaseline(options.baseline, io, problems);
   const filter = await kpiFilter(options, io);
   const isEvidence = options.evidence !== undefined;
   const { timestamp, ...rest } = options;
@@ -139,24 +160,27 @@ export async function report(
     failOn: options.failOn,
     ...(history ? { history } : {}),
   };
-  const files = targets.map(({ file, format }) => ({
-    file,
-    content: RENDERERS[format](report, renderOptions),
-  }));
+  // terminalSafe: the last guard of every report file (src/text.ts); a JSON file reads back unchanged.
+  const files = targets.map(({ file, format, browser }) =>
+    format === 'pdf'
+      ? {
+          file,
+          content: terminalSafe(RENDERERS.html(report, renderOptions)),
+          printWith: { browser: browser! },
+        }
+      : { file, content: terminalSafe(RENDERERS[format](report, renderOptions)) },
+  );
   const isStdout = (targets.length === 0 && !isEvidence) || options.format !== undefined;
-  const format = options.format ?? 'table';
+  const format = options.format === undefined || options.format === 'pdf' ? 'table' : options.format;
   const notes: string[] = [];
   if (!isStdout && !options.quiet) for (const t of targets) notes.push(`wrote ${t.file} (${t.format})`);
   if (isEvidence && !options.quiet)
     notes.push(
       `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources)`,
     );
+  const colour = options.color && format === 'table';
   return {
-    ...(isStdout
-      ? {
-          stdout: RENDERERS[format](report, { ...renderOptions, color: options.color && format === 'table' }),
-        }
-      : {}),
+    ...(isStdout ? { stdout: RENDERERS[format](report, { ...renderOptions, color: colour }), colour } : {}),
     files,
     ...(options.evidence !== undefined
       ? {
@@ -177,9 +201,28 @@ export async function report(
   };
 }
 
+/** The --baseline report, unless its period had not ended when it was computed (then a warning says so). */
+async function readBaseline(
+  file: string | undefined,
+  io: Io,
+  problems: Problem[],
+): Promise<Report | undefined> {
+  if (file === undefined) return undefined;
+  const baseline = await readReportFile(io, file, {
+    missing: '--baseline: not found',
+    prefix: '--baseline: ',
+  });
+  const incomplete = incompleteReason(baseline);
+  if (!incomplete) return baseline;
+  problems.push(incompleteSkipped(file, 'not used as --baseline: ', incomplete, 'a baseline'));
+  return undefined;
+}
+
 /**
  * Puts the earlier periods' values into the report (`history` in the JSON) and, where a KPI has no trend
- * from its own period, takes the arrow from the last earlier value.
+ * from its own period, takes the arrow from the last earlier value: a saved report of an earlier period is
+ * a complete period (incomplete ones are not read as history), so it replaces a previous period the
+ * exports do not cover (`partial`). A period that has not ended gets no arrow at all.
  */
 function addHistory(report: Report, history: History): void {
   for (const kpi of report.kpis) {
@@ -188,7 +231,9 @@ function addHistory(report: Report, history: History): void {
     const earlier = points.slice(0, -1);
     kpi.history = earlier.map((p) => ({ period: p.label, value: p.value }));
     const last = [...earlier].reverse().find((p) => p.value !== null);
-    if (kpi.trend === null && last && kpi.value !== null) kpi.trend = compareValues(last.value!, kpi.value);
+    if (report.period.complete === false || kpi.trend !== null || !last || kpi.value === null) continue;
+    kpi.trend = compareValues(last.value!, kpi.value);
+    delete kpi.trendNote;
   }
 }
 
@@ -203,7 +248,7 @@ async function kpiFilter(
   const known = new Set(catalogue.kpis.map((k) => k.config.id));
   for (const id of options.kpi) {
     if (!known.has(id))
-      throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI "${id}"; see isms-kpi list`));
+      throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI ${quote(id)}; see isms-kpi list`));
   }
   const lower = (s: string) => s.toLowerCase();
   const selected = catalogue.kpis.filter((k) => {

@@ -1,17 +1,30 @@
 /**
  * `isms-kpi validate`: the catalogue, then every source read on its own (so one broken export does not
  * hide the state of the others), with all problems as data for the table, JSON and GitHub renderers.
+ *
+ * The verdict (decided in issue 14; the exit policy maps it to 0, 1, 2): a catalogue that does not load
+ * is a catalogue error (2). Each export is judged on its own: it has a data problem (1) when it cannot be
+ * read (missing, unreadable, a required column absent), has a short row (fewer cells than the header:
+ * fields without values), or has more rejected rows than --max-rejected allows it (none by default;
+ * a row with extra non-empty cells is rejected). Other warnings are listed but pass: a missing
+ * optional column (presets map every column a vendor's export may have, and an export of another
+ * version or configuration lacks some of them; formulas use coalesce() across such alternatives),
+ * trailing empty cells (Excel's `a,b,c,`), and a stray quote in a value that was still read.
+ * --catalogue-only reads no export, so it can only be valid or a catalogue error.
  */
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
-import { loadSources } from '../engine/run.js';
-import { IsmsKpiError, type Problem } from '../problems.js';
+import { loadSources, missingSourceText } from '../engine/run.js';
+import { IsmsKpiError, problem } from '../problems.js';
 import {
+  allowedRejected,
+  type RejectedTolerance,
   VALIDATE_RENDERERS,
   type ValidatedSource,
   type ValidateFormat,
   type Validation,
 } from '../render/validate.js';
+import { sourcePath } from '../sources/resolve.js';
 import { displayPath } from '../util/display-path.js';
 import { loadCatalogue } from './catalogue.js';
 import { workerMode } from './evaluate.js';
@@ -23,6 +36,10 @@ export interface ValidateOptions extends PeriodOptions {
   catalogue: string;
   maxProblems: number;
   format: ValidateFormat;
+  /** Rejected rows tolerated per source before the verdict is a data problem. */
+  maxRejected?: RejectedTolerance | undefined;
+  /** Check the catalogue (schema, presets, formulas) without reading any export. */
+  catalogueOnly?: boolean | undefined;
 }
 
 /**
@@ -35,6 +52,12 @@ export async function validation(
   io: Io,
   catalogueProblemsAsData = false,
 ): Promise<Validation> {
+  if (options.catalogueOnly && options.maxRejected)
+    throw new IsmsKpiError(
+      problem('usage', '--max-rejected is about rows of exports; --catalogue-only reads none'),
+    );
+  const maxRejected = options.maxRejected ?? null;
+  const catalogueOnly = options.catalogueOnly === true;
   let catalogue: Catalogue;
   try {
     catalogue = await loadCatalogue(io, options.catalogue, options.tz);
@@ -44,47 +67,16 @@ export async function validation(
     return {
       catalogue: { file, kpis: 0, sources: 0, problems: error.problems },
       period: null,
+      catalogueOnly,
+      maxRejected,
       sources: [],
+      verdict: 'catalogue-error',
       isValid: false,
     };
   }
   const period = resolvePeriod(catalogue, { ...options, now: io.now() });
-  const sources: ValidatedSource[] = [];
-  for (const name of catalogue.sources.keys()) {
-    try {
-      const loaded = (
-        await loadSources(catalogue, [name], period, io.cwd, { workers: workerMode(io.env) })
-      ).get(name)!;
-      if ('missing' in loaded) {
-        sources.push({ name, state: 'missing', missing: loaded.missing, problems: [], problemCount: 0 });
-        continue;
-      }
-      const { stats } = loaded;
-      sources.push({
-        name,
-        state: 'read',
-        file: stats.file,
-        kind: loaded.source.kind,
-        rowsRead: stats.rowsRead,
-        accepted: stats.accepted,
-        rejected: stats.rejected,
-        duplicates: stats.duplicates,
-        warnings: stats.warnings,
-        ...(stats.timeField ? { timeField: stats.timeField } : {}),
-        minTime: stats.minTime,
-        maxTime: stats.maxTime,
-        problems: loaded.problems,
-        problemCount: loaded.problemCount,
-      });
-    } catch (error) {
-      if (!(error instanceof IsmsKpiError)) throw error;
-      sources.push({ name, state: 'error', problems: error.problems, problemCount: error.problems.length });
-    }
-  }
-  const isErrorFree = (problems: readonly Problem[]) => problems.every((p) => p.severity !== 'error');
-  const isValid = sources.every(
-    (s) => s.state !== 'error' && isErrorFree(s.problems) && (s.state !== 'read' || s.rejected === 0),
-  );
+  const sources = catalogueOnly ? [] : await validateSources(catalogue, period, maxRejected, io);
+  const isValid = sources.every((s) => s.isValid);
   return {
     catalogue: {
       file: catalogue.file,
@@ -93,9 +85,77 @@ export async function validation(
       problems: [],
     },
     period: { label: period.label, timezone: catalogue.timezone },
+    catalogueOnly,
+    maxRejected,
     sources,
+    verdict: isValid ? 'valid' : 'data-problems',
     isValid,
   };
+}
+
+/** Every source of the catalogue read on its own, and judged. */
+async function validateSources(
+  catalogue: Catalogue,
+  period: ReturnType<typeof resolvePeriod>,
+  maxRejected: RejectedTolerance | null,
+  io: Io,
+): Promise<ValidatedSource[]> {
+  const sources: ValidatedSource[] = [];
+  for (const name of catalogue.sources.keys()) {
+    try {
+      const loaded = (
+        await loadSources(catalogue, [name], period, io.cwd, { workers: workerMode(io.env) })
+      ).get(name)!;
+      if ('missing' in loaded) {
+        // On the terminal, relative to the working directory like every other path validate prints.
+        const shown = displayPath(sourcePath(catalogue.sources.get(name)!, period.label), io.cwd);
+        sources.push({
+          name,
+          state: 'missing',
+          missing: missingSourceText(shown, name),
+          problems: [],
+          problemCount: 0,
+          isValid: true,
+        });
+        continue;
+      }
+      const { stats } = loaded;
+      const allowed = allowedRejected(maxRejected, stats.rowsRead);
+      sources.push({
+        name,
+        state: 'read',
+        file: stats.file,
+        kind: loaded.source.kind,
+        rowsRead: stats.rowsRead,
+        accepted: stats.accepted,
+        rejected: stats.rejected,
+        allowedRejected: allowed,
+        duplicates: stats.duplicates,
+        warnings: stats.warnings,
+        dataWarnings: stats.dataWarnings,
+        emptyFields: loaded.emptyFields,
+        ...(stats.timeField ? { timeField: stats.timeField } : {}),
+        minTime: stats.minTime,
+        maxTime: stats.maxTime,
+        problems: loaded.problems,
+        problemCount: loaded.problemCount,
+        // Every error of a readable export rejects its row, so rejected rows and the warnings that mean
+        // values are missing or misplaced (short rows) are the findings. Other warnings (a missing
+        // optional column, trailing empty cells, a stray quote in a value that was still read) are listed.
+        isValid: stats.rejected <= allowed && stats.dataWarnings === 0,
+      });
+    } catch (error) {
+      if (!(error instanceof IsmsKpiError)) throw error;
+      sources.push({
+        name,
+        state: 'error',
+        problems: error.problems,
+        problemCount: error.problems.length,
+        isValid: false,
+      });
+    }
+  }
+  return sources;
 }
 
 export async function validate(options: ValidateOptions, io: Io): Promise<CommandResult> {
@@ -103,6 +163,6 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Comman
   return {
     stdout: VALIDATE_RENDERERS[options.format](result, { maxProblems: options.maxProblems }),
     problems: [],
-    outcome: { command: 'validate', isValid: result.isValid },
+    outcome: { command: 'validate', verdict: result.verdict },
   };
 }

@@ -4,8 +4,9 @@
  */
 import { type Location, type Problem, problem } from '../problems.js';
 import { checkRecordType } from '../sources/record-types.js';
-import { type ResolvedSource, resolveSource } from '../sources/resolve.js';
-import { compileDateTimeParser } from '../time/parse-datetime.js';
+import { periodTokensIn, type ResolvedSource, resolveSource } from '../sources/resolve.js';
+import { quote } from '../text.js';
+import { compileDateTimeParser, parseIsoDateTime } from '../time/parse-datetime.js';
 import { isValidTimeZone } from '../time/zone.js';
 import type { CatalogueConfig } from './schema.js';
 
@@ -35,7 +36,7 @@ export function resolveSources(
 
 function checkFields(source: ResolvedSource, sourceConfig: SourceConfig, here: Report): void {
   if (sourceConfig.timezone && !isValidTimeZone(sourceConfig.timezone))
-    here('timezone', `unknown time zone "${sourceConfig.timezone}"`);
+    here('timezone', `unknown time zone ${quote(sourceConfig.timezone)}`);
   for (const field of source.fields) {
     const fieldPath = ['fields', field.name];
     if (field.type === 'datetime' && isValidTimeZone(field.timezone)) {
@@ -57,10 +58,31 @@ function checkFields(source: ResolvedSource, sourceConfig: SourceConfig, here: R
     const own = sourceConfig.fields[field.name];
     const ownZone = typeof own === 'object' ? own.timezone : undefined;
     if (ownZone !== undefined && !isValidTimeZone(ownZone))
-      here('fields', `field ${field.name}: unknown time zone "${ownZone}"`, [...fieldPath, 'timezone']);
+      here('fields', `field ${field.name}: unknown time zone ${quote(ownZone)}`, [...fieldPath, 'timezone']);
     if (source.format !== 'csv' && field.occurrence !== 1 && field.occurrence !== 'all')
       here('fields', `field ${field.name}: occurrence is for CSV headers`, fieldPath);
   }
+}
+
+/**
+ * `as_of` is a date or date-time, `file_modified`, or `period_end`; `period_end` says "taken at the end of
+ * the period the path names" and so needs a path with a period token: a fixed path is the same file for
+ * every period, and reading it as taken at the end of whichever period is asked is how a September export
+ * came to describe December.
+ */
+function checkAsOf(sourceConfig: SourceConfig, here: Report): void {
+  const asOf = sourceConfig.as_of;
+  if (asOf === undefined || asOf === 'file_modified') return;
+  if (asOf === 'period_end') {
+    if (periodTokensIn(sourceConfig.path).length === 0)
+      here(
+        'as_of',
+        `as_of: period_end is only for a path with {period} (one file per period); ${sourceConfig.path} is the same file for every period, so write when it was taken: as_of: 2026-09-30, as_of_field, a date in the file name, or as_of: file_modified`,
+      );
+    return;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}/.test(asOf) || Number.isNaN(parseIsoDateTime(asOf, 'UTC')))
+    here('as_of', `as_of must be a date like 2026-09-30, period_end or file_modified, not ${quote(asOf)}`);
 }
 
 function checkSourceKeys(source: ResolvedSource, sourceConfig: SourceConfig, here: Report): void {
@@ -78,18 +100,19 @@ function checkSourceKeys(source: ResolvedSource, sourceConfig: SourceConfig, her
         `time_field "${sourceConfig.time_field}" must be a datetime field, not ${timeField.type}`,
       );
   }
+  const keys = sourceConfig.key === undefined ? [] : [sourceConfig.key].flat();
+  keys.forEach((name, i) => {
+    const path = Array.isArray(sourceConfig.key) ? ['key', i] : ['key'];
+    if (!fieldNames.has(name))
+      here('key', `key "${name}" is not one of its fields (${[...fieldNames.keys()].join(', ')})`, path);
+    else if (keys.indexOf(name) !== i) here('key', `key names "${name}" twice`, path);
+  });
   if (sourceConfig.as_of_field) {
     const asOf = fieldNames.get(sourceConfig.as_of_field);
     if (asOf?.type !== 'datetime')
       here('as_of_field', `as_of_field "${sourceConfig.as_of_field}" must name a datetime field`);
   }
-  if (
-    sourceConfig.as_of !== undefined &&
-    sourceConfig.as_of !== 'period_end' &&
-    !/^\d{4}-\d{2}-\d{2}/.test(sourceConfig.as_of)
-  ) {
-    here('as_of', `as_of must be period_end or a date like 2026-09-30, not "${sourceConfig.as_of}"`);
-  }
+  checkAsOf(sourceConfig, here);
   if (sourceConfig.format === 'csv' && sourceConfig.json) here('json', 'json options are for JSON sources');
   if (sourceConfig.record_type) {
     for (const issue of checkRecordType(sourceConfig.record_type, source.fields)) {

@@ -18,7 +18,8 @@ import { FORMATS } from '../render/index.js';
 import { LIST_FORMATS } from '../render/list.js';
 import { PRESETS_FORMATS } from '../render/presets.js';
 import { TREND_FORMATS } from '../render/trend.js';
-import { VALIDATE_FORMATS } from '../render/validate.js';
+import { type RejectedTolerance, VALIDATE_FORMATS } from '../render/validate.js';
+import { terminalSafe } from '../text.js';
 import { TOOL_VERSION } from '../version.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { checkEvidenceTarget } from './evidence-output.js';
@@ -31,9 +32,19 @@ Exit codes:
   1  at least one KPI is at or beyond the --fail-on level (default: red)
   2  usage, catalogue or input error (nothing is written)`;
 
+/**
+ * Refuses an empty value, which would otherwise mean something else: `--history ''` read the current
+ * folder, `--period ""` the default period, `trend ''` the current folder.
+ */
+function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('the value is empty');
+  return value;
+}
+
 function integer(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError('expected a whole number');
   return n;
 }
 
@@ -44,19 +55,44 @@ function percent(value: string): number {
   return n;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** --max-rejected: `5` (rows) or `2%` (of the rows read), per source. */
+function rejectedTolerance(value: string): RejectedTolerance {
+  const text = value.trim();
+  const match = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+  if (match) {
+    const percent = Number(match[1]);
+    if (percent <= 100) return { percent };
+  } else if (/^\d+$/.test(text)) {
+    return { rows: Number(text) };
+  }
+  throw new InvalidArgumentError(
+    'expected a number of rows, e.g. 5, or a percentage of the rows read, e.g. 2%',
+  );
+}
+
+const collect = (value: string, previous: string[]) => [...previous, nonEmpty(value)];
 
 function periodOptions(command: Command): Command {
   return command
-    .option('-c, --catalogue <file>', 'the KPI catalogue', 'metrics.yaml')
+    .option('-c, --catalogue <file>', 'the KPI catalogue', nonEmpty, 'metrics.yaml')
     .option(
       '-p, --period <period>',
       "reporting period: 2026-Q3, 2026-09, 2026-H2, 2026, 2026-W38, FY2026-Q1 (default: the catalogue's, else the last complete quarter)",
+      nonEmpty,
     )
-    .option('--from <date>', 'first day of a custom period (yyyy-MM-dd)')
-    .option('--to <date>', 'last day of a custom period (yyyy-MM-dd)')
-    .option('--tz <zone>', "time zone for periods and zone-less dates (default: the catalogue's)")
-    .option('--as-of <date>', 'date the snapshot exports reflect (default: the last day of the period)');
+    .option('--from <date>', 'first day of a custom period (yyyy-MM-dd)', nonEmpty)
+    .option('--to <date>', 'last day of a custom period (yyyy-MM-dd)', nonEmpty)
+    .option('--tz <zone>', "time zone for periods and zone-less dates (default: the catalogue's)", nonEmpty)
+    .option(
+      '--as-of <date>',
+      'date the snapshot exports reflect, for snapshots whose catalogue entry does not say (docs/catalogue.md, "As of")',
+      nonEmpty,
+    )
+    .option(
+      '--today <date>',
+      'take this day (yyyy-MM-dd) as today: the default period, and whether the period has ended (default: the clock)',
+      nonEmpty,
+    );
 }
 
 /** Runs one command's use case and keeps its result; `main` writes it once parsing is done. */
@@ -74,9 +110,10 @@ export function buildProgram(io: CliIo, run: Run): Command {
   // Set before the subcommands are added: commander copies these settings into each of them, so a usage
   // error after a subcommand also exits 2 (not 1, which means "a KPI is red").
   program.exitOverride();
+  // Commander quotes what was typed ("unknown option '...'"): made inert like every other output.
   program.configureOutput({
-    writeOut: (text) => io.stdout.write(text),
-    writeErr: (text) => io.stderr.write(text),
+    writeOut: (text) => io.stdout.write(terminalSafe(text)),
+    writeErr: (text) => io.stderr.write(terminalSafe(text)),
   });
   const colorWanted = (command: Command): boolean => {
     const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
@@ -117,16 +154,31 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
   periodOptions(
     program.command('report').description('evaluate the KPIs for a period and print or save the report'),
   )
-    .addOption(new Option('-f, --format <format>', 'format printed to stdout').choices(FORMATS))
+    .addOption(
+      // The choices (help, shell completion) are the formats stdout takes; `pdf` passes the parser only
+      // to be refused by report() with the message that says to use --output.
+      new Option('-f, --format <format>', 'format printed to stdout (a PDF only with --output)')
+        .choices(FORMATS)
+        .argParser((value: string) => {
+          if (value === 'pdf' || (FORMATS as readonly string[]).includes(value)) return value;
+          throw new InvalidArgumentError(`Allowed choices are ${FORMATS.join(', ')}.`);
+        }),
+    )
     .option(
       '-o, --output <file>',
-      'write the report to a file, format from the extension: .txt (table), .json, .csv, .md (markdown), .html, .xml (junit); repeatable',
+      'write the report to a file, format from the extension: .txt (table), .json, .csv, .md (markdown), .html, .xml (junit), .pdf (the HTML printed by Chromium or Chrome); repeatable',
       collect,
       [],
     )
     .option(
+      '--browser <path>',
+      'the Chromium or Chrome that prints .pdf outputs (default: ISMS_KPI_BROWSER, else chromium, chromium-browser, google-chrome, google-chrome-stable or chrome on PATH)',
+      nonEmpty,
+    )
+    .option(
       '--evidence <dir>',
       'write the audit evidence pack to this folder: manifest.json, the rows behind each KPI, the rejected rows of each source',
+      nonEmpty,
     )
     .option(
       '--history <file|dir>',
@@ -137,9 +189,10 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     .option(
       '--baseline <report.json>',
       "a saved JSON report to show each KPI's change since (instead of the catalogue's baseline)",
+      nonEmpty,
     )
     .option('-k, --kpi <id>', 'only this KPI (repeatable)', collect, [])
-    .option('--owner <text>', 'only KPIs whose owner contains this text')
+    .option('--owner <text>', 'only KPIs whose owner contains this text', nonEmpty)
     .option('--tag <tag>', 'only KPIs with this tag or area (repeatable)', collect, [])
     .option(
       '--control <ref>',
@@ -162,7 +215,7 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     .option('-q, --quiet', 'no progress or "wrote" messages on stderr')
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES_HELP}`,
+      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES_HELP}`,
     )
     .action((options, command: Command) =>
       run(async () => {
@@ -193,6 +246,15 @@ function validateCommand(program: Command, { io, run }: Context): void {
       .description('check the catalogue and every source export; list rejected rows with file and line'),
   )
     .option('--max-problems <n>', 'problems to list (table and github formats)', integer, 20)
+    .option(
+      '--max-rejected <n|p%>',
+      'rejected rows tolerated per source before exit 1: a number of rows (5) or a percentage of the rows read (2%)',
+      rejectedTolerance,
+    )
+    .option(
+      '--catalogue-only',
+      'check the catalogue (schema, presets, formulas) without reading any export: exit 0 or 2',
+    )
     .addOption(
       new Option(
         '-f, --format <format>',
@@ -203,7 +265,7 @@ function validateCommand(program: Command, { io, run }: Context): void {
     )
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi validate\n  $ isms-kpi validate --period 2026-Q2 --max-problems 100\n  $ isms-kpi validate --format github      # annotations on the lines of the exports in a GitHub Actions run\n\nExit codes:\n  0  catalogue and all sources are valid\n  2  the catalogue has errors, a source cannot be read, or rows were rejected`,
+      `\nExamples:\n  $ isms-kpi validate\n  $ isms-kpi validate --period 2026-Q2 --max-problems 100\n  $ isms-kpi validate --max-rejected 1%       # tolerate up to 1 % rejected rows in each export\n  $ isms-kpi validate --catalogue-only        # a pull request that changes metrics.yaml\n  $ isms-kpi validate --format github         # annotations on the lines of the exports in a GitHub Actions run\n\nExit codes:\n  0  the catalogue and every export are valid (rejected rows within --max-rejected)\n  1  data problems in an export: rejected rows beyond --max-rejected, rows with more or fewer\n     cells than the header, an export that is missing or cannot be read (a required column is\n     missing, ...); a missing optional column is a warning that passes\n  2  the catalogue has errors, or a usage error`,
     )
     .action((options) => run(() => validate(options, io)));
 }
@@ -212,7 +274,7 @@ function listCommand(program: Command, { io, run }: Context): void {
   program
     .command('list')
     .description('list the KPIs of the catalogue: id, name, owner, cadence, controls, sources')
-    .option('-c, --catalogue <file>', 'the KPI catalogue', 'metrics.yaml')
+    .option('-c, --catalogue <file>', 'the KPI catalogue', nonEmpty, 'metrics.yaml')
     .addOption(new Option('-f, --format <format>', 'output format').choices(LIST_FORMATS).default('table'))
     .addHelpText('after', '\nExamples:\n  $ isms-kpi list\n  $ isms-kpi list --format json')
     .action((options) => run(() => list(options, io)));
@@ -222,15 +284,16 @@ function explainCommand(program: Command, { io, run }: Context): void {
   periodOptions(
     program
       .command('explain')
-      .argument('<id>', 'KPI id, e.g. IR-02')
+      .argument('<id>', 'KPI id, e.g. IR-02', nonEmpty)
       .description(
-        'show how a KPI was computed: its formula, the rows counted at each step, and rows that did not meet the condition',
+        'show how a KPI was computed: its formula, the rows each step counted and the rows it did not count (with the reason), and the KPIs it uses',
       ),
   )
-    .option('--sample <n>', 'rows to show that did not meet each condition', integer, 5)
+    .option('--sample <n>', 'rows to list of those counted and of those not counted, per step', integer, 5)
+    .option('--all', 'list every row counted and not counted (instead of --sample rows)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ isms-kpi explain IR-02\n  $ isms-kpi explain AC-01 --period 2026-Q2 --sample 20',
+      '\nExamples:\n  $ isms-kpi explain IR-02\n  $ isms-kpi explain AC-01 --period 2026-Q2 --sample 20\n  $ isms-kpi explain AC-02 --all',
     )
     .action((id: string, options) => run(() => explain(id, options, io)));
 }
@@ -238,8 +301,8 @@ function explainCommand(program: Command, { io, run }: Context): void {
 function diffCommand(program: Command, { io, run }: Context): void {
   program
     .command('diff')
-    .argument('<old>', 'the earlier saved JSON report')
-    .argument('<new>', 'the later saved JSON report')
+    .argument('<old>', 'the earlier saved JSON report', nonEmpty)
+    .argument('<new>', 'the later saved JSON report', nonEmpty)
     .description(
       'compare two saved JSON reports: values, statuses, segments, definition and evidence drift (docs/diff.md)',
     )
@@ -262,7 +325,7 @@ function diffCommand(program: Command, { io, run }: Context): void {
 function trendCommand(program: Command, { io, run }: Context): void {
   program
     .command('trend')
-    .argument('<dir>', 'a folder of saved JSON reports')
+    .argument('<dir>', 'a folder of saved JSON reports', nonEmpty)
     .description('a KPI-by-period matrix of values and statuses from the saved JSON reports in a folder')
     .addOption(new Option('-f, --format <format>', 'output format').choices(TREND_FORMATS).default('table'))
     .addHelpText(
@@ -281,8 +344,9 @@ function initCommand(program: Command, { io, run }: Context): void {
     .option(
       '--from <dir>',
       'a folder of exports: recognise each, declare it as a source with its preset, and add the built-in KPIs they can compute',
+      nonEmpty,
     )
-    .option('-o, --output <file>', 'the catalogue to write', 'metrics.yaml')
+    .option('-o, --output <file>', 'the catalogue to write', nonEmpty, 'metrics.yaml')
     .option('--force', 'overwrite files that already exist')
     .addHelpText(
       'after',

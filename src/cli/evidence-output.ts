@@ -11,6 +11,8 @@ import type { EvidenceFile } from '../evidence/build-pack.js';
 import { filesOfEarlierPack, MANIFEST_FILE } from '../evidence/pack-manifest.js';
 import { IsmsKpiError, problem } from '../problems.js';
 import { writeProblem } from '../util/file-problem.js';
+import type { Temporaries } from './interrupt.js';
+import { type Staged, temporaryName } from './output.js';
 
 type TargetState = 'absent' | 'empty' | 'earlier-pack';
 
@@ -30,7 +32,12 @@ export async function checkEvidenceTarget(dir: string, cwd: string): Promise<Tar
   if (!info.isDirectory()) refuse(dir, 'exists and is not a folder');
   const entries = await walk(absolute);
   if (entries.length === 0) return 'empty';
-  const manifest = await readFile(path.join(absolute, MANIFEST_FILE), 'utf8').catch(() => undefined);
+  // Read only when it is a regular file: a named pipe called manifest.json would block the run.
+  const manifestPath = path.join(absolute, MANIFEST_FILE);
+  const manifestInfo = await lstat(manifestPath).catch(() => undefined);
+  const manifest = manifestInfo?.isFile()
+    ? await readFile(manifestPath, 'utf8').catch(() => undefined)
+    : undefined;
   const listed = manifest === undefined ? undefined : filesOfEarlierPack(manifest);
   if (!listed)
     refuse(
@@ -67,26 +74,30 @@ async function walk(root: string, prefix = ''): Promise<{ path: string; isDirect
   return out;
 }
 
-export interface StagedEvidence {
-  commit(): Promise<void>;
-  abort(): Promise<void>;
-}
-
-/** Writes the pack into a temporary sibling folder; commit() moves it into place. */
+/**
+ * Writes the pack into a temporary sibling folder; commit() moves it into place. The temporary folder is
+ * listed in `temporaries` while it exists, for an interrupted run to remove.
+ */
 export async function stageEvidence(
   dir: string,
   files: readonly EvidenceFile[],
   cwd: string,
-): Promise<StagedEvidence> {
+  temporaries: Temporaries,
+): Promise<Staged> {
   const final = path.resolve(cwd, dir);
   const token = randomBytes(6).toString('hex');
-  const temp = path.join(path.dirname(final), `.${path.basename(final)}.${token}.tmp`);
+  const temp = temporaryName(final, token);
+  const remove = async () => {
+    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    temporaries.delete(temp);
+  };
   const fail = async (error: unknown): Promise<never> => {
-    await rm(temp, { recursive: true, force: true });
+    await remove();
     if (error instanceof IsmsKpiError) throw error;
     throw new IsmsKpiError(writeProblem(error, dir, '--evidence: '));
   };
   try {
+    temporaries.add(temp);
     await mkdir(temp);
     for (const file of files) {
       const target = path.join(temp, ...file.path.split('/'));
@@ -97,28 +108,31 @@ export async function stageEvidence(
     return fail(error);
   }
   return {
-    abort: () => rm(temp, { recursive: true, force: true }),
+    abort: remove,
     commit: async () => {
       try {
         const state = await checkEvidenceTarget(dir, cwd);
         if (state === 'absent') {
           await rename(temp, final);
+          temporaries.delete(temp);
           return;
         }
         if (state === 'empty') {
           await rmdir(final);
           await rename(temp, final);
+          temporaries.delete(temp);
           return;
         }
-        const old = path.join(path.dirname(final), `.${path.basename(final)}.${token}.old`);
+        const old = temporaryName(final, token, 'old');
         await rename(final, old);
         try {
           await rename(temp, final);
+          temporaries.delete(temp);
         } catch (error) {
           await rename(old, final);
           throw error;
         }
-        await rm(old, { recursive: true, force: true });
+        await rm(old, { recursive: true, force: true }).catch(() => undefined);
       } catch (error) {
         await fail(error);
       }

@@ -134,7 +134,8 @@ function definitionChanges(a: KpiResult, b: KpiResult): DefinitionChange[] {
 }
 
 function compareSegments(a: KpiResult, b: KpiResult, direction: Direction, tolerance: number): SegmentDiff[] {
-  const keys = [...new Set([...a.segments.map((s) => s.key), ...b.segments.map((s) => s.key)])].sort();
+  // Matched by key; in the new report's order (an enum's declared order), then keys only the old one has.
+  const keys = [...new Set([...b.segments.map((s) => s.key), ...a.segments.map((s) => s.key)])];
   return keys.map((key) => {
     const x = a.segments.find((s) => s.key === key);
     const y = b.segments.find((s) => s.key === key);

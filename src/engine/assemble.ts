@@ -8,7 +8,14 @@ import type { AggregateResult, KpiResult, SegmentResult, Status, WindowResult } 
 import type { LoadedSource } from '../sources/load-source.js';
 import type { AggregateOutcome } from './aggregate.js';
 import type { GroupLayout } from './kpi-aggregates.js';
-import { type AggregateFacts, type CoverageFacts, decideStatus, type StatusFacts } from './status.js';
+import { KEY_SEPARATOR, segmentLabel } from './segments.js';
+import {
+  type AggregateFacts,
+  type CoverageFacts,
+  decideStatus,
+  partialReason,
+  type StatusFacts,
+} from './status.js';
 
 /** What the engine computed for a KPI whose sources are all loaded. */
 export interface KpiOutcome {
@@ -44,8 +51,8 @@ export function assembleResult(
     end: new Date(w.end).toISOString(),
     ...withCounts(judge(1 + i, 'window'), countFor, 1 + i),
   }));
-  const segmentResults: SegmentResult[] = layout.segmentKeys.map((key, i) => ({
-    key,
+  const segmentResults: SegmentResult[] = layout.segments.segments.map((_, i) => ({
+    ...segmentLabel(layout.segments, i),
     ...withCounts(judge(1 + W + i, 'segment'), countFor, 1 + W + i),
   }));
   const aggregates: AggregateResult[] = kpi.formula.aggregates.map((agg) => {
@@ -60,6 +67,7 @@ export function assembleResult(
   });
   const numerator = countFor('numerator', 0);
   const denominator = countFor('denominator', 0);
+  const trend = trendOf(layout.windows, windowResults, coverage);
   return {
     ...describeKpi(kpi),
     value: total.value,
@@ -72,7 +80,8 @@ export function assembleResult(
     rejectedRows,
     segments: segmentResults,
     windows: windowResults,
-    trend: trendOf(windowResults),
+    trend: trend.trend,
+    ...(trend.note ? { trendNote: trend.note } : {}),
   };
 }
 
@@ -133,6 +142,7 @@ function aggregateFacts(
       value: o.values[g]!,
       rowsInScope: o.rowsInScope[g]!,
       rowsMatched: o.rowsMatched[g]!,
+      periodRowsInScope: o.rowsInScope[0]!,
     };
   });
 }
@@ -148,8 +158,19 @@ export function coverageOf(
   const loaded = kpi.formula.sources.flatMap((name) => {
     const source = sources.get(name);
     if (!source || 'missing' in source) return [];
-    const { minTime, maxTime } = source.stats;
-    return [{ name, kind: source.source.kind, asOf: source.asOf, minTime, maxTime }];
+    const { minTime, maxTime, accepted } = source.stats;
+    const asOf = source.asOf;
+    return [
+      {
+        name,
+        kind: source.source.kind,
+        asOf: asOf?.instant ?? null,
+        ...(asOf?.unknown ? { asOfUnknown: asOf.unknown } : {}),
+        minTime,
+        maxTime,
+        rows: accepted,
+      },
+    ];
   });
   return {
     period,
@@ -201,10 +222,25 @@ export function rejectedIn(
   return total;
 }
 
-function trendOf(windows: WindowResult[]): KpiResult['trend'] {
-  const known = windows.filter((w) => w.value !== null);
-  if (known.length < 2) return null;
-  return compareValues(known[known.length - 2]!.value!, known[known.length - 1]!.value!);
+/**
+ * The trend over the last two windows that have a value, when the events sources cover both of them
+ * (coverage.ts); else none, with the reason ("partial: ...").
+ */
+function trendOf(
+  windows: readonly { label: string; start: number; end: number }[],
+  results: readonly WindowResult[],
+  coverage: CoverageFacts,
+): { trend: KpiResult['trend']; note?: string } {
+  const known = results.flatMap((r, i) =>
+    r.value === null ? [] : [{ value: r.value, window: windows[i]! }],
+  );
+  if (known.length < 2) return { trend: null };
+  const compared = known.slice(-2);
+  for (const { window } of compared) {
+    const partial = partialReason(coverage.sources, window, coverage.cadence, coverage.tz);
+    if (partial) return { trend: null, note: `partial: ${partial}` };
+  }
+  return { trend: compareValues(compared[0]!.value, compared[1]!.value) };
 }
 
 /** Direction of change between two values; changes under 0.5 % of the earlier value are flat. */
@@ -226,6 +262,7 @@ export function describeKpi(
   | 'segments'
   | 'windows'
   | 'trend'
+  | 'trendNote'
   | 'numerator'
   | 'denominator'
 > {
@@ -251,7 +288,7 @@ export function describeKpi(
           direction: kpi.thresholds.direction,
         }
       : null,
-    ...(c.segment_by ? { segmentBy: c.segment_by } : {}),
+    ...(kpi.segmentBy.length > 0 ? { segmentBy: kpi.segmentBy.join(KEY_SEPARATOR) } : {}),
     ...(c.baseline ? { baseline: c.baseline } : {}),
     definitionHash: kpi.definitionHash,
     sources: kpi.formula.sources,

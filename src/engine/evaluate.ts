@@ -11,13 +11,14 @@ import { applyCall, RowEvaluator, type SourceRows } from '../formula/evaluate.js
 import type { EvalContext } from '../formula/functions.js';
 import type { Expr } from '../formula/ir.js';
 import { scalar, toNum, type Vec } from '../formula/vector.js';
+import { IsmsKpiError } from '../problems.js';
 import type { AggregateResult, KpiResult } from '../report/model.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import type { Period } from '../time/period.js';
 import type { AggregateOutcome } from './aggregate.js';
 import { assembleResult, coverageOf, type KpiOutcome, noDataResult, rejectedIn } from './assemble.js';
 import { type AggregateEnv, aggregateKpi, groupLayout } from './kpi-aggregates.js';
-import { selectPeriod } from './windows.js';
+import { selectPeriod, selectUpTo } from './windows.js';
 
 /** Where run.ts and the commands have always found it. */
 export { compareValues } from './assemble.js';
@@ -64,10 +65,12 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
   const { catalogue, period } = input;
   const rows = new Map<string, SourceRows>();
   const rowsInPeriod = new Map<string, number>();
+  const loadedByName = new Map<string, LoadedSource>();
   for (const [name, loaded] of input.sources) {
     if ('missing' in loaded) continue;
     const selection = selectPeriod(loaded, period);
     rows.set(name, selection);
+    loadedByName.set(name, loaded);
     rowsInPeriod.set(name, selection.rows ? selection.rows.length : loaded.table.length);
   }
   const env: AggregateEnv = {
@@ -80,6 +83,8 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
     ),
     windowCache: new Map(),
     trace: input.trace === true,
+    selectUpTo: (name, end) => selectUpTo(loadedByName.get(name)!, end),
+    periodEnd: period.end,
   };
   const results = new Map<string, Evaluated>();
   const traces = new Map<string, KpiTrace>();
@@ -89,7 +94,7 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
   for (const id of catalogue.evaluationOrder) {
     if (wanted && !wanted.has(id)) continue;
     const kpi = byId.get(id)!;
-    const evaluated = evaluateKpi(kpi, input, env, results);
+    const evaluated = locateProblems(kpi, () => evaluateKpi(kpi, input, env, results));
     results.set(id, evaluated);
     if (input.trace && evaluated.outcome) traces.set(id, traceOf(kpi, evaluated.outcome.outcomes));
   }
@@ -98,6 +103,25 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
     .filter((k) => results.has(k.config.id) && (!input.only || input.only.has(k.config.id)))
     .map((k) => results.get(k.config.id)!.result);
   return { kpis, traces, rowsInPeriod };
+}
+
+/**
+ * A problem found while evaluating a formula (a limit reached on this data, e.g. exists() without an
+ * equality join) names the KPI and where its formula is in the catalogue.
+ */
+function locateProblems<T>(kpi: CompiledKpi, evaluate: () => T): T {
+  try {
+    return evaluate();
+  } catch (error) {
+    if (!(error instanceof IsmsKpiError)) throw error;
+    throw new IsmsKpiError(
+      error.problems.map((p) =>
+        p.location.file === undefined
+          ? { ...p, location: { ...kpi.formulaAt, ...p.location, kpi: p.location.kpi ?? kpi.config.id } }
+          : p,
+      ),
+    );
+  }
 }
 
 function evaluateKpi(
@@ -113,7 +137,7 @@ function evaluateKpi(
   if (missing) {
     return { result: noDataResult(kpi, missing.missing, rejectedIn(kpi, input.sources)), groups: new Map() };
   }
-  const layout = groupLayout(kpi, catalogue, period, env.rows);
+  const layout = groupLayout(kpi, catalogue, period, segmentRows(kpi, env));
   const outcomes = aggregateKpi(kpi, layout, env);
   const G = layout.count;
   const ctx: EvalContext = { n: G, periodStart: period.start, periodEnd: period.end, tz: catalogue.timezone };
@@ -141,6 +165,15 @@ function evaluateKpi(
     groups.set(key, values[g]!);
   });
   return { result, groups, outcome };
+}
+
+/** The rows segments are found in: the period's, or up to its end for a source read with cumulative(). */
+function segmentRows(kpi: CompiledKpi, env: AggregateEnv): Map<string, SourceRows> {
+  const cumulative = kpi.formula.aggregates.filter((a) => a.cumulative).map((a) => a.source);
+  if (cumulative.length === 0) return env.rows;
+  const rows = new Map(env.rows);
+  for (const name of cumulative) rows.set(name, env.selectUpTo(name, env.periodEnd));
+  return rows;
 }
 
 function traceOf(kpi: CompiledKpi, outcomes: Map<number, AggregateOutcome>): KpiTrace {

@@ -7,6 +7,7 @@
  * command-line wording. Problems with a request (a period that does not parse, an unknown KPI) are
  * returned as neutral `RequestIssue`s; the app words them for the command line.
  */
+import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
 import type { Vec } from '../formula/vector.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
@@ -18,8 +19,9 @@ import {
   type Status,
 } from '../report/model.js';
 import { loadSourceAuto, type SourceProgress, type WorkerMode } from '../sources/load-parallel.js';
-import type { LoadedSource } from '../sources/load-source.js';
+import type { LoadedSource, SnapshotTime } from '../sources/load-source.js';
 import { sourcePath } from '../sources/resolve.js';
+import { listOf, quote } from '../text.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
 import {
   type CustomPeriodPart,
@@ -30,9 +32,12 @@ import {
   previousPeriod,
 } from '../time/period.js';
 import { localDate } from '../time/zone.js';
-import { displayPath } from '../util/display-path.js';
+import { displayPath, recordedPath } from '../util/display-path.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { snapshotAsOf } from './as-of.js';
+import { coverageOf } from './assemble.js';
 import { compareValues, type Evaluation, evaluateCatalogue } from './evaluate.js';
+import { partialReason } from './status.js';
 
 export type { SourceProgress, WorkerMode };
 
@@ -60,7 +65,10 @@ export type PeriodResult = { ok: true; period: Period } | { ok: false; issue: Re
 export interface RunOptions {
   catalogue: Catalogue;
   period: Period;
-  /** Paths in messages and in the report are shown relative to this folder (the user's working directory). */
+  /**
+   * Paths in messages are shown relative to this folder (the user's working directory); paths recorded in
+   * the report are relative to the catalogue's folder, whatever the working directory.
+   */
   cwd: string;
   /** The day snapshot exports reflect (yyyy-MM-dd); default the last day of the period. */
   asOf?: string;
@@ -75,6 +83,11 @@ export interface RunOptions {
   onProgress?: (progress: SourceProgress) => void;
   /** ISO timestamp to record in the report (omitted by default so reports are reproducible). */
   timestamp?: string;
+  /**
+   * The clock (epoch ms; the app's, or the start of --today): a period that ends after it has not ended, so
+   * the report is marked incomplete and judges no trend.
+   */
+  now: number;
   /** Cores to use: KPIs are evaluated early while fewer sources than this are still being read. */
   cores?: number;
   /** Where sources are read (worker threads for large files by default). */
@@ -146,9 +159,9 @@ export function requestProblem(issue: RequestIssue, catalogue: Catalogue): Probl
         ? problem('usage', `period in the catalogue: ${issue.message}`, { file: catalogue.file })
         : problem('usage', issue.message);
     case 'as-of-invalid':
-      return problem('usage', `as-of date "${issue.value}" is not a date like 2026-09-30`);
+      return problem('usage', `as-of date ${quote(issue.value)} is not a date like 2026-09-30`);
     case 'unknown-kpis':
-      return problem('usage', `unknown KPI ${issue.ids.map((u) => `"${u}"`).join(', ')}`);
+      return problem('usage', `unknown KPI ${listOf(issue.ids)}`);
   }
 }
 
@@ -163,7 +176,16 @@ export interface LoadSourcesOptions {
   workers?: WorkerMode | undefined;
 }
 
-/** Reads the named sources; optional sources that cannot be read become "missing" instead of failing. */
+/** Why an optional source is missing, as the report records it (the path relative to the catalogue). */
+export function missingSourceText(shownPath: string, name: string): string {
+  return `${shownPath} not found (optional source ${name})`;
+}
+
+/**
+ * Reads the named sources; optional sources that cannot be read become "missing" instead of failing. The
+ * reason recorded for a missing source names its path relative to the catalogue's folder, since it goes
+ * into the report (problems of the sources that are read name paths relative to `cwd`).
+ */
 export async function loadSources(
   catalogue: Catalogue,
   names: Iterable<string>,
@@ -199,12 +221,12 @@ export async function loadSources(
         },
         options.workers,
       );
-      if (source.kind === 'snapshot') loaded.asOf = snapshotInstant(loaded, catalogue.timezone, asOf);
+      if (source.kind === 'snapshot') loaded.asOf = snapshotTime(loaded, period, catalogue.timezone, asOf);
       settle(name, loaded);
     } catch (error) {
       if (!(error instanceof IsmsKpiError)) throw error;
       if (source.config.optional && error.problems.every((p) => p.code === 'file-missing')) {
-        settle(name, { missing: `${shown} not found (optional source ${name})` });
+        settle(name, { missing: missingSourceText(recordedPath(absolute, catalogue.dir), name) });
         return;
       }
       pending--;
@@ -336,14 +358,28 @@ function addPreviousPeriodTrends(
 ): void {
   const isEventsOnly = (ids: string[]) =>
     ids.length > 0 && ids.every((s) => catalogue.sources.get(s)?.kind === 'events');
-  const wanted = evaluation.kpis.filter(
+  const candidates = evaluation.kpis.filter(
     (k) => k.trend === null && k.windows.length === 0 && k.value !== null && isEventsOnly(k.sources),
   );
-  if (wanted.length === 0) return;
-  const previous = previousPeriod(period, {
-    tz: catalogue.timezone,
-    fiscalYearStartMonth: catalogue.fiscalYearStart,
+  if (candidates.length === 0) return;
+  const tz = catalogue.timezone;
+  const previous = previousPeriod(period, { tz, fiscalYearStartMonth: catalogue.fiscalYearStart });
+  const byId = new Map(catalogue.kpis.map((k) => [k.config.id, k]));
+  // Both periods must be covered by every events export the formula reads (coverage.ts): a previous
+  // period computed from the last weeks of it only would make any change look like a trend.
+  const wanted = candidates.filter((kpi) => {
+    const compiled = byId.get(kpi.id)!;
+    const covered = coverageOf(compiled, sources, period, tz, () => undefined).sources;
+    for (const interval of [previous, period]) {
+      const partial = partialReason(covered, interval, compiled.config.cadence, tz);
+      if (partial) {
+        kpi.trendNote = `partial: ${partial}`;
+        return false;
+      }
+    }
+    return true;
   });
+  if (wanted.length === 0) return;
   const earlier = evaluateCatalogue({
     catalogue,
     sources,
@@ -360,26 +396,29 @@ function addPreviousPeriodTrends(
   }
 }
 
-/**
- * When a snapshot was taken: the latest value of its as_of_field, its as_of date, or --as-of (the end of
- * that day). Null means "at the end of the period", the default.
- */
-function snapshotInstant(loaded: LoadedSource, tz: string, asOf: string | undefined): number | null {
+/** When a snapshot was taken, by the rules of as-of.ts, from its catalogue entry and what was read. */
+function snapshotTime(
+  loaded: LoadedSource,
+  period: Period,
+  tz: string,
+  commandLine: string | undefined,
+): SnapshotTime {
   const config = loaded.source.config;
-  if (config.as_of_field) {
-    const column = loaded.table.columns.get(config.as_of_field);
-    if (column?.kind === 'num') {
-      let latest = Number.NaN;
-      for (const v of column.values) if (!(v <= latest)) latest = Number.isNaN(v) ? latest : v;
-      if (!Number.isNaN(latest)) return latest;
-    }
-  }
-  const date = config.as_of && config.as_of !== 'period_end' ? config.as_of : asOf;
-  if (!date) return null;
-  const start = parseIsoDateTime(date, tz);
-  if (Number.isNaN(start)) return null;
-  // A date means the whole day: a snapshot "as of 2026-09-30" covers that day.
-  return /^\d{4}-\d{2}-\d{2}$/.test(date.trim()) ? start + 86_400_000 : start;
+  let latest: number | null = null;
+  const column = config.as_of_field ? loaded.table.columns.get(config.as_of_field) : undefined;
+  if (column?.kind === 'num')
+    for (const v of column.values) if (!Number.isNaN(v) && (latest === null || v > latest)) latest = v;
+  return snapshotAsOf({
+    name: loaded.name,
+    asOf: config.as_of,
+    asOfField: config.as_of_field,
+    fieldLatest: latest,
+    commandLine,
+    pathTemplate: loaded.source.pathTemplate,
+    modified: loaded.modified,
+    period,
+    tz,
+  });
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
@@ -396,7 +435,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
       needed.add(s);
       const fields = keep.get(s) ?? new Set<string>();
       for (const f of kpi.formula.fields.get(s) ?? []) fields.add(f);
-      if (kpi.config.segment_by) fields.add(kpi.config.segment_by);
+      for (const f of kpi.segmentBy) fields.add(f);
+      // Traced rows are shown with the fields that identify them (explain).
+      if (options.trace) for (const f of catalogue.sources.get(s)!.key) fields.add(f);
       keep.set(s, fields);
     }
     for (const dep of kpi.formula.kpis) addSources(dep);
@@ -421,11 +462,29 @@ export async function run(options: RunOptions): Promise<RunResult> {
     workers: options.workers,
   });
   const evaluation = early.finish(sources);
-  addPreviousPeriodTrends(catalogue, sources, period, evaluation, cache);
+  const isComplete = period.end <= options.now;
+  const computedOn = localDate(catalogue.timezone, options.now);
+  if (isComplete) addPreviousPeriodTrends(catalogue, sources, period, evaluation, cache);
+  else withholdTrends(evaluation, period, computedOn);
   addBaselines(evaluation, options.baselineReport);
   const asOf = options.asOf ?? lastDay(period);
-  const report = buildReport(catalogue, period, asOf, sources, evaluation, options.timestamp);
+  const report = buildReport(catalogue, period, asOf, sources, evaluation, {
+    timestamp: options.timestamp,
+    ...(isComplete ? {} : { computedOn }),
+  });
   return { catalogue, period, report, evaluation, sources };
+}
+
+/**
+ * A period that has not ended has no trend: its windows and its value cover part of it, so a change
+ * against an earlier window or period says nothing yet. The values stay; the verdict is withheld.
+ */
+function withholdTrends(evaluation: Evaluation, period: Period, computedOn: string): void {
+  for (const kpi of evaluation.kpis) {
+    kpi.trend = null;
+    delete kpi.previous;
+    kpi.trendNote = `incomplete: ${period.label} has not ended (computed on ${computedOn})`;
+  }
 }
 
 function buildReport(
@@ -434,8 +493,9 @@ function buildReport(
   asOf: string,
   sources: Map<string, LoadedSource | { missing: string }>,
   evaluation: Evaluation,
-  timestamp: string | undefined,
+  when: { timestamp: string | undefined; computedOn?: string },
 ): Report {
+  const { timestamp } = when;
   const summary = {
     total: evaluation.kpis.length,
     green: 0,
@@ -448,10 +508,12 @@ function buildReport(
   for (const kpi of evaluation.kpis) summary[kpi.status]++;
   const manifest: SourceManifest[] = [...sources].map(([name, loaded]) => {
     const resolved = catalogue.sources.get(name)!;
+    // Relative to the catalogue's folder, so the report's bytes do not depend on the working directory.
+    const file = recordedPath(sourcePath(resolved, period.label), catalogue.dir);
     if ('missing' in loaded) {
       return {
         name,
-        file: resolved.pathTemplate.replace(/\{period\}/g, period.label),
+        file,
         format: resolved.format,
         kind: resolved.kind,
         bytes: 0,
@@ -470,7 +532,7 @@ function buildReport(
     const s = loaded.stats;
     return {
       name,
-      file: s.file,
+      file,
       format: s.format,
       kind: resolved.kind,
       bytes: s.bytes,
@@ -484,19 +546,22 @@ function buildReport(
       minTime: s.minTime === null ? null : new Date(s.minTime).toISOString(),
       maxTime: s.maxTime === null ? null : new Date(s.maxTime).toISOString(),
       rowsInPeriod: evaluation.rowsInPeriod.get(name) ?? 0,
-      ...(resolved.kind === 'snapshot' ? { asOf: snapshotAsOf(loaded.asOf, catalogue.timezone, asOf) } : {}),
+      ...(resolved.kind === 'snapshot' ? snapshotManifest(loaded.asOf, catalogue.timezone) : {}),
     };
   });
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     organisation: catalogue.organisation,
-    catalogue: { path: catalogue.file, sha256: catalogue.sha256 },
+    ...(catalogue.document ? { document: catalogue.document } : {}),
+    catalogue: { path: path.basename(catalogue.file), sha256: catalogue.sha256 },
     period: {
       label: period.label,
       start: new Date(period.start).toISOString(),
       end: new Date(period.end).toISOString(),
       timezone: catalogue.timezone,
+      complete: when.computedOn === undefined,
+      ...(when.computedOn !== undefined ? { computedOn: when.computedOn } : {}),
     },
     asOf,
     ...(timestamp ? { generatedAt: timestamp } : {}),
@@ -506,9 +571,13 @@ function buildReport(
   };
 }
 
-/** The day a snapshot reflects, in the catalogue's zone: its own as-of instant, else the report's as-of day. */
-function snapshotAsOf(instant: number | null, tz: string, reportAsOf: string): string {
-  return instant === null ? reportAsOf : localDate(tz, instant - 1);
+/** The day a snapshot reflects (in the catalogue's zone; an as-of instant is the end of that day) and how it was found. */
+function snapshotManifest(
+  asOf: SnapshotTime | null,
+  tz: string,
+): Pick<SourceManifest, 'asOf' | 'asOfSource'> {
+  if (!asOf || asOf.instant === null) return { asOfSource: 'unknown' };
+  return { asOf: localDate(tz, asOf.instant - 1), asOfSource: asOf.how };
 }
 
 /** The last calendar day of the period in its zone, e.g. 2026-09-30 for 2026-Q3. */

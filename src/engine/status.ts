@@ -16,6 +16,7 @@ import type { AggregateFn } from '../formula/ir.js';
 import type { Status } from '../report/model.js';
 import { type Cadence, cadenceLengthMs } from '../time/period.js';
 import { localDate } from '../time/zone.js';
+import { coverageGap, type Tolerance } from './coverage.js';
 
 export type FailOn = 'red' | 'amber' | 'never';
 export const FAIL_ON_LEVELS: readonly FailOn[] = ['red', 'amber', 'never'];
@@ -35,17 +36,26 @@ export interface AggregateFacts {
   value: number;
   rowsInScope: number;
   rowsMatched: number;
+  /**
+   * Rows in scope in the whole period. A segment without rows of a source that has rows in the period
+   * is empty, not missing: its counts and sums are 0 (issue 14).
+   */
+  periodRowsInScope?: number;
 }
 
 /** What a loaded export covers (missing optional sources are left out). */
 export interface SourceCoverage {
   name: string;
   kind: 'events' | 'snapshot';
-  /** Snapshots: the instant the export reflects, when known (epoch ms). */
+  /** Snapshots: the instant the export reflects (epoch ms); null when unknown, which makes it stale. */
   asOf: number | null;
-  /** Events: the earliest and latest time of the accepted rows (epoch ms), null when unknown. */
+  /** Snapshots: why the as-of is unknown, in words. */
+  asOfUnknown?: string;
+  /** Events: the earliest and latest time of the accepted rows (epoch ms), null when there are none. */
   minTime: number | null;
   maxTime: number | null;
+  /** Events: the accepted rows (they set the coverage tolerance, coverage.ts). */
+  rows: number;
 }
 
 /** The facts that decide whether the value of the whole period can be trusted. */
@@ -105,13 +115,17 @@ function isRag(status: Status): status is 'green' | 'amber' | 'red' {
 
 /** The value of one group, judged on its own (no staleness). */
 function judgeGroup(facts: StatusFacts): StatusDecision {
-  // A count over no rows is 0, but no rows means the data is missing: never judge it.
-  const empty = facts.aggregates.find((a) => a.rowsInScope === 0);
+  // A count over no rows is 0, but no rows means the data is missing: never judge it. A segment is
+  // judged when the period has rows: a severity without incidents this quarter has 0 of them.
+  const isEmptySegment = (a: AggregateFacts) => facts.group === 'segment' && (a.periodRowsInScope ?? 0) > 0;
+  const empty = facts.aggregates.find((a) => a.rowsInScope === 0 && !isEmptySegment(a));
   if (empty)
     return { value: null, status: 'no-data', reason: `no rows of ${empty.source} in the ${facts.group}` };
   const v = facts.value;
   if (Number.isNaN(v)) return { value: null, status: 'no-data', reason: noValueReason(facts.aggregates) };
-  if (!Number.isFinite(v)) return { value: null, status: 'no-data', reason: 'the formula divides by zero' };
+  // Division by zero gives no value (NaN) in the formula language; only an overflow gives Infinity.
+  if (!Number.isFinite(v))
+    return { value: null, status: 'no-data', reason: 'the value overflows (it is too large to compute)' };
   return { value: v, ...judgeValue(facts.thresholds, v) };
 }
 
@@ -140,9 +154,10 @@ export function judgeValue(thresholds: Thresholds | null, value: number): { stat
 }
 
 /**
- * Why the value of the period cannot be trusted, if it cannot: an events export that ends (or starts)
- * more than one cadence inside the period cannot support a value for the whole period; neither can a
- * snapshot taken more than one cadence before the period ends; nor a KPI derived from a stale KPI.
+ * Why the value of the period cannot be trusted, if it cannot: an events export that does not cover the
+ * period (coverage.ts: its first row later than the start, or its last row earlier than the end, by more
+ * than its tolerance); a snapshot whose as-of is unknown, lies more than one day after the period ends,
+ * or more than one cadence before it ends; a KPI derived from a stale KPI.
  */
 export function stalenessReason(coverage: CoverageFacts): string | undefined {
   const { period, tz } = coverage;
@@ -152,25 +167,63 @@ export function stalenessReason(coverage: CoverageFacts): string | undefined {
     const { name } = source;
     if (source.kind === 'snapshot') {
       const { asOf } = source;
-      if (asOf !== null && period.end - asOf > allowance) {
+      if (asOf === null)
+        return `as-of unknown: ${source.asOfUnknown ?? `nothing says when the ${name} snapshot was taken`}`;
+      if (asOf - period.end > DAY) {
+        const days = Math.floor((asOf - period.end) / DAY);
+        return `the ${name} snapshot is from ${localDate(tz, asOf - 1)}, ${dayCount(days)} after the period ends (more than one day)`;
+      }
+      if (period.end - asOf > allowance) {
         const days = Math.floor((period.end - asOf) / DAY);
-        return `the ${name} snapshot is from ${localDate(tz, asOf - 1)}, ${days} days before the period ends (more than one ${cadence})`;
+        return `the ${name} snapshot is from ${localDate(tz, asOf - 1)}, ${dayCount(days)} before the period ends (more than one ${cadence})`;
       }
       continue;
     }
-    const { minTime, maxTime } = source;
-    if (maxTime === null || minTime === null) continue;
-    if (period.end - maxTime > allowance) {
-      const days = Math.floor((period.end - maxTime) / DAY);
-      return `${name} data ends ${localDate(tz, maxTime)}, ${days} days before the period ends (more than one ${cadence})`;
-    }
-    if (minTime - period.start > allowance) {
-      const days = Math.floor((minTime - period.start) / DAY);
-      return `${name} data starts ${localDate(tz, minTime)}, ${days} days after the period starts (more than one ${cadence})`;
-    }
+    const gap = coverageGap(source, period, coverage.cadence);
+    if (!gap) continue;
+    // Whole days against a one-cadence tolerance (as always); tenths against a finer one, so that the
+    // shortfall never reads as less than what it exceeds.
+    const isWhole = gap.tolerance.basis === 'cadence';
+    const days = dayCount(isWhole ? Math.floor(gap.shortBy / DAY) : tenths(gap.shortBy));
+    const allowed = toleranceText(gap.tolerance, coverage.cadence);
+    return gap.edge === 'end'
+      ? `${name} data ends ${localDate(tz, gap.at)}, ${days} before the period ends (${allowed})`
+      : `${name} data starts ${localDate(tz, gap.at)}, ${days} after the period starts (${allowed})`;
   }
   const stale = coverage.kpis.find((k) => k.status === 'stale');
   return stale ? `it uses ${stale.id}, which is stale` : undefined;
+}
+
+const dayCount = (days: number) => `${days} day${days === 1 ? '' : 's'}`;
+/** Days to one decimal. */
+const tenths = (ms: number) => Math.round((ms / DAY) * 10) / 10;
+
+/** "more than one month", "more than one day", "more than 3.5 days: 7 times the average gap between its rows". */
+function toleranceText(tolerance: Tolerance, cadence: Cadence): string {
+  if (tolerance.basis === 'cadence') return `more than one ${CADENCE_NOUN[cadence]}`;
+  if (tolerance.basis === 'week') return 'more than one week';
+  return `more than ${tenths(tolerance.ms)} days: 7 times the average gap between its rows`;
+}
+
+/**
+ * Why comparing a value over an interval (a window, a period) is not fair, if it is not: an events source
+ * of the formula that does not cover it (coverage.ts). "tickets data starts 2026-06-20, after 2026-Q2 starts".
+ */
+export function partialReason(
+  sources: readonly SourceCoverage[],
+  interval: { label: string; start: number; end: number },
+  cadence: Cadence,
+  tz: string,
+): string | undefined {
+  for (const source of sources) {
+    if (source.kind !== 'events') continue;
+    const gap = coverageGap(source, interval, cadence);
+    if (!gap) continue;
+    return gap.edge === 'start'
+      ? `${source.name} data starts ${localDate(tz, gap.at)}, after ${interval.label} starts`
+      : `${source.name} data ends ${localDate(tz, gap.at)}, before ${interval.label} ends`;
+  }
+  return undefined;
 }
 
 const DAY = 86_400_000;

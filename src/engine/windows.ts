@@ -11,7 +11,7 @@ import type { Period } from '../time/period.js';
 const selections = new WeakMap<Table, Map<string, SourceRows>>();
 
 /** Rows of an events source whose time field falls in [start, end); snapshots keep every row. */
-export function selectPeriod(loaded: LoadedSource, period: Period): SourceRows {
+export function selectPeriod(loaded: LoadedSource, period: Pick<Period, 'start' | 'end'>): SourceRows {
   const key = `${loaded.source.timeField ?? ''}\u0000${period.start}\u0000${period.end}`;
   let byPeriod = selections.get(loaded.table);
   const known = byPeriod?.get(key);
@@ -25,7 +25,24 @@ export function selectPeriod(loaded: LoadedSource, period: Period): SourceRows {
   return selection;
 }
 
-function computeSelection(loaded: LoadedSource, period: Period): SourceRows {
+/**
+ * The rows `cumulative(source)` selects: those of an events source whose time is before `end`, from the
+ * beginning of the export (no lower bound). Snapshots keep every row (the checker refuses them anyway).
+ */
+export function selectUpTo(loaded: LoadedSource, end: number): SourceRows {
+  return selectPeriod(loaded, { start: Number.NEGATIVE_INFINITY, end });
+}
+
+/** The rows an aggregate reads: the period's, or for cumulative(source) everything before the period end. */
+export function selectFor(
+  loaded: LoadedSource,
+  period: Pick<Period, 'start' | 'end'>,
+  cumulative: boolean,
+): SourceRows {
+  return cumulative ? selectUpTo(loaded, period.end) : selectPeriod(loaded, period);
+}
+
+function computeSelection(loaded: LoadedSource, period: Pick<Period, 'start' | 'end'>): SourceRows {
   const { table, source } = loaded;
   if (source.kind !== 'events' || !source.timeField) return { table, rows: null, mask: null };
   const column = table.columns.get(source.timeField);

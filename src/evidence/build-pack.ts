@@ -4,6 +4,8 @@
  *   time range (the same manifest the JSON report carries), plus the files of the pack with their sha256;
  * - kpis/<ID>.csv: per KPI, every row that entered each aggregate of its formula, with file and line;
  * - rejected/<source>.csv: per source, the rows rejected at intake with the reasons.
+ * File names keep letters, digits, ".", "_" and "-" of the id (others become "_"), get "~2", "~3" when
+ * two ids differ only in case, and a leading "_" when Windows would read them as a device (CON, NUL, ...).
  * Pure: the CLI writes the files.
  */
 import { createHash } from 'node:crypto';
@@ -12,6 +14,7 @@ import type { KpiTrace } from '../engine/evaluate.js';
 import type { Report } from '../report/model.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import { type Column, cellValue } from '../sources/table.js';
+import { jsonText } from '../text.js';
 import { type CsvValue, csvDocument } from '../util/csv-writer.js';
 import { EVIDENCE_PACK_VERSION, MANIFEST_FILE, type PackFile, type PackManifest } from './pack-manifest.js';
 
@@ -37,10 +40,12 @@ export function buildEvidencePack(input: EvidenceInput): EvidenceFile[] {
   const files: EvidenceFile[] = [];
   const listed: PackFile[] = [];
   const byId = new Map(input.catalogue.kpis.map((k) => [k.config.id, k]));
+  // Each row's file as the manifest names it: relative to the catalogue's folder, not the working directory.
+  const fileOf = new Map(report.sources.map((s) => [s.name, s.file]));
   const kpiNames = new UniqueNames();
   for (const kpi of report.kpis) {
     const path = `kpis/${kpiNames.take(kpi.id)}.csv`;
-    const { content, rows } = kpiRows(kpi.id, input.traces.get(kpi.id), input.sources);
+    const { content, rows } = kpiRows(kpi.id, input.traces.get(kpi.id), input.sources, fileOf);
     const uses = byId.get(kpi.id)?.formula.kpis ?? [];
     files.push({ path, content });
     listed.push({
@@ -56,7 +61,7 @@ export function buildEvidencePack(input: EvidenceInput): EvidenceFile[] {
   for (const [name, loaded] of input.sources) {
     if ('missing' in loaded) continue;
     const path = `rejected/${sourceNames.take(name)}.csv`;
-    const content = rejectedRows(loaded);
+    const content = rejectedRows(loaded, fileOf.get(name) ?? loaded.stats.file);
     files.push({ path, content });
     listed.push({
       path,
@@ -78,13 +83,14 @@ export function buildEvidencePack(input: EvidenceInput): EvidenceFile[] {
     sources: report.sources,
     files: listed,
   };
-  return [{ path: MANIFEST_FILE, content: `${JSON.stringify(manifest, null, 2)}\n` }, ...files];
+  return [{ path: MANIFEST_FILE, content: jsonText(manifest) }, ...files];
 }
 
 function kpiRows(
   id: string,
   trace: KpiTrace | undefined,
   sources: EvidenceInput['sources'],
+  fileOf: ReadonlyMap<string, string>,
 ): { content: string; rows: number } {
   const aggregates = (trace?.aggregates ?? []).map((agg) => {
     const loaded = sources.get(agg.source);
@@ -98,13 +104,17 @@ function kpiRows(
   for (const { agg, loaded } of aggregates) {
     if (!loaded) continue;
     const columns = fields.map((f) => loaded.table.columns.get(f));
+    // Which aggregate each row fed, numbered as explain numbers them; the role is numerator or
+    // denominator only where the KPI's value is their ratio, else `value`.
+    const label = `aggregate ${agg.index + 1} of ${aggregates.length}: ${agg.text}`;
+    const file = fileOf.get(agg.source) ?? loaded.stats.file;
     for (const row of agg.matched) {
       table.push([
         id,
-        `[${agg.index + 1}] ${agg.text}`,
+        label,
         agg.role,
         agg.source,
-        loaded.stats.file,
+        file,
         loaded.table.line[row]!,
         ...columns.map((column) => (column ? evidenceValue(column, row) : null)),
       ]);
@@ -122,7 +132,7 @@ function evidenceValue(column: Column, row: number): CsvValue {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-function rejectedRows(loaded: LoadedSource): string {
+function rejectedRows(loaded: LoadedSource, file: string): string {
   const isCsv = loaded.stats.format === 'csv';
   const width = isCsv ? Math.max(loaded.header.length, ...loaded.rejectedRows.map((r) => r.cells.length)) : 1;
   const rawColumns = isCsv
@@ -132,7 +142,7 @@ function rejectedRows(loaded: LoadedSource): string {
   for (const r of loaded.rejectedRows) {
     table.push([
       loaded.name,
-      loaded.stats.file,
+      file,
       r.line,
       r.endLine,
       r.record,
@@ -147,11 +157,21 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** File names from ids, unique even on case-insensitive file systems (AC-1 and ac-1). */
-class UniqueNames {
+/**
+ * Names Windows reserves for devices, whatever the extension (`con.csv`, `nul.txt.csv`, `LPT1.csv`
+ * open the device, not a file): such a name gets a `_` in front (`_con.csv`).
+ */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i;
+
+/**
+ * File names from ids, unique even on case-insensitive file systems (AC-1 and ac-1), and never a
+ * Windows device name.
+ */
+export class UniqueNames {
   private readonly taken = new Set<string>();
   take(id: string): string {
-    const base = id.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+    const safe = id.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+    const base = WINDOWS_DEVICE.test(safe) ? `_${safe}` : safe;
     let name = base;
     for (let n = 2; this.taken.has(name.toLowerCase()); n++) name = `${base}~${n}`;
     this.taken.add(name.toLowerCase());

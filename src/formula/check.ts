@@ -10,6 +10,7 @@ import { closest } from '../util/closest.js';
 import { article, FUNCTIONS, operator } from './functions.js';
 import { AGGREGATES, type AggregateFn, type CheckedFormula, type Expr, type ValueType } from './ir.js';
 import { type Ast, parseFormula, type Span } from './parse.js';
+import { compileRegex } from './regex.js';
 import { walk } from './walk.js';
 
 export interface SourceShape {
@@ -41,7 +42,7 @@ export interface FormulaError {
 /** Limits that keep any catalogue from making a formula arbitrarily expensive to check or run. */
 export const MAX_FORMULA_LENGTH = 4000;
 export const MAX_FORMULA_DEPTH = 64;
-export const MAX_REGEX_LENGTH = 200;
+export { MAX_REGEX_LENGTH } from './regex.js';
 
 const UNSAFE_NAMES = new Set([
   'constructor',
@@ -436,6 +437,12 @@ class Checker {
     if ((AGGREGATES as readonly string[]).includes(name))
       return this.aggregate(name as AggregateFn, args, span);
     switch (name) {
+      case 'cumulative':
+        return this.fail(
+          'formula-type',
+          'cumulative() can only be the first argument of an aggregate, e.g. count(cumulative(leavers), enabled)',
+          span,
+        );
       case 'exists':
         return this.exists(args, span);
       case 'kpi':
@@ -462,7 +469,16 @@ class Checker {
     }
     const def = FUNCTIONS.get(name);
     if (!def) {
-      const known = [...FUNCTIONS.keys(), ...AGGREGATES, 'exists', 'kpi', 'matches', 'date', 'if'];
+      const known = [
+        ...FUNCTIONS.keys(),
+        ...AGGREGATES,
+        'exists',
+        'kpi',
+        'matches',
+        'date',
+        'if',
+        'cumulative',
+      ];
       const suggestion = closest(name, known);
       return this.fail(
         'formula-unknown',
@@ -486,6 +502,16 @@ class Checker {
   }
 
   private sourceArg(ast: Ast | undefined, fn: string, span: Span): SourceShape {
+    if (
+      ast?.type === 'CallExpression' &&
+      ast.callee.type === 'Identifier' &&
+      ast.callee.name === 'cumulative'
+    )
+      this.fail(
+        'formula-type',
+        `${fn}() looks at the rows of a source in the period: write the source name here; cumulative() is only for the source of an aggregate, e.g. count(cumulative(leavers), ...)`,
+        ast,
+      );
     if (ast?.type !== 'Identifier') {
       return this.fail('formula-type', `the first argument of ${fn}() must be a source name`, ast ?? span);
     }
@@ -503,7 +529,7 @@ class Checker {
         span,
       );
     }
-    const source = this.sourceArg(args[0], fn, span);
+    const { source, cumulative } = this.aggregateSource(args[0], fn, span);
     const shapes: Record<AggregateFn, [number, number]> = {
       count: [1, 2],
       sum: [2, 3],
@@ -573,6 +599,7 @@ class Checker {
         index: this.aggregates.length,
         fn,
         source: source.name,
+        ...(cumulative ? { cumulative } : {}),
         ...(value ? { value } : {}),
         ...(pred ? { pred } : {}),
         ...(p !== undefined ? { p } : {}),
@@ -585,6 +612,31 @@ class Checker {
     } finally {
       this.scope.pop();
     }
+  }
+
+  /** The first argument of an aggregate: a source name, or cumulative(source) for an events source. */
+  private aggregateSource(
+    ast: Ast | undefined,
+    fn: string,
+    span: Span,
+  ): { source: SourceShape; cumulative?: true } {
+    if (
+      ast?.type !== 'CallExpression' ||
+      ast.callee.type !== 'Identifier' ||
+      ast.callee.name !== 'cumulative'
+    )
+      return { source: this.sourceArg(ast, fn, span) };
+    const inner = ast.arguments[0];
+    if (ast.arguments.length !== 1 || inner?.type !== 'Identifier')
+      this.fail('formula-type', 'cumulative() takes one source name, e.g. cumulative(leavers)', ast);
+    const source = this.sourceArg(inner, fn, span);
+    if (source.kind !== 'events')
+      this.fail(
+        'formula-type',
+        `cumulative(${source.name}): ${source.name} is a snapshot, which holds every row up to its as-of date already; cumulative() is for events sources`,
+        ast,
+      );
+    return { source, cumulative: true };
   }
 
   private checkAggregateValue(fn: AggregateFn, value: Expr, ast: Ast): void {
@@ -692,12 +744,9 @@ class Checker {
         this.fail('formula-type', 'the only flag matches() accepts is "i" (ignore case)', flagsAst);
       flags = String(flagsAst.value);
     }
-    const problemWithPattern = regexRisk(pattern.value);
-    if (problemWithPattern)
-      this.fail('formula-unsafe', `regular expression refused: ${problemWithPattern}`, pattern);
-    let regex: RegExp;
     try {
-      regex = new RegExp(pattern.value, flags);
+      // JavaScript's own parser first, for its messages about typos ("unterminated group", ...)
+      new RegExp(pattern.value, flags);
     } catch (error) {
       return this.fail(
         'formula-syntax',
@@ -705,6 +754,13 @@ class Checker {
         pattern,
       );
     }
+    const compiled = compileRegex(pattern.value, flags as '' | 'i');
+    if (!compiled.ok) {
+      const { code, message, start, end } = compiled.error;
+      const at = patternSpan(pattern, start, end);
+      return this.fail(code, `regular expression refused: ${message}`, at);
+    }
+    const regex = compiled.regex;
     return {
       k: 'call',
       fn: 'matches',
@@ -716,44 +772,19 @@ class Checker {
 }
 
 /**
- * Refuses patterns whose matching time can explode (nested or overlapping quantifiers, back-references),
- * so a catalogue cannot make a report hang.
+ * Where characters start..end of a pattern's value stand in the formula: the literal's quote and every
+ * escape (\\, \", \n, ...) shift them.
  */
-export function regexRisk(pattern: string): string | undefined {
-  if (pattern.length > MAX_REGEX_LENGTH) return `patterns are limited to ${MAX_REGEX_LENGTH} characters`;
-  if (/\\[1-9]|\\k</.test(pattern)) return 'back-references are not supported';
-  if (/\(\?<?[=!]/.test(pattern)) return 'lookaround is not supported';
-  // A group that contains a quantifier or alternation and is itself repeated can backtrack exponentially.
-  const stack: { hasQuantifier: boolean; hasAlternation: boolean }[] = [];
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (c === '[') {
-      while (i < pattern.length && pattern[i] !== ']') {
-        if (pattern[i] === '\\') i++;
-        i++;
-      }
-      continue;
-    }
-    if (c === '(') stack.push({ hasQuantifier: false, hasAlternation: false });
-    else if (c === '|' && stack.length > 0) stack[stack.length - 1]!.hasAlternation = true;
-    else if (c === ')') {
-      const group = stack.pop();
-      const next = pattern[i + 1];
-      const isRepeated = next === '*' || next === '+' || next === '{';
-      if (group && isRepeated && (group.hasQuantifier || group.hasAlternation)) {
-        return 'a repeated group containing a quantifier or "|" can take exponential time (e.g. (a+)+); simplify the pattern';
-      }
-      if (group && stack.length > 0 && (group.hasQuantifier || isRepeated))
-        stack[stack.length - 1]!.hasQuantifier = true;
-    } else if ((c === '*' || c === '+' || c === '{') && stack.length > 0) {
-      stack[stack.length - 1]!.hasQuantifier = true;
-    }
+function patternSpan(literal: Ast & { raw: string }, start: number, end: number): Span {
+  const offsets: number[] = [];
+  const raw = literal.raw;
+  for (let r = 1; r < raw.length - 1; r++) {
+    offsets.push(r);
+    if (raw[r] === '\\') r++;
   }
-  return undefined;
+  offsets.push(raw.length - 1);
+  const at = (i: number) => literal.start + offsets[Math.min(i, offsets.length - 1)]!;
+  return { start: at(start), end: Math.max(at(end), at(start) + 1) };
 }
 
 function findLastIndex<T>(items: T[], test: (item: T) => boolean): number {
@@ -791,32 +822,20 @@ function usesOf(expr: Expr): Pick<CheckedFormula, 'sources' | 'kpis' | 'fields'>
 }
 
 /**
- * For pct(a, b) / ratio(a, b) / a / b: a's aggregates are the numerator, b's the denominator. Only the
- * first such call found going down through operators and functions counts. (Known issue 14.1: the
- * search also enters the branches of if(); kept as it is until that is fixed.)
+ * Numerator and denominator exist only where the formula's value IS their ratio: the whole formula is
+ * pct(A, B), ratio(A, B) or A / B of two aggregates, possibly inside round() (which keeps it that ratio,
+ * to fewer decimals). Nowhere else: a ratio inside if(), a sum, a product, or a ratio of anything but
+ * two aggregates gives no roles, so no report shows a pair of counts the value is not the ratio of.
+ * Decision (issue 14.1): round() is the only wrapper; any other function changes what the value is.
  */
 function findRoles(expr: Expr): Map<number, 'numerator' | 'denominator'> {
   const roles = new Map<number, 'numerator' | 'denominator'>();
-  let isFound = false;
-  walk(expr, (node) => {
-    if (isFound || node.k !== 'call') return false;
-    if (node.fn !== 'pct' && node.fn !== 'ratio' && node.fn !== '/') return undefined;
-    const [a, b] = node.args;
-    for (const agg of aggregatesIn(a!)) roles.set(agg, 'numerator');
-    for (const agg of aggregatesIn(b!)) roles.set(agg, 'denominator');
-    isFound = true;
-    return false;
-  });
+  let top = expr;
+  while (top.k === 'call' && top.fn === 'round') top = top.args[0]!;
+  if (top.k !== 'call' || (top.fn !== 'pct' && top.fn !== 'ratio' && top.fn !== '/')) return roles;
+  const [a, b] = top.args;
+  if (a?.k !== 'agg' || b?.k !== 'agg') return roles;
+  roles.set(a.index, 'numerator');
+  roles.set(b.index, 'denominator');
   return roles;
-}
-
-/** The indexes of the aggregates in an expression, in written order. */
-function aggregatesIn(expr: Expr): number[] {
-  const out: number[] = [];
-  walk(expr, (node) => {
-    if (node.k !== 'agg') return undefined;
-    out.push(node.index);
-    return false;
-  });
-  return out;
 }

@@ -8,7 +8,7 @@ import { BOOL_TRUE, type Column, type Table } from '../sources/table.js';
 import { coalesceImpl, type EvalContext, FUNCTIONS, ifImpl, matchesImpl, operator } from './functions.js';
 import type { Expr } from './ir.js';
 import { scalar, toNum, toStr, type Vec, valueAt } from './vector.js';
-import { walk } from './walk.js';
+import { conjuncts, walk } from './walk.js';
 
 /** A source's rows as seen by formulas: its table and which rows fall in the reporting period. */
 export interface SourceRows {
@@ -97,12 +97,12 @@ export class RowEvaluator {
   private exists(expr: Extract<Expr, { k: 'exists' }>, frame: Binding[], n: number): Vec {
     const inner = this.rowsOf(expr.source);
     const depth = expr.depth;
-    const conjuncts = splitAnd(expr.pred);
+    const parts = conjuncts(expr.pred);
     const innerOnly: Expr[] = [];
     const outerOnly: Expr[] = [];
     const keys: { inner: Expr; outer: Expr }[] = [];
     const residual: Expr[] = [];
-    for (const c of conjuncts) {
+    for (const c of parts) {
       const refs = depthsOf(c);
       const usesInner = refs.has(depth);
       const usesOuter = [...refs].some((d) => d < depth);
@@ -260,17 +260,6 @@ function toBoolVec(vec: Vec, n: number): Uint8Array {
   throw new Error('internal: condition is not boolean');
 }
 
-/** The conditions joined by `and` (a and (b and c) -> a, b, c). */
-function splitAnd(expr: Expr): Expr[] {
-  const out: Expr[] = [];
-  walk(expr, (node) => {
-    if (node.k === 'call' && node.fn === 'and') return undefined;
-    out.push(node);
-    return false;
-  });
-  return out;
-}
-
 /** The row depths an expression reads fields of (not looking into aggregates). */
 function depthsOf(expr: Expr): Set<number> {
   const out = new Set<number>();
@@ -375,7 +364,7 @@ export function exprKey(expr: Expr): string {
       key = `exists[${expr.depth}](${expr.source},${exprKey(expr.pred)})`;
       break;
     case 'agg':
-      key = `${expr.fn}(${expr.source},${expr.value ? exprKey(expr.value) : ''},${expr.pred ? exprKey(expr.pred) : ''},${expr.p ?? ''})`;
+      key = `${expr.fn}(${expr.cumulative ? 'cumulative:' : ''}${expr.source},${expr.value ? exprKey(expr.value) : ''},${expr.pred ? exprKey(expr.pred) : ''},${expr.p ?? ''})`;
       break;
     case 'kpi':
       key = `kpi(${expr.id})`;

@@ -5,7 +5,9 @@
  */
 import { BOOL_FALSE, BOOL_NULL, BOOL_TRUE } from '../sources/table.js';
 import { utcToLocal, zoneOffsetMs } from '../time/zone.js';
+import { roundHalfAway } from '../util/round.js';
 import type { ValueType } from './ir.js';
+import type { TextMatcher } from './regex.js';
 import {
   internStrings,
   mapNum,
@@ -685,10 +687,10 @@ const defs: FunctionDef[] = [
   {
     name: 'seconds',
     min: 1,
-    max: 1,
-    summary: 'a duration in seconds',
+    max: 2,
+    summary: 'seconds between two datetimes, or a duration in seconds',
     example: 'seconds(work_duration) > 3600',
-    type: (t) => expect(t, [(x) => x === 'duration' || x === 'null'], ['a duration'], 'number'),
+    type: betweenType('seconds'),
     impl: between(1000),
   },
   {
@@ -808,10 +810,7 @@ const defs: FunctionDef[] = [
     example: 'round(mean(backups, size_gb), 1)',
     type: (t) => expect(t, [isNumeric], ['a number'], 'number'),
     impl: (a, ctx) =>
-      mapNum(a, ctx.n, (x, digits = 0) => {
-        const f = 10 ** digits;
-        return (Math.sign(x) * Math.round(Math.abs(x) * f)) / f;
-      }),
+      mapNum(a, ctx.n, (x, digits = 0) => (Number.isInteger(digits) ? roundHalfAway(x, digits) : Number.NaN)),
   },
   {
     name: 'least',
@@ -865,15 +864,13 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map(defs.map((d) 
 
 export { coalesceImpl };
 
-/** matches(text, "regex") is compiled by the checker; this runs it once per distinct value. */
-export function matchesImpl(regex: RegExp, text: Vec, ctx: EvalContext): Vec {
-  return testStrings(text, ctx.n, (s) =>
-    regex.test(s.length > MAX_MATCH_INPUT ? s.slice(0, MAX_MATCH_INPUT) : s),
-  );
+/**
+ * matches(text, "regex") is compiled by the checker; this runs it once per distinct value. The engine
+ * is linear in the text (regex.ts), so values are matched whole, however long.
+ */
+export function matchesImpl(regex: TextMatcher, text: Vec, ctx: EvalContext): Vec {
+  return testStrings(text, ctx.n, (s) => regex.test(s));
 }
-
-/** Longest text a regular expression is run on; bounds the cost of any pattern that slipped through. */
-export const MAX_MATCH_INPUT = 10_000;
 
 /** A test of a text against a second text: once per distinct value when the second is a constant. */
 function textTest(test: (text: string, part: string) => boolean): FunctionDef['impl'] {

@@ -3,6 +3,7 @@
  * the catalogue loads; the evaluator runs it over whole columns.
  */
 import type { Span } from './parse.js';
+import type { TextMatcher } from './regex.js';
 
 export type ValueType = 'number' | 'string' | 'boolean' | 'datetime' | 'duration' | 'list' | 'null';
 
@@ -31,8 +32,8 @@ export type Expr =
     }
   /** Operators and functions, all from the allow-list in functions.ts. */
   | { k: 'call'; fn: string; args: Expr[]; type: ValueType; span: Span }
-  /** A compiled regular expression for matches(); checked for catastrophic backtracking when loaded. */
-  | { k: 'regex'; regex: RegExp; type: 'string'; span: Span }
+  /** A compiled regular expression for matches(), on the linear-time engine of regex.ts. */
+  | { k: 'regex'; regex: TextMatcher; type: 'string'; span: Span }
   | { k: 'exists'; depth: number; source: string; pred: Expr; type: 'boolean'; span: Span }
   | {
       k: 'agg';
@@ -40,6 +41,11 @@ export type Expr =
       index: number;
       fn: AggregateFn;
       source: string;
+      /**
+       * Written `fn(cumulative(source), ...)`: the rows of the events source from its beginning up to the
+       * period end (time < end), instead of the rows in the period.
+       */
+      cumulative?: true;
       value?: Expr;
       pred?: Expr;
       /** percentile(): 0-100. */
@@ -61,6 +67,9 @@ export interface CheckedFormula {
   fields: Map<string, Set<string>>;
   /** KPIs whose values this one uses. */
   kpis: string[];
-  /** For pct()/ratio() at the top: which aggregate is the numerator and which the denominator. */
+  /**
+   * Where the formula's value is the ratio of two aggregates (pct, ratio or `/`, maybe inside round()):
+   * which is the numerator and which the denominator. Empty for every other formula.
+   */
   roles: Map<number, 'numerator' | 'denominator'>;
 }

@@ -27,6 +27,17 @@ export function walk(expr: Expr, visit: (node: Expr) => boolean | undefined): vo
   for (const child of childrenOf(expr)) walk(child, visit);
 }
 
+/** The conditions joined by `and`, in written order: a and (b and c) -> a, b, c. */
+export function conjuncts(expr: Expr): Expr[] {
+  const out: Expr[] = [];
+  walk(expr, (node) => {
+    if (node.k === 'call' && node.fn === 'and') return undefined;
+    out.push(node);
+    return false;
+  });
+  return out;
+}
+
 /** The fields of `source` a predicate or value expression reads on its own row (not inside exists()). */
 export function fieldsRead(expr: Expr, source: string): string[] {
   const out = new Set<string>();

@@ -8,12 +8,17 @@ import { stringify } from 'yaml';
 import { presetFormat } from '../presets/apply.js';
 import type { DetectResult, PresetMatch } from '../presets/detect.js';
 import { PRESETS } from '../presets/index.js';
+import { QUOTE_MAX, safeText, truncate } from '../text.js';
+import { dateInFileName } from '../time/file-name-date.js';
+import { localDate } from '../time/zone.js';
 import { fitTemplate, KPI_LIBRARY, type KpiTemplate, SOURCE_NOTES } from './kpi-library.js';
 
 export interface StarterFile {
   /** The file's path relative to the catalogue's folder, with forward slashes. */
   path: string;
   detection: DetectResult;
+  /** The file's modification time (epoch ms), when known: the as-of a snapshot is offered for review. */
+  modified?: number;
 }
 
 export interface StarterSource {
@@ -21,6 +26,7 @@ export interface StarterSource {
   preset: string;
   path: string;
   match: PresetMatch;
+  modified?: number;
 }
 
 export interface StarterKpi {
@@ -57,10 +63,19 @@ const SOURCE_NAMES: Readonly<Record<string, string>> = {
 };
 
 export const PLACEHOLDER_THRESHOLD = '# review: placeholder threshold';
+export const AS_OF_REVIEW = '# review';
 export const OWNER_PLACEHOLDER = 'TODO:';
 
-/** One line of YAML for a scalar: plain where YAML allows it, quoted where it does not. */
-const scalar = (value: string): string => stringify(value, { lineWidth: 0 }).trimEnd();
+/**
+ * One line of YAML for a scalar: plain where YAML allows it, quoted where it does not. Text with a line
+ * break or another control character or a bidi override (a file name may hold any) is written
+ * double-quoted with JSON escapes, every such character escaped (`\u009b`, as jsonText does), which YAML
+ * reads the same: the catalogue is inert in a terminal and names the file exactly.
+ */
+const scalar = (value: string): string => {
+  const text = stringify(value, { lineWidth: 0 }).trimEnd();
+  return text.includes('\n') || safeText(value) !== value ? safeText(JSON.stringify(value)) : text;
+};
 
 function baseName(preset: string): string {
   return Object.hasOwn(SOURCE_NAMES, preset)
@@ -85,6 +100,15 @@ function chooseSources(files: readonly StarterFile[]): {
   const skipped: StarterCatalogue['skipped'] = [];
   const used = new Map<string, number>();
   for (const file of files) {
+    // A source path reads `{period}` as the period label; a file whose name holds it could not be named.
+    if (file.path.includes('{period}')) {
+      skipped.push({
+        path: file.path,
+        reason:
+          'its name contains "{period}", which a source path reads as the period label; rename the file',
+      });
+      continue;
+    }
     const best = file.detection.best;
     // A partial match would fail on its first row (a required column is missing): list it, do not use it.
     if (!best || best.missing.length > 0 || !Object.hasOwn(PRESETS, best.preset)) {
@@ -99,6 +123,7 @@ function chooseSources(files: readonly StarterFile[]): {
       preset: best.preset,
       path: file.path,
       match: best,
+      ...(file.modified !== undefined ? { modified: file.modified } : {}),
     });
   }
   return { sources, skipped };
@@ -147,13 +172,34 @@ function sourceLines(source: StarterSource): string[] {
   // The preset's format follows the extension; a JSON export saved as .txt needs saying.
   if (presetFormat({ path: source.path }, preset) !== source.match.format)
     lines.push(`    format: ${source.match.format}`);
+  if (preset.formats[source.match.format]?.kind === 'snapshot') lines.push(...asOfLines(source));
   const note = Object.hasOwn(SOURCE_NOTES, source.preset) ? SOURCE_NOTES[source.preset] : undefined;
   if (note) lines.push(...wrap(note, 96).map((line) => `    # ${line}`));
   if (source.match.extra.length > 0) {
-    const extra = source.match.extra.slice(0, 6).join(', ') + (source.match.extra.length > 6 ? ', ...' : '');
+    // Header names are the export's: one line each in the comment (a line break would end it), cut short.
+    const names = source.match.extra.slice(0, 6).map((name) => safeText(truncate(name, QUOTE_MAX)));
+    const extra = names.join(', ') + (source.match.extra.length > 6 ? ', ...' : '');
     lines.push(`    # columns the preset does not read: ${extra}`);
   }
   return lines;
+}
+
+/**
+ * A snapshot needs to say when it was taken, or its KPIs are stale (docs/catalogue.md, "As of"): a date in
+ * the file name says it (nothing to write); else the file's modification date is offered for review, since
+ * a copy resets it; else the key is left for the user to fill in.
+ */
+function asOfLines(source: StarterSource): string[] {
+  const named = dateInFileName(source.path);
+  if (named) return [`    # as of ${named}, the date in the file name`];
+  if (source.modified === undefined)
+    return [
+      `    # as_of: YYYY-MM-DD   ${AS_OF_REVIEW}: the day the export was taken (until then its KPIs are stale)`,
+    ];
+  const day = localDate('UTC', source.modified);
+  return [
+    `    as_of: ${day}   ${AS_OF_REVIEW}: the file's modification date; confirm the day the export was taken`,
+  ];
 }
 
 /** Words into lines of at most `width` characters, for comments. */
@@ -197,7 +243,7 @@ function kpiLines(kpi: PlannedKpi): string[] {
 }
 
 const HEADER = (from: string) => [
-  `# Starter KPI catalogue written by \`isms-kpi init --from ${from}\`.`,
+  `# Starter KPI catalogue written by \`isms-kpi init --from ${safeText(from)}\`.`,
   '#',
   '# It is a draft: review it before anyone relies on its numbers.',
   "#   - organisation: your organisation's name.",
@@ -205,7 +251,8 @@ const HEADER = (from: string) => [
   `#   - thresholds marked "${PLACEHOLDER_THRESHOLD}" are generic defaults: set the targets of`,
   '#     your information security objectives (ISO 27001 clause 6.2).',
   '#   - kpis: keep those that measure your objectives and risks, delete the others.',
-  '#   - sources: the files were recognised by their columns; check each preset fits the export.',
+  '#   - sources: the files were recognised by their columns; check each preset fits the export, and',
+  '#     that each snapshot says the day it was taken (as_of, "# review"); a snapshot that does not is stale.',
   '#',
   '# Check it with `isms-kpi validate`, then run `isms-kpi report` (`--period 2026-Q3` and the like choose',
   '# the period; without it, the last complete quarter is reported).',
@@ -234,7 +281,8 @@ export function starterCatalogue(files: readonly StarterFile[], from: string): S
   });
   if (skipped.length > 0) {
     lines.push('');
-    for (const s of skipped) lines.push(`  # not recognised: ${s.path} (${s.reason.replace(/\s+/g, ' ')})`);
+    for (const s of skipped)
+      lines.push(`  # not recognised: ${safeText(s.path)} (${safeText(s.reason.replace(/\s+/g, ' '))})`);
   }
   lines.push('', 'kpis:');
   let area: string | undefined;

@@ -3,6 +3,8 @@
  * source is validated: the preset's keys come first and everything the user wrote wins, field by field
  * and key by key inside a field. A field set to null (`summary: ~`) is left out.
  */
+
+import { quote } from '../text.js';
 import { closest } from '../util/closest.js';
 import { PRESET_NAMES, PRESETS } from './index.js';
 import type { Preset, PresetVariant } from './types.js';
@@ -46,7 +48,7 @@ export function presetProblem(raw: Raw): string | undefined {
     const near = PRESET_NAMES.filter((p) => p.includes(lower) || lower.includes(p));
     const typo = closest(name, PRESET_NAMES);
     const hint = near.length > 0 ? near : typo ? [typo] : [];
-    return `unknown preset "${name}"${hint.length > 0 ? ` (did you mean ${hint.map((h) => `"${h}"`).join(' or ')}?)` : ''}; \`isms-kpi presets\` lists them and \`isms-kpi detect FILE\` names the one an export matches`;
+    return `unknown preset ${quote(name)}${hint.length > 0 ? ` (did you mean ${hint.map((h) => `"${h}"`).join(' or ')}?)` : ''}; \`isms-kpi presets\` lists them and \`isms-kpi detect FILE\` names the one an export matches`;
   }
   if (!presetVariant(raw))
     return `${name} reads ${Object.keys(preset.formats).join(' or ')} exports only; set format: or give the file that extension`;
@@ -63,6 +65,7 @@ export function applyPreset(raw: unknown): unknown {
   for (const key of [
     'kind',
     'time_field',
+    'key',
     'record_type',
     'duplicates',
     'null_tokens',
@@ -79,6 +82,12 @@ export function applyPreset(raw: unknown): unknown {
   if (format === 'json' && (variant.json || userJson !== undefined))
     out.json = isObject(userJson) ? { ...variant.json, ...userJson } : (userJson ?? { ...variant.json });
   out.fields = mergeFields(variant.fields, userFields);
+  // The preset's key names its own fields: when the user dropped one of them, the source has no key
+  // (rather than a key that names a field it does not have). A key the user wrote is checked as written.
+  if (userRest.key === undefined && variant.key !== undefined) {
+    const fields = isObject(out.fields) ? out.fields : {};
+    if (![variant.key].flat().every((name) => Object.hasOwn(fields, name))) delete out.key;
+  }
   return out;
 }
 

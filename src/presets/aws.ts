@@ -38,6 +38,7 @@ export const awsIamCredentialReport: Preset = {
   formats: {
     csv: {
       kind: 'snapshot',
+      key: 'id',
       record_type: 'account',
       fields: {
         id: {

@@ -41,6 +41,7 @@ export const defenderVulnerabilities: Preset = {
   formats: {
     json: {
       kind: 'snapshot',
+      key: 'id',
       record_type: 'finding',
       json: { records: '/value' },
       fields: {

@@ -12,6 +12,7 @@ export const dependabotAlerts: Preset = {
   formats: {
     json: {
       kind: 'snapshot',
+      key: ['asset', 'id'],
       record_type: 'finding',
       json: { records: '' },
       fields: {

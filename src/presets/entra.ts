@@ -44,11 +44,12 @@ export const entraUsers: Preset = {
     '`createdDateTime` is written in the browser locale without a time zone (`8/19/2021 3:02:10 PM` in US English); it is read in the catalogue time zone, and the 24-hour UK (`19/08/2021 15:02:10`) and German (`19.08.2021 15:02:10`) spellings are accepted too.',
     'Older downloads name the columns `objectId`, `mobile` and `physicalDeliveryOfficeName`; both spellings are read. `accountEnabled` (`True`/`False`) becomes the `enabled` field.',
     'Guests have `userType` Guest and `#EXT#` in their user principal name, so `user_type == "Guest"` selects them.',
-    'Values are not quoted and formulas are not escaped: a cell like `=HYPERLINK(...)` or `+49 30 ...` is read as plain text, never evaluated, and neutralised when written back out. A comma inside a value cannot be told apart from a column break, so such a row shifts and is reported as ragged.',
+    'Values are not quoted and formulas are not escaped: a cell like `=HYPERLINK(...)` or `+49 30 ...` is read as plain text, never evaluated, and neutralised when written back out. A comma inside a value cannot be told apart from a column break, so such a row shifts and is rejected; a quote inside a value gives a `stray-quote` warning (the value is read as written).',
   ],
   formats: {
     csv: {
       kind: 'snapshot',
+      key: 'upn',
       record_type: 'account',
       fields: {
         id: {

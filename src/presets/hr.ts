@@ -59,6 +59,7 @@ export const hrJoinersLeavers: Preset = {
     csv: {
       kind: 'events',
       time_field: 'effective',
+      key: ['person', 'effective'],
       record_type: 'jml_event',
       null_tokens: ['', '-', 'N/A', 'n/a', 'NA', 'null', 'NULL', 'none', 'None'],
       fields: {

@@ -58,7 +58,7 @@ export const jiraIssues: Preset = {
   notes: [
     "Dates look like `09/Jan/24 3:54 PM` (English month names) in the exporting user's time zone, with no offset: set the source's `timezone:`. Date-only fields read as midnight; Excel re-saves (`6/21/2025 16:14`) and REST stamps with an offset (`2018-05-11T09:46:53.000+0300`) are read too.",
     'Repeated columns (`Labels`, `Watchers`, `Comment`, `Attachment`) are collected into one list; each comment or attachment stays whole as `date;accountId;text`.',
-    'A row with more cells than the header (an issue with more comments or labels than the header has columns) is read with a warning; its extra cells are ignored, so those values are lost.',
+    'A row with more values than the header has columns (an issue with more comments or labels than the header has columns for) is rejected with its line: the extra values cannot be told apart from a row shifted by an unquoted comma. Export again with fewer issues per file, or without the repeated column.',
     'Custom fields (`Custom field (Name)`) differ per site: map the ones you need, e.g. `severity: "Custom field (Severity)"`.',
     'Time Spent and Original estimate are in seconds; empty cells are no value.',
   ],
@@ -66,6 +66,7 @@ export const jiraIssues: Preset = {
     csv: {
       kind: 'events',
       time_field: 'opened',
+      key: 'id',
       record_type: 'incident',
       fields: {
         id: { column: 'Issue key', required: true, description: 'Issue key, e.g. SEC-141' },

@@ -46,6 +46,7 @@ export const nessus: Preset = {
   formats: {
     csv: {
       kind: 'snapshot',
+      key: ['plugin_id', 'asset'],
       record_type: 'finding',
       fields: {
         plugin_id: { column: 'Plugin ID', description: 'Nessus plugin number' },

@@ -24,6 +24,7 @@ export const oktaUsers: Preset = {
   formats: {
     json: {
       kind: 'snapshot',
+      key: 'login',
       record_type: 'account',
       json: { records: '' },
       fields: {
@@ -119,6 +120,7 @@ export const oktaPasswordHealth: Preset = {
   formats: {
     csv: {
       kind: 'snapshot',
+      key: 'id',
       record_type: 'account',
       null_tokens: ['', 'Never', 'never', 'N/A', 'n/a', '-', 'null', 'NULL'],
       fields: {

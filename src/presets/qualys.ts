@@ -45,6 +45,7 @@ export const qualysScan: Preset = {
   formats: {
     csv: {
       kind: 'snapshot',
+      key: ['asset', 'qid'],
       record_type: 'finding',
       csv: { header_starts_with: '"IP",' },
       fields: {

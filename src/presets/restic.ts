@@ -13,6 +13,7 @@ export const resticSnapshots: Preset = {
     json: {
       kind: 'events',
       time_field: 'started',
+      key: 'id',
       json: { records: '' },
       fields: {
         id: { path: 'id', required: true, description: 'Snapshot id (64 hex digits)' },

@@ -134,6 +134,7 @@ export const servicenowIncident: Preset = {
     csv: {
       kind: 'events',
       time_field: 'opened',
+      key: 'id',
       record_type: 'incident',
       fields: {
         id: { column: 'number', required: true, description: 'Incident number, e.g. INC0010231' },
@@ -159,6 +160,7 @@ export const servicenowIncident: Preset = {
     json: {
       kind: 'events',
       time_field: 'opened',
+      key: 'id',
       record_type: 'incident',
       json: { records: '/records' },
       fields: {
@@ -289,6 +291,7 @@ export const servicenowChange: Preset = {
     csv: {
       kind: 'events',
       time_field: 'opened',
+      key: 'id',
       record_type: 'change',
       fields: {
         id: { column: 'number', required: true, description: 'Change number, e.g. CHG0030101' },
@@ -316,6 +319,7 @@ export const servicenowChange: Preset = {
     json: {
       kind: 'events',
       time_field: 'opened',
+      key: 'id',
       record_type: 'change',
       json: { records: '/records' },
       fields: {

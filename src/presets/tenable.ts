@@ -41,6 +41,7 @@ export const tenableSc: Preset = {
   formats: {
     csv: {
       kind: 'snapshot',
+      key: ['plugin_id', 'asset'],
       record_type: 'finding',
       fields: {
         plugin_id: { column: 'Plugin', description: 'Nessus plugin number' },

@@ -14,6 +14,8 @@ export interface PresetVariant {
   kind: 'events' | 'snapshot';
   /** events: the datetime field that places each row in a period. */
   time_field?: string;
+  /** The field(s) that identify a row, where the export has such an id (the source's `key:`). */
+  key?: string | string[];
   record_type?: RecordType;
   duplicates?: 'keep' | 'drop-exact';
   csv?: z.input<typeof CsvOptionsSchema>;

@@ -1,10 +1,11 @@
 /**
  * The spreadsheet report: one row per KPI, then one per segment of it, in catalogue order so sheets of
- * successive periods line up. Flat columns; values unrounded (value_shown is the rounded text).
+ * successive periods line up. Flat columns; values unrounded (value_shown is the rounded text). Columns
+ * are only ever added at the end, so a sheet that reads them by position keeps working.
  */
 import type { KpiResult, Report } from '../report/model.js';
 import { type CsvValue, csvDocument } from '../util/csv-writer.js';
-import { formatValue } from './format.js';
+import { formatValue, trendText } from './format.js';
 
 export const CSV_COLUMNS = [
   'period',
@@ -33,6 +34,9 @@ export const CSV_COLUMNS = [
   'caveat',
   'rejected_rows',
   'definition_hash',
+  'trend_note',
+  'period_complete',
+  'computed_on',
 ] as const;
 
 type Row = Record<(typeof CSV_COLUMNS)[number], CsvValue>;
@@ -57,13 +61,16 @@ export function renderCsv(report: Report): string {
       direction: kpi.thresholds?.direction,
       caveat: kpi.caveat,
       definition_hash: kpi.definitionHash,
+      period_complete: report.period.complete === false ? 'false' : 'true',
+      computed_on: report.period.computedOn,
     };
     rows.push({
       ...common,
       level: 'kpi',
       segment: undefined,
       ...result(kpi, kpi),
-      trend: kpi.trend,
+      trend: trendText(kpi) === 'partial' ? 'partial' : kpi.trend,
+      trend_note: kpi.trendNote,
       reason: kpi.reason,
       rejected_rows: kpi.rejectedRows,
     });
@@ -74,6 +81,7 @@ export function renderCsv(report: Report): string {
         segment: segment.key,
         ...result(kpi, segment),
         trend: undefined,
+        trend_note: undefined,
         reason: undefined,
         rejected_rows: undefined,
       });

@@ -7,6 +7,8 @@ import { stringify } from 'yaml';
 import { presetFormat } from '../presets/apply.js';
 import type { DetectResult, PresetMatch } from '../presets/detect.js';
 import { PRESETS } from '../presets/index.js';
+import { jsonText, QUOTE_MAX, safeText, truncate } from '../text.js';
+import { dateInFileName } from '../time/file-name-date.js';
 
 /** Columns listed before "... and N more". */
 const MAX_LISTED = 25;
@@ -18,9 +20,13 @@ export interface DetectOutcome extends DetectResult {
 
 const percent = (confidence: number): string => `${Math.floor(confidence * 100)}%`;
 
+/** Names as the table lists them: the first MAX_LISTED, each one line of inert text cut to QUOTE_MAX characters. */
 function listed(names: readonly string[]): string {
   if (names.length === 0) return 'none';
-  const shown = names.slice(0, MAX_LISTED).join(', ');
+  const shown = names
+    .slice(0, MAX_LISTED)
+    .map((name) => safeText(truncate(name, QUOTE_MAX)))
+    .join(', ');
   return names.length > MAX_LISTED ? `${shown}, ... and ${names.length - MAX_LISTED} more` : shown;
 }
 
@@ -39,8 +45,14 @@ export function catalogueSnippet(match: PresetMatch, file: string, name: string)
   // Only when the extension would make the preset pick its other variant (or none).
   if (preset && presetFormat({ path: file }, preset) !== match.format) source.format = match.format;
   if (match.csv) source.csv = match.csv;
-  return stringify({ sources: { [name]: source } }, { lineWidth: 0 });
+  const text = stringify({ sources: { [name]: source } }, { lineWidth: 0 });
+  // A snapshot must say when it was taken, or its KPIs are stale; a date in the file name says it.
+  const isSnapshot = preset?.formats[match.format]?.kind === 'snapshot';
+  return isSnapshot && dateInFileName(file) === undefined ? `${text}${SNAPSHOT_AS_OF}\n` : text;
 }
+
+const SNAPSHOT_AS_OF =
+  '    # as_of: YYYY-MM-DD   # the day the export was taken: a snapshot that does not say is stale';
 
 export function withSnippets(results: readonly DetectResult[]): DetectOutcome[] {
   const taken = new Set<string>();
@@ -62,7 +74,7 @@ const indent = (text: string, by: string): string =>
     .join('\n');
 
 function renderOne(result: DetectOutcome): string {
-  const lines = [result.file];
+  const lines = [safeText(result.file)];
   const seen = result.format === 'csv' ? 'header' : 'keys';
   const best = result.best;
   if (!best) {
@@ -108,7 +120,7 @@ export function renderDetectTable(results: readonly DetectOutcome[]): string {
 }
 
 export function renderDetectJson(results: readonly DetectOutcome[]): string {
-  return `${JSON.stringify(results, null, 2)}\n`;
+  return jsonText(results);
 }
 
 /** Detection results with their catalogue snippets, as a table or JSON. */

@@ -1,20 +1,51 @@
-/** The text of `isms-kpi explain`: a KPI's formula, the rows counted at each step, and sample rows. */
+/**
+ * The text of `isms-kpi explain`: a KPI's formula, then per aggregate the rows it counted and the rows
+ * in its scope it did not count (with the reason), each with file and line and the row's key first; the
+ * KPIs a derived KPI uses; and the value with its unit.
+ *
+ * Decisions: datetimes to the second (millisecond when present) with their UTC offset, in the
+ * catalogue's zone; the KPI's value with its unit and decimals (formatValue, as every report shows it);
+ * an aggregate's own value unrounded when whole, else to two decimals; durations in seconds as stored.
+ * Numerator and denominator are shown only where the report has them (the value is their ratio).
+ * Catalogue and export texts are made inert (safeText): export values are quoted as JSON writes them, with
+ * bidi overrides and C1 controls escaped too; names are one line; formulas keep their line breaks.
+ */
+import type { NotCountedReason } from '../engine/explain-rows.js';
+import type { ValueType } from '../formula/ir.js';
 import type { AggregateResult, KpiResult } from '../report/model.js';
-import { localDate, utcToLocal } from '../time/zone.js';
+import type { CellValue, FieldType } from '../sources/table.js';
+import { safeText } from '../text.js';
+import { formatDateTime, formatNumber, formatValue } from './format.js';
 
-export interface SampleRow {
+/** One line of inert text. */
+const t = (text: string) => safeText(text);
+/** Inert text that keeps its line breaks (a formula). */
+const lines = (text: string) => safeText(text, { newlines: true });
+
+export interface ShownRow {
   file: string;
   line: number;
-  /** The fields the condition reads; `undefined` when the table has no such column. */
-  cells: { field: string; value: unknown; isDatetime: boolean }[];
+  /** The row's key fields first, then its time field and the fields the aggregate reads; `undefined`: not stored. */
+  cells: { field: string; value: CellValue | undefined; type: FieldType | undefined }[];
+}
+
+export interface RowList<Row> {
+  /** How many rows the list has; `rows` are the first of them (all with --all). */
+  total: number;
+  rows: Row[];
 }
 
 export interface ExplainedAggregate {
   aggregate: AggregateResult;
+  /** What the aggregate gives: a number, a duration (seconds) or a datetime (min/max). */
+  valueType: ValueType;
+  /** Written with cumulative(source): its scope is every row up to the period end. */
+  isCumulative: boolean;
   /** The source's file; absent when the source is missing. */
   file?: string;
-  /** Rows that did not meet the condition (for a numerator: counted by the denominator but not here). */
-  sample?: { isAgainstDenominator: boolean; rows: SampleRow[] };
+  counted?: RowList<ShownRow>;
+  /** Rows in scope not counted, or for a numerator the rows its denominator counted and it did not. */
+  notCounted?: RowList<ShownRow & { reason: NotCountedReason }> & { against: 'scope' | 'denominator' };
 }
 
 export interface Explanation {
@@ -22,58 +53,123 @@ export interface Explanation {
   period: string;
   timezone: string;
   aggregates: ExplainedAggregate[];
+  /** The KPIs a derived KPI's formula uses (kpi("X")), in the order written. */
+  uses: KpiResult[];
+  /** Rows listed per list: a number (--sample), or every row (--all). */
+  limit: number | 'all';
 }
 
-/** A cell as explain shows it: datetimes in the catalogue's zone, everything else as JSON. */
-function showCell(cell: SampleRow['cells'][number], tz: string): string {
-  if (cell.value === undefined) return '?';
-  if (cell.isDatetime && typeof cell.value === 'number') {
-    const p = utcToLocal(tz, cell.value);
-    const two = (n: number) => String(n).padStart(2, '0');
-    return `${localDate(tz, cell.value)} ${two(p.hour)}:${two(p.minute)}`;
+/** A cell as explain shows it: datetimes with seconds and offset, durations in seconds, text quoted. */
+function showCell(cell: ShownRow['cells'][number], tz: string): string {
+  const { value } = cell;
+  if (value === undefined) return '?';
+  if (value === null) return '(empty)';
+  if (cell.type === 'datetime' && typeof value === 'number') return formatDateTime(value, tz);
+  if (cell.type === 'duration' && typeof value === 'number') return `${value} s`;
+  return safeText(JSON.stringify(value));
+}
+
+function showRow(row: ShownRow, tz: string): string {
+  const cells = row.cells.map((cell) => `${t(cell.field)}=${showCell(cell, tz)}`).join(' ');
+  return `      ${t(row.file)}:${row.line}${cells ? `  ${cells}` : ''}`;
+}
+
+/** An aggregate's value: whole numbers as they are, others to two decimals; durations and datetimes by type. */
+export function aggregateValueText(value: number | null | undefined, type: ValueType, tz: string): string {
+  if (value === null || value === undefined) return 'no value';
+  if (type === 'datetime') return formatDateTime(value, tz);
+  const text = Number.isInteger(value) ? String(value) : formatNumber(value, 2);
+  return type === 'duration' ? `${text} s` : text;
+}
+
+function reasonText(reason: NotCountedReason): string {
+  const which = reason.partOf
+    ? ` (part ${reason.partOf.index} of ${reason.partOf.count} of the condition)`
+    : '';
+  switch (reason.outcome) {
+    case 'false':
+      return `${lines(reason.part)} is false${which}`;
+    case 'no-value':
+      return `${lines(reason.part)} has no value${which}`;
+    case 'value-missing':
+      return `no value for ${lines(reason.part)}`;
   }
-  return JSON.stringify(cell.value);
 }
 
-function aggregateLines(explained: ExplainedAggregate, tz: string): string[] {
+function heading(what: string, list: RowList<unknown>): string {
+  if (list.total === 0) return `    ${what}: none`;
+  const shown =
+    list.rows.length === list.total ? `all ${list.total}` : `first ${list.rows.length} of ${list.total}`;
+  return `    ${what} (${shown}):`;
+}
+
+function aggregateLines(explained: ExplainedAggregate, of: number, e: Explanation): string[] {
   const agg = explained.aggregate;
+  const tz = e.timezone;
   const role = agg.role === 'value' ? '' : ` (${agg.role})`;
-  const lines = [`[${agg.index + 1}] ${agg.text}${role}`];
-  if (explained.file === undefined) return [...lines, `    source ${agg.source} is missing`];
-  lines.push(
-    `    ${agg.rowsInScope} rows of ${agg.source} (${explained.file}) in scope, ${agg.rowsMatched} counted -> ${agg.value ?? 'no value'}`,
+  const out = [`aggregate ${agg.index + 1} of ${of}: ${lines(agg.text)}${role}`];
+  if (explained.file === undefined) return [...out, `    source ${t(agg.source)} is missing`];
+  const scope = explained.isCumulative ? ' up to the period end' : '';
+  out.push(
+    `    ${agg.rowsInScope} rows of ${t(agg.source)}${scope} (${t(explained.file)}) in scope, ${agg.rowsMatched} counted -> ${aggregateValueText(agg.value, explained.valueType, tz)}`,
   );
-  const sample = explained.sample;
-  if (!sample) return lines;
-  const what = sample.isAgainstDenominator
-    ? 'rows counted in the denominator but not here'
-    : 'rows that did not meet the condition';
-  lines.push(`    ${what} (first ${sample.rows.length}):`);
-  for (const row of sample.rows) {
-    const values = row.cells.map((cell) => `${cell.field}=${showCell(cell, tz)}`).join(' ');
-    lines.push(`      ${row.file}:${row.line}  ${values}`);
+  if (e.limit === 0) return out;
+  const { counted, notCounted } = explained;
+  if (counted) {
+    out.push(heading('counted', counted));
+    for (const row of counted.rows) out.push(showRow(row, tz));
   }
-  return lines;
+  if (notCounted) {
+    const what =
+      notCounted.against === 'denominator' ? 'counted by the denominator, not here' : 'not counted';
+    out.push(heading(what, notCounted));
+    for (const row of notCounted.rows)
+      out.push(showRow(row, tz), `        because ${reasonText(row.reason)}`);
+  }
+  return out;
+}
+
+/** A KPI another one uses: its value with its unit, its status, and where to look further. */
+function usedKpiLine(kpi: KpiResult): string {
+  const value = kpi.value === null ? 'no value' : formatValue(kpi, kpi.value);
+  return t(`  ${kpi.id}  ${kpi.name}: ${value}, ${kpi.status}; see isms-kpi explain ${kpi.id}`);
 }
 
 export function renderExplain(e: Explanation): string {
   const { kpi } = e;
-  const lines = [
-    `${kpi.id}  ${kpi.name}`,
-    `owner ${kpi.owner}; cadence ${kpi.cadence}; controls ${kpi.controls.join(', ') || '-'}; period ${e.period}`,
-    `formula: ${kpi.formula}`,
+  const out = [
+    t(`${kpi.id}  ${kpi.name}`),
+    t(
+      `owner ${kpi.owner}; cadence ${kpi.cadence}; controls ${kpi.controls.join(', ') || '-'}; period ${e.period}; times in ${e.timezone}`,
+    ),
+    `formula: ${lines(kpi.formula)}`,
     '',
   ];
-  for (const agg of e.aggregates) lines.push(...aggregateLines(agg, e.timezone));
-  lines.push('');
+  for (const agg of e.aggregates) out.push(...aggregateLines(agg, e.aggregates.length, e));
+  if (e.uses.length > 0) {
+    if (e.aggregates.length > 0) out.push('');
+    out.push('uses the values of other KPIs:', ...e.uses.map(usedKpiLine));
+  }
+  out.push('');
+  const types = new Map(e.aggregates.map((a) => [a.aggregate.role, a.valueType]));
+  const number = (role: 'numerator' | 'denominator', value: number) =>
+    aggregateValueText(value, types.get(role) ?? 'number', e.timezone);
   const numbers =
     kpi.numerator !== undefined && kpi.denominator !== undefined
-      ? ` (${kpi.numerator} / ${kpi.denominator})`
+      ? ` (${number('numerator', kpi.numerator)} / ${number('denominator', kpi.denominator)})`
       : '';
-  lines.push(`value: ${kpi.value ?? 'no value'}${numbers}; status: ${kpi.status} (${kpi.reason})`);
+  const value = kpi.value === null ? 'no value' : formatValue(kpi, kpi.value);
+  out.push(`value: ${value}${numbers}; status: ${kpi.status} (${t(kpi.reason)})`);
   if (kpi.rejectedRows > 0)
-    lines.push(
+    out.push(
       `note: ${kpi.rejectedRows} rows were rejected at intake in the sources this KPI reads (see isms-kpi validate)`,
     );
-  return `${lines.join('\n')}\n`;
+  const isCut = e.aggregates.some(
+    (a) =>
+      (a.counted && a.counted.rows.length < a.counted.total) ||
+      (a.notCounted && a.notCounted.rows.length < a.notCounted.total),
+  );
+  if (isCut && e.limit !== 'all')
+    out.push(`(each list shows its first ${e.limit} rows: --all lists every row, --sample N another number)`);
+  return `${out.join('\n')}\n`;
 }

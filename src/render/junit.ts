@@ -8,12 +8,20 @@
  */
 import { type FailOn, failsRun } from '../engine/status.js';
 import type { KpiResult, Report, Status } from '../report/model.js';
-import { byAreaCatalogue, formatBands, formatValue, STATUS_LABEL } from './format.js';
+import { UNSAFE_CLASS } from '../text.js';
+import { byAreaCatalogue, formatBands, formatValue, isPartialTrend, STATUS_LABEL } from './format.js';
 
-/** Escapes text for XML content and double-quoted attributes; characters XML 1.0 forbids become U+FFFD. */
+/** What escapeXml replaces by U+FFFD: safeText's characters (src/text.ts) but tab and line breaks, and U+FFFE, U+FFFF. */
+const XML_UNSAFE = new RegExp(`(?![\\t\\n\\r])${UNSAFE_CLASS}|[\\uFFFE\\uFFFF]`, 'g');
+
+/**
+ * Escapes text for XML content and double-quoted attributes. Characters XML 1.0 forbids, and those it
+ * allows but a CI server's page or log would act on (DEL, C1 controls, bidi overrides and isolates),
+ * become U+FFFD; tab and line breaks become character references.
+ */
 export function escapeXml(text: string): string {
   return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
+    .replace(XML_UNSAFE, '\uFFFD')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -42,7 +50,8 @@ export function renderJunit(report: Report, failOn: FailOn = 'red'): string {
     skipped: kpis.filter((k) => verdict(k, failOn) === 'skipped').length,
   });
   const totals = count(report.kpis);
-  const title = `${report.organisation} ISMS KPIs ${report.period.label}`;
+  const isIncomplete = report.period.complete === false;
+  const title = `${report.organisation} ISMS KPIs ${report.period.label}${isIncomplete ? ` (incomplete, computed on ${report.period.computedOn ?? '?'})` : ''}`;
   const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   lines.push(
     `<testsuites name="${x(title)}" tests="${totals.tests}" failures="${totals.failures}" errors="0" skipped="${totals.skipped}">`,
@@ -56,6 +65,10 @@ export function renderJunit(report: Report, failOn: FailOn = 'red'): string {
     lines.push('    <properties>');
     lines.push(`      <property name="period" value="${x(report.period.label)}"/>`);
     lines.push(`      <property name="as-of" value="${x(report.asOf)}"/>`);
+    if (isIncomplete) {
+      lines.push('      <property name="period-complete" value="false"/>');
+      lines.push(`      <property name="computed-on" value="${x(report.period.computedOn ?? '')}"/>`);
+    }
     lines.push(`      <property name="catalogue-sha256" value="${x(report.catalogue.sha256)}"/>`);
     lines.push('    </properties>');
     for (const kpi of kpis) lines.push(...testcase(kpi, area, verdict(kpi, failOn)));
@@ -76,6 +89,7 @@ function testcase(kpi: KpiResult, area: string, result: Verdict): string[] {
     summary,
     `status: ${STATUS_LABEL[kpi.status]} (${kpi.reason})`,
     `formula: ${kpi.formula}`,
+    ...(isPartialTrend(kpi) ? [`trend: ${kpi.trendNote}`] : []),
     ...(kpi.caveat ? [`caveat: ${kpi.caveat}`] : []),
   ].join('\n');
   const body = x(detail).replace(/&#10;/g, '\n');

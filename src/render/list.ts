@@ -1,5 +1,6 @@
 /** The KPIs of a catalogue as `isms-kpi list` prints them: a table, or JSON. */
-import Table from 'cli-table3';
+import { jsonText, safeText } from '../text.js';
+import { layoutTable } from './layout.js';
 
 export interface ListedKpi {
   id: string;
@@ -22,27 +23,24 @@ export interface KpiList {
 }
 
 export function renderListJson(list: KpiList): string {
-  return `${JSON.stringify(list.kpis, null, 2)}\n`;
+  return jsonText(list.kpis);
 }
 
 export function renderListTable(list: KpiList): string {
-  const table = new Table({
+  const rows = list.kpis.map((k) => [
+    k.id,
+    k.name,
+    k.owner,
+    k.cadence,
+    k.controls.join(', '),
+    [...k.sources, ...(k.uses ?? []).map((u) => `kpi ${u}`)].join(', '),
+  ]);
+  const table = layoutTable(rows, {
     head: ['ID', 'KPI', 'Owner', 'Cadence', 'Controls', 'Sources'],
-    style: { head: [], border: [] },
-    wordWrap: true,
-    colWidths: [null, 40, 20, null, 16, 24] as unknown as number[],
+    widths: [null, 40, 20, null, 16, 24],
   });
-  for (const k of list.kpis)
-    table.push([
-      k.id,
-      k.name,
-      k.owner,
-      k.cadence,
-      k.controls.join(', '),
-      [...k.sources, ...(k.uses ?? []).map((u) => `kpi ${u}`)].join(', '),
-    ]);
-  const heading = `${list.organisation} — ${list.catalogueName} (${list.timezone})`;
-  return `${heading}\n${table.toString()}\n${list.kpis.length} KPIs, ${list.sourceCount} sources\n`;
+  const heading = safeText(`${list.organisation} — ${list.catalogueName} (${list.timezone})`);
+  return `${heading}\n${table}\n${list.kpis.length} KPIs, ${list.sourceCount} sources\n`;
 }
 
 export const LIST_RENDERERS = { table: renderListTable, json: renderListJson } satisfies Record<

@@ -5,7 +5,20 @@
  */
 import { type FailOn, failsRun } from '../engine/status.js';
 import type { KpiResult, Report, Status } from '../report/model.js';
-import { byAreaUrgency, formatTarget, formatValue, STATUS_LABEL, TREND_SYMBOL } from './format.js';
+import { safeText } from '../text.js';
+import {
+  byAreaUrgency,
+  documentControlRows,
+  formatTarget,
+  formatValue,
+  generatedText,
+  incompleteNote,
+  isPartialTrend,
+  reportTitle,
+  STATUS_LABEL,
+  sourceAsOf,
+  trendText,
+} from './format.js';
 
 const STATUS_EMOJI: Record<Status, string> = {
   red: '🔴',
@@ -20,11 +33,11 @@ const SUMMARY_ORDER: Status[] = ['red', 'amber', 'green', 'stale', 'no-data', 'i
 
 /**
  * Text safe in a table cell or list item: no raw HTML (`<` and `&` become entities; a lone `>` cannot open
- * a tag and never starts a line here), no Markdown markup, no line breaks.
+ * a tag and never starts a line here), no Markdown markup, no line breaks, and no control character or
+ * bidi override (shown as its escape, `\u001b`, by safeText: a Markdown file is also read with `cat`).
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n\t]+/g, ' ')
+  return safeText(text.replace(/[\r\n\t]+/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/[\\`*_[\]~|]/g, (c) => `\\${c}`);
@@ -48,8 +61,15 @@ export function verdictLine(kpis: readonly KpiResult[], failOn: FailOn): string 
 
 export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
   const lines: string[] = [];
-  lines.push(`## ${md(report.organisation)} — ISMS KPI report ${md(report.period.label)}`);
+  lines.push(`## ${md(report.organisation)} — ${md(reportTitle(report))} ${md(report.period.label)}`);
   lines.push('');
+  const control = documentControlRows(report);
+  if (control.length > 0) {
+    lines.push(`| ${control.map(([label]) => label).join(' | ')} |`);
+    lines.push(`|${control.map(() => '---').join('|')}|`);
+    lines.push(`| ${control.map(([, value]) => md(value)).join(' | ')} |`);
+    lines.push('');
+  }
   const counts = SUMMARY_ORDER.filter(
     (s) => report.summary[s] > 0 || s === 'red' || s === 'amber' || s === 'green',
   )
@@ -60,6 +80,8 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
     `Period ${md(report.period.label)} (${md(report.period.timezone)}), as of ${md(report.asOf)}  `,
     verdictLine(report.kpis, failOn),
   );
+  const incomplete = incompleteNote(report);
+  if (incomplete) lines.push('', `⚠ ${md(incomplete)}.`);
   for (const { area, kpis } of byAreaUrgency(report.kpis)) {
     lines.push('');
     lines.push(`### ${STATUS_EMOJI[kpis[0]!.status]} ${md(area)}`);
@@ -78,22 +100,23 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
   lines.push('');
   lines.push(`<details><summary>Evidence: ${report.sources.length} sources</summary>`);
   lines.push('');
-  lines.push('| Source | File | Rows read | Accepted | Rejected | In period | sha256 |');
-  lines.push('|---|---|--:|--:|--:|--:|---|');
+  lines.push('| Source | File | Rows read | Accepted | Rejected | In period | As of | sha256 |');
+  lines.push('|---|---|--:|--:|--:|--:|---|---|');
   for (const s of report.sources) {
     if (s.missing) {
-      lines.push(`| ${md(s.name)} | ${md(s.file)} | missing | | | | |`);
+      lines.push(`| ${md(s.name)} | ${md(s.file)} | missing | | | | | |`);
       continue;
     }
+    const asOf = sourceAsOf(s)?.replace(/^as of /, '') ?? '';
     lines.push(
-      `| ${md(s.name)} | ${md(s.file)} | ${s.rowsRead} | ${s.accepted} | ${s.rejected} | ${s.rowsInPeriod} | \`${md(s.sha256.slice(0, 12))}\` |`,
+      `| ${md(s.name)} | ${md(s.file)} | ${s.rowsRead} | ${s.accepted} | ${s.rejected} | ${s.rowsInPeriod} | ${md(asOf)} | \`${md(s.sha256.slice(0, 12))}\` |`,
     );
   }
   lines.push('');
   lines.push('</details>');
   lines.push('');
   lines.push(
-    `<sub>${md(report.tool.name)} ${md(report.tool.version)} · catalogue ${md(report.catalogue.path)} (sha256 ${md(report.catalogue.sha256.slice(0, 12))})${report.generatedAt ? ` · generated ${md(report.generatedAt)}` : ''}</sub>`,
+    `<sub>${md(report.tool.name)} ${md(report.tool.version)} · catalogue ${md(report.catalogue.path)} (sha256 ${md(report.catalogue.sha256.slice(0, 12))})${report.generatedAt ? ` · generated ${md(generatedText(report)!)}` : ''}</sub>`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -106,7 +129,7 @@ function kpiRow(kpi: KpiResult): string {
     md(formatValue(kpi, kpi.value)) + (kpi.caveat ? ' \\*' : ''),
     md(formatTarget(kpi)),
     md(kpi.owner),
-    kpi.trend ? TREND_SYMBOL[kpi.trend] : '',
+    trendText(kpi),
   ];
   return `| ${cells.join(' | ')} |`;
 }
@@ -116,6 +139,7 @@ function noteLines(kpis: readonly KpiResult[]): string[] {
   for (const kpi of kpis) {
     if (kpi.status === 'no-data' || kpi.status === 'stale')
       out.push(`- **${md(kpi.id)}** ${STATUS_LABEL[kpi.status]}: ${md(kpi.reason)}`);
+    if (isPartialTrend(kpi)) out.push(`- **${md(kpi.id)}** trend ${md(kpi.trendNote ?? '')}`);
     if (kpi.caveat) out.push(`- **${md(kpi.id)}** \\* ${md(kpi.caveat)}`);
   }
   return out;

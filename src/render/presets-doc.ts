@@ -112,6 +112,10 @@ function fieldTable(rows: PresetFieldRow[], format: 'csv' | 'json'): string[] {
 
 function variantFacts(variant: PresetVariant, format: 'csv' | 'json'): string[] {
   const facts = [`- Kind: ${kindText(variant)}`];
+  if (variant.key !== undefined)
+    facts.push(
+      `- Key (identifies a row, shown first by \`explain\`): ${[variant.key].flat().map(code).join(' + ')}`,
+    );
   if (variant.record_type) facts.push(`- Record type: \`${variant.record_type}\``);
   if (format === 'json') {
     const pointer = variant.json?.records ?? '';

@@ -2,23 +2,18 @@
  * The output of `isms-kpi presets [NAME]`: the vendor exports isms-kpi reads without a mapping, or one
  * preset's fields and notes. The Markdown format is the same text as docs/presets.md.
  */
-import Table from 'cli-table3';
 import { presetFieldRows, presetSummary, variantsOf } from '../presets/describe.js';
 import type { Preset } from '../presets/types.js';
+import { jsonText } from '../text.js';
+import { layoutTable } from './layout.js';
 import { presetIndex, presetSection } from './presets-doc.js';
 
 export const PRESETS_FORMATS = ['table', 'json', 'markdown'] as const;
 export type PresetsFormat = (typeof PRESETS_FORMATS)[number];
 
-function newTable(head: string[], colWidths?: (number | null)[]) {
-  return new Table({
-    head,
-    style: { head: [], border: [] },
-    // No rule between rows: a field list reads better dense.
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    wordWrap: true,
-    ...(colWidths ? { colWidths: colWidths as number[] } : {}),
-  });
+/** No rule between rows: a field list reads better dense. */
+function table(head: string[], widths: (number | null)[], rows: string[][]): string {
+  return layoutTable(rows, { head, widths, rowRules: false });
 }
 
 function kindText(kind: string, timeField: string | undefined): string {
@@ -26,17 +21,18 @@ function kindText(kind: string, timeField: string | undefined): string {
 }
 
 export function renderPresetList(presets: readonly Preset[], format: PresetsFormat): string {
-  if (format === 'json') return `${JSON.stringify(presets.map(presetSummary), null, 2)}\n`;
+  if (format === 'json') return jsonText(presets.map(presetSummary));
   if (format === 'markdown') return presetIndex(presets);
-  const table = newTable(
+  const rows = presets.map((preset) => {
+    const s = presetSummary(preset);
+    return [s.name, s.title, s.formats.join(', '), s.record_type ?? '-', kindText(s.kind, s.time_field)];
+  });
+  const list = table(
     ['Preset', 'Export', 'Formats', 'Record type', 'Kind'],
     [null, 48, null, null, null],
+    rows,
   );
-  for (const preset of presets) {
-    const s = presetSummary(preset);
-    table.push([s.name, s.title, s.formats.join(', '), s.record_type ?? '-', kindText(s.kind, s.time_field)]);
-  }
-  return `${table.toString()}\n${presets.length} presets; \`isms-kpi presets NAME\` shows one preset's fields\n`;
+  return `${list}\n${presets.length} presets; \`isms-kpi presets NAME\` shows one preset's fields\n`;
 }
 
 function presetJson(preset: Preset): unknown {
@@ -48,6 +44,7 @@ function presetJson(preset: Preset): unknown {
         {
           kind: variant.kind,
           ...(variant.time_field ? { time_field: variant.time_field } : {}),
+          ...(variant.key !== undefined ? { key: variant.key } : {}),
           ...(variant.record_type ? { record_type: variant.record_type } : {}),
           ...(variant.csv ? { csv: variant.csv } : {}),
           ...(variant.json ? { json: variant.json } : {}),
@@ -61,12 +58,13 @@ function presetJson(preset: Preset): unknown {
 }
 
 export function renderPreset(preset: Preset, format: PresetsFormat): string {
-  if (format === 'json') return `${JSON.stringify(presetJson(preset), null, 2)}\n`;
+  if (format === 'json') return jsonText(presetJson(preset));
   if (format === 'markdown') return presetSection(preset);
   const lines = [`${preset.name}: ${preset.title}`];
   for (const { format: fileFormat, variant } of variantsOf(preset)) {
     lines.push('');
     const facts = [fileFormat.toUpperCase(), kindText(variant.kind, variant.time_field)];
+    if (variant.key !== undefined) facts.push(`key ${[variant.key].flat().join(' + ')}`);
     if (variant.record_type) facts.push(`record type ${variant.record_type}`);
     if (fileFormat === 'json')
       facts.push(`records at ${variant.json?.records ? variant.json.records : 'the top level'}`);
@@ -74,7 +72,7 @@ export function renderPreset(preset: Preset, format: PresetsFormat): string {
     lines.push(facts.join(', '));
     const rows = presetFieldRows(variant, fileFormat);
     const hasFormats = rows.some((row) => row.format.length > 0);
-    const table = newTable(
+    const fields = table(
       [
         'Field',
         fileFormat === 'json' ? 'JSON path' : 'Column',
@@ -83,16 +81,15 @@ export function renderPreset(preset: Preset, format: PresetsFormat): string {
         'Notes',
       ],
       [null, 30, null, ...(hasFormats ? [24] : []), hasFormats ? 44 : 60],
-    );
-    for (const row of rows)
-      table.push([
+      rows.map((row) => [
         row.isRequired ? `${row.field} *` : row.field,
         row.source.join(' or '),
         row.type,
         ...(hasFormats ? [row.format.join('\n')] : []),
         row.notes.join('; '),
-      ]);
-    lines.push(table.toString(), '* required');
+      ]),
+    );
+    lines.push(fields, '* required');
   }
   if (preset.notes.length > 0) {
     lines.push('', 'Notes:');

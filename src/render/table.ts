@@ -1,16 +1,24 @@
-/** The terminal report: a table of KPIs, a summary line and an evidence footer per source. */
+/**
+ * The terminal report: a table of KPIs, a summary line and an evidence footer per source. Catalogue and
+ * report texts are made inert (safeText) before any colour is put around them, so with colours on the
+ * only escape sequences in the output are the colour codes this renderer writes.
+ */
 import { Chalk, type ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import type { Report, Status } from '../report/model.js';
+import { safeText } from '../text.js';
 import {
   byUrgency,
   formatTarget,
   formatValue,
+  incompleteNote,
+  isPartialTrend,
   STATUS_LABEL,
+  sourceAsOf,
   statusText,
   summaryLine,
-  TREND_SYMBOL,
+  trendText,
 } from './format.js';
+import { layoutTable } from './layout.js';
 
 export interface TableOptions {
   color: boolean;
@@ -26,37 +34,36 @@ export function renderTable(report: Report, options: TableOptions): string {
     stale: c.magenta,
     info: c.cyan,
   };
+  const t = (text: string) => safeText(text);
   const lines: string[] = [];
   lines.push(
-    c.bold(`${report.organisation} — ISMS KPI report ${report.period.label}`) +
-      `  (${report.period.timezone}, as of ${report.asOf})`,
+    c.bold(t(`${report.organisation} — ISMS KPI report ${report.period.label}`)) +
+      t(`  (${report.period.timezone}, as of ${report.asOf})`),
   );
-  const table = new Table({
-    head: ['ID', 'KPI', 'Owner', 'Value', 'Target', 'Status', 'Trend'],
-    style: { head: options.color ? ['bold'] : [], border: options.color ? ['gray'] : [] },
-    wordWrap: true,
-    colWidths: [null, 44, 22, null, null, null, null] as unknown as number[],
-  });
-  for (const kpi of byUrgency(report.kpis)) {
-    const value = formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : '');
-    const trend = kpi.trend ? TREND_SYMBOL[kpi.trend] : '';
-    table.push([
-      kpi.id,
-      kpi.name,
-      kpi.owner,
-      value,
-      formatTarget(kpi),
-      paint[kpi.status](statusText(kpi.status)),
-      trend,
-    ]);
-  }
-  lines.push(table.toString());
+  const incomplete = incompleteNote(report);
+  if (incomplete) lines.push(c.magenta.bold(t(`${incomplete}.`)));
+  const rows = byUrgency(report.kpis).map((kpi) => [
+    kpi.id,
+    kpi.name,
+    kpi.owner,
+    formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : ''),
+    formatTarget(kpi),
+    { text: statusText(kpi.status), style: paint[kpi.status] },
+    trendText(kpi),
+  ]);
+  lines.push(
+    layoutTable(rows, {
+      head: ['ID', 'KPI', 'Owner', 'Value', 'Target', 'Status', 'Trend'],
+      widths: [null, 44, 22, null, null, null, null],
+      ...(options.color ? { headStyle: c.bold, borderStyle: c.gray } : {}),
+    }),
+  );
   lines.push(c.bold(summaryLine(report.summary)));
-  const notes = report.kpis.filter((k) => k.caveat || k.status === 'no-data' || k.status === 'stale');
-  for (const kpi of notes) {
+  for (const kpi of report.kpis) {
     if (kpi.status === 'no-data' || kpi.status === 'stale')
-      lines.push(`  ${kpi.id} ${STATUS_LABEL[kpi.status]}: ${kpi.reason}`);
-    if (kpi.caveat) lines.push(`  * ${kpi.id}: ${kpi.caveat}`);
+      lines.push(t(`  ${kpi.id} ${STATUS_LABEL[kpi.status]}: ${kpi.reason}`));
+    if (isPartialTrend(kpi)) lines.push(t(`  ${kpi.id} trend ${kpi.trendNote}`));
+    if (kpi.caveat) lines.push(t(`  * ${kpi.id}: ${kpi.caveat}`));
   }
   for (const kpi of report.kpis) {
     const base = kpi.sinceBaseline;
@@ -65,14 +72,14 @@ export function renderTable(report: Report, options: TableOptions): string {
     const sign = base.change > 0 ? '+' : base.change < 0 ? '-' : '±';
     const since = `${formatValue(kpi, base.value)}${base.period ? ` in ${base.period}` : ''}`;
     lines.push(
-      `  ${kpi.id}: ${sign}${formatValue(unit, Math.abs(base.change))} since the baseline (${since})`,
+      t(`  ${kpi.id}: ${sign}${formatValue(unit, Math.abs(base.change))} since the baseline (${since})`),
     );
   }
   lines.push('');
   lines.push(c.bold('Evidence'));
   for (const s of report.sources) {
     if (s.missing) {
-      lines.push(`  ${s.name.padEnd(20)} ${c.gray(`missing: ${s.missing}`)}`);
+      lines.push(`${t(`  ${s.name.padEnd(20)} `)}${c.gray(t(`missing: ${s.missing}`))}`);
       continue;
     }
     const rejected = s.rejected > 0 ? c.red(`${s.rejected} rejected`) : '0 rejected';
@@ -82,8 +89,9 @@ export function renderTable(report: Report, options: TableOptions): string {
     ]
       .filter(Boolean)
       .join(', ');
+    const asOf = sourceAsOf(s);
     lines.push(
-      `  ${s.name.padEnd(20)} ${s.file}: ${s.rowsRead} rows, ${s.accepted} accepted, ${rejected}${extra ? `, ${extra}` : ''}; ${s.rowsInPeriod} in period`,
+      `${t(`  ${s.name.padEnd(20)} ${s.file}: ${s.rowsRead} rows, ${s.accepted} accepted, `)}${rejected}${t(`${extra ? `, ${extra}` : ''}; ${s.rowsInPeriod} in period${asOf ? `; ${asOf}` : ''}`)}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -16,6 +16,7 @@
  *   else in the process can collide with the `$defs` names.
  */
 import { z } from 'zod';
+import { AS_OF_SOURCES } from '../sources/schema.js';
 import { CADENCES } from '../time/period.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -48,7 +49,10 @@ export const statusSchema = doc(
 );
 export type Status = z.infer<typeof statusSchema>;
 
-/** Order used everywhere a list of KPIs is sorted by urgency. */
+/**
+ * The statuses from most to least urgent. Lists of KPIs are sorted by `urgencyRank` (src/render/format.ts),
+ * which places a stale KPI by its judgement.
+ */
 export const STATUS_ORDER: readonly Status[] = ['red', 'amber', 'stale', 'no-data', 'green', 'info'];
 
 export const aggregateResultSchema = doc(
@@ -60,7 +64,10 @@ export const aggregateResultSchema = doc(
     ),
     fn: z.string(),
     source: z.string(),
-    role: z.enum(['numerator', 'denominator', 'value']),
+    role: doc(
+      z.enum(['numerator', 'denominator', 'value']),
+      "numerator or denominator only where the KPI's value is the ratio of two aggregates (pct, ratio or /, maybe inside round()); else value.",
+    ),
     value: numberOrNull,
     rowsInScope: doc(count, 'Rows of the source in the period (snapshot: all rows).'),
     rowsMatched: doc(count, 'Rows that met the condition (and had a value, for sums, means, ...).'),
@@ -78,7 +85,17 @@ const groupFields = {
 };
 
 export const segmentResultSchema = doc(
-  z.object({ key: doc(z.string(), 'The value of the `segmentBy` field.'), ...groupFields }),
+  z.object({
+    key: doc(
+      z.string(),
+      'The value of the `segmentBy` field; for several fields their values joined with " / ", in `segmentBy` order.',
+    ),
+    keys: doc(
+      z.record(z.string(), z.string()).optional(),
+      'Several segment fields only: the value of each field, by field name.',
+    ),
+    ...groupFields,
+  }),
   'The KPI computed over the rows of one segment.',
   'segment',
 );
@@ -123,7 +140,10 @@ export const kpiResultSchema = doc(
         direction: z.enum(['higher', 'lower', 'target']),
       })
       .nullable(),
-    segmentBy: z.string().optional(),
+    segmentBy: doc(
+      z.string().optional(),
+      'The `segment_by` field; several fields joined with " / " (`site / severity`).',
+    ),
     baseline: z
       .object({ value: z.number(), period: z.string().optional(), note: z.string().optional() })
       .optional(),
@@ -137,14 +157,24 @@ export const kpiResultSchema = doc(
     judgement: doc(judged.optional(), 'For a stale KPI: the status its value would have; --fail-on uses it.'),
     reason: doc(z.string(), 'Why the status is no-data or stale, or which band judged it.'),
     aggregates: z.array(aggregateResultSchema),
-    numerator: z.number().optional(),
-    denominator: z.number().optional(),
+    numerator: doc(
+      z.number().optional(),
+      "The numerator's value; present only where the KPI's value is the ratio of two aggregates.",
+    ),
+    denominator: doc(
+      z.number().optional(),
+      "The denominator's value; present only where the KPI's value is the ratio of two aggregates.",
+    ),
     rejectedRows: doc(count, 'Rows rejected at intake in the sources this KPI reads.'),
     segments: z.array(segmentResultSchema),
     windows: z.array(windowResultSchema),
     trend: doc(
       z.enum(['up', 'down', 'flat']).nullable(),
       'Compared with the previous cadence window inside the period or, for a KPI whose cadence is the whole period, the previous period (events sources only).',
+    ),
+    trendNote: doc(
+      z.string().optional(),
+      'Why there is no trend although one was due: `partial: ...` when an events source does not cover the earlier window or period (or the last window), `incomplete: ...` when the period had not ended.',
     ),
     previous: doc(
       z.object({ period: z.string(), value: z.number() }).optional(),
@@ -174,7 +204,10 @@ export type KpiResult = z.infer<typeof kpiResultSchema>;
 export const sourceManifestSchema = doc(
   z.object({
     name: z.string(),
-    file: z.string(),
+    file: doc(
+      z.string(),
+      "Relative to the catalogue's folder, with `/` separators (`..` for a file beside it), whatever the working directory.",
+    ),
     format: z.enum(['csv', 'json', 'jsonl']),
     kind: z.enum(['events', 'snapshot']),
     bytes: count,
@@ -188,7 +221,14 @@ export const sourceManifestSchema = doc(
     minTime: doc(z.string().nullable(), 'Earliest value of the time field among accepted rows, UTC.'),
     maxTime: doc(z.string().nullable(), 'Latest value of the time field among accepted rows, UTC.'),
     rowsInPeriod: doc(count, 'Rows of the source that fall in the reporting period (snapshots: all).'),
-    asOf: doc(z.string().optional(), 'For a snapshot: the date (yyyy-MM-dd) it reflects.'),
+    asOf: doc(
+      z.string().optional(),
+      'For a snapshot: the date (yyyy-MM-dd) it reflects; absent when that is unknown (asOfSource `unknown`).',
+    ),
+    asOfSource: doc(
+      z.enum(AS_OF_SOURCES).optional(),
+      'For a snapshot: how its as-of was determined: its `as_of_field` (`field`), `as_of` in the catalogue (`catalogue`), `--as-of` (`command-line`), a period token in its path (`path`), a date in its file name (`file-name`), the file time with `as_of: file_modified` (`file-modified`); `unknown` when none says, and then its KPIs are stale.',
+    ),
     missing: doc(
       z.string().optional(),
       "Set when an optional source's file could not be read (why): its KPIs are no-data.",
@@ -198,6 +238,21 @@ export const sourceManifestSchema = doc(
   'source',
 );
 export type SourceManifest = z.infer<typeof sourceManifestSchema>;
+
+export const documentControlSchema = doc(
+  z.object({
+    title: z.string().optional(),
+    classification: doc(z.string().optional(), 'E.g. "Internal" or "Confidential"; printed on every page.'),
+    version: z.string().optional(),
+    owner: z.string().optional(),
+    approver: z.string().optional(),
+    distribution: doc(z.array(z.string()).optional(), 'Who receives the report.'),
+    nextReview: doc(z.string().optional(), 'The date (yyyy-MM-dd) of the next review of the document.'),
+  }),
+  "Document control from the catalogue's `document:` block; absent when the catalogue has none.",
+  'documentControl',
+);
+export type DocumentControl = z.infer<typeof documentControlSchema>;
 
 export const reportSchema = z.object({
   schemaVersion: doc(
@@ -209,8 +264,12 @@ export const reportSchema = z.object({
     'The isms-kpi that wrote the report.',
   ),
   organisation: z.string(),
+  document: documentControlSchema.optional(),
   catalogue: z.object({
-    path: doc(z.string(), 'As given, relative to the working directory where possible.'),
+    path: doc(
+      z.string(),
+      "The catalogue's file name. Every other path in the report is relative to the catalogue's folder.",
+    ),
     sha256,
   }),
   period: z.object({
@@ -218,8 +277,19 @@ export const reportSchema = z.object({
     start: doc(z.string(), 'First instant of the period (inclusive), UTC.'),
     end: doc(z.string(), 'First instant after the period (exclusive), UTC.'),
     timezone: doc(z.string(), 'IANA zone the period boundaries were computed in.'),
+    complete: doc(
+      z.boolean().optional(),
+      'False when the period had not ended on the day the report was computed: its values cover part of it, no trend is judged, and the report is neither a baseline nor a history point. Absent in reports of earlier versions.',
+    ),
+    computedOn: doc(
+      z.string().optional(),
+      'For an incomplete period: the day (yyyy-MM-dd) the report was computed (the clock, or --today).',
+    ),
   }),
-  asOf: doc(z.string(), 'Date (yyyy-MM-dd) the snapshot exports reflect.'),
+  asOf: doc(
+    z.string(),
+    "The --as-of date, else the last day of the period (yyyy-MM-dd); each snapshot's own as-of is in `sources`.",
+  ),
   generatedAt: doc(z.string().optional(), 'Time of the run; only with --timestamp.'),
   summary: doc(
     z.object({

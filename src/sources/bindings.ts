@@ -4,6 +4,7 @@
  * values of the row being read, committed only when the whole row is valid.
  */
 import { type Problem, problem } from '../problems.js';
+import { listOf, quote } from '../text.js';
 import { closest } from '../util/closest.js';
 import { type CompiledField, compileField, type Value } from './convert.js';
 import type { ResolvedSource } from './resolve.js';
@@ -77,16 +78,17 @@ export function createBindings(source: ResolvedSource, keep: ReadonlySet<string>
 /**
  * CSV: matches each field to its header column(s), setting `indexes`. A missing optional column is a
  * warning (the field is empty for every row); a missing required column is an error. Both are
- * returned, in field order, for the intake to report.
+ * returned, in field order, for the intake to report, with the names of the optional fields left empty.
  */
 export function bindColumns(
   bindings: readonly Binding[],
   cells: readonly string[],
   at: { file: string; line: number; source: string },
-): { missing: Problem[]; warnings: Problem[] } {
+): { missing: Problem[]; warnings: Problem[]; emptyFields: string[] } {
   const normal = cells.map(normaliseHeader);
   const missing: Problem[] = [];
   const warnings: Problem[] = [];
+  const emptyFields: string[] = [];
   for (const binding of bindings) {
     const { spec } = binding.field;
     let all: number[] = [];
@@ -111,28 +113,29 @@ export function bindColumns(
       6,
     );
     const hint = suggestion
-      ? `; closest header: "${suggestion}"`
-      : `; the header has ${previewHeader(cells)}`;
+      ? `; closest header: ${quote(suggestion)}`
+      : `; the header has ${listOf(cells.map((c) => c.trim()))}`;
     if (spec.required) {
       missing.push(
         problem(
           'column-missing',
-          `required column ${spec.columns.map((c) => `"${c}"`).join(' or ')} (field ${spec.name}) is not in the header${which}${hint}`,
+          `required column ${spec.columns.map((c) => quote(c)).join(' or ')} (field ${spec.name}) is not in the header${which}${hint}`,
           { ...at },
         ),
       );
     } else {
+      emptyFields.push(spec.name);
       warnings.push(
         problem(
           'column-missing',
-          `column "${spec.column}" (field ${spec.name}) is not in the header${which}; the field is empty for every row${hint}`,
+          `column ${quote(spec.column)} (field ${spec.name}) is not in the header${which}; the field is empty for every row${hint}`,
           { ...at },
           'warning',
         ),
       );
     }
   }
-  return { missing, warnings };
+  return { missing, warnings, emptyFields };
 }
 
 export function normaliseHeader(name: string): string {
@@ -140,12 +143,4 @@ export function normaliseHeader(name: string): string {
     .replace(/^\uFEFF/, '')
     .trim()
     .toLowerCase();
-}
-
-function previewHeader(cells: readonly string[]): string {
-  const names = cells
-    .slice(0, 8)
-    .map((c) => `"${c.trim()}"`)
-    .join(', ');
-  return cells.length > 8 ? `${names}, ... (${cells.length} columns)` : names;
 }

@@ -6,6 +6,16 @@
  * anywhere (inside a quoted field, between \r and \n, inside a `""` escape) and the only thing carried
  * over is the unfinished record. Fields are sliced out of the chunk; `""` is only unescaped in quoted
  * fields that contain one.
+ *
+ * The dialect (docs/catalogue.md, 2.1) is that of Python's csv module with the excel dialect: a field
+ * is quoted only when the quote is its first character, `""` is a quote inside a quoted field, a quoted
+ * field may hold delimiters and line breaks. Malformed quoting is read the same lenient way, but never
+ * silently (issue 14.3): a quote inside an unquoted field (`5" screen`, `1, "Smith, John"`) and text
+ * after a closing quote (`"O"Brien"`) are `stray-quote` warnings with file, line and column, and a
+ * quoted field still open at the end of the file stops the read (`unterminated-quote`): the export was
+ * cut off, or a missing quote swallowed the rest of it. The checks cost nothing on clean data: the next
+ * quote is found with one cached indexOf like the delimiter, and text after a closing quote is seen
+ * where the state machine already looks at the character after it.
  */
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
 import { type DecodeOptions, type Encoding, openText } from './decode.js';
@@ -25,6 +35,11 @@ export interface CsvReadOptions {
 export interface CsvSink {
   /** Called once with the raw header cells and the physical line of the header. */
   header(cells: readonly string[], line: number): void;
+  /**
+   * Optional: receives the reader's warnings (`stray-quote`) as they are found, in file order and before
+   * the record they belong to, instead of CsvReadResult.problems. The intake's addProblem is this.
+   */
+  addProblem?(p: Problem): void;
   /**
    * Called per data record. `cells` is reused after the call returns: copy what you keep.
    * line = physical line where the record starts (1-based, counting every \n, \r\n or lone \r),
@@ -59,8 +74,12 @@ export interface CsvReadResult {
   records: number;
   /** Empty lines skipped after the preamble. */
   blankLines: number;
+  /** Warnings, when the sink has no addProblem (the first MAX_KEPT_WARNINGS). */
   problems: Problem[];
 }
+
+/** Warnings kept in CsvReadResult.problems for a sink without addProblem. */
+const MAX_KEPT_WARNINGS = 1000;
 
 /**
  * Longest field accepted. Far beyond any real cell, and well below V8's maximum string length
@@ -199,8 +218,13 @@ const ST_UNQUOTED = 1;
 const ST_QUOTED = 2;
 /** A quote inside a quoted field was the last character of a chunk: `""` escape or closing quote? */
 const ST_QUOTE_END = 3;
-/** After the closing quote: anything up to the delimiter is appended literally (lenient). */
+/** After the closing quote: anything up to the delimiter is appended literally (lenient, with a warning). */
 const ST_AFTER_QUOTE = 4;
+
+const QUOTE_INSIDE =
+  'quote inside an unquoted field, read as a plain character: only a quote at the very start opens a quoted field, so a delimiter after it may have split the value';
+const TEXT_AFTER_QUOTE =
+  'text after the closing quote of a quoted field, appended to it: a quote inside a quoted field must be written twice ("")';
 
 class CsvTokenizer {
   private readonly file: string;
@@ -238,6 +262,13 @@ class CsvTokenizer {
   /** Physical line of the next character to read. */
   private line = 1;
   private recordLine = 1;
+  /** Physical line of the opening quote of the current (or last) quoted field. */
+  private quoteLine = 1;
+  /** Header names, trimmed, for the column of a warning. */
+  private headerNames: string[] = [];
+  /** Record (0 = header) and cell of the last quote-inside-a-field warning: one per field. */
+  private warnedRecord = -1;
+  private warnedCell = -1;
   /** Char code of the last character of the previous chunk (-1 before the first). */
   private prevLast = -1;
   /** The previous chunk ended with a \r that ended a line: skip a \n starting this chunk. */
@@ -314,13 +345,12 @@ class CsvTokenizer {
         this.endRecord(this.acc, this.line);
         break;
       case ST_QUOTED: {
-        const at = { file: this.file, line: this.recordLine, record: this.headerDone ? this.records + 1 : 0 };
-        const message = `quoted field opened on line ${this.recordLine} is never closed (reached end of file)`;
-        if (!this.headerDone) {
-          throw new IsmsKpiError(problem('unterminated-quote', `header: ${message}`, at));
-        }
-        this.problems.push(problem('unterminated-quote', message, at));
-        break;
+        // Reporting on the records before it would present a cut-off export as a complete one.
+        const at = { file: this.file, line: this.quoteLine, record: this.headerDone ? this.records + 1 : 0 };
+        const message = `quoted field opened on line ${this.quoteLine} is never closed (reached end of file): the export looks cut off, or a closing quote is missing`;
+        throw new IsmsKpiError(
+          problem('unterminated-quote', this.headerDone ? message : `header: ${message}`, at),
+        );
       }
     }
     this.acc = '';
@@ -470,6 +500,7 @@ class CsvTokenizer {
       this.sink.record(cells, this.recordLine, endLine, ++this.records);
     } else {
       this.headerDone = true;
+      this.headerNames = cells.map((cell) => cell.trim());
       this.sink.header(cells, this.recordLine);
     }
   }
@@ -522,6 +553,9 @@ class CsvTokenizer {
     let nextDelim = indexOrEnd(s, delimStr, from, n);
     let nextLF = indexOrEnd(s, '\n', from, n);
     let nextCR = indexOrEnd(s, '\r', from, n);
+    // The next quote, for quotes inside unquoted fields (cached the same way).
+    let nextQuote = indexOrEnd(s, quoteStr, from, n);
+    let quoteLine = this.quoteLine;
 
     while (i < n) {
       if (state === ST_START) {
@@ -545,6 +579,7 @@ class CsvTokenizer {
         }
         if (c === quote) {
           state = ST_QUOTED;
+          quoteLine = line;
           i++;
           start = i;
           continue;
@@ -554,13 +589,18 @@ class CsvTokenizer {
       }
 
       if (state === ST_UNQUOTED) {
-        // A quote in here is kept literally (lenient).
         if (nextDelim < i) nextDelim = indexOrEnd(s, delimStr, i, n);
         if (nextLF < i) nextLF = indexOrEnd(s, '\n', i, n);
         if (nextCR < i) nextCR = indexOrEnd(s, '\r', i, n);
         let end = nextDelim;
         if (nextLF < end) end = nextLF;
         if (nextCR < end) end = nextCR;
+        // A quote in here is kept literally (lenient), with a warning. Clean data has nextQuote = n: one
+        // comparison per field. A stale nextQuote (< i) is also < end, so it is refreshed only in here.
+        if (nextQuote < end) {
+          if (nextQuote < i) nextQuote = indexOrEnd(s, quoteStr, i, n);
+          if (nextQuote < end) this.quoteInside(line, nCells);
+        }
         if (end === n) {
           acc += s.slice(start, n);
           if (acc.length > MAX_FIELD_CHARS) throw this.fieldTooLong(state);
@@ -608,13 +648,15 @@ class CsvTokenizer {
           state = ST_QUOTE_END;
           break;
         }
-        if (s.charCodeAt(i) === quote) {
+        c = s.charCodeAt(i);
+        if (c === quote) {
           // `""` -> one quote; the field goes on.
           acc += s.slice(start, close) + quoteStr;
           i++;
           start = i;
           continue;
         }
+        if (c !== delim && c !== LF && c !== CR) this.warnQuote(TEXT_AFTER_QUOTE, line, nCells);
         if (acc.length === 0) {
           // Nothing before it in acc: the whole field is s[start..close), no substring needed yet.
           qSpan = true;
@@ -628,18 +670,21 @@ class CsvTokenizer {
         continue;
       } else if (state === ST_QUOTE_END) {
         // The previous chunk ended on a quote inside a quoted field.
-        if (s.charCodeAt(i) === quote) {
+        c = s.charCodeAt(i);
+        if (c === quote) {
           acc += quoteStr;
           i++;
           start = i;
           state = ST_QUOTED;
         } else {
+          if (c !== delim && c !== LF && c !== CR) this.warnQuote(TEXT_AFTER_QUOTE, line, nCells);
           start = i;
           state = ST_AFTER_QUOTE;
         }
         continue;
       } else {
-        // ST_AFTER_QUOTE: `"abc"def` -> abcdef (lenient). Usually the delimiter comes right away.
+        // ST_AFTER_QUOTE: `"abc"def` -> abcdef (lenient; warned on entry). Usually the delimiter comes
+        // right away.
         while (i < n) {
           c = s.charCodeAt(i);
           if (c === delim || c === LF || c === CR) break;
@@ -701,6 +746,30 @@ class CsvTokenizer {
     this.acc = acc;
     this.nCells = nCells;
     this.line = line;
+    this.quoteLine = quoteLine;
+  }
+
+  /** A `stray-quote` warning for cell `cell` of the current record, on physical line `line`. */
+  private warnQuote(message: string, line: number, cell: number): void {
+    const record = this.headerDone ? this.records + 1 : 0;
+    const column = this.headerDone ? this.headerNames[cell] : undefined;
+    const p = problem(
+      'stray-quote',
+      message,
+      column === undefined ? { file: this.file, line, record } : { file: this.file, line, record, column },
+      'warning',
+    );
+    if (this.sink.addProblem) this.sink.addProblem(p);
+    else if (this.problems.length < MAX_KEPT_WARNINGS) this.problems.push(p);
+  }
+
+  /** A quote inside an unquoted field: warned once per field, wherever the chunks cut it. */
+  private quoteInside(line: number, cell: number): void {
+    const record = this.headerDone ? this.records + 1 : 0;
+    if (record === this.warnedRecord && cell === this.warnedCell) return;
+    this.warnedRecord = record;
+    this.warnedCell = cell;
+    this.warnQuote(QUOTE_INSIDE, line, cell);
   }
 
   /** Thrown before a runaway field (an unterminated quote in a huge file) hits V8's string limit. */

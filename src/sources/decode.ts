@@ -6,10 +6,10 @@
  * Every failure is an `IsmsKpiError` naming the file; raw exceptions (ENOENT, EACCES, the decoder's
  * TypeError) never escape.
  */
-import type { Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { IsmsKpiError, type Location, type ProblemCode, problem } from '../problems.js';
-import { fileProblem } from '../util/file-problem.js';
+import { fileProblem, notAFileMessage, specialKind } from '../util/file-problem.js';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin1' | 'windows-1252';
 
@@ -74,11 +74,21 @@ export async function openText(
     throw fsError(error, displayPath);
   }
   if (st.isDirectory()) throw fail('file-is-directory', displayPath, 'is a directory, not a file');
+  // Regular files only: opening a named pipe blocks until a writer comes, a device such as /dev/zero
+  // never ends (and stat gives it size 0, which every size limit would let through).
+  refuseSpecial(st, displayPath);
 
   let fh: FileHandle;
   try {
-    fh = await open(path, 'r');
+    fh = await openRegular(path);
   } catch (error) {
+    throw fsError(error, displayPath);
+  }
+  try {
+    // The path may have been replaced between the stat and the open: check what was opened.
+    refuseSpecial(await fh.stat(), displayPath);
+  } catch (error) {
+    await fh.close().catch(() => undefined);
     throw fsError(error, displayPath);
   }
 
@@ -98,7 +108,12 @@ export async function openText(
   }
 
   const info: DecodedText = { encoding, bytes: st.size, hadBom: bomLength > 0 };
-  options.onBytes?.(head);
+  try {
+    options.onBytes?.(head);
+  } catch (error) {
+    await fh.close().catch(() => undefined);
+    throw error;
+  }
   return {
     info,
     chunks: readChunks(fh, path, displayPath, head, bomLength, encoding, chunkSize, options.onBytes),
@@ -154,6 +169,19 @@ async function* readChunks(
   } finally {
     await fh.close().catch(() => undefined);
   }
+}
+
+/**
+ * Opens for reading without blocking: O_NONBLOCK makes the open of a named pipe without a writer return
+ * at once (the caller then sees what it opened and refuses it); it changes nothing for regular files.
+ */
+export function openRegular(path: string): Promise<FileHandle> {
+  return open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+}
+
+function refuseSpecial(st: Stats, displayPath: string): void {
+  const kind = specialKind(st);
+  if (kind) throw fail('not-a-file', displayPath, notAFileMessage(kind));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -323,7 +351,7 @@ async function locateBadBytes(
 ): Promise<BadBytes | undefined> {
   const validator =
     encoding === 'utf-8' ? new Utf8Validator(bomLength) : new Utf16Validator(bomLength, encoding);
-  const fh = await open(path, 'r');
+  const fh = await openRegular(path);
   try {
     const buffer = Buffer.allocUnsafe(DEFAULT_CHUNK_SIZE);
     let position = bomLength;
@@ -337,6 +365,18 @@ async function locateBadBytes(
   } finally {
     await fh.close().catch(() => undefined);
   }
+}
+
+/**
+ * The first invalid UTF-8 sequence of a whole text in memory (e.g. a catalogue), with its line and
+ * byte offset; undefined when the bytes are valid UTF-8. `start` skips a byte order mark.
+ */
+export function findInvalidUtf8(
+  bytes: Uint8Array,
+  start = 0,
+): { line: number; offset: number; detail: string } | undefined {
+  const validator = new Utf8Validator(start);
+  return validator.feed(bytes.subarray(start), bytes.length - start) ?? validator.end();
 }
 
 function hex(value: number, digits: number): string {
@@ -500,5 +540,11 @@ function fsError(error: unknown, displayPath: string): IsmsKpiError {
 
 /** The size of a file in bytes; 0 when it cannot be read (reading it then reports why). */
 export async function fileSize(path: string): Promise<number> {
-  return (await stat(path).catch(() => undefined))?.size ?? 0;
+  return (await fileInfo(path))?.size ?? 0;
+}
+
+/** Size and modification time of a file, or undefined when it cannot be read (reading it then says why). */
+export async function fileInfo(path: string): Promise<{ size: number; modified: number } | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  return info ? { size: info.size, modified: info.mtimeMs } : undefined;
 }

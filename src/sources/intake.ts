@@ -7,6 +7,7 @@
 import { IsmsKpiError, type Problem } from '../problems.js';
 import { type Binding, createBindings } from './bindings.js';
 import type { ResolvedSource } from './resolve.js';
+import type { AsOfSource } from './schema.js';
 import { BOOL_NULL, IntBuilder, type Table } from './table.js';
 
 /** How many problems and rejected rows are kept in memory per source (all are counted). */
@@ -26,6 +27,8 @@ export interface SourceStats {
   rejected: number;
   duplicates: number;
   warnings: number;
+  /** Warnings that mean values may be missing or misplaced (short rows); validate counts them as data problems. */
+  dataWarnings: number;
   timeField?: string;
   /** Earliest and latest value of the time field among accepted rows (epoch ms). */
   minTime: number | null;
@@ -40,10 +43,20 @@ export interface RejectedRow {
   cells: string[];
 }
 
+/** When a snapshot was taken (src/engine/as-of.ts): the instant (null: unknown), how that was determined. */
+export interface SnapshotTime {
+  instant: number | null;
+  how: AsOfSource;
+  /** Why it is unknown, in words. */
+  unknown?: string;
+}
+
 export interface LoadedSource {
   name: string;
-  /** For snapshots: the instant the export reflects, when known (as_of, as_of_field or --as-of). */
-  asOf: number | null;
+  /** For snapshots: when the export was taken, set by the engine once the file is read; null until then. */
+  asOf: SnapshotTime | null;
+  /** The file's modification time (epoch ms), when it could be read; used only where as_of: file_modified. */
+  modified: number | null;
   source: ResolvedSource;
   table: Table;
   stats: SourceStats;
@@ -53,6 +66,8 @@ export interface LoadedSource {
   rejectedRows: RejectedRow[];
   /** Header names as seen in the file (CSV) or the keys of the first record (JSON). */
   header: string[];
+  /** CSV: optional fields whose column is not in the header (each has a column-missing warning). */
+  emptyFields: string[];
 }
 
 export abstract class Intake {
@@ -66,8 +81,11 @@ export abstract class Intake {
   private rejected = 0;
   protected duplicates = 0;
   private warnings = 0;
+  protected dataWarnings = 0;
   /** Header names as seen in the file (CSV) or the keys of the first record (JSON). */
   protected headerCells: string[] = [];
+  /** CSV: optional fields whose column is not in the header. */
+  protected emptyFields: string[] = [];
   protected readonly seen: Set<string> | undefined;
   protected readonly timeBinding: Binding | undefined;
   protected minTime = Number.POSITIVE_INFINITY;
@@ -168,12 +186,14 @@ export abstract class Intake {
     return {
       name: this.source.name,
       asOf: null,
+      modified: null,
       source: this.source,
       table,
       problems: this.problems,
       problemCount: this.problemCount,
       rejectedRows: this.rejectedRows,
       header: this.headerCells,
+      emptyFields: this.emptyFields,
       stats: {
         source: this.source.name,
         file: this.file,
@@ -185,6 +205,7 @@ export abstract class Intake {
         rejected: this.rejected,
         duplicates: this.duplicates,
         warnings: this.warnings,
+        dataWarnings: this.dataWarnings,
         ...(this.source.timeField ? { timeField: this.source.timeField } : {}),
         minTime: hasTimes ? this.minTime : null,
         maxTime: hasTimes ? this.maxTime : null,

@@ -16,8 +16,9 @@
  */
 import { createHash } from 'node:crypto';
 import { IsmsKpiError, problem } from '../problems.js';
+import { sizeInWords } from '../util/file-problem.js';
 import { readCsvFile } from './csv-reader.js';
-import { fileSize, openText } from './decode.js';
+import { fileInfo, fileSize, openText } from './decode.js';
 
 export { fileSize };
 
@@ -32,6 +33,7 @@ export {
   MAX_KEPT_PROBLEMS,
   MAX_KEPT_REJECTED,
   type RejectedRow,
+  type SnapshotTime,
   type SourceStats,
 } from './intake.js';
 
@@ -50,6 +52,8 @@ export interface LoadOptions {
   keep?: ReadonlySet<string>;
   /** Called now and then while the file is read (for a progress display). */
   onProgress?: (progress: LoadProgress) => void;
+  /** Lower limits than MAX_JSON_BYTES and MAX_JSON_LINE_CHARS (tests, without writing 512 MB). */
+  limits?: { jsonBytes?: number; jsonLineChars?: number };
 }
 
 export interface LoadProgress {
@@ -60,7 +64,15 @@ export interface LoadProgress {
 }
 
 export async function loadSource(source: ResolvedSource, options: LoadOptions): Promise<LoadedSource> {
-  const size = await fileSize(options.path);
+  const info = await fileInfo(options.path);
+  const size = info?.size ?? 0;
+  const loaded = await readSource(source, options, size);
+  // The file time is kept for `as_of: file_modified` only: a copy or a clone resets it.
+  loaded.modified = info ? info.modified : null;
+  return loaded;
+}
+
+async function readSource(source: ResolvedSource, options: LoadOptions, size: number): Promise<LoadedSource> {
   if (source.format === 'csv') {
     const intake = new CsvIntake(source, options.displayPath, options.keep);
     const watch = watchBytes(source, options, intake, size);
@@ -130,11 +142,7 @@ async function readCsvSource(
     intake,
     { onBytes },
   );
-  for (const p of result.problems) {
-    intake.addProblem(p);
-    // The record swallowed by an unclosed quote is lost: count it as read and rejected.
-    if (p.code === 'unterminated-quote') intake.lostRecord(p);
-  }
+  for (const p of result.problems) intake.addProblem(p);
   return { encoding: result.encoding, delimiter: result.delimiter, bytes: result.bytes };
 }
 
@@ -146,17 +154,33 @@ async function readJsonSource(
   onBytes: (bytes: Uint8Array) => void,
 ): Promise<Partial<SourceStats>> {
   const file = options.displayPath;
-  if (size > MAX_JSON_BYTES) {
-    throw new IsmsKpiError(
+  if (source.format === 'jsonl') {
+    // Streamed line by line: any size, each line within the line limit.
+    const opened = await openText(options.path, file, { encoding: 'auto', onBytes });
+    await readJsonLines(opened.chunks, intake, file, options.limits?.jsonLineChars);
+    return { encoding: opened.info.encoding, bytes: opened.info.bytes };
+  }
+  // A JSON document is parsed whole: refused above the limit before reading, and while reading when it
+  // grows past it (the file is regular, so its size is known, but it may still be being written).
+  const limit = options.limits?.jsonBytes ?? MAX_JSON_BYTES;
+  const tooLarge = () =>
+    new IsmsKpiError(
       problem(
         'file-too-large',
-        `JSON file is larger than ${MAX_JSON_BYTES / 1024 / 1024} MB; export it as JSON Lines (.jsonl) or CSV`,
+        `JSON file is larger than ${sizeInWords(limit)}; export it as JSON Lines (.jsonl) or CSV`,
         { file },
       ),
     );
-  }
-  const opened = await openText(options.path, file, { encoding: 'auto', onBytes });
-  if (source.format === 'jsonl') await readJsonLines(opened.chunks, intake, file);
-  else await readJsonDocument(opened.chunks, source.config.json?.records ?? '', intake, file);
+  if (size > limit) throw tooLarge();
+  let bytesRead = 0;
+  const opened = await openText(options.path, file, {
+    encoding: 'auto',
+    onBytes: (bytes) => {
+      bytesRead += bytes.length;
+      if (bytesRead > limit) throw tooLarge();
+      onBytes(bytes);
+    },
+  });
+  await readJsonDocument(opened.chunks, source.config.json?.records ?? '', intake, file);
   return { encoding: opened.info.encoding, bytes: opened.info.bytes };
 }

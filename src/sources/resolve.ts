@@ -21,6 +21,8 @@ export interface ResolvedSource {
   format: 'csv' | 'json' | 'jsonl';
   kind: 'events' | 'snapshot';
   timeField: string | undefined;
+  /** The fields that identify a row (`key:`), in the order written; empty when the source has none. */
+  key: string[];
   fields: FieldSpec[];
   timezone: string;
 }
@@ -50,6 +52,7 @@ export function resolveSource(
     format: config.format ?? inferFormat(config.path),
     kind: config.kind,
     timeField: config.time_field,
+    key: config.key === undefined ? [] : Array.isArray(config.key) ? config.key : [config.key],
     fields,
     timezone,
   };
@@ -90,6 +93,19 @@ function resolveField(name: string, field: FieldConfig, source: SourceConfig, ti
     trueTokens: new Set(field.true_values ?? source.true_values ?? DEFAULT_TRUE_TOKENS),
     falseTokens: new Set(field.false_values ?? source.false_values ?? DEFAULT_FALSE_TOKENS),
   };
+}
+
+/**
+ * The tokens of a path that name a period: a path with one is a different file for each period (one
+ * snapshot saved per quarter, say), so a snapshot read through it is taken to be as of the end of the
+ * period the path names. Tokens that name a part of the period (`{year}`, `{quarter}`, ...) are to be
+ * added here, so that every check of "does this path name the period" sees them.
+ */
+export const PERIOD_PATH_TOKENS: readonly string[] = ['period'];
+
+/** The period tokens a path template holds (`['period']` for `nessus-{period}.csv`), in token order. */
+export function periodTokensIn(pathTemplate: string): string[] {
+  return PERIOD_PATH_TOKENS.filter((token) => pathTemplate.includes(`{${token}}`));
 }
 
 /** `{period}` in a path is replaced with the period label, so each quarter can keep its own snapshot file. */

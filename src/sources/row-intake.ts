@@ -4,6 +4,7 @@
  * hands over; every field is converted by its fromText converter.
  */
 import { IsmsKpiError, type ProblemCode, problem } from '../problems.js';
+import { quote } from '../text.js';
 import { type Binding, bindColumns } from './bindings.js';
 import { type CompiledField, INVALID, type Value } from './convert.js';
 import { Intake } from './intake.js';
@@ -19,11 +20,12 @@ export class RowIntake extends Intake {
   header(cells: readonly string[], line: number): void {
     this.headerCells = [...cells];
     this.headerLength = cells.length;
-    const { missing, warnings } = bindColumns(this.bindings, cells, {
+    const { missing, warnings, emptyFields } = bindColumns(this.bindings, cells, {
       file: this.file,
       line,
       source: this.source.name,
     });
+    this.emptyFields = emptyFields;
     for (const warning of warnings) this.addProblem(warning);
     if (missing.length > 0) throw new IsmsKpiError(missing);
   }
@@ -31,7 +33,7 @@ export class RowIntake extends Intake {
   /** CSV: one data record. `cells` is reused by the reader after this returns. */
   record(cells: readonly string[], line: number, endLine: number, record: number): void {
     this.rowsRead++;
-    if (cells.length !== this.headerLength) this.raggedRow(cells.length, line, endLine, record);
+    if (cells.length !== this.headerLength && this.raggedRow(cells, line, endLine, record)) return;
     if (this.seen) {
       const key = cells.join('\u0000');
       if (this.seen.has(key)) {
@@ -76,21 +78,35 @@ export class RowIntake extends Intake {
     this.commit(line, record);
   }
 
-  protected raggedRow(count: number, line: number, endLine: number, record: number): void {
-    this.addProblem(
-      problem(
-        'ragged-row',
-        `row has ${count} cells but the header has ${this.headerLength}${count > this.headerLength ? '; extra cells are ignored' : '; missing cells are empty'}`,
-        {
-          file: this.file,
-          line,
-          endLine,
-          record,
-          source: this.source.name,
-        },
-        'warning',
-      ),
-    );
+  /**
+   * A row whose cell count differs from the header's. Fewer cells, or extra cells that are all empty
+   * (Excel's `a,b,c,`), are a warning and the row is read; an extra cell with a value means the values
+   * may sit under the wrong columns, so the row is rejected. Returns true when it was rejected.
+   */
+  protected raggedRow(cells: readonly string[], line: number, endLine: number, record: number): boolean {
+    const count = cells.length;
+    const at = { file: this.file, line, endLine, record, source: this.source.name };
+    let extra = this.headerLength;
+    while (extra < count && cells[extra]!.trim() === '') extra++;
+    if (extra >= count) {
+      const what =
+        count > this.headerLength ? 'the extra cells are empty and ignored' : 'missing cells are empty';
+      this.addProblem(
+        problem(
+          'ragged-row',
+          `row has ${count} cells but the header has ${this.headerLength}; ${what}`,
+          at,
+          'warning',
+        ),
+      );
+      // A short row leaves fields without values; empty trailing cells (Excel's `a,b,c,`) lose nothing.
+      if (count < this.headerLength) this.dataWarnings++;
+      return false;
+    }
+    const reason = `row has ${count} cells but the header has ${this.headerLength}, and extra cell ${extra + 1} is not empty (${quote(cells[extra]!.trim(), 40)}): values may be under the wrong columns (a delimiter inside an unquoted value?)`;
+    this.addProblem(problem('ragged-row', reason, at));
+    this.reject(line, endLine, record, [reason], [...cells]);
+    return true;
   }
 
   /** Reports a cell that makes its row rejected; returns the row's reasons with this one added. */
@@ -108,8 +124,8 @@ export class RowIntake extends Intake {
       failure === 'nul-byte'
         ? 'contains a NUL byte (\\0); the file looks binary, or UTF-16 without a byte order mark'
         : failure === 'bad-value'
-          ? `expected ${field.expected}, got ${JSON.stringify(raw)}`
-          : `required value is missing${raw.trim() === '' ? '' : ` (${JSON.stringify(raw.trim())} means no value)`}`;
+          ? `expected ${field.expected}, got ${quote(raw)}`
+          : `required value is missing${raw.trim() === '' ? '' : ` (${quote(raw.trim())} means no value)`}`;
     const column =
       binding.indexes.length > 0 ? this.headerCells[binding.indexes[0]!]!.trim() : field.spec.column;
     this.addProblem(
@@ -122,7 +138,7 @@ export class RowIntake extends Intake {
         source: this.source.name,
       }),
     );
-    return [...(reasons ?? []), `column "${column}": ${reason}`];
+    return [...(reasons ?? []), `column ${quote(column)}: ${reason}`];
   }
 }
 

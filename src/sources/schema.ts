@@ -26,6 +26,21 @@ export const RECORD_TYPES = [
   'finding',
 ] as const;
 
+/**
+ * How a snapshot's as-of instant was determined (src/engine/as-of.ts), first rule first; `unknown` when no
+ * rule applies. The report records it per source (`asOfSource`).
+ */
+export const AS_OF_SOURCES = [
+  'field',
+  'catalogue',
+  'command-line',
+  'path',
+  'file-name',
+  'file-modified',
+  'unknown',
+] as const;
+export type AsOfSource = (typeof AS_OF_SOURCES)[number];
+
 export const DEFAULT_NULL_TOKENS = [
   '',
   'N/A',
@@ -95,9 +110,18 @@ export const SourceObjectSchema = z
     format: z.enum(['csv', 'json', 'jsonl']).optional(),
     kind: z.enum(['events', 'snapshot']).optional(),
     description: z.string().optional(),
+    /**
+     * The field, or fields, that identify a row: an incident id, a user principal, plugin and host. The
+     * one definition of a row's identity: explain shows it first on each row (later: de-duplication
+     * across files, audit samples). Each name must be a field of the source (source-checks.ts).
+     */
+    key: z.union([nonEmpty, z.array(nonEmpty).min(1)]).optional(),
     /** events: the datetime field that places each row in a period. */
     time_field: nonEmpty.optional(),
-    /** snapshot: the date the export reflects: `period_end` (default), a date, or taken from a column. */
+    /**
+     * snapshot: when the export was taken: a date or date-time, `period_end` (only for a path with a period
+     * token), or `file_modified` (the file's modification time). Without it: src/engine/as-of.ts.
+     */
     as_of: z.union([z.literal('period_end'), nonEmpty]).optional(),
     as_of_field: nonEmpty.optional(),
     record_type: z.enum(RECORD_TYPES).optional(),

@@ -73,7 +73,11 @@ export class CsvIntake extends RowIntake implements CsvSink {
       return;
     }
     this.rowsRead++;
-    if (count !== this.headerLength) this.raggedRow(count, line, endLine, record);
+    if (
+      count !== this.headerLength &&
+      this.raggedRow(this.materialize(text, starts, ends, cells, count), line, endLine, record)
+    )
+      return;
     if (text !== this.nulChunk) {
       this.nulChunk = text;
       this.chunkHasNul = text.indexOf('\u0000') >= 0;

@@ -18,9 +18,12 @@
  * Values are validated: month 1-12, day within the month (leap years), hour 0-23 (1-12 with h),
  * minute and second 0-59. With `a`, an `h` hour 12 AM is 0 and 1-11 PM add 12; with `h` but no
  * `a`, hours read as AM. Fields missing from a format default to 1970-01-01 00:00:00.000.
+ * The date-fns fallback follows the same two rules (the `yy` window and the 1970 defaults); see
+ * compileFallback for how date-fns is told.
  */
 
 import { createRequire } from 'node:module';
+import { quote } from '../text.js';
 import { daysInMonth, isValidTimeZone, wallMs, wallToUtc } from './zone.js';
 
 const HOUR = 3_600_000;
@@ -748,7 +751,13 @@ function compileFallback(format: string, tz: string): Matcher {
       );
     }
   }
-  const reference = new WallDate(0);
+  // The reference date supplies the fields a format leaves out (1970-01-01 00:00, as on the fast path)
+  // and the century of `yy`: date-fns puts a two-digit year within 50 years of the reference year, so
+  // 1970 would read 26 as 1926. From 2020 its window is 1970-2069, the fast path's rule (00-69 -> 20xx,
+  // 70-99 -> 19xx). A format with `yy` sets the year, and so resets month, day and time: nothing else
+  // is taken from this reference.
+  const hasTwoDigitYear = parts.some((part) => part.letter === 'y' && part.count === 2);
+  const reference = new WallDate(hasTwoDigitYear ? Date.UTC(2020, 0, 1) : 0);
   try {
     dateFnsParse('', format, reference);
   } catch (error) {
@@ -788,7 +797,7 @@ export function compileDateTimeSpanParser(
   formats: readonly string[],
   tz: string,
 ): (text: string, from: number, to: number) => number {
-  if (!isValidTimeZone(tz)) throw new RangeError(`unknown time zone "${tz}"`);
+  if (!isValidTimeZone(tz)) throw new RangeError(`unknown time zone ${quote(tz)}`);
   const matchers: Matcher[] = formats.map((format) => {
     if (format.trim() === '') throw new RangeError('empty date format');
     const tokens = compileTokens(format.trim());

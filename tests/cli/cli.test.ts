@@ -96,7 +96,7 @@ describe('report', { timeout: 120_000 }, () => {
     const evidence = r.stdout.slice(r.stdout.indexOf('\nEvidence\n'));
     expect(evidence.length).toBeGreaterThan(10);
     // Row counts documented in fixtures/acme/README.md.
-    expect(evidence).toContain('fixtures/acme/jira-incidents.csv: 146 rows, 143 accepted, 3 rejected');
+    expect(evidence).toContain('fixtures/acme/jira-incidents.csv: 146 rows, 140 accepted, 6 rejected');
     expect(evidence).toContain('fixtures/acme/servicenow-changes.csv: 274 rows, 273 accepted, 1 rejected');
     expect(evidence).toContain(
       'fixtures/acme/veeam-sessions.csv: 1919 rows, 1881 accepted, 0 rejected, 38 duplicates dropped',
@@ -247,9 +247,9 @@ describe('report --output', { timeout: 120_000 }, () => {
 });
 
 describe('validate', { timeout: 120_000 }, () => {
-  it('exits 2 and lists the planted bad rows with file:line as fixtures/acme/README.md gives them', async () => {
+  it('exits 1 and lists the planted bad rows with file:line as fixtures/acme/README.md gives them', async () => {
     const r = await cli(['validate']);
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(1);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
     expect(lines).toContain(
@@ -264,10 +264,15 @@ describe('validate', { timeout: 120_000 }, () => {
     expect(lines).toContain(
       'fixtures/acme/servicenow-changes.csv:196: column "opened_at": expected a date like "yyyy-MM-dd HH:mm:ss" or "M/d/yyyy H:mm", got "2026-13-05 10:00:00"',
     );
-    // README: lines 10, 51 and 117 of the Jira file have 34 cells; valid rows, so only warnings.
+    // README: lines 10, 51 and 117 of the Jira file have 34 cells, the extra one a watcher's name: rows
+    // that may have shifted, so they are rejected (issue 14.3).
     for (const line of [10, 51, 117]) {
-      expect(lines).toContain(
-        `warning: fixtures/acme/jira-incidents.csv:${line}: row has 34 cells but the header has 33; extra cells are ignored`,
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^fixtures/acme/jira-incidents\\.csv:${line}: row has 34 cells but the header has 33, and extra cell 34 is not empty \\("[^"]+"\\): values may be under the wrong columns`,
+          ),
+        ),
       );
     }
     // Nothing else is flagged.
@@ -286,7 +291,7 @@ describe('validate', { timeout: 120_000 }, () => {
       ].sort(),
     );
     expect(r.stdout).toMatch(
-      /^incidents +fixtures\/acme\/jira-incidents\.csv: 146 rows read, 143 accepted, 3 rejected/m,
+      /^incidents +fixtures\/acme\/jira-incidents\.csv: 146 rows read, 140 accepted, 6 rejected/m,
     );
     expect(r.stdout).toMatch(/^validation failed/m);
   });
@@ -307,17 +312,17 @@ describe('list and explain', { timeout: 120_000 }, () => {
     expect(r.stderr).toBe('');
     const formula = catalogueKpis.find((k) => k.id === 'IR-02') as CatalogueKpi & { formula: string };
     expect(r.stdout).toContain(`formula: ${formula.formula}`);
-    // README: Q3 has 68 valid incidents, 8 of them Critical, 7 contained within 4 h.
+    // README: Q3 has 66 valid incidents, 8 of them Critical, 7 contained within 4 h.
     expect(r.stdout).toContain(
-      '68 rows of incidents (fixtures/acme/jira-incidents.csv) in scope, 7 counted -> 7',
+      '66 rows of incidents (fixtures/acme/jira-incidents.csv) in scope, 7 counted -> 7',
     );
     expect(r.stdout).toContain(
-      '68 rows of incidents (fixtures/acme/jira-incidents.csv) in scope, 8 counted -> 8',
+      '66 rows of incidents (fixtures/acme/jira-incidents.csv) in scope, 8 counted -> 8',
     );
-    expect(r.stdout).toMatch(/^value: 87\.5 \(7 \/ 8\); status: amber/m);
+    expect(r.stdout).toMatch(/^value: 87\.5 % \(7 \/ 8\); status: amber/m);
     const q2 = await cli(['explain', 'IR-02', '--period', '2026-Q2']);
     expect(q2.status).toBe(0);
-    expect(q2.stdout).toMatch(/^value: 75 \(6 \/ 8\); status: red/m);
+    expect(q2.stdout).toMatch(/^value: 75 % \(6 \/ 8\); status: red/m);
   });
 
   it('explain of an unknown KPI exits 2', async () => {
@@ -466,5 +471,29 @@ describe('report --baseline', () => {
     const r = await cli(['report', '--baseline', 'nope.json']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('nope.json');
+  });
+
+  it('every error about the baseline file names --baseline (never --history)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isms-kpi-baseline-'));
+    try {
+      writeFileSync(path.join(dir, 'text.json'), 'nope');
+      writeFileSync(path.join(dir, 'other.json'), '{"a": 1}');
+      writeFileSync(path.join(dir, 'v9.json'), '{"schemaVersion": 9, "tool": {"name": "isms-kpi"}}');
+      const cases: [string, string][] = [
+        ['missing.json', '--baseline: not found'],
+        ['.', '--baseline: is a directory, not a file'],
+        ['text.json', '--baseline: not valid JSON'],
+        ['other.json', '--baseline: not an isms-kpi report'],
+        ['v9.json', '--baseline: report schemaVersion 9; this isms-kpi reads schemaVersion 1'],
+      ];
+      for (const [file, message] of cases) {
+        const r = await cli(['report', '--baseline', path.join(dir, file)]);
+        expect(r.status, file).toBe(2);
+        expect(r.stderr, file).toContain(`error: ${path.join(dir, file)}: ${message}`);
+        expect(r.stderr, file).not.toContain('--history');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

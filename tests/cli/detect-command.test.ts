@@ -53,6 +53,24 @@ describe('isms-kpi detect', () => {
     expect(snippets(r.stdout)).toEqual([
       { nessus: { preset: 'nessus', path: 'fixtures/presets/nessus.csv' } },
     ]);
+    // A scan is a snapshot: the snippet asks for the day it was taken (else its KPIs are stale).
+    expect(r.stdout).toContain('        # as_of: YYYY-MM-DD   # the day the export was taken');
+  });
+
+  it('asks for no as-of where the file name dates the snapshot, nor for events', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isms-detect-'));
+    try {
+      copyFileSync(path.join(REPO, 'fixtures/presets/nessus.csv'), path.join(dir, 'nessus-2026-09-29.csv'));
+      const r = await cli([
+        'detect',
+        path.join(dir, 'nessus-2026-09-29.csv'),
+        'fixtures/presets/jira-issues.csv',
+      ]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).not.toContain('as_of');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('recognises several files, gives each snippet its own source name and sums up', async () => {

@@ -127,7 +127,7 @@ describe('isms-kpi trend', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('KPI        2026-Q2     2026-Q3');
     expect(lines).toContain('AC-01     92.3 % ▲    81.3 % ✖');
-    expect(lines).toContain('IR-03     30.9 h ▲    18.6 h ✔');
+    expect(lines).toContain('IR-03     31.3 h ▲    18.2 h ✔');
     expect(lines).toContain('AW-01          – ∅         – ∅');
     // The changed-definition copy reports 2026-Q3 too: one of the two is skipped, with a warning.
     expect(r.stderr).toBe(

@@ -43,14 +43,14 @@ describe('direction', () => {
   });
 
   it('judges a lower-is-better KPI by its direction', () => {
-    expect(kpi(diff, 'IR-03').verdict).toBe('improved'); // 30.93 h -> 18.60 h
+    expect(kpi(diff, 'IR-03').verdict).toBe('improved'); // 31.32 h -> 18.22 h
     expect(kpi(diff, 'AC-02').verdict).toBe('worsened'); // 1 -> 2 unapproved accounts
     expect(kpi(diff, 'BK-05').relativeChange).toBe(-1); // 2 -> 0
     expect(kpi(diff, 'BK-05').verdict).toBe('improved');
   });
 
   it('says only changed/unchanged for KPIs without a direction', () => {
-    expect(kpi(diff, 'IR-07').direction).toBe('none'); // info KPI, 8 -> 12
+    expect(kpi(diff, 'IR-07').direction).toBe('none'); // info KPI, 7 -> 12
     expect(kpi(diff, 'IR-07').verdict).toBe('changed');
     expect(kpi(diff, 'AC-08').verdict).toBe('unchanged'); // 8 -> 8
     expect(kpi(diff, 'AW-01').verdict).toBe('unchanged'); // no data in both

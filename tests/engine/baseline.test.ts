@@ -9,7 +9,6 @@ const q3 = (baselineReport?: Parameters<typeof run>[0]['baselineReport']) =>
     catalogue: 'metrics.yaml',
     cwd: ROOT,
     period: '2026-Q3',
-    now: 0,
     ...(baselineReport ? { baselineReport } : {}),
   });
 

@@ -38,6 +38,7 @@ describe('threshold bands', () => {
   const source = `  vals:
     path: vals.csv
     kind: snapshot
+    as_of: 2026-09-30
     csv: { delimiter: "," }
     fields:
       k: k

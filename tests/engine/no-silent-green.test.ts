@@ -139,17 +139,19 @@ describe('nesting a source in itself', () => {
   });
 });
 
-describe('lost records are counted', () => {
-  it('a record swallowed by an unclosed quote counts as read and rejected', async () => {
-    const result = await runProject({
+describe('a cut-off export gives no report', () => {
+  // Issue 14.3: the record swallowed by an unclosed quote used to be counted as rejected while the KPIs
+  // were reported from the rows before it, as if the export were complete.
+  it('a quote still open at the end of the file stops the run, naming the line it opened on', async () => {
+    const error = await runProject({
       'metrics.yaml': catalogueYaml(CHANGES, [{ id: 'C', formula: 'count(changes)' }], 'UTC'),
       'changes.csv':
         'id,opened,type\nc1,2026-07-02T10:00:00Z,Normal\nc2,"2026-07-03T10:00:00Z,Normal\nc3,2026-07-04T10:00:00Z,Normal\n',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IsmsKpiError);
+    expect((error as IsmsKpiError).problems[0]).toMatchObject({
+      code: 'unterminated-quote',
+      location: { file: 'changes.csv', line: 3, record: 2 },
     });
-    const changes = result.report.sources.find((s) => s.name === 'changes')!;
-    expect(changes.rowsRead).toBe(2);
-    expect(changes.accepted).toBe(1);
-    expect(changes.rejected).toBe(1);
-    expect(result.report.kpis[0]!.rejectedRows).toBe(1);
   });
 });

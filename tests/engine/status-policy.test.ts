@@ -46,12 +46,21 @@ function facts(over: Partial<StatusFacts> = {}): StatusFacts {
   };
 }
 
-function events(name: string, minTime: number | null, maxTime: number | null): SourceCoverage {
-  return { name, kind: 'events', asOf: null, minTime, maxTime };
+/** Two rows by default: too few for the average gap to tighten the one-cadence tolerance. */
+function events(name: string, minTime: number | null, maxTime: number | null, rows = 2): SourceCoverage {
+  return { name, kind: 'events', asOf: null, minTime, maxTime, rows: minTime === null ? 0 : rows };
 }
 
-function snapshot(name: string, asOf: number | null): SourceCoverage {
-  return { name, kind: 'snapshot', asOf, minTime: null, maxTime: null };
+function snapshot(name: string, asOf: number | null, asOfUnknown?: string): SourceCoverage {
+  return {
+    name,
+    kind: 'snapshot',
+    asOf,
+    ...(asOfUnknown ? { asOfUnknown } : {}),
+    minTime: null,
+    maxTime: null,
+    rows: 0,
+  };
 }
 
 function coverage(over: Partial<CoverageFacts> = {}): CoverageFacts {
@@ -126,12 +135,12 @@ describe('no-data', () => {
     });
   });
 
-  it('an infinite value is a division by zero', () => {
+  it('an infinite value is an overflow (division by zero gives no value, never Infinity)', () => {
     for (const value of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
       expect(decideStatus(facts({ value }))).toEqual({
         value: null,
         status: 'no-data',
-        reason: 'the formula divides by zero',
+        reason: 'the value overflows (it is too large to compute)',
       });
     }
   });
@@ -201,9 +210,39 @@ describe('staleness', () => {
     );
   });
 
-  it('a snapshot without a date, or within one cadence, is not stale', () => {
-    expect(stalenessReason(coverage({ sources: [snapshot('accounts', null)] }))).toBeUndefined();
+  it('a snapshot within one cadence before, or one day after, the period end is not stale', () => {
     expect(stalenessReason(coverage({ sources: [snapshot('accounts', Q3.end - 7 * DAY)] }))).toBeUndefined();
+    expect(stalenessReason(coverage({ sources: [snapshot('accounts', Q3.end + DAY)] }))).toBeUndefined();
+  });
+
+  it('a snapshot taken more than one day after the period ends', () => {
+    const c = coverage({ sources: [snapshot('accounts', Q3.end + DAY + 1)] });
+    expect(stalenessReason(c)).toBe(
+      'the accounts snapshot is from 2026-10-02, 1 day after the period ends (more than one day)',
+    );
+  });
+
+  it('a snapshot whose as-of is unknown is stale, never green', () => {
+    const c = coverage({ sources: [snapshot('accounts', null, 'nothing says when it was taken')] });
+    expect(decideStatus(facts({ value: 96, coverage: c }))).toEqual({
+      value: 96,
+      status: 'stale',
+      judgement: 'green',
+      reason: 'as-of unknown: nothing says when it was taken; the value would be green',
+    });
+  });
+
+  it('dense events data gets a tighter tolerance than one cadence', () => {
+    // 39 rows two days apart: 7 average gaps = 14 days (a quarter would allow 92).
+    const c = coverage({ sources: [events('tickets', Q3.start, Q3.end - 16 * DAY, 39)] });
+    expect(stalenessReason(c)).toBe(
+      'tickets data ends 2026-09-15, 16 days before the period ends (more than 14 days: 7 times the average gap between its rows)',
+    );
+    // Rows a day apart would give 7 days: the one-week floor (weekends, freezes) applies instead.
+    const daily = coverage({ sources: [events('tickets', Q3.start, Q3.end - 8 * DAY, 85)] });
+    expect(stalenessReason(daily)).toBe(
+      'tickets data ends 2026-09-23, 8 days before the period ends (more than one week)',
+    );
   });
 
   it('the first stale source in formula order is named', () => {

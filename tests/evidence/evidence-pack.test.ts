@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildEvidencePack, type EvidenceFile } from '../../src/evidence/build-pack.js';
+import { buildEvidencePack, type EvidenceFile, UniqueNames } from '../../src/evidence/build-pack.js';
 import type { PackManifest } from '../../src/evidence/pack-manifest.js';
-import type { RunResult } from '../helpers/run.js';
+import { catalogueYaml, writeProject } from '../formula/harness.js';
+import { type RunResult, run as runLibrary } from '../helpers/run.js';
 import { expectGolden, REPO, runBundled } from '../render/bundled.js';
 import { csvRecords } from '../render/csv-parse.js';
 
@@ -55,7 +56,9 @@ describe('rows behind each KPI', () => {
     for (const kpi of result.report.kpis) {
       const rows = csvRecords(file(`kpis/${kpi.id}.csv`));
       for (const agg of kpi.aggregates) {
-        const listed = rows.filter((r) => r.aggregate === `[${agg.index + 1}] ${agg.text}`);
+        const listed = rows.filter(
+          (r) => r.aggregate === `aggregate ${agg.index + 1} of ${kpi.aggregates.length}: ${agg.text}`,
+        );
         expect(listed.length, `${kpi.id} ${agg.text}`).toBe(agg.rowsMatched);
         expect(new Set(listed.map((r) => r.role))).toEqual(new Set(listed.length > 0 ? [agg.role] : []));
       }
@@ -107,10 +110,14 @@ describe('rows behind each KPI', () => {
 describe('rejected rows', () => {
   it('lists the planted bad rows with line and reason', () => {
     const incidents = csvRecords(file('rejected/incidents.csv'));
-    expect(incidents.map((r) => r.line)).toEqual(['45', '131', '191']);
-    expect(incidents[0]!.reasons).toContain('got "Severe"');
-    expect(incidents[2]!.reasons).toContain('"31/Feb/26 1:00 PM"');
-    expect(incidents[0]!['Issue key']).toBe('SEC-352');
+    // fixtures/acme/README.md: the planted bad rows 45, 131 and 191, and the rows 10, 51 and 117 with
+    // an extra cell (rejected since issue 14.3).
+    expect(incidents.map((r) => r.line)).toEqual(['10', '45', '51', '117', '131', '191']);
+    expect(incidents[1]!.reasons).toContain('got "Severe"');
+    expect(incidents[5]!.reasons).toContain('"31/Feb/26 1:00 PM"');
+    expect(incidents[1]!['Issue key']).toBe('SEC-352');
+    expect(incidents[0]!.reasons).toContain('row has 34 cells but the header has 33');
+    expect(incidents[0]!['Issue key']).toBe('SEC-379');
     const changes = csvRecords(file('rejected/changes.csv'));
     expect(changes.map((r) => [r.line, r.number])).toEqual([['196', 'CHG0030295']]);
     expect(csvRecords(file('rejected/backups.csv'))).toEqual([]);
@@ -126,5 +133,64 @@ describe('golden files of the evidence pack', () => {
     'rejected/changes.csv',
   ])('%s', (name) => {
     expectGolden(`evidence-2026-Q3/${name}`, file(name));
+  });
+});
+
+describe('file names of the pack', () => {
+  it('never a Windows device name (con.csv, nul.txt.csv, LPT1.csv): a "_" in front, whatever the case', async () => {
+    const dir = writeProject({
+      'metrics.yaml': catalogueYaml(
+        '  con:\n    path: c.csv\n    kind: snapshot\n    fields:\n      id: id\n' +
+          '  lpt1:\n    path: c.csv\n    kind: snapshot\n    fields:\n      id: id\n',
+        [
+          { id: 'con', formula: 'count(con)' },
+          { id: 'nul.txt', formula: 'count(con)' },
+          { id: 'LPT1', formula: 'count(lpt1)' },
+          { id: 'Console', formula: 'count(con)' },
+        ],
+      ),
+      'c.csv': 'id\nA\n',
+    });
+    try {
+      const run = await runLibrary({
+        catalogue: 'metrics.yaml',
+        cwd: dir,
+        period: '2026-Q3',
+        now: 0,
+        trace: true,
+      });
+      const paths = buildEvidencePack({
+        report: run.report,
+        catalogue: run.catalogue,
+        sources: run.sources,
+        traces: run.evaluation.traces,
+      }).map((f) => f.path);
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          'kpis/_con.csv',
+          'kpis/_nul.txt.csv',
+          'kpis/_LPT1.csv',
+          'kpis/Console.csv',
+          'rejected/_con.csv',
+          'rejected/_lpt1.csv',
+        ]),
+      );
+      const device = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
+      for (const p of paths) expect(path.posix.basename(p), p).not.toMatch(device);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('two ids that differ only in case and a device name stay distinct', () => {
+    const names = new UniqueNames();
+    expect(['CON', 'con', '_con', 'aux.1', 'AC-1', 'ac-1'].map((id) => names.take(id))).toEqual([
+      '_CON',
+      '_con~2',
+      '_con~3',
+      '_aux.1',
+      'AC-1',
+      'ac-1~2',
+    ]);
   });
 });

@@ -3,7 +3,9 @@
  * sets whose expected values are worked out by hand in the comments next to each case.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type CheckEnv, checkFormula } from '../../src/formula/check.js';
 import type { KpiResult } from '../../src/report/model.js';
+import type { FieldType } from '../../src/sources/table.js';
 import { catalogueYaml, csv, type KpiSpec, kpiResults } from './harness.js';
 
 /*
@@ -184,6 +186,11 @@ const VALUES: Case[] = [
   ['round(sum(items, n) / 8, 2)', 2.13], // 2.125 -> 2.13 (half away from zero)
   ['round(sum(items, n) / 3, 1)', 5.7],
   ['round(-count(items) / 2)', -3], // -2.5 -> -3
+  // half away from zero on the decimal as written: the double nearest 1.005 is 1.00499999999999989...
+  ['round(count(items) / 5 * 1.005, 2)', 1.01],
+  ['round(-count(items) / 5 * 1.005, 2)', -1.01],
+  ['round(count(items) / 5 * 2.675, 2)', 2.68],
+  ['round(count(items) / 5 * 1.7e308, 2)', 1.7e308], // finite and large: unchanged, not Infinity
   // least / greatest skip missing values
   ['sum(items, least(n, 3))', 12], // 1 + 2 + 3 + 3 + 3 (e: n missing -> 3)
   ['sum(items, greatest(n, 3))', 23], // 3 + 3 + 4 + 10 + 3
@@ -203,6 +210,9 @@ const TIME: Case[] = [
   ['min(items, minutes(at, done))', 150],
   ['max(items, days(at, done))', 1],
   ['min(items, hours(done, at))', -24], // negative when the second is earlier
+  // seconds between two datetimes, like hours/minutes/days: a 9000 + b 86400 + d 21600
+  ['sum(items, seconds(at, done))', 117_000],
+  ['min(items, seconds(done, at))', -86_400],
   // of a duration (stored in seconds): 5400 + 60 + 3600 + 7200 = 16260 s
   ['sum(items, seconds(dur))', 16260],
   ['max(items, minutes(dur))', 120],
@@ -248,6 +258,25 @@ describe('formula functions and operators (items data set)', () => {
       expect(kpi.value!).toBeCloseTo(expected, 10);
       expect(kpi.status).toBe('info');
     }
+  });
+});
+
+describe('overflow', () => {
+  it('a value too large for a number has no value, explained as an overflow, not a division by zero', async () => {
+    const results = await kpiResults({
+      'metrics.yaml': catalogueYaml(ITEMS_SOURCE, [
+        { id: 'BIG', formula: 'sum(items, n) * 1e308' }, // 17e308 > Number.MAX_VALUE
+        { id: 'DIV', formula: 'sum(items, n) / (count(items) - 5)' },
+      ]),
+      'items.csv': ITEMS_CSV,
+    });
+    expect(results.get('BIG')).toMatchObject({
+      value: null,
+      status: 'no-data',
+      reason: 'the value overflows (it is too large to compute)',
+    });
+    expect(results.get('DIV')).toMatchObject({ value: null, status: 'no-data' });
+    expect(results.get('DIV')!.reason).not.toMatch(/overflow/);
   });
 });
 
@@ -459,5 +488,134 @@ describe('kpi() derived KPIs', () => {
     expect(results.get('Z')!.value).toBeNull();
     expect(results.get('D')!.value).toBeNull();
     expect(results.get('D')!.status).toBe('no-data');
+  });
+});
+
+describe('seconds() is typed like hours(), minutes() and days()', () => {
+  const env: CheckEnv = {
+    sources: new Map([
+      [
+        'items',
+        {
+          name: 'items',
+          kind: 'events',
+          fields: new Map<string, FieldType>([
+            ['at', 'datetime'],
+            ['done', 'datetime'],
+            ['dur', 'duration'],
+            ['n', 'number'],
+          ]),
+        },
+      ],
+    ]),
+    kpis: new Set(),
+    tz: 'UTC',
+  };
+  const message = (formula: string) => {
+    const result = checkFormula(formula, env);
+    return result.ok ? 'accepted' : `${result.error.code}: ${result.error.message}`;
+  };
+
+  it('takes two datetimes or one duration', () => {
+    expect(message('max(items, seconds(at, done))')).toBe('accepted');
+    expect(message('max(items, seconds(dur))')).toBe('accepted');
+  });
+
+  it.each(['seconds', 'minutes', 'hours', 'days'])(
+    '%s() of one datetime points to the two-datetime form',
+    (unit) => {
+      expect(message(`max(items, ${unit}(at))`)).toBe(
+        `formula-type: ${unit}(): ${unit}(x) takes a duration; for the time between two dates use ${unit}(start, end)`,
+      );
+    },
+  );
+
+  it('refuses a duration and a datetime, or a number', () => {
+    expect(message('max(items, seconds(dur, done))')).toBe(
+      'formula-type: seconds(): argument 1 must be a datetime, not a duration',
+    );
+    expect(message('max(items, seconds(n))')).toMatch(
+      /^formula-type: seconds\(\): seconds\(x\) takes a duration/,
+    );
+    expect(message('max(items, seconds(at, done, at))')).toMatch(/^formula-type: /);
+  });
+});
+
+/*
+ * The worked example of docs/catalogue.md ("The end of the period", 4.10): catalogue zone UTC, period
+ * 2026-Q3, so period_end() is 2026-10-01T00:00:00Z, the first instant after the period. `keys` is a
+ * snapshot (every row counts); `rotations` reads the same file as events placed by `rotated`.
+ *   k1 2026-07-02           age 91         k5 2026-09-30T23:59:59Z  age 1/86400 (1 second)
+ *   k2 2026-07-03           age 90         k6 2026-10-01            age 0 (the end instant itself)
+ *   k3 2026-07-03T00:00:01Z age 90 - 1 s   k7 2026-10-02            age -1 (after the period)
+ *   k4 2026-09-30           age 1
+ */
+describe('the end of the period: age(), period_end() and strict comparisons', () => {
+  const KEYS_CSV = csv([
+    ['id', 'rotated'],
+    ['k1', '2026-07-02'],
+    ['k2', '2026-07-03'],
+    ['k3', '2026-07-03T00:00:01Z'],
+    ['k4', '2026-09-30'],
+    ['k5', '2026-09-30T23:59:59Z'],
+    ['k6', '2026-10-01'],
+    ['k7', '2026-10-02'],
+  ]);
+  const SOURCES = `  keys:
+    path: keys.csv
+    kind: snapshot
+    fields:
+      id: { required: true }
+      rotated: { type: datetime }
+  rotations:
+    path: keys.csv
+    kind: events
+    time_field: rotated
+    fields:
+      id: { required: true }
+      rotated: { type: datetime }
+`;
+  const CASES: Case[] = [
+    ['count(keys, age(rotated) > 90)', 1], // k1
+    ['count(keys, age(rotated) >= 90)', 2], // k1, k2
+    ['max(keys, age(rotated))', 91], // k1
+    ['min(keys, age(rotated))', -1], // k7
+    ['sum(keys, age(rotated), id == "k4")', 1],
+    ['sum(keys, age(rotated), id == "k6")', 0],
+    ['sum(keys, seconds(rotated, period_end()), id == "k5")', 1],
+    ['sum(keys, seconds(rotated, period_end()), id == "k3")', 90 * 86_400 - 1],
+    ['count(keys, rotated < period_end())', 5], // k1-k5: before the end
+    ['count(keys, rotated >= period_end())', 2], // k6, k7: at or after the end
+    ['count(keys, rotated > period_end())', 1], // k7 only: k6 at the end instant is missed
+    ['count(keys, rotated <= date("2026-09-30"))', 4], // k1-k4: k5 is later that day
+    ['count(rotations)', 5], // events in [start, end): k1-k5; k6 belongs to Q4
+  ];
+  let results: Map<string, KpiResult>;
+  const ids = new Map<string, string>(
+    CASES.map(([formula], i) => [formula, `E${String(i).padStart(2, '0')}`]),
+  );
+
+  beforeAll(async () => {
+    const kpis: KpiSpec[] = CASES.map(([formula]) => ({ id: ids.get(formula)!, formula }));
+    results = await kpiResults({ 'metrics.yaml': catalogueYaml(SOURCES, kpis, 'UTC'), 'keys.csv': KEYS_CSV });
+  });
+
+  it.each(CASES)('%s = %s', (formula, expected) => {
+    const kpi = results.get(ids.get(formula)!)!;
+    expect(kpi.value).not.toBeNull();
+    expect(kpi.value!).toBeCloseTo(expected!, 9);
+  });
+
+  it('measures real time across a daylight-saving change (Europe/Berlin, 2026-Q4: 92 days and 1 hour)', async () => {
+    const got = await kpiResults(
+      {
+        'metrics.yaml': catalogueYaml(SOURCES, [
+          { id: 'AGE', formula: 'sum(keys, age(rotated), id == "k6")' },
+        ]),
+        'keys.csv': KEYS_CSV,
+      },
+      '2026-Q4',
+    );
+    expect(got.get('AGE')!.value!).toBeCloseTo(92 + 1 / 24, 9);
   });
 });

@@ -60,10 +60,14 @@ export function writeProject(files: Record<string, string>): string {
 }
 
 /** Runs the project (metrics.yaml + data files) for a period and returns the result. */
-export async function runProject(files: Record<string, string>, period = '2026-Q3'): Promise<RunResult> {
+export async function runProject(
+  files: Record<string, string>,
+  period = '2026-Q3',
+  options: { trace?: boolean } = {},
+): Promise<RunResult> {
   const dir = writeProject(files);
   try {
-    return await run({ catalogue: 'metrics.yaml', cwd: dir, period, now: 0 });
+    return await run({ catalogue: 'metrics.yaml', cwd: dir, period, ...options });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

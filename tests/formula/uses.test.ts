@@ -73,31 +73,33 @@ describe('what a formula reads', () => {
 });
 
 describe('numerator and denominator', () => {
-  it('pct(a, b): every aggregate of a is a numerator, every one of b a denominator', () => {
-    const f = checked('pct(count(tickets, hours > 4) + count(leavers), count(tickets) + count(accounts))');
-    expect([...f.roles]).toEqual([
-      [0, 'numerator'],
-      [1, 'numerator'],
-      [2, 'denominator'],
-      [3, 'denominator'],
-    ]);
+  it('pct(a, b), ratio(a, b) and a / b of two aggregates: a is the numerator, b the denominator', () => {
+    for (const formula of [
+      'pct(count(tickets, hours > 4), count(tickets))',
+      'ratio(count(tickets, hours > 4), count(tickets))',
+      'count(tickets, hours > 4) / count(tickets)',
+      'round(round(pct(count(tickets, hours > 4), count(tickets)), 1))',
+    ])
+      expect([...checked(formula).roles], formula).toEqual([
+        [0, 'numerator'],
+        [1, 'denominator'],
+      ]);
   });
 
-  it('only the first ratio found going down counts', () => {
-    const f = checked('round(count(tickets) / count(leavers), 1) + ratio(count(accounts), count(tickets))');
-    expect([...f.roles]).toEqual([
-      [0, 'numerator'],
-      [1, 'denominator'],
-    ]);
-  });
-
-  it('an inner ratio inside an outer one is not looked at again', () => {
-    const f = checked('(count(tickets) / count(leavers)) / count(accounts)');
-    expect([...f.roles]).toEqual([
-      [0, 'numerator'],
-      [1, 'numerator'],
-      [2, 'denominator'],
-    ]);
+  it('a ratio that is not the whole value, or not of two aggregates, has no roles', () => {
+    for (const formula of [
+      // sums on either side
+      'pct(count(tickets, hours > 4) + count(leavers), count(tickets) + count(accounts))',
+      // a ratio inside a sum, rounded or not
+      'round(count(tickets) / count(leavers), 1) + ratio(count(accounts), count(tickets))',
+      // a ratio of a ratio
+      '(count(tickets) / count(leavers)) / count(accounts)',
+      // inside if(), or under another function than round()
+      'if(count(tickets) > 0, pct(count(tickets, hours > 4), count(tickets)), 0)',
+      'abs(pct(count(tickets, hours > 4), count(tickets)))',
+      '-pct(count(tickets, hours > 4), count(tickets))',
+    ])
+      expect(checked(formula).roles.size, formula).toBe(0);
   });
 
   it('no ratio, no roles', () => {

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { nodeIo } from '../../src/app/node-io.js';
 import { type CliIo, main } from '../../src/cli/main.js';
+import type { Output } from '../../src/cli/output.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = path.join(REPO, 'bin', 'isms-kpi.js');
@@ -37,6 +38,8 @@ export interface CliOptions {
   isTTY?: boolean;
   /** In-process only: a fixed clock. */
   now?: number;
+  /** In-process only: the writer behind stdout (e.g. one that fails like a full disk); default captured. */
+  stdout?: Output;
 }
 
 function environment(extra: CliOptions['env'] = {}): Record<string, string | undefined> {
@@ -64,7 +67,7 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
       env: environment(options.env),
       ...(options.now !== undefined ? { now: options.now } : {}),
     }),
-    stdout: {
+    stdout: options.stdout ?? {
       write: (text) => {
         stdout += text;
       },
@@ -84,7 +87,7 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
 /** Runs the built binary (or `bin`, e.g. of an installed copy) in a child process; build first. */
 export function spawnCli(
   args: readonly string[],
-  options: Omit<CliOptions, 'isTTY' | 'now'> & { bin?: string } = {},
+  options: Omit<CliOptions, 'isTTY' | 'now' | 'stdout'> & { bin?: string } = {},
 ): CliResult {
   const r = spawnSync(process.execPath, [options.bin ?? BIN, ...args], {
     cwd: options.cwd ?? REPO,

@@ -14,6 +14,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -59,12 +60,17 @@ afterAll(() => {
 
 const freshDir = (name: string) => mkdtempSync(path.join(tmp, `${name}-`));
 
+/** When the sample exports were taken: the end of 2026-Q3 (their file times say so; init offers them as as_of). */
+const TAKEN = new Date(Date.UTC(2026, 8, 30, 17, 5));
+
 /** A folder with a copy of fixtures/presets in exports/, without the files the filter leaves out. */
 function withPresetExports(name: string, keep: (file: string) => boolean = () => true): string {
   const dir = freshDir(name);
   mkdirSync(path.join(dir, 'exports'));
-  for (const file of readdirSync(PRESET_FIXTURES).filter(keep))
+  for (const file of readdirSync(PRESET_FIXTURES).filter(keep)) {
     cpSync(path.join(PRESET_FIXTURES, file), path.join(dir, 'exports', file));
+    utimesSync(path.join(dir, 'exports', file), TAKEN, TAKEN);
+  }
   return dir;
 }
 
@@ -85,7 +91,9 @@ describe('init --from DIR', { timeout: 120_000 }, () => {
 
     const validate = await cli(['validate', '--period', '2026-Q3'], dir);
     expect(validate.stdout).toMatch(/^catalogue metrics\.yaml: \d+ KPIs, \d+ sources, formulas OK$/m);
-    expect(validate.stdout).toContain('validation passed');
+    // The samples are clean; the Entra sample's never-quoted job title holds a quote: a warning that passes.
+    expect(validate.stdout).toContain('column "jobTitle": quote inside an unquoted field');
+    expect(validate.stdout.trimEnd().split('\n').at(-1)).toBe('validation passed');
     expect(validate.status).toBe(0);
 
     const { status, kpis } = await report(dir, ['--period', '2026-Q3']);
@@ -94,7 +102,11 @@ describe('init --from DIR', { timeout: 120_000 }, () => {
   });
 
   it('validates without errors when every export is clean', async () => {
-    const dir = withPresetExports('from-clean', (f) => !f.startsWith('veeam-em-sessions'));
+    // Without the Jira sample, whose row 11 has more cells than its header (tests/presets/jira.test.ts).
+    const dir = withPresetExports(
+      'from-clean',
+      (f) => !f.startsWith('veeam-em-sessions') && f !== 'jira-issues.csv',
+    );
     expect((await cli(['init', '--from', 'exports'], dir)).status).toBe(0);
     const validate = await cli(['validate', '--period', '2026-Q3'], dir);
     expect(validate.stdout).toContain('validation passed');

@@ -117,9 +117,97 @@ describe('starterCatalogue', () => {
     expect(starterCatalogue(FILES, 'exports').text).toBe(starter.text);
   });
 
+  it('says when each snapshot was taken: the date in its file name, else its file date to review', () => {
+    const taken = Date.UTC(2026, 8, 30, 17, 5);
+    const files: StarterFile[] = [
+      { path: 'exports/nessus-20260929.csv', detection: detected('n.csv', 'nessus', 'csv'), modified: taken },
+      { path: 'exports/nessus.csv', detection: detected('n.csv', 'nessus', 'csv'), modified: taken },
+      { path: 'exports/nessus-copy.csv', detection: detected('n.csv', 'nessus', 'csv') },
+      { path: 'exports/hr.csv', detection: detected('hr.csv', 'hr-joiners-leavers', 'csv'), modified: taken },
+    ];
+    const text = starterCatalogue(files, 'exports').text;
+    const block = (name: string) =>
+      text.slice(text.indexOf(`  ${name}:\n`), text.indexOf('\n\n', text.indexOf(`  ${name}:\n`)));
+    expect(block('nessus')).toContain('    # as of 2026-09-29, the date in the file name');
+    expect(block('nessus')).not.toContain('as_of');
+    expect(block('nessus_2')).toContain(
+      "    as_of: 2026-09-30   # review: the file's modification date; confirm the day the export was taken",
+    );
+    expect(block('nessus_3')).toContain('    # as_of: YYYY-MM-DD   # review: the day the export was taken');
+    // Events sources place each row in time themselves.
+    expect(block('jml_events')).not.toMatch(/as.of/);
+    const parsed = parse(text) as { sources: Record<string, { as_of?: unknown }> };
+    expect(parsed.sources.nessus_2!.as_of).toBe('2026-09-30');
+  });
+
   it('writes no KPI when nothing was recognised', () => {
     const none = starterCatalogue([FILES[4]!], 'exports');
     expect(none.sources).toEqual([]);
     expect(none.kpis).toEqual([]);
+  });
+});
+
+describe('file names that YAML or the path template would misread', () => {
+  const names = [
+    'exports/two\nlines.csv',
+    'exports/{period}.csv',
+    'exports/{q3}.csv',
+    'exports/"quoted": x.csv',
+    // an escape sequence, a C1 CSI, a bidi override (issue 15.9)
+    'exports/evil\u001b]0;title\u0007\u009b2J\u202e.csv',
+  ];
+  const starter = starterCatalogue(
+    names.map((path) => ({ path, detection: detected(path.slice(8), 'nessus', 'csv') })),
+    'exports',
+  );
+
+  it('writes a catalogue that parses, with each path exactly as the file is named', () => {
+    const parsed = parseCatalogue({ file: 'metrics.yaml', text: starter.text });
+    expect(parsed.ok, parsed.ok ? '' : parsed.problems.map(formatProblem).join('\n')).toBe(true);
+    if (!parsed.ok) return;
+    expect(Object.values(parsed.catalogue.config.sources).map((s) => s.path)).toEqual([
+      'exports/two\nlines.csv',
+      'exports/{q3}.csv',
+      'exports/"quoted": x.csv',
+      'exports/evil\u001b]0;title\u0007\u009b2J\u202e.csv',
+    ]);
+    // ... written as escapes: no control character or bidi override in the file itself
+    expect(starter.text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(starter.text).toContain('path: "exports/evil\\u001b]0;title\\u0007\\u009b2J\\u202e.csv"');
+  });
+
+  it('comments stay one line: a file that is not recognised and extra columns with line breaks or escapes', () => {
+    const evil = 'x\n  injected: true\u001b]0;t\u0007';
+    const withExtra = detected('n.csv', 'nessus', 'csv');
+    withExtra.best!.extra = [`col ${evil}`, 'y'.repeat(1000)];
+    const text = starterCatalogue(
+      [
+        { path: 'exports/n.csv', detection: withExtra },
+        {
+          path: `exports/${evil}.csv`,
+          detection: { file: `${evil}.csv`, format: 'csv', header: [], matches: [] },
+        },
+      ],
+      'exports',
+    ).text;
+    const parsed = parseCatalogue({ file: 'metrics.yaml', text });
+    expect(parsed.ok, parsed.ok ? '' : parsed.problems.map(formatProblem).join('\n')).toBe(true);
+    expect(text).not.toMatch(/^\s*injected:/m);
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain(
+      '# columns the preset does not read: col x\\n  injected: true\\u001b]0;t\\u0007, yyyy',
+    );
+    expect(text).not.toContain('y'.repeat(200));
+    expect(text).toContain('# not recognised: exports/x\\n  injected: true\\u001b]0;t\\u0007.csv');
+  });
+
+  it('skips a file whose name holds {period} (a source path reads it as the period label), with the reason', () => {
+    expect(starter.skipped).toEqual([
+      {
+        path: 'exports/{period}.csv',
+        reason:
+          'its name contains "{period}", which a source path reads as the period label; rename the file',
+      },
+    ]);
   });
 });

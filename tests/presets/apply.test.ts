@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCatalogue } from '../../src/catalogue/parse.js';
 import { applyPreset } from '../../src/presets/apply.js';
+import { PRESETS } from '../../src/presets/index.js';
 import { SourceSchema } from '../../src/sources/schema.js';
 
 type Expanded = Record<string, unknown> & { fields: Record<string, Record<string, unknown> | undefined> };
@@ -59,6 +60,29 @@ describe('applyPreset', () => {
     expect(wrongFormat.problems.map((p) => p.message)).toEqual([
       'source scan: preset: aws-iam-credential-report reads csv exports only; set format: or give the file that extension',
     ]);
+  });
+
+  it("gives the source the preset's key; the user's key wins; dropping a key field drops the key", () => {
+    expect(expand({ preset: 'jira-issues', path: 'jira.csv' }).key).toBe('id');
+    expect(expand({ preset: 'nessus', path: 'scan.csv' }).key).toEqual(['plugin_id', 'asset']);
+    expect(expand({ preset: 'nessus', path: 'scan.csv', key: 'cve' }).key).toBe('cve');
+    const dropped = expand({ preset: 'nessus', path: 'scan.csv', fields: { plugin_id: null } });
+    expect(dropped.key).toBeUndefined();
+    expect(SourceSchema.safeParse(dropped).success).toBe(true);
+    // veeam's session export has no id of its own: no key
+    expect(expand({ preset: 'veeam-sessions', path: 'veeam.csv' }).key).toBeUndefined();
+  });
+
+  it('every preset key names fields of its own variant', () => {
+    let keys = 0;
+    for (const preset of Object.values(PRESETS))
+      for (const variant of Object.values(preset.formats)) {
+        if (variant.key === undefined) continue;
+        for (const name of [variant.key].flat())
+          expect(Object.keys(variant.fields), preset.name).toContain(name);
+        keys++;
+      }
+    expect(keys).toBeGreaterThanOrEqual(16);
   });
 
   it('a snapshot override drops the events time field; a field set to null is left out', () => {

@@ -1,4 +1,4 @@
-/** The bundled catalogue (metrics.yaml over fixtures/acme/) run for 2026-Q3, as the golden files show it. */
+/** The bundled catalogue (metrics.yaml over fixtures/acme/) run for 2026-Q3 (or another period), as the golden files show it. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +9,9 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const GOLDEN = path.join(REPO, 'tests', 'render', 'golden');
 
 export function runBundled(
-  options: { trace?: boolean; timestamp?: string; storeAllFields?: boolean } = {},
+  options: { trace?: boolean; timestamp?: string; storeAllFields?: boolean; period?: string } = {},
 ): Promise<RunResult> {
-  return run({ catalogue: 'metrics.yaml', cwd: REPO, period: '2026-Q3', now: 0, ...options });
+  return run({ catalogue: 'metrics.yaml', cwd: REPO, period: '2026-Q3', ...options });
 }
 
 /**

@@ -11,7 +11,7 @@ describe('history', () => {
   it('draws the previous quarter and this one, and skips KPIs whose definition changed', async () => {
     const q3 = (await runBundled()).report;
     const q2json = JSON.parse(
-      renderJson((await run({ catalogue: 'metrics.yaml', cwd: REPO, period: '2026-Q2', now: 0 })).report),
+      renderJson((await run({ catalogue: 'metrics.yaml', cwd: REPO, period: '2026-Q2' })).report),
     );
     q2json.kpis.find((k: { id: string }) => k.id === 'AC-02').definitionHash = '0'.repeat(64);
     const read = readReport(JSON.stringify(q2json), 'q2.json');

@@ -8,10 +8,13 @@ let report: Report;
 let xml: string;
 beforeAll(async () => {
   report = structuredClone((await runBundled()).report);
-  // No bundled KPI is stale in 2026-Q3; make one so the mapping is exercised.
+  // IR-03 is made stale (its value would be green) with a partial trend.
   const ir03 = report.kpis.find((k) => k.id === 'IR-03')!;
+  ir03.judgement = 'green';
   ir03.status = 'stale';
   ir03.reason = 'incidents data ends 2026-08-01, 60 days before the period ends';
+  ir03.trend = null;
+  ir03.trendNote = 'partial: incidents data ends 2026-08-01, before 2026-09 ends';
   xml = renderJunit(report);
 });
 
@@ -27,6 +30,7 @@ describe('junit', () => {
     expect(xml.match(/<testsuite /g)).toHaveLength(areas.size);
     expect(xml.match(/<testcase /g)).toHaveLength(report.kpis.length);
     const red = report.kpis.filter((k) => k.status === 'red').length;
+    // Skipped: AW-01 (no data) and IR-03 (stale, and its value would not fail the run).
     expect(xml).toContain(`tests="${report.kpis.length}" failures="${red}" errors="0" skipped="2"`);
     expect(xml).toMatch(/<testsuite name="Access control" tests="10" failures="4" errors="0" skipped="0">/);
   });
@@ -39,7 +43,10 @@ describe('junit', () => {
     expect(testcase('IR-03')).toContain(
       '<skipped message="stale: incidents data ends 2026-08-01, 60 days before the period ends"/>',
     );
-    expect(testcase('CH-01')).not.toMatch(/<failure|<skipped/);
+    expect(testcase('IR-03')).toContain(
+      'trend: partial: incidents data ends 2026-08-01, before 2026-09 ends',
+    );
+    expect(testcase('BK-01')).not.toMatch(/<failure|<skipped/);
     expect(testcase('IR-01')).not.toMatch(/<failure|<skipped/);
   });
 

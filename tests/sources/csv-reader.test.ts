@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IsmsKpiError } from '../../src/problems.js';
+import { formatProblem, IsmsKpiError } from '../../src/problems.js';
 import {
   type CsvReadOptions,
   type CsvReadResult,
@@ -60,6 +60,32 @@ async function parseFile(path: string, options: CsvReadOptions = {}, chunkSize?:
 /** [cells, line, endLine] per record, the compact form most tests compare. */
 function rows(parsed: Parsed): [string[], number, number][] {
   return parsed.records.map((r) => [r.cells, r.line, r.endLine]);
+}
+
+const QUOTE_INSIDE =
+  'quote inside an unquoted field, read as a plain character: only a quote at the very start opens a quoted field, so a delimiter after it may have split the value';
+const TEXT_AFTER =
+  'text after the closing quote of a quoted field, appended to it: a quote inside a quoted field must be written twice ("")';
+const UNTERMINATED = (line: number) =>
+  `quoted field opened on line ${line} is never closed (reached end of file): the export looks cut off, or a closing quote is missing`;
+
+/** The parse, or the problems it stopped with. */
+function outcome(fn: () => Parsed): Parsed | { error: string[] } {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof IsmsKpiError) return { error: error.problems.map(formatProblem) };
+    throw error;
+  }
+}
+
+async function outcomeAsync(fn: () => Promise<Parsed>): Promise<Parsed | { error: string[] }> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof IsmsKpiError) return { error: error.problems.map(formatProblem) };
+    throw error;
+  }
 }
 
 function catchError(fn: () => unknown): IsmsKpiError {
@@ -178,13 +204,76 @@ describe('records and line numbers', () => {
     expect(seen[1]).toEqual(['3', '4']);
   });
 
-  it('is lenient with stray quotes', () => {
+  it('reads stray quotes as before, with a warning per field naming line, record and column', () => {
     const p = parse('a,b,c\n5" screen,x"y,z\n"abc"def,"q"" r"s,t\n');
     expect(p.records.map((r) => r.cells)).toEqual([
       ['5" screen', 'x"y', 'z'],
       ['abcdef', 'q" rs', 't'],
     ]);
+    expect(p.result.problems.map((q) => [q.code, q.severity, q.location, q.message])).toEqual([
+      ['stray-quote', 'warning', { file: 'test.csv', line: 2, record: 1, column: 'a' }, QUOTE_INSIDE],
+      ['stray-quote', 'warning', { file: 'test.csv', line: 2, record: 1, column: 'b' }, QUOTE_INSIDE],
+      ['stray-quote', 'warning', { file: 'test.csv', line: 3, record: 2, column: 'a' }, TEXT_AFTER],
+      ['stray-quote', 'warning', { file: 'test.csv', line: 3, record: 2, column: 'b' }, TEXT_AFTER],
+    ]);
+  });
+
+  // Issue 14.3: both were altered without a word.
+  it('warns about "O"Brien" (text after the closing quote) and 1, "Smith, John" (quote inside a field)', () => {
+    const p = parse('id,name\n1,"O"Brien"\n2, "Smith, John"\n');
+    expect(p.records.map((r) => r.cells)).toEqual([
+      ['1', 'OBrien"'],
+      ['2', ' "Smith', ' John"'],
+    ]);
+    expect(p.result.problems.map(formatProblem)).toEqual([
+      `test.csv:2: column "name": ${TEXT_AFTER}`,
+      `test.csv:3: column "name": ${QUOTE_INSIDE}`,
+      `test.csv:3: ${QUOTE_INSIDE}`, // the third cell has no header column
+    ]);
+  });
+
+  it('gives no warning for correct quoting: escapes, delimiters and line breaks inside quotes, empty quoted fields', () => {
+    const p = parse('"a","b,c",d\n"x ""y"" z","1,2\n3",""\n"",plain,"it\'s"\n');
+    expect(p.records).toHaveLength(2);
     expect(p.result.problems).toEqual([]);
+  });
+
+  it('warns about the header too (record 0, no column)', () => {
+    const p = parse('id,na"me\n1,x\n');
+    expect(p.result.problems.map(formatProblem)).toEqual([`test.csv:1: ${QUOTE_INSIDE}`]);
+    expect(p.result.problems[0]?.location.record).toBe(0);
+  });
+
+  it('hands the warnings to a sink that takes problems, in file order, and keeps none itself', () => {
+    const seen: string[] = [];
+    const result = readCsvText(
+      'id,n\n1,"a"b\n2,ok\n3,c"d\n',
+      'test.csv',
+      {},
+      {
+        header() {},
+        record(_cells, line) {
+          seen.push(`record ${line}`);
+        },
+        addProblem(problem) {
+          seen.push(`problem ${problem.location.line}`);
+        },
+      },
+    );
+    expect(seen).toEqual(['problem 2', 'record 2', 'record 3', 'problem 4', 'record 4']);
+    expect(result.problems).toEqual([]);
+  });
+
+  it('warns once for a field whose quotes fall in different chunks', async () => {
+    const text = 'id,n\n1,a"b"c"d\n2,"x"y"z\n';
+    for (const size of [1, 2, 3, 5, 8]) {
+      const got = await parseFile(tempFile(text), { delimiter: ',' }, size);
+      expect(got.result.problems.map(formatProblem), `chunk size ${size}`).toEqual([
+        `test.csv:2: column "n": ${QUOTE_INSIDE}`,
+        `test.csv:3: column "n": ${TEXT_AFTER}`,
+      ]);
+      expect(got.records.map((r) => r.cells[1])).toEqual(['a"b"c"d', 'xy"z']);
+    }
   });
 
   it('keeps NUL characters in cells', () => {
@@ -239,31 +328,36 @@ describe('missing header', () => {
   });
 });
 
+// Issue 14.3: a quote still open at the end of the file means the export was cut off (or a quote is
+// missing and the rest of the file was swallowed): reading stops instead of reporting on part of it.
 describe('unterminated quotes', () => {
-  it('reports a quote left open at end of file and keeps the records before it', () => {
-    const p = parse('id,note\n1,ok\n2,"never closed\nstill inside\n');
-    expect(rows(p)).toEqual([[['1', 'ok'], 2, 2]]);
-    expect(p.result.problems).toEqual([
+  it('stops at a quote left open at end of file, naming the line it opened on', () => {
+    const error = catchError(() => parse('id,note\n1,ok\n2,"never closed\nstill inside\n'));
+    expect(error.problems).toEqual([
       {
         code: 'unterminated-quote',
         severity: 'error',
-        message: 'quoted field opened on line 3 is never closed (reached end of file)',
+        message: UNTERMINATED(3),
         location: { file: 'test.csv', line: 3, record: 2 },
       },
     ]);
-    expect(p.result.records).toBe(1);
-    expect(p.result.lines).toBe(4);
   });
 
-  it('reports an open quote mid-file at its start line: it swallows the rest of the file', () => {
+  it('stops at an open quote mid-file that swallows the rest of the file', () => {
     const lines = ['a,b', '1,x', '2,"oops', '3,y', '4,z', '5,w', ''];
-    const p = parse(lines.join('\n'));
-    expect(rows(p)).toEqual([[['1', 'x'], 2, 2]]);
-    expect(p.result.problems).toHaveLength(1);
-    expect(p.result.problems[0]).toMatchObject({
+    const error = catchError(() => parse(lines.join('\n')));
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatchObject({
       code: 'unterminated-quote',
       location: { line: 3, record: 2 },
     });
+  });
+
+  it('names the line of the opening quote, not the line the record starts on', () => {
+    const error = catchError(() => parse('a,b,c\n1,"two\nlines",x\n2,y,"open\nz\n'));
+    expect(formatProblem(error.problems[0]!)).toBe(`test.csv:4: ${UNTERMINATED(4)}`);
+    const inRecord = catchError(() => parse('a,b,c\n1,"two\nlines","open\nz\n'));
+    expect(formatProblem(inRecord.problems[0]!)).toBe(`test.csv:3: ${UNTERMINATED(3)}`);
   });
 
   it('throws when the header itself never closes its quote', () => {
@@ -482,8 +576,12 @@ describe('chunk boundaries', () => {
         fc.array(alphabet, { maxLength: 80 }).map((chars) => `h1,h2\n${chars.join('')}`),
         fc.integer({ min: 1, max: 9 }),
         async (input, size) => {
-          const memory = parse(input, { delimiter: ',' });
-          const got = await parseFile(tempFile(input), { delimiter: ',' }, size);
+          const memory = outcome(() => parse(input, { delimiter: ',' }));
+          const got = await outcomeAsync(() => parseFile(tempFile(input), { delimiter: ',' }, size));
+          if ('error' in memory || 'error' in got) {
+            expect(got).toEqual(memory);
+            return;
+          }
           expect(got.header).toEqual(memory.header);
           expect(got.records).toEqual(memory.records);
           expect(got.result.problems).toEqual(memory.result.problems);
@@ -502,7 +600,9 @@ describe('chunk boundaries', () => {
         fc.array(alphabet, { maxLength: 80 }).map((chars) => `h1,h2\n${chars.join('')}`),
         fc.integer({ min: 1, max: 9 }),
         async (input, size) => {
-          const strings = await parseFile(tempFile(input), { delimiter: ',' }, size);
+          const strings = await outcomeAsync(() => parseFile(tempFile(input), { delimiter: ',' }, size));
+          // An unterminated quote stops both readers the same way (checked by the property above).
+          if ('error' in strings) return;
           const records: Rec[] = [];
           const sink: CsvSink = {
             header() {},
@@ -534,10 +634,12 @@ describe('readCsvFile errors', () => {
     expect((error as IsmsKpiError).message).toBe('exports/nope.csv: file not found');
   });
 
-  it('reports the unterminated quote with the physical line in a file', async () => {
-    const got = await parseFile(tempFile('a,b\r\n1,2\r\n\r\n3,"open\r\n4,5\r\n'), {}, 3);
-    expect(rows(got)).toEqual([[['1', '2'], 2, 2]]);
-    expect(got.result.problems[0]).toMatchObject({
+  it('stops at the unterminated quote with the physical line in a file', async () => {
+    const error = await parseFile(tempFile('a,b\r\n1,2\r\n\r\n3,"open\r\n4,5\r\n'), {}, 3).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(IsmsKpiError);
+    expect((error as IsmsKpiError).problems[0]).toMatchObject({
       code: 'unterminated-quote',
       location: { line: 4, record: 2 },
     });

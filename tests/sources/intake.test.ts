@@ -541,7 +541,7 @@ describe('JSON and JSON Lines', () => {
       { path: 'a.json', fields: { id: { type: 'integer' } } },
     );
     expect(problems).toEqual([
-      'a.json: expected an array of records at the top level, found an object; set json.records to the pointer of the array, e.g. "/value"',
+      'a.json: expected an array of records at the top level, found an object with keys "@odata.context", "value"; set json.records to the pointer of the array, e.g. "/value"',
     ]);
   });
 
@@ -839,12 +839,25 @@ describe('errors and their locations', () => {
     expect(s.rejectedRows[0]).toMatchObject({ line: 3, endLine: 5, record: 2 });
   });
 
-  it('a quote that is never closed is reported at the line it opens', async () => {
-    const s = await load({ 'q.csv': 'id,n\na,1\nb,"2\nc,3\n' }, { path: 'q.csv', fields });
-    expect(col(s, 'id')).toEqual(['a']);
-    expect(problemTexts(s)).toEqual([
-      'error: q.csv:3: quoted field opened on line 3 is never closed (reached end of file)',
+  it('a quote that is never closed stops the load at the line it opens (issue 14.3: a cut-off export)', async () => {
+    expect(await loadError({ 'q.csv': 'id,n\na,1\nb,"2\nc,3\n' }, { path: 'q.csv', fields })).toEqual([
+      'q.csv:3: quoted field opened on line 3 is never closed (reached end of file): the export looks cut off, or a closing quote is missing',
     ]);
+  });
+
+  it('stray quotes are warnings in file order, between the problems of the rows', async () => {
+    const s = await load(
+      { 'q.csv': 'id,n\na,1\nb,"O"1\nc,x\nd, "4"\n' },
+      { path: 'q.csv', fields: { id: 'id', n: { type: 'number' } } },
+    );
+    expect(problemTexts(s)).toEqual([
+      'warning: q.csv:3: column "n": text after the closing quote of a quoted field, appended to it: a quote inside a quoted field must be written twice ("")',
+      'error: q.csv:3: column "n": expected a number, got "O1"',
+      'error: q.csv:4: column "n": expected a number, got "x"',
+      'warning: q.csv:5: column "n": quote inside an unquoted field, read as a plain character: only a quote at the very start opens a quoted field, so a delimiter after it may have split the value',
+      'error: q.csv:5: column "n": expected a number, got " \\"4\\""',
+    ]);
+    expect(s.stats).toMatchObject({ rowsRead: 4, accepted: 1, rejected: 3, warnings: 2 });
   });
 
   it('a file of blank lines has no header', async () => {
@@ -853,17 +866,65 @@ describe('errors and their locations', () => {
     ]);
   });
 
-  it('rows with more or fewer cells than the header are warnings, and the rows count', async () => {
+  // Issue 14.3: a row with more values than the header has columns may have shifted (a delimiter
+  // inside an unquoted value), putting values under the wrong columns: it is rejected. Extra cells
+  // that are all empty (Excel's `a,b,c,`) and missing cells stay warnings.
+  it.each([
+    ['spans', {}],
+    ['strings', { duplicates: 'drop-exact' }],
+  ])(
+    'rows with more values than the header are rejected, trailing empty cells and missing cells are warnings (%s)',
+    async (_path, options) => {
+      const s = await load(
+        { 'r.csv': 'id,n,m\na,1,2,EXTRA\nb,3\nc,4,5\nd,6,7,, \ne,8,9,,x,\n' },
+        { path: 'r.csv', ...options, fields: { id: 'id', n: { type: 'number' }, m: { type: 'number' } } },
+      );
+      expect(problemTexts(s)).toEqual([
+        'error: r.csv:2: row has 4 cells but the header has 3, and extra cell 4 is not empty ("EXTRA"): values may be under the wrong columns (a delimiter inside an unquoted value?)',
+        'warning: r.csv:3: row has 2 cells but the header has 3; missing cells are empty',
+        'warning: r.csv:5: row has 5 cells but the header has 3; the extra cells are empty and ignored',
+        'error: r.csv:6: row has 6 cells but the header has 3, and extra cell 5 is not empty ("x"): values may be under the wrong columns (a delimiter inside an unquoted value?)',
+      ]);
+      expect(s.stats).toMatchObject({ rowsRead: 5, accepted: 3, rejected: 2, warnings: 2 });
+      expect(col(s, 'id')).toEqual(['b', 'c', 'd']);
+      expect(col(s, 'm')).toEqual([null, 5, 7]);
+      expect(s.rejectedRows.map((r) => [r.line, r.cells])).toEqual([
+        [2, ['a', '1', '2', 'EXTRA']],
+        [6, ['e', '8', '9', '', 'x', '']],
+      ]);
+    },
+  );
+
+  it('rejects the shifted HR row of issue 14.3 with file and line', async () => {
     const s = await load(
-      { 'r.csv': 'id,n,m\na,1,2,EXTRA\nb,3\nc,4,5\n' },
-      { path: 'r.csv', fields: { id: 'id', n: { type: 'number' }, m: { type: 'number' } } },
+      {
+        'hr.csv':
+          'employee_id,email,termination_date\nE10902,jan.berg@example.com,2026-05-04\nE10903,sabine.koch@example.com,2026-05-11,rehire 2026-09-01\n',
+      },
+      {
+        path: 'hr.csv',
+        fields: {
+          id: { column: 'employee_id', required: true },
+          email: 'email',
+          effective: { column: 'termination_date', type: 'datetime' },
+        },
+      },
     );
+    expect(col(s, 'id')).toEqual(['E10902']);
     expect(problemTexts(s)).toEqual([
-      'warning: r.csv:2: row has 4 cells but the header has 3; extra cells are ignored',
-      'warning: r.csv:3: row has 2 cells but the header has 3; missing cells are empty',
+      'error: hr.csv:3: row has 4 cells but the header has 3, and extra cell 4 is not empty ("rehire 2026-09-01"): values may be under the wrong columns (a delimiter inside an unquoted value?)',
     ]);
-    expect(s.stats).toMatchObject({ rowsRead: 3, accepted: 3, rejected: 0, warnings: 2 });
-    expect(col(s, 'm')).toEqual([2, null, 5]);
+  });
+
+  it('a shifted row stops a source with on_invalid: fail', async () => {
+    expect(
+      await loadError(
+        { 'r.csv': 'id,n\na,1\nb,2,3\n' },
+        { path: 'r.csv', on_invalid: 'fail', fields: { id: 'id', n: { type: 'number' } } },
+      ),
+    ).toEqual([
+      'r.csv:3: row has 3 cells but the header has 2, and extra cell 3 is not empty ("3"): values may be under the wrong columns (a delimiter inside an unquoted value?) (source s has on_invalid: fail)',
+    ]);
   });
 
   it('invalid UTF-8 names the line and byte, and hints at latin1', async () => {
@@ -888,6 +949,26 @@ describe('errors and their locations', () => {
 });
 
 describe('span path', () => {
+  it('property: spans and strings treat rows with extra or missing cells alike', async () => {
+    const tail = fc.constantFrom('', ',', ', ', ',,', ',x', ',,y', ', ,z,', 'DROP');
+    await fc.assert(
+      fc.asyncProperty(fc.array(tail, { minLength: 1, maxLength: 12 }), async (tails) => {
+        const lines = tails.map((t, row) => (t === 'DROP' ? `${row},1` : `${row},1,2${t}`));
+        const file = `id,n,m\n${lines.join('\n')}\n`;
+        const fields = { id: { required: true }, n: { type: 'number' }, m: { type: 'number' } };
+        const spans = await load({ 's.csv': file }, { path: 's.csv', fields });
+        const strings = await load({ 's.csv': file }, { path: 's.csv', duplicates: 'drop-exact', fields });
+        expect(col(spans, 'id')).toEqual(col(strings, 'id'));
+        expect(col(spans, 'm')).toEqual(col(strings, 'm'));
+        expect(spans.rejectedRows).toEqual(strings.rejectedRows);
+        expect(spans.problems.map(formatProblem)).toEqual(strings.problems.map(formatProblem));
+        const shifted = tails.filter((t) => /[xyz]/.test(t)).length;
+        expect(spans.stats).toMatchObject({ rejected: shifted, accepted: tails.length - shifted });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   // CSV rows normally reach the intake as spans of the decoded chunk (converted from char codes);
   // with duplicates: drop-exact they take the string path (one substring per cell). Both must give
   // the same table, the same rejected rows and the same problems, whatever the cells hold.

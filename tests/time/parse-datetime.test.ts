@@ -270,6 +270,46 @@ describe('compiled formats', () => {
     expect(read('do MMMM yyyy', '2026-07-01T09:30:00Z')).toBe(at(2026, 7, 1, 9, 30));
   });
 
+  // Issue 14.2: date-fns reads `yy` within 50 years of its reference date, which was 1970, so 26 became
+  // 1926 on this path while the fast path read 2026. Each fallback format (K, do, aaaa are not fast
+  // tokens) is paired with a fast format reading the same values; both must agree on every side of
+  // the 69/70 boundary.
+  it.each([
+    [
+      'dd/MM/yy K:mm',
+      'dd/MM/yy H:mm',
+      (yy: string): [string, string] => [`01/07/${yy} 3:00`, `01/07/${yy} 3:00`],
+    ],
+    ['do MMM yy', 'd MMM yy', (yy: string): [string, string] => [`1st Jul ${yy}`, `1 Jul ${yy}`]],
+    [
+      'dd/MM/yy h:mm aaaa',
+      'dd/MM/yy h:mm a',
+      (yy: string): [string, string] => [`01/07/${yy} 3:00 p.m.`, `01/07/${yy} 3:00 PM`],
+    ],
+  ] as const)(
+    'reads two-digit years the same through the date-fns fallback (%s) and the fast path (%s)',
+    (slow, fast, values) => {
+      const hour = slow.endsWith('aaaa') ? 15 : slow.includes('K') ? 3 : 0;
+      for (const [yy, year] of [
+        ['00', 2000],
+        ['26', 2026],
+        ['69', 2069],
+        ['70', 1970],
+        ['99', 1999],
+      ] as const) {
+        const [slowText, fastText] = values(yy);
+        const expected = at(year, 7, 1, hour);
+        expect(read(fast, fastText, 'UTC'), `${fast} on ${fastText}`).toBe(expected);
+        expect(read(slow, slowText, 'UTC'), `${slow} on ${slowText}`).toBe(expected);
+      }
+    },
+  );
+
+  it('still defaults a year missing from a date-fns format to 1970', () => {
+    expect(read('do MMMM', '3rd March', 'UTC')).toBe(at(1970, 3, 3));
+    expect(read('dd/MM K:mm', '01/07 3:00', 'UTC')).toBe(at(1970, 7, 1, 3));
+  });
+
   it('throws RangeError for unusable formats and zones', () => {
     expect(() => compileDateTimeParser(['YYYY-MM-dd'], BERLIN)).toThrow(
       /"YYYY" is the week-numbering year; use "yyyy"/,
