@@ -750,10 +750,10 @@ async function main() {
     const cpu = (x) => (x.cpu === null ? '' : `, CPU ${x.cpu.toFixed(2)} s`);
     const indent = ' '.repeat(4);
     const fail = (what, x) => {
-      const line = `${what} at ${fmtN(n)} exited with ${x.code} after ${x.wall.toFixed(1)} s (peak RSS ${fmtInt(x.rssMb)} MB): ${failureText(x.stderr)}`;
+      const line = `${what} at ${fmtN(n)} exited with ${x.code} after ${x.wall.toFixed(1)} s (${x.cpu === null ? '' : `CPU ${x.cpu.toFixed(1)} s, `}peak RSS ${fmtInt(x.rssMb)} MB): ${failureText(x.stderr)}`;
       failures.push(line);
       console.log(`${indent}FAILED: ${line}`);
-      return { code: x.code, wall: x.wall, rssMb: x.rssMb, stderr: failureText(x.stderr) };
+      return { code: x.code, wall: x.wall, cpu: x.cpu, rssMb: x.rssMb, stderr: failureText(x.stderr) };
     };
     for (let r = 0; r < options.runs; r++) {
       console.log(`  N=${fmtN(n)} run ${r + 1}/${options.runs}:`);
