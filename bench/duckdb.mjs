@@ -19,7 +19,8 @@
 // - exists(backups, ...) looks at the backup sessions of the period only, and a NULL vm never matches.
 // Datetime cells are parsed by read_csv with explicit column types and formats; empty cells are NULL.
 
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const PERIOD_START = "TIMESTAMP '2026-07-01 00:00:00'";
@@ -27,17 +28,17 @@ const PERIOD_END = "TIMESTAMP '2026-10-01 00:00:00'";
 const PERIOD_START_TZ = "TIMESTAMPTZ '2026-07-01 00:00:00+00:00'";
 const PERIOD_END_TZ = "TIMESTAMPTZ '2026-10-01 00:00:00+00:00'";
 
-const csv = (file, columns, extra = '') =>
+export const csv = (file, columns, extra = '') =>
   `read_csv('${file.replaceAll("'", "''")}', header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', ` +
   `columns = {${Object.entries(columns)
     .map(([name, type]) => `'${name}': '${type}'`)
     .join(', ')}}${extra})`;
 
 /** SQL for the formula functions the catalogue uses, with the same arithmetic in DOUBLE. */
-const hours = (a, b) => `((epoch_ms(${b}) - epoch_ms(${a}))::DOUBLE / 3600000.0::DOUBLE)`;
-const pct = (a, b) => `(100.0::DOUBLE * (${a})::DOUBLE / nullif((${b})::DOUBLE, 0))`;
-const ratio = (a, b) => `((${a})::DOUBLE / nullif((${b})::DOUBLE, 0))`;
-const count = (cond) => (cond ? `count(*) FILTER (WHERE ${cond})` : 'count(*)');
+export const hours = (a, b) => `((epoch_ms(${b}) - epoch_ms(${a}))::DOUBLE / 3600000.0::DOUBLE)`;
+export const pct = (a, b) => `(100.0::DOUBLE * (${a})::DOUBLE / nullif((${b})::DOUBLE, 0))`;
+export const ratio = (a, b) => `((${a})::DOUBLE / nullif((${b})::DOUBLE, 0))`;
+export const count = (cond) => (cond ? `count(*) FILTER (WHERE ${cond})` : 'count(*)');
 
 /** The 20 KPIs, per source: [id, SQL aggregate expression]. */
 const INCIDENT_KPIS = [
@@ -85,6 +86,45 @@ const SEGMENTED = [
   ['INC-02', 'incidents', 'site', INCIDENT_KPIS[1][1]],
   ['BK-02', 'backups', 'job', BACKUP_KPIS[1][1]],
 ];
+
+/**
+ * Runs the KPI queries on the loaded tables: `kpis` is a list of [table, [[id, SQL aggregate], ...]],
+ * `segmented` a list of [id, table, segment key (SQL), SQL aggregate], `tables` the tables whose rows
+ * are counted. Returns { values, segments, rowsInPeriod } as the harness compares them.
+ */
+export async function evaluate(db, { kpis, segmented, tables }) {
+  const values = {};
+  for (const [table, list] of kpis) {
+    const select = list.map(([id, sql]) => `(${sql})::DOUBLE AS "${id}"`).join(',\n  ');
+    const reader = await db.runAndReadAll(`SELECT\n  ${select}\nFROM ${table}`);
+    Object.assign(values, reader.getRowObjects()[0]);
+  }
+  const segments = {};
+  for (const [id, table, key, sql] of segmented) {
+    const reader = await db.runAndReadAll(
+      `SELECT ${key} AS key, (${sql})::DOUBLE AS value FROM ${table} WHERE ${key} IS NOT NULL GROUP BY ${key} ORDER BY ${key}`,
+    );
+    segments[id] = Object.fromEntries(reader.getRowObjects().map((r) => [r.key, r.value]));
+  }
+  const rowsInPeriod = {};
+  for (const table of tables) {
+    const reader = await db.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${table}`);
+    rowsInPeriod[table] = reader.getRowObjects()[0].n;
+  }
+  return { values, segments, rowsInPeriod };
+}
+
+/** The command line of a DuckDB twin: `node FILE DATA_DIR` prints compute(DATA_DIR) as one JSON line. */
+export async function runAsScript(moduleUrl, compute) {
+  if (!process.argv[1] || resolve(process.argv[1]) !== resolve(fileURLToPath(moduleUrl))) return;
+  const dir = process.argv[2];
+  if (!dir) {
+    console.error(`usage: node ${relative(process.cwd(), fileURLToPath(moduleUrl))} DATA_DIR`);
+    process.exit(2);
+  }
+  const result = await compute(dir);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
 
 export async function computeKpis(dir) {
   const file = (name) => resolve(dir, name);
@@ -140,28 +180,15 @@ export async function computeKpis(dir) {
   );
   const t1 = process.hrtime.bigint();
 
-  const values = {};
-  for (const [table, kpis] of [
-    ['incidents', INCIDENT_KPIS],
-    ['backups', BACKUP_KPIS],
-    ['vulns', VULN_KPIS],
-  ]) {
-    const select = kpis.map(([id, sql]) => `(${sql})::DOUBLE AS "${id}"`).join(',\n  ');
-    const reader = await db.runAndReadAll(`SELECT\n  ${select}\nFROM ${table}`);
-    Object.assign(values, reader.getRowObjects()[0]);
-  }
-  const segments = {};
-  for (const [id, table, column, sql] of SEGMENTED) {
-    const reader = await db.runAndReadAll(
-      `SELECT ${column} AS key, (${sql})::DOUBLE AS value FROM ${table} WHERE ${column} IS NOT NULL GROUP BY ${column} ORDER BY ${column}`,
-    );
-    segments[id] = Object.fromEntries(reader.getRowObjects().map((r) => [r.key, r.value]));
-  }
-  const rowsInPeriod = {};
-  for (const table of ['incidents', 'backups', 'vulns']) {
-    const reader = await db.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${table}`);
-    rowsInPeriod[table] = reader.getRowObjects()[0].n;
-  }
+  const { values, segments, rowsInPeriod } = await evaluate(db, {
+    kpis: [
+      ['incidents', INCIDENT_KPIS],
+      ['backups', BACKUP_KPIS],
+      ['vulns', VULN_KPIS],
+    ],
+    segmented: SEGMENTED,
+    tables: ['incidents', 'backups', 'vulns'],
+  });
   const t2 = process.hrtime.bigint();
   db.closeSync();
   instance.closeSync();
@@ -173,12 +200,4 @@ export async function computeKpis(dir) {
   };
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
-  const dir = process.argv[2];
-  if (!dir) {
-    console.error('usage: node bench/duckdb.mjs DATA_DIR');
-    process.exit(2);
-  }
-  const result = await computeKpis(dir);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-}
+await runAsScript(import.meta.url, computeKpis);

@@ -20,57 +20,19 @@
 //                "" escapes; a few `fixed` cells are empty (no value).
 // Backup VMs and vulnerability hosts share the "srv-NNNNN" names, so the cross-source lookup matches.
 
-import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureFiles, mulberry32, sourceHash, weighted } from './lib.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const DATA_ROOT = join(HERE, '.data');
 export const SEED = 20260701;
 export const FILES = ['incidents.csv', 'backups.csv', 'vulns.csv'];
-const GENERATOR_HASH = createHash('sha256')
-  .update(readFileSync(fileURLToPath(import.meta.url)))
-  .digest('hex')
-  .slice(0, 16);
+const GENERATOR_HASH = sourceHash(fileURLToPath(import.meta.url), join(HERE, 'lib.mjs'));
 
 // ---------------------------------------------------------------------------------------------
-// PRNG and helpers
+// Helpers
 // ---------------------------------------------------------------------------------------------
-function mulberry32(seed) {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A picker: maps a uniform number in [0, 1) to one of `values`, with the given weights. */
-function weighted(values, weights) {
-  const cumulative = [];
-  let total = 0;
-  for (const w of weights) {
-    total += w;
-    cumulative.push(total);
-  }
-  return (u) => {
-    const x = u * total;
-    for (let i = 0; i < cumulative.length; i++) if (x < cumulative[i]) return values[i];
-    return values[values.length - 1];
-  };
-}
-
 const DAY_S = 86_400;
 const P2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const BASE_DAY = Date.UTC(2024, 0, 1) / 1000 / DAY_S;
@@ -97,35 +59,6 @@ const utcSeconds = (y, m, d) => Date.UTC(y, m - 1, d) / 1000;
 /** Events span June to October 2026, so about 60 % of them fall in the reported 2026-Q3. */
 const EVENTS_FROM = utcSeconds(2026, 6, 1);
 const EVENTS_TO = utcSeconds(2026, 11, 1);
-
-/** Buffered writer that hashes what it writes. */
-class Out {
-  constructor(path) {
-    this.fd = openSync(path, 'w');
-    this.hash = createHash('sha256');
-    this.parts = [];
-    this.length = 0;
-    this.bytes = 0;
-  }
-  write(text) {
-    this.parts.push(text);
-    this.length += text.length;
-    if (this.length > 1 << 20) this.flush();
-  }
-  flush() {
-    const buffer = Buffer.from(this.parts.join(''), 'utf8');
-    this.hash.update(buffer);
-    writeSync(this.fd, buffer);
-    this.bytes += buffer.length;
-    this.parts = [];
-    this.length = 0;
-  }
-  close() {
-    this.flush();
-    closeSync(this.fd);
-    return { bytes: this.bytes, sha256: this.hash.digest('hex') };
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Sources
@@ -274,41 +207,19 @@ export function dataDir(n) {
 
 /** Generates the files for N rows unless they already exist; returns the directory and the manifest. */
 export function ensureData(n, { force = false, log = () => {} } = {}) {
-  const dir = dataDir(n);
-  const manifestPath = join(dir, 'manifest.json');
-  if (!force && existsSync(manifestPath)) {
-    try {
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-      const intact =
-        manifest.generator === GENERATOR_HASH &&
-        manifest.rows === n &&
-        manifest.seed === SEED &&
-        FILES.every(
-          (f) => existsSync(join(dir, f)) && statSync(join(dir, f)).size === manifest.files[f]?.bytes,
-        );
-      if (intact) return { dir, manifest, generated: false };
-    } catch {
-      // regenerate below
-    }
-  }
-  mkdirSync(dir, { recursive: true });
-  const started = process.hrtime.bigint();
-  const files = {};
-  for (const [file, write] of [
-    ['incidents.csv', incidents],
-    ['backups.csv', backups],
-    ['vulns.csv', vulns],
-  ]) {
-    const out = new Out(join(dir, file));
-    write(n, out);
-    files[file] = out.close();
-  }
-  const manifest = { generator: GENERATOR_HASH, seed: SEED, rows: n, files };
-  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const mb = Object.values(files).reduce((a, f) => a + f.bytes, 0) / 1e6;
-  log(`generated ${n} rows per source in ${dir} (${mb.toFixed(1)} MB, ${seconds.toFixed(1)} s)`);
-  return { dir, manifest, generated: true };
+  return ensureFiles({
+    dir: dataDir(n),
+    generator: GENERATOR_HASH,
+    seed: SEED,
+    rows: n,
+    writers: [
+      ['incidents.csv', incidents],
+      ['backups.csv', backups],
+      ['vulns.csv', vulns],
+    ],
+    force,
+    log,
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

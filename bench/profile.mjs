@@ -1,20 +1,25 @@
 #!/usr/bin/env node
-// Where isms-kpi spends its time on the benchmark data: one run under the V8 CPU profiler.
+// Where isms-kpi spends its time (and memory) on the benchmark data.
 //
-//   npm run build && node bench/profile.mjs 1000000 [--top 25] [--snapshot]
+//   npm run build && node bench/profile.mjs 1000000 [--profile realistic|synthetic] [--top 25] [--engine DIR]
+//   node bench/profile.mjs 1000000 --per-kpi        # peak RSS and time of `report -k ID`, for each KPI
 //
-// Generates the data for N if needed (bench/generate.mjs), runs
-//   node --cpu-prof bin/isms-kpi.js report -c bench/.data/<N>/catalogue.yaml --format json --fail-on never
+// Generates the profile's data for N if needed (bench/profiles.mjs; default profile: realistic), runs
+//   node --cpu-prof bin/isms-kpi.js report -c <data dir>/catalogue.yaml --format json --fail-on never
 // and prints the functions with the most self time, then the most inclusive time, over all threads.
-// The .cpuprofile files (one per thread) are kept in bench/.data/<N>/ (open them in Chrome DevTools >
-// Performance, or speedscope). --snapshot profiles the copy of dist/ the last `npm run bench` measured
-// (bench/.data/engine/) instead of the current build.
+// The .cpuprofile files (one per thread) are kept in the data directory (open them in Chrome DevTools >
+// Performance, or speedscope). --engine DIR profiles the build in DIR (a checkout with bin/ and dist/, or
+// a copy bench/run.mjs made in bench/.data/engine/HASH/) instead of this repository's.
+//
+// --per-kpi runs the report once for each KPI alone (`-k ID`, under GNU time) and prints its wall time,
+// CPU time and peak RSS: what reading the columns that one KPI needs costs, since only the fields a
+// formula reads are stored.
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureData } from './generate.mjs';
+import { DEFAULT_PROFILE, profileNamed } from './profiles.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
@@ -24,9 +29,53 @@ const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const topIndex = args.indexOf('--top');
 const top = topIndex >= 0 ? Number(args[topIndex + 1]) : 25;
 
-const { dir } = ensureData(n, { log: console.log });
+const profileIndex = args.indexOf('--profile');
+const profile = profileNamed(profileIndex >= 0 ? args[profileIndex + 1] : DEFAULT_PROFILE);
+const engineIndex = args.indexOf('--engine');
+const cli = join(engineIndex >= 0 ? resolve(args[engineIndex + 1]) : ROOT, 'bin', 'isms-kpi.js');
+
+const { dir } = profile.ensureData(n, { log: console.log });
 const catalogue = join(dir, 'catalogue.yaml');
-copyFileSync(join(HERE, 'catalogue.yaml'), catalogue);
+copyFileSync(profile.catalogue, catalogue);
+
+if (args.includes('--per-kpi')) {
+  const ids = [...readFileSync(catalogue, 'utf8').matchAll(/^ {2}- id: (\S+)$/gm)].map((m) => m[1]);
+  console.log(`N = ${n} rows per source, profile ${profile.name}: each KPI alone (report -k ID)`);
+  console.log('KPI        wall s   CPU s   peak RSS MB');
+  for (const id of ['(all)', ...ids]) {
+    const run = spawnSync(
+      '/usr/bin/time',
+      [
+        '-f',
+        '%e %U %S %M',
+        process.execPath,
+        cli,
+        'report',
+        '-c',
+        catalogue,
+        '--format',
+        'json',
+        '--fail-on',
+        'never',
+        ...(id === '(all)' ? [] : ['-k', id]),
+      ],
+      { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 },
+    );
+    if (run.status !== 0) {
+      console.log(`${id.padEnd(10)} failed (exit ${run.status}): ${run.stderr.split('\n')[0]}`);
+      continue;
+    }
+    const [wall, user, sys, kb] = run.stderr.trim().split('\n').pop().split(' ').map(Number);
+    console.log(
+      `${id.padEnd(10)} ${wall.toFixed(2).padStart(6)} ${(user + sys).toFixed(2).padStart(7)} ${Math.round(
+        kb / 1024,
+      )
+        .toLocaleString('en-US')
+        .padStart(13)}`,
+    );
+  }
+  process.exit(0);
+}
 for (const f of readdirSync(dir)) if (f.endsWith('.cpuprofile')) rmSync(join(dir, f));
 
 const started = process.hrtime.bigint();
@@ -35,9 +84,7 @@ const run = spawnSync(
   [
     '--cpu-prof',
     `--cpu-prof-dir=${dir}`,
-    args.includes('--snapshot')
-      ? join(HERE, '.data', 'engine', 'bin', 'isms-kpi.js')
-      : join(ROOT, 'bin', 'isms-kpi.js'),
+    cli,
     'report',
     '-c',
     catalogue,
