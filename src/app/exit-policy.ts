@@ -20,7 +20,6 @@
  */
 import { type FailOn, failsRun } from '../engine/status.js';
 import type { ValidateVerdict } from '../render/validate.js';
-import type { Status } from '../report/model.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAIL_LEVEL = 1;
@@ -30,7 +29,7 @@ export type ExitCode = typeof EXIT_OK | typeof EXIT_FAIL_LEVEL | typeof EXIT_ERR
 
 export type Outcome =
   /** Evaluated KPIs and the --fail-on level. */
-  | { command: 'report'; kpis: readonly { status: Status; judgement?: Status | undefined }[]; failOn: FailOn }
+  | { command: 'report'; kpis: readonly Parameters<typeof failsRun>[0][]; failOn: FailOn }
   /** Valid; a data problem in an export (rejected rows, short rows, unreadable); or a catalogue that does not load. */
   | { command: 'validate'; verdict: ValidateVerdict }
   /** Whether a regression the user asked to fail on was found. */

@@ -231,6 +231,8 @@ async function kpiFilter(
   const selected = catalogue.kpis.filter((k) => {
     const c = k.config;
     if (options.kpi.length > 0 && !options.kpi.includes(c.id)) return false;
+    // A retired KPI is reported only when named with --kpi.
+    if (c.lifecycle === 'retired' && !options.kpi.includes(c.id)) return false;
     if (options.owner && !lower(c.owner).includes(lower(options.owner))) return false;
     if (
       options.tag.length > 0 &&

@@ -17,7 +17,8 @@ import { parsePeriod } from '../time/period.js';
 import { isValidTimeZone } from '../time/zone.js';
 import { evaluationOrder } from './kpi-order.js';
 import type { ParsedCatalogue } from './parse.js';
-import type { CatalogueConfig, KpiConfig } from './schema.js';
+import { checkLifecycles, checkProgramme } from './programme-checks.js';
+import type { CatalogueConfig, KpiConfig, ObjectiveConfig } from './schema.js';
 import { resolveSources } from './source-checks.js';
 import { compileThresholds, type Thresholds } from './thresholds.js';
 
@@ -47,6 +48,8 @@ export interface Catalogue {
   kpis: CompiledKpi[];
   /** KPI ids in an order where each comes after the KPIs it uses. */
   evaluationOrder: string[];
+  /** The `objectives:` block, in catalogue order. */
+  objectives: ObjectiveConfig[];
 }
 
 export function compileCatalogue(
@@ -60,6 +63,7 @@ export function compileCatalogue(
   checkSettings(config, at, problems);
   const sources = resolveSources(config, dir, at, problems);
   const ids = kpiIds(config, at, problems);
+  checkProgramme(config, at, problems);
   // An unknown time zone is reported by checkSettings; formulas are still checked (their date literals
   // in UTC) so that their own problems are reported too, instead of a crash on the zone.
   const tz = isValidTimeZone(config.timezone) ? config.timezone : 'UTC';
@@ -71,6 +75,16 @@ export function compileCatalogue(
     else kpis.push(compiled);
   });
 
+  checkLifecycles(
+    kpis.map((k) => ({
+      id: k.config.id,
+      index: k.index,
+      lifecycle: k.config.lifecycle,
+      uses: k.formula.kpis,
+    })),
+    at,
+    problems,
+  );
   const order = evaluationOrder(kpis.map((k) => ({ id: k.config.id, uses: k.formula.kpis })));
   if ('cycle' in order) {
     const first = kpis.find((k) => k.config.id === order.cycle[0])!;
@@ -97,6 +111,7 @@ export function compileCatalogue(
       sources,
       kpis,
       evaluationOrder: 'order' in order ? order.order : [],
+      objectives: config.objectives,
     },
   };
 }

@@ -4,6 +4,7 @@
  * counts, numerator and denominator, and the trend over the windows.
  */
 import type { CompiledKpi } from '../catalogue/compile.js';
+import { measureDescription } from '../catalogue/measure.js';
 import type { AggregateResult, KpiResult, SegmentResult, Status, WindowResult } from '../report/model.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import type { AggregateOutcome } from './aggregate.js';
@@ -290,6 +291,7 @@ export function describeKpi(
       : null,
     ...(kpi.segmentBy.length > 0 ? { segmentBy: kpi.segmentBy.join(KEY_SEPARATOR) } : {}),
     ...(c.baseline ? { baseline: c.baseline } : {}),
+    ...measureDescription(c),
     definitionHash: kpi.definitionHash,
     sources: kpi.formula.sources,
   };

@@ -442,10 +442,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
     }
     for (const dep of kpi.formula.kpis) addSources(dep);
   };
-  for (const kpi of catalogue.kpis)
-    if (!options.kpis || options.kpis.has(kpi.config.id)) addSources(kpi.config.id);
+  // Retired KPIs are kept in the catalogue for history but not reported, unless asked for by id.
+  const wanted = catalogue.kpis
+    .filter((k) => (options.kpis ? options.kpis.has(k.config.id) : k.config.lifecycle !== 'retired'))
+    .map((k) => k.config.id);
+  for (const id of wanted) addSources(id);
   const cache = new Map<string, Vec>();
-  const wanted = catalogue.kpis.map((k) => k.config.id).filter((id) => !options.kpis || options.kpis.has(id));
   const early = new EarlyEvaluation(
     options.cores ?? 1,
     catalogue,

@@ -21,8 +21,19 @@ import { coverageGap, type Tolerance } from './coverage.js';
 export type FailOn = 'red' | 'amber' | 'never';
 export const FAIL_ON_LEVELS: readonly FailOn[] = ['red', 'amber', 'never'];
 
-export function failsRun(kpi: { status: Status; judgement?: Status | undefined }, failOn: FailOn): boolean {
-  if (failOn === 'never') return false;
+/**
+ * A draft KPI (`lifecycle: draft`, being trialled) never fails the run: its thresholds are not agreed yet;
+ * nor does a retired one (reported only when asked for by id).
+ */
+export function failsRun(
+  kpi: {
+    status: Status;
+    judgement?: Status | undefined;
+    lifecycle?: 'draft' | 'active' | 'retired' | undefined;
+  },
+  failOn: FailOn,
+): boolean {
+  if (failOn === 'never' || kpi.lifecycle === 'draft' || kpi.lifecycle === 'retired') return false;
   const status = kpi.status === 'stale' && kpi.judgement ? kpi.judgement : kpi.status;
   return status === 'red' || (failOn === 'amber' && status === 'amber');
 }

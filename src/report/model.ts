@@ -144,6 +144,51 @@ export const kpiResultSchema = doc(
     baseline: z
       .object({ value: z.number(), period: z.string().optional(), note: z.string().optional() })
       .optional(),
+    informationNeed: doc(
+      z.string().optional(),
+      'What the measure is for: the question it answers (ISO/IEC 27004).',
+    ),
+    objective: doc(
+      z.string().optional(),
+      'The id of the objective (`objectives` of the report) this KPI measures.',
+    ),
+    measureType: doc(
+      z.enum(['implementation', 'effectiveness', 'efficiency', 'impact']).optional(),
+      'ISO/IEC 27004 measure type.',
+    ),
+    method: doc(
+      z.enum(['objective', 'subjective']).optional(),
+      'How the value is obtained: counted (objective) or judged by a person (subjective).',
+    ),
+    interpretation: doc(z.string().optional(), 'How to read the value.'),
+    decision: doc(
+      z
+        .object({
+          red: z.string().optional(),
+          amber: z.string().optional(),
+          green: z.string().optional(),
+          'no-data': z.string().optional(),
+          stale: z.string().optional(),
+        })
+        .optional(),
+      'The action each status triggers, by status.',
+    ),
+    roles: doc(
+      z
+        .object({
+          collector: z.string().optional(),
+          customer: z.string().optional(),
+          reviewer: z.string().optional(),
+        })
+        .optional(),
+      'Who collects the data, who uses the result and who reviews the measure, besides the owner.',
+    ),
+    reviewEvery: doc(z.enum(CADENCES).optional(), 'How often the measure itself is reviewed.'),
+    lastReviewed: doc(z.string().optional(), 'When the measure itself was last reviewed (yyyy-MM-dd).'),
+    lifecycle: doc(
+      z.enum(['draft', 'active', 'retired']).optional(),
+      'draft: the measure is being trialled; retired: kept for history, reported only when asked for by id; neither fails --fail-on. Absent: active.',
+    ),
     definitionHash: doc(
       sha256,
       'sha256 over what defines the number (formula, thresholds, unit, sources): KPIs of two reports are comparable only where it is equal.',

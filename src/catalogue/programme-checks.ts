@@ -1,0 +1,92 @@
+/**
+ * Checks of the measurement programme that need more than one entry of the catalogue: objective ids
+ * (unique; a KPI's `objective:` names one), control references (without a namespace: an ISO/IEC
+ * 27001:2022 Annex A control), lifecycles (an active KPI cannot be computed from a retired one) and
+ * exceptions (an existing KPI, a segment it has). Each problem is located at the key it is about.
+ */
+import type { Location, Problem } from '../problems.js';
+import { problem } from '../problems.js';
+import { listOf, quote } from '../text.js';
+import { closest, editDistance } from '../util/closest.js';
+import { ANNEX_A_2022, annexAControl, controlRef } from './annex-a.js';
+import type { CatalogueConfig } from './schema.js';
+
+type At = (path: (string | number)[]) => Location;
+
+export function checkProgramme(config: CatalogueConfig, at: At, problems: Problem[]): void {
+  checkObjectives(config, at, problems);
+  checkControls(config, at, problems);
+}
+
+/** A KPI that is reported (draft or active) cannot be computed from a retired one, which is not. */
+export function checkLifecycles(
+  kpis: readonly { id: string; index: number; lifecycle: string | undefined; uses: readonly string[] }[],
+  at: At,
+  problems: Problem[],
+): void {
+  const retired = new Set(kpis.filter((k) => k.lifecycle === 'retired').map((k) => k.id));
+  for (const kpi of kpis) {
+    if (kpi.lifecycle === 'retired') continue;
+    const used = kpi.uses.find((id) => retired.has(id));
+    if (used)
+      problems.push(
+        problem(
+          'catalogue-schema',
+          `kpi ${kpi.id}: its formula uses kpi("${used}"), which is retired (retired KPIs are not computed); retire ${kpi.id} too or reactivate ${used}`,
+          at(['kpis', kpi.index, 'formula']),
+        ),
+      );
+  }
+}
+
+function checkObjectives(config: CatalogueConfig, at: At, problems: Problem[]): void {
+  const ids = new Set<string>();
+  config.objectives.forEach((objective, index) => {
+    if (ids.has(objective.id))
+      problems.push(
+        problem(
+          'catalogue-schema',
+          `objective ${objective.id}: duplicate id (objective ids must be unique)`,
+          at(['objectives', index, 'id']),
+        ),
+      );
+    ids.add(objective.id);
+  });
+  config.kpis.forEach((kpi, index) => {
+    if (kpi.objective === undefined || ids.has(kpi.objective)) return;
+    const near = closest(kpi.objective, [...ids]);
+    const hint =
+      ids.size === 0
+        ? 'the catalogue has no objectives: block'
+        : near
+          ? `did you mean ${quote(near)}?`
+          : `known: ${listOf([...ids])}`;
+    problems.push(
+      problem(
+        'catalogue-schema',
+        `kpi ${kpi.id}: objective: unknown objective ${quote(kpi.objective)} (${hint})`,
+        at(['kpis', index, 'objective']),
+      ),
+    );
+  });
+}
+
+const ANNEX_A_IDS = ANNEX_A_2022.map((c) => c.id);
+
+function checkControls(config: CatalogueConfig, at: At, problems: Problem[]): void {
+  config.kpis.forEach((kpi, index) => {
+    kpi.controls.forEach((text, j) => {
+      const ref = controlRef(text);
+      if (ref.namespace !== undefined || annexAControl(ref.id)) return;
+      // A suggestion only when one control is one edit away ("A8.8": "A.8.8"; "A.5.38" has several).
+      const near = ANNEX_A_IDS.filter((id) => editDistance(id, ref.id) <= 1);
+      problems.push(
+        problem(
+          'catalogue-schema',
+          `kpi ${kpi.id}: controls: ${quote(text)} is not an ISO/IEC 27001:2022 Annex A control (A.5.1-A.5.37, A.6.1-A.6.8, A.7.1-A.7.14, A.8.1-A.8.34)${near.length === 1 ? `; did you mean ${quote(near[0]!)}?` : ''}; write another framework's reference with its namespace, like "nist-csf:PR.AA-01" or "iso27001-2013:A.12.6.1"`,
+          at(['kpis', index, 'controls', j]),
+        ),
+      );
+    });
+  });
+}
