@@ -17,8 +17,13 @@ import { parsePeriod } from '../time/period.js';
 import { isValidTimeZone } from '../time/zone.js';
 import { evaluationOrder } from './kpi-order.js';
 import type { ParsedCatalogue } from './parse.js';
-import { checkLifecycles, checkProgramme } from './programme-checks.js';
-import type { CatalogueConfig, KpiConfig, ObjectiveConfig } from './schema.js';
+import {
+  checkExceptions,
+  checkLifecycles,
+  checkProgramme,
+  type ExceptionTarget,
+} from './programme-checks.js';
+import type { CatalogueConfig, ExceptionConfig, KpiConfig, ObjectiveConfig } from './schema.js';
 import { resolveSources } from './source-checks.js';
 import { compileThresholds, type Thresholds } from './thresholds.js';
 
@@ -50,6 +55,8 @@ export interface Catalogue {
   evaluationOrder: string[];
   /** The `objectives:` block, in catalogue order. */
   objectives: ObjectiveConfig[];
+  /** The `exceptions:` block, in catalogue order. */
+  exceptions: ExceptionConfig[];
 }
 
 export function compileCatalogue(
@@ -85,6 +92,8 @@ export function compileCatalogue(
     at,
     problems,
   );
+  // Exceptions are checked against KPIs that compiled (a KPI that did not has its own problem).
+  checkExceptions(config, exceptionTargets(kpis, sources), at, problems);
   const order = evaluationOrder(kpis.map((k) => ({ id: k.config.id, uses: k.formula.kpis })));
   if ('cycle' in order) {
     const first = kpis.find((k) => k.config.id === order.cycle[0])!;
@@ -112,8 +121,30 @@ export function compileCatalogue(
       kpis,
       evaluationOrder: 'order' in order ? order.order : [],
       objectives: config.objectives,
+      exceptions: config.exceptions,
     },
   };
+}
+
+/** Each KPI with its segment fields and, for each, the enum values every source it reads declares. */
+function exceptionTargets(
+  kpis: readonly CompiledKpi[],
+  sources: Map<string, ResolvedSource>,
+): Map<string, ExceptionTarget> {
+  return new Map(
+    kpis.map((k) => {
+      const read = [...new Set(k.formula.aggregates.map((a) => a.source))];
+      const segmentValues = k.segmentBy.map((field) => {
+        const specs = read.flatMap((name) => sources.get(name)?.fields.filter((f) => f.name === field) ?? []);
+        if (specs.length === 0 || specs.some((f) => f.type !== 'enum')) return undefined;
+        return [...new Set(specs.flatMap((f) => (f.type === 'enum' ? f.values : [])))];
+      });
+      return [
+        k.config.id,
+        { id: k.config.id, segmentBy: k.segmentBy, lifecycle: k.config.lifecycle, segmentValues },
+      ];
+    }),
+  );
 }
 
 /** The catalogue's time zone, and its period when it names one. */

@@ -90,3 +90,72 @@ function checkControls(config: CatalogueConfig, at: At, problems: Problem[]): vo
     });
   });
 }
+
+/** What the exception checks need of a compiled KPI. */
+export interface ExceptionTarget {
+  id: string;
+  segmentBy: readonly string[];
+  lifecycle: string | undefined;
+  /** For each segment field: its enum values when every source the formula reads declares them. */
+  segmentValues: readonly (readonly string[] | undefined)[];
+}
+
+/**
+ * An exception names a KPI of the catalogue (not a retired one) and, for a segment, a KPI segmented by
+ * as many fields as the segment has values (" / " between them), each one of its field's values where
+ * the field is an enum. One exception per KPI and segment.
+ */
+export function checkExceptions(
+  config: CatalogueConfig,
+  kpis: ReadonlyMap<string, ExceptionTarget>,
+  at: At,
+  problems: Problem[],
+): void {
+  const seen = new Set<string>();
+  config.exceptions.forEach((exception, index) => {
+    const label = `exception ${index + 1} (kpi ${exception.kpi})`;
+    const report = (message: string, key: string) =>
+      problems.push(problem('catalogue-schema', `${label}: ${message}`, at(['exceptions', index, key])));
+    const kpi = kpis.get(exception.kpi);
+    if (!kpi) {
+      const near = closest(exception.kpi, [...kpis.keys()]);
+      report(`unknown KPI ${quote(exception.kpi)}${near ? ` (did you mean ${quote(near)}?)` : ''}`, 'kpi');
+      return;
+    }
+    if (kpi.lifecycle === 'retired') {
+      report(`${kpi.id} is retired: it is not reported, so there is nothing to accept`, 'kpi');
+      return;
+    }
+    const key = `${kpi.id}\u0000${exception.segment ?? ''}`;
+    if (seen.has(key)) {
+      report(
+        `a second exception for ${exception.segment === undefined ? kpi.id : `segment ${quote(exception.segment)} of ${kpi.id}`}; give one exception per KPI and segment`,
+        exception.segment === undefined ? 'kpi' : 'segment',
+      );
+      return;
+    }
+    seen.add(key);
+    if (exception.segment === undefined) return;
+    if (kpi.segmentBy.length === 0) {
+      report(`unknown segment ${quote(exception.segment)}: ${kpi.id} has no segment_by`, 'segment');
+      return;
+    }
+    const parts = exception.segment.split(' / ');
+    if (parts.length !== kpi.segmentBy.length) {
+      report(
+        `segment ${quote(exception.segment)} has ${parts.length} value${parts.length === 1 ? '' : 's'}, but ${kpi.id} is segmented by ${kpi.segmentBy.join(', ')}: write one value per field, joined with " / "`,
+        'segment',
+      );
+      return;
+    }
+    parts.forEach((part, i) => {
+      const values = kpi.segmentValues[i];
+      if (!values || values.includes(part)) return;
+      const near = closest(part, values);
+      report(
+        `unknown segment ${quote(exception.segment!)}: ${kpi.segmentBy[i]} is one of ${listOf(values)}${near ? ` (did you mean ${quote(near)}?)` : ''}`,
+        'segment',
+      );
+    });
+  });
+}

@@ -127,6 +127,22 @@ export const ObjectiveSchema = z.strictObject({
   due: dateKey,
 });
 
+/**
+ * An accepted deviation (a waiver): while it is valid, its KPI keeps its status and value but does not
+ * fail --fail-on. `segment` names one segment of a segmented KPI (the values joined with " / " for
+ * several fields). A number written for a segment (`segment: 12`) is read as its text.
+ */
+export const ExceptionSchema = z.strictObject({
+  kpi: nonEmpty,
+  segment: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), nonEmpty).optional(),
+  reason: nonEmpty,
+  approver: nonEmpty,
+  /** A reference into the risk register (`RISK-042`). */
+  risk: nonEmpty.optional(),
+  /** The last day the exception is valid (inclusive). */
+  expires: dateKey,
+});
+
 export const CatalogueSchema = z.strictObject({
   organisation: nonEmpty,
   timezone: nonEmpty.default('UTC'),
@@ -140,9 +156,12 @@ export const CatalogueSchema = z.strictObject({
   ),
   /** ISMS objectives (ISO/IEC 27001 clause 6.2) the KPIs measure progress towards. */
   objectives: z.array(ObjectiveSchema).default([]),
+  /** Accepted deviations: a KPI (or one segment of it) that may miss its target until a date. */
+  exceptions: z.array(ExceptionSchema).default([]),
   kpis: z.array(KpiSchema).min(1, 'the catalogue declares no KPI'),
 });
 
 export type KpiConfig = z.infer<typeof KpiSchema>;
 export type ObjectiveConfig = z.infer<typeof ObjectiveSchema>;
+export type ExceptionConfig = z.infer<typeof ExceptionSchema>;
 export type CatalogueConfig = z.infer<typeof CatalogueSchema>;

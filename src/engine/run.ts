@@ -37,6 +37,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { snapshotAsOf } from './as-of.js';
 import { coverageOf } from './assemble.js';
 import { compareValues, type Evaluation, evaluateCatalogue } from './evaluate.js';
+import { applyExceptions } from './exceptions.js';
 import { partialReason } from './status.js';
 
 export type { SourceProgress, WorkerMode };
@@ -469,6 +470,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   if (isComplete) addPreviousPeriodTrends(catalogue, sources, period, evaluation, cache);
   else withholdTrends(evaluation, period, computedOn);
   addBaselines(evaluation, options.baselineReport);
+  applyExceptions(evaluation.kpis, catalogue.exceptions, lastDay(period));
   const asOf = options.asOf ?? lastDay(period);
   const report = buildReport(catalogue, period, asOf, sources, evaluation, {
     timestamp: options.timestamp,

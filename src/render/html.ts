@@ -16,6 +16,7 @@ import {
 import type { History } from './history.js';
 import { HTML_STYLE } from './html-style.js';
 import { html, raw, type SafeHtml } from './html-template.js';
+import { exceptionText } from './programme.js';
 import { sparkline, type TrendPoint } from './sparkline.js';
 
 export interface HtmlOptions {
@@ -89,6 +90,7 @@ function tile(
   if (kpi.numerator !== undefined && kpi.denominator !== undefined)
     facts.push(['Counts', `${kpi.numerator} of ${kpi.denominator}`]);
   if (kpi.controls.length > 0) facts.push(['Controls', kpi.controls.join(', ')]);
+  for (const e of kpi.exceptions ?? []) facts.push(['Exception', exceptionText(e)]);
   const base = kpi.sinceBaseline ?? (kpi.baseline ? { ...kpi.baseline, change: undefined } : undefined);
   if (base)
     facts.push([

@@ -16,6 +16,7 @@ import {
   sourceAsOf,
   trendText,
 } from './format.js';
+import { exceptionText } from './programme.js';
 
 const STATUS_EMOJI: Record<Status, string> = {
   red: '🔴',
@@ -131,6 +132,7 @@ function noteLines(kpis: readonly KpiResult[]): string[] {
       out.push(`- **${md(kpi.id)}** ${STATUS_LABEL[kpi.status]}: ${md(kpi.reason)}`);
     if (isPartialTrend(kpi)) out.push(`- **${md(kpi.id)}** trend ${md(kpi.trendNote ?? '')}`);
     if (kpi.caveat) out.push(`- **${md(kpi.id)}** \\* ${md(kpi.caveat)}`);
+    for (const e of kpi.exceptions ?? []) out.push(`- **${md(kpi.id)}** ${md(exceptionText(e))}`);
   }
   return out;
 }

@@ -19,6 +19,7 @@ import {
   trendText,
 } from './format.js';
 import { layoutTable } from './layout.js';
+import { exceptionNotes } from './programme.js';
 
 export interface TableOptions {
   color: boolean;
@@ -64,6 +65,7 @@ export function renderTable(report: Report, options: TableOptions): string {
       lines.push(t(`  ${kpi.id} ${STATUS_LABEL[kpi.status]}: ${kpi.reason}`));
     if (isPartialTrend(kpi)) lines.push(t(`  ${kpi.id} trend ${kpi.trendNote}`));
     if (kpi.caveat) lines.push(t(`  * ${kpi.id}: ${kpi.caveat}`));
+    for (const note of exceptionNotes(kpi)) lines.push(t(`  ${note}`));
   }
   for (const kpi of report.kpis) {
     const base = kpi.sinceBaseline;

@@ -233,6 +233,28 @@ export const kpiResultSchema = doc(
         .optional(),
       "The change since the KPI's baseline: from the catalogue's `baseline`, or from a saved report given with --baseline (when the KPI's definition is unchanged there).",
     ),
+    exceptions: doc(
+      z
+        .array(
+          doc(
+            z.object({
+              segment: doc(z.string().optional(), 'The segment it accepts; absent: the whole KPI.'),
+              reason: z.string(),
+              approver: z.string(),
+              risk: doc(z.string().optional(), 'A reference into the risk register.'),
+              expires: doc(z.string(), 'The last day the exception is valid (yyyy-MM-dd, inclusive).'),
+              state: doc(
+                z.enum(['accepted', 'expired']),
+                "accepted: valid on the period's last day, so a KPI-wide exception keeps the KPI from failing --fail-on; expired: it ended before, and no longer counts.",
+              ),
+            }),
+            'An exception of the catalogue for this KPI or one of its segments.',
+            'exception',
+          ),
+        )
+        .optional(),
+      "The catalogue's exceptions for this KPI, in catalogue order; absent when it has none.",
+    ),
     history: doc(
       z.array(z.object({ period: z.string(), value: numberOrNull })).optional(),
       'Values of earlier periods from saved reports given with --history, oldest first; same definition only.',

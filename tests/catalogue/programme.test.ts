@@ -190,3 +190,85 @@ describe('control references', () => {
     );
   });
 });
+
+describe('exceptions', () => {
+  const segmented =
+    '  - id: S\n    name: KPI S\n    owner: Tester\n    cadence: quarterly\n    unit: count\n    formula: count(incidents)\n    segment_by: severity\n';
+  const withSeverity = (text: string) =>
+    text.replace(
+      '      opened: { type: datetime }\n',
+      '      opened: { type: datetime }\n      severity: { type: enum, values: [High, Low] }\n',
+    );
+  const exception = (fields: string) =>
+    `exceptions:\n  - ${fields}\n    reason: migration\n    approver: CISO\n    expires: 2026-12-31\n`;
+
+  it('a valid exception, for a KPI and for a segment of a segmented one', () => {
+    const text = withSeverity(
+      yaml('', {
+        more: segmented,
+        objectives: `${exception('kpi: A')}  - kpi: S\n    segment: High\n    reason: r\n    approver: CISO\n    risk: RISK-1\n    expires: 2026-09-30\n`,
+      }),
+    );
+    const result = compile(text);
+    expect(result.ok && result.catalogue.exceptions.map((e) => [e.kpi, e.segment, e.expires])).toEqual([
+      ['A', undefined, '2026-12-31'],
+      ['S', 'High', '2026-09-30'],
+    ]);
+  });
+
+  // Line numbers: the exceptions block follows KPI A (line 17); with `more: segmented` (7 lines, 17-23)
+  // it starts on line 24, and a severity field in the source moves everything below line 9 by one.
+  it('an exception for an unknown KPI', () => {
+    expect(messages(yaml('', { objectives: exception('kpi: B') }))).toEqual([
+      'metrics.yaml:18:10: exception 1 (kpi B): unknown KPI "B" (did you mean "A"?)',
+    ]);
+    expect(messages(withSeverity(yaml('', { more: segmented, objectives: exception('kpi: s') })))).toEqual([
+      'metrics.yaml:26:10: exception 1 (kpi s): unknown KPI "s" (did you mean "S"?)',
+    ]);
+  });
+
+  it('an exception whose expiry is not a date yyyy-MM-dd', () => {
+    const text = yaml('', { objectives: exception('kpi: A').replace('2026-12-31', '31.12.2026') });
+    expect(messages(text)).toEqual([
+      'metrics.yaml:21:14: exception 1 (kpi A): expires: "31.12.2026" is not a date written yyyy-MM-dd (like 2026-12-31)',
+    ]);
+    expect(
+      messages(yaml('', { objectives: exception('kpi: A').replace('    expires: 2026-12-31\n', '') })),
+    ).toEqual(['metrics.yaml:18:5: exception 1 (kpi A): expires: missing required key "expires"']);
+  });
+
+  it('an exception for a segment the KPI does not have', () => {
+    // A KPI without segment_by has no segments.
+    expect(messages(yaml('', { objectives: exception('kpi: A\n    segment: High') }))).toEqual([
+      'metrics.yaml:19:14: exception 1 (kpi A): unknown segment "High": A has no segment_by',
+    ]);
+    // An enum field: the value must be one of its values.
+    expect(
+      messages(
+        withSeverity(yaml('', { more: segmented, objectives: exception('kpi: S\n    segment: Hihg') })),
+      ),
+    ).toEqual([
+      'metrics.yaml:27:14: exception 1 (kpi S): unknown segment "Hihg": severity is one of "High", "Low" (did you mean "High"?)',
+    ]);
+    // Two values for a KPI segmented by one field.
+    expect(
+      messages(
+        withSeverity(
+          yaml('', { more: segmented, objectives: exception('kpi: S\n    segment: High / Plant 1') }),
+        ),
+      ),
+    ).toEqual([
+      'metrics.yaml:27:14: exception 1 (kpi S): segment "High / Plant 1" has 2 values, but S is segmented by severity: write one value per field, joined with " / "',
+    ]);
+  });
+
+  it('two exceptions for the same KPI, and one for a retired KPI', () => {
+    const twice = exception('kpi: A') + exception('kpi: A').replace('exceptions:\n', '');
+    expect(messages(yaml('', { objectives: twice }))).toEqual([
+      'metrics.yaml:22:10: exception 2 (kpi A): a second exception for A; give one exception per KPI and segment',
+    ]);
+    expect(messages(yaml('    lifecycle: retired\n', { objectives: exception('kpi: A') }))).toEqual([
+      'metrics.yaml:19:10: exception 1 (kpi A): A is retired: it is not reported, so there is nothing to accept',
+    ]);
+  });
+});

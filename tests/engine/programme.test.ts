@@ -64,9 +64,9 @@ const ROWS = csv([
   ['I-2', '2026-08-03T10:00:00Z'],
 ]);
 
-async function report(kpis?: Set<string>) {
+async function report(kpis?: Set<string>, more = '') {
   const dir = writeProject({
-    'metrics.yaml': `organisation: Test GmbH\ntimezone: UTC\n${SOURCES}${KPIS}`,
+    'metrics.yaml': `organisation: Test GmbH\ntimezone: UTC\n${SOURCES}${KPIS}${more}`,
     'incidents.csv': ROWS,
   });
   try {
@@ -114,5 +114,60 @@ describe('the measure in the report', () => {
   it('a retired KPI asked for by id is computed, and says it is retired', async () => {
     const r = await report(new Set(['R']));
     expect(r.kpis.map((k) => [k.id, k.lifecycle, k.value])).toEqual([['R', 'retired', 2]]);
+  });
+});
+
+describe('exceptions in a report', () => {
+  /** An exception for KPI A (red: 2 incidents, green is "<= 1") expiring on `expires`. */
+  const exception = (expires: string, segment = '') =>
+    `exceptions:\n  - kpi: A\n${segment}    reason: migration to the new SOC\n    approver: CISO\n    risk: RISK-042\n    expires: ${expires}\n`;
+  const a = async (more: string) => (await report(undefined, more)).kpis.find((k) => k.id === 'A')!;
+
+  it('while valid, the KPI keeps its status and value but does not fail --fail-on', async () => {
+    const kpi = await a(exception('2026-12-31'));
+    expect([kpi.status, kpi.value]).toEqual(['red', 2]);
+    expect(kpi.exceptions).toEqual([
+      {
+        reason: 'migration to the new SOC',
+        approver: 'CISO',
+        risk: 'RISK-042',
+        expires: '2026-12-31',
+        state: 'accepted',
+      },
+    ]);
+    expect(failsRun(kpi, 'red')).toBe(false);
+    expect(failsRun(kpi, 'amber')).toBe(false);
+  });
+
+  it('expiring on the last day of the period: accepted for that period (expires is inclusive)', async () => {
+    const kpi = await a(exception('2026-09-30'));
+    expect(kpi.exceptions?.[0]?.state).toBe('accepted');
+    expect(failsRun(kpi, 'red')).toBe(false);
+  });
+
+  it('expired the day before the last day of the period: reported as expired, and it no longer counts', async () => {
+    const kpi = await a(exception('2026-09-29'));
+    expect(kpi.exceptions?.[0]?.state).toBe('expired');
+    expect(kpi.status).toBe('red');
+    expect(failsRun(kpi, 'red')).toBe(true);
+  });
+
+  it('an exception for one segment does not change whether the KPI fails', () => {
+    const kpi = {
+      status: 'red' as const,
+      exceptions: [
+        { segment: 'High', reason: 'r', approver: 'a', expires: '2027-01-01', state: 'accepted' as const },
+      ],
+    };
+    expect(failsRun(kpi, 'red')).toBe(true);
+    expect(failsRun({ ...kpi, exceptions: [{ ...kpi.exceptions[0]!, segment: undefined }] }, 'red')).toBe(
+      false,
+    );
+  });
+
+  it('KPIs without an exception have no exceptions field', async () => {
+    const r = await report(undefined, exception('2026-12-31'));
+    expect(r.kpis.find((k) => k.id === 'D')!.exceptions).toBeUndefined();
+    expect(reportSchema.safeParse(JSON.parse(JSON.stringify(r))).success).toBe(true);
   });
 });
