@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
 import { compareValues } from '../engine/evaluate.js';
+import { forecastPoints, objectiveResults } from '../engine/objectives.js';
 import type { SourceProgress } from '../engine/run.js';
 import type { FailOn } from '../engine/status.js';
 import { buildEvidencePack } from '../evidence/build-pack.js';
@@ -137,6 +138,14 @@ export async function report(
   const { report } = result;
   const history = saved.reports.length > 0 ? buildHistory(saved.reports, report) : undefined;
   if (history) addHistory(report, history);
+  // With --history, each objective's KPIs get a forecast (src/engine/forecast.ts).
+  if (saved.reports.length > 0 && report.objectives)
+    report.objectives = objectiveResults(
+      result.catalogue.objectives,
+      report.kpis,
+      report.period.timezone,
+      forecastPoints(saved.reports, report),
+    );
   const renderOptions: RenderOptions = {
     color: false,
     failOn: options.failOn,

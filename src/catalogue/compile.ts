@@ -22,6 +22,7 @@ import {
   checkLifecycles,
   checkProgramme,
   type ExceptionTarget,
+  segmentProblem as segmentKeyProblem,
 } from './programme-checks.js';
 import type { CatalogueConfig, ExceptionConfig, KpiConfig, ObjectiveConfig } from './schema.js';
 import { resolveSources } from './source-checks.js';
@@ -35,6 +36,8 @@ export interface CompiledKpi {
   thresholds: Thresholds | null;
   /** The segment_by fields, in order (one field given as text is a list of one; none: empty). */
   segmentBy: string[];
+  /** Segments judged by thresholds of their own (`segment_thresholds`), by segment key. */
+  segmentThresholds: Map<string, Thresholds>;
   /** sha256 of the fields that define what the number means (formula, thresholds, unit, sources). */
   definitionHash: string;
   /** Where the formula starts in the catalogue, for problems found while evaluating it. */
@@ -93,7 +96,9 @@ export function compileCatalogue(
     problems,
   );
   // Exceptions are checked against KPIs that compiled (a KPI that did not has its own problem).
-  checkExceptions(config, exceptionTargets(kpis, sources), at, problems);
+  const targets = exceptionTargets(kpis, sources);
+  checkExceptions(config, targets, at, problems);
+  checkSegmentThresholds(kpis, targets, at, problems);
   const order = evaluationOrder(kpis.map((k) => ({ id: k.config.id, uses: k.formula.kpis })));
   if ('cycle' in order) {
     const first = kpis.find((k) => k.config.id === order.cycle[0])!;
@@ -124,6 +129,28 @@ export function compileCatalogue(
       exceptions: config.exceptions,
     },
   };
+}
+
+/** Each segment of `segment_thresholds` must be one the KPI can have (programme-checks.ts). */
+function checkSegmentThresholds(
+  kpis: readonly CompiledKpi[],
+  targets: Map<string, ExceptionTarget>,
+  at: (path: (string | number)[]) => Location,
+  problems: Problem[],
+): void {
+  for (const kpi of kpis) {
+    for (const segment of kpi.segmentThresholds.keys()) {
+      const wrong = segmentKeyProblem(targets.get(kpi.config.id)!, segment);
+      if (wrong)
+        problems.push(
+          problem(
+            'catalogue-schema',
+            `kpi ${kpi.config.id}: segment_thresholds: ${wrong}`,
+            at(['kpis', kpi.index, 'segment_thresholds', segment]),
+          ),
+        );
+    }
+  }
 }
 
 /** Each KPI with its segment fields and, for each, the enum values every source it reads declares. */
@@ -245,6 +272,19 @@ function compileKpi(
   const segmentBy = segmentFields(kpi.segment_by);
   const segmentProblem = checkSegmentBy(kpi.id, segmentBy, formula, env);
   if (segmentProblem) return { problem: problem('catalogue-schema', segmentProblem, where('segment_by')) };
+  const segmentThresholds = new Map<string, Thresholds>();
+  for (const [segment, bands] of Object.entries(kpi.segment_thresholds ?? {})) {
+    const compiled = compileThresholds(bands);
+    if (typeof compiled === 'string')
+      return {
+        problem: problem(
+          'catalogue-schema',
+          `kpi ${kpi.id}: segment_thresholds: ${quote(segment)}: ${compiled}`,
+          parsed.locate(['kpis', index, 'segment_thresholds', segment]),
+        ),
+      };
+    segmentThresholds.set(segment, compiled);
+  }
   const start = parsed.formulaStart(index);
   return {
     config: kpi,
@@ -252,6 +292,7 @@ function compileKpi(
     formula,
     thresholds,
     segmentBy,
+    segmentThresholds,
     definitionHash: definitionHash(kpi, formula, sources),
     formulaAt: { file: parsed.file, line: start.line, col: start.col },
   };
@@ -322,6 +363,8 @@ function definitionHash(
   const definition = {
     formula: kpi.formula.replace(/\s+/g, ' ').trim(),
     thresholds: kpi.thresholds ?? null,
+    // Only when given, so the hash of every KPI without them is unchanged.
+    ...(kpi.segment_thresholds ? { segment_thresholds: kpi.segment_thresholds } : {}),
     unit: kpi.unit,
     // One field hashes as before, whether written `site` or `[site]`.
     segment_by:

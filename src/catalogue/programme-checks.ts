@@ -136,26 +136,25 @@ export function checkExceptions(
     }
     seen.add(key);
     if (exception.segment === undefined) return;
-    if (kpi.segmentBy.length === 0) {
-      report(`unknown segment ${quote(exception.segment)}: ${kpi.id} has no segment_by`, 'segment');
-      return;
-    }
-    const parts = exception.segment.split(' / ');
-    if (parts.length !== kpi.segmentBy.length) {
-      report(
-        `segment ${quote(exception.segment)} has ${parts.length} value${parts.length === 1 ? '' : 's'}, but ${kpi.id} is segmented by ${kpi.segmentBy.join(', ')}: write one value per field, joined with " / "`,
-        'segment',
-      );
-      return;
-    }
-    parts.forEach((part, i) => {
-      const values = kpi.segmentValues[i];
-      if (!values || values.includes(part)) return;
-      const near = closest(part, values);
-      report(
-        `unknown segment ${quote(exception.segment!)}: ${kpi.segmentBy[i]} is one of ${listOf(values)}${near ? ` (did you mean ${quote(near)}?)` : ''}`,
-        'segment',
-      );
-    });
+    const wrong = segmentProblem(kpi, exception.segment);
+    if (wrong) report(wrong, 'segment');
   });
+}
+
+/**
+ * Why `segment` is not a segment the KPI can have, if it is not: the KPI has no segment_by, the number of
+ * values (" / " between them) differs from its segment fields, or a value is not one of an enum field's.
+ */
+export function segmentProblem(kpi: ExceptionTarget, segment: string): string | undefined {
+  if (kpi.segmentBy.length === 0) return `unknown segment ${quote(segment)}: ${kpi.id} has no segment_by`;
+  const parts = segment.split(' / ');
+  if (parts.length !== kpi.segmentBy.length)
+    return `segment ${quote(segment)} has ${parts.length} value${parts.length === 1 ? '' : 's'}, but ${kpi.id} is segmented by ${kpi.segmentBy.join(', ')}: write one value per field, joined with " / "`;
+  for (const [i, part] of parts.entries()) {
+    const values = kpi.segmentValues[i];
+    if (!values || values.includes(part)) continue;
+    const near = closest(part, values);
+    return `unknown segment ${quote(segment)}: ${kpi.segmentBy[i]} is one of ${listOf(values)}${near ? ` (did you mean ${quote(near)}?)` : ''}`;
+  }
+  return undefined;
 }

@@ -96,6 +96,11 @@ export const KpiSchema = z.strictObject({
   /** One field, or several (`[site, severity]`): segments are then the combinations of their values. */
   segment_by: z.union([nonEmpty, z.array(nonEmpty).min(1, 'name at least one field')]).optional(),
   caveat: nonEmpty.optional(),
+  /**
+   * Thresholds of some segments that differ from the KPI's (a plant with a lower target during a
+   * migration), by segment as the report names it (several fields: their values joined with " / ").
+   */
+  segment_thresholds: z.record(z.string(), ThresholdsSchema).optional(),
   baseline: BaselineSchema.optional(),
   tier: z.enum(TIERS).default('supporting'),
   /** Digits shown by renderers; the saved JSON keeps full precision. */

@@ -38,6 +38,7 @@ import { snapshotAsOf } from './as-of.js';
 import { coverageOf } from './assemble.js';
 import { compareValues, type Evaluation, evaluateCatalogue } from './evaluate.js';
 import { applyExceptions } from './exceptions.js';
+import { objectiveResults } from './objectives.js';
 import { partialReason } from './status.js';
 
 export type { SourceProgress, WorkerMode };
@@ -553,6 +554,7 @@ function buildReport(
       ...(resolved.kind === 'snapshot' ? snapshotManifest(loaded.asOf, catalogue.timezone) : {}),
     };
   });
+  const objectives = objectiveResults(catalogue.objectives, evaluation.kpis, catalogue.timezone);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -571,6 +573,7 @@ function buildReport(
     summary,
     sources: manifest,
     kpis: evaluation.kpis,
+    ...(objectives.length > 0 ? { objectives } : {}),
   };
 }
 

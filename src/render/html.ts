@@ -139,7 +139,7 @@ function trendText(kpi: KpiResult, points: readonly TrendPoint[], isEngineTrend:
 function segments(kpi: KpiResult): SafeHtml {
   return html`<details><summary>By ${kpi.segmentBy ?? 'segment'} (${kpi.segments.length})</summary>
 <table>
-${kpi.segments.map((s) => html`<tr class="${s.status}"><td>${s.key}</td><td class="num">${formatValue(kpi, s.value)}</td><td class="badge">${STATUS_SYMBOL[s.status]} ${STATUS_LABEL[s.status]}</td></tr>\n`)}</table>
+${kpi.segments.map((s) => html`<tr class="${s.status}"><td>${s.key}${s.thresholds ? ` (target ${s.thresholds.green})` : ''}</td><td class="num">${formatValue(kpi, s.value)}</td><td class="badge">${STATUS_SYMBOL[s.status]} ${STATUS_LABEL[s.status]}</td></tr>\n`)}</table>
 </details>
 `;
 }

@@ -16,7 +16,7 @@ import {
   sourceAsOf,
   trendText,
 } from './format.js';
-import { exceptionText } from './programme.js';
+import { objectiveHead, objectiveKpiText, programmeNotes } from './programme.js';
 
 const STATUS_EMOJI: Record<Status, string> = {
   red: '🔴',
@@ -88,6 +88,14 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
     lines.push('');
     lines.push(...notes);
   }
+  if ((report.objectives ?? []).length > 0) {
+    lines.push('', '### Objectives', '');
+    const byId = new Map(report.kpis.map((k) => [k.id, k]));
+    for (const o of report.objectives ?? []) {
+      lines.push(`- **${md(o.id)}** ${md(objectiveHead(o))}`);
+      for (const k of o.kpis) lines.push(`  - ${md(objectiveKpiText(o, k, byId.get(k.id)))}`);
+    }
+  }
   lines.push('');
   lines.push(`<details><summary>Evidence: ${report.sources.length} sources</summary>`);
   lines.push('');
@@ -132,7 +140,7 @@ function noteLines(kpis: readonly KpiResult[]): string[] {
       out.push(`- **${md(kpi.id)}** ${STATUS_LABEL[kpi.status]}: ${md(kpi.reason)}`);
     if (isPartialTrend(kpi)) out.push(`- **${md(kpi.id)}** trend ${md(kpi.trendNote ?? '')}`);
     if (kpi.caveat) out.push(`- **${md(kpi.id)}** \\* ${md(kpi.caveat)}`);
-    for (const e of kpi.exceptions ?? []) out.push(`- **${md(kpi.id)}** ${md(exceptionText(e))}`);
+    for (const note of programmeNotes(kpi)) out.push(`- **${md(kpi.id)}** ${md(note)}`);
   }
   return out;
 }

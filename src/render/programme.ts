@@ -2,7 +2,9 @@
  * The measurement programme in a report's words: exceptions of a KPI ("accepted until 2026-12-31") for
  * the table, Markdown and HTML renderers. Plain text; each renderer makes it safe for its format.
  */
-import type { KpiResult } from '../report/model.js';
+import { MIN_FORECAST_POINTS } from '../engine/forecast.js';
+import type { KpiResult, Report } from '../report/model.js';
+import { formatValue, STATUS_LABEL } from './format.js';
 
 type Exception = NonNullable<KpiResult['exceptions']>[number];
 
@@ -21,7 +23,58 @@ export function exceptionText(e: Exception): string {
   return `${exceptionHead(e)} (${by}): ${e.reason}${counts}`;
 }
 
-/** One note per exception of the KPI: `VM-01 accepted until 2026-12-31 (approved by CISO, ...): ...`. */
-export function exceptionNotes(kpi: KpiResult): string[] {
-  return (kpi.exceptions ?? []).map((e) => `${kpi.id} ${exceptionText(e)}`);
+/** `segment Plant 2: own target >= 80 (amber >= 70): 83.3 %, green`, per segment with thresholds of its own. */
+export function segmentTargetTexts(kpi: KpiResult): string[] {
+  return kpi.segments.flatMap((s) =>
+    s.thresholds
+      ? [
+          `segment ${s.key}: own target ${s.thresholds.green}${s.thresholds.amber ? ` (amber ${s.thresholds.amber})` : ''}: ${formatValue(kpi, s.value)}, ${STATUS_LABEL[s.status]}`,
+        ]
+      : [],
+  );
+}
+
+/** Every note of the programme for a KPI: its segments' own targets, then its exceptions. */
+export function programmeNotes(kpi: KpiResult): string[] {
+  return [...segmentTargetTexts(kpi), ...(kpi.exceptions ?? []).map(exceptionText)];
+}
+
+type Objective = NonNullable<Report['objectives']>[number];
+type ObjectiveKpi = Objective['kpis'][number];
+
+const FORECAST_TEXT: Record<NonNullable<ObjectiveKpi['forecast']>['state'], string> = {
+  met: 'target met',
+  'on-track': 'on track',
+  'off-track': 'OFF TRACK',
+  'too-few-points': 'no forecast',
+};
+
+/** `Contain ... (owner CISO; target >= 95; due 2027-06-30): 1 of 2 KPIs meet the target; OFF TRACK`. */
+export function objectiveHead(o: Objective): string {
+  const target = o.target ? `; target ${o.target}` : '';
+  const meeting = `${o.meeting} of ${o.kpis.length} KPI${o.kpis.length === 1 ? '' : 's'} ${o.target ? 'meet the target' : 'green'}`;
+  return `${o.statement} (owner ${o.owner}${target}; due ${o.due}): ${meeting}${o.offTrack ? '; OFF TRACK' : ''}`;
+}
+
+/** `IR-02 87.5 %, amber; forecast: expected 2027-03-31 from 5 periods, on track`. */
+export function objectiveKpiText(o: Objective, k: ObjectiveKpi, kpi: KpiResult | undefined): string {
+  const value = kpi ? formatValue(kpi, k.value) : String(k.value ?? 'no value');
+  const f = k.forecast;
+  const forecastText = !f
+    ? ''
+    : f.state === 'too-few-points'
+      ? `; no forecast: ${f.points} of ${MIN_FORECAST_POINTS} periods needed`
+      : f.state === 'met'
+        ? ''
+        : `; forecast from ${f.points} periods: ${f.expected ? `reaches ${o.target} on ${f.expected}` : `does not move towards ${o.target}`}, ${FORECAST_TEXT[f.state]}`;
+  return `${k.id} ${value}, ${STATUS_LABEL[k.status]}${k.meetsTarget === true && o.target ? ', meets the target' : ''}${forecastText}`;
+}
+
+/** The objectives of a report as lines (an objective, then its KPIs indented); none: no lines. */
+export function objectiveLines(report: Report, indent = '  '): string[] {
+  const byId = new Map(report.kpis.map((k) => [k.id, k]));
+  return (report.objectives ?? []).flatMap((o) => [
+    `${indent}${o.id} ${objectiveHead(o)}`,
+    ...o.kpis.map((k) => `${indent}${indent}${objectiveKpiText(o, k, byId.get(k.id))}`),
+  ]);
 }

@@ -19,7 +19,7 @@ import {
   trendText,
 } from './format.js';
 import { layoutTable } from './layout.js';
-import { exceptionNotes } from './programme.js';
+import { objectiveLines, programmeNotes } from './programme.js';
 
 export interface TableOptions {
   color: boolean;
@@ -65,7 +65,7 @@ export function renderTable(report: Report, options: TableOptions): string {
       lines.push(t(`  ${kpi.id} ${STATUS_LABEL[kpi.status]}: ${kpi.reason}`));
     if (isPartialTrend(kpi)) lines.push(t(`  ${kpi.id} trend ${kpi.trendNote}`));
     if (kpi.caveat) lines.push(t(`  * ${kpi.id}: ${kpi.caveat}`));
-    for (const note of exceptionNotes(kpi)) lines.push(t(`  ${note}`));
+    for (const note of programmeNotes(kpi)) lines.push(t(`  ${kpi.id} ${note}`));
   }
   for (const kpi of report.kpis) {
     const base = kpi.sinceBaseline;
@@ -77,6 +77,8 @@ export function renderTable(report: Report, options: TableOptions): string {
       t(`  ${kpi.id}: ${sign}${formatValue(unit, Math.abs(base.change))} since the baseline (${since})`),
     );
   }
+  const objectives = objectiveLines(report);
+  if (objectives.length > 0) lines.push('', c.bold('Objectives'), ...objectives.map(t));
   lines.push('');
   lines.push(c.bold('Evidence'));
   for (const s of report.sources) {

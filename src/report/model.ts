@@ -92,6 +92,16 @@ export const segmentResultSchema = doc(
       'Several segment fields only: the value of each field, by field name.',
     ),
     ...groupFields,
+    thresholds: doc(
+      z
+        .object({
+          green: z.string(),
+          amber: z.string().optional(),
+          direction: z.enum(['higher', 'lower', 'target']),
+        })
+        .optional(),
+      "The segment's own thresholds (`segment_thresholds` in the catalogue), when they differ from the KPI's; its status is judged by them.",
+    ),
   }),
   'The KPI computed over the rows of one segment.',
   'segment',
@@ -356,5 +366,62 @@ export const reportSchema = z.object({
     'The evidence manifest: one entry per source file read, sorted by source name.',
   ),
   kpis: doc(z.array(kpiResultSchema), 'In catalogue order.'),
+  objectives: doc(
+    z
+      .array(
+        doc(
+          z.object({
+            id: z.string(),
+            statement: z.string(),
+            owner: z.string(),
+            target: doc(z.string().optional(), 'What each of its KPIs should reach, e.g. `>= 95`.'),
+            due: doc(z.string(), 'yyyy-MM-dd.'),
+            kpis: doc(
+              z.array(
+                z.object({
+                  id: z.string(),
+                  value: numberOrNull,
+                  status: statusSchema,
+                  meetsTarget: doc(
+                    z.boolean().nullable(),
+                    'Whether the value meets the target (without a target: whether the KPI is green); null without a value.',
+                  ),
+                  forecast: doc(
+                    z
+                      .object({
+                        state: z.enum(['met', 'on-track', 'off-track', 'too-few-points']),
+                        points: doc(
+                          count,
+                          'Periods the fit used (saved reports given with --history and this one).',
+                        ),
+                        expected: doc(
+                          z.string().optional(),
+                          'The day (yyyy-MM-dd) the fitted line reaches the target.',
+                        ),
+                        slopePerDay: doc(
+                          z.number().optional(),
+                          "The fitted change per day, in the KPI's unit.",
+                        ),
+                      })
+                      .optional(),
+                    'With --history and a target: a Theil-Sen line over the periods; no forecast from fewer than 4 points.',
+                  ),
+                }),
+              ),
+              'The KPIs that name the objective, in catalogue order.',
+            ),
+            meeting: doc(count, 'How many of its KPIs meet the target.'),
+            offTrack: doc(
+              z.boolean(),
+              'A KPI of it is forecast to reach the target after the due date, or never.',
+            ),
+          }),
+          'An ISMS objective (clause 6.2) and the progress of its KPIs.',
+          'objective',
+        ),
+      )
+      .optional(),
+    "The catalogue's objectives, in catalogue order; absent when it has none.",
+  ),
 });
 export type Report = z.infer<typeof reportSchema>;

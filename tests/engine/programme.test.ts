@@ -171,3 +171,79 @@ describe('exceptions in a report', () => {
     expect(reportSchema.safeParse(JSON.parse(JSON.stringify(r))).success).toBe(true);
   });
 });
+
+describe('per-segment targets', () => {
+  const catalogue = (thresholds: string) => `organisation: Test GmbH
+timezone: UTC
+sources:
+  backups:
+    path: backups.csv
+    kind: events
+    time_field: started
+    fields:
+      started: { type: datetime }
+      ok: { type: boolean }
+      site: { type: enum, values: [Plant 1, Plant 2] }
+kpis:
+  - id: BK
+    name: Backup success
+    owner: Infra
+    cadence: quarterly
+    unit: "%"
+    formula: pct(count(backups, ok), count(backups))
+    thresholds: { green: ">= 95", amber: ">= 90" }
+    segment_by: site
+${thresholds}`;
+  // Plant 1: 4 of 4 (100 %); Plant 2: 4 of 5 (80 %); together 8 of 9.
+  const rows = csv([
+    ['started', 'ok', 'site'],
+    ...[1, 2, 3, 4].map((d) => [`2026-07-0${d}T01:00:00Z`, 'true', 'Plant 1']),
+    ...[1, 2, 3, 4].map((d) => [`2026-08-0${d}T01:00:00Z`, 'true', 'Plant 2']),
+    ['2026-09-05T01:00:00Z', 'false', 'Plant 2'],
+  ]);
+  async function segments(thresholds: string) {
+    const dir = writeProject({ 'metrics.yaml': catalogue(thresholds), 'backups.csv': rows });
+    try {
+      const r = (await run({ catalogue: 'metrics.yaml', cwd: dir, period: '2026-Q3' })).report;
+      return r.kpis[0]!;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("a segment with thresholds of its own is judged by them; the others and the KPI by the KPI's", async () => {
+    const kpi = await segments(
+      '    segment_thresholds:\n      Plant 2: { green: ">= 80", amber: ">= 70" }\n',
+    );
+    expect(kpi.segments.map((s) => [s.key, s.status, s.thresholds?.green])).toEqual([
+      ['Plant 1', 'green', undefined],
+      ['Plant 2', 'green', '>= 80'],
+    ]);
+    expect(kpi.status).toBe('red');
+    // Without them, Plant 2 is red.
+    const plain = await segments('');
+    expect(plain.segments.map((s) => s.status)).toEqual(['green', 'red']);
+    // They define what the status means: the definition hash changes with them.
+    expect(plain.definitionHash).not.toBe(kpi.definitionHash);
+  });
+
+  it('a segment the KPI cannot have: a located error', async () => {
+    const dir = writeProject({
+      'metrics.yaml': catalogue('    segment_thresholds:\n      Plant 3: { green: ">= 80" }\n'),
+      'backups.csv': rows,
+    });
+    try {
+      await expect(run({ catalogue: 'metrics.yaml', cwd: dir, period: '2026-Q3' })).rejects.toMatchObject({
+        problems: [
+          {
+            message:
+              'kpi BK: segment_thresholds: unknown segment "Plant 3": site is one of "Plant 1", "Plant 2" (did you mean "Plant 1"?)',
+            location: { file: 'metrics.yaml', line: 22, col: 16 },
+          },
+        ],
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -62,8 +62,9 @@ describe('docs/report.schema.json', () => {
     walk(schema, '#');
     expect(closed).toEqual([]);
     // the report, tool, catalogue, period, summary, source, aggregate, segment, window, kpi, thresholds,
-    // baseline, previous, sinceBaseline and history entries, and a KPI's decision, roles and exceptions
-    expect(objects).toHaveLength(18);
+    // baseline, previous, sinceBaseline and history entries, a KPI's decision, roles and exceptions, a
+    // segment's thresholds, an objective, its KPIs and their forecast
+    expect(objects).toHaveLength(22);
     // The one map: a segment's keys by field name (several segment fields).
     expect(maps).toEqual(['#/$defs/segment/properties/keys']);
   });
