@@ -34,15 +34,11 @@ export function rolesText(roles: MeasureFacts['roles']): string | undefined {
   return entries.length === 0 ? undefined : entries.map(([role, who]) => `${role} ${who}`).join(', ');
 }
 
-/** `every annual, last reviewed 2026-03-02`. */
+/** `annual, last reviewed 2026-03-02`; `annual, never reviewed`; `last reviewed 2026-03-02`. */
 export function reviewText(m: MeasureFacts): string | undefined {
   if (!m.reviewEvery && !m.lastReviewed) return undefined;
-  return [
-    m.reviewEvery ? `every ${m.reviewEvery}` : undefined,
-    m.lastReviewed ? `last reviewed ${m.lastReviewed}` : 'never reviewed',
-  ]
-    .filter((p) => p !== undefined)
-    .join(', ');
+  const last = m.lastReviewed ? `last reviewed ${m.lastReviewed}` : 'never reviewed';
+  return m.reviewEvery ? `${m.reviewEvery}, ${last}` : last;
 }
 
 /** One line per field the KPI has, as `label: text`, indented by `indent`. */

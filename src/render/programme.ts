@@ -49,10 +49,10 @@ const FORECAST_TEXT: Record<NonNullable<ObjectiveKpi['forecast']>['state'], stri
   'too-few-points': 'no forecast',
 };
 
-/** `Contain ... (owner CISO; target >= 95; due 2027-06-30): 1 of 2 KPIs meet the target; OFF TRACK`. */
+/** `Contain ... (owner CISO; target >= 95; due 2027-06-30): meeting the target: 1 of 2 KPIs; OFF TRACK`. */
 export function objectiveHead(o: Objective): string {
   const target = o.target ? `; target ${o.target}` : '';
-  const meeting = `${o.meeting} of ${o.kpis.length} KPI${o.kpis.length === 1 ? '' : 's'} ${o.target ? 'meet the target' : 'green'}`;
+  const meeting = `${o.target ? 'meeting the target' : 'green'}: ${o.meeting} of ${o.kpis.length} KPI${o.kpis.length === 1 ? '' : 's'}`;
   return `${o.statement} (owner ${o.owner}${target}; due ${o.due}): ${meeting}${o.offTrack ? '; OFF TRACK' : ''}`;
 }
 
@@ -63,7 +63,7 @@ export function objectiveKpiText(o: Objective, k: ObjectiveKpi, kpi: KpiResult |
   const forecastText = !f
     ? ''
     : f.state === 'too-few-points'
-      ? `; no forecast: ${f.points} of ${MIN_FORECAST_POINTS} periods needed`
+      ? `; no forecast from ${f.points} period${f.points === 1 ? '' : 's'} (it needs ${MIN_FORECAST_POINTS})`
       : f.state === 'met'
         ? ''
         : `; forecast from ${f.points} periods: ${f.expected ? `reaches ${o.target} on ${f.expected}` : `does not move towards ${o.target}`}, ${FORECAST_TEXT[f.state]}`;
