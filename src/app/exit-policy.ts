@@ -36,6 +36,8 @@ export type Outcome =
   | { command: 'diff'; isRegression: boolean }
   /** Files that could not be read, and files that matched no preset. */
   | { command: 'detect'; unreadable: number; unmatched: number }
+  /** audit-catalogue: the number of warnings among its findings (information never fails). */
+  | { command: 'audit'; warnings: number }
   /** Anything else that completed (list, explain, trend, init, presets, completion, help). */
   | { command: 'done' }
   /** A usage, catalogue or input error: the command was stopped. */
@@ -55,6 +57,8 @@ export function exitCode(outcome: Outcome): ExitCode {
       return outcome.isRegression ? EXIT_FAIL_LEVEL : EXIT_OK;
     case 'detect':
       return outcome.unreadable > 0 ? EXIT_ERROR : outcome.unmatched > 0 ? EXIT_FAIL_LEVEL : EXIT_OK;
+    case 'audit':
+      return outcome.warnings > 0 ? EXIT_FAIL_LEVEL : EXIT_OK;
     case 'done':
       return EXIT_OK;
     case 'error':
