@@ -35,6 +35,13 @@ function doc<T extends z.ZodType>(schema: T, description: string, id?: string): 
 }
 
 const count = z.int().min(0);
+/** A KPI's or a segment's threshold bands, as written, with the direction they point (a new schema each time). */
+const thresholdBands = () =>
+  z.object({
+    green: z.string(),
+    amber: z.string().optional(),
+    direction: z.enum(['higher', 'lower', 'target']),
+  });
 const numberOrNull = z.number().nullable();
 const sha256 = doc(
   z.string().regex(/^([0-9a-f]{64})?$/),
@@ -93,13 +100,7 @@ export const segmentResultSchema = doc(
     ),
     ...groupFields,
     thresholds: doc(
-      z
-        .object({
-          green: z.string(),
-          amber: z.string().optional(),
-          direction: z.enum(['higher', 'lower', 'target']),
-        })
-        .optional(),
+      thresholdBands().optional(),
       "The segment's own thresholds (`segment_thresholds` in the catalogue), when they differ from the KPI's; its status is judged by them.",
     ),
   }),
@@ -140,13 +141,7 @@ export const kpiResultSchema = doc(
     caveat: z.string().optional(),
     decimals: count.optional(),
     formula: z.string(),
-    thresholds: z
-      .object({
-        green: z.string(),
-        amber: z.string().optional(),
-        direction: z.enum(['higher', 'lower', 'target']),
-      })
-      .nullable(),
+    thresholds: thresholdBands().nullable(),
     segmentBy: doc(
       z.string().optional(),
       'The `segment_by` field; several fields joined with " / " (`site / severity`).',
