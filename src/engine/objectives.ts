@@ -57,13 +57,15 @@ export interface SavedPeriod {
 
 /**
  * A KPI's points for the forecast: its values in the saved reports of earlier periods (one report per
- * period, the same definition only, with a value) in time order, then the current value; each at its
- * period's end.
+ * period, the same definition only, with a value) in time order, then the current value unless its
+ * period has not ended; each at its period's end.
  */
 export function forecastPoints(
   saved: readonly SavedPeriod[],
-  current: SavedPeriod,
+  current: SavedPeriod & { period: { complete?: boolean | undefined } },
 ): (id: string) => ForecastPoint[] {
+  // A period that has not ended is no point: its value covers part of it (as for --history).
+  const isComplete = current.period.complete !== false;
   const earlier = [...saved]
     .filter((s) => s.period.start < current.period.start)
     .sort((a, b) => (a.period.start < b.period.start ? -1 : a.period.start > b.period.start ? 1 : 0))
@@ -72,7 +74,7 @@ export function forecastPoints(
     const now = current.kpis.find((k) => k.id === id);
     if (!now) return [];
     const points: ForecastPoint[] = [];
-    for (const s of [...earlier, current]) {
+    for (const s of isComplete ? [...earlier, current] : earlier) {
       const k = s.kpis.find((x) => x.id === id && x.definitionHash === now.definitionHash);
       if (k && k.value !== null) points.push({ at: Date.parse(s.period.end), value: k.value });
     }

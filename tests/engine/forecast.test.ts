@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileThresholds, type Thresholds } from '../../src/catalogue/thresholds.js';
 import { forecast, MIN_FORECAST_POINTS, theilSen } from '../../src/engine/forecast.js';
-import { objectiveResults } from '../../src/engine/objectives.js';
+import { forecastPoints, objectiveResults } from '../../src/engine/objectives.js';
 
 const band = (text: string) => (compileThresholds({ green: text }) as Thresholds).green;
 /** Quarter ends of 2025 and 2026 (UTC), as epoch ms. */
@@ -110,5 +110,38 @@ describe('objectiveResults', () => {
     )[0]!;
     expect(withHistory.kpis[1]!.forecast?.state).toBe('off-track');
     expect(withHistory.offTrack).toBe(true);
+  });
+});
+
+describe('forecastPoints', () => {
+  const report = (start: string, end: string, value: number | null, hash = 'h', complete?: boolean) => ({
+    period: { start, end, ...(complete === undefined ? {} : { complete }) },
+    kpis: [{ id: 'K', value, definitionHash: hash }],
+  });
+  /** Quarter n of 2026 (1-3), with the value n. */
+  const q = (n: number) => {
+    const months = ['01', '04', '07', '10'];
+    return report(`2026-${months[n - 1]}-01`, `2026-${months[n]}-01`, n);
+  };
+
+  it('earlier periods in time order with the same definition and a value, then the current one', () => {
+    const saved = [
+      q(2),
+      q(1),
+      report('2026-01-01', '2026-04-01', 9),
+      report('2025-10-01', '2026-01-01', 5, 'other'),
+    ];
+    const points = forecastPoints(saved, q(3))('K');
+    expect(points.map((p) => p.value)).toEqual([1, 2, 3]);
+    expect(points.map((p) => new Date(p.at).toISOString().slice(0, 10))).toEqual([
+      '2026-04-01',
+      '2026-07-01',
+      '2026-10-01',
+    ]);
+  });
+
+  it('a current period that has not ended is no point', () => {
+    const current = { ...q(3), period: { ...q(3).period, complete: false } };
+    expect(forecastPoints([q(1), q(2)], current)('K').map((p) => p.value)).toEqual([1, 2]);
   });
 });
