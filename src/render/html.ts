@@ -16,7 +16,7 @@ import {
 import type { History } from './history.js';
 import { HTML_STYLE } from './html-style.js';
 import { html, raw, type SafeHtml } from './html-template.js';
-import { exceptionText } from './programme.js';
+import { exceptionText, objectiveFacts, objectiveKpiText, objectiveProgress } from './programme.js';
 import { sparkline, type TrendPoint } from './sparkline.js';
 
 export interface HtmlOptions {
@@ -55,7 +55,7 @@ ${counts.map((s) => html`<li class="count ${s}" data-status="${s}"><span class="
 <main>
 <section class="tiles" aria-label="KPIs">
 ${byUrgency(report.kpis).map((kpi) => tile(kpi, report.period.label, options.history?.get(kpi.id), incomplete !== undefined))}</section>
-<section class="evidence">
+${objectivesSection(report)}<section class="evidence">
 <h2>Evidence</h2>
 <table>
 <thead><tr><th>Source</th><th>File</th><th class="num">Rows read</th><th class="num">Accepted</th><th class="num">Rejected</th><th class="num">In period</th><th>As of</th><th>sha256</th></tr></thead>
@@ -141,6 +141,26 @@ function segments(kpi: KpiResult): SafeHtml {
 <table>
 ${kpi.segments.map((s) => html`<tr class="${s.status}"><td>${s.key}${s.thresholds ? ` (target ${s.thresholds.green})` : ''}</td><td class="num">${formatValue(kpi, s.value)}</td><td class="badge">${STATUS_SYMBOL[s.status]} ${STATUS_LABEL[s.status]}</td></tr>\n`)}</table>
 </details>
+`;
+}
+
+/** The objectives (clause 6.2) with their KPIs, in the words of the other reports; none: nothing. */
+function objectivesSection(report: Report): SafeHtml | string {
+  const objectives = report.objectives ?? [];
+  if (objectives.length === 0) return '';
+  const byId = new Map(report.kpis.map((k) => [k.id, k]));
+  return html`<section class="objectives">
+<h2>Objectives</h2>
+${objectives.map(
+  (o) => html`<h3>${o.id} ${o.statement}</h3>
+<p>${objectiveFacts(o)} — ${objectiveProgress(o)}</p>
+<ul>
+${o.kpis.map(
+  (k) => html`<li>${objectiveKpiText(o, k, byId.get(k.id))}</li>
+`,
+)}</ul>
+`,
+)}</section>
 `;
 }
 

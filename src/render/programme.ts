@@ -49,11 +49,20 @@ const FORECAST_TEXT: Record<NonNullable<ObjectiveKpi['forecast']>['state'], stri
   'too-few-points': 'no forecast',
 };
 
+/** `owner CISO; target >= 95; due 2027-06-30`. */
+export function objectiveFacts(o: Objective): string {
+  return `owner ${o.owner}${o.target ? `; target ${o.target}` : ''}; due ${o.due}`;
+}
+
+/** `meeting the target: 1 of 2 KPIs; OFF TRACK` (without a target: `green: ...`). */
+export function objectiveProgress(o: Objective): string {
+  const n = o.kpis.length;
+  return `${o.target ? 'meeting the target' : 'green'}: ${o.meeting} of ${n} KPI${n === 1 ? '' : 's'}${o.offTrack ? '; OFF TRACK' : ''}`;
+}
+
 /** `Contain ... (owner CISO; target >= 95; due 2027-06-30): meeting the target: 1 of 2 KPIs; OFF TRACK`. */
 export function objectiveHead(o: Objective): string {
-  const target = o.target ? `; target ${o.target}` : '';
-  const meeting = `${o.target ? 'meeting the target' : 'green'}: ${o.meeting} of ${o.kpis.length} KPI${o.kpis.length === 1 ? '' : 's'}`;
-  return `${o.statement} (owner ${o.owner}${target}; due ${o.due}): ${meeting}${o.offTrack ? '; OFF TRACK' : ''}`;
+  return `${o.statement} (${objectiveFacts(o)}): ${objectiveProgress(o)}`;
 }
 
 /** `IR-02 87.5 %, amber; forecast: expected 2027-03-31 from 5 periods, on track`. */
