@@ -20,7 +20,6 @@
  */
 import { type FailOn, failsRun } from '../engine/status.js';
 import type { ValidateVerdict } from '../render/validate.js';
-import type { Status } from '../report/model.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAIL_LEVEL = 1;
@@ -30,13 +29,15 @@ export type ExitCode = typeof EXIT_OK | typeof EXIT_FAIL_LEVEL | typeof EXIT_ERR
 
 export type Outcome =
   /** Evaluated KPIs and the --fail-on level. */
-  | { command: 'report'; kpis: readonly { status: Status; judgement?: Status | undefined }[]; failOn: FailOn }
+  | { command: 'report'; kpis: readonly Parameters<typeof failsRun>[0][]; failOn: FailOn }
   /** Valid; a data problem in an export (rejected rows, short rows, unreadable); or a catalogue that does not load. */
   | { command: 'validate'; verdict: ValidateVerdict }
   /** Whether a regression the user asked to fail on was found. */
   | { command: 'diff'; isRegression: boolean }
   /** Files that could not be read, and files that matched no preset. */
   | { command: 'detect'; unreadable: number; unmatched: number }
+  /** audit-catalogue: the number of warnings among its findings (information never fails). */
+  | { command: 'audit'; warnings: number }
   /** Anything else that completed (list, explain, trend, init, presets, completion, help). */
   | { command: 'done' }
   /** A usage, catalogue or input error: the command was stopped. */
@@ -56,6 +57,8 @@ export function exitCode(outcome: Outcome): ExitCode {
       return outcome.isRegression ? EXIT_FAIL_LEVEL : EXIT_OK;
     case 'detect':
       return outcome.unreadable > 0 ? EXIT_ERROR : outcome.unmatched > 0 ? EXIT_FAIL_LEVEL : EXIT_OK;
+    case 'audit':
+      return outcome.warnings > 0 ? EXIT_FAIL_LEVEL : EXIT_OK;
     case 'done':
       return EXIT_OK;
     case 'error':

@@ -1,6 +1,7 @@
 /** `isms-kpi list`: the KPIs of the catalogue. */
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
+import { measureDescription } from '../catalogue/measure.js';
 import { type KpiList, LIST_RENDERERS, type ListFormat } from '../render/list.js';
 import { loadCatalogue } from './catalogue.js';
 import type { Io } from './io.js';
@@ -25,6 +26,7 @@ export function listOf(catalogue: Catalogue): KpiList {
       controls: k.config.controls,
       sources: k.formula.sources,
       ...(k.formula.kpis.length > 0 ? { uses: k.formula.kpis } : {}),
+      ...measureDescription(k.config),
     })),
   };
 }

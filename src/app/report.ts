@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
 import { compareValues } from '../engine/evaluate.js';
+import { forecastPoints, objectiveResults } from '../engine/objectives.js';
 import type { SourceProgress } from '../engine/run.js';
 import type { FailOn } from '../engine/status.js';
 import { buildEvidencePack } from '../evidence/build-pack.js';
@@ -19,6 +20,7 @@ import {
   type RenderOptions,
 } from '../render/index.js';
 import type { Report } from '../report/model.js';
+import { plural } from '../report/numbers.js';
 import { quote, terminalSafe } from '../text.js';
 import { notAFileMessage } from '../util/file-problem.js';
 import { findBrowser } from './browser.js';
@@ -159,8 +161,18 @@ export async function report(
     io,
   );
   const { report } = result;
+  const controlWarning = catalogueWarningOnce(result.catalogue.warnings);
+  if (controlWarning) problems.push(controlWarning);
   const history = saved.reports.length > 0 ? buildHistory(saved.reports, report) : undefined;
   if (history) addHistory(report, history);
+  // With --history, each objective's KPIs get a forecast (src/engine/forecast.ts).
+  if (saved.reports.length > 0 && report.objectives)
+    report.objectives = objectiveResults(
+      result.catalogue.objectives,
+      report.kpis,
+      report.period.timezone,
+      forecastPoints(saved.reports, report),
+    );
   const renderOptions: RenderOptions = {
     color: false,
     failOn: options.failOn,
@@ -217,6 +229,19 @@ export async function report(
   };
 }
 
+/**
+ * The catalogue's warnings (control references outside Annex A 2022) as one line on standard error: the
+ * first, located, and how many more; `validate` and `audit-catalogue` list each of them.
+ */
+function catalogueWarningOnce(warnings: readonly Problem[]): Problem | undefined {
+  const [first, ...more] = warnings;
+  if (!first || more.length === 0) return first;
+  return {
+    ...first,
+    message: `${first.message} (and ${plural(more.length, 'more control reference')} like it; isms-kpi validate lists them)`,
+  };
+}
+
 /** The --baseline report, unless its period had not ended when it was computed (then a warning says so). */
 async function readBaseline(
   file: string | undefined,
@@ -270,6 +295,8 @@ async function kpiFilter(
   const selected = catalogue.kpis.filter((k) => {
     const c = k.config;
     if (options.kpi.length > 0 && !options.kpi.includes(c.id)) return false;
+    // A retired KPI is reported only when named with --kpi.
+    if (c.lifecycle === 'retired' && !options.kpi.includes(c.id)) return false;
     if (options.owner && !lower(c.owner).includes(lower(options.owner))) return false;
     if (
       options.tag.length > 0 &&

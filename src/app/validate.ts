@@ -11,6 +11,10 @@
  * version or configuration lacks some of them; formulas use coalesce() across such alternatives),
  * trailing empty cells (Excel's `a,b,c,`), and a stray quote in a value that was still read.
  * --catalogue-only reads no export, so it can only be valid or a catalogue error.
+ * A catalogue that loads with warnings (a control reference that is not an ISO/IEC 27001:2022 Annex A
+ * control, src/catalogue/programme-checks.ts) has them listed as `warning:` lines; like the exports'
+ * other warnings they pass (exit 0): exit 1 stays for data problems, 2 for a catalogue that does not
+ * load. `audit-catalogue` is the command that fails (1) on them.
  */
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
@@ -82,7 +86,7 @@ export async function validation(
       file: catalogue.file,
       kpis: catalogue.kpis.length,
       sources: catalogue.sources.size,
-      problems: [],
+      problems: catalogue.warnings,
     },
     period: { label: period.label, timezone: catalogue.timezone },
     catalogueOnly,

@@ -17,7 +17,20 @@ import { parsePeriod } from '../time/period.js';
 import { isValidTimeZone } from '../time/zone.js';
 import { evaluationOrder } from './kpi-order.js';
 import type { ParsedCatalogue } from './parse.js';
-import type { CatalogueConfig, DocumentConfig, KpiConfig } from './schema.js';
+import {
+  checkExceptions,
+  checkLifecycles,
+  checkProgramme,
+  type ExceptionTarget,
+  segmentProblem as segmentKeyProblem,
+} from './programme-checks.js';
+import type {
+  CatalogueConfig,
+  DocumentConfig,
+  ExceptionConfig,
+  KpiConfig,
+  ObjectiveConfig,
+} from './schema.js';
 import { resolveSources } from './source-checks.js';
 import { compileThresholds, type Thresholds } from './thresholds.js';
 
@@ -29,6 +42,8 @@ export interface CompiledKpi {
   thresholds: Thresholds | null;
   /** The segment_by fields, in order (one field given as text is a list of one; none: empty). */
   segmentBy: string[];
+  /** Segments judged by thresholds of their own (`segment_thresholds`), by segment key. */
+  segmentThresholds: Map<string, Thresholds>;
   /** sha256 of the fields that define what the number means (formula, thresholds, unit, sources). */
   definitionHash: string;
   /** Where the formula starts in the catalogue, for problems found while evaluating it. */
@@ -60,6 +75,15 @@ export interface Catalogue {
   kpis: CompiledKpi[];
   /** KPI ids in an order where each comes after the KPIs it uses. */
   evaluationOrder: string[];
+  /** The `objectives:` block, in catalogue order. */
+  objectives: ObjectiveConfig[];
+  /** The `exceptions:` block, in catalogue order. */
+  exceptions: ExceptionConfig[];
+  /**
+   * Located warnings of a catalogue that loads: control references without a namespace that are not
+   * ISO/IEC 27001:2022 Annex A controls (src/catalogue/programme-checks.ts).
+   */
+  warnings: Problem[];
 }
 
 export function compileCatalogue(
@@ -73,6 +97,8 @@ export function compileCatalogue(
   checkSettings(config, at, problems);
   const sources = resolveSources(config, dir, at, problems);
   const ids = kpiIds(config, at, problems);
+  const warnings: Problem[] = [];
+  checkProgramme(config, at, problems, warnings);
   // An unknown time zone is reported by checkSettings; formulas are still checked (their date literals
   // in UTC) so that their own problems are reported too, instead of a crash on the zone.
   const tz = isValidTimeZone(config.timezone) ? config.timezone : 'UTC';
@@ -84,6 +110,20 @@ export function compileCatalogue(
     else kpis.push(compiled);
   });
 
+  checkLifecycles(
+    kpis.map((k) => ({
+      id: k.config.id,
+      index: k.index,
+      lifecycle: k.config.lifecycle,
+      uses: k.formula.kpis,
+    })),
+    at,
+    problems,
+  );
+  // Exceptions are checked against KPIs that compiled (a KPI that did not has its own problem).
+  const targets = exceptionTargets(kpis, sources);
+  checkExceptions(config, targets, at, problems);
+  checkSegmentThresholds(kpis, targets, at, problems);
   const order = evaluationOrder(kpis.map((k) => ({ id: k.config.id, uses: k.formula.kpis })));
   if ('cycle' in order) {
     const first = kpis.find((k) => k.config.id === order.cycle[0])!;
@@ -111,6 +151,9 @@ export function compileCatalogue(
       sources,
       kpis,
       evaluationOrder: 'order' in order ? order.order : [],
+      objectives: config.objectives,
+      exceptions: config.exceptions,
+      warnings,
     },
   };
 }
@@ -128,6 +171,49 @@ function documentControl(config: DocumentConfig): DocumentControl {
     nextReview: config.next_review,
   }).filter(([, v]) => v !== undefined);
   return Object.fromEntries(entries) as DocumentControl;
+}
+
+/** Each segment of `segment_thresholds` must be one the KPI can have (programme-checks.ts). */
+function checkSegmentThresholds(
+  kpis: readonly CompiledKpi[],
+  targets: Map<string, ExceptionTarget>,
+  at: (path: (string | number)[]) => Location,
+  problems: Problem[],
+): void {
+  for (const kpi of kpis) {
+    for (const segment of kpi.segmentThresholds.keys()) {
+      const wrong = segmentKeyProblem(targets.get(kpi.config.id)!, segment);
+      if (wrong)
+        problems.push(
+          problem(
+            'catalogue-schema',
+            `kpi ${kpi.config.id}: segment_thresholds: ${wrong}`,
+            at(['kpis', kpi.index, 'segment_thresholds', segment]),
+          ),
+        );
+    }
+  }
+}
+
+/** Each KPI with its segment fields and, for each, the enum values every source it reads declares. */
+function exceptionTargets(
+  kpis: readonly CompiledKpi[],
+  sources: Map<string, ResolvedSource>,
+): Map<string, ExceptionTarget> {
+  return new Map(
+    kpis.map((k) => {
+      const read = [...new Set(k.formula.aggregates.map((a) => a.source))];
+      const segmentValues = k.segmentBy.map((field) => {
+        const specs = read.flatMap((name) => sources.get(name)?.fields.filter((f) => f.name === field) ?? []);
+        if (specs.length === 0 || specs.some((f) => f.type !== 'enum')) return undefined;
+        return [...new Set(specs.flatMap((f) => (f.type === 'enum' ? f.values : [])))];
+      });
+      return [
+        k.config.id,
+        { id: k.config.id, segmentBy: k.segmentBy, lifecycle: k.config.lifecycle, segmentValues },
+      ];
+    }),
+  );
 }
 
 /** The catalogue's time zone, and its period when it names one. */
@@ -243,6 +329,19 @@ function compileKpi(
   const segmentBy = segmentFields(kpi.segment_by);
   const segmentProblem = checkSegmentBy(kpi.id, segmentBy, formula, env);
   if (segmentProblem) return { problem: problem('catalogue-schema', segmentProblem, where('segment_by')) };
+  const segmentThresholds = new Map<string, Thresholds>();
+  for (const [segment, bands] of Object.entries(kpi.segment_thresholds ?? {})) {
+    const compiled = compileThresholds(bands);
+    if (typeof compiled === 'string')
+      return {
+        problem: problem(
+          'catalogue-schema',
+          `kpi ${kpi.id}: segment_thresholds: ${quote(segment)}: ${compiled}`,
+          parsed.locate(['kpis', index, 'segment_thresholds', segment]),
+        ),
+      };
+    segmentThresholds.set(segment, compiled);
+  }
   const start = parsed.formulaStart(index);
   return {
     config: kpi,
@@ -250,6 +349,7 @@ function compileKpi(
     formula,
     thresholds,
     segmentBy,
+    segmentThresholds,
     definitionHash: definitionHash(kpi, formula, sources),
     formulaAt: { file: parsed.file, line: start.line, col: start.col },
   };
@@ -320,6 +420,8 @@ function definitionHash(
   const definition = {
     formula: kpi.formula.replace(/\s+/g, ' ').trim(),
     thresholds: kpi.thresholds ?? null,
+    // Only when given, so the hash of every KPI without them is unchanged.
+    ...(kpi.segment_thresholds ? { segment_thresholds: kpi.segment_thresholds } : {}),
     unit: kpi.unit,
     // One field hashes as before, whether written `site` or `[site]`.
     segment_by:

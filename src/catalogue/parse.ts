@@ -403,19 +403,26 @@ function describeContext(path: (string | number)[], data: unknown): string {
     const id = root?.kpis?.[path[1]]?.id;
     return typeof id === 'string' ? `kpi ${id}: ` : `kpis[${path[1]}]: `;
   }
+  if (path[0] === 'exceptions' && typeof path[1] === 'number') {
+    const kpi = (data as { exceptions?: { kpi?: unknown }[] } | null)?.exceptions?.[path[1]]?.kpi;
+    return typeof kpi === 'string' ? `exception ${path[1] + 1} (kpi ${kpi}): ` : `exceptions[${path[1]}]: `;
+  }
+  if (path[0] === 'objectives' && typeof path[1] === 'number') {
+    const id = (data as { objectives?: { id?: unknown }[] } | null)?.objectives?.[path[1]]?.id;
+    return typeof id === 'string' ? `objective ${id}: ` : `objectives[${path[1]}]: `;
+  }
   if (path[0] === 'sources' && typeof path[1] === 'string') {
     return path[2] === 'fields' && typeof path[3] === 'string'
       ? `source ${path[1]}: field ${path[3]}: `
       : `source ${path[1]}: `;
   }
-  if (path[0] === 'document' && path.length === 1) return 'document: ';
   return '';
 }
 
-function keyLabel(path: (string | number)[], code: string): string {
-  if (code === 'unrecognized_keys') return '';
+function keyLabel(path: (string | number)[], _code: string): string {
+  // An unknown key's path is the mapping it is in: `roles: unknown key "collecter"`.
   const inner =
-    path[0] === 'kpis'
+    path[0] === 'kpis' || path[0] === 'objectives' || path[0] === 'exceptions'
       ? path.slice(2)
       : path[0] === 'sources'
         ? path.slice(path[2] === 'fields' ? 4 : 2)

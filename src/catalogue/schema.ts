@@ -93,6 +93,39 @@ export const DocumentSchema = z.strictObject({
   next_review: calendarDay.optional(),
 });
 
+/** ISO/IEC 27004 measure types (Annex B's template: what the measure says about the ISMS). */
+export const MEASURE_TYPES = ['implementation', 'effectiveness', 'efficiency', 'impact'] as const;
+/** How a value is obtained: counted by a tool (objective) or judged by a person (subjective). */
+export const METHODS = ['objective', 'subjective'] as const;
+/** A measure's own life: draft (trialled), active, retired (kept for history, not reported). */
+export const LIFECYCLES = ['draft', 'active', 'retired'] as const;
+/** The statuses a `decision` may name an action for. */
+export const DECISION_STATUSES = ['red', 'amber', 'green', 'no-data', 'stale'] as const;
+
+/** A calendar day written yyyy-MM-dd (a date YAML keeps as text); the day must exist. */
+export const calendarDate = z.string().refine(isCalendarDate, {
+  error: (issue) => `${quote(String(issue.input))} is not a date written yyyy-MM-dd (like 2026-12-31)`,
+});
+
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+/** A date key: YAML 1.2 keeps `2026-12-31` as text; a number (`20261231`) is refused with the format. */
+const dateKey = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), calendarDate);
+
+export const RolesSchema = z.strictObject({
+  collector: nonEmpty.optional(),
+  customer: nonEmpty.optional(),
+  reviewer: nonEmpty.optional(),
+});
+
+export const DecisionSchema = z.partialRecord(z.enum(DECISION_STATUSES), nonEmpty);
+
 export const KpiSchema = z.strictObject({
   id: z
     .string()
@@ -110,6 +143,11 @@ export const KpiSchema = z.strictObject({
   /** One field, or several (`[site, severity]`): segments are then the combinations of their values. */
   segment_by: z.union([nonEmpty, z.array(nonEmpty).min(1, 'name at least one field')]).optional(),
   caveat: nonEmpty.optional(),
+  /**
+   * Thresholds of some segments that differ from the KPI's (a plant with a lower target during a
+   * migration), by segment as the report names it (several fields: their values joined with " / ").
+   */
+  segment_thresholds: z.record(z.string(), ThresholdsSchema).optional(),
   baseline: BaselineSchema.optional(),
   tier: z.enum(TIERS).default('supporting'),
   /** Digits shown by renderers; the saved JSON keeps full precision. */
@@ -119,6 +157,47 @@ export const KpiSchema = z.strictObject({
    * "changed", e.g. detected incidents, where more can mean better detection). Default: the thresholds'.
    */
   direction: z.enum(['higher', 'lower', 'none']).optional(),
+  // The measure itself (ISO/IEC 27004:2016 Annex B; docs/catalogue.md "The measurement programme").
+  information_need: nonEmpty.optional(),
+  /** The id of an entry of `objectives:` this KPI gives evidence for (one link, declared here). */
+  objective: nonEmpty.optional(),
+  measure_type: z.enum(MEASURE_TYPES).optional(),
+  method: z.enum(METHODS).optional(),
+  interpretation: nonEmpty.optional(),
+  /** The action each status triggers, e.g. `red: corrective action within 10 days`. */
+  decision: DecisionSchema.optional(),
+  roles: RolesSchema.optional(),
+  /** How often the measure itself is reviewed; `cadence` stays how often it is measured. */
+  review_every: z.enum(CADENCES).optional(),
+  last_reviewed: dateKey.optional(),
+  lifecycle: z.enum(LIFECYCLES).optional(),
+});
+
+export const ObjectiveSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9._-]*$/, 'ids start with a letter and use letters, digits, ".", "_" or "-"'),
+  statement: nonEmpty,
+  owner: nonEmpty,
+  /** What each of its KPIs should reach, as a comparison (">= 98"); none: a statement only. */
+  target: thresholdText.optional(),
+  due: dateKey,
+});
+
+/**
+ * An accepted deviation (a waiver): while it is valid, its KPI keeps its status and value but does not
+ * fail --fail-on. `segment` names one segment of a segmented KPI (the values joined with " / " for
+ * several fields). A number written for a segment (`segment: 12`) is read as its text.
+ */
+export const ExceptionSchema = z.strictObject({
+  kpi: nonEmpty,
+  segment: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), nonEmpty).optional(),
+  reason: nonEmpty,
+  approver: nonEmpty,
+  /** A reference into the risk register (`RISK-042`). */
+  risk: nonEmpty.optional(),
+  /** The last day the exception is valid (inclusive). */
+  expires: dateKey,
 });
 
 export const CatalogueSchema = z.strictObject({
@@ -134,9 +213,15 @@ export const CatalogueSchema = z.strictObject({
     z.string().regex(/^[a-z_][a-z0-9_]*$/, 'source names are lower_snake_case'),
     SourceSchema,
   ),
+  /** ISMS objectives (ISO/IEC 27001 clause 6.2) the KPIs measure progress towards. */
+  objectives: z.array(ObjectiveSchema).default([]),
+  /** Accepted deviations: a KPI (or one segment of it) that may miss its target until a date. */
+  exceptions: z.array(ExceptionSchema).default([]),
   kpis: z.array(KpiSchema).min(1, 'the catalogue declares no KPI'),
 });
 
 export type KpiConfig = z.infer<typeof KpiSchema>;
 export type DocumentConfig = z.infer<typeof DocumentSchema>;
+export type ObjectiveConfig = z.infer<typeof ObjectiveSchema>;
+export type ExceptionConfig = z.infer<typeof ExceptionSchema>;
 export type CatalogueConfig = z.infer<typeof CatalogueSchema>;

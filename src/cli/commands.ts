@@ -3,6 +3,7 @@
  * src/app/ and hands the result to `run`; main.ts writes it and turns its outcome into the exit code.
  */
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { auditCatalogue } from '../app/audit.js';
 import { diff, trend } from '../app/compare.js';
 import { detect } from '../app/detect.js';
 import { explain } from '../app/explain.js';
@@ -12,6 +13,7 @@ import { presets } from '../app/presets.js';
 import { report, reportTargets } from '../app/report.js';
 import type { CommandResult } from '../app/result.js';
 import { validate } from '../app/validate.js';
+import { AUDIT_FORMATS } from '../render/audit.js';
 import { DETECT_FORMATS } from '../render/detect.js';
 import { DIFF_FORMATS } from '../render/diff.js';
 import { FORMATS } from '../render/index.js';
@@ -149,6 +151,7 @@ export function buildProgram(io: CliIo, run: Run): Command {
     explainCommand,
     diffCommand,
     trendCommand,
+    auditCommand,
     initCommand,
     detectCommand,
     presetsCommand,
@@ -348,6 +351,37 @@ function trendCommand(program: Command, { io, run }: Context): void {
       '\nExamples:\n  $ isms-kpi trend reports/\n  $ isms-kpi trend reports/ --format csv > trend.csv',
     )
     .action((dir: string, options) => run(() => trend(dir, options, io)));
+}
+
+function auditCommand(program: Command, { io, run }: Context): void {
+  program
+    .command('audit-catalogue')
+    .description(
+      'check the measurement programme: Annex A coverage against a Statement of Applicability, overdue reviews of measures, vanity, never-measured and always-stale KPIs, the mix of measure types',
+    )
+    .option('-c, --catalogue <file>', 'the KPI catalogue', nonEmpty, 'metrics.yaml')
+    .option(
+      '--soa <file>',
+      'a Statement of Applicability CSV: control, applicable (yes/no), justification',
+      nonEmpty,
+    )
+    .option(
+      '--history <file|dir>',
+      'a saved JSON report, or a folder of them, for the vanity, never-data and always-stale checks (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--today <date>',
+      'take this day (yyyy-MM-dd) as today for the review checks (default: the clock)',
+      nonEmpty,
+    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(AUDIT_FORMATS).default('table'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ isms-kpi audit-catalogue --soa soa.csv --history reports/\n  $ isms-kpi audit-catalogue --format markdown\n\nExit codes:\n  0  no warnings (information only)\n  1  warnings: see the findings\n  2  the catalogue, the SoA or a saved report cannot be read',
+    )
+    .action((options) => run(() => auditCatalogue(options, io)));
 }
 
 function initCommand(program: Command, { io, run }: Context): void {

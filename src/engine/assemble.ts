@@ -4,6 +4,8 @@
  * counts, numerator and denominator, and the trend over the windows.
  */
 import type { CompiledKpi } from '../catalogue/compile.js';
+import { measureDescription } from '../catalogue/measure.js';
+import type { Thresholds } from '../catalogue/thresholds.js';
 import type { AggregateResult, KpiResult, SegmentResult, Status, WindowResult } from '../report/model.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import type { AggregateOutcome } from './aggregate.js';
@@ -51,10 +53,16 @@ export function assembleResult(
     end: new Date(w.end).toISOString(),
     ...withCounts(judge(1 + i, 'window'), countFor, 1 + i),
   }));
-  const segmentResults: SegmentResult[] = layout.segments.segments.map((_, i) => ({
-    ...segmentLabel(layout.segments, i),
-    ...withCounts(judge(1 + W + i, 'segment'), countFor, 1 + W + i),
-  }));
+  const segmentResults: SegmentResult[] = layout.segments.segments.map((_, i) => {
+    const label = segmentLabel(layout.segments, i);
+    // A segment with thresholds of its own (segment_thresholds) is judged by them.
+    const own = kpi.segmentThresholds.get(label.key);
+    return {
+      ...label,
+      ...withCounts(judge(1 + W + i, 'segment', own ? { thresholds: own } : {}), countFor, 1 + W + i),
+      ...(own ? { thresholds: thresholdsOf(own) } : {}),
+    };
+  });
   const aggregates: AggregateResult[] = kpi.formula.aggregates.map((agg) => {
     const o = outcomes.get(agg.index)!;
     const v = o.values[0]!;
@@ -281,17 +289,17 @@ export function describeKpi(
     ...(c.caveat ? { caveat: c.caveat } : {}),
     ...(c.decimals !== undefined ? { decimals: c.decimals } : {}),
     formula: c.formula,
-    thresholds: kpi.thresholds
-      ? {
-          green: kpi.thresholds.green.text,
-          ...(kpi.thresholds.amber ? { amber: kpi.thresholds.amber.text } : {}),
-          direction: kpi.thresholds.direction,
-        }
-      : null,
+    thresholds: kpi.thresholds ? thresholdsOf(kpi.thresholds) : null,
     ...(c.direction ? { direction: c.direction } : {}),
     ...(kpi.segmentBy.length > 0 ? { segmentBy: kpi.segmentBy.join(KEY_SEPARATOR) } : {}),
     ...(c.baseline ? { baseline: c.baseline } : {}),
+    ...measureDescription(c),
     definitionHash: kpi.definitionHash,
     sources: kpi.formula.sources,
   };
+}
+
+/** Thresholds as the report writes them. */
+function thresholdsOf(t: Thresholds): NonNullable<KpiResult['thresholds']> {
+  return { green: t.green.text, ...(t.amber ? { amber: t.amber.text } : {}), direction: t.direction };
 }

@@ -39,6 +39,8 @@ import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { snapshotAsOf } from './as-of.js';
 import { coverageOf } from './assemble.js';
 import { compareValues, type Evaluation, evaluateCatalogue } from './evaluate.js';
+import { applyExceptions } from './exceptions.js';
+import { objectiveResults } from './objectives.js';
 import { partialReason } from './status.js';
 
 export type { SourceProgress, WorkerMode };
@@ -507,10 +509,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
     }
     for (const dep of kpi.formula.kpis) addSources(dep);
   };
-  for (const kpi of catalogue.kpis)
-    if (!options.kpis || options.kpis.has(kpi.config.id)) addSources(kpi.config.id);
+  // Retired KPIs are kept in the catalogue for history but not reported, unless asked for by id.
+  const wanted = catalogue.kpis
+    .filter((k) => (options.kpis ? options.kpis.has(k.config.id) : k.config.lifecycle !== 'retired'))
+    .map((k) => k.config.id);
+  for (const id of wanted) addSources(id);
   const cache = new Map<string, Vec>();
-  const wanted = catalogue.kpis.map((k) => k.config.id).filter((id) => !options.kpis || options.kpis.has(id));
   const early = new EarlyEvaluation(
     options.cores ?? 1,
     catalogue,
@@ -536,6 +540,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     ]);
   else withholdTrends(evaluation, period, computedOn);
   addBaselines(evaluation, options.baselineReport);
+  applyExceptions(evaluation.kpis, catalogue.exceptions, lastDay(period));
   const asOf = options.asOf ?? lastDay(period);
   const report = buildReport(catalogue, period, asOf, sources, evaluation, {
     timestamp: options.timestamp,
@@ -634,6 +639,7 @@ function buildReport(
         : {}),
     };
   });
+  const objectives = objectiveResults(catalogue.objectives, evaluation.kpis, catalogue.timezone);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -653,6 +659,7 @@ function buildReport(
     summary,
     sources: manifest,
     kpis: evaluation.kpis,
+    ...(objectives.length > 0 ? { objectives } : {}),
   };
 }
 

@@ -17,12 +17,28 @@ import type { Status } from '../report/model.js';
 import { type Cadence, cadenceLengthMs } from '../time/period.js';
 import { localDate } from '../time/zone.js';
 import { coverageGap, type Tolerance } from './coverage.js';
+import { type ExceptionResult, isAccepted } from './exceptions.js';
 
 export type FailOn = 'red' | 'amber' | 'never';
 export const FAIL_ON_LEVELS: readonly FailOn[] = ['red', 'amber', 'never'];
 
-export function failsRun(kpi: { status: Status; judgement?: Status | undefined }, failOn: FailOn): boolean {
-  if (failOn === 'never') return false;
+/**
+ * A KPI with a KPI-wide exception in force (exceptions.ts: valid on the period's last day) keeps its
+ * status but does not fail the run; an expired exception no longer counts, and an exception for one
+ * segment does not change the KPI's verdict. A draft KPI (`lifecycle: draft`, being trialled) never fails
+ * the run: its thresholds are not agreed yet; nor does a retired one (reported only when asked for by id).
+ */
+export function failsRun(
+  kpi: {
+    status: Status;
+    judgement?: Status | undefined;
+    lifecycle?: 'draft' | 'active' | 'retired' | undefined;
+    exceptions?: readonly ExceptionResult[] | undefined;
+  },
+  failOn: FailOn,
+): boolean {
+  if (failOn === 'never' || kpi.lifecycle === 'draft' || kpi.lifecycle === 'retired') return false;
+  if (isAccepted(kpi)) return false;
   const status = kpi.status === 'stale' && kpi.judgement ? kpi.judgement : kpi.status;
   return status === 'red' || (failOn === 'amber' && status === 'amber');
 }

@@ -1,7 +1,8 @@
 /**
  * The audit evidence pack (ISO 27001 clause 7.5, documented information) as a list of files:
  * - manifest.json: tool, catalogue sha256, period, and per source file its size, sha256, row counts and
- *   time range (the same manifest the JSON report carries), plus the files of the pack with their sha256;
+ *   time range (the same manifest the JSON report carries), the exceptions in force for the period
+ *   (absent when there are none), plus the files of the pack with their sha256;
  * - kpis/<ID>.csv: per KPI, every row that entered each aggregate of its formula, with file and line;
  * - rejected/<source>.csv: per source, the rows rejected at intake with the reasons.
  * File names keep letters, digits, ".", "_" and "-" of the id (others become "_"), get "~2", "~3" when
@@ -83,9 +84,20 @@ export function buildEvidencePack(input: EvidenceInput): EvidenceFile[] {
     asOf: report.asOf,
     ...(report.generatedAt ? { generatedAt: report.generatedAt } : {}),
     sources: report.sources,
+    ...inForce(report),
     files: listed,
   };
   return [{ path: MANIFEST_FILE, content: jsonText(manifest) }, ...files];
+}
+
+/** The exceptions accepted for the period, by KPI in report order (expired ones are not in force). */
+function inForce(report: Report): Pick<PackManifest, 'exceptions'> {
+  const exceptions = report.kpis.flatMap((k) =>
+    (k.exceptions ?? [])
+      .filter((e) => e.state === 'accepted')
+      .map(({ state: _, ...e }) => ({ kpi: k.id, ...e })),
+  );
+  return exceptions.length > 0 ? { exceptions } : {};
 }
 
 function kpiRows(

@@ -2,7 +2,7 @@
  * manifest.json of an evidence pack: the report's own manifest (tool, catalogue, period, sources) plus the
  * list of files in the pack with their sha256, so the pack can be checked for completeness and tampering.
  */
-import type { Report, SourceManifest } from '../report/model.js';
+import type { KpiResult, Report, SourceManifest } from '../report/model.js';
 
 /** Bumped when the layout of the pack changes. */
 export const EVIDENCE_PACK_VERSION = 1;
@@ -30,8 +30,13 @@ export interface PackManifest {
   asOf: string;
   generatedAt?: string;
   sources: SourceManifest[];
+  /** The exceptions in force for the period (accepted on its last day); absent when there are none. */
+  exceptions?: PackException[];
   files: PackFile[];
 }
+
+/** An exception in force: the KPI it is for, then as the report records it (without its state). */
+export type PackException = { kpi: string } & Omit<NonNullable<KpiResult['exceptions']>[number], 'state'>;
 
 export const MANIFEST_FILE = 'manifest.json';
 

@@ -83,6 +83,14 @@ export function renderCsv(report: Report): string {
         ...common,
         level: 'segment',
         segment: segment.key,
+        // A segment with thresholds of its own (segment_thresholds) shows them.
+        ...(segment.thresholds
+          ? {
+              green: segment.thresholds.green,
+              amber: segment.thresholds.amber,
+              direction: segment.thresholds.direction,
+            }
+          : {}),
         ...result(kpi, segment),
         trend: undefined,
         trend_note: undefined,

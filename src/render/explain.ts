@@ -16,6 +16,7 @@ import type { AggregateResult, KpiResult } from '../report/model.js';
 import type { CellValue, FieldType } from '../sources/table.js';
 import { safeText } from '../text.js';
 import { formatCount, formatDateTime, formatNumber, formatValue, plural } from './format.js';
+import { measureLines } from './measure.js';
 
 /** One line of inert text. */
 const t = (text: string) => safeText(text);
@@ -142,6 +143,7 @@ export function renderExplain(e: Explanation): string {
     t(
       `owner ${kpi.owner}; cadence ${kpi.cadence}; controls ${kpi.controls.join(', ') || '-'}; period ${e.period}; times in ${e.timezone}`,
     ),
+    ...measureLines(kpi),
     `formula: ${lines(kpi.formula)}`,
     '',
   ];

@@ -8,6 +8,7 @@ import { localDate } from '../time/zone.js';
 // Numbers, units, counts and times: one formatter for every output (src/report/numbers.ts).
 export {
   decimalsFor,
+  formatBand,
   formatBands,
   formatCount,
   formatDateTime,

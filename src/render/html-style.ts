@@ -49,11 +49,12 @@ h2 { font-size: 16px; margin: 16px 0 6px; }
 .matrix th.area { font-weight: 700; width: 11em; }
 .matrix td { padding: 1px 6px; border: 0; }
 .matrix tr.kpi:nth-child(even) > td { background: #f6f8fa; }
-.matrix td.id, .matrix td.num, .matrix td.status { white-space: nowrap; }
+.matrix td.id, .matrix td.num, .matrix td.status, .matrix td.trend-col { white-space: nowrap; }
 .matrix .trend-col { text-align: center; }
 .chip { display: inline-block; border-radius: 4px; padding: 0 6px; background: var(--c); color: var(--on-c); font-weight: 700; white-space: nowrap; }
 .stale .chip { border: 1px dashed var(--stale-fg); }
 .judgement { color: var(--muted); font-size: 0.9em; }
+.accepted { display: block; color: var(--muted); font-size: 0.7em; line-height: 1.05; white-space: nowrap; }
 .not-current { color: var(--muted); font-style: italic; }
 .legend { color: var(--muted); font-size: 11px; margin: 6px 0 0; }
 .details { margin-top: 20px; }

@@ -13,6 +13,9 @@
  *   the other KPIs, which continue on page 2: every KPI is listed once.
  * - A stale KPI sorts by its judgement (urgencyRank), shows its value in grey italics (not current) and
  *   says what it would be if current.
+ * - A KPI under an exception in force for the whole KPI (issue 19) keeps its status colour and says
+ *   "accepted until DATE" under the chip: the reader sees both the deviation and that it is accepted.
+ *   An exception of one segment, or an expired one, is in the KPI's details, not on page 1.
  */
 import type { KpiResult, Report, Status } from '../report/model.js';
 import {
@@ -64,7 +67,7 @@ ${
   isLarge
     ? html`${matrixSection('attention', `Needs attention: ${attention.length} of ${report.kpis.length} KPIs`, attention, isDense)}${matrixSection('others', `Other KPIs: ${others.length}`, others, isDense)}`
     : matrixSection('all', `All ${report.kpis.length} KPIs by area`, report.kpis, isDense)
-}<p class="legend">Status: ✖ red · ▲ amber · ✔ green · ◷ stale: the data is not current, the value in grey italics, sorted by the status it would have · ∅ no data · ℹ info: no target. Trend: ↑ up · ↓ down · → unchanged, the value against the previous month or period (the direction of the value, not better or worse) · partial: the data does not cover the earlier period.</p>
+}<p class="legend">Status: ✖ red · ▲ amber · ✔ green · ◷ stale: the data is not current, the value in grey italics, sorted by the status it would have · ∅ no data · ℹ info: no target${report.kpis.some((k) => acceptedException(k)) ? html` · accepted until: exception in force` : ''}. Trend: ↑ up · ↓ down · → unchanged, the value against the previous month or period (the direction of the value, not better or worse) · partial: the data does not cover the earlier period.</p>
 `;
 }
 
@@ -84,19 +87,31 @@ ${byAreaUrgency(kpis).map(
 
 function matrixRow(kpi: KpiResult, area: SafeHtml | string): SafeHtml {
   const value = formatValue(kpi, kpi.value);
-  return html`<tr class="kpi ${kpi.status}" data-status="${kpi.status}">${area}<td class="id"><a href="#kpi-${kpi.id}">${kpi.id}</a></td><td class="name">${kpi.name}</td><td class="num">${kpi.status === 'stale' ? html`<span class="not-current" title="not current">${value}</span>` : value}</td><td class="num target">${withUnit(kpi, formatTarget(kpi))}</td><td class="status">${statusChip(kpi)}</td><td class="trend-col">${trendText(kpi)}</td></tr>\n`;
+  return html`<tr class="kpi ${kpi.status}" data-status="${kpi.status}">${area}<td class="id"><a href="#kpi-${kpi.id}">${kpi.id}</a></td><td class="name">${kpi.name}</td><td class="num">${kpi.status === 'stale' ? html`<span class="not-current" title="not current">${value}</span>` : value}</td><td class="num target">${withUnit(kpi, formatTarget(kpi))}</td><td class="status">${statusChip(kpi, true)}</td><td class="trend-col">${trendText(kpi)}</td></tr>\n`;
 }
 
 /**
  * The status as a chip: symbol and word on the status colour; a stale KPI also says what its value
- * would be if current.
+ * would be if current; with `showAccepted` (the page-1 matrix) an exception in force says until when.
  */
-export function statusChip(kpi: Pick<KpiResult, 'status' | 'judgement'>): SafeHtml {
+export function statusChip(
+  kpi: Pick<KpiResult, 'status' | 'judgement' | 'exceptions'>,
+  showAccepted = false,
+): SafeHtml {
   const judged =
     kpi.status === 'stale' && kpi.judgement
       ? html` <span class="judgement">(${kpi.judgement} if current)</span>`
       : '';
-  return html`<span class="chip">${HTML_SYMBOL[kpi.status]} ${STATUS_LABEL[kpi.status]}</span>${judged}`;
+  const accepted = showAccepted ? acceptedException(kpi) : undefined;
+  const acceptedNote = accepted
+    ? html` <span class="accepted">accepted until<br>${accepted.expires}</span>`
+    : '';
+  return html`<span class="chip">${HTML_SYMBOL[kpi.status]} ${STATUS_LABEL[kpi.status]}</span>${judged}${acceptedNote}`;
+}
+
+/** The exception in force for the whole KPI (not one segment), if any. */
+function acceptedException(kpi: Pick<KpiResult, 'exceptions'>) {
+  return (kpi.exceptions ?? []).find((e) => e.state === 'accepted' && e.segment === undefined);
 }
 
 /**

@@ -16,6 +16,7 @@
 import type { KpiResult, Report, SourceManifest } from '../report/model.js';
 import {
   byUrgency,
+  formatBand,
   formatBands,
   formatCount,
   trendText as formatTrend,
@@ -32,6 +33,13 @@ import type { History } from './history.js';
 import { HTML_STYLE, pageStyle } from './html-style.js';
 import { HTML_SYMBOL, statusChip, summaryPage, withUnit } from './html-summary.js';
 import { html, raw, type SafeHtml } from './html-template.js';
+import {
+  exceptionText,
+  objectiveFacts,
+  objectiveKpiText,
+  objectiveProgress,
+  objectiveUnit,
+} from './programme.js';
 import { sparkline, type TrendPoint } from './sparkline.js';
 
 export interface HtmlOptions {
@@ -65,7 +73,7 @@ ${summaryPage(report)}${legend ? html`<p class="meta legend">${legend}</p>\n` : 
 <div class="tiles">
 ${byUrgency(report.kpis).map((kpi) => tile(kpi, report.period.label, options.history?.get(kpi.id), incomplete !== undefined))}</div>
 </section>
-<section class="evidence" aria-labelledby="evidence-heading">
+${objectivesSection(report)}<section class="evidence" aria-labelledby="evidence-heading">
 <h2 id="evidence-heading">Evidence</h2>
 <table>
 <thead><tr><th>Source</th><th>File</th><th class="num">Rows read</th><th class="num">Accepted</th><th class="num">Rejected</th><th class="num">In period</th><th>As of</th><th>sha256</th></tr></thead>
@@ -104,6 +112,7 @@ function tile(
   if (kpi.numerator !== undefined && kpi.denominator !== undefined)
     facts.push(['Counts', `${formatCount(kpi.numerator)} of ${formatCount(kpi.denominator)}`]);
   if (kpi.controls.length > 0) facts.push(['Controls', kpi.controls.join(', ')]);
+  for (const e of kpi.exceptions ?? []) facts.push(['Exception', exceptionText(e)]);
   const base = kpi.sinceBaseline ?? (kpi.baseline ? { ...kpi.baseline, change: undefined } : undefined);
   if (base)
     facts.push([
@@ -169,7 +178,27 @@ function trendText(kpi: KpiResult, points: readonly TrendPoint[], isEngineTrend:
 function segments(kpi: KpiResult): SafeHtml {
   return html`<table class="segments">
 <caption>By ${kpi.segmentBy ?? 'segment'} (${kpi.segments.length})</caption>
-${kpi.segments.map((s) => html`<tr class="${s.status}"><td>${s.key}</td><td class="num">${formatValue(kpi, s.value)}</td><td class="seg-status">${HTML_SYMBOL[s.status]} ${STATUS_LABEL[s.status]}</td></tr>\n`)}</table>
+${kpi.segments.map((s) => html`<tr class="${s.status}"><td>${s.key}${s.thresholds ? ` (target ${formatBand(s.thresholds.green, kpi.unit)})` : ''}</td><td class="num">${formatValue(kpi, s.value)}</td><td class="seg-status">${HTML_SYMBOL[s.status]} ${STATUS_LABEL[s.status]}</td></tr>\n`)}</table>
+`;
+}
+
+/** The objectives (clause 6.2) with their KPIs, in the words of the other reports; none: nothing. */
+function objectivesSection(report: Report): SafeHtml | string {
+  const objectives = report.objectives ?? [];
+  if (objectives.length === 0) return '';
+  const byId = new Map(report.kpis.map((k) => [k.id, k]));
+  return html`<section class="objectives" aria-labelledby="objectives-heading">
+<h2 id="objectives-heading">Objectives</h2>
+${objectives.map(
+  (o) => html`<h3>${o.id} ${o.statement}</h3>
+<p>${objectiveFacts(o, objectiveUnit(o, report))} — ${objectiveProgress(o)}</p>
+<ul>
+${o.kpis.map(
+  (k) => html`<li>${objectiveKpiText(o, k, byId.get(k.id))}</li>
+`,
+)}</ul>
+`,
+)}</section>
 `;
 }
 

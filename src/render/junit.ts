@@ -10,6 +10,7 @@ import { type FailOn, failsRun } from '../engine/status.js';
 import type { KpiResult, Report, Status } from '../report/model.js';
 import { UNSAFE_CLASS } from '../text.js';
 import { byAreaCatalogue, formatBands, formatValue, partialTrendNote, STATUS_LABEL } from './format.js';
+import { programmeNotes } from './programme.js';
 
 /** What escapeXml replaces by U+FFFD: safeText's characters (src/text.ts) but tab and line breaks, and U+FFFE, U+FFFF. */
 const XML_UNSAFE = new RegExp(`(?![\\t\\n\\r])${UNSAFE_CLASS}|[\\uFFFE\\uFFFF]`, 'g');
@@ -91,6 +92,7 @@ function testcase(kpi: KpiResult, area: string, result: Verdict): string[] {
     `formula: ${kpi.formula}`,
     ...(partialTrendNote(kpi) ? [`trend: ${partialTrendNote(kpi)}`] : []),
     ...(kpi.caveat ? [`caveat: ${kpi.caveat}`] : []),
+    ...programmeNotes(kpi),
   ].join('\n');
   const body = x(detail).replace(/&#10;/g, '\n');
   switch (result) {

@@ -22,6 +22,7 @@ import {
   trendLegend,
   trendText,
 } from './format.js';
+import { objectiveHead, objectiveKpiText, objectiveUnit, programmeNotes } from './programme.js';
 
 const STATUS_EMOJI: Record<Status, string> = {
   red: '🔴',
@@ -102,6 +103,14 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
     lines.push('');
     lines.push(...notes);
   }
+  if ((report.objectives ?? []).length > 0) {
+    lines.push('', '### Objectives', '');
+    const byId = new Map(report.kpis.map((k) => [k.id, k]));
+    for (const o of report.objectives ?? []) {
+      lines.push(`- **${md(o.id)}** ${md(objectiveHead(o, objectiveUnit(o, report)))}`);
+      for (const k of o.kpis) lines.push(`  - ${md(objectiveKpiText(o, k, byId.get(k.id)))}`);
+    }
+  }
   lines.push('');
   lines.push(`<details><summary>Evidence: ${plural(report.sources.length, 'source')}</summary>`);
   lines.push('');
@@ -147,6 +156,7 @@ function noteLines(kpis: readonly KpiResult[]): string[] {
     const partial = partialTrendNote(kpi);
     if (partial) out.push(`- **${md(kpi.id)}** trend ${md(partial)}`);
     if (kpi.caveat) out.push(`- **${md(kpi.id)}** \\* ${md(kpi.caveat)}`);
+    for (const note of programmeNotes(kpi)) out.push(`- **${md(kpi.id)}** ${md(note)}`);
   }
   return out;
 }

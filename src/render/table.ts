@@ -25,6 +25,7 @@ import {
   trendWord,
 } from './format.js';
 import { fitTable, KEEP, keep, wrapText } from './layout.js';
+import { objectiveLines, programmeNotes } from './programme.js';
 
 export interface TableOptions {
   color: boolean;
@@ -52,6 +53,17 @@ const COLUMNS = (compact: boolean) => [
   { head: 'Status' },
   { head: 'Trend', drop: 3 },
 ];
+
+/**
+ * Programme notes and objectives are prose from src/render/programme.ts; their figures stay whole when
+ * wrapped, as values and targets in the table do: a comparison with its number (`>= 95`) and a number
+ * with its unit (`95 %`, `72 h`, `14 days`) are joined by KEEP.
+ */
+function keepFigures(text: string): string {
+  return text
+    .replace(/(<=|>=|==|!=|<|>) (?=-?\d)/g, `$1${KEEP}`)
+    .replace(/(\d) (%|h|days|pp|min)(?=[\s,;:)]|$)/g, `$1${KEEP}$2`);
+}
 
 export function renderTable(report: Report, options: TableOptions): string {
   const width = Math.max(1, Math.floor(options.width ?? DEFAULT_WIDTH));
@@ -116,6 +128,7 @@ export function renderTable(report: Report, options: TableOptions): string {
     const partial = partialTrendNote(kpi);
     if (partial) say(`  ${kpi.id} trend ${partial}`);
     if (kpi.caveat) say(`  * ${kpi.id}: ${kpi.caveat}`);
+    for (const note of programmeNotes(kpi)) say(`  ${kpi.id} ${keepFigures(note)}`);
   }
   for (const kpi of report.kpis) {
     const base = kpi.sinceBaseline;
@@ -126,6 +139,12 @@ export function renderTable(report: Report, options: TableOptions): string {
     say(
       `  ${kpi.id}: ${keep(`${sign}${formatValue(unit, Math.abs(base.change))}`)} since the baseline (${since})`,
     );
+  }
+  const objectives = objectiveLines(report);
+  if (objectives.length > 0) {
+    lines.push('', c.bold('Objectives'));
+    // An objective at 2, its KPIs at 4; continuation lines 2 further in.
+    for (const line of objectives) say(keepFigures(line), undefined, line.startsWith('    ') ? 6 : 4);
   }
   lines.push('');
   lines.push(c.bold('Evidence'));

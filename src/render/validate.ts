@@ -138,7 +138,9 @@ function verdictLines(v: Validation): string[] {
 
 /** Every problem line in source order: errors and warnings, and a note where problems were not kept. */
 function problemLines(v: Validation): string[] {
-  const lines = v.catalogue.problems.map(formatProblem);
+  const lines = v.catalogue.problems.map(
+    (p) => `${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`,
+  );
   for (const s of v.sources) {
     for (const p of s.problems)
       lines.push(`${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`);
@@ -173,9 +175,11 @@ function toleranceNote(s: ValidatedSource & { state: 'read' }, v: Validation): s
 
 function catalogueLine(v: Validation): string {
   const c = v.catalogue;
-  return c.problems.length > 0
+  // A catalogue that loads may carry warnings (control references outside Annex A 2022).
+  const warnings = c.problems.filter((p) => p.severity === 'warning').length;
+  return c.problems.length > warnings
     ? `catalogue ${t(c.file)}: cannot be loaded`
-    : `catalogue ${t(c.file)}: ${c.kpis} KPIs, ${c.sources} sources, formulas OK`;
+    : `catalogue ${t(c.file)}: ${c.kpis} KPIs, ${c.sources} sources, formulas OK${warnings > 0 ? `; ${plural(warnings, 'warning')}` : ''}`;
 }
 
 export function renderValidateTable(v: Validation, options: ValidateRenderOptions): string {

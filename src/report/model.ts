@@ -35,6 +35,13 @@ function doc<T extends z.ZodType>(schema: T, description: string, id?: string): 
 }
 
 const count = z.int().min(0);
+/** A KPI's or a segment's threshold bands, as written, with the direction they point (a new schema each time). */
+const thresholdBands = () =>
+  z.object({
+    green: z.string(),
+    amber: z.string().optional(),
+    direction: z.enum(['higher', 'lower', 'target']),
+  });
 const numberOrNull = z.number().nullable();
 const sha256 = doc(
   z.string().regex(/^([0-9a-f]{64})?$/),
@@ -95,6 +102,10 @@ export const segmentResultSchema = doc(
       'Several segment fields only: the value of each field, by field name.',
     ),
     ...groupFields,
+    thresholds: doc(
+      thresholdBands().optional(),
+      "The segment's own thresholds (`segment_thresholds` in the catalogue), when they differ from the KPI's; its status is judged by them.",
+    ),
   }),
   'The KPI computed over the rows of one segment.',
   'segment',
@@ -133,13 +144,7 @@ export const kpiResultSchema = doc(
     caveat: z.string().optional(),
     decimals: count.optional(),
     formula: z.string(),
-    thresholds: z
-      .object({
-        green: z.string(),
-        amber: z.string().optional(),
-        direction: z.enum(['higher', 'lower', 'target']),
-      })
-      .nullable(),
+    thresholds: thresholdBands().nullable(),
     direction: doc(
       z.enum(['higher', 'lower', 'none']).optional(),
       "The catalogue's `direction:`, when declared: how a change is judged (improved / worsened) instead of by the thresholds' direction; `none`: a change is only `changed`.",
@@ -151,6 +156,51 @@ export const kpiResultSchema = doc(
     baseline: z
       .object({ value: z.number(), period: z.string().optional(), note: z.string().optional() })
       .optional(),
+    informationNeed: doc(
+      z.string().optional(),
+      'What the measure is for: the question it answers (ISO/IEC 27004).',
+    ),
+    objective: doc(
+      z.string().optional(),
+      'The id of the objective (`objectives` of the report) this KPI measures.',
+    ),
+    measureType: doc(
+      z.enum(['implementation', 'effectiveness', 'efficiency', 'impact']).optional(),
+      'ISO/IEC 27004 measure type.',
+    ),
+    method: doc(
+      z.enum(['objective', 'subjective']).optional(),
+      'How the value is obtained: counted (objective) or judged by a person (subjective).',
+    ),
+    interpretation: doc(z.string().optional(), 'How to read the value.'),
+    decision: doc(
+      z
+        .object({
+          red: z.string().optional(),
+          amber: z.string().optional(),
+          green: z.string().optional(),
+          'no-data': z.string().optional(),
+          stale: z.string().optional(),
+        })
+        .optional(),
+      'The action each status triggers, by status.',
+    ),
+    roles: doc(
+      z
+        .object({
+          collector: z.string().optional(),
+          customer: z.string().optional(),
+          reviewer: z.string().optional(),
+        })
+        .optional(),
+      'Who collects the data, who uses the result and who reviews the measure, besides the owner.',
+    ),
+    reviewEvery: doc(z.enum(CADENCES).optional(), 'How often the measure itself is reviewed.'),
+    lastReviewed: doc(z.string().optional(), 'When the measure itself was last reviewed (yyyy-MM-dd).'),
+    lifecycle: doc(
+      z.enum(['draft', 'active', 'retired']).optional(),
+      'draft: the measure is being trialled; retired: kept for history, reported only when asked for by id; neither fails --fail-on. Absent: active.',
+    ),
     definitionHash: doc(
       sha256,
       'sha256 over what defines the number (formula, thresholds, unit, sources): KPIs of two reports are comparable only where it is equal.',
@@ -220,6 +270,28 @@ export const kpiResultSchema = doc(
         })
         .optional(),
       "The change since the KPI's baseline: from the catalogue's `baseline`, or from a saved report given with --baseline (when the KPI's definition is unchanged there).",
+    ),
+    exceptions: doc(
+      z
+        .array(
+          doc(
+            z.object({
+              segment: doc(z.string().optional(), 'The segment it accepts; absent: the whole KPI.'),
+              reason: z.string(),
+              approver: z.string(),
+              risk: doc(z.string().optional(), 'A reference into the risk register.'),
+              expires: doc(z.string(), 'The last day the exception is valid (yyyy-MM-dd, inclusive).'),
+              state: doc(
+                z.enum(['accepted', 'expired']),
+                "accepted: valid on the period's last day, so a KPI-wide exception keeps the KPI from failing --fail-on; expired: it ended before, and no longer counts.",
+              ),
+            }),
+            'An exception of the catalogue for this KPI or one of its segments.',
+            'exception',
+          ),
+        )
+        .optional(),
+      "The catalogue's exceptions for this KPI, in catalogue order; absent when it has none.",
     ),
     history: doc(
       z.array(z.object({ period: z.string(), value: numberOrNull })).optional(),
@@ -357,5 +429,62 @@ export const reportSchema = z.object({
     'The evidence manifest: one entry per source file read, sorted by source name.',
   ),
   kpis: doc(z.array(kpiResultSchema), 'In catalogue order.'),
+  objectives: doc(
+    z
+      .array(
+        doc(
+          z.object({
+            id: z.string(),
+            statement: z.string(),
+            owner: z.string(),
+            target: doc(z.string().optional(), 'What each of its KPIs should reach, e.g. `>= 95`.'),
+            due: doc(z.string(), 'yyyy-MM-dd.'),
+            kpis: doc(
+              z.array(
+                z.object({
+                  id: z.string(),
+                  value: numberOrNull,
+                  status: statusSchema,
+                  meetsTarget: doc(
+                    z.boolean().nullable(),
+                    'Whether the value meets the target (without a target: whether the KPI is green); null without a value.',
+                  ),
+                  forecast: doc(
+                    z
+                      .object({
+                        state: z.enum(['met', 'on-track', 'off-track', 'too-few-points']),
+                        points: doc(
+                          count,
+                          'Periods the fit used (saved reports given with --history and this one).',
+                        ),
+                        expected: doc(
+                          z.string().optional(),
+                          'The day (yyyy-MM-dd) the fitted line reaches the target.',
+                        ),
+                        slopePerDay: doc(
+                          z.number().optional(),
+                          "The fitted change per day, in the KPI's unit.",
+                        ),
+                      })
+                      .optional(),
+                    'With --history and a target: a Theil-Sen line over the periods; no forecast from fewer than 4 points.',
+                  ),
+                }),
+              ),
+              'The KPIs that name the objective, in catalogue order.',
+            ),
+            meeting: doc(count, 'How many of its KPIs meet the target.'),
+            offTrack: doc(
+              z.boolean(),
+              'A KPI of it is forecast to reach the target after the due date, or never.',
+            ),
+          }),
+          'An ISMS objective (clause 6.2) and the progress of its KPIs.',
+          'objective',
+        ),
+      )
+      .optional(),
+    "The catalogue's objectives, in catalogue order; absent when it has none.",
+  ),
 });
 export type Report = z.infer<typeof reportSchema>;

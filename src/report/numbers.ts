@@ -66,7 +66,7 @@ export function formatValue(kpi: Pick<KpiResult, 'unit' | 'decimals'>, value: nu
 }
 
 /** A threshold band with the KPI's unit: "<= 8" -> "<= 8 h", ">= 95" -> ">= 95 %", ">= 1000" -> ">= 1,000". */
-function formatBand(band: string, unit: string): string {
+export function formatBand(band: string, unit: string): string {
   const text = band.replace(/\s+/g, ' ').replace(/-?\d+(\.\d+)?/, (n) => group(n));
   return `${text}${unitSuffix(unit)}`;
 }

@@ -30,6 +30,10 @@ const catalogueKpis = (
   parse(readFileSync(path.join(REPO, 'metrics.yaml'), 'utf8')) as { kpis: CatalogueKpi[] }
 ).kpis;
 const ALL_IDS = catalogueKpis.map((k) => k.id);
+/** The KPIs a report shows: all but the retired ones (IR-11). */
+const REPORTED_IDS = catalogueKpis
+  .filter((k) => (k as { lifecycle?: string }).lifecycle !== 'retired')
+  .map((k) => k.id);
 
 const cli = (args: string[], cwd = REPO) => runCli(args, { cwd });
 
@@ -133,7 +137,8 @@ describe('report', { timeout: 120_000 }, () => {
     expect(status).toBe(1);
     expect(report.schemaVersion).toBe(1);
     expect(report.kpis).toHaveLength(34);
-    expect(ids(report)).toEqual([...ALL_IDS].sort());
+    expect(REPORTED_IDS).toHaveLength(34);
+    expect(ids(report)).toEqual([...REPORTED_IDS].sort());
     expect((report.period as { label: string }).label).toBe('2026-Q3');
     expect(report).not.toHaveProperty('generatedAt');
   });
@@ -303,7 +308,9 @@ describe('list and explain', { timeout: 120_000 }, () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     for (const id of ALL_IDS) expect(r.stdout).toMatch(new RegExp(`│ ${id} `));
-    expect(r.stdout).toContain('34 KPIs, 11 sources');
+    expect(r.stdout).toContain('35 KPIs, 11 sources');
+    // The retired IR-11 is listed, and marked.
+    expect(r.stdout).toContain('IR-11 (retired)');
   });
 
   it('explain IR-02 shows the formula and the counts', async () => {

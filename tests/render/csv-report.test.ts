@@ -27,11 +27,15 @@ describe('csv report', () => {
       level: 'segment',
       value: '66.66666666666667',
       value_shown: '66.7 %',
-      status: 'red',
+      // Leipzig has a target of its own (segment_thresholds): green >= 60, amber >= 50.
+      status: 'green',
       numerator: '2',
       denominator: '3',
-      green: '>= 95',
+      green: '>= 60',
+      amber: '>= 50',
     });
+    const brno = csvRecords(text).find((r) => r.kpi_id === 'IR-02' && r.segment === 'Brno')!;
+    expect(brno).toMatchObject({ green: '>= 95', amber: '>= 85' });
     const aw01 = csvRecords(text).find((r) => r.kpi_id === 'AW-01')!;
     expect(aw01).toMatchObject({ level: 'kpi', value: '', status: 'no-data' });
     expect(aw01.caveat).toBe('manual data collection from the awareness platform');

@@ -125,7 +125,11 @@ kpis:
     cadence: quarterly
     unit: ${q(`u ${EVIL}`)}
     caveat: ${q(`Caveat ${EVIL}`)}
-    controls: [${q(`A.5.1 ${EVIL}`)}]
+    controls: [${q(`x:A.5.1 ${EVIL}`)}]
+    information_need: ${q(`Need ${EVIL}`)}
+    interpretation: ${q(`Read ${EVIL}`)}
+    decision: { red: ${q(`Act ${EVIL}`)} }
+    roles: { collector: ${q(`Collector ${EVIL}`)} }
     tags: [${q(`tag ${EVIL}`)}]
     formula: count(users, score > 1)
     thresholds: { green: ">= 1" }

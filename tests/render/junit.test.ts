@@ -31,9 +31,11 @@ describe('junit', () => {
     expect(xml.match(/<testsuite /g)).toHaveLength(areas.size);
     expect(xml.match(/<testcase /g)).toHaveLength(report.kpis.length);
     const red = report.kpis.filter((k) => k.status === 'red').length;
-    // Skipped: AW-01 (no data) and IR-03 (stale, and its value would not fail the run).
-    expect(xml).toContain(`tests="${report.kpis.length}" failures="${red}" errors="0" skipped="2"`);
-    expect(xml).toMatch(/<testsuite name="Access control" tests="10" failures="4" errors="0" skipped="0">/);
+    // Skipped: AW-01 (no data) and IR-03 (stale, and its value would not fail the run). AC-09 is red
+    // but accepted by an exception until 2026-12-31, so it does not fail.
+    expect(red).toBe(5);
+    expect(xml).toContain(`tests="${report.kpis.length}" failures="${red - 1}" errors="0" skipped="2"`);
+    expect(xml).toMatch(/<testsuite name="Access control" tests="10" failures="3" errors="0" skipped="0">/);
   });
 
   it('maps each status to what a CI server shows', () => {
@@ -48,6 +50,12 @@ describe('junit', () => {
       'trend: partial: incidents data ends 2026-08-01, before 2026-09 ends',
     );
     expect(testcase('BK-01')).not.toMatch(/<failure|<skipped/);
+    expect(testcase('AC-09')).not.toMatch(/<failure|<skipped/);
+    expect(testcase('AC-09')).toContain('<system-out>red: AC-09: 5');
+    expect(testcase('AC-09')).toContain('accepted until 2026-12-31 (approved by CISO, risk RISK-017)');
+    // AC-02's exception expired on 2026-06-30: it fails.
+    expect(testcase('AC-02')).toContain('<failure message="red:');
+    expect(testcase('AC-02')).toContain('exception expired 2026-06-30');
     expect(testcase('IR-01')).not.toMatch(/<failure|<skipped/);
   });
 

@@ -63,8 +63,9 @@ describe('docs/report.schema.json', () => {
     expect(closed).toEqual([]);
     // the report, tool, document, catalogue, period, summary, source, aggregate, segment, window, kpi,
     // thresholds, baseline, previous, trendVerdict and its against, sinceBaseline and history entries,
-    // and the files of a source read from several
-    expect(objects).toHaveLength(19);
+    // the files of a source read from several, a KPI's decision, roles and exceptions, a segment's
+    // thresholds, an objective, its KPIs and their forecast
+    expect(objects).toHaveLength(26);
     // The one map: a segment's keys by field name (several segment fields).
     expect(maps).toEqual(['#/$defs/segment/properties/keys']);
   });
