@@ -33,8 +33,8 @@ export interface CsvReadOptions {
 }
 
 export interface CsvSink {
-  /** Called once with the raw header cells and the physical line of the header. */
-  header(cells: readonly string[], line: number): void;
+  /** Called once with the raw header cells, the physical line of the header and the file's dialect. */
+  header(cells: readonly string[], line: number, delimiter: string, quote: string): void;
   /**
    * Optional: receives the reader's warnings (`stray-quote`) as they are found, in file order and before
    * the record they belong to, instead of CsvReadResult.problems. The intake's addProblem is this.
@@ -501,7 +501,7 @@ class CsvTokenizer {
     } else {
       this.headerDone = true;
       this.headerNames = cells.map((cell) => cell.trim());
-      this.sink.header(cells, this.recordLine);
+      this.sink.header(cells, this.recordLine, this.delimStr, this.quoteStr);
     }
   }
 

@@ -131,6 +131,20 @@ export abstract class Intake {
     this.reject(line, line, p.location.record ?? 0, [p.message], []);
   }
 
+  /**
+   * `duplicates: drop-exact`: true (and counted) when a record with this key was seen before; else the
+   * key is remembered.
+   */
+  protected isDuplicate(key: string, _record: number): boolean {
+    const seen = this.seen!;
+    if (seen.has(key)) {
+      this.duplicates++;
+      return true;
+    }
+    seen.add(key);
+    return false;
+  }
+
   protected reject(line: number, endLine: number, record: number, reasons: string[], cells: string[]): void {
     this.rejected++;
     if (this.rejectedRows.length < MAX_KEPT_REJECTED)

@@ -13,14 +13,7 @@ export class JsonIntake extends Intake {
   /** JSON: one record object. */
   jsonRecord(value: unknown, line: number, record: number): void {
     this.rowsRead++;
-    if (this.seen) {
-      const key = safeJson(value);
-      if (this.seen.has(key)) {
-        this.duplicates++;
-        return;
-      }
-      this.seen.add(key);
-    }
+    if (this.seen && this.isDuplicate(safeJson(value), record)) return;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       const reason = `expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`;
       this.addProblem(

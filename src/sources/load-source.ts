@@ -52,6 +52,8 @@ export interface LoadOptions {
   keep?: ReadonlySet<string>;
   /** Called now and then while the file is read (for a progress display). */
   onProgress?: (progress: LoadProgress) => void;
+  /** Tests: CSV records through the string path, the reference the span path is compared with. */
+  rowPath?: boolean;
   /** Lower limits than MAX_JSON_BYTES and MAX_JSON_LINE_CHARS (tests, without writing 512 MB). */
   limits?: { jsonBytes?: number; jsonLineChars?: number };
 }
@@ -74,7 +76,7 @@ export async function loadSource(source: ResolvedSource, options: LoadOptions): 
 
 async function readSource(source: ResolvedSource, options: LoadOptions, size: number): Promise<LoadedSource> {
   if (source.format === 'csv') {
-    const intake = new CsvIntake(source, options.displayPath, options.keep);
+    const intake = new CsvIntake(source, options.displayPath, options.keep, options.rowPath);
     const watch = watchBytes(source, options, intake, size);
     return watch.finish(await readCsvSource(source, options, intake, watch.onBytes));
   }

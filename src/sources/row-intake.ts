@@ -8,6 +8,7 @@ import { truncate } from '../util/text.js';
 import { type Binding, bindColumns } from './bindings.js';
 import { type CompiledField, INVALID, type Value } from './convert.js';
 import { Intake } from './intake.js';
+import { CsvRecordKeys } from './record-key.js';
 
 const NUL_IN_CELL = Symbol('nul');
 
@@ -15,11 +16,14 @@ type CellFailure = Extract<ProblemCode, 'nul-byte' | 'bad-value' | 'required-mis
 
 export class RowIntake extends Intake {
   protected headerLength = 0;
+  /** Keys of records for `duplicates: drop-exact` (set with the header, which knows the delimiter). */
+  protected keys: CsvRecordKeys | undefined;
 
   /** CSV: match each field to its header column(s). */
-  header(cells: readonly string[], line: number): void {
+  header(cells: readonly string[], line: number, delimiter = ',', quote = '"'): void {
     this.headerCells = [...cells];
     this.headerLength = cells.length;
+    if (this.seen) this.keys = new CsvRecordKeys(delimiter, quote);
     const { missing, warnings, emptyFields } = bindColumns(this.bindings, cells, {
       file: this.file,
       line,
@@ -34,14 +38,7 @@ export class RowIntake extends Intake {
   record(cells: readonly string[], line: number, endLine: number, record: number): void {
     this.rowsRead++;
     if (cells.length !== this.headerLength && this.raggedRow(cells, line, endLine, record)) return;
-    if (this.seen) {
-      const key = cells.join('\u0000');
-      if (this.seen.has(key)) {
-        this.duplicates++;
-        return;
-      }
-      this.seen.add(key);
-    }
+    if (this.seen && this.isDuplicate(this.keys!.ofCells(cells), record)) return;
     let reasons: string[] | undefined;
     for (const binding of this.bindings) {
       if (binding.isSkipped) continue;
