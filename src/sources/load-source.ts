@@ -17,11 +17,12 @@
 import { createHash } from 'node:crypto';
 import { IsmsKpiError, problem } from '../problems.js';
 import { sizeInWords } from '../util/file-problem.js';
-import { readCsvFile } from './csv-reader.js';
-import { fileInfo, fileSize, openText } from './decode.js';
+import { type CsvReadOptions, readCsvFile, readCsvRange } from './csv-reader.js';
+import { type Encoding, fileInfo, fileSize, openText } from './decode.js';
 
 export { fileSize };
 
+import type { Problem } from '../problems.js';
 import type { Intake, LoadedSource, SourceStats } from './intake.js';
 import { JsonIntake, readJsonDocument, readJsonLines } from './json-intake.js';
 import type { ResolvedSource } from './resolve.js';
@@ -130,22 +131,110 @@ async function readCsvSource(
   intake: CsvIntake,
   onBytes: (bytes: Uint8Array) => void,
 ): Promise<Partial<SourceStats>> {
-  const csv = source.config.csv;
-  const result = await readCsvFile(
-    options.path,
-    options.displayPath,
-    {
-      delimiter: csv?.delimiter === '\\t' ? '\t' : csv?.delimiter,
-      quote: csv?.quote,
-      skipLines: csv?.skip_lines,
-      headerStartsWith: csv?.header_starts_with,
-      encoding: csv?.encoding,
-    },
-    intake,
-    { onBytes },
-  );
+  const result = await readCsvFile(options.path, options.displayPath, csvReadOptions(source), intake, {
+    onBytes,
+  });
   for (const p of result.problems) intake.addProblem(p);
   return { encoding: result.encoding, delimiter: result.delimiter, bytes: result.bytes };
+}
+
+/** How the tokenizer reads a source's CSV files (its `csv:` options). */
+export function csvReadOptions(source: ResolvedSource): CsvReadOptions {
+  const csv = source.config.csv;
+  return {
+    delimiter: csv?.delimiter === '\\t' ? '\t' : csv?.delimiter,
+    quote: csv?.quote,
+    skipLines: csv?.skip_lines,
+    headerStartsWith: csv?.header_starts_with,
+    encoding: csv?.encoding,
+  };
+}
+
+/** What the ranges after the first need to know about a CSV file: its dialect, header and encoding. */
+export interface CsvHead {
+  delimiter: string;
+  quote: string;
+  /** The header cells as read (untrimmed). */
+  header: string[];
+  encoding: Encoding;
+  bomLength: number;
+}
+
+/**
+ * One range of a CSV file (load-ranges.ts): the first starts at byte 0 and reads the preamble and the
+ * header itself; a later one starts at `start`, a line start taken to be a record boundary, with the
+ * header `head` gave. Each ends at the first record boundary at or after `softEnd`.
+ */
+export interface CsvRange {
+  start: number;
+  softEnd: number;
+  head: CsvHead;
+}
+
+/**
+ * What one range read, with line and record numbers counted from the range's start (the merge adds
+ * the lines and records of the ranges before it), and where it ended. `fatal`: the read stopped with
+ * these problems (a cut-off quote, on_invalid: fail, ...); `loaded` is then empty.
+ */
+export interface RangeResult {
+  loaded: LoadedSource | null;
+  end: number;
+  lines: number;
+  records: number;
+  fatal?: Problem[];
+}
+
+/** Reads one range of a CSV file (see CsvRange). Never throws an IsmsKpiError: it returns it as `fatal`. */
+export async function loadRange(
+  source: ResolvedSource,
+  options: LoadOptions,
+  range: CsvRange,
+): Promise<RangeResult> {
+  const { head } = range;
+  const isFirst = range.start === 0;
+  const intake = new CsvIntake(source, options.displayPath, options.keep, options.rowPath);
+  let bytesSeen = 0;
+  let nextReport = PROGRESS_STEP;
+  let hasReserved = false;
+  const onBytes = (bytes: Uint8Array) => {
+    const bytesBefore = bytesSeen;
+    bytesSeen += bytes.length;
+    if (!hasReserved && intake.rows >= RESERVE_AFTER_ROWS) {
+      hasReserved = true;
+      const size = Math.max(range.softEnd - range.start, bytesSeen);
+      intake.reserve(Math.ceil((size / bytesBefore) * intake.rows * 1.1));
+    }
+    if (options.onProgress && bytesSeen >= nextReport) {
+      nextReport = bytesSeen + PROGRESS_STEP;
+      options.onProgress({ source: source.name, bytes: bytesSeen, rows: intake.rows });
+    }
+  };
+  try {
+    const read = isFirst
+      ? csvReadOptions(source)
+      : { quote: head.quote, continuation: { delimiter: head.delimiter, header: head.header } };
+    if (!isFirst) intake.header(head.header, 1, head.delimiter, head.quote, true);
+    const result = await readCsvRange(
+      options.path,
+      options.displayPath,
+      read,
+      intake,
+      { start: range.start, softEnd: range.softEnd, encoding: head.encoding, bomLength: head.bomLength },
+      { onBytes },
+    );
+    for (const p of result.problems) intake.addProblem(p);
+    options.onProgress?.({ source: source.name, bytes: bytesSeen, rows: intake.rows, isDone: true });
+    const loaded = intake.finish({
+      encoding: result.encoding,
+      delimiter: result.delimiter,
+      bytes: result.bytes,
+      sha256: '',
+    });
+    return { loaded, end: result.end, lines: result.lines, records: result.records };
+  } catch (error) {
+    if (!(error instanceof IsmsKpiError)) throw error;
+    return { loaded: null, end: -1, lines: 0, records: 0, fatal: error.problems };
+  }
 }
 
 async function readJsonSource(

@@ -19,8 +19,11 @@ export class RowIntake extends Intake {
   /** Keys of records for `duplicates: drop-exact` (set with the header, which knows the delimiter). */
   protected keys: CsvRecordKeys | undefined;
 
-  /** CSV: match each field to its header column(s). */
-  header(cells: readonly string[], line: number, delimiter = ',', quote = '"'): void {
+  /**
+   * CSV: match each field to its header column(s). `isRepeat`: the header was read already by the range
+   * before this one (load-ranges.ts), which reported its problems; only the columns are matched.
+   */
+  header(cells: readonly string[], line: number, delimiter = ',', quote = '"', isRepeat = false): void {
     this.headerCells = [...cells];
     this.headerLength = cells.length;
     if (this.seen) this.keys = new CsvRecordKeys(delimiter, quote);
@@ -29,9 +32,10 @@ export class RowIntake extends Intake {
       line,
       source: this.source.name,
     });
+    if (missing.length > 0) throw new IsmsKpiError(missing);
+    if (isRepeat) return;
     this.emptyFields = emptyFields;
     for (const warning of warnings) this.addProblem(warning);
-    if (missing.length > 0) throw new IsmsKpiError(missing);
   }
 
   /** CSV: one data record. `cells` is reused by the reader after this returns. */

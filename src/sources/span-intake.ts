@@ -43,8 +43,14 @@ export class CsvIntake extends RowIntake implements CsvSink {
   }
 
   /** CSV: match each field to its header column(s), then decide how the span path reads each. */
-  override header(cells: readonly string[], line: number, delimiter = ',', quote = '"'): void {
-    super.header(cells, line, delimiter, quote);
+  override header(
+    cells: readonly string[],
+    line: number,
+    delimiter = ',',
+    quote = '"',
+    isRepeat = false,
+  ): void {
+    super.header(cells, line, delimiter, quote, isRepeat);
     this.storedBindings = this.bindings.filter((b) => b.isStored);
     for (const binding of this.bindings) binding.spanMode = spanMode(binding);
     this.checkedBindings = this.bindings.filter((b) => b.spanMode !== SPAN_SKIP);

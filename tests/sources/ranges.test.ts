@@ -1,0 +1,296 @@
+/**
+ * Reading a CSV file in ranges (load-ranges.ts) gives what one read of the whole file gives: the same
+ * table (values, line and record of every row), rejected rows, problems with their file:line
+ * locations, counts, hash, and the same error when the read fails. The ranges are made tiny (split
+ * points given in bytes) so small files are cut everywhere: after every line break of files whose
+ * quoted fields hold line breaks, and at random points of random files with CRLF and LF, a BOM, blank
+ * lines, short and long rows, stray quotes, `""` escapes, non-ASCII text, preambles and a quote left
+ * open at the end. Where a split falls inside a quoted field, the guess that a record starts there is
+ * wrong and must be caught and corrected.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { formatProblem, IsmsKpiError } from '../../src/problems.js';
+import { IN_PROCESS, loadSplit, planRanges, type RangeRunner } from '../../src/sources/load-ranges.js';
+import { type LoadedSource, loadSource } from '../../src/sources/load-source.js';
+import type { ResolvedSource } from '../../src/sources/resolve.js';
+import { cellValue } from '../../src/sources/table.js';
+import { loadCatalogue } from '../helpers/run.js';
+
+let root = '';
+let counter = 0;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'isms-ranges-'));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+interface Case {
+  source: ResolvedSource;
+  file: string;
+}
+
+async function prepare(content: string | Buffer, source: Record<string, unknown>): Promise<Case> {
+  const dir = path.join(root, `case-${++counter}`);
+  await mkdir(dir);
+  const file = path.join(dir, 's.csv');
+  await writeFile(file, content);
+  const catalogue = {
+    organisation: 'Range test',
+    timezone: 'UTC',
+    period: '2026-Q3',
+    sources: { s: { kind: 'snapshot', path: 's.csv', ...source } },
+    kpis: [{ id: 'K', name: 'Rows', owner: 'QA', cadence: 'quarterly', unit: 'count', formula: 'count(s)' }],
+  };
+  await writeFile(path.join(dir, 'metrics.yaml'), stringify(catalogue));
+  const resolved = (await loadCatalogue({ catalogue: 'metrics.yaml', cwd: dir })).sources.get('s')!;
+  return { source: resolved, file };
+}
+
+/** Everything a load gives that users or the engine see, or the problems of its error. */
+async function outcome(read: () => Promise<LoadedSource>): Promise<unknown> {
+  let loaded: LoadedSource;
+  try {
+    loaded = await read();
+  } catch (error) {
+    if (error instanceof IsmsKpiError) return { error: error.problems };
+    throw error;
+  }
+  const columns: Record<string, unknown[]> = {};
+  for (const [name, column] of loaded.table.columns)
+    columns[name] = Array.from({ length: loaded.table.length }, (_, row) => cellValue(column, row));
+  return {
+    columns,
+    line: [...loaded.table.line],
+    record: [...loaded.table.record],
+    problems: loaded.problems,
+    formatted: loaded.problems.map(formatProblem),
+    problemCount: loaded.problemCount,
+    rejectedRows: loaded.rejectedRows,
+    stats: loaded.stats,
+    header: loaded.header,
+    emptyFields: loaded.emptyFields,
+    modified: loaded.modified,
+  };
+}
+
+/** How the last split load read the file: ranges read (guesses and corrections), whole reads. */
+const reads = { ranges: 0, wholes: 0 };
+const COUNTING: RangeRunner = {
+  range(...args) {
+    reads.ranges++;
+    return IN_PROCESS.range(...args);
+  },
+  whole(...args) {
+    reads.wholes++;
+    return IN_PROCESS.whole(...args);
+  },
+};
+
+async function expectSameAsWhole(
+  c: Case,
+  at: readonly number[],
+  firstLineBreak: boolean,
+  keep?: ReadonlySet<string>,
+): Promise<typeof reads> {
+  const options = { path: c.file, displayPath: 's.csv', ...(keep ? { keep } : {}) };
+  const whole = await outcome(() => loadSource(c.source, options));
+  reads.ranges = 0;
+  reads.wholes = 0;
+  const split = await outcome(() => loadSplit(c.source, options, { parts: 0, at, firstLineBreak }, COUNTING));
+  expect(split).toEqual(whole);
+  return { ...reads };
+}
+
+/**
+ * What a split load did: read the file in ranges as planned (split), read some again after a wrong
+ * guess (corrected), found nothing to split (unsplit: no line break after the split points), or fell
+ * back to one read after a range failed (fallback).
+ */
+function kind(r: typeof reads, splits: number): 'split' | 'corrected' | 'unsplit' | 'fallback' {
+  if (r.wholes > 0) return r.ranges > 0 ? 'fallback' : 'unsplit';
+  return r.ranges > splits + 1 ? 'corrected' : 'split';
+}
+
+/** Byte offsets just after each \n of the file. */
+function lineStarts(bytes: Buffer): number[] {
+  const starts: number[] = [];
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) starts.push(i + 1);
+  return starts;
+}
+
+const FIELDS = {
+  id: { required: true },
+  note: 'note',
+  n: { type: 'number' },
+  tags: { column: 'tag', type: 'list', occurrence: 'all' },
+};
+
+describe('ranges: a split after every line break', () => {
+  // Name, file, source options, and whether the file can be read at all (else every split falls back
+  // to one read, which reports the error).
+  const files: [string, string, Record<string, unknown>, boolean][] = [
+    [
+      'quoted line breaks, CRLF and LF, blank lines, a stray quote',
+      'id,note,n,tag,tag\r\n' +
+        'a,"one\ntwo\r\nthree",1,x,y\r\n' +
+        '\r\n' +
+        'b,plain,2,,z\n' +
+        'c,"""quoted""\nline\n\nafter a blank line inside",3,,\r\n' +
+        'd,5" screen,x,t,\r\n' +
+        'e,"a,b\n",4,u,v\n' +
+        'f,last,5,,',
+      { csv: { delimiter: ',' } },
+      true,
+    ],
+    [
+      'a BOM, ragged rows, semicolons',
+      '\ufeffid;note;n;tag;tag\n' +
+        'a;"x\n;y";1;p;q\n' +
+        'b;short\n' +
+        'c;long;2;;;extra\n' +
+        'd;"multi\nline\nnote";3;;\n' +
+        'e;trailing;4;;;\n',
+      { csv: { delimiter: ';' } },
+      true,
+    ],
+    [
+      'a preamble before the header (header_starts_with) and a quote left open at the end',
+      'Report\nGenerated: today\n\nid,note,n,tag,tag\n' + 'a,"x\ny",1,,\n' + 'b,"open\nto the end,2,,\n',
+      { csv: { header_starts_with: 'id,', delimiter: ',' } },
+      false,
+    ],
+    [
+      'skip_lines, a lone CR line end',
+      'meta line\r\nid,note,n,tag,tag\ra,"one\rtwo",1,,\rb,x,2,,\n' + 'c,"y\n",3,,\n',
+      { csv: { skip_lines: 1, delimiter: ',' } },
+      true,
+    ],
+  ];
+
+  for (const [name, text, options, isReadable] of files) {
+    it(name, async () => {
+      const c = await prepare(text, { ...options, fields: FIELDS });
+      const bytes = Buffer.from(text);
+      const tally = { split: 0, corrected: 0, unsplit: 0, fallback: 0 };
+      for (const at of [1, ...lineStarts(bytes), bytes.length - 1]) {
+        for (const first of [true, false]) tally[kind(await expectSameAsWhole(c, [at], first), 1)]++;
+      }
+      if (isReadable) {
+        expect(tally.fallback).toBe(0);
+        expect(tally.split + tally.corrected).toBeGreaterThan(0);
+      } else {
+        expect(tally.split + tally.corrected).toBe(0);
+      }
+      // Every line start a range of its own.
+      await expectSameAsWhole(c, lineStarts(bytes), true);
+    });
+  }
+
+  it('the split really happens, and a wrong guess is corrected', async () => {
+    const text = 'id,note,n,tag,tag\na,"x\ny\nz",1,,\nb,p,2,,\nc,q,3,,\n';
+    const c = await prepare(text, { csv: { delimiter: ',' }, fields: FIELDS });
+    const options = { path: c.file, displayPath: 's.csv' };
+    // After "x\n": inside the quoted note. The look at the records after it moves the start on.
+    const inside = text.indexOf('y');
+    const guessed = await planRanges(c.source, options, text.length, { parts: 0, at: [inside] });
+    expect(guessed?.map((r) => r.start)).toEqual([0, text.indexOf('b,p')]);
+    const taken = await planRanges(c.source, options, text.length, {
+      parts: 0,
+      at: [inside],
+      firstLineBreak: true,
+    });
+    expect(taken?.map((r) => r.start)).toEqual([0, inside]);
+    // Read on the wrong guess, range 1 is read again from where range 0 ended: three reads.
+    expect(await expectSameAsWhole(c, [inside], true)).toEqual({ ranges: 3, wholes: 0 });
+    expect(await expectSameAsWhole(c, [inside], false)).toEqual({ ranges: 2, wholes: 0 });
+  });
+
+  it('Latin-1 (Windows-1252) files are split; UTF-16 files are read whole', async () => {
+    const latin = Buffer.from('id,note,n,tag,tag\na,"caf\xe9\n\x80",1,,\nb,\xfc,2,,\n', 'latin1');
+    const c = await prepare(latin, { csv: { encoding: 'latin1', delimiter: ',' }, fields: FIELDS });
+    for (const at of lineStarts(latin)) await expectSameAsWhole(c, [at], true);
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('id,note\na,"x\ny"\nb,z\n', 'utf16le'),
+    ]);
+    const u = await prepare(utf16, { fields: { id: 'id', note: 'note' } });
+    expect(
+      await planRanges(u.source, { path: u.file, displayPath: 's.csv' }, utf16.length, { parts: 2 }),
+    ).toBe(undefined);
+    await expectSameAsWhole(u, [10, 20], true);
+  });
+});
+
+describe('ranges: property', () => {
+  const piece = fc.constantFrom('a', 'b', ' ', ',', '"', '\n', '\r\n', 'é', '€', '1', '2.5', 'x', '');
+  const cell = fc.array(piece, { maxLength: 5 }).map((p) => p.join(''));
+  const quoted = (text: string, style: number) =>
+    style === 0 && !/[",\r\n]/.test(text)
+      ? text
+      : style === 2
+        ? `${text}` // raw, even when it holds quotes or line breaks: stray quotes, broken records
+        : `"${text.replace(/"/g, '""')}"`;
+  const row = fc.tuple(fc.array(cell, { minLength: 0, maxLength: 7 }), fc.constantFrom(0, 0, 0, 1, 2));
+  const file = fc.record({
+    rows: fc.array(row, { minLength: 0, maxLength: 14 }),
+    crlf: fc.boolean(),
+    bom: fc.boolean(),
+    blankLines: fc.array(fc.nat(), { maxLength: 3 }),
+    preamble: fc.constantFrom('none', 'skip', 'prefix'),
+    autoDelimiter: fc.constantFrom(false, false, false, true),
+    openQuoteAtEnd: fc.constantFrom(false, false, false, true),
+    finalLineBreak: fc.boolean(),
+    dropDuplicates: fc.boolean(),
+    storeAll: fc.boolean(),
+  });
+
+  it('property: ranges give the table, problems, rejected rows and lines of a single read', async () => {
+    const seen: Record<string, number> = {};
+    await fc.assert(
+      fc.asyncProperty(
+        file,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        async (f, cuts, firstLineBreak) => {
+          const eol = f.crlf ? '\r\n' : '\n';
+          const lines = f.rows.map(([cells, style]) => cells.map((c) => quoted(c, style)).join(','));
+          for (const at of f.blankLines) lines.splice(at % (lines.length + 1), 0, '');
+          let text = `id,note,n,tag,tag${eol}${lines.join(eol)}`;
+          if (f.openQuoteAtEnd) text += `${eol}z,"never closed${eol}more`;
+          if (f.finalLineBreak) text += eol;
+          if (f.preamble === 'skip') text = `exported by a tool${eol}second line, with a comma${eol}${text}`;
+          if (f.preamble === 'prefix') text = `Report${eol}${eol}"quoted ""x""${eol}id"${eol}${text}`;
+          const bytes = Buffer.concat([Buffer.from(f.bom ? '\ufeff' : ''), Buffer.from(text)]);
+          const c = await prepare(bytes, {
+            csv: {
+              ...(f.autoDelimiter ? {} : { delimiter: ',' }),
+              ...(f.preamble === 'skip' ? { skip_lines: 2 } : {}),
+              ...(f.preamble === 'prefix' ? { header_starts_with: 'id,note' } : {}),
+            },
+            ...(f.dropDuplicates ? { duplicates: 'drop-exact' } : {}),
+            fields: FIELDS,
+          });
+          const at = [...new Set(cuts.map((n) => 1 + (n % Math.max(1, bytes.length - 1))))].sort(
+            (a, b) => a - b,
+          );
+          const r = await expectSameAsWhole(c, at, firstLineBreak, f.storeAll ? undefined : new Set(['id']));
+          const key = kind(r, at.length);
+          seen[key] = (seen[key] ?? 0) + 1;
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Most runs read the file in ranges, and some correct a wrong guess (the rest: errors, or
+    // splits that fall before the first record).
+    expect(seen.split ?? 0).toBeGreaterThan(60);
+    expect(seen.corrected ?? 0).toBeGreaterThan(10);
+  });
+});
