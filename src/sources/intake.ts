@@ -6,6 +6,7 @@
  */
 import { IsmsKpiError, type Problem } from '../problems.js';
 import { type Binding, createBindings } from './bindings.js';
+import { hashKey } from './record-key.js';
 import type { ResolvedSource } from './resolve.js';
 import type { AsOfSource } from './schema.js';
 import { BOOL_NULL, IntBuilder, type Table } from './table.js';
@@ -70,6 +71,19 @@ export interface LoadedSource {
   emptyFields: string[];
 }
 
+/**
+ * `duplicates: drop-exact` in a range of a file (load-ranges.ts): the key of every record kept as not a
+ * duplicate within the range, so that the merge can find the duplicates of records of earlier ranges.
+ * For each: the key, a hash of it, the record number, and how it ended (0: accepted; else rejected,
+ * with that many problems).
+ */
+export interface DistinctRecords {
+  keys: string[];
+  hashes: Int32Array;
+  records: Int32Array;
+  outcomes: Int32Array;
+}
+
 export abstract class Intake {
   protected readonly bindings: Binding[];
   protected readonly lines = new IntBuilder();
@@ -91,6 +105,10 @@ export abstract class Intake {
   protected minTime = Number.POSITIVE_INFINITY;
   protected maxTime = Number.NEGATIVE_INFINITY;
   private readonly isFailFast: boolean;
+  /** Set by collectDistinct (ranges that drop duplicates). */
+  private distinct:
+    | { keys: string[]; hashes: IntBuilder; records: IntBuilder; outcomes: IntBuilder }
+    | undefined;
 
   get rows(): number {
     return this.rowsRead;
@@ -135,14 +153,49 @@ export abstract class Intake {
    * `duplicates: drop-exact`: true (and counted) when a record with this key was seen before; else the
    * key is remembered.
    */
-  protected isDuplicate(key: string, _record: number): boolean {
+  protected isDuplicate(key: string, record: number): boolean {
     const seen = this.seen!;
     if (seen.has(key)) {
       this.duplicates++;
       return true;
     }
     seen.add(key);
+    const distinct = this.distinct;
+    if (distinct) {
+      distinct.keys.push(key);
+      distinct.hashes.push(hashKey(key));
+      distinct.records.push(record);
+    }
     return false;
+  }
+
+  /** Keeps the records that are not duplicates within this part of the file (see DistinctRecords). */
+  collectDistinct(): void {
+    if (this.seen)
+      this.distinct = {
+        keys: [],
+        hashes: new IntBuilder(),
+        records: new IntBuilder(),
+        outcomes: new IntBuilder(),
+      };
+  }
+
+  /** How a record that passed the duplicate check ended: 0 accepted, else rejected with that many problems. */
+  protected settled(problems: number): void {
+    this.distinct?.outcomes.push(problems);
+  }
+
+  /** The records collectDistinct kept, once the part is read. */
+  takeDistinct(): DistinctRecords | undefined {
+    const d = this.distinct;
+    if (!d) return undefined;
+    this.distinct = undefined;
+    return {
+      keys: d.keys,
+      hashes: d.hashes.finish(),
+      records: d.records.finish(),
+      outcomes: d.outcomes.finish(),
+    };
   }
 
   protected reject(line: number, endLine: number, record: number, reasons: string[], cells: string[]): void {

@@ -20,6 +20,7 @@ export class JsonIntake extends Intake {
         problem('bad-value', reason, { file: this.file, line, record, source: this.source.name }),
       );
       this.reject(line, line, record, [reason], [truncate(safeJson(value), 10_000)]);
+      this.settled(1);
       return;
     }
     let reasons: string[] | undefined;
@@ -56,9 +57,11 @@ export class JsonIntake extends Intake {
     }
     if (reasons) {
       this.reject(line, line, record, reasons, [truncate(safeJson(value), 10_000)]);
+      this.settled(reasons.length);
       return;
     }
     this.commit(line, record);
+    this.settled(0);
   }
 
   setJsonHeader(keys: string[]): void {

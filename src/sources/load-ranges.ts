@@ -41,6 +41,7 @@ import {
   type RangeResult,
 } from './load-source.js';
 import { mergeRanges, type RangePart } from './merge-ranges.js';
+import { dropDuplicatesAcrossRanges, type KeyFetcher } from './range-duplicates.js';
 import type { ResolvedSource } from './resolve.js';
 
 /** How a file is split. */
@@ -57,9 +58,17 @@ export interface SplitOptions {
 export interface RangeRunner {
   range(source: ResolvedSource, options: LoadOptions, range: CsvRange): Promise<RangeResult>;
   whole(source: ResolvedSource, options: LoadOptions): Promise<LoadedSource>;
+  /** The keys of some of a range's distinct records (drop-exact), and when they are no longer needed. */
+  keys: KeyFetcher;
+  release(result: RangeResult): void;
 }
 
-export const IN_PROCESS: RangeRunner = { range: loadRange, whole: loadSource };
+export const IN_PROCESS: RangeRunner = {
+  range: loadRange,
+  whole: loadSource,
+  keys: async (result, indexes) => indexes.map((i) => result.distinct!.keys[i]!),
+  release() {},
+};
 
 /** Bytes read after a split point to find a record start (a record must start in them). */
 const WINDOW_BYTES = 256 * 1024;
@@ -92,7 +101,38 @@ export async function loadSplit(
   };
   // Every range is read at once, each on the guess that it starts at a record boundary.
   const guesses = plan.map((range, k) => read(k, range));
+  const used: RangeResult[] = [];
+  try {
+    const parts = await readInOrder(plan, guesses, size, read, used);
+    if (!parts) return runner.whole(source, options);
+    if (source.config.duplicates === 'drop-exact') {
+      if (!(await dropDuplicatesAcrossRanges(used, runner.keys))) return runner.whole(source, options);
+      used.forEach((result, k) => {
+        parts[k]!.loaded = result.loaded!;
+      });
+    }
+    const merged = mergeRanges(parts, { sha256: await hashing, bytes: size });
+    merged.modified = info ? info.modified : null;
+    progress.done(merged.stats.rowsRead);
+    return merged;
+  } finally {
+    // Keys kept for duplicate removal are let go, also those of ranges read on a wrong guess.
+    for (const guess of guesses) guess.then((r) => runner.release(r)).catch(() => undefined);
+    for (const result of used) runner.release(result);
+  }
+}
 
+/**
+ * The ranges from the start of the file, each checked against where the one before it ended and read
+ * again where the guess was wrong (`used`: every result taken). Undefined when one failed.
+ */
+async function readInOrder(
+  plan: readonly CsvRange[],
+  guesses: readonly Promise<RangeResult>[],
+  size: number,
+  read: (k: number, range: CsvRange) => Promise<RangeResult>,
+  used: RangeResult[],
+): Promise<RangePart[] | undefined> {
   const parts: RangePart[] = [];
   let end = 0;
   let lineOffset = 0;
@@ -106,17 +146,15 @@ export async function loadSplit(
     else if (end === range.start) result = await guesses[k]!;
     // The guess was wrong: read the range again from where the one before it ended.
     else result = await read(plan.length + k, { ...range, start: end });
-    if (result.fatal || !result.loaded) return runner.whole(source, options);
-    if (k === 0 && !sameHead(result.loaded, range.head)) return runner.whole(source, options);
+    used.push(result);
+    if (result.fatal || !result.loaded) return undefined;
+    if (k === 0 && !sameHead(result.loaded, range.head)) return undefined;
     parts.push({ loaded: result.loaded, lineOffset, recordOffset });
     lineOffset += result.lines;
     recordOffset += result.records;
     end = result.end;
   }
-  const merged = mergeRanges(parts, { sha256: await hashing, bytes: size });
-  merged.modified = info ? info.modified : null;
-  progress.done(merged.stats.rowsRead);
-  return merged;
+  return parts;
 }
 
 /** The first range must have read the header and delimiter the plan assumed for the others. */
@@ -163,7 +201,6 @@ export async function planRanges(
   split: SplitOptions,
 ): Promise<CsvRange[] | undefined> {
   if (source.format !== 'csv' || size === 0) return undefined;
-  if (source.config.duplicates === 'drop-exact') return undefined; // TODO: across ranges
   const head = await readHead(source, options);
   if (!head) return undefined;
   const nominal =

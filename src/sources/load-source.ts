@@ -23,7 +23,7 @@ import { type Encoding, fileInfo, fileSize, openText } from './decode.js';
 export { fileSize };
 
 import type { Problem } from '../problems.js';
-import type { Intake, LoadedSource, SourceStats } from './intake.js';
+import type { DistinctRecords, Intake, LoadedSource, SourceStats } from './intake.js';
 import { JsonIntake, readJsonDocument, readJsonLines } from './json-intake.js';
 import type { ResolvedSource } from './resolve.js';
 import { CsvIntake } from './span-intake.js';
@@ -182,6 +182,10 @@ export interface RangeResult {
   lines: number;
   records: number;
   fatal?: Problem[];
+  /** `duplicates: drop-exact`: the records kept within the range (keys left out when sent by a worker). */
+  distinct?: DistinctRecords;
+  /** Which worker keeps the keys of `distinct`, and under which number (load-parallel.ts). */
+  keysAt?: { worker: number; job: number };
 }
 
 /** Reads one range of a CSV file (see CsvRange). Never throws an IsmsKpiError: it returns it as `fatal`. */
@@ -193,6 +197,7 @@ export async function loadRange(
   const { head } = range;
   const isFirst = range.start === 0;
   const intake = new CsvIntake(source, options.displayPath, options.keep, options.rowPath);
+  intake.collectDistinct();
   let bytesSeen = 0;
   let nextReport = PROGRESS_STEP;
   let hasReserved = false;
@@ -230,7 +235,14 @@ export async function loadRange(
       bytes: result.bytes,
       sha256: '',
     });
-    return { loaded, end: result.end, lines: result.lines, records: result.records };
+    const distinct = intake.takeDistinct();
+    return {
+      loaded,
+      end: result.end,
+      lines: result.lines,
+      records: result.records,
+      ...(distinct ? { distinct } : {}),
+    };
   } catch (error) {
     if (!(error instanceof IsmsKpiError)) throw error;
     return { loaded: null, end: -1, lines: 0, records: 0, fatal: error.problems };

@@ -84,3 +84,10 @@ export class CsvRecordKeys {
     return this.nextQuote >= last;
   }
 }
+
+/** FNV-1a over the char codes of a key: buckets for finding equal keys across ranges (then compared). */
+export function hashKey(key: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h;
+}

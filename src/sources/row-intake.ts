@@ -74,9 +74,11 @@ export class RowIntake extends Intake {
     }
     if (reasons) {
       this.reject(line, endLine, record, reasons, [...cells]);
+      this.settled(reasons.length);
       return;
     }
     this.commit(line, record);
+    this.settled(0);
   }
 
   /**

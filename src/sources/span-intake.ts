@@ -188,6 +188,7 @@ export class CsvIntake extends RowIntake implements CsvSink {
     }
     if (reasons) {
       this.reject(line, endLine, record, reasons, [...this.materialize(text, starts, ends, cells, count)]);
+      this.settled(reasons.length);
       return;
     }
     const stored = this.storedBindings;
@@ -218,6 +219,7 @@ export class CsvIntake extends RowIntake implements CsvSink {
     }
     this.lines.push(line);
     this.records.push(record);
+    this.settled(0);
   }
 
   /**

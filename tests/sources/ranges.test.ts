@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { formatProblem, IsmsKpiError } from '../../src/problems.js';
 import { IN_PROCESS, loadSplit, planRanges, type RangeRunner } from '../../src/sources/load-ranges.js';
-import { type LoadedSource, loadSource } from '../../src/sources/load-source.js';
+import { type LoadedSource, loadSource, type RangeResult } from '../../src/sources/load-source.js';
+import { dropDuplicatesAcrossRanges } from '../../src/sources/range-duplicates.js';
 import type { ResolvedSource } from '../../src/sources/resolve.js';
 import { cellValue } from '../../src/sources/table.js';
 import { loadCatalogue } from '../helpers/run.js';
@@ -84,6 +85,7 @@ async function outcome(read: () => Promise<LoadedSource>): Promise<unknown> {
 /** How the last split load read the file: ranges read (guesses and corrections), whole reads. */
 const reads = { ranges: 0, wholes: 0 };
 const COUNTING: RangeRunner = {
+  ...IN_PROCESS,
   range(...args) {
     reads.ranges++;
     return IN_PROCESS.range(...args);
@@ -292,5 +294,119 @@ describe('ranges: property', () => {
     // splits that fall before the first record).
     expect(seen.split ?? 0).toBeGreaterThan(60);
     expect(seen.corrected ?? 0).toBeGreaterThan(10);
+  });
+});
+
+describe('ranges: duplicates across ranges', () => {
+  // A small pool of rows, so most rows repeat one in another range; some are rejected (a bad number, a
+  // NUL byte), and repeats are quoted differently (the same cells, other raw text).
+  const pooled = fc.record({
+    id: fc.constantFrom('a', 'b', 'c'),
+    note: fc.constantFrom('x', 'two\nlines', 'q"uote', ''),
+    n: fc.constantFrom('1', '2.5', 'bad', '\u0000'),
+    always: fc.boolean(),
+  });
+  const csvCell = (text: string, always: boolean) =>
+    always || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+
+  it('property: a record equal to one of an earlier range is dropped as in a single read', async () => {
+    let splits = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(pooled, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
+        fc.boolean(),
+        async (rows, cuts, storeAll) => {
+          const lines = rows.map((r) =>
+            [r.id, r.note, r.n, '', ''].map((c) => csvCell(c, r.always)).join(','),
+          );
+          const bytes = Buffer.from(`id,note,n,tag,tag\n${lines.join('\n')}\n`);
+          const c = await prepare(bytes, {
+            csv: { delimiter: ',' },
+            duplicates: 'drop-exact',
+            fields: { ...FIELDS, n: { type: 'number', required: true } },
+          });
+          const at = [...new Set(cuts.map((n) => 1 + (n % (bytes.length - 1))))].sort((a, b) => a - b);
+          const r = await expectSameAsWhole(c, at, true, storeAll ? undefined : new Set(['id']));
+          if (kind(r, at.length) !== 'unsplit') splits++;
+          expect(r.wholes).toBe(kind(r, at.length) === 'unsplit' ? 1 : 0);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(splits).toBeGreaterThan(100);
+  });
+
+  it('falls back to one read when a range kept only its first problems and some of them go', async () => {
+    // 1,500 rejected rows, then the same rows again: the second range's problems are all duplicates'.
+    const rows = Array.from({ length: 1500 }, (_, i) => `r${i},note,bad,,`);
+    const text = `id,note,n,tag,tag\n${rows.join('\n')}\n${rows.join('\n')}\n`;
+    const c = await prepare(text, { csv: { delimiter: ',' }, duplicates: 'drop-exact', fields: FIELDS });
+    const r = await expectSameAsWhole(c, [text.length / 2], true);
+    expect(r).toEqual({ ranges: 2, wholes: 1 });
+    // Fewer rows: nothing was cut, and the ranges are merged.
+    const few = rows.slice(0, 300);
+    const short = `id,note,n,tag,tag\n${few.join('\n')}\n${few.join('\n')}\n`;
+    const d = await prepare(short, { csv: { delimiter: ',' }, duplicates: 'drop-exact', fields: FIELDS });
+    expect(await expectSameAsWhole(d, [short.length / 2], true)).toEqual({ ranges: 2, wholes: 0 });
+  });
+});
+
+describe('ranges: duplicate keys are compared, not only their hashes', () => {
+  /** A range result of `keys.length` accepted rows (records 1..n), all with the same hash. */
+  function result(keys: string[]): RangeResult {
+    const n = keys.length;
+    const records = Int32Array.from(keys, (_, i) => i + 1);
+    const loaded = {
+      name: 's',
+      table: {
+        name: 's',
+        file: 's.csv',
+        length: n,
+        columns: new Map([
+          [
+            'id',
+            {
+              kind: 'str' as const,
+              type: 'string' as const,
+              codes: Int32Array.from(keys, (_, i) => i),
+              dict: keys,
+            },
+          ],
+        ]),
+        line: Int32Array.from(keys, (_, i) => i + 2),
+        record: records,
+      },
+      problems: [],
+      problemCount: 0,
+      rejectedRows: [],
+      stats: { rejected: 0, duplicates: 0, accepted: n },
+    } as unknown as LoadedSource;
+    return {
+      loaded,
+      end: 0,
+      lines: n,
+      records: n,
+      distinct: { keys, hashes: new Int32Array(n).fill(7), records, outcomes: new Int32Array(n) },
+    };
+  }
+
+  it('drops a record whose key equals an earlier one, keeps one whose hash only collides', async () => {
+    const first = result(['a,1', 'b,2']);
+    const second = result(['c,3', 'a,1', 'd,4']);
+    const fetched: number[][] = [];
+    const ok = await dropDuplicatesAcrossRanges([first, second], async (r, indexes) => {
+      fetched.push([...indexes].sort());
+      return indexes.map((i) => r.distinct!.keys[i]!);
+    });
+    expect(ok).toBe(true);
+    expect([...second.loaded!.table.record]).toEqual([1, 3]);
+    expect(second.loaded!.stats).toMatchObject({ duplicates: 1, accepted: 2 });
+    expect(first.loaded!.table.length).toBe(2);
+    // Every candidate (same hash) was fetched and compared.
+    expect(fetched).toEqual([
+      [0, 1, 2],
+      [0, 1],
+    ]);
   });
 });
