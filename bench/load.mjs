@@ -60,9 +60,12 @@ async function child(args) {
   }
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  const ranges = Number(process.env.ISMS_KPI_RANGES) || undefined;
   const loaded = await loadSources(catalogue, wanted, period, cwd, {
     ...(allFields ? {} : { keep }),
     workers,
+    cores: os.availableParallelism(),
+    ...(ranges ? { ranges } : {}),
   });
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);

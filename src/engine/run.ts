@@ -18,7 +18,7 @@ import {
   type SourceManifest,
   type Status,
 } from '../report/model.js';
-import { loadSourceAuto, type SourceProgress, type WorkerMode } from '../sources/load-parallel.js';
+import { LoadPool, loadSourceAuto, type SourceProgress, type WorkerMode } from '../sources/load-parallel.js';
 import type { LoadedSource, SnapshotTime } from '../sources/load-source.js';
 import { sourcePath } from '../sources/resolve.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
@@ -91,6 +91,8 @@ export interface RunOptions {
   cores?: number;
   /** Where sources are read (worker threads for large files by default). */
   workers?: WorkerMode;
+  /** Ranges a large file is split into (default: `cores`; 1 reads each file in one worker). */
+  ranges?: number;
 }
 
 export interface RunResult {
@@ -173,6 +175,9 @@ export interface LoadSourcesOptions {
   /** Called as each source is read (or found missing), with the number still being read. */
   onLoaded?: (name: string, loaded: LoadedSource | { missing: string }, pending: number) => void;
   workers?: WorkerMode | undefined;
+  /** Worker threads for large files, and the ranges a large file is split into (default: as many). */
+  cores?: number | undefined;
+  ranges?: number | undefined;
 }
 
 /** Why an optional source is missing, as the report records it (the path relative to the catalogue). */
@@ -202,6 +207,8 @@ export async function loadSources(
     pending--;
     onLoaded?.(name, loaded, pending);
   };
+  const mode = options.workers ?? 'auto';
+  const pool = mode === 'never' ? undefined : new LoadPool(Math.max(1, options.cores ?? 1));
   const jobs = unique.map(async (name) => {
     const source = catalogue.sources.get(name)!;
     const absolute = sourcePath(source, period.label);
@@ -218,7 +225,9 @@ export async function loadSources(
             ...(onProgress ? { onProgress } : {}),
           },
         },
-        options.workers,
+        mode,
+        pool,
+        options.ranges,
       );
       if (source.kind === 'snapshot') loaded.asOf = snapshotTime(loaded, period, catalogue.timezone, asOf);
       settle(name, loaded);
@@ -232,7 +241,11 @@ export async function loadSources(
       problems.push(...error.problems.map((p) => ({ ...p, location: { ...p.location, source: name } })));
     }
   });
-  await Promise.all(jobs);
+  try {
+    await Promise.all(jobs);
+  } finally {
+    await pool?.close();
+  }
   if (problems.length > 0) throw new IsmsKpiError(problems);
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -459,6 +472,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     onProgress: options.onProgress,
     onLoaded: (name, loaded, pending) => early.loaded(name, loaded, pending),
     workers: options.workers,
+    cores: options.cores,
+    ranges: options.ranges,
   });
   const evaluation = early.finish(sources);
   const isComplete = period.end <= options.now;

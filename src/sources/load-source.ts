@@ -215,8 +215,11 @@ export async function loadRange(
     }
   };
   try {
+    // The first range is read as a single read reads the file, with the delimiter the plan detected
+    // from the same first 64 KB (so it does not wait for them before parsing: a short range could end
+    // before that).
     const read = isFirst
-      ? csvReadOptions(source)
+      ? { ...csvReadOptions(source), delimiter: head.delimiter }
       : { quote: head.quote, continuation: { delimiter: head.delimiter, header: head.header } };
     if (!isFirst) intake.header(head.header, 1, head.delimiter, head.quote, true);
     const result = await readCsvRange(

@@ -43,6 +43,20 @@ describe('the built binary', { timeout: 120_000 }, () => {
     expect(JSON.parse(inWorkers.stdout).kpis).toHaveLength(34);
   });
 
+  it('reading each file in ranges on several threads gives the same report and validation byte for byte', () => {
+    const env = { ISMS_KPI_WORKERS: 'always', ISMS_KPI_RANGES: '3' };
+    const inRanges = spawnCli(['report', '--format', 'json'], { env });
+    const inProcess = spawnCli(['report', '--format', 'json'], { env: { ISMS_KPI_WORKERS: 'never' } });
+    expect(inRanges.stderr).toBe('');
+    expect(inRanges.stdout).toBe(inProcess.stdout);
+    const validated = spawnCli(['validate', '--format', 'json'], { env });
+    const validatedInProcess = spawnCli(['validate', '--format', 'json'], {
+      env: { ISMS_KPI_WORKERS: 'never' },
+    });
+    expect(validated.status).toBe(validatedInProcess.status);
+    expect(validated.stdout).toBe(validatedInProcess.stdout);
+  });
+
   it('a source error inside a worker is reported like any other', () => {
     // AC-03 reads the AWS credential report, of which the example has no 2026-Q1 file.
     const r = spawnCli(['report', '--period', '2026-Q1', '--kpi', 'AC-03'], {
