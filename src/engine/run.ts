@@ -178,6 +178,13 @@ export interface LoadSourcesOptions {
   /** Worker threads for large files, and the ranges a large file is split into (default: as many). */
   cores?: number | undefined;
   ranges?: number | undefined;
+  /**
+   * A source that cannot be read is handed to this instead of failing the whole call (validate judges
+   * each export on its own); it is then absent from the result.
+   */
+  onFailed?: ((name: string, problems: Problem[]) => void) | undefined;
+  /** Check every field, also optional text that is not stored (validate). */
+  checkAll?: boolean | undefined;
 }
 
 /** Why an optional source is missing, as the report records it (the path relative to the catalogue). */
@@ -222,6 +229,7 @@ export async function loadSources(
             path: absolute,
             displayPath: shown,
             ...(keep ? { keep: fields ?? new Set() } : {}),
+            ...(options.checkAll ? { checkAll: true } : {}),
             ...(onProgress ? { onProgress } : {}),
           },
         },
@@ -238,7 +246,9 @@ export async function loadSources(
         return;
       }
       pending--;
-      problems.push(...error.problems.map((p) => ({ ...p, location: { ...p.location, source: name } })));
+      const located = error.problems.map((p) => ({ ...p, location: { ...p.location, source: name } }));
+      if (options.onFailed) options.onFailed(name, located);
+      else problems.push(...located);
     }
   });
   try {

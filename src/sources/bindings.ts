@@ -56,9 +56,14 @@ const KINDS = { num: KIND_NUM, bool: KIND_BOOL, str: KIND_STR, list: KIND_LIST }
 
 /**
  * One binding per field of the source. `keep` names the fields to store (the ones formulas read);
- * undefined stores all. The time field and the as-of field are always stored.
+ * undefined stores all. The time field and the as-of field are always stored. An optional text field
+ * that is not stored is not even looked at, unless `checkAll` (validate: a NUL byte in it rejects the row).
  */
-export function createBindings(source: ResolvedSource, keep: ReadonlySet<string> | undefined): Binding[] {
+export function createBindings(
+  source: ResolvedSource,
+  keep: ReadonlySet<string> | undefined,
+  checkAll = false,
+): Binding[] {
   return source.fields.map((spec) => {
     const isStored =
       !keep ||
@@ -71,7 +76,7 @@ export function createBindings(source: ResolvedSource, keep: ReadonlySet<string>
       builder: new ColumnBuilder(spec.type, isStored ? 1024 : 0),
       value: null,
       isStored,
-      isSkipped: !isStored && spec.type === 'string' && !spec.required,
+      isSkipped: !checkAll && !isStored && spec.type === 'string' && !spec.required,
       spanMode: SPAN_SKIP,
       kind: KINDS[columnKind(spec.type)],
       num: 0,

@@ -84,6 +84,13 @@ export interface DistinctRecords {
   outcomes: Int32Array;
 }
 
+/** What an intake stores and checks (LoadOptions has the meaning of each). */
+export interface IntakeOptions {
+  keep?: ReadonlySet<string> | undefined;
+  checkAll?: boolean | undefined;
+  rowPath?: boolean | undefined;
+}
+
 export abstract class Intake {
   protected readonly bindings: Binding[];
   protected readonly lines = new IntBuilder();
@@ -123,9 +130,9 @@ export abstract class Intake {
   constructor(
     protected readonly source: ResolvedSource,
     protected readonly file: string,
-    keep?: ReadonlySet<string>,
+    options: IntakeOptions = {},
   ) {
-    this.bindings = createBindings(source, keep);
+    this.bindings = createBindings(source, options.keep, options.checkAll);
     this.timeBinding = this.bindings.find((b) => b.field.spec.name === source.timeField);
     this.seen = source.config.duplicates === 'drop-exact' ? new Set() : undefined;
     this.isFailFast = source.config.on_invalid === 'fail';

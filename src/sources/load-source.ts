@@ -53,6 +53,11 @@ export interface LoadOptions {
   keep?: ReadonlySet<string>;
   /** Called now and then while the file is read (for a progress display). */
   onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Check every field on every row, also optional text fields that are not stored (validate: a NUL byte
+   * there rejects the row, as if the field were stored).
+   */
+  checkAll?: boolean;
   /** Tests: CSV records through the string path, the reference the span path is compared with. */
   rowPath?: boolean;
   /** Lower limits than MAX_JSON_BYTES and MAX_JSON_LINE_CHARS (tests, without writing 512 MB). */
@@ -77,11 +82,11 @@ export async function loadSource(source: ResolvedSource, options: LoadOptions): 
 
 async function readSource(source: ResolvedSource, options: LoadOptions, size: number): Promise<LoadedSource> {
   if (source.format === 'csv') {
-    const intake = new CsvIntake(source, options.displayPath, options.keep, options.rowPath);
+    const intake = new CsvIntake(source, options.displayPath, options);
     const watch = watchBytes(source, options, intake, size);
     return watch.finish(await readCsvSource(source, options, intake, watch.onBytes));
   }
-  const intake = new JsonIntake(source, options.displayPath, options.keep);
+  const intake = new JsonIntake(source, options.displayPath, options);
   const watch = watchBytes(source, options, intake, size);
   return watch.finish(await readJsonSource(source, options, intake, size, watch.onBytes));
 }
@@ -196,7 +201,7 @@ export async function loadRange(
 ): Promise<RangeResult> {
   const { head } = range;
   const isFirst = range.start === 0;
-  const intake = new CsvIntake(source, options.displayPath, options.keep, options.rowPath);
+  const intake = new CsvIntake(source, options.displayPath, options);
   intake.collectDistinct();
   let bytesSeen = 0;
   let nextReport = PROGRESS_STEP;

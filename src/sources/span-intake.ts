@@ -23,6 +23,7 @@ import {
 } from './bindings.js';
 import { INVALID, mayBeNull, trimSpanEnd, trimSpanStart, type Value } from './convert.js';
 import type { CsvSink } from './csv-reader.js';
+import type { IntakeOptions } from './intake.js';
 import type { ResolvedSource } from './resolve.js';
 import { RowIntake } from './row-intake.js';
 import { BOOL_NULL } from './table.js';
@@ -37,9 +38,9 @@ export class CsvIntake extends RowIntake implements CsvSink {
   private nulChunk = '';
   private chunkHasNul = false;
 
-  constructor(source: ResolvedSource, file: string, keep?: ReadonlySet<string>, rowPath = false) {
-    super(source, file, keep);
-    this.isRowPath = rowPath;
+  constructor(source: ResolvedSource, file: string, options: IntakeOptions = {}) {
+    super(source, file, options);
+    this.isRowPath = options.rowPath === true;
   }
 
   /** CSV: match each field to its header column(s), then decide how the span path reads each. */
