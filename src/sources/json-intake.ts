@@ -130,13 +130,16 @@ export class LineSplitter {
   }
 }
 
-/** JSON Lines: one record per line; a line that is not valid JSON is a lost (rejected) record. */
+/**
+ * JSON Lines: one record per line; a line that is not valid JSON is a lost (rejected) record. Returns the
+ * lines and records (non-blank lines) read.
+ */
 export async function readJsonLines(
   chunks: AsyncIterable<string>,
   intake: JsonIntake,
   file: string,
   maxLineChars = MAX_JSON_LINE_CHARS,
-): Promise<void> {
+): Promise<{ lines: number; records: number }> {
   let record = 0;
   const splitter = new LineSplitter(maxLineChars, (line) => {
     throw new IsmsKpiError(
@@ -170,6 +173,7 @@ export async function readJsonLines(
   };
   for await (const chunk of chunks) splitter.push(chunk, handle);
   splitter.end(handle);
+  return { lines: splitter.lines, records: record };
 }
 
 /** "256M characters", "1000 characters". */

@@ -27,9 +27,13 @@
  *
  * Only CSV files in UTF-8 (with or without BOM) or a single-byte encoding are split, where a \n byte
  * is always a line feed and the start of a character; UTF-16 files are read whole.
+ *
+ * JSON Lines files (same encodings) are split the same way, with no guess to make: JSON text holds no
+ * raw line break, so every line start is a record boundary (a line that is not JSON is one lost record
+ * wherever it is cut from). A JSON document is parsed whole (JSON.parse needs all of it).
  */
 import { type CsvSink, CsvTokenizer } from './csv-reader.js';
-import { encodedLength, fileInfo, hashFile, openText, textAfterLineBreak } from './decode.js';
+import { encodedLength, fileInfo, hashFile, openText, openTextRange, textAfterLineBreak } from './decode.js';
 import type { LoadedSource } from './intake.js';
 import {
   type CsvHead,
@@ -112,6 +116,8 @@ export async function loadSplit(
       });
     }
     const merged = mergeRanges(parts, { sha256: await hashing, bytes: size });
+    // JSON Lines: the keys of the file's first record, read by the first range that read a record.
+    if (source.format === 'jsonl') merged.header = used.find((r) => r.records > 0)?.loaded?.header ?? [];
     merged.modified = info ? info.modified : null;
     progress.done(merged.stats.rowsRead);
     return merged;
@@ -148,7 +154,7 @@ async function readInOrder(
     else result = await read(plan.length + k, { ...range, start: end });
     used.push(result);
     if (result.fatal || !result.loaded) return undefined;
-    if (k === 0 && !sameHead(result.loaded, range.head)) return undefined;
+    if (k === 0 && range.head.header.length > 0 && !sameHead(result.loaded, range.head)) return undefined;
     parts.push({ loaded: result.loaded, lineOffset, recordOffset });
     lineOffset += result.lines;
     recordOffset += result.records;
@@ -200,15 +206,17 @@ export async function planRanges(
   size: number,
   split: SplitOptions,
 ): Promise<CsvRange[] | undefined> {
-  if (source.format !== 'csv' || size === 0) return undefined;
-  const head = await readHead(source, options);
+  if (source.format === 'json' || size === 0) return undefined;
+  const head = source.format === 'csv' ? await readHead(source, options) : await jsonLinesHead(options);
   if (!head) return undefined;
   const nominal =
     split.at ?? Array.from({ length: split.parts - 1 }, (_, k) => Math.floor(((k + 1) * size) / split.parts));
   const starts: number[] = [];
   for (const at of nominal) {
     if (at <= 0 || at >= size) continue;
-    const start = await lineStartNear(options.path, at, head, split.firstLineBreak === true);
+    // In JSON Lines every line start is a record boundary.
+    const isFirstTaken = split.firstLineBreak === true || source.format === 'jsonl';
+    const start = await lineStartNear(options.path, at, head, isFirstTaken);
     if (start > (starts.at(-1) ?? 0) && start < size) starts.push(start);
   }
   if (starts.length === 0) return undefined;
@@ -217,6 +225,24 @@ export async function planRanges(
     softEnd: starts[k] ?? Number.MAX_SAFE_INTEGER,
     head,
   }));
+}
+
+/**
+ * A JSON Lines file's encoding (and BOM), as a single read finds it; undefined for UTF-16 (read whole).
+ * It has no header: the keys of its first record are taken from the range that holds that record.
+ */
+async function jsonLinesHead(options: LoadOptions): Promise<CsvHead | undefined> {
+  try {
+    const { info } = await openTextRange(options.path, options.displayPath, {
+      encoding: 'auto',
+      start: 0,
+      softEnd: 0,
+    });
+    if (info.encoding === 'utf-16le' || info.encoding === 'utf-16be') return undefined;
+    return { delimiter: '', quote: '', header: [], encoding: info.encoding, bomLength: info.hadBom ? 3 : 0 };
+  } catch {
+    return undefined;
+  }
 }
 
 const FOUND = Symbol('header found');

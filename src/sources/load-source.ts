@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { IsmsKpiError, problem } from '../problems.js';
 import { sizeInWords } from '../util/file-problem.js';
 import { type CsvReadOptions, readCsvFile, readCsvRange } from './csv-reader.js';
-import { type Encoding, fileInfo, fileSize, openText } from './decode.js';
+import { type Encoding, fileInfo, fileSize, openText, openTextRange } from './decode.js';
 
 export { fileSize };
 
@@ -193,16 +193,64 @@ export interface RangeResult {
   keysAt?: { worker: number; job: number };
 }
 
-/** Reads one range of a CSV file (see CsvRange). Never throws an IsmsKpiError: it returns it as `fatal`. */
+/**
+ * Reads one range of a CSV or JSON Lines file (see CsvRange). Never throws an IsmsKpiError: it returns
+ * it as `fatal`.
+ */
 export async function loadRange(
   source: ResolvedSource,
   options: LoadOptions,
   range: CsvRange,
 ): Promise<RangeResult> {
-  const { head } = range;
-  const isFirst = range.start === 0;
-  const intake = new CsvIntake(source, options.displayPath, options);
+  const intake =
+    source.format === 'csv'
+      ? new CsvIntake(source, options.displayPath, options)
+      : new JsonIntake(source, options.displayPath, options);
   intake.collectDistinct();
+  const watch = watchRange(source, options, intake, range);
+  try {
+    const read =
+      intake instanceof CsvIntake
+        ? await readCsvPart(source, options, intake, range, watch.onBytes)
+        : await readJsonLinesPart(options, intake, range, watch.onBytes);
+    options.onProgress?.({ source: source.name, bytes: watch.bytes(), rows: intake.rows, isDone: true });
+    const loaded = intake.finish({
+      encoding: read.encoding,
+      ...(read.delimiter !== undefined ? { delimiter: read.delimiter } : {}),
+      bytes: read.bytes,
+      sha256: '',
+    });
+    const distinct = intake.takeDistinct();
+    return {
+      loaded,
+      end: read.end,
+      lines: read.lines,
+      records: read.records,
+      ...(distinct ? { distinct } : {}),
+    };
+  } catch (error) {
+    if (!(error instanceof IsmsKpiError)) throw error;
+    return { loaded: null, end: -1, lines: 0, records: 0, fatal: error.problems };
+  }
+}
+
+/** What a range read: its encoding (and delimiter), where it ended, its lines and records. */
+interface PartRead {
+  encoding: Encoding;
+  delimiter?: string;
+  bytes: number;
+  end: number;
+  lines: number;
+  records: number;
+}
+
+/** Progress of a range about once per 4 MB, and its columns sized once its row length is known. */
+function watchRange(
+  source: ResolvedSource,
+  options: LoadOptions,
+  intake: Intake,
+  range: CsvRange,
+): { onBytes: (bytes: Uint8Array) => void; bytes: () => number } {
   let bytesSeen = 0;
   let nextReport = PROGRESS_STEP;
   let hasReserved = false;
@@ -219,42 +267,68 @@ export async function loadRange(
       options.onProgress({ source: source.name, bytes: bytesSeen, rows: intake.rows });
     }
   };
-  try {
-    // The first range is read as a single read reads the file, with the delimiter the plan detected
-    // from the same first 64 KB (so it does not wait for them before parsing: a short range could end
-    // before that).
-    const read = isFirst
-      ? { ...csvReadOptions(source), delimiter: head.delimiter }
-      : { quote: head.quote, continuation: { delimiter: head.delimiter, header: head.header } };
-    if (!isFirst) intake.header(head.header, 1, head.delimiter, head.quote, true);
-    const result = await readCsvRange(
-      options.path,
-      options.displayPath,
-      read,
-      intake,
-      { start: range.start, softEnd: range.softEnd, encoding: head.encoding, bomLength: head.bomLength },
-      { onBytes },
-    );
-    for (const p of result.problems) intake.addProblem(p);
-    options.onProgress?.({ source: source.name, bytes: bytesSeen, rows: intake.rows, isDone: true });
-    const loaded = intake.finish({
-      encoding: result.encoding,
-      delimiter: result.delimiter,
-      bytes: result.bytes,
-      sha256: '',
-    });
-    const distinct = intake.takeDistinct();
-    return {
-      loaded,
-      end: result.end,
-      lines: result.lines,
-      records: result.records,
-      ...(distinct ? { distinct } : {}),
-    };
-  } catch (error) {
-    if (!(error instanceof IsmsKpiError)) throw error;
-    return { loaded: null, end: -1, lines: 0, records: 0, fatal: error.problems };
+  return { onBytes, bytes: () => bytesSeen };
+}
+
+async function readCsvPart(
+  source: ResolvedSource,
+  options: LoadOptions,
+  intake: CsvIntake,
+  range: CsvRange,
+  onBytes: (bytes: Uint8Array) => void,
+): Promise<PartRead> {
+  const { head } = range;
+  const isFirst = range.start === 0;
+  // The first range is read as a single read reads the file, with the delimiter the plan detected
+  // from the same first 64 KB (so it does not wait for them before parsing: a short range could end
+  // before that).
+  const read = isFirst
+    ? { ...csvReadOptions(source), delimiter: head.delimiter }
+    : { quote: head.quote, continuation: { delimiter: head.delimiter, header: head.header } };
+  if (!isFirst) intake.header(head.header, 1, head.delimiter, head.quote, true);
+  const result = await readCsvRange(
+    options.path,
+    options.displayPath,
+    read,
+    intake,
+    { start: range.start, softEnd: range.softEnd, encoding: head.encoding, bomLength: head.bomLength },
+    { onBytes },
+  );
+  for (const p of result.problems) intake.addProblem(p);
+  return result;
+}
+
+/**
+ * A range of a JSON Lines file: from a line start to the next range's start (also a line start), since
+ * a \n byte always ends a line there (JSON text holds no raw line break, and a line that is not JSON is
+ * one lost record whatever it holds).
+ */
+async function readJsonLinesPart(
+  options: LoadOptions,
+  intake: JsonIntake,
+  range: CsvRange,
+  onBytes: (bytes: Uint8Array) => void,
+): Promise<PartRead> {
+  const { info, pieces } = await openTextRange(options.path, options.displayPath, {
+    encoding: range.head.encoding,
+    start: range.start,
+    softEnd: range.softEnd,
+    bomLength: range.head.bomLength,
+    onBytes,
+  });
+  let end = info.bytes;
+  async function* upToEnd(): AsyncGenerator<string> {
+    for await (const piece of pieces) {
+      // Pieces never cross softEnd: the range's last line ends exactly before this one.
+      if (piece.byteStart >= range.softEnd) {
+        end = piece.byteStart;
+        return;
+      }
+      yield piece.text;
+    }
   }
+  const counted = await readJsonLines(upToEnd(), intake, options.displayPath, options.limits?.jsonLineChars);
+  return { encoding: info.encoding, bytes: info.bytes, end, ...counted };
 }
 
 async function readJsonSource(

@@ -38,16 +38,20 @@ interface Case {
   file: string;
 }
 
-async function prepare(content: string | Buffer, source: Record<string, unknown>): Promise<Case> {
+async function prepare(
+  content: string | Buffer,
+  source: Record<string, unknown>,
+  name = 's.csv',
+): Promise<Case> {
   const dir = path.join(root, `case-${++counter}`);
   await mkdir(dir);
-  const file = path.join(dir, 's.csv');
+  const file = path.join(dir, name);
   await writeFile(file, content);
   const catalogue = {
     organisation: 'Range test',
     timezone: 'UTC',
     period: '2026-Q3',
-    sources: { s: { kind: 'snapshot', path: 's.csv', ...source } },
+    sources: { s: { kind: 'snapshot', path: name, ...source } },
     kpis: [{ id: 'K', name: 'Rows', owner: 'QA', cadence: 'quarterly', unit: 'count', formula: 'count(s)' }],
   };
   await writeFile(path.join(dir, 'metrics.yaml'), stringify(catalogue));
@@ -408,5 +412,135 @@ describe('ranges: duplicate keys are compared, not only their hashes', () => {
       [0, 1, 2],
       [0, 1],
     ]);
+  });
+});
+
+describe('ranges: JSON Lines', () => {
+  const JSON_FIELDS = {
+    id: { path: 'id', required: true },
+    n: { path: 'n', type: 'number' },
+    who: { path: 'user.name' },
+    tags: { path: 'tags', type: 'list' },
+  };
+  const jsonl = (content: string | Buffer, options: Record<string, unknown> = {}) =>
+    prepare(content, { ...options, fields: JSON_FIELDS }, 's.jsonl');
+
+  it('a split after every line break: blank lines, CRLF, a BOM, lines that are not JSON or not objects', async () => {
+    const text =
+      // A first range of a blank line only: the keys of the first record come from the next range.
+      '\ufeff\r\n' +
+      '{"id":"a","n":1,"user":{"name":"Zoë"},"tags":["x","y"]}\r\n' +
+      '\n' +
+      '{"id":"b","n":"lots"}\n' +
+      'not json at all\n' +
+      '   \r\n' +
+      '[1,2]\n' +
+      '{"id":"a","n":1,"user":{"name":"Zoë"},"tags":["x","y"]}\n' +
+      '{"n":3}\n' +
+      '{"id":"c","n":2.5,"tags":[]}';
+    const bytes = Buffer.from(text);
+    for (const duplicates of [undefined, 'drop-exact']) {
+      const c = await jsonl(bytes, duplicates ? { duplicates } : {});
+      let splits = 0;
+      for (const at of [1, ...lineStarts(bytes), bytes.length - 1]) {
+        const r = await expectSameAsWhole(c, [at], false);
+        expect(r.wholes).toBe(kind(r, 1) === 'unsplit' ? 1 : 0);
+        if (kind(r, 1) === 'split') splits++;
+      }
+      // Split points before the last line break: each starts a range at the next line start.
+      expect(splits).toBe(lineStarts(bytes).length + 1);
+      // Every line a range of its own.
+      expect(await expectSameAsWhole(c, lineStarts(bytes), false)).toEqual({
+        ranges: lineStarts(bytes).length + 1,
+        wholes: 0,
+      });
+    }
+  });
+
+  it('a range starts at the line start after its split point, never inside a line', async () => {
+    const text = '{"id":"a","note":"x\\ny"}\n{"id":"b"}\n{"id":"c"}\n';
+    const c = await jsonl(text);
+    const options = { path: c.file, displayPath: 's.jsonl' };
+    const plan = await planRanges(c.source, options, text.length, {
+      parts: 0,
+      at: [5, text.indexOf('"b"'), text.indexOf('"c"')],
+    });
+    // After "c" there is no line start but the end of the file: no third range.
+    expect(plan?.map((r) => r.start)).toEqual([0, text.indexOf('{"id":"b"'), text.indexOf('{"id":"c"')]);
+  });
+
+  it('property: ranges give the table, problems, rejected rows and lines of a single read', async () => {
+    const value = fc.constantFrom(
+      '1',
+      '2.5',
+      '"x"',
+      '"two\\nlines"',
+      'null',
+      '"é€"',
+      '[]',
+      '["p","q"]',
+      '{}',
+    );
+    const record = fc
+      .record({ id: fc.constantFrom('"a"', '"b"', '1', 'null'), n: value, tags: value, who: value })
+      .map((r) => `{"id":${r.id},"n":${r.n},"tags":${r.tags},"user":{"name":${r.who}}}`);
+    const line = fc.oneof(
+      { weight: 8, arbitrary: record },
+      { weight: 1, arbitrary: fc.constantFrom('', '  ', 'oops', '{"id":', '"text"', '[1]') },
+    );
+    const file = fc.record({
+      lines: fc.array(line, { maxLength: 20 }),
+      crlf: fc.boolean(),
+      bom: fc.boolean(),
+      finalLineBreak: fc.boolean(),
+      dropDuplicates: fc.boolean(),
+      storeAll: fc.boolean(),
+    });
+    let splits = 0;
+    await fc.assert(
+      fc.asyncProperty(file, fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), async (f, cuts) => {
+        const eol = f.crlf ? '\r\n' : '\n';
+        const text = f.lines.join(eol) + (f.finalLineBreak ? eol : '');
+        if (text.length === 0) return;
+        const bytes = Buffer.concat([Buffer.from(f.bom ? '\ufeff' : ''), Buffer.from(text)]);
+        const c = await jsonl(bytes, f.dropDuplicates ? { duplicates: 'drop-exact' } : {});
+        const at = [...new Set(cuts.map((n) => 1 + (n % Math.max(1, bytes.length - 1))))].sort(
+          (a, b) => a - b,
+        );
+        const r = await expectSameAsWhole(c, at, false, f.storeAll ? undefined : new Set(['id']));
+        if (kind(r, at.length) === 'split') splits++;
+        expect(kind(r, at.length)).not.toBe('corrected');
+      }),
+      { numRuns: 200 },
+    );
+    expect(splits).toBeGreaterThan(100);
+  });
+
+  it('a line over the limit in a range: one read reports it; UTF-16 files and JSON documents are read whole', async () => {
+    const text = '{"id":"a"}\n{"id":"b","pad":"................"}\n{"id":"c"}\n';
+    const c = await jsonl(text);
+    const options = { path: c.file, displayPath: 's.jsonl', limits: { jsonLineChars: 20 } };
+    const whole = await outcome(() => loadSource(c.source, options));
+    expect(whole).toMatchObject({ error: [{ code: 'file-too-large', location: { line: 2 } }] });
+    reads.ranges = 0;
+    reads.wholes = 0;
+    const split = await outcome(() => loadSplit(c.source, options, { parts: 0, at: [12] }, COUNTING));
+    expect(split).toEqual(whole);
+    expect(reads).toEqual({ ranges: 2, wholes: 1 });
+
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('{"id":"a"}\n{"id":"b"}\n', 'utf16le'),
+    ]);
+    const u = await jsonl(utf16);
+    expect(
+      await planRanges(u.source, { path: u.file, displayPath: 's.jsonl' }, utf16.length, { parts: 2 }),
+    ).toBe(undefined);
+    await expectSameAsWhole(u, [10], false);
+    const doc = '[{"id":"a"},\n{"id":"b"}\n]\n';
+    const d = await prepare(doc, { fields: JSON_FIELDS }, 's.json');
+    expect(
+      await planRanges(d.source, { path: d.file, displayPath: 's.json' }, doc.length, { parts: 2 }),
+    ).toBe(undefined);
   });
 });
