@@ -207,8 +207,10 @@ export async function loadRange(
       ? new CsvIntake(source, options.displayPath, options)
       : new JsonIntake(source, options.displayPath, options);
   intake.collectDistinct();
-  const watch = watchRange(source, options, intake, range);
   try {
+    // The last range ends at the end of the file (softEnd is then unbounded).
+    const end = Math.min(range.softEnd, (await fileInfo(options.path))?.size ?? 0);
+    const watch = watchRange(source, options, intake, Math.max(0, end - range.start));
     const read =
       intake instanceof CsvIntake
         ? await readCsvPart(source, options, intake, range, watch.onBytes)
@@ -244,12 +246,15 @@ interface PartRead {
   records: number;
 }
 
-/** Progress of a range about once per 4 MB, and its columns sized once its row length is known. */
+/**
+ * Progress of a range about once per 4 MB, and its columns sized once its row length is known (`size`:
+ * the range's bytes, about).
+ */
 function watchRange(
   source: ResolvedSource,
   options: LoadOptions,
   intake: Intake,
-  range: CsvRange,
+  size: number,
 ): { onBytes: (bytes: Uint8Array) => void; bytes: () => number } {
   let bytesSeen = 0;
   let nextReport = PROGRESS_STEP;
@@ -259,8 +264,7 @@ function watchRange(
     bytesSeen += bytes.length;
     if (!hasReserved && intake.rows >= RESERVE_AFTER_ROWS) {
       hasReserved = true;
-      const size = Math.max(range.softEnd - range.start, bytesSeen);
-      intake.reserve(Math.ceil((size / bytesBefore) * intake.rows * 1.1));
+      intake.reserve(Math.ceil((Math.max(size, bytesSeen) / bytesBefore) * intake.rows * 1.1));
     }
     if (options.onProgress && bytesSeen >= nextReport) {
       nextReport = bytesSeen + PROGRESS_STEP;

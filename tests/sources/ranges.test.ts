@@ -235,6 +235,29 @@ describe('ranges: a split after every line break', () => {
   });
 });
 
+describe('ranges: large ranges', () => {
+  it('ranges of more rows than the columns are first sized for are read as ranges, not again whole', async () => {
+    // 400,000 short rows: after its first 1 MB read each range has passed the 65,536 rows after which
+    // its columns are sized for the rest of the range.
+    const n = 400_000;
+    const ids = Array.from({ length: n }, (_, i) => String(i));
+    const csv = await prepare(`id\n${ids.join('\n')}\n`, { csv: { delimiter: ',' }, fields: { id: 'id' } });
+    const jsonl = await prepare(
+      `${ids.map((id) => `{"id":${id}}`).join('\n')}\n`,
+      { fields: { id: { path: 'id', type: 'number' } } },
+      's.jsonl',
+    );
+    for (const c of [csv, jsonl]) {
+      reads.ranges = 0;
+      reads.wholes = 0;
+      const split = await loadSplit(c.source, { path: c.file, displayPath: 's' }, { parts: 2 }, COUNTING);
+      expect(reads).toEqual({ ranges: 2, wholes: 0 });
+      expect(split.stats.rowsRead).toBe(n);
+      expect([...split.table.line.subarray(-2)]).toEqual(c === csv ? [n, n + 1] : [n - 1, n]);
+    }
+  });
+});
+
 describe('ranges: property', () => {
   const piece = fc.constantFrom('a', 'b', ' ', ',', '"', '\n', '\r\n', 'é', '€', '1', '2.5', 'x', '');
   const cell = fc.array(piece, { maxLength: 5 }).map((p) => p.join(''));
