@@ -19,7 +19,9 @@ import {
   type RenderOptions,
 } from '../render/index.js';
 import type { Report } from '../report/model.js';
+import { quote, terminalSafe } from '../text.js';
 import { notAFileMessage } from '../util/file-problem.js';
+import { findBrowser } from './browser.js';
 import { loadCatalogue } from './catalogue.js';
 import { evaluate } from './evaluate.js';
 import type { Io } from './io.js';
@@ -29,7 +31,10 @@ import { incompleteReason, incompleteSkipped, readHistory, readReportFile } from
 
 export interface ReportOptions extends PeriodOptions {
   catalogue: string;
-  format?: Format | undefined;
+  /** `pdf` is refused: a PDF is written with --output only. */
+  format?: Format | 'pdf' | undefined;
+  /** The Chromium or Chrome that prints .pdf outputs (else ISMS_KPI_BROWSER, else PATH). */
+  browser?: string | undefined;
   output: string[];
   /** Folder for the audit evidence pack. */
   evidence?: string | undefined;
@@ -50,27 +55,41 @@ export interface ReportOptions extends PeriodOptions {
 
 export interface OutputTarget {
   file: string;
-  format: Format;
+  /** `pdf`: the HTML report, printed by `browser`. */
+  format: Format | 'pdf';
+  browser?: string;
 }
+
+const PDF_EXTENSION = '.pdf';
 
 /**
  * The --output files with their formats, checked before any work is done: a known extension, outside
  * the --evidence folder (which is replaced as a whole), in a folder that exists.
  */
 export async function reportTargets(
-  options: Pick<ReportOptions, 'output' | 'evidence'>,
+  options: Pick<ReportOptions, 'output' | 'evidence' | 'format' | 'browser'>,
   io: Io,
 ): Promise<OutputTarget[]> {
-  const targets = options.output.map((file) => {
+  if (options.format === 'pdf')
+    throw new IsmsKpiError(
+      problem(
+        'usage',
+        '--format pdf: a PDF is not written to standard output (it is binary); write it to a file with --output report.pdf',
+      ),
+    );
+  const targets: OutputTarget[] = options.output.map((file) => {
+    if (file.toLowerCase().endsWith(PDF_EXTENSION)) return { file, format: 'pdf' };
     const format = formatForFile(file);
     if (!format) {
-      const known = FORMATS.map((f) => `${FORMAT_EXTENSIONS[f][0]} (${f})`).join(', ');
+      const known = [...FORMATS.map((f) => `${FORMAT_EXTENSIONS[f][0]} (${f})`), '.pdf (pdf)'].join(', ');
       throw new IsmsKpiError(
         problem('usage', `--output ${file}: cannot tell the format from the extension; use one of ${known}`),
       );
     }
     return { file, format };
   });
+  for (const target of targets)
+    if (target.format === 'pdf') target.browser = await findBrowser(io, options.browser, target.file);
   if (options.evidence !== undefined) {
     const evidence = path.resolve(io.cwd, options.evidence);
     for (const { file } of targets) {
@@ -141,24 +160,27 @@ export async function report(
     failOn: options.failOn,
     ...(history ? { history } : {}),
   };
-  const files = targets.map(({ file, format }) => ({
-    file,
-    content: RENDERERS[format](report, renderOptions),
-  }));
+  // terminalSafe: the last guard of every report file (src/text.ts); a JSON file reads back unchanged.
+  const files = targets.map(({ file, format, browser }) =>
+    format === 'pdf'
+      ? {
+          file,
+          content: terminalSafe(RENDERERS.html(report, renderOptions)),
+          printWith: { browser: browser! },
+        }
+      : { file, content: terminalSafe(RENDERERS[format](report, renderOptions)) },
+  );
   const isStdout = (targets.length === 0 && !isEvidence) || options.format !== undefined;
-  const format = options.format ?? 'table';
+  const format = options.format === undefined || options.format === 'pdf' ? 'table' : options.format;
   const notes: string[] = [];
   if (!isStdout && !options.quiet) for (const t of targets) notes.push(`wrote ${t.file} (${t.format})`);
   if (isEvidence && !options.quiet)
     notes.push(
       `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources)`,
     );
+  const colour = options.color && format === 'table';
   return {
-    ...(isStdout
-      ? {
-          stdout: RENDERERS[format](report, { ...renderOptions, color: options.color && format === 'table' }),
-        }
-      : {}),
+    ...(isStdout ? { stdout: RENDERERS[format](report, { ...renderOptions, color: colour }), colour } : {}),
     files,
     ...(options.evidence !== undefined
       ? {
@@ -226,7 +248,7 @@ async function kpiFilter(
   const known = new Set(catalogue.kpis.map((k) => k.config.id));
   for (const id of options.kpi) {
     if (!known.has(id))
-      throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI "${id}"; see isms-kpi list`));
+      throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI ${quote(id)}; see isms-kpi list`));
   }
   const lower = (s: string) => s.toLowerCase();
   const selected = catalogue.kpis.filter((k) => {

@@ -6,12 +6,16 @@ import type { Outcome } from './exit-policy.js';
 /** A file to write; `file` as the user gave it (relative to the working directory). */
 export interface Document {
   file: string;
-  content: string;
+  content: string | Uint8Array;
+  /** `content` is HTML that the CLI prints to PDF with this browser (src/cli/pdf.ts) before writing. */
+  printWith?: { browser: string };
 }
 
 export interface CommandResult {
   /** Text for standard output. */
   stdout?: string;
+  /** `stdout` carries colour codes (ESC [ ... m) written by the renderer: the only escapes the CLI lets through. */
+  colour?: boolean;
   /** Files written all together or not at all. */
   files?: Document[];
   /** Folders to create (with their parents) before the files are written. */

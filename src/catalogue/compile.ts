@@ -12,11 +12,12 @@ import { type CheckEnv, checkFormula, type SourceShape } from '../formula/check.
 import type { CheckedFormula } from '../formula/ir.js';
 import { type Location, type Problem, problem } from '../problems.js';
 import type { ResolvedSource } from '../sources/resolve.js';
+import { quote, safeText } from '../text.js';
 import { parsePeriod } from '../time/period.js';
 import { isValidTimeZone } from '../time/zone.js';
 import { evaluationOrder } from './kpi-order.js';
 import type { ParsedCatalogue } from './parse.js';
-import type { CatalogueConfig, KpiConfig } from './schema.js';
+import type { CatalogueConfig, DocumentConfig, KpiConfig } from './schema.js';
 import { resolveSources } from './source-checks.js';
 import { compileThresholds, type Thresholds } from './thresholds.js';
 
@@ -34,11 +35,24 @@ export interface CompiledKpi {
   formulaAt?: Location;
 }
 
+/** The catalogue's `document:` block, as the report carries it (docs/catalogue.md, "Document control"). */
+export interface DocumentControl {
+  title?: string;
+  classification?: string;
+  version?: string;
+  owner?: string;
+  approver?: string;
+  distribution?: string[];
+  /** yyyy-MM-dd. */
+  nextReview?: string;
+}
+
 export interface Catalogue {
   file: string;
   dir: string;
   sha256: string;
   organisation: string;
+  document?: DocumentControl;
   timezone: string;
   fiscalYearStart: number;
   period: string | undefined;
@@ -90,6 +104,7 @@ export function compileCatalogue(
       dir,
       sha256: parsed.sha256,
       organisation: config.organisation,
+      ...(config.document ? { document: documentControl(config.document) } : {}),
       timezone: config.timezone,
       fiscalYearStart: config.fiscal_year_start,
       period: config.period,
@@ -98,6 +113,21 @@ export function compileCatalogue(
       evaluationOrder: 'order' in order ? order.order : [],
     },
   };
+}
+
+/** The `document:` block with the report's key names, in a fixed order (the JSON report's key order). */
+function documentControl(config: DocumentConfig): DocumentControl {
+  const { title, classification, version, owner, approver, distribution } = config;
+  const entries = Object.entries({
+    title,
+    classification,
+    version,
+    owner,
+    approver,
+    distribution,
+    nextReview: config.next_review,
+  }).filter(([, v]) => v !== undefined);
+  return Object.fromEntries(entries) as DocumentControl;
 }
 
 /** The catalogue's time zone, and its period when it names one. */
@@ -110,7 +140,7 @@ function checkSettings(
     problems.push(
       problem(
         'catalogue-schema',
-        `timezone: unknown time zone "${config.timezone}" (use an IANA name such as Europe/Berlin or UTC)`,
+        `timezone: unknown time zone ${quote(config.timezone)} (use an IANA name such as Europe/Berlin or UTC)`,
         at(['timezone']),
       ),
     );
@@ -171,16 +201,18 @@ function compileKpi(
   const where = (key: string) => parsed.locate(['kpis', index, key]);
   const checked = checkFormula(kpi.formula, { ...env, self: kpi.id });
   if (!checked.ok) {
-    const start = parsed.formulaStart(index);
     const { span } = checked.error;
-    const location = start.exact
-      ? { file: parsed.file, line: start.line, col: start.col + span.start }
-      : { file: parsed.file, line: start.line, col: start.col };
+    // The line and column of the offending part, in any scalar style (a `>-` block too); where the file
+    // does not hold the formula's characters as they are (escapes), where the formula starts, and the
+    // message says so.
+    const at = parsed.formulaStart(index, span.start);
     return {
       problem: problem(
         checked.error.code,
-        `kpi ${kpi.id}: ${checked.error.message}`,
-        location,
+        at.exact
+          ? `kpi ${kpi.id}: ${checked.error.message}`
+          : `kpi ${kpi.id}: in the formula starting on line ${at.line}: ${checked.error.message}`,
+        { file: parsed.file, line: at.line, col: at.col },
         'error',
         caret(kpi.formula, span.start, span.end),
       ),
@@ -239,11 +271,30 @@ function checkSegmentBy(
   return undefined;
 }
 
-/** The formula with a caret line under the offending part. */
+/** Characters of a formula shown on either side of the offending part in a long formula. */
+const CARET_CONTEXT = 400;
+
+/**
+ * The formula on one line with a caret line under the offending part. A control character in the formula
+ * is shown as its escape (`\u001b`), with the carets moved to match; a formula longer than the part and
+ * CARET_CONTEXT characters on either side is cut around it ("...").
+ */
 export function caret(formula: string, start: number, end: number): string[] {
-  const oneLine = formula.replace(/\s/g, ' ');
-  const width = Math.max(1, Math.min(end, oneLine.length) - start);
-  return [`  ${oneLine}`, `  ${' '.repeat(Math.max(0, start))}${'^'.repeat(width)}`];
+  const chars = [...formula.replace(/\s/g, ' ')];
+  // Code point positions of the span (the span counts UTF-16 units).
+  const toPoint = (unit: number) => [...formula.slice(0, unit)].length;
+  const from = toPoint(start);
+  const to = Math.max(from + 1, Math.min(toPoint(end), chars.length));
+  const first = Math.max(0, from - CARET_CONTEXT);
+  const last = Math.min(chars.length, to + CARET_CONTEXT);
+  const shown = (list: string[]) => list.map((ch) => safeText(ch)).join('');
+  const before = `${first > 0 ? '...' : ''}${shown(chars.slice(first, from))}`;
+  const marked = shown(chars.slice(from, to));
+  const after = `${shown(chars.slice(to, last))}${last < chars.length ? '...' : ''}`;
+  return [
+    `  ${before}${marked}${after}`,
+    `  ${' '.repeat(before.length)}${'^'.repeat(Math.max(1, marked.length))}`,
+  ];
 }
 
 function definitionHash(

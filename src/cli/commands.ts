@@ -19,6 +19,7 @@ import { LIST_FORMATS } from '../render/list.js';
 import { PRESETS_FORMATS } from '../render/presets.js';
 import { TREND_FORMATS } from '../render/trend.js';
 import { type RejectedTolerance, VALIDATE_FORMATS } from '../render/validate.js';
+import { terminalSafe } from '../text.js';
 import { TOOL_VERSION } from '../version.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { checkEvidenceTarget } from './evidence-output.js';
@@ -109,9 +110,10 @@ export function buildProgram(io: CliIo, run: Run): Command {
   // Set before the subcommands are added: commander copies these settings into each of them, so a usage
   // error after a subcommand also exits 2 (not 1, which means "a KPI is red").
   program.exitOverride();
+  // Commander quotes what was typed ("unknown option '...'"): made inert like every other output.
   program.configureOutput({
-    writeOut: (text) => io.stdout.write(text),
-    writeErr: (text) => io.stderr.write(text),
+    writeOut: (text) => io.stdout.write(terminalSafe(text)),
+    writeErr: (text) => io.stderr.write(terminalSafe(text)),
   });
   const colorWanted = (command: Command): boolean => {
     const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
@@ -152,12 +154,26 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
   periodOptions(
     program.command('report').description('evaluate the KPIs for a period and print or save the report'),
   )
-    .addOption(new Option('-f, --format <format>', 'format printed to stdout').choices(FORMATS))
+    .addOption(
+      // The choices (help, shell completion) are the formats stdout takes; `pdf` passes the parser only
+      // to be refused by report() with the message that says to use --output.
+      new Option('-f, --format <format>', 'format printed to stdout (a PDF only with --output)')
+        .choices(FORMATS)
+        .argParser((value: string) => {
+          if (value === 'pdf' || (FORMATS as readonly string[]).includes(value)) return value;
+          throw new InvalidArgumentError(`Allowed choices are ${FORMATS.join(', ')}.`);
+        }),
+    )
     .option(
       '-o, --output <file>',
-      'write the report to a file, format from the extension: .txt (table), .json, .csv, .md (markdown), .html, .xml (junit); repeatable',
+      'write the report to a file, format from the extension: .txt (table), .json, .csv, .md (markdown), .html, .xml (junit), .pdf (the HTML printed by Chromium or Chrome); repeatable',
       collect,
       [],
+    )
+    .option(
+      '--browser <path>',
+      'the Chromium or Chrome that prints .pdf outputs (default: ISMS_KPI_BROWSER, else chromium, chromium-browser, google-chrome, google-chrome-stable or chrome on PATH)',
+      nonEmpty,
     )
     .option(
       '--evidence <dir>',
@@ -199,7 +215,7 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     .option('-q, --quiet', 'no progress or "wrote" messages on stderr')
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES_HELP}`,
+      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES_HELP}`,
     )
     .action((options, command: Command) =>
       run(async () => {

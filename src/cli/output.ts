@@ -16,8 +16,10 @@ import { EXIT_OK } from '../app/exit-policy.js';
 import type { Io } from '../app/io.js';
 import type { Document } from '../app/result.js';
 import { IsmsKpiError, problem } from '../problems.js';
+import { terminalSafe } from '../text.js';
 import { errnoCode, notAFileMessage, specialKind, writeProblem } from '../util/file-problem.js';
 import type { InterruptHandler, Temporaries } from './interrupt.js';
+import type { PdfRequest } from './pdf.js';
 
 /** A text stream: process.stdout and process.stderr, or a test's buffer. */
 export interface Output {
@@ -38,6 +40,8 @@ export interface CliIo extends Io {
   stderr: Output;
   /** Cleans up staged output on SIGINT/SIGTERM (the real process only; see interrupt.ts). */
   onInterrupt?: InterruptHandler;
+  /** Prints HTML to PDF; default the local browser (pdf.ts). Tests pass a stand-in. */
+  printPdf?: (request: PdfRequest) => Promise<Uint8Array>;
 }
 
 let isPipeGuarded = false;
@@ -80,9 +84,13 @@ export function processStderr(): Output {
   return { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY === true };
 }
 
-/** A line on stderr (a newline is added when missing). */
+/**
+ * A line on stderr (a newline is added when missing), made inert: a control character or bidi override
+ * left in it (a file name in "wrote ...", an unexpected error's message) is shown as its escape.
+ */
 export function line(stream: Output, text: string): void {
-  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = terminalSafe(text);
+  stream.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 /**
@@ -197,7 +205,7 @@ export async function stageFiles(
   cwd: string,
   temporaries: Temporaries,
 ): Promise<Staged> {
-  const targets: { file: string; content: string; final: string; old: Stats | undefined }[] = [];
+  const targets: { file: string; content: string | Uint8Array; final: string; old: Stats | undefined }[] = [];
   for (const { file, content } of files) {
     const final = path.resolve(cwd, file);
     targets.push({ file, content, final, old: await existingTarget(final, file) });
@@ -211,7 +219,7 @@ export async function checkTargets(files: readonly Document[], cwd: string): Pro
 }
 
 async function stageChecked(
-  targets: readonly { file: string; content: string; final: string; old: Stats | undefined }[],
+  targets: readonly { file: string; content: string | Uint8Array; final: string; old: Stats | undefined }[],
   temporaries: Temporaries,
 ): Promise<Staged> {
   const staged: { temp: string; final: string; file: string }[] = [];

@@ -1,11 +1,5 @@
 /** Shared text formatting for renderers: values with units, statuses with symbols, ordering. */
-import {
-  type KpiResult,
-  type Report,
-  type SourceManifest,
-  STATUS_ORDER,
-  type Status,
-} from '../report/model.js';
+import type { KpiResult, Report, SourceManifest, Status } from '../report/model.js';
 import type { AsOfSource } from '../sources/schema.js';
 import { localDate, utcToLocal, zoneOffsetMs } from '../time/zone.js';
 import { roundHalfAway } from '../util/round.js';
@@ -79,13 +73,21 @@ export function statusText(status: Status): string {
   return `${STATUS_SYMBOL[status]} ${STATUS_LABEL[status]}`;
 }
 
-/** Red first, then amber, stale, no data, green, info; catalogue order within a status. */
+/**
+ * How urgent a KPI is, lowest first: red, stale judged red, amber, stale judged amber, other stale, no
+ * data, green, info. A stale KPI sorts by its judgement (the status its value would have) but after
+ * the KPIs of that status with current data, and never among the greens: its data is not current.
+ */
+export function urgencyRank(kpi: Pick<KpiResult, 'status' | 'judgement'>): number {
+  if (kpi.status === 'stale' && kpi.judgement === 'red') return 1;
+  if (kpi.status === 'stale' && kpi.judgement === 'amber') return 3;
+  return { red: 0, amber: 2, stale: 4, 'no-data': 5, green: 6, info: 7 }[kpi.status];
+}
+
+/** By urgency (urgencyRank), catalogue order within a rank. */
 export function byUrgency(kpis: readonly KpiResult[]): KpiResult[] {
   const order = new Map(kpis.map((k, i) => [k.id, i]));
-  return [...kpis].sort(
-    (a, b) =>
-      STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || order.get(a.id)! - order.get(b.id)!,
-  );
+  return [...kpis].sort((a, b) => urgencyRank(a) - urgencyRank(b) || order.get(a.id)! - order.get(b.id)!);
 }
 
 export function summaryLine(summary: Record<Status, number> & { total: number }): string {
@@ -111,8 +113,8 @@ export function byAreaUrgency(kpis: readonly KpiResult[]): { area: string; kpis:
   kpis.forEach((k, i) => {
     if (!firstSeen.has(k.area ?? NO_AREA)) firstSeen.set(k.area ?? NO_AREA, i);
   });
-  const worst = (list: KpiResult[]) => STATUS_ORDER.indexOf(list[0]!.status);
-  const countOfWorst = (list: KpiResult[]) => list.filter((k) => k.status === list[0]!.status).length;
+  const worst = (list: KpiResult[]) => urgencyRank(list[0]!);
+  const countOfWorst = (list: KpiResult[]) => list.filter((k) => urgencyRank(k) === worst(list)).length;
   return [...groups]
     .sort(
       ([a, x], [b, y]) =>
@@ -166,6 +168,34 @@ export function incompleteNote(report: Pick<Report, 'period'>): string | undefin
   if (period.complete !== false) return undefined;
   const lastDay = localDate(period.timezone, Date.parse(period.end) - 1);
   return `Incomplete period: ${period.label} runs to ${lastDay} and was computed on ${period.computedOn ?? '?'}; values cover only part of it and no trend is judged`;
+}
+
+/** The report's title without the period: the catalogue's `document.title`, else "ISMS KPI report". */
+export function reportTitle(report: Pick<Report, 'document'>): string {
+  return report.document?.title ?? 'ISMS KPI report';
+}
+
+/** The document control block as label/value rows, in a fixed order, only the entries the catalogue gives. */
+export function documentControlRows(report: Pick<Report, 'document'>): [string, string][] {
+  const d = report.document;
+  if (!d) return [];
+  const rows: [string, string | undefined][] = [
+    ['Classification', d.classification],
+    ['Version', d.version],
+    ['Owner', d.owner],
+    ['Approver', d.approver],
+    ['Distribution', d.distribution?.join(', ')],
+    ['Next review', d.nextReview],
+  ];
+  return rows.filter((r): r is [string, string] => r[1] !== undefined);
+}
+
+/** The --timestamp time in the report's time zone, to the second: `2026-12-05 07:33:30 +01:00`. */
+export function generatedText(report: Pick<Report, 'generatedAt' | 'period'>): string | undefined {
+  if (report.generatedAt === undefined) return undefined;
+  const ms = Date.parse(report.generatedAt);
+  if (!Number.isFinite(ms)) return report.generatedAt;
+  return formatDateTime(Math.floor(ms / 1000) * 1000, report.period.timezone);
 }
 
 /** The trend column: an arrow, `partial` when a compared window or period is not covered by the data, or nothing. */

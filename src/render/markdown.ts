@@ -5,12 +5,16 @@
  */
 import { type FailOn, failsRun } from '../engine/status.js';
 import type { KpiResult, Report, Status } from '../report/model.js';
+import { safeText } from '../text.js';
 import {
   byAreaUrgency,
+  documentControlRows,
   formatTarget,
   formatValue,
+  generatedText,
   incompleteNote,
   isPartialTrend,
+  reportTitle,
   STATUS_LABEL,
   sourceAsOf,
   trendText,
@@ -29,11 +33,11 @@ const SUMMARY_ORDER: Status[] = ['red', 'amber', 'green', 'stale', 'no-data', 'i
 
 /**
  * Text safe in a table cell or list item: no raw HTML (`<` and `&` become entities; a lone `>` cannot open
- * a tag and never starts a line here), no Markdown markup, no line breaks.
+ * a tag and never starts a line here), no Markdown markup, no line breaks, and no control character or
+ * bidi override (shown as its escape, `\u001b`, by safeText: a Markdown file is also read with `cat`).
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n\t]+/g, ' ')
+  return safeText(text.replace(/[\r\n\t]+/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/[\\`*_[\]~|]/g, (c) => `\\${c}`);
@@ -57,8 +61,15 @@ export function verdictLine(kpis: readonly KpiResult[], failOn: FailOn): string 
 
 export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
   const lines: string[] = [];
-  lines.push(`## ${md(report.organisation)} — ISMS KPI report ${md(report.period.label)}`);
+  lines.push(`## ${md(report.organisation)} — ${md(reportTitle(report))} ${md(report.period.label)}`);
   lines.push('');
+  const control = documentControlRows(report);
+  if (control.length > 0) {
+    lines.push(`| ${control.map(([label]) => label).join(' | ')} |`);
+    lines.push(`|${control.map(() => '---').join('|')}|`);
+    lines.push(`| ${control.map(([, value]) => md(value)).join(' | ')} |`);
+    lines.push('');
+  }
   const counts = SUMMARY_ORDER.filter(
     (s) => report.summary[s] > 0 || s === 'red' || s === 'amber' || s === 'green',
   )
@@ -105,7 +116,7 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
   lines.push('</details>');
   lines.push('');
   lines.push(
-    `<sub>${md(report.tool.name)} ${md(report.tool.version)} · catalogue ${md(report.catalogue.path)} (sha256 ${md(report.catalogue.sha256.slice(0, 12))})${report.generatedAt ? ` · generated ${md(report.generatedAt)}` : ''}</sub>`,
+    `<sub>${md(report.tool.name)} ${md(report.tool.version)} · catalogue ${md(report.catalogue.path)} (sha256 ${md(report.catalogue.sha256.slice(0, 12))})${report.generatedAt ? ` · generated ${md(generatedText(report)!)}` : ''}</sub>`,
   );
   return `${lines.join('\n')}\n`;
 }

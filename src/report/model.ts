@@ -49,7 +49,10 @@ export const statusSchema = doc(
 );
 export type Status = z.infer<typeof statusSchema>;
 
-/** Order used everywhere a list of KPIs is sorted by urgency. */
+/**
+ * The statuses from most to least urgent. Lists of KPIs are sorted by `urgencyRank` (src/render/format.ts),
+ * which places a stale KPI by its judgement.
+ */
 export const STATUS_ORDER: readonly Status[] = ['red', 'amber', 'stale', 'no-data', 'green', 'info'];
 
 export const aggregateResultSchema = doc(
@@ -236,6 +239,21 @@ export const sourceManifestSchema = doc(
 );
 export type SourceManifest = z.infer<typeof sourceManifestSchema>;
 
+export const documentControlSchema = doc(
+  z.object({
+    title: z.string().optional(),
+    classification: doc(z.string().optional(), 'E.g. "Internal" or "Confidential"; printed on every page.'),
+    version: z.string().optional(),
+    owner: z.string().optional(),
+    approver: z.string().optional(),
+    distribution: doc(z.array(z.string()).optional(), 'Who receives the report.'),
+    nextReview: doc(z.string().optional(), 'The date (yyyy-MM-dd) of the next review of the document.'),
+  }),
+  "Document control from the catalogue's `document:` block; absent when the catalogue has none.",
+  'documentControl',
+);
+export type DocumentControl = z.infer<typeof documentControlSchema>;
+
 export const reportSchema = z.object({
   schemaVersion: doc(
     z.literal(REPORT_SCHEMA_VERSION),
@@ -246,6 +264,7 @@ export const reportSchema = z.object({
     'The isms-kpi that wrote the report.',
   ),
   organisation: z.string(),
+  document: documentControlSchema.optional(),
   catalogue: z.object({
     path: doc(
       z.string(),

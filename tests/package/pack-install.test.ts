@@ -134,11 +134,12 @@ describe.skipIf(!HAS_NPM)('the npm package, installed globally', () => {
       for (const doc of linked) expect(files, doc).toContain(doc);
     });
 
-    it('leaves out tests, TypeScript sources, benchmarks, broken fixtures and CI files', () => {
+    it('leaves out tests, TypeScript sources, benchmarks, broken fixtures, CI files and the screenshots of the docs', () => {
       const forbidden = files.filter(
         (f) =>
           /^(tests|src|bench|node_modules|\.ci|\.github)\//.test(f) ||
           f.startsWith('fixtures/bad/') ||
+          f.startsWith('docs/images/') ||
           (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
           /(^|\/)(tsconfig[^/]*\.json|vitest\.config\.[a-z]+|biome\.json|package-lock\.json)$/.test(f) ||
           f.endsWith('.tgz') ||

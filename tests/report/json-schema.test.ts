@@ -61,9 +61,9 @@ describe('docs/report.schema.json', () => {
     };
     walk(schema, '#');
     expect(closed).toEqual([]);
-    // the report, tool, catalogue, period, summary, source, aggregate, segment, window, kpi, thresholds,
-    // baseline, previous, sinceBaseline and history entries
-    expect(objects).toHaveLength(15);
+    // the report, tool, document, catalogue, period, summary, source, aggregate, segment, window, kpi,
+    // thresholds, baseline, previous, sinceBaseline and history entries
+    expect(objects).toHaveLength(16);
     // The one map: a segment's keys by field name (several segment fields).
     expect(maps).toEqual(['#/$defs/segment/properties/keys']);
   });
