@@ -139,7 +139,11 @@ const FIELDS = {
   tags: { column: 'tag', type: 'list', occurrence: 'all' },
 };
 
-describe('ranges: a split after every line break', () => {
+// Bounded by counts (runs, file sizes); the time limit only has to survive a machine shared with
+// other builds, where one property has taken over 30 s.
+const SLOW = { timeout: 180_000 };
+
+describe('ranges: a split after every line break', SLOW, () => {
   // Name, file, source options, and whether the file can be read at all (else every split falls back
   // to one read, which reports the error).
   const files: [string, string, Record<string, unknown>, boolean][] = [
@@ -235,7 +239,7 @@ describe('ranges: a split after every line break', () => {
   });
 });
 
-describe('ranges: large ranges', () => {
+describe('ranges: large ranges', SLOW, () => {
   it('ranges of more rows than the columns are first sized for are read as ranges, not again whole', async () => {
     // 400,000 short rows: after its first 1 MB read each range has passed the 65,536 rows after which
     // its columns are sized for the rest of the range.
@@ -258,7 +262,7 @@ describe('ranges: large ranges', () => {
   });
 });
 
-describe('ranges: property', () => {
+describe('ranges: property', SLOW, () => {
   const piece = fc.constantFrom('a', 'b', ' ', ',', '"', '\n', '\r\n', 'é', '€', '1', '2.5', 'x', '');
   const cell = fc.array(piece, { maxLength: 5 }).map((p) => p.join(''));
   const quoted = (text: string, style: number) =>
@@ -324,7 +328,7 @@ describe('ranges: property', () => {
   });
 });
 
-describe('ranges: duplicates across ranges', () => {
+describe('ranges: duplicates across ranges', SLOW, () => {
   // A small pool of rows, so most rows repeat one in another range; some are rejected (a bad number, a
   // NUL byte), and repeats are quoted differently (the same cells, other raw text).
   const pooled = fc.record({
@@ -438,7 +442,7 @@ describe('ranges: duplicate keys are compared, not only their hashes', () => {
   });
 });
 
-describe('ranges: JSON Lines', () => {
+describe('ranges: JSON Lines', SLOW, () => {
   const JSON_FIELDS = {
     id: { path: 'id', required: true },
     n: { path: 'n', type: 'number' },
