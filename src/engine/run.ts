@@ -20,7 +20,7 @@ import {
 } from '../report/model.js';
 import { trendSample, trendVerdict } from '../report/verdict.js';
 import { isMultiFile, sourceFiles } from '../sources/inputs.js';
-import { loadSourceAuto, type SourceProgress, type WorkerMode } from '../sources/load-parallel.js';
+import { LoadPool, loadSourceAuto, type SourceProgress, type WorkerMode } from '../sources/load-parallel.js';
 import type { LoadedSource, SnapshotTime } from '../sources/load-source.js';
 import { sourcePath, sourcePaths } from '../sources/resolve.js';
 import { listOf, quote } from '../text.js';
@@ -99,6 +99,8 @@ export interface RunOptions {
   cores?: number;
   /** Where sources are read (worker threads for large files by default). */
   workers?: WorkerMode;
+  /** Ranges a large file is split into (default: `cores`; 1 reads each file in one worker). */
+  ranges?: number;
 }
 
 export interface RunResult {
@@ -181,6 +183,16 @@ export interface LoadSourcesOptions {
   /** Called as each source is read (or found missing), with the number still being read. */
   onLoaded?: (name: string, loaded: LoadedSource | { missing: string }, pending: number) => void;
   workers?: WorkerMode | undefined;
+  /** Worker threads for large files, and the ranges a large file is split into (default: as many). */
+  cores?: number | undefined;
+  ranges?: number | undefined;
+  /**
+   * A source that cannot be read is handed to this instead of failing the whole call (validate judges
+   * each export on its own); it is then absent from the result.
+   */
+  onFailed?: ((name: string, problems: Problem[]) => void) | undefined;
+  /** Check every field, also optional text that is not stored (validate). */
+  checkAll?: boolean | undefined;
 }
 
 /** Why an optional source is missing, as the report records it (the path relative to the catalogue). */
@@ -210,6 +222,8 @@ export async function loadSources(
     pending--;
     onLoaded?.(name, loaded, pending);
   };
+  const mode = options.workers ?? 'auto';
+  const pool = mode === 'never' ? undefined : new LoadPool(Math.max(1, options.cores ?? 1));
   const jobs = unique.map(async (name) => {
     const source = catalogue.sources.get(name)!;
     const absolute = sourcePath(source, period.label);
@@ -230,10 +244,13 @@ export async function loadSources(
             displayPath: shown,
             ...(files ? { files } : {}),
             ...(keep ? { keep: fields ?? new Set() } : {}),
+            ...(options.checkAll ? { checkAll: true } : {}),
             ...(onProgress ? { onProgress } : {}),
           },
         },
-        options.workers,
+        mode,
+        pool,
+        options.ranges,
       );
       if (source.kind === 'snapshot') loaded.asOf = snapshotTime(loaded, period, catalogue.timezone, asOf);
       settle(name, loaded);
@@ -244,10 +261,16 @@ export async function loadSources(
         return;
       }
       pending--;
-      problems.push(...error.problems.map((p) => ({ ...p, location: { ...p.location, source: name } })));
+      const located = error.problems.map((p) => ({ ...p, location: { ...p.location, source: name } }));
+      if (options.onFailed) options.onFailed(name, located);
+      else problems.push(...located);
     }
   });
-  await Promise.all(jobs);
+  try {
+    await Promise.all(jobs);
+  } finally {
+    await pool?.close();
+  }
   if (problems.length > 0) throw new IsmsKpiError(problems);
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -525,6 +548,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     onProgress: options.onProgress,
     onLoaded: (name, loaded, pending) => early.loaded(name, loaded, pending),
     workers: options.workers,
+    cores: options.cores,
+    ranges: options.ranges,
   });
   const evaluation = early.finish(sources);
   const isComplete = period.end <= options.now;

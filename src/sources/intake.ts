@@ -6,6 +6,7 @@
  */
 import { IsmsKpiError, type Problem } from '../problems.js';
 import { type Binding, createBindings } from './bindings.js';
+import { hashKey } from './record-key.js';
 import type { ResolvedSource } from './resolve.js';
 import type { AsOfSource } from './schema.js';
 import { BOOL_NULL, IntBuilder, type Table } from './table.js';
@@ -111,6 +112,26 @@ export function fileOfRow(loaded: Pick<LoadedSource, 'files' | 'stats'>, row: nu
   return loaded.files ? loaded.files[partOfRow(loaded.files, row)]!.file : loaded.stats.file;
 }
 
+/**
+ * `duplicates: drop-exact` in a range of a file (load-ranges.ts): the key of every record kept as not a
+ * duplicate within the range, so that the merge can find the duplicates of records of earlier ranges.
+ * For each: the key, a hash of it, the record number, and how it ended (0: accepted; else rejected,
+ * with that many problems).
+ */
+export interface DistinctRecords {
+  keys: string[];
+  hashes: Int32Array;
+  records: Int32Array;
+  outcomes: Int32Array;
+}
+
+/** What an intake stores and checks (LoadOptions has the meaning of each). */
+export interface IntakeOptions {
+  keep?: ReadonlySet<string> | undefined;
+  checkAll?: boolean | undefined;
+  rowPath?: boolean | undefined;
+}
+
 export abstract class Intake {
   protected readonly bindings: Binding[];
   protected readonly lines = new IntBuilder();
@@ -132,6 +153,10 @@ export abstract class Intake {
   protected minTime = Number.POSITIVE_INFINITY;
   protected maxTime = Number.NEGATIVE_INFINITY;
   private readonly isFailFast: boolean;
+  /** Set by collectDistinct (ranges that drop duplicates). */
+  private distinct:
+    | { keys: string[]; hashes: IntBuilder; records: IntBuilder; outcomes: IntBuilder }
+    | undefined;
 
   get rows(): number {
     return this.rowsRead;
@@ -165,9 +190,9 @@ export abstract class Intake {
   constructor(
     protected readonly source: ResolvedSource,
     protected file: string,
-    keep?: ReadonlySet<string>,
+    options: IntakeOptions = {},
   ) {
-    this.bindings = createBindings(source, keep);
+    this.bindings = createBindings(source, options.keep, options.checkAll);
     this.timeBinding = this.bindings.find((b) => b.field.spec.name === source.timeField);
     this.seen = source.config.duplicates === 'drop-exact' ? new Set() : undefined;
     this.isFailFast = source.config.on_invalid === 'fail';
@@ -189,6 +214,55 @@ export abstract class Intake {
     this.rowsRead++;
     const line = p.location.line ?? 0;
     this.reject(line, line, p.location.record ?? 0, [p.message], []);
+  }
+
+  /**
+   * `duplicates: drop-exact`: true (and counted) when a record with this key was seen before; else the
+   * key is remembered.
+   */
+  protected isDuplicate(key: string, record: number): boolean {
+    const seen = this.seen!;
+    if (seen.has(key)) {
+      this.duplicates++;
+      return true;
+    }
+    seen.add(key);
+    const distinct = this.distinct;
+    if (distinct) {
+      distinct.keys.push(key);
+      distinct.hashes.push(hashKey(key));
+      distinct.records.push(record);
+    }
+    return false;
+  }
+
+  /** Keeps the records that are not duplicates within this part of the file (see DistinctRecords). */
+  collectDistinct(): void {
+    if (this.seen)
+      this.distinct = {
+        keys: [],
+        hashes: new IntBuilder(),
+        records: new IntBuilder(),
+        outcomes: new IntBuilder(),
+      };
+  }
+
+  /** How a record that passed the duplicate check ended: 0 accepted, else rejected with that many problems. */
+  protected settled(problems: number): void {
+    this.distinct?.outcomes.push(problems);
+  }
+
+  /** The records collectDistinct kept, once the part is read. */
+  takeDistinct(): DistinctRecords | undefined {
+    const d = this.distinct;
+    if (!d) return undefined;
+    this.distinct = undefined;
+    return {
+      keys: d.keys,
+      hashes: d.hashes.finish(),
+      records: d.records.finish(),
+      outcomes: d.outcomes.finish(),
+    };
   }
 
   protected reject(line: number, endLine: number, record: number, reasons: string[], cells: string[]): void {

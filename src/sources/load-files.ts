@@ -36,8 +36,8 @@ export async function loadFiles(
   const first = files[0]!;
   const intake =
     source.format === 'csv'
-      ? new CsvIntake(source, first.displayPath, keep)
-      : new JsonIntake(source, first.displayPath, keep);
+      ? new CsvIntake(source, first.displayPath, { ...options, keep })
+      : new JsonIntake(source, first.displayPath, { ...options, keep });
   const parts: FilePart[] = [];
   let total = 0;
   let nextReport = PROGRESS_STEP;

@@ -260,3 +260,38 @@ describe('validate --catalogue-only', () => {
     expect(r.stderr).toBe('error: --max-rejected is about rows of exports; --catalogue-only reads none\n');
   });
 });
+
+describe('validate reads through report intake', () => {
+  const WITH_NOTE = EVENTS.replace('      score:', '      note: { column: note }\n      score:');
+
+  it('checks every field on every row, also optional text no formula reads', async () => {
+    // Report does not even look at "note" (no formula reads it); validate must still find the NUL byte.
+    const dir = project(catalogue(WITH_NOTE), {
+      'data/events.csv': 'id,opened,note,score\nA1,2026-07-01,fine,1\nA2,2026-07-02,bad\u0000,2\n',
+    });
+    const r = await validate(dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('data/events.csv:3: column "note": contains a NUL byte');
+    expect(r.stdout).toMatch(/data\/events\.csv: 2 rows read, 1 accepted, 1 rejected/);
+  });
+
+  it('shows progress per source on a terminal and erases it; --quiet and a pipe show none', async () => {
+    const twoSources = catalogue(
+      `${EVENTS}  more:\n    path: data/more.csv\n    kind: snapshot\n    fields:\n      id: { column: id, required: true }\n`,
+    );
+    const dir = project(twoSources, { 'data/events.csv': CLEAN, 'data/more.csv': 'id\nX\nY\nZ\n' });
+    const terminal = await runCli(['validate'], { cwd: dir, isTTY: true });
+    expect(terminal.status).toBe(0);
+    expect(terminal.stderr).toMatch(/reading events +█+ 100 % {2}2 rows/);
+    expect(terminal.stderr).toMatch(/reading more +█+ 100 % {2}3 rows/);
+    // The last thing written moves the cursor back up over the progress lines and clears them.
+    expect(terminal.stderr).toMatch(/\x1b\[2A\x1b\[0J$/);
+    const piped = await validate(dir);
+    expect(piped.stderr).toBe('');
+    // The same result on stdout with or without the progress display.
+    expect(piped.stdout).toBe(terminal.stdout);
+    const quiet = await runCli(['validate', '--quiet'], { cwd: dir, isTTY: true });
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toBe(terminal.stdout);
+  });
+});

@@ -367,6 +367,32 @@ describe('read in worker threads, and JSON', () => {
     expect(report.sources[0].files.map((f: { file: string }) => f.file)).toEqual(Object.keys(SPLIT));
   });
 
+  it('with ranges forced on, a gzipped file and several files are read as on one thread (report and validate)', async () => {
+    // Byte ranges have no meaning in a gzip stream, and several files are one job: both are read whole
+    // by a worker even when every file is to be split (ISMS_KPI_RANGES; load-ranges.ts).
+    const many = await project(SPLIT, { path: 'exports/changes-*.csv*', key: 'id' });
+    const gzipped = await project(
+      { 'exports/changes.csv.gz': gzipSync(csv(ROWS)) },
+      { path: 'exports/changes.csv.gz' },
+    );
+    const ranges = { ISMS_KPI_WORKERS: 'always', ISMS_KPI_RANGES: '3' };
+    for (const dir of [many, gzipped]) {
+      for (const command of ['report', 'validate']) {
+        const args = [command, '--format', 'json', ...(command === 'report' ? ['--fail-on', 'never'] : [])];
+        const inRanges = spawnCli(args, { cwd: dir, env: ranges });
+        const inProcess = spawnCli(args, { cwd: dir, env: { ISMS_KPI_WORKERS: 'never' } });
+        expect(inRanges.stderr).toBe('');
+        expect(inRanges.status).toBe(inProcess.status);
+        expect(inRanges.stdout).toBe(inProcess.stdout);
+      }
+      const report = JSON.parse(
+        spawnCli(['report', '--format', 'json', '--fail-on', 'never'], { cwd: dir, env: ranges }).stdout,
+      );
+      // Twelve rows, three rejected (CHG-4, the row without a number, CHG-11).
+      expect(report.sources[0]).toMatchObject({ rowsRead: 12, rejected: 3 });
+    }
+  }, 120_000);
+
   it('JSON pages saved one file per page, with a key: a record on two pages is read once', async () => {
     const page = (records: object[]) => JSON.stringify({ result: records });
     const files = {
