@@ -8,7 +8,7 @@ import { IsmsKpiError, type Problem } from '../problems.js';
 import { type Binding, createBindings } from './bindings.js';
 import type { ResolvedSource } from './resolve.js';
 import type { AsOfSource } from './schema.js';
-import { BOOL_NULL, IntBuilder, type Table } from './table.js';
+import { BOOL_NULL, flatCopy, IntBuilder, type Table } from './table.js';
 
 /** How many problems and rejected rows are kept in memory per source (all are counted). */
 export const MAX_KEPT_PROBLEMS = 1000;
@@ -133,8 +133,9 @@ export abstract class Intake {
 
   protected reject(line: number, endLine: number, record: number, reasons: string[], cells: string[]): void {
     this.rejected++;
+    // Cells are copied flat: a cell cut out of a decoded chunk would keep the whole chunk alive.
     if (this.rejectedRows.length < MAX_KEPT_REJECTED)
-      this.rejectedRows.push({ line, endLine, record, reasons, cells });
+      this.rejectedRows.push({ line, endLine, record, reasons, cells: cells.map(flatCopy) });
   }
 
   protected commit(line: number, record: number): void {

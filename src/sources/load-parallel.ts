@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { IsmsKpiError } from '../problems.js';
+import { type PackedColumn, unpackColumn } from './column-transfer.js';
 import {
   fileSize,
   type LoadedSource,
@@ -11,7 +12,6 @@ import {
   type LoadProgress,
   loadSource,
 } from './load-source.js';
-import { type PackedDict, unpackDict } from './pack-dict.js';
 import type { ResolvedSource } from './resolve.js';
 
 /** Below this size a worker's start-up costs more than it saves. */
@@ -60,7 +60,7 @@ function loadInWorker(job: { source: ResolvedSource; options: LoadOptions }): Pr
     let isSettled = false;
     type Message =
       | { progress: LoadProgress }
-      | { ok: true; loaded: Omit<LoadedSource, 'source'>; packed: Map<string, PackedDict> }
+      | { ok: true; loaded: Omit<LoadedSource, 'source'>; packed: Map<string, PackedColumn> }
       | { ok: false; problems?: IsmsKpiError['problems']; crash?: string };
     worker.on('message', (message: Message) => {
       if ('progress' in message) {
@@ -69,10 +69,8 @@ function loadInWorker(job: { source: ResolvedSource; options: LoadOptions }): Pr
       }
       isSettled = true;
       if (message.ok) {
-        for (const [name, dict] of message.packed) {
-          const column = message.loaded.table.columns.get(name);
-          if (column?.kind === 'str') column.dict = unpackDict(dict);
-        }
+        for (const [name, column] of message.packed)
+          message.loaded.table.columns.set(name, unpackColumn(column));
         resolve({ ...message.loaded, source: job.source });
       } else if (message.problems) reject(new IsmsKpiError(message.problems));
       else reject(new Error(message.crash ?? 'worker failed'));

@@ -4,8 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { IsmsKpiError } from '../problems.js';
+import { type PackedColumn, packColumn } from './column-transfer.js';
 import { type LoadOptions, loadSource } from './load-source.js';
-import { PACK_MIN_ENTRIES, type PackedDict, packDict } from './pack-dict.js';
 import type { ResolvedSource } from './resolve.js';
 
 interface Job {
@@ -27,21 +27,11 @@ try {
     loaded.table.line.buffer as ArrayBuffer,
     loaded.table.record.buffer as ArrayBuffer,
   ];
-  const packed = new Map<string, PackedDict>();
-  for (const [name, column] of loaded.table.columns) {
-    if (column.kind === 'num' || column.kind === 'bool') transfer.push(column.values.buffer as ArrayBuffer);
-    if (column.kind === 'str') {
-      transfer.push(column.codes.buffer as ArrayBuffer);
-      if (column.dict.length >= PACK_MIN_ENTRIES) {
-        const dict = packDict(column.dict);
-        packed.set(name, dict);
-        transfer.push(dict.offsets.buffer as ArrayBuffer);
-        column.dict = [];
-      }
-    }
-  }
+  const packed = new Map<string, PackedColumn>();
+  for (const [name, column] of loaded.table.columns) packed.set(name, packColumn(column, transfer));
   const { source: _resolved, ...rest } = loaded;
-  parentPort!.postMessage({ ok: true, loaded: rest, packed }, transfer);
+  const table = { ...rest.table, columns: new Map() };
+  parentPort!.postMessage({ ok: true, loaded: { ...rest, table }, packed }, transfer);
 } catch (error) {
   if (error instanceof IsmsKpiError) parentPort!.postMessage({ ok: false, problems: error.problems });
   else
