@@ -12,6 +12,7 @@ export type ProblemCode =
   | 'file-too-large'
   | 'undecodable'
   | 'nul-byte'
+  | 'file-changed'
   // CSV / JSON structure
   | 'no-header'
   | 'unterminated-quote'
@@ -40,7 +41,9 @@ export type ProblemCode =
   | 'duplicate-report'
   | 'incomplete-report'
   | 'output'
-  | 'usage';
+  | 'usage'
+  // resources
+  | 'memory';
 
 export type Severity = 'error' | 'warning';
 

@@ -8,7 +8,7 @@ import { IsmsKpiError, type Problem } from '../problems.js';
 import { type Binding, createBindings } from './bindings.js';
 import type { ResolvedSource } from './resolve.js';
 import type { AsOfSource } from './schema.js';
-import { BOOL_NULL, flatCopy, IntBuilder, type Table } from './table.js';
+import { BOOL_NULL, ColumnBuilder, flatCopy, IntBuilder, type Table } from './table.js';
 
 /** How many problems and rejected rows are kept in memory per source (all are counted). */
 export const MAX_KEPT_PROBLEMS = 1000;
@@ -72,8 +72,10 @@ export interface LoadedSource {
 
 export abstract class Intake {
   protected readonly bindings: Binding[];
-  protected readonly lines = new IntBuilder();
-  protected readonly records = new IntBuilder();
+  protected lines = new IntBuilder();
+  protected records = new IntBuilder();
+  /** Rows accepted before the rows the builders hold now (takeChunk moves rows out of them). */
+  private rowsTaken = 0;
   private readonly problems: Problem[] = [];
   private problemCount = 0;
   private readonly rejectedRows: RejectedRow[] = [];
@@ -170,12 +172,35 @@ export abstract class Intake {
     this.records.push(record);
   }
 
-  finish(extra: Partial<SourceStats> & { sha256: string }): LoadedSource {
+  /** Rows accepted so far and still in the builders (not yet moved out by takeChunk). */
+  get pendingRows(): number {
+    return this.lines.length;
+  }
+
+  /** Rows accepted before the rows the builders hold now. */
+  get firstPendingRow(): number {
+    return this.rowsTaken;
+  }
+
+  /**
+   * The rows accepted since the last call, as a table (rows numbered from 0); the builders start again
+   * empty. For reading a file again in pieces (scanSource) without holding all of it.
+   */
+  takeChunk(): Table {
+    const table = this.pendingTable();
+    for (const b of this.bindings) if (b.isStored) b.builder = new ColumnBuilder(b.field.spec.type);
+    this.lines = new IntBuilder();
+    this.records = new IntBuilder();
+    this.rowsTaken += table.length;
+    return table;
+  }
+
+  private pendingTable(): Table {
     const columns = new Map(
       this.bindings.filter((b) => b.isStored).map((b) => [b.field.spec.name, b.builder.finish()]),
     );
     const line = this.lines.finish();
-    const table: Table = {
+    return {
       name: this.source.name,
       file: this.file,
       length: line.length,
@@ -183,7 +208,12 @@ export abstract class Intake {
       line,
       record: this.records.finish(),
     };
-    const hasTimes = this.timeBinding !== undefined && table.length > 0;
+  }
+
+  finish(extra: Partial<SourceStats> & { sha256: string }): LoadedSource {
+    const table = this.pendingTable();
+    const accepted = this.rowsTaken + table.length;
+    const hasTimes = this.timeBinding !== undefined && accepted > 0;
     return {
       name: this.source.name,
       asOf: null,
@@ -202,7 +232,7 @@ export abstract class Intake {
         bytes: 0,
         ...extra,
         rowsRead: this.rowsRead,
-        accepted: table.length,
+        accepted,
         rejected: this.rejected,
         duplicates: this.duplicates,
         warnings: this.warnings,

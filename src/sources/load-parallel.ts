@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { IsmsKpiError } from '../problems.js';
+import { memoryShareForThread } from '../util/memory.js';
 import { type PackedColumn, unpackColumn } from './column-transfer.js';
 import {
   fileSize,
@@ -54,7 +55,13 @@ function workerScriptAvailable(): boolean {
 function loadInWorker(job: { source: ResolvedSource; options: LoadOptions }): Promise<LoadedSource> {
   return new Promise((resolve, reject) => {
     const { onProgress, ...options } = job.options;
-    const workerData = { source: job.source, options, reportProgress: onProgress !== undefined };
+    const memory = memoryShareForThread();
+    const workerData = {
+      source: job.source,
+      options,
+      reportProgress: onProgress !== undefined,
+      memory: memory.share,
+    };
     // The loader never prints; not piping its stdout keeps process.stdout free of one listener per worker.
     const worker = new Worker(WORKER_URL, { workerData, stdout: true });
     let isSettled = false;
@@ -79,6 +86,7 @@ function loadInWorker(job: { source: ResolvedSource; options: LoadOptions }): Pr
       if (!isSettled) reject(error);
     });
     worker.once('exit', (code) => {
+      memory.release();
       if (!isSettled) reject(new Error(`worker stopped with exit code ${code}`));
     });
   });

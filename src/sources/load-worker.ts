@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { IsmsKpiError } from '../problems.js';
+import { allocationProblem, isAllocationFailure, joinMemoryShare, type MemoryShare } from '../util/memory.js';
 import { type PackedColumn, packColumn } from './column-transfer.js';
 import { type LoadOptions, loadSource } from './load-source.js';
 import type { ResolvedSource } from './resolve.js';
@@ -12,9 +13,12 @@ interface Job {
   source: ResolvedSource;
   options: LoadOptions;
   reportProgress: boolean;
+  /** Where this thread reports its memory use (util/memory.ts). */
+  memory?: MemoryShare;
 }
 
-const { source, options, reportProgress } = workerData as Job;
+const { source, options, reportProgress, memory } = workerData as Job;
+joinMemoryShare(memory);
 
 try {
   const loaded = await loadSource(source, {
@@ -34,6 +38,8 @@ try {
   parentPort!.postMessage({ ok: true, loaded: { ...rest, table }, packed }, transfer);
 } catch (error) {
   if (error instanceof IsmsKpiError) parentPort!.postMessage({ ok: false, problems: error.problems });
+  else if (isAllocationFailure(error))
+    parentPort!.postMessage({ ok: false, problems: allocationProblem().problems });
   else
     parentPort!.postMessage({
       ok: false,
