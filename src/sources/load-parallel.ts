@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { IsmsKpiError } from '../problems.js';
-import { memoryShareForThread } from '../util/memory.js';
+import { memoryShareForThread, outOfMemory } from '../util/memory.js';
 import { type PackedColumn, unpackColumn } from './column-transfer.js';
 import {
   fileSize,
@@ -82,8 +82,12 @@ function loadInWorker(job: { source: ResolvedSource; options: LoadOptions }): Pr
       } else if (message.problems) reject(new IsmsKpiError(message.problems));
       else reject(new Error(message.crash ?? 'worker failed'));
     });
-    worker.once('error', (error) => {
-      if (!isSettled) reject(error);
+    worker.once('error', (error: Error & { code?: string }) => {
+      if (isSettled) return;
+      // The thread's heap ran out between two checks of the memory guard: the same one-line error.
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY')
+        reject(outOfMemory(`reading ${job.options.displayPath}`, 'fewer KPIs, or the export split by period'));
+      else reject(error);
     });
     worker.once('exit', (code) => {
       memory.release();

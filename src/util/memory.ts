@@ -109,10 +109,17 @@ export function checkMemory(doing: string, hint = 'fewer KPIs or a shorter perio
   collectGarbage();
   const used = totalInUse();
   if (used <= limit * MAX_SHARE) return;
-  throw new IsmsKpiError(
+  throw outOfMemory(doing, hint, used);
+}
+
+/** The `memory` problem: `doing` ran out of memory (`used`: how much was in use, when known). */
+export function outOfMemory(doing: string, hint: string, used?: number): IsmsKpiError {
+  const limit = memoryLimit();
+  const inUse = used === undefined ? 'needs more than the' : `${mb(used)} MB in use of the`;
+  return new IsmsKpiError(
     problem(
       'memory',
-      `not enough memory while ${doing}: ${mb(used)} MB in use of the ${mb(limit)} MB isms-kpi may use; nothing was written. Give Node more (NODE_OPTIONS=--max-old-space-size=${nextLimit(limit)}) or ask for less: ${hint}`,
+      `not enough memory while ${doing}: ${inUse} ${mb(limit)} MB isms-kpi may use; nothing was written. Give Node more (NODE_OPTIONS=--max-old-space-size=${nextLimit(limit)}) or ask for less: ${hint}`,
     ),
   );
 }
