@@ -86,7 +86,9 @@ function loadInWorker(job: { source: ResolvedSource; options: LoadOptions }): Pr
       if (isSettled) return;
       // The thread's heap ran out between two checks of the memory guard: the same one-line error.
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY')
-        reject(outOfMemory(`reading ${job.options.displayPath}`, 'fewer KPIs, or the export split by period'));
+        reject(
+          outOfMemory(`reading ${job.options.displayPath}`, 'fewer KPIs, or the export split by period'),
+        );
       else reject(error);
     });
     worker.once('exit', (code) => {
