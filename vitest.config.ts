@@ -31,7 +31,7 @@ export default defineConfig({
       },
       { extends: true, test: { name: 'isolated', include: ISOLATED, isolate: true } },
       ...(isHeavy
-        ? [{ extends: true, test: { name: 'heavy', include: [HEAVY], testTimeout: 600_000 } }]
+        ? [{ extends: true as const, test: { name: 'heavy', include: [HEAVY], testTimeout: 600_000 } }]
         : []),
     ],
   },
