@@ -77,6 +77,6 @@ export function snapshotAsOf(input: AsOfInput): SnapshotAsOf {
       ? `as_of_field ${input.asOfField} is empty in every row of the ${input.name} snapshot`
       : asOf === 'file_modified'
         ? `the modification time of the ${input.name} snapshot's file cannot be read`
-        : `nothing says when the ${input.name} snapshot was taken (no as_of_field, as_of, --as-of, {period} in its path or date in its file name)`;
+        : `nothing says when the ${input.name} snapshot was taken (no as_of_field, as_of, as-of date given for the run, {period} in its path or date in its file name)`;
   return { instant: null, how: 'unknown', unknown };
 }

@@ -21,6 +21,7 @@ import {
 import { loadSourceAuto, type SourceProgress, type WorkerMode } from '../sources/load-parallel.js';
 import type { LoadedSource, SnapshotTime } from '../sources/load-source.js';
 import { sourcePath } from '../sources/resolve.js';
+import { listOf, quote } from '../text.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
 import {
   type CustomPeriodPart,
@@ -158,9 +159,9 @@ export function requestProblem(issue: RequestIssue, catalogue: Catalogue): Probl
         ? problem('usage', `period in the catalogue: ${issue.message}`, { file: catalogue.file })
         : problem('usage', issue.message);
     case 'as-of-invalid':
-      return problem('usage', `as-of date "${issue.value}" is not a date like 2026-09-30`);
+      return problem('usage', `as-of date ${quote(issue.value)} is not a date like 2026-09-30`);
     case 'unknown-kpis':
-      return problem('usage', `unknown KPI ${issue.ids.map((u) => `"${u}"`).join(', ')}`);
+      return problem('usage', `unknown KPI ${listOf(issue.ids)}`);
   }
 }
 

@@ -26,6 +26,7 @@ import type { Report } from '../report/model.js';
 import { type LoadedSource, scanSource } from '../sources/load-source.js';
 import { sourcePath } from '../sources/resolve.js';
 import { type Column, cellValue } from '../sources/table.js';
+import { jsonText } from '../text.js';
 import { type CsvValue, csvCell } from '../util/csv-writer.js';
 import { checkMemory } from '../util/memory.js';
 import { EVIDENCE_PACK_VERSION, MANIFEST_FILE, type PackFile, type PackManifest } from './pack-manifest.js';
@@ -247,7 +248,7 @@ export async function writeEvidencePack(
     sources: report.sources,
     files: listed,
   };
-  sink.append(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
+  sink.append(MANIFEST_FILE, jsonText(manifest));
   return manifest;
 }
 

@@ -3,6 +3,8 @@
  * of a cell (or a JSON value) into the typed value stored in the column, or says why it cannot.
  * They run for every cell of million-row files, so they avoid regexes and allocations on the common path.
  */
+
+import { listOf } from '../text.js';
 import {
   compileDateTimeParser,
   compileDateTimeSpanParser,
@@ -439,13 +441,16 @@ export function parseDuration(text: string, unitSeconds: number): number {
     : Number.NaN;
 }
 
+/** Values of an enum a bad-value message lists (then "... and N more"). */
+const ENUM_LISTED = 12;
+
 function describeExpected(spec: FieldSpec): string {
   switch (spec.type) {
     case 'string':
     case 'list':
       return 'text';
     case 'enum':
-      return `one of ${spec.values.map((v) => `"${v}"`).join(', ')}`;
+      return `one of ${listOf(spec.values, ENUM_LISTED)}`;
     case 'integer':
       return 'a whole number';
     case 'number':

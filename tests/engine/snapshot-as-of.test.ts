@@ -111,7 +111,7 @@ describe('snapshotAsOf: the precedence of the rules', () => {
       instant: null,
       how: 'unknown',
       unknown:
-        'nothing says when the iam snapshot was taken (no as_of_field, as_of, --as-of, {period} in its path or date in its file name)',
+        'nothing says when the iam snapshot was taken (no as_of_field, as_of, as-of date given for the run, {period} in its path or date in its file name)',
     });
     expect(snapshotAsOf({ ...base, asOfField: 'generated' })).toEqual({
       instant: null,
@@ -177,7 +177,7 @@ describe('a snapshot is never green for a period it does not describe', () => {
     expect(kpi.status).toBe('stale');
     expect(kpi.judgement).toBe('green');
     expect(kpi.reason).toBe(
-      'as-of unknown: nothing says when the iam snapshot was taken (no as_of_field, as_of, --as-of, {period} in its path or date in its file name); the value would be green',
+      'as-of unknown: nothing says when the iam snapshot was taken (no as_of_field, as_of, as-of date given for the run, {period} in its path or date in its file name); the value would be green',
     );
     expect(r.sources[0]).toMatchObject({ name: 'iam', asOfSource: 'unknown' });
     expect(r.sources[0]!.asOf).toBeUndefined();
