@@ -4,7 +4,7 @@
  * (pack-dict.ts). Text stores are classes, which a message cannot carry, so they travel as their parts.
  */
 import { PACK_MIN_ENTRIES, type PackedDict, packDict, unpackDict } from './pack-dict.js';
-import type { Column, ItemColumn } from './table.js';
+import type { Column, ItemColumn, Table } from './table.js';
 import { textStoreFrom } from './text-store.js';
 
 type PackedItems =
@@ -22,6 +22,26 @@ export type PackedColumn =
   | Extract<Column, { kind: 'num' | 'bool' }>
   | PackedItems
   | { kind: 'list'; type: 'list'; ends: Int32Array; items: PackedItems };
+
+/**
+ * A table's columns as message parts, for a worker's reply: the table keeps its line and record numbers
+ * (moved too) but gives up its columns, which travel in the returned map (unpackTable puts them back).
+ * The one call a worker makes for each table it sends (load-worker.ts).
+ */
+export function packTable(loaded: { table: Table }, transfer: ArrayBuffer[]): Map<string, PackedColumn> {
+  const { table } = loaded;
+  transfer.push(table.line.buffer as ArrayBuffer, table.record.buffer as ArrayBuffer);
+  const packed = new Map<string, PackedColumn>();
+  for (const [name, column] of table.columns) packed.set(name, packColumn(column, transfer));
+  table.columns = new Map();
+  return packed;
+}
+
+/** The columns of a table from a worker (packTable) put back; returns the same object. */
+export function unpackTable<T extends { table: Table }>(loaded: T, packed: Map<string, PackedColumn>): T {
+  for (const [name, column] of packed) loaded.table.columns.set(name, unpackColumn(column));
+  return loaded;
+}
 
 /** The column as a message part; the buffers it moves are added to `transfer`. */
 export function packColumn(column: Column, transfer: ArrayBuffer[]): PackedColumn {

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { IsmsKpiError } from '../problems.js';
 import { memoryShareForThread, outOfMemory } from '../util/memory.js';
-import { type PackedColumn, unpackColumn } from './column-transfer.js';
+import { type PackedColumn, unpackTable } from './column-transfer.js';
 import {
   fileSize,
   type LoadedSource,
@@ -76,9 +76,7 @@ function loadInWorker(job: { source: ResolvedSource; options: LoadOptions }): Pr
       }
       isSettled = true;
       if (message.ok) {
-        for (const [name, column] of message.packed)
-          message.loaded.table.columns.set(name, unpackColumn(column));
-        resolve({ ...message.loaded, source: job.source });
+        resolve({ ...unpackTable(message.loaded, message.packed), source: job.source });
       } else if (message.problems) reject(new IsmsKpiError(message.problems));
       else reject(new Error(message.crash ?? 'worker failed'));
     });

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { IsmsKpiError } from '../problems.js';
 import { allocationProblem, isAllocationFailure, joinMemoryShare, type MemoryShare } from '../util/memory.js';
-import { type PackedColumn, packColumn } from './column-transfer.js';
+import { packTable } from './column-transfer.js';
 import { type LoadOptions, loadSource } from './load-source.js';
 import type { ResolvedSource } from './resolve.js';
 
@@ -27,15 +27,10 @@ try {
       ? { onProgress: (progress) => parentPort!.postMessage({ progress }) }
       : {}),
   });
-  const transfer: ArrayBuffer[] = [
-    loaded.table.line.buffer as ArrayBuffer,
-    loaded.table.record.buffer as ArrayBuffer,
-  ];
-  const packed = new Map<string, PackedColumn>();
-  for (const [name, column] of loaded.table.columns) packed.set(name, packColumn(column, transfer));
+  const transfer: ArrayBuffer[] = [];
+  const packed = packTable(loaded, transfer);
   const { source: _resolved, ...rest } = loaded;
-  const table = { ...rest.table, columns: new Map() };
-  parentPort!.postMessage({ ok: true, loaded: { ...rest, table }, packed }, transfer);
+  parentPort!.postMessage({ ok: true, loaded: rest, packed }, transfer);
 } catch (error) {
   if (error instanceof IsmsKpiError) parentPort!.postMessage({ ok: false, problems: error.problems });
   else if (isAllocationFailure(error))
