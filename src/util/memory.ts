@@ -42,9 +42,29 @@ export function memoryInUse(): number {
   return h.used_heap_size + h.external_memory;
 }
 
-/** The limit: the V8 heap limit of this process (every thread has the same). */
+/**
+ * The limit: the old generation's limit (`--max-old-space-size`; every thread has the same), which is
+ * where V8 aborts. heap_size_limit adds the young generation's reserve (three semi-spaces, 48 MB by
+ * default) to it: measured against that sum, a run with --max-old-space-size=64 (limit 112 MB) could
+ * reach V8's abort at 64 MB before the guard's 85 %. The young generation is empty after the full
+ * collection checkMemory runs before it decides, so comparing the heap in use with the old
+ * generation's limit is exact there.
+ */
 export function memoryLimit(): number {
-  return v8.getHeapStatistics().heap_size_limit;
+  const total = v8.getHeapStatistics().heap_size_limit;
+  const young = 3 * semiSpaceMb() * 1048576;
+  return total > 2 * young ? total - young : total / 2;
+}
+
+/** V8's largest semi-space in MB: 16 unless `--max-semi-space-size` is given to node or in NODE_OPTIONS. */
+function semiSpaceMb(): number {
+  const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  let mb = 16;
+  for (const option of options) {
+    const m = /^--max[-_]semi[-_]space[-_]size=(\d+)$/.exec(option);
+    if (m) mb = Number(m[1]);
+  }
+  return mb;
 }
 
 /**

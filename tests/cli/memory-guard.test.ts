@@ -12,6 +12,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 
+const MEMORY_MODULE = path.join(path.dirname(path.dirname(BIN)), 'dist', 'util', 'memory.js');
+
 /** A 35 MB heap limit: the bundled example runs in it (about 15 MB), this export's tables do not. */
 const SMALL_HEAP = ['--max-old-space-size=32', '--max-semi-space-size=1'];
 const FIELDS = 40;
@@ -83,6 +85,27 @@ describe('memory guard', () => {
       expect(fs.readdirSync(dir).sort()).toEqual(['metrics.yaml', 'numbers.csv']);
     },
   );
+
+  it.each([
+    [['--max-old-space-size=64'], '', 64],
+    [['--max-old-space-size=64', '--max-semi-space-size=2'], '', 64],
+    [[], '--max-old-space-size=96 --max-semi-space-size=4', 96],
+  ])('counts against the old generation node was given (%j, NODE_OPTIONS %j)', (flags, nodeOptions, mb) => {
+    // V8 aborts when the old generation is full; heap_size_limit adds the young generation's reserve
+    // (48 MB by default), which let a 64 MB run abort before the guard's 85 % of 112 MB.
+    const r = spawnSync(
+      process.execPath,
+      [
+        ...flags,
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(MEMORY_MODULE)}); console.log(m.memoryLimit() / 1048576);`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: nodeOptions }, timeout: 60_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(Number(r.stdout)).toBe(mb);
+  });
 
   it('lets the same run through with the limit it suggests', () => {
     const r = spawnSync(
