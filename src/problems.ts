@@ -17,6 +17,7 @@ export type ProblemCode =
   | 'file-too-large'
   | 'undecodable'
   | 'nul-byte'
+  | 'file-changed'
   // CSV / JSON structure
   | 'no-header'
   | 'unterminated-quote'
@@ -47,7 +48,9 @@ export type ProblemCode =
   | 'output'
   // report --output FILE.pdf
   | 'browser'
-  | 'usage';
+  | 'usage'
+  // resources
+  | 'memory';
 
 export type Severity = 'error' | 'warning';
 

@@ -53,7 +53,8 @@ export const SPAN_LIST = 5;
 /** A scalar field read from several columns: the first cell that is not a null token. */
 export const SPAN_MULTI = 6;
 
-const KINDS = { num: KIND_NUM, bool: KIND_BOOL, str: KIND_STR, list: KIND_LIST } as const;
+// A free-text column ('text', table.ts) is built as a string column: its builder switches by itself.
+const KINDS = { num: KIND_NUM, bool: KIND_BOOL, str: KIND_STR, text: KIND_STR, list: KIND_LIST } as const;
 
 /**
  * One binding per field of the source. `keep` names the fields to store (the ones formulas read);

@@ -9,7 +9,7 @@ import { type Binding, createBindings } from './bindings.js';
 import { hashKey } from './record-key.js';
 import type { ResolvedSource } from './resolve.js';
 import type { AsOfSource } from './schema.js';
-import { BOOL_NULL, IntBuilder, type Table } from './table.js';
+import { BOOL_NULL, ColumnBuilder, flatCopy, IntBuilder, type Table } from './table.js';
 
 /** How many problems and rejected rows are kept in memory per source (all are counted). */
 export const MAX_KEPT_PROBLEMS = 1000;
@@ -134,8 +134,10 @@ export interface IntakeOptions {
 
 export abstract class Intake {
   protected readonly bindings: Binding[];
-  protected readonly lines = new IntBuilder();
-  protected readonly records = new IntBuilder();
+  protected lines = new IntBuilder();
+  protected records = new IntBuilder();
+  /** Rows accepted before the rows the builders hold now (takeChunk moves rows out of them). */
+  private rowsTaken = 0;
   private readonly problems: Problem[] = [];
   private problemCount = 0;
   private readonly rejectedRows: RejectedRow[] = [];
@@ -175,7 +177,7 @@ export abstract class Intake {
 
   /** The counts so far (load-files.ts takes the difference per file). */
   counts(): { rowsRead: number; accepted: number; rejected: number } {
-    return { rowsRead: this.rowsRead, accepted: this.lines.length, rejected: this.rejected };
+    return { rowsRead: this.rowsRead, accepted: this.rowsTaken + this.lines.length, rejected: this.rejected };
   }
 
   reserve(rows: number): void {
@@ -267,11 +269,12 @@ export abstract class Intake {
 
   protected reject(line: number, endLine: number, record: number, reasons: string[], cells: string[]): void {
     this.rejected++;
+    // Cells are copied flat: a cell cut out of a decoded chunk would keep the whole chunk alive.
     if (this.rejectedRows.length < MAX_KEPT_REJECTED)
       this.rejectedRows.push(
         this.part === undefined
-          ? { line, endLine, record, reasons, cells }
-          : { part: this.part, line, endLine, record, reasons, cells },
+          ? { line, endLine, record, reasons, cells: cells.map(flatCopy) }
+          : { part: this.part, line, endLine, record, reasons, cells: cells.map(flatCopy) },
       );
   }
 
@@ -307,12 +310,35 @@ export abstract class Intake {
     this.records.push(record);
   }
 
-  finish(extra: Partial<SourceStats> & { sha256: string }): LoadedSource {
+  /** Rows accepted so far and still in the builders (not yet moved out by takeChunk). */
+  get pendingRows(): number {
+    return this.lines.length;
+  }
+
+  /** Rows accepted before the rows the builders hold now. */
+  get firstPendingRow(): number {
+    return this.rowsTaken;
+  }
+
+  /**
+   * The rows accepted since the last call, as a table (rows numbered from 0); the builders start again
+   * empty. For reading a file again in pieces (scanSource) without holding all of it.
+   */
+  takeChunk(): Table {
+    const table = this.pendingTable();
+    for (const b of this.bindings) if (b.isStored) b.builder = new ColumnBuilder(b.field.spec.type);
+    this.lines = new IntBuilder();
+    this.records = new IntBuilder();
+    this.rowsTaken += table.length;
+    return table;
+  }
+
+  private pendingTable(): Table {
     const columns = new Map(
       this.bindings.filter((b) => b.isStored).map((b) => [b.field.spec.name, b.builder.finish()]),
     );
     const line = this.lines.finish();
-    const table: Table = {
+    return {
       name: this.source.name,
       file: this.file,
       length: line.length,
@@ -320,7 +346,12 @@ export abstract class Intake {
       line,
       record: this.records.finish(),
     };
-    const hasTimes = this.timeBinding !== undefined && table.length > 0;
+  }
+
+  finish(extra: Partial<SourceStats> & { sha256: string }): LoadedSource {
+    const table = this.pendingTable();
+    const accepted = this.rowsTaken + table.length;
+    const hasTimes = this.timeBinding !== undefined && accepted > 0;
     return {
       name: this.source.name,
       asOf: null,
@@ -339,7 +370,7 @@ export abstract class Intake {
         bytes: 0,
         ...extra,
         rowsRead: this.rowsRead,
-        accepted: table.length,
+        accepted,
         rejected: this.rejected,
         duplicates: this.duplicates,
         warnings: this.warnings,

@@ -7,6 +7,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { IsmsKpiError } from '../problems.js';
+import { memoryShareForThread, outOfMemory } from '../util/memory.js';
+import { type PackedColumn, unpackTable } from './column-transfer.js';
 import type { LoadedSource } from './intake.js';
 import { loadSplit, type RangeRunner } from './load-ranges.js';
 import {
@@ -18,7 +20,6 @@ import {
   type RangeResult,
 } from './load-source.js';
 import type { WorkerRequest } from './load-worker.js';
-import { type PackedDict, unpackDict } from './pack-dict.js';
 import type { ResolvedSource } from './resolve.js';
 
 /** Below this size a worker's start-up costs more than it saves. */
@@ -86,12 +87,12 @@ function workerScriptAvailable(): boolean {
 type Reply =
   | { id: number; progress: LoadProgress }
   | { id: number; keys: string[] }
-  | { id: number; ok: true; loaded: Omit<LoadedSource, 'source'>; packed: Map<string, PackedDict> }
+  | { id: number; ok: true; loaded: Omit<LoadedSource, 'source'>; packed: Map<string, PackedColumn> }
   | {
       id: number;
       ok: true;
       result: Omit<RangeResult, 'loaded'> & { loaded: Omit<LoadedSource, 'source'> | null };
-      packed: Map<string, PackedDict>;
+      packed: Map<string, PackedColumn>;
     }
   | { id: number; ok: false; problems?: IsmsKpiError['problems']; crash?: string };
 
@@ -99,6 +100,8 @@ interface Pending {
   resolve: (reply: Reply) => void;
   reject: (error: unknown) => void;
   onProgress?: ((progress: LoadProgress) => void) | undefined;
+  /** The file a load job reads, as users see it (for the out-of-memory message). */
+  displayPath?: string;
 }
 
 interface PoolWorker {
@@ -188,7 +191,7 @@ export class LoadPool {
     return new Promise((resolve, reject) => {
       this.queue.push({
         request: { ...request, id: this.nextId++ },
-        pending: { resolve, reject, onProgress },
+        pending: { resolve, reject, onProgress, displayPath: request.options.displayPath },
       });
       this.dispatch();
     });
@@ -245,7 +248,9 @@ export class LoadPool {
 
   private start(): PoolWorker {
     // The loader never prints; not piping its stdout keeps process.stdout free of one listener per worker.
-    const worker = new Worker(WORKER_URL, { stdout: true });
+    // Each thread reports its heap use to the memory guard through a share (util/memory.ts).
+    const memory = memoryShareForThread();
+    const worker = new Worker(WORKER_URL, { workerData: { memory: memory.share }, stdout: true });
     const entry: PoolWorker = { worker, index: this.nextId++, isBusy: false, pending: new Map() };
     this.workers.push(entry);
     worker.on('message', (reply: Reply) => {
@@ -262,25 +267,34 @@ export class LoadPool {
     const fail = (error: unknown) => {
       const index = this.workers.indexOf(entry);
       if (index >= 0) this.workers.splice(index, 1);
-      for (const pending of entry.pending.values()) pending.reject(error);
+      for (const pending of entry.pending.values()) {
+        // The thread's heap ran out between two checks of the memory guard: the same one-line error.
+        if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY')
+          pending.reject(
+            outOfMemory(
+              `reading ${pending.displayPath ?? 'the exports'}`,
+              'fewer KPIs, or the export split by period',
+            ),
+          );
+        else pending.reject(error);
+      }
       entry.pending.clear();
       if (!this.isClosed) this.dispatch();
     };
     worker.once('error', fail);
-    worker.once('exit', (code) => fail(new Error(`worker stopped with exit code ${code}`)));
+    worker.once('exit', (code) => {
+      memory.release();
+      fail(new Error(`worker stopped with exit code ${code}`));
+    });
     worker.unref();
     return entry;
   }
 }
 
-/** A table from a worker with its packed dictionaries restored. */
+/** A table from a worker with its packed columns restored (column-transfer.ts). */
 function unpack(
   loaded: Omit<LoadedSource, 'source'>,
-  packed: Map<string, PackedDict>,
+  packed: Map<string, PackedColumn>,
 ): Omit<LoadedSource, 'source'> {
-  for (const [name, dict] of packed) {
-    const column = loaded.table.columns.get(name);
-    if (column?.kind === 'str') column.dict = unpackDict(dict);
-  }
-  return loaded;
+  return unpackTable(loaded, packed);
 }

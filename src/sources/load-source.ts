@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { IsmsKpiError, type Problem } from '../problems.js';
+import { checkMemory } from '../util/memory.js';
 import { type CsvReadOptions, readCsvFile, readCsvRange } from './csv-reader.js';
 import { type Encoding, fileInfo, fileSize, openText, openTextRange } from './decode.js';
 
@@ -28,6 +29,7 @@ import { readJsonStream } from './json-stream.js';
 import { loadFiles } from './load-files.js';
 import type { ResolvedSource } from './resolve.js';
 import { CsvIntake } from './span-intake.js';
+import type { Table } from './table.js';
 
 export { normaliseHeader } from './bindings.js';
 export {
@@ -106,6 +108,66 @@ async function readSource(source: ResolvedSource, options: LoadOptions, size: nu
   return watch.finish(await readJsonSource(source, options, intake, size, watch.onBytes));
 }
 
+export interface ScanOptions {
+  /** Absolute path of the file to read. */
+  path: string;
+  /** The same path as users should see it in messages. */
+  displayPath: string;
+  /** A source of several files (LoadOptions.files): each file, in read order. */
+  files?: { path: string; displayPath: string }[];
+  /** About how many rows each piece holds (pieces end where a block of the file was read). */
+  chunkRows: number;
+  /**
+   * Each piece of accepted rows, in file order, with every mapped field; `firstRow` is the number of
+   * accepted rows before it (the row index the whole table would give its first row).
+   */
+  onChunk: (table: Table, firstRow: number) => void;
+}
+
+/**
+ * Reads a source again in pieces of about `chunkRows` accepted rows, each stored with every mapped
+ * field and handed to onChunk, then dropped: memory is bounded by a piece, not by the file. Rows are
+ * read, validated and numbered exactly as loadSource reads them, so for the same bytes (compare the
+ * returned sha256 with the first read's) the n-th accepted row is the same row. Used by the evidence
+ * pack, which lists every field of the rows behind each KPI while the report keeps only the fields its
+ * formulas read. The returned LoadedSource holds no rows.
+ */
+export async function scanSource(source: ResolvedSource, options: ScanOptions): Promise<LoadedSource> {
+  if (options.files) {
+    const { chunkRows, onChunk } = options;
+    return loadFiles(source, { path: options.path, displayPath: options.displayPath }, options.files, {
+      chunkRows,
+      onChunk,
+    });
+  }
+  const size = await fileSize(options.path);
+  const load: LoadOptions = { path: options.path, displayPath: options.displayPath };
+  const take = (intake: Intake) => {
+    if (intake.pendingRows === 0) return;
+    const first = intake.firstPendingRow;
+    options.onChunk(intake.takeChunk(), first);
+  };
+  const chunked = (intake: Intake) => (bytes: Uint8Array, onBytes: (bytes: Uint8Array) => void) => {
+    // Between two blocks of the file, every row read so far is complete (committed or rejected).
+    if (intake.pendingRows >= options.chunkRows) take(intake);
+    onBytes(bytes);
+  };
+  if (source.format === 'csv') {
+    const intake = new CsvIntake(source, options.displayPath);
+    const watch = watchBytes(source, load, intake, 0);
+    const onBytes = chunked(intake);
+    const extra = await readCsvSource(source, load, intake, (b) => onBytes(b, watch.onBytes));
+    take(intake);
+    return watch.finish(extra);
+  }
+  const intake = new JsonIntake(source, options.displayPath);
+  const watch = watchBytes(source, load, intake, 0);
+  const onBytes = chunked(intake);
+  const extra = await readJsonSource(source, load, intake, size, (b) => onBytes(b, watch.onBytes));
+  take(intake);
+  return watch.finish(extra);
+}
+
 const PROGRESS_STEP = 4 * 1024 * 1024;
 const RESERVE_AFTER_ROWS = 65_536;
 
@@ -124,6 +186,11 @@ function watchBytes(
   let nextReport = PROGRESS_STEP;
   let hasReserved = false;
   const onBytes = (bytes: Uint8Array) => {
+    // A safe point: every row read so far is complete.
+    checkMemory(
+      `reading ${options.displayPath}`,
+      `fewer KPIs (only the fields their formulas read are kept), or the export split by period`,
+    );
     hash.update(bytes);
     // The rows read so far came from the bytes before this block.
     const bytesBefore = bytesSeen;
@@ -276,6 +343,11 @@ function watchRange(
   let nextReport = PROGRESS_STEP;
   let hasReserved = false;
   const onBytes = (bytes: Uint8Array) => {
+    // A safe point: every row read so far is complete.
+    checkMemory(
+      `reading ${options.displayPath}`,
+      `fewer KPIs (only the fields their formulas read are kept), or the export split by period`,
+    );
     const bytesBefore = bytesSeen;
     bytesSeen += bytes.length;
     if (!hasReserved && intake.rows >= RESERVE_AFTER_ROWS) {

@@ -4,11 +4,12 @@
  * A range of a source that drops duplicates keeps the keys of its records here until the pool asks for
  * some of them (to compare with other ranges) or lets them go.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { IsmsKpiError } from '../problems.js';
+import { allocationProblem, isAllocationFailure, joinMemoryShare, type MemoryShare } from '../util/memory.js';
+import { type PackedColumn, packTable } from './column-transfer.js';
 import type { LoadedSource } from './intake.js';
 import { type CsvRange, type LoadOptions, loadRange, loadSource } from './load-source.js';
-import { PACK_MIN_ENTRIES, type PackedDict, packDict } from './pack-dict.js';
 import type { ResolvedSource } from './resolve.js';
 
 export type WorkerRequest =
@@ -26,6 +27,9 @@ export type WorkerRequest =
 
 /** Keys of the distinct records of range jobs, by job id. */
 const keptKeys = new Map<number, string[]>();
+
+// Where this thread reports its memory use (util/memory.ts).
+joinMemoryShare((workerData as { memory?: MemoryShare } | null)?.memory);
 
 const port = parentPort!;
 port.on('message', (request: WorkerRequest) => {
@@ -59,7 +63,7 @@ async function run(request: Extract<WorkerRequest, { kind: 'whole' | 'range' }>)
     }
     const result = await loadRange(source, options, request.range);
     const transfer: ArrayBuffer[] = [];
-    const packed = result.loaded ? pack(result.loaded, transfer) : new Map<string, PackedDict>();
+    const packed = result.loaded ? pack(result.loaded, transfer) : new Map<string, PackedColumn>();
     const { loaded, distinct, ...rest } = result;
     let sent = {};
     if (distinct) {
@@ -74,6 +78,8 @@ async function run(request: Extract<WorkerRequest, { kind: 'whole' | 'range' }>)
     );
   } catch (error) {
     if (error instanceof IsmsKpiError) port.postMessage({ id, ok: false, problems: error.problems });
+    else if (isAllocationFailure(error))
+      port.postMessage({ id, ok: false, problems: allocationProblem().problems });
     else
       port.postMessage({
         id,
@@ -83,23 +89,9 @@ async function run(request: Extract<WorkerRequest, { kind: 'whole' | 'range' }>)
   }
 }
 
-/** The typed arrays of a table to move, and its large dictionaries packed (they are cleared here). */
-function pack(loaded: LoadedSource, transfer: ArrayBuffer[]): Map<string, PackedDict> {
-  transfer.push(loaded.table.line.buffer as ArrayBuffer, loaded.table.record.buffer as ArrayBuffer);
-  const packed = new Map<string, PackedDict>();
-  for (const [name, column] of loaded.table.columns) {
-    if (column.kind === 'num' || column.kind === 'bool') transfer.push(column.values.buffer as ArrayBuffer);
-    if (column.kind === 'str') {
-      transfer.push(column.codes.buffer as ArrayBuffer);
-      if (column.dict.length >= PACK_MIN_ENTRIES) {
-        const dict = packDict(column.dict);
-        packed.set(name, dict);
-        transfer.push(dict.offsets.buffer as ArrayBuffer);
-        column.dict = [];
-      }
-    }
-  }
-  return packed;
+/** The typed arrays of a table to move, its large dictionaries and text packed (column-transfer.ts). */
+function pack(loaded: LoadedSource, transfer: ArrayBuffer[]): Map<string, PackedColumn> {
+  return packTable(loaded, transfer);
 }
 
 /** The resolved source is not sent back: the pool has it (and it holds compiled functions). */

@@ -3,11 +3,12 @@
  * in one pass: rows, columns, problems and rejected rows in file order, line and record numbers made
  * file-wide by adding the lines and records of the ranges before, the first MAX_KEPT_* problems and
  * rejected rows of the whole file, counts summed. Works on finished columns (the Column union of
- * table.ts), never on a ColumnBuilder.
+ * table.ts, joined by concatColumns: dictionaries merged, free-text pages shared), never on a
+ * ColumnBuilder.
  */
 import type { Problem } from '../problems.js';
 import { type LoadedSource, MAX_KEPT_PROBLEMS, MAX_KEPT_REJECTED, type RejectedRow } from './intake.js';
-import type { Column, Table } from './table.js';
+import { type Column, concatColumns, type Table } from './table.js';
 
 /** One range's result with the lines and records of the file before it. */
 export interface RangePart {
@@ -23,7 +24,7 @@ export function mergeRanges(
   const first = parts[0]!.loaded;
   const columns = new Map<string, Column>();
   for (const name of first.table.columns.keys())
-    columns.set(name, mergeColumns(parts.map((p) => p.loaded.table.columns.get(name)!)));
+    columns.set(name, concatColumns(parts.map((p) => p.loaded.table.columns.get(name)!)));
   const length = parts.reduce((n, p) => n + p.loaded.table.length, 0);
   const line = new Int32Array(length);
   const record = new Int32Array(length);
@@ -92,84 +93,4 @@ function shifted(p: Problem, lineOffset: number, recordOffset: number): Problem 
       ...(record !== undefined && record > 0 ? { record: record + recordOffset } : {}),
     },
   };
-}
-
-/**
- * One column from its parts. Dictionaries are merged by text in file order when their values repeat;
- * free-text dictionaries (about one entry per row) are put one after the other, as a single read keeps
- * them (consumers compare the texts, never the codes: table.ts).
- */
-export function mergeColumns(parts: readonly Column[]): Column {
-  const first = parts[0]!;
-  switch (first.kind) {
-    case 'num': {
-      const values = concat(
-        parts.map((p) => (p as typeof first).values),
-        Float64Array,
-      );
-      return { kind: 'num', type: first.type, values };
-    }
-    case 'bool': {
-      const values = concat(
-        parts.map((p) => (p as typeof first).values),
-        Uint8Array,
-      );
-      return { kind: 'bool', type: 'boolean', values };
-    }
-    case 'list': {
-      const values: (string[] | null)[] = [];
-      for (const p of parts) for (const v of (p as typeof first).values) values.push(v);
-      return { kind: 'list', type: 'list', values };
-    }
-    case 'str': {
-      const strs = parts as (typeof first)[];
-      const rows = strs.reduce((n, p) => n + p.codes.length, 0);
-      const entries = strs.reduce((n, p) => n + p.dict.length, 0);
-      const codes = new Int32Array(rows);
-      const dict: string[] = [];
-      let at = 0;
-      if (entries > rows / 2) {
-        for (const p of strs) {
-          const offset = dict.length;
-          for (let i = 0; i < p.dict.length; i++) dict.push(p.dict[i]!);
-          for (let i = 0; i < p.codes.length; i++) {
-            const c = p.codes[i]!;
-            codes[at + i] = c < 0 ? c : c + offset;
-          }
-          at += p.codes.length;
-        }
-      } else {
-        const index = new Map<string, number>();
-        for (const p of strs) {
-          const remap = new Int32Array(p.dict.length);
-          for (let i = 0; i < p.dict.length; i++) {
-            const text = p.dict[i]!;
-            let code = index.get(text);
-            if (code === undefined) {
-              code = dict.length;
-              dict.push(text);
-              index.set(text, code);
-            }
-            remap[i] = code;
-          }
-          for (let i = 0; i < p.codes.length; i++) {
-            const c = p.codes[i]!;
-            codes[at + i] = c < 0 ? c : remap[c]!;
-          }
-          at += p.codes.length;
-        }
-      }
-      return { kind: 'str', type: first.type, codes, dict };
-    }
-  }
-}
-
-function concat<T extends Float64Array | Uint8Array>(arrays: readonly T[], Kind: new (n: number) => T): T {
-  const out = new Kind(arrays.reduce((n, a) => n + a.length, 0));
-  let at = 0;
-  for (const a of arrays) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
 }

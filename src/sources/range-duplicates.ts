@@ -13,7 +13,7 @@
 import type { ProblemCode } from '../problems.js';
 import type { LoadedSource } from './intake.js';
 import type { RangeResult } from './load-source.js';
-import type { Column, Table } from './table.js';
+import { selectRows, type Table } from './table.js';
 
 /** Gives the keys of some distinct records of a range result (kept where the range was read). */
 export type KeyFetcher = (result: RangeResult, indexes: readonly number[]) => Promise<string[]>;
@@ -115,24 +115,7 @@ function withoutRecords(table: Table, records: ReadonlySet<number>): Table {
   const keep: number[] = [];
   for (let row = 0; row < table.length; row++) if (!records.has(table.record[row]!)) keep.push(row);
   if (keep.length === table.length) return table;
-  const columns = new Map<string, Column>();
-  for (const [name, column] of table.columns) columns.set(name, pick(column, keep));
-  const line = Int32Array.from(keep, (row) => table.line[row]!);
-  const record = Int32Array.from(keep, (row) => table.record[row]!);
-  return { ...table, length: keep.length, columns, line, record };
-}
-
-function pick(column: Column, rows: readonly number[]): Column {
-  switch (column.kind) {
-    case 'num':
-      return { ...column, values: Float64Array.from(rows, (row) => column.values[row]!) };
-    case 'bool':
-      return { ...column, values: Uint8Array.from(rows, (row) => column.values[row]!) };
-    case 'str':
-      return { ...column, codes: Int32Array.from(rows, (row) => column.codes[row]!) };
-    case 'list':
-      return { ...column, values: rows.map((row) => column.values[row] ?? null) };
-  }
+  return selectRows(table, keep);
 }
 
 /** Hashes of the distinct records seen so far: open chaining in typed arrays (one entry per record). */

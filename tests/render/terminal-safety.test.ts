@@ -177,7 +177,7 @@ describe('the renderers themselves (without the CLI guard)', () => {
     const coloured = RENDERERS.table(report, { color: true });
     expect(coloured).toContain('\u001b[');
     expect(coloured.replace(SGR, '')).toBe(RENDERERS.table(report, { color: false }));
-    const pack = buildEvidencePack({
+    const pack = await buildEvidencePack({
       report,
       catalogue: result.catalogue,
       sources: result.sources,

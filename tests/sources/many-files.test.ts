@@ -11,7 +11,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { buildEvidencePack } from '../../src/evidence/build-pack.js';
+import { buildEvidencePack, MemorySink, writeEvidencePack } from '../../src/evidence/build-pack.js';
 import { formatProblem, IsmsKpiError } from '../../src/problems.js';
 import { matchGlob } from '../../src/sources/inputs.js';
 import { fileOfRow } from '../../src/sources/intake.js';
@@ -221,7 +221,7 @@ describe('a source split over three files, one of them .gz', () => {
   it('the evidence pack names each row and rejected row by its own file and line', async () => {
     const dir = await project(SPLIT, { path: 'exports/changes-*.csv*' });
     const result = await run({ catalogue: 'metrics.yaml', cwd: dir, trace: true, storeAllFields: true });
-    const pack = buildEvidencePack({
+    const pack = await buildEvidencePack({
       report: result.report,
       catalogue: result.catalogue,
       sources: result.sources,
@@ -352,6 +352,35 @@ describe('rows read twice across files', () => {
     const unkeyed = await load(await project(files, { path: 'page-*.csv' }));
     expect(unkeyed.table.length).toBe(5);
     expect(unkeyed.stats.duplicates).toBe(0);
+  });
+});
+
+describe('the evidence pack reads the files again in pieces', () => {
+  it('with a key and a gzipped file: the rows of the first read, each with its own file, in any piece size', async () => {
+    const files = {
+      'page-1.csv': csv([ROWS[0]!, ROWS[1]!, ROWS[1]!]),
+      // CHG-2 again (left out: page-1 held it), then CHG-3.
+      'page-2.csv.gz': gzipSync(csv(['CHG-2,2026-07-03,Open,High', ROWS[2]!])),
+    };
+    const dir = await project(files, { path: 'page-*.csv*', key: 'id' });
+    const result = await run({ catalogue: 'metrics.yaml', cwd: dir, trace: true });
+    const input = {
+      report: result.report,
+      catalogue: result.catalogue,
+      sources: result.sources,
+      traces: result.evaluation.traces,
+    };
+    for (const chunkRows of [1, 2, 1000]) {
+      const sink = new MemorySink();
+      await writeEvidencePack(input, sink, { chunkRows });
+      const text = Buffer.concat(sink.files.get('kpis/CH-1.csv')!).toString('utf8');
+      expect(csvRecords(text).map((r) => `${r.id} ${r.state} ${r.file}:${r.line}`)).toEqual([
+        'CHG-1 Closed page-1.csv:2',
+        'CHG-2 Closed page-1.csv:3',
+        'CHG-2 Closed page-1.csv:4',
+        'CHG-3 Open page-2.csv.gz:3',
+      ]);
+    }
   });
 });
 
