@@ -21,6 +21,7 @@ export type ProblemCode =
   | 'json-not-array'
   | 'json-too-deep'
   | 'column-missing'
+  | 'no-file-for-period'
   | 'duplicate-row'
   // values
   | 'bad-value'

@@ -11,6 +11,7 @@ import { MAX_CATALOGUE_BYTES } from '../catalogue/parse.js';
 import { type StarterFile, starterCatalogue } from '../init/starter-catalogue.js';
 import { detectFile } from '../presets/detect.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
+import { parsePathTemplate, templatePattern } from '../sources/path-template.js';
 import type { Io } from './io.js';
 import { checkOutputFolders } from './report.js';
 import type { CommandResult, Document } from './result.js';
@@ -86,10 +87,10 @@ async function checkTargets(io: Io, files: readonly string[], force: boolean): P
 
 // --- without --from: the bundled example ---------------------------------------------------------
 
-/** A `{period}` path as a pattern over the file names of its folder. */
+/** A path's file name with period tokens as a pattern over the file names of its folder. */
 function periodPattern(name: string): RegExp {
-  const escaped = name.split('{period}').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('[^/]+')}$`);
+  const parsed = parsePathTemplate(name);
+  return templatePattern('error' in parsed ? [name] : parsed.parts);
 }
 
 async function examplePlan(catalogue: string, io: Io): Promise<Plan> {
@@ -110,7 +111,7 @@ async function examplePlan(catalogue: string, io: Io): Promise<Plan> {
     const relative = given.slice(EXAMPLE_DATA.length);
     const folder = path.join(PACKAGE_ROOT, EXAMPLE_DATA, path.dirname(relative));
     const pattern = periodPattern(path.basename(relative));
-    // A {period} path reads one file per period: every period's file is copied.
+    // A path with period tokens reads one file per period: every period's file is copied.
     const entries = await io.readdir(folder).catch(() => []);
     const names = entries
       .map((e) => e.name)

@@ -108,7 +108,7 @@ async function validateSources(
       ).get(name)!;
       if ('missing' in loaded) {
         // On the terminal, relative to the working directory like every other path validate prints.
-        const shown = displayPath(sourcePath(catalogue.sources.get(name)!, period.label), io.cwd);
+        const shown = displayPath(sourcePath(catalogue.sources.get(name)!, period), io.cwd);
         sources.push({
           name,
           state: 'missing',

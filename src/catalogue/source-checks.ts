@@ -3,6 +3,7 @@
  * keys that only apply to some formats, the time and as-of fields, and record types.
  */
 import { type Location, type Problem, problem } from '../problems.js';
+import { parsePathTemplate, templateUnit } from '../sources/path-template.js';
 import { checkRecordType } from '../sources/record-types.js';
 import { periodTokensIn, type ResolvedSource, resolveSource } from '../sources/resolve.js';
 import { compileDateTimeParser, parseIsoDateTime } from '../time/parse-datetime.js';
@@ -27,10 +28,37 @@ export function resolveSources(
       problems.push(
         problem('catalogue-schema', `source ${name}: ${message}`, at(['sources', name, ...path])),
       );
+    checkPath(sourceConfig, here);
     checkFields(source, sourceConfig, here);
     checkSourceKeys(source, sourceConfig, here);
   }
   return sources;
+}
+
+/**
+ * The path's period tokens are known and well formed, and `one_file_per` names the unit they do: a path
+ * with `{year}-Q{quarter}` keeps one file per quarter, so `one_file_per: month` cannot be right.
+ */
+function checkPath(sourceConfig: SourceConfig, here: Report): void {
+  const parsed = parsePathTemplate(sourceConfig.path);
+  if ('error' in parsed) {
+    here('path', parsed.error);
+    return;
+  }
+  const unit = sourceConfig.one_file_per;
+  if (unit === undefined) return;
+  const tokens = periodTokensIn(sourceConfig.path);
+  const named = templateUnit(sourceConfig.path);
+  if (tokens.length === 0)
+    here(
+      'one_file_per',
+      `one_file_per: ${unit} is for a path with period tokens ({period}, {quarter}, ...), and ${sourceConfig.path} has none`,
+    );
+  else if (named !== undefined && named !== unit)
+    here(
+      'one_file_per',
+      `one_file_per: ${unit}, but the path names a ${named} ({${named}}): the path and one_file_per must name the same unit`,
+    );
 }
 
 function checkFields(source: ResolvedSource, sourceConfig: SourceConfig, here: Report): void {
@@ -76,7 +104,7 @@ function checkAsOf(sourceConfig: SourceConfig, here: Report): void {
     if (periodTokensIn(sourceConfig.path).length === 0)
       here(
         'as_of',
-        `as_of: period_end is only for a path with {period} (one file per period); ${sourceConfig.path} is the same file for every period, so write when it was taken: as_of: 2026-09-30, as_of_field, a date in the file name, or as_of: file_modified`,
+        `as_of: period_end is only for a path with a period token such as {period} (one file per period); ${sourceConfig.path} is the same file for every period, so write when it was taken: as_of: 2026-09-30, as_of_field, a date in the file name, or as_of: file_modified`,
       );
     return;
   }

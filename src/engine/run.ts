@@ -20,7 +20,9 @@ import {
 } from '../report/model.js';
 import { loadSourceAuto, type SourceProgress, type WorkerMode } from '../sources/load-parallel.js';
 import type { LoadedSource, SnapshotTime } from '../sources/load-source.js';
-import { sourcePath } from '../sources/resolve.js';
+import { listFolder } from '../sources/load-source.js';
+import { filesMatching, periodTokensIn } from '../sources/path-template.js';
+import { type ResolvedSource, sourceFile, sourcePath } from '../sources/resolve.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
 import {
   type CustomPeriodPart,
@@ -204,7 +206,13 @@ export async function loadSources(
   };
   const jobs = unique.map(async (name) => {
     const source = catalogue.sources.get(name)!;
-    const absolute = sourcePath(source, period.label);
+    const choice = sourceFile(source, period);
+    if (!choice.ok) {
+      pending--;
+      problems.push(await noFileForPeriod(source, choice.reason, catalogue, cwd));
+      return;
+    }
+    const absolute = choice.file;
     const shown = displayPath(absolute, cwd);
     try {
       const fields = keep?.get(name);
@@ -220,7 +228,8 @@ export async function loadSources(
         },
         options.workers,
       );
-      if (source.kind === 'snapshot') loaded.asOf = snapshotTime(loaded, period, catalogue.timezone, asOf);
+      if (source.kind === 'snapshot')
+        loaded.asOf = snapshotTime(loaded, period, choice.named, catalogue.timezone, asOf);
       settle(name, loaded);
     } catch (error) {
       if (!(error instanceof IsmsKpiError)) throw error;
@@ -229,12 +238,50 @@ export async function loadSources(
         return;
       }
       pending--;
-      problems.push(...error.problems.map((p) => ({ ...p, location: { ...p.location, source: name } })));
+      const matching = await matchingFilesDetail(source, error.problems, cwd);
+      problems.push(
+        ...error.problems.map((p) => ({
+          ...p,
+          location: { ...p.location, source: name },
+          ...(matching && p.code === 'file-missing' ? { detail: [...(p.detail ?? []), matching] } : {}),
+        })),
+      );
     }
   });
   await Promise.all(jobs);
   if (problems.length > 0) throw new IsmsKpiError(problems);
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** A source whose path names another unit than the period asked for: why, and the files that do match. */
+async function noFileForPeriod(
+  source: ResolvedSource,
+  reason: string,
+  catalogue: Catalogue,
+  cwd: string,
+): Promise<Problem> {
+  const found = await filesMatching(source.pathTemplate, source.baseDir, listFolder);
+  const shown = found.map((f) => displayPath(f, cwd));
+  const files =
+    shown.length > 0 ? `files that match the path: ${shown.join(', ')}` : 'no file matches the path';
+  return problem(
+    'no-file-for-period',
+    `source ${source.name}: path ${source.pathTemplate}: ${reason}; ${files}`,
+    { file: catalogue.file, source: source.name },
+  );
+}
+
+/** For a missing file whose path has period tokens: the files that match the path, for other periods. */
+async function matchingFilesDetail(
+  source: ResolvedSource,
+  problems: readonly Problem[],
+  cwd: string,
+): Promise<string | undefined> {
+  if (!problems.some((p) => p.code === 'file-missing') || periodTokensIn(source.pathTemplate).length === 0)
+    return undefined;
+  const found = await filesMatching(source.pathTemplate, source.baseDir, listFolder);
+  if (found.length === 0) return undefined;
+  return `  files that match ${source.pathTemplate}: ${found.map((f) => displayPath(f, cwd)).join(', ')}`;
 }
 
 export interface BaselineReport {
@@ -399,6 +446,7 @@ function addPreviousPeriodTrends(
 function snapshotTime(
   loaded: LoadedSource,
   period: Period,
+  pathPeriod: Period,
   tz: string,
   commandLine: string | undefined,
 ): SnapshotTime {
@@ -416,6 +464,7 @@ function snapshotTime(
     pathTemplate: loaded.source.pathTemplate,
     modified: loaded.modified,
     period,
+    pathPeriod,
     tz,
   });
 }
@@ -508,7 +557,7 @@ function buildReport(
   const manifest: SourceManifest[] = [...sources].map(([name, loaded]) => {
     const resolved = catalogue.sources.get(name)!;
     // Relative to the catalogue's folder, so the report's bytes do not depend on the working directory.
-    const file = recordedPath(sourcePath(resolved, period.label), catalogue.dir);
+    const file = recordedPath(sourcePath(resolved, period), catalogue.dir);
     if ('missing' in loaded) {
       return {
         name,

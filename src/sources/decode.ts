@@ -7,7 +7,7 @@
  * TypeError) never escape.
  */
 import { constants, type Stats } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { IsmsKpiError, type Location, type ProblemCode, problem } from '../problems.js';
 import { fileProblem, notAFileMessage, specialKind } from '../util/file-problem.js';
 
@@ -547,4 +547,27 @@ export async function fileSize(path: string): Promise<number> {
 export async function fileInfo(path: string): Promise<{ size: number; modified: number } | undefined> {
   const info = await stat(path).catch(() => undefined);
   return info ? { size: info.size, modified: info.mtimeMs } : undefined;
+}
+
+/**
+ * The entries of a folder, each with whether it is a folder (symbolic links followed); [] when it cannot be
+ * read. For messages that list the files a path template matches.
+ */
+export async function listFolder(dir: string): Promise<{ name: string; isDirectory: boolean }[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    const out: { name: string; isDirectory: boolean }[] = [];
+    for (const entry of entries) {
+      let isDirectory = entry.isDirectory();
+      if (entry.isSymbolicLink())
+        isDirectory = await stat(`${dir}/${entry.name}`).then(
+          (s) => s.isDirectory(),
+          () => false,
+        );
+      out.push({ name: entry.name, isDirectory });
+    }
+    return out;
+  } catch {
+    return [];
+  }
 }

@@ -18,9 +18,9 @@ import { createHash } from 'node:crypto';
 import { IsmsKpiError, problem } from '../problems.js';
 import { sizeInWords } from '../util/file-problem.js';
 import { readCsvFile } from './csv-reader.js';
-import { fileInfo, fileSize, openText } from './decode.js';
+import { fileInfo, fileSize, listFolder, openText } from './decode.js';
 
-export { fileSize };
+export { fileSize, listFolder };
 
 import type { Intake, LoadedSource, SourceStats } from './intake.js';
 import { JsonIntake, readJsonDocument, readJsonLines } from './json-intake.js';

@@ -3,7 +3,9 @@
  * options and one FieldSpec per canonical field with every default filled in.
  */
 import path from 'node:path';
+import type { FileUnit, Period } from '../time/period.js';
 import type { FieldSpec } from './convert.js';
+import { fillPathTemplate, type PathChoice } from './path-template.js';
 import {
   DEFAULT_FALSE_TOKENS,
   DEFAULT_NULL_TOKENS,
@@ -15,9 +17,13 @@ import {
 export interface ResolvedSource {
   name: string;
   config: SourceConfig;
-  /** Path template from the catalogue, relative to it; `{period}` is replaced at load time. */
+  /** Path template from the catalogue, relative to it; its period tokens are filled at load time (path-template.ts). */
   pathTemplate: string;
   baseDir: string;
+  /** `one_file_per:` the unit the path keeps one file per, when it is not the reported period's. */
+  oneFilePer: FileUnit | undefined;
+  /** The catalogue's fiscal year start (1-12): the quarters and years `one_file_per` counts in. */
+  fiscalYearStart: number;
   format: 'csv' | 'json' | 'jsonl';
   kind: 'events' | 'snapshot';
   timeField: string | undefined;
@@ -30,7 +36,7 @@ export interface ResolvedSource {
 export function resolveSource(
   name: string,
   config: SourceConfig,
-  catalogue: { timezone: string },
+  catalogue: { timezone: string; fiscal_year_start?: number },
   baseDir: string,
 ): ResolvedSource {
   const timezone = config.timezone ?? catalogue.timezone;
@@ -49,6 +55,8 @@ export function resolveSource(
     config,
     pathTemplate: config.path,
     baseDir,
+    oneFilePer: config.one_file_per,
+    fiscalYearStart: catalogue.fiscal_year_start ?? 1,
     format: config.format ?? inferFormat(config.path),
     kind: config.kind,
     timeField: config.time_field,
@@ -59,7 +67,7 @@ export function resolveSource(
 }
 
 export function inferFormat(file: string): 'csv' | 'json' | 'jsonl' {
-  const ext = path.extname(file.replace(/\{period\}/g, '')).toLowerCase();
+  const ext = path.extname(file.replace(/\{[^{}]*\}/g, '')).toLowerCase();
   if (ext === '.json') return 'json';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   return 'csv';
@@ -95,20 +103,19 @@ function resolveField(name: string, field: FieldConfig, source: SourceConfig, ti
   };
 }
 
-/**
- * The tokens of a path that name a period: a path with one is a different file for each period (one
- * snapshot saved per quarter, say), so a snapshot read through it is taken to be as of the end of the
- * period the path names. Tokens that name a part of the period (`{year}`, `{quarter}`, ...) are to be
- * added here, so that every check of "does this path name the period" sees them.
- */
-export const PERIOD_PATH_TOKENS: readonly string[] = ['period'];
+export { PERIOD_PATH_TOKENS, periodTokensIn } from './path-template.js';
 
-/** The period tokens a path template holds (`['period']` for `nessus-{period}.csv`), in token order. */
-export function periodTokensIn(pathTemplate: string): string[] {
-  return PERIOD_PATH_TOKENS.filter((token) => pathTemplate.includes(`{${token}}`));
+/**
+ * The file a source reads for a period (absolute), and the period the file stands for; or why the path
+ * cannot name a file for it (src/sources/path-template.ts).
+ */
+export function sourceFile(source: ResolvedSource, period: Period): PathChoice {
+  const choice = fillPathTemplate(source, period);
+  return choice.ok ? { ...choice, file: path.resolve(source.baseDir, choice.file) } : choice;
 }
 
-/** `{period}` in a path is replaced with the period label, so each quarter can keep its own snapshot file. */
-export function sourcePath(source: ResolvedSource, periodLabel: string): string {
-  return path.resolve(source.baseDir, source.pathTemplate.replace(/\{period\}/g, periodLabel));
+/** The absolute path a source reads for a period; the template itself when no file fits (for messages). */
+export function sourcePath(source: ResolvedSource, period: Period): string {
+  const choice = sourceFile(source, period);
+  return choice.ok ? choice.file : path.resolve(source.baseDir, source.pathTemplate);
 }

@@ -4,6 +4,7 @@
  * Presets are not known here: the catalogue loader expands `preset: NAME` into these keys first.
  */
 import { z } from 'zod';
+import { FILE_UNITS } from '../time/period.js';
 
 export const FIELD_TYPES = [
   'string',
@@ -123,6 +124,11 @@ export const SourceObjectSchema = z
      * token), or `file_modified` (the file's modification time). Without it: src/engine/as-of.ts.
      */
     as_of: z.union([z.literal('period_end'), nonEmpty]).optional(),
+    /**
+     * The path keeps one file per month, quarter, half or year (its period tokens name that unit): a report
+     * for a shorter period reads the file of the unit it falls in (src/sources/path-template.ts).
+     */
+    one_file_per: z.enum(FILE_UNITS).optional(),
     as_of_field: nonEmpty.optional(),
     record_type: z.enum(RECORD_TYPES).optional(),
     optional: z.boolean().default(false),
