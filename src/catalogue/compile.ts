@@ -268,7 +268,10 @@ function definitionHash(
         name,
         kind: s.kind,
         time_field: s.timeField ?? null,
-        fields: s.fields.map((f) => [f.name, f.columns, f.type]),
+        // A value map changes what the values mean; without one, the hash is what it always was.
+        fields: s.fields.map((f) =>
+          f.map.size === 0 ? [f.name, f.columns, f.type] : [f.name, f.columns, f.type, [...f.map]],
+        ),
       };
     }),
   };

@@ -75,6 +75,8 @@ function checkFields(source: ResolvedSource, sourceConfig: SourceConfig, here: R
     }
     if (field.type === 'enum' && field.values.length === 0)
       here('fields', `field ${field.name}: an enum needs values: [...]`, fieldPath);
+    const mapProblem = checkMap(field);
+    if (mapProblem) here('fields', `field ${field.name}: map: ${mapProblem}`, [...fieldPath, 'map']);
     if (
       field.type !== 'datetime' &&
       typeof sourceConfig.fields[field.name] === 'object' &&
@@ -89,6 +91,27 @@ function checkFields(source: ResolvedSource, sourceConfig: SourceConfig, here: R
     if (source.format !== 'csv' && field.occurrence !== 1 && field.occurrence !== 'all')
       here('fields', `field ${field.name}: occurrence is for CSV headers`, fieldPath);
   }
+}
+
+/**
+ * A value map is read once per cell: its values must be values of the field (an enum's), and no value may
+ * be a code of the map as well with another meaning (`{ High: Critical, Critical: High }`), since a value
+ * already read is never mapped again (the intake looks values up as they are stored).
+ */
+function checkMap(field: ResolvedSource['fields'][number]): string | undefined {
+  if (field.map.size === 0) return undefined;
+  if (field.type === 'list') return 'a list field cannot have a map (a map reads a whole cell)';
+  const codes = new Map<string, string>();
+  for (const [code, value] of field.map)
+    if (!codes.has(code.toLowerCase())) codes.set(code.toLowerCase(), value);
+  for (const value of new Set(field.map.values())) {
+    if (field.type === 'enum' && !field.values.some((v) => v.toLowerCase() === value.toLowerCase()))
+      return `"${value}" is not one of the field's values (${field.values.map((v) => `"${v}"`).join(', ')})`;
+    const again = field.map.get(value) ?? codes.get(value.toLowerCase());
+    if (again !== undefined && again.toLowerCase() !== value.toLowerCase())
+      return `"${value}" is a value of the map and also one of its codes (read as "${again}"); a cell is mapped once, so a value may not be a code with another meaning`;
+  }
+  return undefined;
 }
 
 /**

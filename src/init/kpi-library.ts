@@ -79,8 +79,8 @@ interface Severity {
 }
 
 /**
- * Findings formulas in two severity scales: words (Critical, High, ...) and Qualys's numbers, where 5 is
- * urgent (critical) and 4 critical (high).
+ * Findings formulas in two severity scales: Critical, High, ... and Qualys's five levels, read as their
+ * names (5 Urgent, 4 Critical, ...), where Urgent is the top level and Critical the one below it.
  */
 function bySeverity(
   fields: Readonly<Record<string, FieldNeed>>,
@@ -98,9 +98,12 @@ function bySeverity(
     },
     {
       recordType: 'finding',
-      fields: { ...fields, severity: oneOf('5', '4') },
+      fields: { ...fields, severity: oneOf('Urgent', 'Critical') },
       formula: (c) =>
-        build(c, { critical: c.is('severity', '5'), criticalOrHigh: c.isAny('severity', ['5', '4']) }),
+        build(c, {
+          critical: c.is('severity', 'Urgent'),
+          criticalOrHigh: c.isAny('severity', ['Urgent', 'Critical']),
+        }),
     },
   ];
 }

@@ -30,6 +30,8 @@ export interface FieldSpec {
   formats: string[];
   timezone: string;
   values: string[];
+  /** `map:` codes to values, applied to the trimmed cell before anything else (empty: no map). */
+  map: ReadonlyMap<string, string>;
   separator: string;
   unit: DurationUnit;
   nullTokens: ReadonlySet<string>;
@@ -105,16 +107,27 @@ export function trimSpanEnd(text: string, start: number, end: number): number {
 
 export function compileField(spec: FieldSpec): CompiledField {
   const parse = compileParser(spec);
-  const nulls = spec.nullTokens;
+  const code = valueMap(spec.map);
+  // A code of the map is read as its value even when it is a null token too (`map: { "-": "0" }`).
+  const nulls = code ? new Set([...spec.nullTokens].filter((t) => !spec.map.has(t))) : spec.nullTokens;
   // Only texts as short as the longest null token can be one; long cells skip the set lookup (and hashing).
   const longestNull = Math.max(0, ...[...nulls].map((t) => t.length));
   const fromText: Converter = (raw) => {
     const text = raw.trim();
+    if (code) {
+      const mapped = code(text);
+      if (mapped !== undefined) return parse(mapped);
+    }
     if (text.length <= longestNull && nulls.has(text)) return null;
     return parse(text);
   };
   const fromJson = (value: unknown): Value | typeof INVALID => {
     if (value === null || value === undefined) return null;
+    // A JSON number or boolean is a code of the map as its text (ServiceNow states: 7 or "7").
+    if (code && (typeof value === 'number' || typeof value === 'boolean')) {
+      const mapped = code(String(value));
+      if (mapped !== undefined) return parse(mapped);
+    }
     switch (typeof value) {
       case 'string':
         return fromText(value);
@@ -146,6 +159,7 @@ export function compileField(spec: FieldSpec): CompiledField {
         return INVALID;
     }
   };
+  const parseSpan = compileSpanParser(spec);
   return {
     spec,
     fromText,
@@ -153,7 +167,38 @@ export function compileField(spec: FieldSpec): CompiledField {
     expected: describeExpected(spec),
     isNullSpan: compileNullSpan(nulls),
     ...nullFilter(nulls),
-    parseSpan: compileSpanParser(spec),
+    parseSpan: code && parseSpan ? mappedSpan(spec.map, code, parse, parseSpan) : parseSpan,
+  };
+}
+
+/**
+ * The value of a `map:` code: the code as written, else the code in any letter case; undefined for a
+ * text that is no code (and for every text when the map is empty, where there is no function at all).
+ */
+function valueMap(map: ReadonlyMap<string, string>): ((text: string) => string | undefined) | undefined {
+  if (map.size === 0) return undefined;
+  const lower = new Map<string, string>();
+  for (const [code, value] of map) if (!lower.has(code.toLowerCase())) lower.set(code.toLowerCase(), value);
+  return (text) => map.get(text) ?? lower.get(text.toLowerCase());
+}
+
+/** parseSpan of a mapped field: a span as long as some code is looked up in the map first. */
+function mappedSpan(
+  map: ReadonlyMap<string, string>,
+  code: (text: string) => string | undefined,
+  parse: (text: string) => Value | typeof INVALID,
+  parseSpan: (text: string, start: number, end: number) => number | typeof INVALID,
+): (text: string, start: number, end: number) => number | typeof INVALID {
+  const lengths = new Set([...map.keys()].flatMap((k) => [k.length, k.toLowerCase().length]));
+  return (text, start, end) => {
+    if (lengths.has(end - start)) {
+      const mapped = code(text.slice(start, end));
+      if (mapped !== undefined) {
+        const value = parse(mapped);
+        return typeof value === 'number' ? value : INVALID;
+      }
+    }
+    return parseSpan(text, start, end);
   };
 }
 
@@ -439,7 +484,19 @@ export function parseDuration(text: string, unitSeconds: number): number {
     : Number.NaN;
 }
 
+/** "expected ...", and the codes of the field's map when it has one. */
 function describeExpected(spec: FieldSpec): string {
+  const base = describeType(spec);
+  if (spec.map.size === 0) return base;
+  const codes = [...spec.map.keys()];
+  const shown = codes
+    .slice(0, 8)
+    .map((c) => JSON.stringify(c))
+    .join(', ');
+  return `${base}, or a code of its map (${shown}${codes.length > 8 ? ', ...' : ''})`;
+}
+
+function describeType(spec: FieldSpec): string {
   switch (spec.type) {
     case 'string':
     case 'list':

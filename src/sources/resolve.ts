@@ -95,6 +95,7 @@ function resolveField(name: string, field: FieldConfig, source: SourceConfig, ti
     formats,
     timezone: field.timezone ?? timezone,
     values: field.values ?? [],
+    map: new Map(Object.entries(field.map ?? {}).map(([code, value]) => [code.trim(), value])),
     separator: field.separator ?? ',',
     unit: field.unit ?? 'seconds',
     nullTokens: new Set(field.null_tokens ?? source.null_tokens ?? DEFAULT_NULL_TOKENS),

@@ -76,6 +76,17 @@ export const FieldSchema = z.strictObject({
   timezone: nonEmpty.optional(),
   /** enum: the allowed values (matched case-insensitively, stored with this spelling). */
   values: z.array(nonEmpty).min(1).optional(),
+  /**
+   * Codes to values (`{ "5": Urgent, "4": Critical }`): a cell equal to a code (after trimming; exactly, else
+   * ignoring letter case) is read as its value, before the field's type and enum values are checked. Cells
+   * that are no code are read as they are. src/sources/convert.ts applies it; source-checks.ts checks it.
+   */
+  map: z
+    .record(
+      z.string(),
+      z.union([nonEmpty, z.number(), z.boolean()]).transform((value) => String(value)),
+    )
+    .optional(),
   /** list: separator inside one cell (default ","). */
   separator: z.string().min(1).optional(),
   /** duration: unit of bare numbers (default seconds). */

@@ -85,7 +85,7 @@ describe('the KPI library', () => {
 
   it('the compile check rejects a formula the preset cannot compute (so the test above can fail)', () => {
     const template = KPI_LIBRARY.find((t) => t.id === 'VM-01')!;
-    expect(compile(template, 'qualys-scan', 'csv', 'count(src, severity == "Critical")')).not.toEqual([]);
+    expect(compile(template, 'qualys-scan', 'csv', 'count(src, severity == "High")')).not.toEqual([]);
     expect(compile(template, 'jira-issues', 'csv', 'mean(src, cvss)')).not.toEqual([]);
   });
 
@@ -112,11 +112,11 @@ describe('the KPI library', () => {
     expect(formulaFor('IR-01', 'servicenow-incident')).toBe('count(src)');
   });
 
-  it('uses the Qualys severity scale (5 urgent, 4 critical) and only confirmed vulnerabilities', () => {
+  it('uses the Qualys severity scale (5 Urgent, 4 Critical) and only confirmed vulnerabilities', () => {
     expect(formulaFor('VM-01', 'qualys-scan')).toBe(
-      'count_distinct(src, qid + "@" + asset, severity == "5" and type == "Vuln")',
+      'count_distinct(src, qid + "@" + asset, severity == "Urgent" and type == "Vuln")',
     );
-    expect(formulaFor('VM-02', 'qualys-scan')).toContain('severity in ["5", "4"]');
+    expect(formulaFor('VM-02', 'qualys-scan')).toContain('severity in ["Urgent", "Critical"]');
   });
 
   it('counts a Nessus plugin on a host once, although Nessus writes a row per CVE', () => {

@@ -61,7 +61,7 @@ export async function loadPreset(
 
 /** Runs KPIs (formula by id) over one sample export read through a preset, as `isms-kpi report` would. */
 export async function presetKpiValues(
-  input: { source: string; preset: string; file: string; timezone?: string },
+  input: { source: string; preset: string; file: string; timezone?: string; period?: string },
   formulas: Record<string, string>,
 ): Promise<Record<string, number | null>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'isms-preset-kpi-'));
@@ -69,7 +69,7 @@ export async function presetKpiValues(
     const config = {
       organisation: 'Preset test',
       timezone: input.timezone ?? 'UTC',
-      period: '2026-Q3',
+      period: input.period ?? '2026-Q3',
       sources: { [input.source]: { preset: input.preset, path: path.join(PRESET_FIXTURES, input.file) } },
       kpis: Object.entries(formulas).map(([id, formula]) => ({
         id,
