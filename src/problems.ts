@@ -1,7 +1,12 @@
 /**
  * Expected failures are data, not exceptions: every problem has a closed code, a location and a
- * message. `formatProblem` is the one place that turns them into the one-line text users see.
+ * message. `formatProblem` is the one place that turns them into the one-line text users see: every part
+ * made inert for a terminal (control characters and bidi overrides shown as escapes, src/text.ts), one
+ * line, and cut short (a column name at twice QUOTE_MAX characters; a file name and the message at
+ * MESSAGE_MAX).
  */
+import { capMessage, MESSAGE_MAX, QUOTE_MAX, safeText, truncate } from './text.js';
+
 export type ProblemCode =
   // files
   | 'file-missing'
@@ -82,10 +87,17 @@ export function problem(
   return detail ? { code, severity, message, location, detail } : { code, severity, message, location };
 }
 
-/** `file:line: column "X": message`, with the record number when a quoted field spans lines. */
+/** One part of a problem line: one line, inert, at most `max` characters. */
+const part = (text: string, max: number) => safeText(truncate(text, max));
+
+/**
+ * `file:line: column "X": message`, with the record number when a quoted field spans lines. Every part
+ * is one line of inert text (src/text.ts); the column is cut at twice QUOTE_MAX characters, the file
+ * (a real path is rarely longer) and the message at MESSAGE_MAX.
+ */
 export function formatProblem(p: Problem): string {
   const { location: at } = p;
-  let where = at.file ?? '';
+  let where = at.file === undefined ? '' : part(at.file, MESSAGE_MAX);
   if (at.line !== undefined) {
     where += `:${at.line}`;
     if (at.col !== undefined) where += `:${at.col}`;
@@ -97,10 +109,15 @@ export function formatProblem(p: Problem): string {
   } else if (at.record !== undefined && at.line === undefined) {
     parts.push(`record ${at.record}`);
   }
-  if (at.kpi) parts.push(`kpi ${at.kpi}`);
-  if (at.column !== undefined) parts.push(`column "${at.column}"`);
-  parts.push(p.message);
+  if (at.kpi) parts.push(`kpi ${part(at.kpi, QUOTE_MAX)}`);
+  if (at.column !== undefined) parts.push(`column "${part(at.column, 2 * QUOTE_MAX)}"`);
+  parts.push(safeText(capMessage(p.message)));
   return parts.join(': ');
+}
+
+/** The lines shown under a problem's line (a formula with a caret): inert, each cut at MESSAGE_MAX. */
+export function formatDetail(p: Problem): string[] {
+  return (p.detail ?? []).map((line) => safeText(capMessage(line)));
 }
 
 /** Thrown only to abort a run; the CLI catches it once and prints the problem. */

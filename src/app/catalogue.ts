@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type Catalogue, compileCatalogue } from '../catalogue/compile.js';
 import { MAX_CATALOGUE_BYTES, parseCatalogue } from '../catalogue/parse.js';
 import { IsmsKpiError, problem } from '../problems.js';
+import { quote } from '../text.js';
 import { isValidTimeZone } from '../time/zone.js';
 import { displayPath } from '../util/display-path.js';
 import { fileProblem } from '../util/file-problem.js';
@@ -18,7 +19,10 @@ export async function loadCatalogue(io: Io, file: string, tz?: string): Promise<
   const shown = displayPath(absolute, io.cwd);
   if (tz !== undefined && !isValidTimeZone(tz))
     throw new IsmsKpiError(
-      problem('usage', `--tz: unknown time zone "${tz}" (use an IANA name such as Europe/Berlin or UTC)`),
+      problem(
+        'usage',
+        `--tz: unknown time zone ${quote(tz)} (use an IANA name such as Europe/Berlin or UTC)`,
+      ),
     );
   const text = await io.readText(absolute, MAX_CATALOGUE_BYTES).catch((error: unknown) => {
     throw new IsmsKpiError(

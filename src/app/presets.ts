@@ -2,6 +2,7 @@
 import { PRESET_NAMES, PRESETS, type Preset } from '../presets/index.js';
 import { IsmsKpiError, problem } from '../problems.js';
 import { type PresetsFormat, renderPreset, renderPresetList } from '../render/presets.js';
+import { quote } from '../text.js';
 import { editDistance } from '../util/closest.js';
 import type { CommandResult } from './result.js';
 
@@ -21,7 +22,7 @@ export function presets(name: string | undefined, options: { format: PresetsForm
       close.length > 0
         ? `did you mean ${close.join(', ')}?`
         : `known presets: ${[...PRESET_NAMES].sort().join(', ')}`;
-    throw new IsmsKpiError(problem('usage', `unknown preset "${name}"; ${hint}`));
+    throw new IsmsKpiError(problem('usage', `unknown preset ${quote(name)}; ${hint}`));
   }
   return done(renderPreset(preset, options.format));
 }

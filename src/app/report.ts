@@ -19,6 +19,7 @@ import {
   type RenderOptions,
 } from '../render/index.js';
 import type { Report } from '../report/model.js';
+import { quote, terminalSafe } from '../text.js';
 import { notAFileMessage } from '../util/file-problem.js';
 import { loadCatalogue } from './catalogue.js';
 import { evaluate } from './evaluate.js';
@@ -141,9 +142,10 @@ export async function report(
     failOn: options.failOn,
     ...(history ? { history } : {}),
   };
+  // terminalSafe: the last guard of every report file (src/text.ts); a JSON file reads back unchanged.
   const files = targets.map(({ file, format }) => ({
     file,
-    content: RENDERERS[format](report, renderOptions),
+    content: terminalSafe(RENDERERS[format](report, renderOptions)),
   }));
   const isStdout = (targets.length === 0 && !isEvidence) || options.format !== undefined;
   const format = options.format ?? 'table';
@@ -153,12 +155,9 @@ export async function report(
     notes.push(
       `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources)`,
     );
+  const colour = options.color && format === 'table';
   return {
-    ...(isStdout
-      ? {
-          stdout: RENDERERS[format](report, { ...renderOptions, color: options.color && format === 'table' }),
-        }
-      : {}),
+    ...(isStdout ? { stdout: RENDERERS[format](report, { ...renderOptions, color: colour }), colour } : {}),
     files,
     ...(options.evidence !== undefined
       ? {
@@ -226,7 +225,7 @@ async function kpiFilter(
   const known = new Set(catalogue.kpis.map((k) => k.config.id));
   for (const id of options.kpi) {
     if (!known.has(id))
-      throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI "${id}"; see isms-kpi list`));
+      throw new IsmsKpiError(problem('usage', `--kpi: unknown KPI ${quote(id)}; see isms-kpi list`));
   }
   const lower = (s: string) => s.toLowerCase();
   const selected = catalogue.kpis.filter((k) => {

@@ -9,6 +9,7 @@ import {
   resolvePeriod as resolveRequestedPeriod,
 } from '../engine/run.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
+import { listOf, quote } from '../text.js';
 import { localDayStart, type Period } from '../time/period.js';
 
 export interface PeriodOptions {
@@ -34,9 +35,9 @@ export function cliProblem(issue: RequestIssue, catalogue: Catalogue): Problem {
     case 'custom-invalid':
       switch (issue.part) {
         case 'first':
-          return problem('usage', `bad --from date "${issue.from}": use yyyy-MM-dd, e.g. 2026-07-01`);
+          return problem('usage', `bad --from date ${quote(issue.from)}: use yyyy-MM-dd, e.g. 2026-07-01`);
         case 'last':
-          return problem('usage', `bad --to date "${issue.to}": use yyyy-MM-dd, e.g. 2026-09-30`);
+          return problem('usage', `bad --to date ${quote(issue.to)}: use yyyy-MM-dd, e.g. 2026-09-30`);
         case 'order':
           return problem('usage', `--from ${issue.from.trim()} is after --to ${issue.to.trim()}`);
         default:
@@ -47,9 +48,9 @@ export function cliProblem(issue: RequestIssue, catalogue: Catalogue): Problem {
         ? problem('usage', `period in the catalogue: ${issue.message}`, { file: catalogue.file })
         : problem('usage', `--period: ${issue.message}`);
     case 'as-of-invalid':
-      return problem('usage', `--as-of: "${issue.value}" is not a date like 2026-09-30`);
+      return problem('usage', `--as-of: ${quote(issue.value)} is not a date like 2026-09-30`);
     case 'unknown-kpis':
-      return problem('usage', `unknown KPI ${issue.ids.map((u) => `"${u}"`).join(', ')}; see isms-kpi list`);
+      return problem('usage', `unknown KPI ${listOf(issue.ids)}; see isms-kpi list`);
   }
 }
 
@@ -61,7 +62,9 @@ export function runClock(catalogue: Catalogue, options: { today?: string | undef
   if (options.today === undefined) return options.now;
   const start = localDayStart(options.today, catalogue.timezone);
   if (start === undefined)
-    throw new IsmsKpiError(problem('usage', `--today: "${options.today}" is not a date like 2026-10-01`));
+    throw new IsmsKpiError(
+      problem('usage', `--today: ${quote(options.today)} is not a date like 2026-10-01`),
+    );
   return start;
 }
 

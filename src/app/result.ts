@@ -12,6 +12,8 @@ export interface Document {
 export interface CommandResult {
   /** Text for standard output. */
   stdout?: string;
+  /** `stdout` carries colour codes (ESC [ ... m) written by the renderer: the only escapes the CLI lets through. */
+  colour?: boolean;
   /** Files written all together or not at all. */
   files?: Document[];
   /** Folders to create (with their parents) before the files are written. */

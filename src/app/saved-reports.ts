@@ -24,23 +24,28 @@ function readReportText(io: Io, file: string): Promise<string> {
 }
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** One saved report, `file` relative to io.cwd; a file that is not a report is an error. */
+/**
+ * One saved report, `file` relative to io.cwd; a file that is not a report is an error. With a `prefix`
+ * (`--baseline: `), every problem's message starts with it, whether the file could not be read or was
+ * not a report (a missing file is worded by `wording.missing`, which names the option itself).
+ */
 export async function readReportFile(
   io: Io,
   file: string,
   wording: FileWording & { prefix?: string } = {},
 ): Promise<Report> {
+  const prefixed = (p: Problem) => withPrefix(p, wording.prefix);
   const text = await readReportText(io, file).catch((error: unknown) => {
-    throw new IsmsKpiError(fileProblem(error, file, wording));
+    throw new IsmsKpiError(prefixed(fileProblem(error, file, wording)));
   });
   const read = readReport(text, file);
-  if (!read.ok)
-    throw new IsmsKpiError(
-      wording.prefix
-        ? { ...read.problem, message: `${wording.prefix}${read.problem.message}` }
-        : read.problem,
-    );
+  if (!read.ok) throw new IsmsKpiError(prefixed(read.problem));
   return read.report;
+}
+
+/** The problem with its message starting with `prefix` (once). */
+function withPrefix(p: Problem, prefix: string | undefined): Problem {
+  return prefix && !p.message.startsWith(prefix) ? { ...p, message: `${prefix}${p.message}` } : p;
 }
 
 /** The *.json files of a folder in name order, or a problem when the folder cannot be read. */
@@ -100,7 +105,7 @@ export async function readHistory(
     }
     for (const file of await jsonFilesIn(io, given)) {
       const text = await readReportText(io, file).catch((error: unknown) => {
-        throw new IsmsKpiError(fileProblem(error, file, wording));
+        throw new IsmsKpiError(withPrefix(fileProblem(error, file, wording), wording.prefix));
       });
       const read = readReport(text, file);
       if (read.ok) add(file, read.report);

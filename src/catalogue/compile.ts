@@ -12,6 +12,7 @@ import { type CheckEnv, checkFormula, type SourceShape } from '../formula/check.
 import type { CheckedFormula } from '../formula/ir.js';
 import { type Location, type Problem, problem } from '../problems.js';
 import type { ResolvedSource } from '../sources/resolve.js';
+import { quote, safeText } from '../text.js';
 import { parsePeriod } from '../time/period.js';
 import { isValidTimeZone } from '../time/zone.js';
 import { evaluationOrder } from './kpi-order.js';
@@ -110,7 +111,7 @@ function checkSettings(
     problems.push(
       problem(
         'catalogue-schema',
-        `timezone: unknown time zone "${config.timezone}" (use an IANA name such as Europe/Berlin or UTC)`,
+        `timezone: unknown time zone ${quote(config.timezone)} (use an IANA name such as Europe/Berlin or UTC)`,
         at(['timezone']),
       ),
     );
@@ -171,16 +172,18 @@ function compileKpi(
   const where = (key: string) => parsed.locate(['kpis', index, key]);
   const checked = checkFormula(kpi.formula, { ...env, self: kpi.id });
   if (!checked.ok) {
-    const start = parsed.formulaStart(index);
     const { span } = checked.error;
-    const location = start.exact
-      ? { file: parsed.file, line: start.line, col: start.col + span.start }
-      : { file: parsed.file, line: start.line, col: start.col };
+    // The line and column of the offending part, in any scalar style (a `>-` block too); where the file
+    // does not hold the formula's characters as they are (escapes), where the formula starts, and the
+    // message says so.
+    const at = parsed.formulaStart(index, span.start);
     return {
       problem: problem(
         checked.error.code,
-        `kpi ${kpi.id}: ${checked.error.message}`,
-        location,
+        at.exact
+          ? `kpi ${kpi.id}: ${checked.error.message}`
+          : `kpi ${kpi.id}: in the formula starting on line ${at.line}: ${checked.error.message}`,
+        { file: parsed.file, line: at.line, col: at.col },
         'error',
         caret(kpi.formula, span.start, span.end),
       ),
@@ -239,11 +242,30 @@ function checkSegmentBy(
   return undefined;
 }
 
-/** The formula with a caret line under the offending part. */
+/** Characters of a formula shown on either side of the offending part in a long formula. */
+const CARET_CONTEXT = 400;
+
+/**
+ * The formula on one line with a caret line under the offending part. A control character in the formula
+ * is shown as its escape (`\u001b`), with the carets moved to match; a formula longer than the part and
+ * CARET_CONTEXT characters on either side is cut around it ("...").
+ */
 export function caret(formula: string, start: number, end: number): string[] {
-  const oneLine = formula.replace(/\s/g, ' ');
-  const width = Math.max(1, Math.min(end, oneLine.length) - start);
-  return [`  ${oneLine}`, `  ${' '.repeat(Math.max(0, start))}${'^'.repeat(width)}`];
+  const chars = [...formula.replace(/\s/g, ' ')];
+  // Code point positions of the span (the span counts UTF-16 units).
+  const toPoint = (unit: number) => [...formula.slice(0, unit)].length;
+  const from = toPoint(start);
+  const to = Math.max(from + 1, Math.min(toPoint(end), chars.length));
+  const first = Math.max(0, from - CARET_CONTEXT);
+  const last = Math.min(chars.length, to + CARET_CONTEXT);
+  const shown = (list: string[]) => list.map((ch) => safeText(ch)).join('');
+  const before = `${first > 0 ? '...' : ''}${shown(chars.slice(first, from))}`;
+  const marked = shown(chars.slice(from, to));
+  const after = `${shown(chars.slice(to, last))}${last < chars.length ? '...' : ''}`;
+  return [
+    `  ${before}${marked}${after}`,
+    `  ${' '.repeat(before.length)}${'^'.repeat(Math.max(1, marked.length))}`,
+  ];
 }
 
 function definitionHash(

@@ -4,11 +4,23 @@
  */
 
 import { createHash } from 'node:crypto';
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Scalar,
+  visit,
+} from 'yaml';
 import type { z } from 'zod';
 import { applyPreset, presetProblem } from '../presets/apply.js';
 import { type Location, type Problem, problem } from '../problems.js';
 import { FieldSchema, SourceObjectSchema } from '../sources/schema.js';
+import { listOf, quote } from '../text.js';
 import { closest } from '../util/closest.js';
 import { type CatalogueConfig, CatalogueSchema, KpiSchema } from './schema.js';
 
@@ -28,8 +40,12 @@ export interface ParsedCatalogue {
   config: CatalogueConfig;
   /** Resolves a path inside the document (e.g. ['kpis', 3, 'formula']) to its line and column. */
   locate(path: readonly (string | number)[]): Location;
-  /** Where a formula's text starts, and whether its characters map 1:1 onto one line of the file. */
-  formulaStart(kpiIndex: number): { line: number; col: number; exact: boolean };
+  /**
+   * Where a formula's text starts; with `index`, where the formula's character `index` is in the file
+   * (`exact`), or the formula's start when that cannot be told (`exact: false`: a quoted formula with
+   * escapes, an alias).
+   */
+  formulaStart(kpiIndex: number, index?: number): { line: number; col: number; exact: boolean };
 }
 
 export type ParseResult = { ok: true; catalogue: ParsedCatalogue } | { ok: false; problems: Problem[] };
@@ -50,7 +66,8 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
       ok: false,
       problems: syntax.map((e) => {
         const pos = e.linePos?.[0] ?? (e.pos ? lineCounter.linePos(e.pos[0]) : undefined);
-        return problem('catalogue-syntax', yamlMessage(e.code, e.message), {
+        const key = e.code === 'DUPLICATE_KEY' ? keyAt(doc, e.pos[0]) : undefined;
+        return problem('catalogue-syntax', yamlMessage(e.code, e.message, key), {
           file,
           ...(pos ? { line: pos.line, col: pos.col } : {}),
         });
@@ -95,21 +112,127 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
       sha256: createHash('sha256').update(text).digest('hex'),
       config: parsed.data,
       locate,
-      formulaStart(kpiIndex) {
-        const node = doc.getIn(['kpis', kpiIndex, 'formula'], true) as Node | undefined;
-        const offset = node?.range?.[0] ?? 0;
-        const { line, col } = lineCounter.linePos(offset);
-        const isPlainOneLine = isScalar(node) && node.type === 'PLAIN' && !String(node.value).includes('\n');
-        const isQuotedOneLine =
-          isScalar(node) &&
-          (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') &&
-          !text.slice(node.range![0], node.range![1]).includes('\n') &&
-          !text.slice(node.range![0], node.range![1]).includes('\\') &&
-          !text.slice(node.range![0] + 1, node.range![1] - 1).includes("''");
-        return isQuotedOneLine ? { line, col: col + 1, exact: true } : { line, col, exact: isPlainOneLine };
+      formulaStart(kpiIndex, index = 0) {
+        const written = doc.getIn(['kpis', kpiIndex, 'formula'], true) as Node | undefined;
+        // `formula: *f`: the text is where the anchor `&f` is.
+        const node = isAlias(written) ? written.resolve(doc) : written;
+        const start = lineCounter.linePos(node?.range?.[0] ?? 0);
+        const offset = isScalar(node) ? scalarOffset(text, node, index) : undefined;
+        if (offset === undefined) return { ...start, exact: false };
+        return { ...lineCounter.linePos(offset), exact: true };
       },
     },
   };
+}
+
+const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
+
+/** YAML's one-character escapes in double quotes, by the letter after the backslash. */
+const YAML_ESCAPES: Record<string, string> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  '\t': '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
+};
+const HEX_DIGITS: Record<string, number> = { x: 2, u: 4, U: 8 };
+
+/**
+ * The character the scalar's text at `j` stands for in its value, and how many characters of text it
+ * takes: `\"` (2) and `\u00e9` (6) in double quotes, `''` (2) in single quotes, else the character
+ * itself. An escaped line break stands for nothing (''). Undefined for an escape YAML does not have.
+ */
+function readChar(
+  text: string,
+  j: number,
+  style: Scalar['type'],
+): { ch: string; length: number } | undefined {
+  const ch = text[j]!;
+  if (style === 'QUOTE_SINGLE' && ch === "'" && text[j + 1] === "'") return { ch: "'", length: 2 };
+  if (style !== 'QUOTE_DOUBLE' || ch !== '\\') return { ch, length: 1 };
+  const letter = text[j + 1];
+  if (letter === undefined) return undefined;
+  if (letter === '\n' || letter === '\r') return { ch: '', length: 2 };
+  const digits = HEX_DIGITS[letter];
+  if (digits !== undefined) {
+    const hex = text.slice(j + 2, j + 2 + digits);
+    if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== digits) return undefined;
+    return { ch: String.fromCodePoint(Number.parseInt(hex, 16)), length: 2 + digits };
+  }
+  const escaped = YAML_ESCAPES[letter];
+  return escaped === undefined ? undefined : { ch: escaped, length: 2 };
+}
+
+/**
+ * The offset in the file of character `index` of a scalar's value, found by walking the value and the
+ * scalar's text side by side. Every character that is not white space is written in the text, in order:
+ * as itself in a plain scalar and in a block scalar (`|`, `>-`: after its header line, whatever the
+ * indentation and folding), as itself or an escape (`\"`, `\u00e9`, `''`) in a quoted one; only white
+ * space differs (indentation, folded line breaks). An escape's offset is its backslash. Undefined when
+ * the two do not line up (a tag, an alias).
+ */
+function scalarOffset(text: string, node: Scalar, index: number): number | undefined {
+  const value = String(node.value);
+  const range = node.range;
+  if (!range) return undefined;
+  const [from, to] = range;
+  const style = node.type;
+  let j: number;
+  let end = to;
+  switch (style) {
+    case 'BLOCK_FOLDED':
+    case 'BLOCK_LITERAL': {
+      const header = text.indexOf('\n', from);
+      if (header < 0 || header >= to) return undefined;
+      j = header + 1;
+      break;
+    }
+    case 'PLAIN':
+      j = from;
+      break;
+    case 'QUOTE_DOUBLE':
+    case 'QUOTE_SINGLE':
+      j = from + 1;
+      end = to - 1;
+      break;
+    default:
+      return undefined;
+  }
+  // The first character that is not white space at or after `index` (an error points at a token).
+  let target = Math.max(0, index);
+  while (target < value.length && isSpace(value[target])) target++;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]!;
+    if (isSpace(ch)) continue;
+    // The next character of the text that stands for one that is not white space.
+    let read = j < end ? readChar(text, j, style) : undefined;
+    while (read && (read.ch === '' || isSpace(read.ch))) {
+      j += read.length;
+      read = j < end ? readChar(text, j, style) : undefined;
+    }
+    if (!read) return undefined;
+    // A character outside the BMP is two UTF-16 units of the value, and one escape (\U) or two units.
+    const unit = read.ch.length === 2 && read.length > 2 ? read.ch[0] : read.ch;
+    if (unit !== ch) return undefined;
+    if (i >= target) return j;
+    if (read.ch.length === 2 && read.length > 2) i++;
+    j += read.length;
+  }
+  // Past the last character (an error at the end of the formula): just after it.
+  return j <= to ? j : undefined;
 }
 
 /**
@@ -145,11 +268,26 @@ function fail(p: Problem): ParseResult {
   return { ok: false, problems: [p] };
 }
 
-function yamlMessage(code: string, message: string): string {
+function yamlMessage(code: string, message: string, key?: string): string {
   const first = message.split(' at line ')[0] ?? message;
-  if (code === 'DUPLICATE_KEY') return 'duplicate key: each key may appear once in a mapping';
+  if (code === 'DUPLICATE_KEY')
+    return `duplicate key${key === undefined ? '' : ` ${quote(key)}`}: each key may appear once in a mapping`;
   if (code === 'TAB_AS_INDENT') return 'tabs are not allowed for indentation in YAML; indent with spaces';
   return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+/** The key of the mapping entry whose key starts at `offset` (a duplicate key the parser found there). */
+function keyAt(doc: Document, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (key?.range?.[0] !== offset) return undefined;
+      found = isScalar(key) ? String(key.value) : String(key);
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /**
@@ -235,7 +373,7 @@ function zodProblem(
   let at = path;
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys;
-    message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}${suggestKey(path, keys)}`;
+    message = `unknown key${keys.length > 1 ? 's' : ''} ${listOf(keys)}${suggestKey(path, keys)}`;
     at = [...path, keys[0]!];
   } else if (issue.code === 'invalid_value' && 'values' in issue) {
     message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;

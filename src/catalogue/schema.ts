@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SourceSchema } from '../sources/schema.js';
+import { quote } from '../text.js';
 import { CADENCES } from '../time/period.js';
 
 export const TIERS = ['key', 'supporting', 'informational'] as const;
@@ -16,7 +17,8 @@ const thresholdText = z
   .union([z.string(), z.number()])
   .transform((v) => String(v))
   .refine((v) => THRESHOLD_PATTERN.test(v), {
-    message: 'expected a comparison with a number, like ">= 95" or "<= 4"',
+    error: (issue) =>
+      `${quote(String(issue.input))} is not a comparison with a number; write one like ">= 95" or "<= 4"`,
   });
 
 export const ThresholdsSchema = z.strictObject({ green: thresholdText, amber: thresholdText.optional() });

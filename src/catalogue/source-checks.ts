@@ -6,6 +6,7 @@ import { type Location, type Problem, problem } from '../problems.js';
 import { parsePathTemplate, templateUnit } from '../sources/path-template.js';
 import { checkRecordType } from '../sources/record-types.js';
 import { periodTokensIn, type ResolvedSource, resolveSource } from '../sources/resolve.js';
+import { quote } from '../text.js';
 import { compileDateTimeParser, parseIsoDateTime } from '../time/parse-datetime.js';
 import { isValidTimeZone } from '../time/zone.js';
 import type { CatalogueConfig } from './schema.js';
@@ -63,7 +64,7 @@ function checkPath(sourceConfig: SourceConfig, here: Report): void {
 
 function checkFields(source: ResolvedSource, sourceConfig: SourceConfig, here: Report): void {
   if (sourceConfig.timezone && !isValidTimeZone(sourceConfig.timezone))
-    here('timezone', `unknown time zone "${sourceConfig.timezone}"`);
+    here('timezone', `unknown time zone ${quote(sourceConfig.timezone)}`);
   for (const field of source.fields) {
     const fieldPath = ['fields', field.name];
     if (field.type === 'datetime' && isValidTimeZone(field.timezone)) {
@@ -87,7 +88,7 @@ function checkFields(source: ResolvedSource, sourceConfig: SourceConfig, here: R
     const own = sourceConfig.fields[field.name];
     const ownZone = typeof own === 'object' ? own.timezone : undefined;
     if (ownZone !== undefined && !isValidTimeZone(ownZone))
-      here('fields', `field ${field.name}: unknown time zone "${ownZone}"`, [...fieldPath, 'timezone']);
+      here('fields', `field ${field.name}: unknown time zone ${quote(ownZone)}`, [...fieldPath, 'timezone']);
     if (source.format !== 'csv' && field.occurrence !== 1 && field.occurrence !== 'all')
       here('fields', `field ${field.name}: occurrence is for CSV headers`, fieldPath);
   }
@@ -132,7 +133,7 @@ function checkAsOf(sourceConfig: SourceConfig, here: Report): void {
     return;
   }
   if (!/^\d{4}-\d{2}-\d{2}/.test(asOf) || Number.isNaN(parseIsoDateTime(asOf, 'UTC')))
-    here('as_of', `as_of must be a date like 2026-09-30, period_end or file_modified, not "${asOf}"`);
+    here('as_of', `as_of must be a date like 2026-09-30, period_end or file_modified, not ${quote(asOf)}`);
 }
 
 function checkSourceKeys(source: ResolvedSource, sourceConfig: SourceConfig, here: Report): void {

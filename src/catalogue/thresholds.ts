@@ -2,6 +2,7 @@
  * Threshold bands of a KPI (`green: ">= 95"`, `amber: ">= 85"`): parsed once when the catalogue loads,
  * checked to point the same way, and tested against a value by the status policy.
  */
+import { quote } from '../text.js';
 import { THRESHOLD_PATTERN } from './schema.js';
 
 export type BandOp = '>=' | '>' | '<=' | '<' | '==';
@@ -23,8 +24,10 @@ export function compileThresholds(config: {
 }): Thresholds | string {
   const green = parseBand(config.green);
   const amber = config.amber === undefined ? undefined : parseBand(config.amber);
-  if (!green) return `green: expected a comparison with a number, like ">= 95"`;
-  if (config.amber !== undefined && !amber) return `amber: expected a comparison with a number, like ">= 85"`;
+  if (!green)
+    return `green: ${quote(config.green)} is not a comparison with a number; write one like ">= 95"`;
+  if (config.amber !== undefined && !amber)
+    return `amber: ${quote(config.amber)} is not a comparison with a number; write one like ">= 85"`;
   // "== 0" with an amber band of "<= 2" reads as lower-is-better with zero as the goal.
   const direction = green.op === '==' && amber ? bandDirection(amber.op) : bandDirection(green.op);
   if (amber) {

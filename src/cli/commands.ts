@@ -19,6 +19,7 @@ import { LIST_FORMATS } from '../render/list.js';
 import { PRESETS_FORMATS } from '../render/presets.js';
 import { TREND_FORMATS } from '../render/trend.js';
 import { type RejectedTolerance, VALIDATE_FORMATS } from '../render/validate.js';
+import { terminalSafe } from '../text.js';
 import { TOOL_VERSION } from '../version.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { checkEvidenceTarget } from './evidence-output.js';
@@ -109,9 +110,10 @@ export function buildProgram(io: CliIo, run: Run): Command {
   // Set before the subcommands are added: commander copies these settings into each of them, so a usage
   // error after a subcommand also exits 2 (not 1, which means "a KPI is red").
   program.exitOverride();
+  // Commander quotes what was typed ("unknown option '...'"): made inert like every other output.
   program.configureOutput({
-    writeOut: (text) => io.stdout.write(text),
-    writeErr: (text) => io.stderr.write(text),
+    writeOut: (text) => io.stdout.write(terminalSafe(text)),
+    writeErr: (text) => io.stderr.write(terminalSafe(text)),
   });
   const colorWanted = (command: Command): boolean => {
     const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';

@@ -9,7 +9,8 @@ import { CommanderError } from 'commander';
 import { type ExitCode, exitCode } from '../app/exit-policy.js';
 import { nodeIo } from '../app/node-io.js';
 import type { CommandResult } from '../app/result.js';
-import { formatProblem, IsmsKpiError, type Problem } from '../problems.js';
+import { formatDetail, formatProblem, IsmsKpiError, type Problem } from '../problems.js';
+import { terminalSafe } from '../text.js';
 import { stdoutProblem } from '../util/file-problem.js';
 import { buildProgram } from './commands.js';
 import { stageEvidence } from './evidence-output.js';
@@ -102,7 +103,9 @@ async function emit(result: CommandResult, io: CliIo): Promise<void> {
   } finally {
     guard?.release();
   }
-  if (result.stdout !== undefined) io.stdout.write(result.stdout);
+  // The last guard (src/text.ts): no control character leaves but line breaks, tabs and our colours.
+  if (result.stdout !== undefined)
+    io.stdout.write(terminalSafe(result.stdout, { colour: result.colour === true }));
   for (const p of result.problems) printProblem(io.stderr, p, p.severity === 'warning' ? 'warning' : 'error');
   for (const note of result.notes ?? []) line(io.stderr, note);
 }
@@ -121,7 +124,7 @@ async function pauseForTests(io: CliIo): Promise<void> {
 
 function printProblem(stderr: Output, p: Problem, label: 'error' | 'warning'): void {
   line(stderr, `${label}: ${formatProblem(p)}`);
-  for (const detail of p.detail ?? []) line(stderr, detail);
+  for (const detail of formatDetail(p)) line(stderr, detail);
 }
 
 function handleError(error: unknown, stderr: Output, isDebug: boolean): ExitCode {

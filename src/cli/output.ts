@@ -16,6 +16,7 @@ import { EXIT_OK } from '../app/exit-policy.js';
 import type { Io } from '../app/io.js';
 import type { Document } from '../app/result.js';
 import { IsmsKpiError, problem } from '../problems.js';
+import { terminalSafe } from '../text.js';
 import { errnoCode, notAFileMessage, specialKind, writeProblem } from '../util/file-problem.js';
 import type { InterruptHandler, Temporaries } from './interrupt.js';
 
@@ -80,9 +81,13 @@ export function processStderr(): Output {
   return { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY === true };
 }
 
-/** A line on stderr (a newline is added when missing). */
+/**
+ * A line on stderr (a newline is added when missing), made inert: a control character or bidi override
+ * left in it (a file name in "wrote ...", an unexpected error's message) is shown as its escape.
+ */
 export function line(stream: Output, text: string): void {
-  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = terminalSafe(text);
+  stream.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 /**

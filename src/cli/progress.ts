@@ -3,6 +3,7 @@
  * the file size is known. Only on a terminal (never in CI logs or piped output) and never with --quiet.
  */
 import type { SourceProgress } from '../engine/run.js';
+import { safeText } from '../text.js';
 import type { Output } from './output.js';
 
 export type ProgressHandler = (progress: SourceProgress) => void;
@@ -41,10 +42,11 @@ export function progressPrinter(
 const WIDTH = 24;
 
 function line(p: SourceProgress): string {
+  const source = safeText(p.source);
   const rows = `${p.rows.toLocaleString('en-US')} rows`;
-  if (p.totalBytes <= 0) return `reading ${p.source}: ${rows}`;
+  if (p.totalBytes <= 0) return `reading ${source}: ${rows}`;
   const fraction = Math.min(1, p.isDone ? 1 : p.bytes / p.totalBytes);
   const filled = Math.round(fraction * WIDTH);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}`;
-  return `reading ${p.source.padEnd(14)} ${bar} ${String(Math.round(fraction * 100)).padStart(3)} %  ${rows}`;
+  return `reading ${source.padEnd(14)} ${bar} ${String(Math.round(fraction * 100)).padStart(3)} %  ${rows}`;
 }

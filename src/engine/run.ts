@@ -23,6 +23,7 @@ import type { LoadedSource, SnapshotTime } from '../sources/load-source.js';
 import { listFolder } from '../sources/load-source.js';
 import { filesMatching, periodTokensIn } from '../sources/path-template.js';
 import { type ResolvedSource, sourceFile, sourcePath } from '../sources/resolve.js';
+import { listOf, quote } from '../text.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
 import {
   type CustomPeriodPart,
@@ -160,9 +161,9 @@ export function requestProblem(issue: RequestIssue, catalogue: Catalogue): Probl
         ? problem('usage', `period in the catalogue: ${issue.message}`, { file: catalogue.file })
         : problem('usage', issue.message);
     case 'as-of-invalid':
-      return problem('usage', `as-of date "${issue.value}" is not a date like 2026-09-30`);
+      return problem('usage', `as-of date ${quote(issue.value)} is not a date like 2026-09-30`);
     case 'unknown-kpis':
-      return problem('usage', `unknown KPI ${issue.ids.map((u) => `"${u}"`).join(', ')}`);
+      return problem('usage', `unknown KPI ${listOf(issue.ids)}`);
   }
 }
 
@@ -263,10 +264,10 @@ async function noFileForPeriod(
   const found = await filesMatching(source.pathTemplate, source.baseDir, listFolder);
   const shown = found.map((f) => displayPath(f, cwd));
   const files =
-    shown.length > 0 ? `files that match the path: ${shown.join(', ')}` : 'no file matches the path';
+    shown.length > 0 ? `files that match the path: ${listOf(shown, 10)}` : 'no file matches the path';
   return problem(
     'no-file-for-period',
-    `source ${source.name}: path ${source.pathTemplate}: ${reason}; ${files}`,
+    `source ${source.name}: path ${quote(source.pathTemplate)}: ${reason}; ${files}`,
     { file: catalogue.file, source: source.name },
   );
 }
@@ -281,7 +282,10 @@ async function matchingFilesDetail(
     return undefined;
   const found = await filesMatching(source.pathTemplate, source.baseDir, listFolder);
   if (found.length === 0) return undefined;
-  return `  files that match ${source.pathTemplate}: ${found.map((f) => displayPath(f, cwd)).join(', ')}`;
+  return `  files that match ${quote(source.pathTemplate)}: ${listOf(
+    found.map((f) => displayPath(f, cwd)),
+    10,
+  )}`;
 }
 
 export interface BaselineReport {

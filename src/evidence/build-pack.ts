@@ -14,6 +14,7 @@ import type { KpiTrace } from '../engine/evaluate.js';
 import type { Report } from '../report/model.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import { type Column, cellValue } from '../sources/table.js';
+import { jsonText } from '../text.js';
 import { type CsvValue, csvDocument } from '../util/csv-writer.js';
 import { EVIDENCE_PACK_VERSION, MANIFEST_FILE, type PackFile, type PackManifest } from './pack-manifest.js';
 
@@ -82,7 +83,7 @@ export function buildEvidencePack(input: EvidenceInput): EvidenceFile[] {
     sources: report.sources,
     files: listed,
   };
-  return [{ path: MANIFEST_FILE, content: `${JSON.stringify(manifest, null, 2)}\n` }, ...files];
+  return [{ path: MANIFEST_FILE, content: jsonText(manifest) }, ...files];
 }
 
 function kpiRows(

@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { presetFormat } from '../presets/apply.js';
 import type { DetectResult, PresetMatch } from '../presets/detect.js';
 import { PRESETS } from '../presets/index.js';
+import { QUOTE_MAX, safeText, truncate } from '../text.js';
 import { dateInFileName } from '../time/file-name-date.js';
 import { localDate } from '../time/zone.js';
 import { fitTemplate, KPI_LIBRARY, type KpiTemplate, SOURCE_NOTES } from './kpi-library.js';
@@ -67,11 +68,13 @@ export const OWNER_PLACEHOLDER = 'TODO:';
 
 /**
  * One line of YAML for a scalar: plain where YAML allows it, quoted where it does not. Text with a line
- * break (a file name may hold one) is written double-quoted with JSON escapes, which YAML reads the same.
+ * break or another control character or a bidi override (a file name may hold any) is written
+ * double-quoted with JSON escapes, every such character escaped (`\u009b`, as jsonText does), which YAML
+ * reads the same: the catalogue is inert in a terminal and names the file exactly.
  */
 const scalar = (value: string): string => {
   const text = stringify(value, { lineWidth: 0 }).trimEnd();
-  return text.includes('\n') ? JSON.stringify(value) : text;
+  return text.includes('\n') || safeText(value) !== value ? safeText(JSON.stringify(value)) : text;
 };
 
 function baseName(preset: string): string {
@@ -173,7 +176,9 @@ function sourceLines(source: StarterSource): string[] {
   const note = Object.hasOwn(SOURCE_NOTES, source.preset) ? SOURCE_NOTES[source.preset] : undefined;
   if (note) lines.push(...wrap(note, 96).map((line) => `    # ${line}`));
   if (source.match.extra.length > 0) {
-    const extra = source.match.extra.slice(0, 6).join(', ') + (source.match.extra.length > 6 ? ', ...' : '');
+    // Header names are the export's: one line each in the comment (a line break would end it), cut short.
+    const names = source.match.extra.slice(0, 6).map((name) => safeText(truncate(name, QUOTE_MAX)));
+    const extra = names.join(', ') + (source.match.extra.length > 6 ? ', ...' : '');
     lines.push(`    # columns the preset does not read: ${extra}`);
   }
   return lines;
@@ -238,7 +243,7 @@ function kpiLines(kpi: PlannedKpi): string[] {
 }
 
 const HEADER = (from: string) => [
-  `# Starter KPI catalogue written by \`isms-kpi init --from ${from}\`.`,
+  `# Starter KPI catalogue written by \`isms-kpi init --from ${safeText(from)}\`.`,
   '#',
   '# It is a draft: review it before anyone relies on its numbers.',
   "#   - organisation: your organisation's name.",
@@ -276,7 +281,8 @@ export function starterCatalogue(files: readonly StarterFile[], from: string): S
   });
   if (skipped.length > 0) {
     lines.push('');
-    for (const s of skipped) lines.push(`  # not recognised: ${s.path} (${s.reason.replace(/\s+/g, ' ')})`);
+    for (const s of skipped)
+      lines.push(`  # not recognised: ${safeText(s.path)} (${safeText(s.reason.replace(/\s+/g, ' '))})`);
   }
   lines.push('', 'kpis:');
   let area: string | undefined;

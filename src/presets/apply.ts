@@ -3,6 +3,8 @@
  * source is validated: the preset's keys come first and everything the user wrote wins, field by field
  * and key by key inside a field. A field set to null (`summary: ~`) is left out.
  */
+
+import { quote } from '../text.js';
 import { closest } from '../util/closest.js';
 import { PRESET_NAMES, PRESETS } from './index.js';
 import type { Preset, PresetVariant } from './types.js';
@@ -46,7 +48,7 @@ export function presetProblem(raw: Raw): string | undefined {
     const near = PRESET_NAMES.filter((p) => p.includes(lower) || lower.includes(p));
     const typo = closest(name, PRESET_NAMES);
     const hint = near.length > 0 ? near : typo ? [typo] : [];
-    return `unknown preset "${name}"${hint.length > 0 ? ` (did you mean ${hint.map((h) => `"${h}"`).join(' or ')}?)` : ''}; \`isms-kpi presets\` lists them and \`isms-kpi detect FILE\` names the one an export matches`;
+    return `unknown preset ${quote(name)}${hint.length > 0 ? ` (did you mean ${hint.map((h) => `"${h}"`).join(' or ')}?)` : ''}; \`isms-kpi presets\` lists them and \`isms-kpi detect FILE\` names the one an export matches`;
   }
   if (!presetVariant(raw))
     return `${name} reads ${Object.keys(preset.formats).join(' or ')} exports only; set format: or give the file that extension`;

@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { presetFormat } from '../presets/apply.js';
 import type { DetectResult, PresetMatch } from '../presets/detect.js';
 import { PRESETS } from '../presets/index.js';
+import { jsonText, QUOTE_MAX, safeText, truncate } from '../text.js';
 import { dateInFileName } from '../time/file-name-date.js';
 
 /** Columns listed before "... and N more". */
@@ -19,9 +20,13 @@ export interface DetectOutcome extends DetectResult {
 
 const percent = (confidence: number): string => `${Math.floor(confidence * 100)}%`;
 
+/** Names as the table lists them: the first MAX_LISTED, each one line of inert text cut to QUOTE_MAX characters. */
 function listed(names: readonly string[]): string {
   if (names.length === 0) return 'none';
-  const shown = names.slice(0, MAX_LISTED).join(', ');
+  const shown = names
+    .slice(0, MAX_LISTED)
+    .map((name) => safeText(truncate(name, QUOTE_MAX)))
+    .join(', ');
   return names.length > MAX_LISTED ? `${shown}, ... and ${names.length - MAX_LISTED} more` : shown;
 }
 
@@ -69,7 +74,7 @@ const indent = (text: string, by: string): string =>
     .join('\n');
 
 function renderOne(result: DetectOutcome): string {
-  const lines = [result.file];
+  const lines = [safeText(result.file)];
   const seen = result.format === 'csv' ? 'header' : 'keys';
   const best = result.best;
   if (!best) {
@@ -115,7 +120,7 @@ export function renderDetectTable(results: readonly DetectOutcome[]): string {
 }
 
 export function renderDetectJson(results: readonly DetectOutcome[]): string {
-  return `${JSON.stringify(results, null, 2)}\n`;
+  return jsonText(results);
 }
 
 /** Detection results with their catalogue snippets, as a table or JSON. */

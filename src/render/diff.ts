@@ -1,8 +1,16 @@
-/** Renders a Diff as a terminal table, GitHub Markdown or JSON: (diff) => string. */
+/**
+ * Renders a Diff as a terminal table, GitHub Markdown or JSON: (diff) => string. The saved reports are
+ * not ours: every text from them (KPI ids and names, units, period labels, segment keys, file names) is
+ * made inert (safeText in the table, escapeMarkdown, jsonText).
+ */
 
 import type { Diff, EvidenceDrift, KpiDiff, Verdict } from '../diff/compare.js';
+import { jsonText, safeText } from '../text.js';
 import { formatNumber, formatValue, STATUS_SYMBOL, statusText } from './format.js';
 import { escapeMarkdown } from './markdown.js';
+
+/** One line of inert text (src/text.ts). */
+const t = (text: string) => safeText(text);
 
 export const VERDICT_LABEL: Record<Verdict, string> = {
   improved: 'improved',
@@ -62,7 +70,8 @@ function kpiCells(k: KpiDiff): string[] {
 
 const HEAD = ['KPI', 'Old', 'New', 'Change', 'Change %', 'Old status', 'New status', 'Verdict'];
 
-function plainTable(rows: string[][]): string[] {
+function plainTable(table: string[][]): string[] {
+  const rows = table.map((row) => row.map(t));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)));
   return rows.map((r) =>
     r
@@ -87,7 +96,7 @@ function detailLines(k: KpiDiff): string[] {
 
 export function renderDiffTable(diff: Diff): string {
   const lines: string[] = [];
-  lines.push(`${diff.old.period} -> ${diff.new.period} (tolerance ${diff.tolerance} %)`);
+  lines.push(t(`${diff.old.period} -> ${diff.new.period} (tolerance ${diff.tolerance} %)`));
   lines.push(countsLine(diff));
   lines.push('');
   lines.push(...plainTable([HEAD, ...diff.kpis.map(kpiCells)]));
@@ -96,30 +105,32 @@ export function renderDiffTable(diff: Diff): string {
     lines.push('');
     lines.push('Definition changes and segments:');
     for (const k of details) {
-      lines.push(`  ${k.id}${k.verdict === 'not-comparable' ? ' (not comparable: definition changed)' : ''}`);
-      for (const d of detailLines(k)) lines.push(`    ${d}`);
+      lines.push(
+        t(`  ${k.id}${k.verdict === 'not-comparable' ? ' (not comparable: definition changed)' : ''}`),
+      );
+      for (const d of detailLines(k)) lines.push(`    ${t(d)}`);
     }
   }
   const baselines = diff.kpis.filter((k) => k.sinceBaseline);
   if (baselines.length > 0) {
     lines.push('');
     lines.push('Since the baseline:');
-    for (const k of baselines) lines.push(`  ${k.id}  ${baselineText(k)}`);
+    for (const k of baselines) lines.push(t(`  ${k.id}  ${baselineText(k)}`));
   }
   if (diff.added.length > 0) {
     lines.push('');
     lines.push('Added KPIs:');
-    for (const k of diff.added) lines.push(`  ${k.id}  ${k.name}`);
+    for (const k of diff.added) lines.push(t(`  ${k.id}  ${k.name}`));
   }
   if (diff.retired.length > 0) {
     lines.push('');
     lines.push('Retired KPIs:');
-    for (const k of diff.retired) lines.push(`  ${k.id}  ${k.name}`);
+    for (const k of diff.retired) lines.push(t(`  ${k.id}  ${k.name}`));
   }
   if (diff.evidence.length > 0) {
     lines.push('');
     lines.push('Evidence drift:');
-    for (const e of diff.evidence) lines.push(`  ${evidenceMessage(e)}`);
+    for (const e of diff.evidence) lines.push(`  ${t(evidenceMessage(e))}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -175,7 +186,7 @@ export function renderDiffMarkdown(diff: Diff): string {
 export const DIFF_RENDERERS = {
   table: renderDiffTable,
   markdown: renderDiffMarkdown,
-  json: (diff: Diff) => `${JSON.stringify(diff, null, 2)}\n`,
+  json: (diff: Diff) => jsonText(diff),
 } satisfies Record<string, (diff: Diff) => string>;
 
 export type DiffFormat = keyof typeof DIFF_RENDERERS;

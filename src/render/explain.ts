@@ -7,12 +7,20 @@
  * catalogue's zone; the KPI's value with its unit and decimals (formatValue, as every report shows it);
  * an aggregate's own value unrounded when whole, else to two decimals; durations in seconds as stored.
  * Numerator and denominator are shown only where the report has them (the value is their ratio).
+ * Catalogue and export texts are made inert (safeText): export values are quoted as JSON writes them, with
+ * bidi overrides and C1 controls escaped too; names are one line; formulas keep their line breaks.
  */
 import type { NotCountedReason } from '../engine/explain-rows.js';
 import type { ValueType } from '../formula/ir.js';
 import type { AggregateResult, KpiResult } from '../report/model.js';
 import type { CellValue, FieldType } from '../sources/table.js';
+import { safeText } from '../text.js';
 import { formatDateTime, formatNumber, formatValue } from './format.js';
+
+/** One line of inert text. */
+const t = (text: string) => safeText(text);
+/** Inert text that keeps its line breaks (a formula). */
+const lines = (text: string) => safeText(text, { newlines: true });
 
 export interface ShownRow {
   file: string;
@@ -58,12 +66,12 @@ function showCell(cell: ShownRow['cells'][number], tz: string): string {
   if (value === null) return '(empty)';
   if (cell.type === 'datetime' && typeof value === 'number') return formatDateTime(value, tz);
   if (cell.type === 'duration' && typeof value === 'number') return `${value} s`;
-  return JSON.stringify(value);
+  return safeText(JSON.stringify(value));
 }
 
 function showRow(row: ShownRow, tz: string): string {
-  const cells = row.cells.map((cell) => `${cell.field}=${showCell(cell, tz)}`).join(' ');
-  return `      ${row.file}:${row.line}${cells ? `  ${cells}` : ''}`;
+  const cells = row.cells.map((cell) => `${t(cell.field)}=${showCell(cell, tz)}`).join(' ');
+  return `      ${t(row.file)}:${row.line}${cells ? `  ${cells}` : ''}`;
 }
 
 /** An aggregate's value: whole numbers as they are, others to two decimals; durations and datetimes by type. */
@@ -80,11 +88,11 @@ function reasonText(reason: NotCountedReason): string {
     : '';
   switch (reason.outcome) {
     case 'false':
-      return `${reason.part} is false${which}`;
+      return `${lines(reason.part)} is false${which}`;
     case 'no-value':
-      return `${reason.part} has no value${which}`;
+      return `${lines(reason.part)} has no value${which}`;
     case 'value-missing':
-      return `no value for ${reason.part}`;
+      return `no value for ${lines(reason.part)}`;
   }
 }
 
@@ -99,48 +107,50 @@ function aggregateLines(explained: ExplainedAggregate, of: number, e: Explanatio
   const agg = explained.aggregate;
   const tz = e.timezone;
   const role = agg.role === 'value' ? '' : ` (${agg.role})`;
-  const lines = [`aggregate ${agg.index + 1} of ${of}: ${agg.text}${role}`];
-  if (explained.file === undefined) return [...lines, `    source ${agg.source} is missing`];
+  const out = [`aggregate ${agg.index + 1} of ${of}: ${lines(agg.text)}${role}`];
+  if (explained.file === undefined) return [...out, `    source ${t(agg.source)} is missing`];
   const scope = explained.isCumulative ? ' up to the period end' : '';
-  lines.push(
-    `    ${agg.rowsInScope} rows of ${agg.source}${scope} (${explained.file}) in scope, ${agg.rowsMatched} counted -> ${aggregateValueText(agg.value, explained.valueType, tz)}`,
+  out.push(
+    `    ${agg.rowsInScope} rows of ${t(agg.source)}${scope} (${t(explained.file)}) in scope, ${agg.rowsMatched} counted -> ${aggregateValueText(agg.value, explained.valueType, tz)}`,
   );
-  if (e.limit === 0) return lines;
+  if (e.limit === 0) return out;
   const { counted, notCounted } = explained;
   if (counted) {
-    lines.push(heading('counted', counted));
-    for (const row of counted.rows) lines.push(showRow(row, tz));
+    out.push(heading('counted', counted));
+    for (const row of counted.rows) out.push(showRow(row, tz));
   }
   if (notCounted) {
     const what =
       notCounted.against === 'denominator' ? 'counted by the denominator, not here' : 'not counted';
-    lines.push(heading(what, notCounted));
+    out.push(heading(what, notCounted));
     for (const row of notCounted.rows)
-      lines.push(showRow(row, tz), `        because ${reasonText(row.reason)}`);
+      out.push(showRow(row, tz), `        because ${reasonText(row.reason)}`);
   }
-  return lines;
+  return out;
 }
 
 /** A KPI another one uses: its value with its unit, its status, and where to look further. */
 function usedKpiLine(kpi: KpiResult): string {
   const value = kpi.value === null ? 'no value' : formatValue(kpi, kpi.value);
-  return `  ${kpi.id}  ${kpi.name}: ${value}, ${kpi.status}; see isms-kpi explain ${kpi.id}`;
+  return t(`  ${kpi.id}  ${kpi.name}: ${value}, ${kpi.status}; see isms-kpi explain ${kpi.id}`);
 }
 
 export function renderExplain(e: Explanation): string {
   const { kpi } = e;
-  const lines = [
-    `${kpi.id}  ${kpi.name}`,
-    `owner ${kpi.owner}; cadence ${kpi.cadence}; controls ${kpi.controls.join(', ') || '-'}; period ${e.period}; times in ${e.timezone}`,
-    `formula: ${kpi.formula}`,
+  const out = [
+    t(`${kpi.id}  ${kpi.name}`),
+    t(
+      `owner ${kpi.owner}; cadence ${kpi.cadence}; controls ${kpi.controls.join(', ') || '-'}; period ${e.period}; times in ${e.timezone}`,
+    ),
+    `formula: ${lines(kpi.formula)}`,
     '',
   ];
-  for (const agg of e.aggregates) lines.push(...aggregateLines(agg, e.aggregates.length, e));
+  for (const agg of e.aggregates) out.push(...aggregateLines(agg, e.aggregates.length, e));
   if (e.uses.length > 0) {
-    if (e.aggregates.length > 0) lines.push('');
-    lines.push('uses the values of other KPIs:', ...e.uses.map(usedKpiLine));
+    if (e.aggregates.length > 0) out.push('');
+    out.push('uses the values of other KPIs:', ...e.uses.map(usedKpiLine));
   }
-  lines.push('');
+  out.push('');
   const types = new Map(e.aggregates.map((a) => [a.aggregate.role, a.valueType]));
   const number = (role: 'numerator' | 'denominator', value: number) =>
     aggregateValueText(value, types.get(role) ?? 'number', e.timezone);
@@ -149,9 +159,9 @@ export function renderExplain(e: Explanation): string {
       ? ` (${number('numerator', kpi.numerator)} / ${number('denominator', kpi.denominator)})`
       : '';
   const value = kpi.value === null ? 'no value' : formatValue(kpi, kpi.value);
-  lines.push(`value: ${value}${numbers}; status: ${kpi.status} (${kpi.reason})`);
+  out.push(`value: ${value}${numbers}; status: ${kpi.status} (${t(kpi.reason)})`);
   if (kpi.rejectedRows > 0)
-    lines.push(
+    out.push(
       `note: ${kpi.rejectedRows} rows were rejected at intake in the sources this KPI reads (see isms-kpi validate)`,
     );
   const isCut = e.aggregates.some(
@@ -160,8 +170,6 @@ export function renderExplain(e: Explanation): string {
       (a.notCounted && a.notCounted.rows.length < a.notCounted.total),
   );
   if (isCut && e.limit !== 'all')
-    lines.push(
-      `(each list shows its first ${e.limit} rows: --all lists every row, --sample N another number)`,
-    );
-  return `${lines.join('\n')}\n`;
+    out.push(`(each list shows its first ${e.limit} rows: --all lists every row, --sample N another number)`);
+  return `${out.join('\n')}\n`;
 }

@@ -2,6 +2,8 @@
  * An `html` template tag that escapes every interpolated value unless it is already markup made by this tag
  * (or passed through `raw`), so forgetting to escape is not possible by accident.
  */
+import { UNSAFE_CLASS } from '../text.js';
+
 export class SafeHtml {
   constructor(readonly text: string) {}
   toString(): string {
@@ -19,11 +21,19 @@ const ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Escapes text for an HTML element or a quoted attribute; control characters other than tab and newline become U+FFFD. */
+/** What escapeHtml replaces by U+FFFD: safeText's characters (src/text.ts) other than tab and line breaks. */
+const HTML_UNSAFE = new RegExp(`(?![\\t\\n])${UNSAFE_CLASS}`, 'g');
+
+/**
+ * Escapes text for an HTML element or a quoted attribute. A carriage return becomes a line feed (as an
+ * HTML parser reads it anyway); other control characters (C0 but tab and line feed, DEL, C1) and bidi
+ * overrides and isolates become U+FFFD, so neither a browser nor a terminal showing the file acts on them.
+ */
 export function escapeHtml(text: string): string {
   return text
     .replace(/[&<>"']/g, (c) => ESCAPES[c]!)
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '\uFFFD');
+    .replace(/\r\n?/g, '\n')
+    .replace(HTML_UNSAFE, '\uFFFD');
 }
 
 function interpolate(value: Interpolation): string {

@@ -1,6 +1,10 @@
-/** The canonical saved report: stable key order (as built), two-space indent, values unrounded. */
+/**
+ * The canonical saved report: stable key order (as built), two-space indent, values unrounded. Text is
+ * JSON text with no raw control character or bidi override (jsonText): it reads back unchanged.
+ */
 import type { Report } from '../report/model.js';
+import { jsonText } from '../text.js';
 
 export function renderJson(report: Report): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return jsonText(report);
 }

@@ -8,12 +8,20 @@
  */
 import { type FailOn, failsRun } from '../engine/status.js';
 import type { KpiResult, Report, Status } from '../report/model.js';
+import { UNSAFE_CLASS } from '../text.js';
 import { byAreaCatalogue, formatBands, formatValue, isPartialTrend, STATUS_LABEL } from './format.js';
 
-/** Escapes text for XML content and double-quoted attributes; characters XML 1.0 forbids become U+FFFD. */
+/** What escapeXml replaces by U+FFFD: safeText's characters (src/text.ts) but tab and line breaks, and U+FFFE, U+FFFF. */
+const XML_UNSAFE = new RegExp(`(?![\\t\\n\\r])${UNSAFE_CLASS}|[\\uFFFE\\uFFFF]`, 'g');
+
+/**
+ * Escapes text for XML content and double-quoted attributes. Characters XML 1.0 forbids, and those it
+ * allows but a CI server's page or log would act on (DEL, C1 controls, bidi overrides and isolates),
+ * become U+FFFD; tab and line breaks become character references.
+ */
 export function escapeXml(text: string): string {
   return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
+    .replace(XML_UNSAFE, '\uFFFD')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

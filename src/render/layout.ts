@@ -8,7 +8,16 @@
  * fixed columns word-wrapped at spaces with words longer than the column cut with "…", free columns as
  * wide as their widest line, a rule between rows unless `rowRules: false`), so the bundled example's
  * output is byte-identical. Issue 18 reworks the terminal table; this is the one place to change.
+ *
+ * Every cell is made inert here (safeText, src/text.ts: control characters and bidi overrides shown as
+ * escapes; line breaks kept, they make a cell several lines tall), so no table can carry an escape
+ * sequence from the text it shows. Colour is never part of a cell's text: a cell that is coloured is
+ * given as `{ text, style }`, and the style is applied after the layout.
  */
+import { safeText } from '../text.js';
+
+/** A cell: its text, or its text with a style (a chalk colour) applied to what is drawn. */
+export type Cell = string | { text: string; style: (text: string) => string };
 
 export interface LayoutOptions {
   head: string[];
@@ -119,10 +128,17 @@ function cut(text: string, width: number): string {
   return `${out}…`;
 }
 
-export function layoutTable(rows: readonly (readonly string[])[], options: LayoutOptions): string {
-  const border = options.borderStyle ?? ((s: string) => s);
-  const headStyle = options.headStyle ?? ((s: string) => s);
-  const all = [options.head, ...rows];
+const plain = (text: string) => text;
+
+export function layoutTable(rows: readonly (readonly Cell[])[], options: LayoutOptions): string {
+  const border = options.borderStyle ?? plain;
+  const headStyle = options.headStyle ?? plain;
+  const safe = (cell: Cell | undefined) =>
+    safeText(cell === undefined ? '' : typeof cell === 'string' ? cell : cell.text, { newlines: true });
+  const styleOf = (cell: Cell | undefined) =>
+    cell === undefined || typeof cell === 'string' ? plain : cell.style;
+  const all = [options.head, ...rows].map((row) => row.map(safe));
+  const styles = [options.head.map(() => plain), ...rows.map((row) => row.map(styleOf))];
   const columns = options.widths.length;
   // Widths in one pass over all cells.
   const widths = options.widths.map((fixed, x) => {
@@ -151,7 +167,9 @@ export function layoutTable(rows: readonly (readonly string[])[], options: Layou
       for (let x = 0; x < columns; x++) {
         const inner = widths[x]! - 2;
         const content = cut(cells[x]![n] ?? '', inner);
-        const padded = ` ${content}${' '.repeat(Math.max(0, inner - textWidth(content)))} `;
+        const style = styles[y]![x] ?? plain;
+        const shown = content === '' ? content : style(content);
+        const padded = ` ${shown}${' '.repeat(Math.max(0, inner - textWidth(content)))} `;
         line += border('│') + (y === 0 ? headStyle(padded) : padded);
       }
       out.push(line + border('│'));

@@ -1,4 +1,5 @@
 /** The KPIs of a catalogue as `isms-kpi list` prints them: a table, or JSON. */
+import { jsonText, safeText } from '../text.js';
 import { layoutTable } from './layout.js';
 
 export interface ListedKpi {
@@ -22,7 +23,7 @@ export interface KpiList {
 }
 
 export function renderListJson(list: KpiList): string {
-  return `${JSON.stringify(list.kpis, null, 2)}\n`;
+  return jsonText(list.kpis);
 }
 
 export function renderListTable(list: KpiList): string {
@@ -38,7 +39,7 @@ export function renderListTable(list: KpiList): string {
     head: ['ID', 'KPI', 'Owner', 'Cadence', 'Controls', 'Sources'],
     widths: [null, 40, 20, null, 16, 24],
   });
-  const heading = `${list.organisation} — ${list.catalogueName} (${list.timezone})`;
+  const heading = safeText(`${list.organisation} — ${list.catalogueName} (${list.timezone})`);
   return `${heading}\n${table}\n${list.kpis.length} KPIs, ${list.sourceCount} sources\n`;
 }
 

@@ -5,6 +5,7 @@
  */
 import { type FailOn, failsRun } from '../engine/status.js';
 import type { KpiResult, Report, Status } from '../report/model.js';
+import { safeText } from '../text.js';
 import {
   byAreaUrgency,
   formatTarget,
@@ -29,11 +30,11 @@ const SUMMARY_ORDER: Status[] = ['red', 'amber', 'green', 'stale', 'no-data', 'i
 
 /**
  * Text safe in a table cell or list item: no raw HTML (`<` and `&` become entities; a lone `>` cannot open
- * a tag and never starts a line here), no Markdown markup, no line breaks.
+ * a tag and never starts a line here), no Markdown markup, no line breaks, and no control character or
+ * bidi override (shown as its escape, `\u001b`, by safeText: a Markdown file is also read with `cat`).
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n\t]+/g, ' ')
+  return safeText(text.replace(/[\r\n\t]+/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/[\\`*_[\]~|]/g, (c) => `\\${c}`);

@@ -4,6 +4,7 @@
  */
 import { presetFieldRows, presetSummary, variantsOf } from '../presets/describe.js';
 import type { Preset } from '../presets/types.js';
+import { jsonText } from '../text.js';
 import { layoutTable } from './layout.js';
 import { presetIndex, presetSection } from './presets-doc.js';
 
@@ -20,7 +21,7 @@ function kindText(kind: string, timeField: string | undefined): string {
 }
 
 export function renderPresetList(presets: readonly Preset[], format: PresetsFormat): string {
-  if (format === 'json') return `${JSON.stringify(presets.map(presetSummary), null, 2)}\n`;
+  if (format === 'json') return jsonText(presets.map(presetSummary));
   if (format === 'markdown') return presetIndex(presets);
   const rows = presets.map((preset) => {
     const s = presetSummary(preset);
@@ -57,7 +58,7 @@ function presetJson(preset: Preset): unknown {
 }
 
 export function renderPreset(preset: Preset, format: PresetsFormat): string {
-  if (format === 'json') return `${JSON.stringify(presetJson(preset), null, 2)}\n`;
+  if (format === 'json') return jsonText(presetJson(preset));
   if (format === 'markdown') return presetSection(preset);
   const lines = [`${preset.name}: ${preset.title}`];
   for (const { format: fileFormat, variant } of variantsOf(preset)) {

@@ -1,6 +1,11 @@
-/** The terminal report: a table of KPIs, a summary line and an evidence footer per source. */
+/**
+ * The terminal report: a table of KPIs, a summary line and an evidence footer per source. Catalogue and
+ * report texts are made inert (safeText) before any colour is put around them, so with colours on the
+ * only escape sequences in the output are the colour codes this renderer writes.
+ */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Report, Status } from '../report/model.js';
+import { safeText } from '../text.js';
 import {
   byUrgency,
   formatTarget,
@@ -29,20 +34,21 @@ export function renderTable(report: Report, options: TableOptions): string {
     stale: c.magenta,
     info: c.cyan,
   };
+  const t = (text: string) => safeText(text);
   const lines: string[] = [];
   lines.push(
-    c.bold(`${report.organisation} — ISMS KPI report ${report.period.label}`) +
-      `  (${report.period.timezone}, as of ${report.asOf})`,
+    c.bold(t(`${report.organisation} — ISMS KPI report ${report.period.label}`)) +
+      t(`  (${report.period.timezone}, as of ${report.asOf})`),
   );
   const incomplete = incompleteNote(report);
-  if (incomplete) lines.push(c.magenta.bold(`${incomplete}.`));
+  if (incomplete) lines.push(c.magenta.bold(t(`${incomplete}.`)));
   const rows = byUrgency(report.kpis).map((kpi) => [
     kpi.id,
     kpi.name,
     kpi.owner,
     formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : ''),
     formatTarget(kpi),
-    paint[kpi.status](statusText(kpi.status)),
+    { text: statusText(kpi.status), style: paint[kpi.status] },
     trendText(kpi),
   ]);
   lines.push(
@@ -55,9 +61,9 @@ export function renderTable(report: Report, options: TableOptions): string {
   lines.push(c.bold(summaryLine(report.summary)));
   for (const kpi of report.kpis) {
     if (kpi.status === 'no-data' || kpi.status === 'stale')
-      lines.push(`  ${kpi.id} ${STATUS_LABEL[kpi.status]}: ${kpi.reason}`);
-    if (isPartialTrend(kpi)) lines.push(`  ${kpi.id} trend ${kpi.trendNote}`);
-    if (kpi.caveat) lines.push(`  * ${kpi.id}: ${kpi.caveat}`);
+      lines.push(t(`  ${kpi.id} ${STATUS_LABEL[kpi.status]}: ${kpi.reason}`));
+    if (isPartialTrend(kpi)) lines.push(t(`  ${kpi.id} trend ${kpi.trendNote}`));
+    if (kpi.caveat) lines.push(t(`  * ${kpi.id}: ${kpi.caveat}`));
   }
   for (const kpi of report.kpis) {
     const base = kpi.sinceBaseline;
@@ -66,14 +72,14 @@ export function renderTable(report: Report, options: TableOptions): string {
     const sign = base.change > 0 ? '+' : base.change < 0 ? '-' : '±';
     const since = `${formatValue(kpi, base.value)}${base.period ? ` in ${base.period}` : ''}`;
     lines.push(
-      `  ${kpi.id}: ${sign}${formatValue(unit, Math.abs(base.change))} since the baseline (${since})`,
+      t(`  ${kpi.id}: ${sign}${formatValue(unit, Math.abs(base.change))} since the baseline (${since})`),
     );
   }
   lines.push('');
   lines.push(c.bold('Evidence'));
   for (const s of report.sources) {
     if (s.missing) {
-      lines.push(`  ${s.name.padEnd(20)} ${c.gray(`missing: ${s.missing}`)}`);
+      lines.push(`${t(`  ${s.name.padEnd(20)} `)}${c.gray(t(`missing: ${s.missing}`))}`);
       continue;
     }
     const rejected = s.rejected > 0 ? c.red(`${s.rejected} rejected`) : '0 rejected';
@@ -85,7 +91,7 @@ export function renderTable(report: Report, options: TableOptions): string {
       .join(', ');
     const asOf = sourceAsOf(s);
     lines.push(
-      `  ${s.name.padEnd(20)} ${s.file}: ${s.rowsRead} rows, ${s.accepted} accepted, ${rejected}${extra ? `, ${extra}` : ''}; ${s.rowsInPeriod} in period${asOf ? `; ${asOf}` : ''}`,
+      `${t(`  ${s.name.padEnd(20)} ${s.file}: ${s.rowsRead} rows, ${s.accepted} accepted, `)}${rejected}${t(`${extra ? `, ${extra}` : ''}; ${s.rowsInPeriod} in period${asOf ? `; ${asOf}` : ''}`)}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,5 +1,10 @@
-/** The KPI-by-period matrix of `isms-kpi trend` (src/diff/trend.ts) as a table, Markdown or CSV. */
+/**
+ * The KPI-by-period matrix of `isms-kpi trend` (src/diff/trend.ts) as a table, Markdown or CSV. KPI ids,
+ * units and period labels come from saved reports: made inert in each format (safeText, escapeMarkdown,
+ * csvCell).
+ */
 import type { Trend, TrendCell, TrendRow } from '../diff/trend.js';
+import { safeText } from '../text.js';
 import { csvDocument } from '../util/csv-writer.js';
 import { formatValue, STATUS_SYMBOL } from './format.js';
 import { escapeMarkdown } from './markdown.js';
@@ -15,7 +20,7 @@ export function renderTrendTable(trend: Trend): string {
   const rows = [
     ['KPI', ...trend.periods.map((p) => p.label)],
     ...trend.rows.map((r) => [r.id, ...r.cells.map((c) => cellText(r, c))]),
-  ];
+  ].map((row) => row.map((cell) => safeText(cell)));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)));
   const lines = rows.map((r) =>
     r

@@ -2,10 +2,16 @@
  * The result of `isms-kpi validate` as a terminal text, as JSON (the same data, for programs), and as
  * GitHub Actions workflow commands (`::error file=F,line=L,col=C::message`), which the Actions log shows
  * as annotations on the lines of the files. docs/ci-recipes.md documents the JSON shape and an example.
+ * Names, files and problems are made inert (safeText, formatProblem); the JSON is jsonText, with each
+ * problem's message cut as formatProblem cuts it.
  */
-import { formatProblem, type Problem } from '../problems.js';
+import { formatDetail, formatProblem, type Problem } from '../problems.js';
 import type { SourceStats } from '../sources/load-source.js';
+import { capMessage, jsonText, QUOTE_MAX, safeText, truncate } from '../text.js';
 import { localDate } from '../time/zone.js';
+
+/** One line of inert text (src/text.ts). */
+const t = (text: string) => safeText(text);
 
 interface SourceBase {
   name: string;
@@ -104,13 +110,13 @@ function verdictLines(v: Validation): string[] {
     const tolerated = v.sources.filter((s) => s.state === 'read' && s.rejected > 0);
     if (tolerated.length === 0 || !v.maxRejected) return ['validation passed'];
     const total = tolerated.reduce((n, s) => n + (s.state === 'read' ? s.rejected : 0), 0);
-    const each = tolerated.map((s) => `${s.name} ${s.state === 'read' ? s.rejected : 0}`).join(', ');
+    const each = tolerated.map((s) => `${t(s.name)} ${s.state === 'read' ? s.rejected : 0}`).join(', ');
     return [
       `validation passed: ${plural(total, 'rejected row')} within --max-rejected ${toleranceText(v.maxRejected)} (${each})`,
     ];
   }
   const failing = v.sources.filter((s) => !s.isValid);
-  const found = failing.map((s) => `${s.name} (${sourceFindings(s).join(', ')})`).join(', ');
+  const found = failing.map((s) => `${t(s.name)} (${sourceFindings(s).join(', ')})`).join(', ');
   const todo: string[] = [];
   if (failing.some((s) => s.state === 'read' && s.rejected > s.allowedRejected))
     todo.push(
@@ -138,21 +144,21 @@ function problemLines(v: Validation): string[] {
     for (const p of s.problems)
       lines.push(`${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`);
     if (s.state === 'read' && s.problemCount > s.problems.length)
-      lines.push(`... ${s.problemCount - s.problems.length} more problems in ${s.file} not kept`);
+      lines.push(`... ${s.problemCount - s.problems.length} more problems in ${t(s.file)} not kept`);
   }
   return lines;
 }
 
 function sourceLine(s: ValidatedSource, v: Validation, width: number): string {
-  const name = s.name.padEnd(width);
+  const name = t(s.name.padEnd(width));
   if (s.state === 'error') return `${name}  ERROR`;
-  if (s.state === 'missing') return `${name}  missing (optional): ${s.missing}`;
+  if (s.state === 'missing') return `${name}  missing (optional): ${t(s.missing)}`;
   const tz = v.period?.timezone ?? 'UTC';
   const time = s.timeField
-    ? `; ${s.timeField} ${s.minTime === null ? '-' : localDate(tz, s.minTime)} .. ${s.maxTime === null ? '-' : localDate(tz, s.maxTime)}`
-    : `; snapshot for ${v.period?.label ?? '-'}`;
+    ? `; ${t(s.timeField)} ${s.minTime === null ? '-' : localDate(tz, s.minTime)} .. ${s.maxTime === null ? '-' : localDate(tz, s.maxTime)}`
+    : `; snapshot for ${t(v.period?.label ?? '-')}`;
   const extra = `${s.duplicates > 0 ? `, ${s.duplicates} duplicates dropped` : ''}${s.warnings > 0 ? `, ${s.warnings} warnings` : ''}`;
-  return `${name}  ${s.file}: ${s.rowsRead} rows read, ${s.accepted} accepted, ${s.rejected} rejected${toleranceNote(s, v)}${extra}${time}`;
+  return `${name}  ${t(s.file)}: ${s.rowsRead} rows read, ${s.accepted} accepted, ${s.rejected} rejected${toleranceNote(s, v)}${extra}${time}`;
 }
 
 /** Whether a source's rejected rows are within --max-rejected, and what that allows for it. */
@@ -166,8 +172,8 @@ function toleranceNote(s: ValidatedSource & { state: 'read' }, v: Validation): s
 function catalogueLine(v: Validation): string {
   const c = v.catalogue;
   return c.problems.length > 0
-    ? `catalogue ${c.file}: cannot be loaded`
-    : `catalogue ${c.file}: ${c.kpis} KPIs, ${c.sources} sources, formulas OK`;
+    ? `catalogue ${t(c.file)}: cannot be loaded`
+    : `catalogue ${t(c.file)}: ${c.kpis} KPIs, ${c.sources} sources, formulas OK`;
 }
 
 export function renderValidateTable(v: Validation, options: ValidateRenderOptions): string {
@@ -186,6 +192,16 @@ export function renderValidateTable(v: Validation, options: ValidateRenderOption
   return `${lines.join('\n')}\n`;
 }
 
+/** A problem whose message is cut as formatProblem cuts it (a 1 MB header name stays out of the JSON too). */
+const capped = (p: Problem): Problem => ({
+  ...p,
+  message: capMessage(p.message),
+  location: {
+    ...p.location,
+    ...(p.location.column === undefined ? {} : { column: truncate(p.location.column, 2 * QUOTE_MAX) }),
+  },
+});
+
 /** The validation as data: the sources with their counts and problems, and the verdict. */
 export function renderValidateJson(v: Validation): string {
   const tz = v.period?.timezone ?? 'UTC';
@@ -198,11 +214,11 @@ export function renderValidateJson(v: Validation): string {
             maxTime: s.maxTime === null ? null : localDate(tz, s.maxTime),
           }
         : {};
-    return { ...rest, ...dates, problemCount, problems };
+    return { ...rest, ...dates, problemCount, problems: problems.map(capped) };
   });
   const all = [...v.catalogue.problems, ...v.sources.flatMap((s) => s.problems)];
   const data = {
-    catalogue: v.catalogue,
+    catalogue: { ...v.catalogue, problems: v.catalogue.problems.map(capped) },
     period: v.period,
     catalogueOnly: v.catalogueOnly,
     maxRejected: v.maxRejected ? toleranceText(v.maxRejected) : null,
@@ -215,7 +231,7 @@ export function renderValidateJson(v: Validation): string {
     },
     sources,
   };
-  return `${JSON.stringify(data, null, 2)}\n`;
+  return jsonText(data);
 }
 
 /** GitHub's escaping of a workflow command's message. */
@@ -232,14 +248,14 @@ function escapeProperty(text: string): string {
 export function githubAnnotation(p: Problem): string {
   const at = p.location;
   const properties: string[] = [];
-  if (at.file !== undefined) properties.push(`file=${escapeProperty(at.file)}`);
+  if (at.file !== undefined) properties.push(`file=${escapeProperty(t(at.file))}`);
   if (at.line !== undefined) properties.push(`line=${at.line}`);
   if (at.endLine !== undefined && at.endLine !== at.line) properties.push(`endLine=${at.endLine}`);
   if (at.col !== undefined) properties.push(`col=${at.col}`);
   // The annotation carries the position; the message keeps what the properties cannot say (column, KPI).
   const { file: _file, line: _line, endLine: _endLine, col: _col, record, ...rest } = at;
   if (at.line === undefined && record !== undefined) Object.assign(rest, { record });
-  const message = [formatProblem({ ...p, location: rest }), ...(p.detail ?? [])].join('\n');
+  const message = [formatProblem({ ...p, location: rest }), ...formatDetail(p)].join('\n');
   const command = p.severity === 'warning' ? 'warning' : 'error';
   return `::${command}${properties.length > 0 ? ` ${properties.join(',')}` : ''}::${escapeData(message)}`;
 }

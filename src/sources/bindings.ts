@@ -4,6 +4,7 @@
  * values of the row being read, committed only when the whole row is valid.
  */
 import { type Problem, problem } from '../problems.js';
+import { listOf, quote } from '../text.js';
 import { closest } from '../util/closest.js';
 import { type CompiledField, compileField, type Value } from './convert.js';
 import type { ResolvedSource } from './resolve.js';
@@ -112,13 +113,13 @@ export function bindColumns(
       6,
     );
     const hint = suggestion
-      ? `; closest header: "${suggestion}"`
-      : `; the header has ${previewHeader(cells)}`;
+      ? `; closest header: ${quote(suggestion)}`
+      : `; the header has ${listOf(cells.map((c) => c.trim()))}`;
     if (spec.required) {
       missing.push(
         problem(
           'column-missing',
-          `required column ${spec.columns.map((c) => `"${c}"`).join(' or ')} (field ${spec.name}) is not in the header${which}${hint}`,
+          `required column ${spec.columns.map((c) => quote(c)).join(' or ')} (field ${spec.name}) is not in the header${which}${hint}`,
           { ...at },
         ),
       );
@@ -127,7 +128,7 @@ export function bindColumns(
       warnings.push(
         problem(
           'column-missing',
-          `column "${spec.column}" (field ${spec.name}) is not in the header${which}; the field is empty for every row${hint}`,
+          `column ${quote(spec.column)} (field ${spec.name}) is not in the header${which}; the field is empty for every row${hint}`,
           { ...at },
           'warning',
         ),
@@ -142,12 +143,4 @@ export function normaliseHeader(name: string): string {
     .replace(/^\uFEFF/, '')
     .trim()
     .toLowerCase();
-}
-
-function previewHeader(cells: readonly string[]): string {
-  const names = cells
-    .slice(0, 8)
-    .map((c) => `"${c.trim()}"`)
-    .join(', ');
-  return cells.length > 8 ? `${names}, ... (${cells.length} columns)` : names;
 }

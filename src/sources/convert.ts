@@ -3,6 +3,8 @@
  * of a cell (or a JSON value) into the typed value stored in the column, or says why it cannot.
  * They run for every cell of million-row files, so they avoid regexes and allocations on the common path.
  */
+
+import { listOf } from '../text.js';
 import {
   compileDateTimeParser,
   compileDateTimeSpanParser,
@@ -484,16 +486,14 @@ export function parseDuration(text: string, unitSeconds: number): number {
     : Number.NaN;
 }
 
+/** Values of an enum a bad-value message lists (then "... and N more"). */
+const ENUM_LISTED = 12;
+
 /** "expected ...", and the codes of the field's map when it has one. */
 function describeExpected(spec: FieldSpec): string {
   const base = describeType(spec);
   if (spec.map.size === 0) return base;
-  const codes = [...spec.map.keys()];
-  const shown = codes
-    .slice(0, 8)
-    .map((c) => JSON.stringify(c))
-    .join(', ');
-  return `${base}, or a code of its map (${shown}${codes.length > 8 ? ', ...' : ''})`;
+  return `${base}, or a code of its map (${listOf([...spec.map.keys()], 8)})`;
 }
 
 function describeType(spec: FieldSpec): string {
@@ -502,7 +502,7 @@ function describeType(spec: FieldSpec): string {
     case 'list':
       return 'text';
     case 'enum':
-      return `one of ${spec.values.map((v) => `"${v}"`).join(', ')}`;
+      return `one of ${listOf(spec.values, ENUM_LISTED)}`;
     case 'integer':
       return 'a whole number';
     case 'number':

@@ -3,8 +3,8 @@
  * converted by the fields' fromJson converters. Reads text that load-source.ts opened; touches no file.
  */
 import { IsmsKpiError, problem } from '../problems.js';
+import { QUOTE_MAX, quote, safeText, truncate } from '../text.js';
 import { resolvePointer } from '../util/json-pointer.js';
-import { truncate } from '../util/text.js';
 import { INVALID } from './convert.js';
 import { Intake } from './intake.js';
 import { jsonErrorText, jsonSyntaxProblem, locateJsonRecords } from './json-location.js';
@@ -43,7 +43,7 @@ export class JsonIntake extends Intake {
         const column = field.spec.jsonPath.join('.');
         const reason =
           converted === INVALID
-            ? `expected ${field.expected}, got ${truncate(safeJson(raw))}`
+            ? `expected ${field.expected}, got ${safeText(truncate(safeJson(raw), QUOTE_MAX))}`
             : raw === undefined
               ? 'required value is missing (no such key)'
               : 'required value is missing';
@@ -260,11 +260,10 @@ const SHOWN_MESSAGE_CHARS = 120;
 function objectSummary(value: object): string {
   const keys = Object.keys(value);
   if (keys.length === 0) return ' with no keys';
-  const shown = keys.slice(0, SHOWN_KEYS).map((k) => JSON.stringify(truncate(k, SHOWN_KEY_CHARS)));
+  const shown = keys.slice(0, SHOWN_KEYS).map((k) => quote(k, SHOWN_KEY_CHARS));
   const more = keys.length > SHOWN_KEYS ? ` and ${keys.length - SHOWN_KEYS} more` : '';
   const message = (value as Record<string, unknown>).message;
-  const said =
-    typeof message === 'string' ? `; message: ${JSON.stringify(truncate(message, SHOWN_MESSAGE_CHARS))}` : '';
+  const said = typeof message === 'string' ? `; message: ${quote(message, SHOWN_MESSAGE_CHARS)}` : '';
   return ` with keys ${shown.join(', ')}${more}${said}`;
 }
 

@@ -4,7 +4,7 @@
  * hands over; every field is converted by its fromText converter.
  */
 import { IsmsKpiError, type ProblemCode, problem } from '../problems.js';
-import { truncate } from '../util/text.js';
+import { quote } from '../text.js';
 import { type Binding, bindColumns } from './bindings.js';
 import { type CompiledField, INVALID, type Value } from './convert.js';
 import { Intake } from './intake.js';
@@ -103,7 +103,7 @@ export class RowIntake extends Intake {
       if (count < this.headerLength) this.dataWarnings++;
       return false;
     }
-    const reason = `row has ${count} cells but the header has ${this.headerLength}, and extra cell ${extra + 1} is not empty (${JSON.stringify(truncate(cells[extra]!.trim(), 40))}): values may be under the wrong columns (a delimiter inside an unquoted value?)`;
+    const reason = `row has ${count} cells but the header has ${this.headerLength}, and extra cell ${extra + 1} is not empty (${quote(cells[extra]!.trim(), 40)}): values may be under the wrong columns (a delimiter inside an unquoted value?)`;
     this.addProblem(problem('ragged-row', reason, at));
     this.reject(line, endLine, record, [reason], [...cells]);
     return true;
@@ -124,8 +124,8 @@ export class RowIntake extends Intake {
       failure === 'nul-byte'
         ? 'contains a NUL byte (\\0); the file looks binary, or UTF-16 without a byte order mark'
         : failure === 'bad-value'
-          ? `expected ${field.expected}, got ${JSON.stringify(raw)}`
-          : `required value is missing${raw.trim() === '' ? '' : ` (${JSON.stringify(raw.trim())} means no value)`}`;
+          ? `expected ${field.expected}, got ${quote(raw)}`
+          : `required value is missing${raw.trim() === '' ? '' : ` (${quote(raw.trim())} means no value)`}`;
     const column =
       binding.indexes.length > 0 ? this.headerCells[binding.indexes[0]!]!.trim() : field.spec.column;
     this.addProblem(
@@ -138,7 +138,7 @@ export class RowIntake extends Intake {
         source: this.source.name,
       }),
     );
-    return [...(reasons ?? []), `column "${column}": ${reason}`];
+    return [...(reasons ?? []), `column ${quote(column)}: ${reason}`];
   }
 }
 

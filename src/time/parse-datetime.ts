@@ -23,6 +23,7 @@
  */
 
 import { createRequire } from 'node:module';
+import { quote } from '../text.js';
 import { daysInMonth, isValidTimeZone, wallMs, wallToUtc } from './zone.js';
 
 const HOUR = 3_600_000;
@@ -796,7 +797,7 @@ export function compileDateTimeSpanParser(
   formats: readonly string[],
   tz: string,
 ): (text: string, from: number, to: number) => number {
-  if (!isValidTimeZone(tz)) throw new RangeError(`unknown time zone "${tz}"`);
+  if (!isValidTimeZone(tz)) throw new RangeError(`unknown time zone ${quote(tz)}`);
   const matchers: Matcher[] = formats.map((format) => {
     if (format.trim() === '') throw new RangeError('empty date format');
     const tokens = compileTokens(format.trim());

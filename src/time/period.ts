@@ -8,6 +8,7 @@
  * the fiscal year by its end year would call that FY2027; this tool does not.)
  */
 
+import { quote } from '../text.js';
 import { daysFromCivil, isValidTimeZone, localToUtc, utcToLocal } from './zone.js';
 
 /** How often a KPI is measured; the catalogue schema accepts exactly these. */
@@ -114,7 +115,7 @@ function fiscalStart(options: PeriodOptions): number {
 }
 
 function checkOptions(options: PeriodOptions): string | undefined {
-  if (!isValidTimeZone(options.tz)) return `unknown time zone "${options.tz}"`;
+  if (!isValidTimeZone(options.tz)) return `unknown time zone ${quote(options.tz)}`;
   const fsm = fiscalStart(options);
   if (!Number.isInteger(fsm) || fsm < 1 || fsm > 12) {
     return `the fiscal year start month must be 1 to 12, not ${fsm}`;
@@ -193,7 +194,7 @@ export function parsePeriod(text: string, options: PeriodOptions): Result {
   if (bad !== undefined) return { ok: false, message: bad };
   const tz = options.tz;
   const trimmed = text.trim();
-  const unknown = { ok: false as const, message: `unknown period "${trimmed}": ${USAGE}` };
+  const unknown = { ok: false as const, message: `unknown period ${quote(trimmed)}: ${USAGE}` };
   const m = PERIOD_FORMS.exec(trimmed.toUpperCase());
   if (!m) return unknown;
   const [, fy, yearText, monthText, quarterText, halfText, weekText] = m;
@@ -236,7 +237,7 @@ export function parsePeriod(text: string, options: PeriodOptions): Result {
     if (week < 1 || week > weeks) {
       return {
         ok: false,
-        message: `unknown period "${trimmed}": ${year} has ${weeks} ISO weeks (${year}-W01 to ${year}-W${weeks})`,
+        message: `unknown period ${quote(trimmed)}: ${year} has ${weeks} ISO weeks (${year}-W01 to ${year}-W${weeks})`,
       };
     }
     return { ok: true, period: weekPeriod(tz, isoWeekOneMonday(year) + (week - 1) * 7) };
@@ -269,10 +270,14 @@ export function customPeriod(from: string, to: string, options: PeriodOptions): 
   if (bad !== undefined) return { ok: false, message: bad };
   const first = parseDate(from);
   if (first === undefined)
-    return { ok: false, part: 'first', message: `bad first day "${from}": use yyyy-MM-dd, e.g. 2026-07-01` };
+    return {
+      ok: false,
+      part: 'first',
+      message: `bad first day ${quote(from)}: use yyyy-MM-dd, e.g. 2026-07-01`,
+    };
   const last = parseDate(to);
   if (last === undefined)
-    return { ok: false, part: 'last', message: `bad last day "${to}": use yyyy-MM-dd, e.g. 2026-09-30` };
+    return { ok: false, part: 'last', message: `bad last day ${quote(to)}: use yyyy-MM-dd, e.g. 2026-09-30` };
   if (last < first) {
     return {
       ok: false,

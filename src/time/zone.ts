@@ -11,6 +11,7 @@
  * Assumption: a zone never changes its offset twice within one day (true for all tzdb data in the
  * range this tool reads).
  */
+import { quote } from '../text.js';
 
 const SECOND = 1000;
 const MINUTE = 60_000;
@@ -179,7 +180,7 @@ function getZone(tz: string): Zone {
     zone = createZone(tz);
     zones.set(tz, zone);
   }
-  if (zone === null) throw new RangeError(`unknown time zone "${tz}"`);
+  if (zone === null) throw new RangeError(`unknown time zone ${quote(tz)}`);
   lastTz = tz;
   lastZone = zone;
   return zone;

@@ -121,21 +121,22 @@ describe.skipIf(!hasMkfifo)('saved reports: a named pipe called *.json', () => {
     ]);
   });
 
-  it('report --history DIR, --baseline and diff refuse it with a located error, exit 2', async () => {
+  it('report --history DIR, --baseline and diff refuse it with a located error naming the option, exit 2', async () => {
     const dir = at('history');
     execFileSync('mkdir', [dir]);
     const pipe = path.join(dir, 'pipe.json');
     execFileSync('mkfifo', [pipe]);
-    const message = `error: ${pipe}: is a named pipe (FIFO), not a regular file; only regular files are read\n`;
+    const message = (option: string) =>
+      `error: ${pipe}: ${option}is a named pipe (FIFO), not a regular file; only regular files are read\n`;
     const base = ['report', '-c', 'metrics.yaml', '--fail-on', 'never'];
-    for (const args of [
-      [...base, '--history', dir, '-o', path.join(tmp, 'h.html')],
-      [...base, '--baseline', pipe],
-      ['diff', pipe, pipe],
-    ]) {
+    for (const [args, option] of [
+      [[...base, '--history', dir, '-o', path.join(tmp, 'h.html')], '--history: '],
+      [[...base, '--baseline', pipe], '--baseline: '],
+      [['diff', pipe, pipe], ''],
+    ] as const) {
       const r = await runCli(args, { cwd: CASE });
       expect(r.status, args.join(' ')).toBe(2);
-      expect(r.stderr, args.join(' ')).toBe(message);
+      expect(r.stderr, args.join(' ')).toBe(message(option));
     }
   });
 });

@@ -96,11 +96,16 @@ describe('validate --format github', () => {
     expect(table.stderr).toMatch(/^error: metrics\.yaml:3:1: /);
   });
 
-  it('escapes as GitHub requires: % CR LF in the message; also : and , in properties', () => {
-    const p = problem('bad-value', '100% sure\r\nnext line', { file: 'a:b,c.csv', line: 2, column: 'x' });
+  it('escapes as GitHub requires: % and the line breaks of the detail; also : and , in properties', () => {
+    const p = problem('bad-value', '100% sure', { file: 'a:b,c.csv', line: 2, column: 'x' }, 'error', [
+      'next line',
+    ]);
     expect(githubAnnotation(p)).toBe(
-      '::error file=a%3Ab%2Cc.csv,line=2::column "x": 100%25 sure%0D%0Anext line',
+      '::error file=a%3Ab%2Cc.csv,line=2::column "x": 100%25 sure%0Anext line',
     );
+    // A message is one line: a line break in it is shown as its escape, never a second line.
+    const broken = problem('bad-value', 'one\r\ntwo', { file: 'a.csv' });
+    expect(githubAnnotation(broken)).toBe('::error file=a.csv::one\\r\\ntwo');
     const warning = problem('ragged-row', 'w', {}, 'warning');
     expect(githubAnnotation(warning)).toBe('::warning::w');
   });

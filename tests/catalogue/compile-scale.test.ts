@@ -42,7 +42,7 @@ function parsedCatalogue(kpis: { id: string; formula: string }[]): ParsedCatalog
     sha256: '0'.repeat(64),
     config,
     locate: () => ({ file: 'metrics.yaml' }),
-    formulaStart: () => ({ line: 1, col: 1, exact: false }),
+    formulaStart: () => ({ line: 1, col: 1, exact: true }),
   };
 }
 

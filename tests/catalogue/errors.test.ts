@@ -4,7 +4,10 @@
  */
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { compileCatalogue } from '../../src/catalogue/compile.js';
 import { parseCatalogue } from '../../src/catalogue/parse.js';
+import { MAX_FORMULA_DEPTH } from '../../src/formula/check.js';
+import { MAX_BRACKET_DEPTH, parseFormula } from '../../src/formula/parse.js';
 import { formatProblem, type Problem } from '../../src/problems.js';
 import { runError, writeProject } from '../formula/harness.js';
 import { run } from '../helpers/run.js';
@@ -105,14 +108,21 @@ describe('schema and threshold errors', () => {
     );
   });
 
-  it('a threshold that is not a comparison with a number', async () => {
+  it('a threshold that is not a comparison with a number: the message quotes it', async () => {
     const line = '    thresholds: { green: ">= abc" }';
     const p = await onlyProblem(catalogue(kpi('A', 'count(incidents)', `${line}\n`)));
     expect(p.code).toBe('catalogue-schema');
     expect(formatProblem(p)).toBe(
-      `metrics.yaml:28:${line.indexOf('">= abc"') + 1}: kpi A: thresholds.green: expected a comparison with a number, like ">= 95" or "<= 4"`,
+      `metrics.yaml:28:${line.indexOf('">= abc"') + 1}: kpi A: thresholds.green: ">= abc" is not a comparison with a number; write one like ">= 95" or "<= 4"`,
     );
     expect(line.indexOf('">= abc"') + 1).toBe(26);
+    // A number without a comparison, and the amber band: quoted as written.
+    const amber = await onlyProblem(
+      catalogue(kpi('A', 'count(incidents)', '    thresholds: { green: ">= 95", amber: 85 }\n')),
+    );
+    expect(amber.message).toBe(
+      'kpi A: thresholds.amber: "85" is not a comparison with a number; write one like ">= 95" or "<= 4"',
+    );
   });
 
   it('amber stricter than green', async () => {
@@ -290,6 +300,121 @@ describe('formula errors', () => {
     expect(p.detail).toEqual([`  ${formula}`, `  ${' '.repeat(formula.indexOf('#'))}^`]);
   });
 
+  describe('a formula written over several lines (issue 15): the line and column of the offending part', () => {
+    // The formula's first line is line 28 (the `formula:` key is on line 27).
+    const body = ['count(incidents)', '  + count(incidents, severty == "High")', '  + 1'];
+    const column = (line: string, part: string) => '      '.length + line.indexOf(part) + 1;
+
+    it.each([
+      ['>-', 'folded, strip'],
+      ['>', 'folded'],
+      ['|', 'literal'],
+      ['|-', 'literal, strip'],
+      ['>2-', 'folded, explicit indentation'],
+    ])('a `%s` block (%s)', async (header) => {
+      const yaml = catalogue(kpi('A', `${header}\n${body.map((l) => `      ${l}`).join('\n')}`));
+      const p = await onlyProblem(yaml);
+      expect(formatProblem(p)).toBe(
+        `metrics.yaml:29:${column(body[1]!, 'severty')}: kpi A: unknown field "severty" in source incidents (did you mean "severity"?)`,
+      );
+      // the position is the word's own: the file's line 29 holds it at that column
+      const line = yaml.split('\n')[28]!;
+      expect(line.slice(p.location.col! - 1, p.location.col! - 1 + 'severty'.length)).toBe('severty');
+    });
+
+    it('a plain formula continued on the next lines', async () => {
+      const yaml = catalogue(
+        kpi('A', 'count(incidents) +\n      count(incidents,\n        severty == "High")'),
+      );
+      const p = await onlyProblem(yaml);
+      expect([p.location.line, p.location.col]).toEqual([29, 9]);
+      expect(yaml.split('\n')[28]!.slice(8, 15)).toBe('severty');
+    });
+
+    it('a double-quoted formula over two lines, without escapes', async () => {
+      const yaml = catalogue(kpi('A', `"count(incidents) +\n      count(incidents, severty == 'High')"`));
+      const p = await onlyProblem(yaml);
+      expect([p.location.line, p.location.col]).toEqual([28, 24]);
+    });
+
+    it('a double-quoted formula with escapes: located at the escape that stands for the part', async () => {
+      const written = '"count(incidents,\\n  \\u0073evert\\x79 == \\"High\\")"';
+      const yaml = catalogue(kpi('A', written));
+      const p = await onlyProblem(yaml);
+      expect(formatProblem(p)).toBe(
+        `metrics.yaml:27:${FORMULA_COL + written.indexOf('\\u0073')}: kpi A: unknown field "severty" in source incidents (did you mean "severity"?)`,
+      );
+      // the caret shows the part under the formula as it reads
+      expect(p.detail).toEqual([
+        '  count(incidents,   severty == "High")',
+        `  ${' '.repeat('count(incidents,   '.length)}^^^^^^^`,
+      ]);
+    });
+
+    it("a single-quoted formula with '' and a tagged one", async () => {
+      const quoted = "'count(incidents, site == ''a'') + mediam(incidents, hours_open)'";
+      const p = await onlyProblem(catalogue(kpi('A', quoted)));
+      expect([p.location.line, p.location.col]).toEqual([27, FORMULA_COL + quoted.indexOf('mediam')]);
+      const tagged = '!!str count(incidents) + mediam(incidents, hours_open)';
+      const t = await onlyProblem(catalogue(kpi('A', tagged)));
+      expect([t.location.line, t.location.col]).toEqual([27, FORMULA_COL + tagged.indexOf('mediam')]);
+    });
+
+    it('a formula given by an alias (`*f`): located in the anchored text', async () => {
+      const yaml = catalogue(
+        kpi('A', '&f count(incidents)') + kpi('B', '*f').replace('count(incidents)', ''),
+      );
+      const withError = yaml.replace(
+        '&f count(incidents)',
+        '&f count(incidents) + mediam(incidents, hours_open)',
+      );
+      const problems = await problemsOf(withError);
+      // A's own formula and B's (the same text): both point at the word on line 27
+      const col = FORMULA_COL + '&f count(incidents) + '.length;
+      expect(problems.map((q) => `${q.location.line}:${q.location.col}: ${q.message.slice(0, 6)}`)).toEqual([
+        `27:${col}: kpi A:`,
+        `27:${col}: kpi B:`,
+      ]);
+    });
+
+    it('where the text cannot be lined up with the formula: "in the formula starting on line N"', () => {
+      const parsed = parseCatalogue({
+        file: 'metrics.yaml',
+        text: catalogue(kpi('A', 'count(incidents, severty == "High")')),
+      });
+      if (!parsed.ok) throw new Error('the catalogue parses');
+      const compiled = compileCatalogue(
+        { ...parsed.catalogue, formulaStart: () => ({ line: 27, col: FORMULA_COL, exact: false }) },
+        '/nowhere',
+      );
+      if (compiled.ok) throw new Error('the formula is refused');
+      expect(compiled.problems.map(formatProblem)).toEqual([
+        `metrics.yaml:27:${FORMULA_COL}: kpi A: in the formula starting on line 27: unknown field "severty" in source incidents (did you mean "severity"?)`,
+      ]);
+    });
+  });
+
+  it(`brackets add no level of nesting: ${MAX_FORMULA_DEPTH + 100} of them around one aggregate are accepted`, () => {
+    const n = MAX_FORMULA_DEPTH + 100;
+    expect(parseFormula(`${'('.repeat(n)}count(incidents)${')'.repeat(n)}`).ok).toBe(true);
+  });
+
+  it(`more than ${MAX_BRACKET_DEPTH} brackets open at once: located at the bracket past the limit`, async () => {
+    // 1,900 brackets (within the formula length limit) overflowed jsep's recursion: "nested more than 64
+    // levels" at the start of a formula that has 1 level by the documented count.
+    for (const n of [MAX_BRACKET_DEPTH + 1, 1900]) {
+      const formula = `${'('.repeat(n)}1${')'.repeat(n)}`;
+      const p = await onlyProblem(catalogue(kpi('A', formula)));
+      expect(p.code).toBe('formula-syntax');
+      expect(formatProblem(p)).toBe(
+        `metrics.yaml:27:${FORMULA_COL + MAX_BRACKET_DEPTH}: kpi A: more than ${MAX_BRACKET_DEPTH} brackets are open at once`,
+      );
+    }
+    // Brackets inside a string literal are text.
+    const text = `count(incidents, severity == "${'('.repeat(MAX_BRACKET_DEPTH + 1)}")`;
+    expect(parseFormula(text).ok).toBe(true);
+  });
+
   it('every formula error of the catalogue is reported, not just the first', async () => {
     const problems = await problemsOf(
       catalogue(
@@ -304,7 +429,7 @@ describe('formula errors', () => {
 });
 
 describe('YAML errors', () => {
-  it('duplicate keys', () => {
+  it('duplicate keys: the message names the key', () => {
     const text = catalogue(kpi('A', 'count(incidents)')).replace(
       '    kind: events\n',
       '    kind: events\n    kind: snapshot\n',
@@ -314,7 +439,7 @@ describe('YAML errors', () => {
     if (result.ok) return;
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]!.code).toBe('catalogue-syntax');
-    expect(result.problems[0]!.message).toBe('duplicate key: each key may appear once in a mapping');
+    expect(result.problems[0]!.message).toBe('duplicate key "kind": each key may appear once in a mapping');
     // the second "kind:" of the incidents source
     expect(result.problems[0]!.location).toEqual({ file: 'metrics.yaml', line: 7, col: 5 });
   });

@@ -472,4 +472,28 @@ describe('report --baseline', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('nope.json');
   });
+
+  it('every error about the baseline file names --baseline (never --history)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isms-kpi-baseline-'));
+    try {
+      writeFileSync(path.join(dir, 'text.json'), 'nope');
+      writeFileSync(path.join(dir, 'other.json'), '{"a": 1}');
+      writeFileSync(path.join(dir, 'v9.json'), '{"schemaVersion": 9, "tool": {"name": "isms-kpi"}}');
+      const cases: [string, string][] = [
+        ['missing.json', '--baseline: not found'],
+        ['.', '--baseline: is a directory, not a file'],
+        ['text.json', '--baseline: not valid JSON'],
+        ['other.json', '--baseline: not an isms-kpi report'],
+        ['v9.json', '--baseline: report schemaVersion 9; this isms-kpi reads schemaVersion 1'],
+      ];
+      for (const [file, message] of cases) {
+        const r = await cli(['report', '--baseline', path.join(dir, file)]);
+        expect(r.status, file).toBe(2);
+        expect(r.stderr, file).toContain(`error: ${path.join(dir, file)}: ${message}`);
+        expect(r.stderr, file).not.toContain('--history');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -283,9 +283,19 @@ describe('patterns that make a backtracking engine hang', () => {
     // (a|b)*a(a|b){12}: 2^13 DFA states; the cache keeps at most 4096 and is rebuilt as needed
     const ours = compile('(a|b)*a(a|b){12}c');
     let text = '';
-    for (let i = 0; i < 20_000; i++) text += (i * 7919) % 3 === 0 ? 'a' : 'b';
+    // pseudo-random a/b, long enough to visit more distinct states (about 8,000) than the cache holds
+    let seed = 12345;
+    for (let i = 0; i < 30_000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      text += (seed >>> 16) % 2 === 0 ? 'a' : 'b';
+    }
     expect(ours.test(text)).toBe(false);
-    expect(ours.test(`${text}c`)).toBe(/(a|b)*a(a|b){12}c/.test(`${text}c`));
+    for (const tail of ['c', 'ac', 'a'.repeat(13) + 'c', 'a' + 'b'.repeat(12) + 'c', 'b'.repeat(13) + 'c'])
+    {
+      // the only c is the last character: a match needs an a exactly 13 characters before it
+      const whole = `${text}${tail}`;
+      expect(ours.test(whole)).toBe(whole.at(-14) === 'a');
+    }
     expect(dfaStates(ours)).toBeLessThanOrEqual(4096);
   });
 });

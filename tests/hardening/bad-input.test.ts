@@ -496,7 +496,9 @@ const cases: Case[] = [
     name: 'bad-threshold',
     command: 'report',
     exitCode: 2,
-    fragments: ['metrics.yaml:21:26: kpi EV-01: thresholds.green: expected a comparison with a number'],
+    fragments: [
+      'metrics.yaml:21:26: kpi EV-01: thresholds.green: ">= abc" is not a comparison with a number',
+    ],
   },
 ];
 

@@ -153,6 +153,8 @@ describe('file names that YAML or the path template would misread', () => {
     'exports/{period}.csv',
     'exports/{q3}.csv',
     'exports/"quoted": x.csv',
+    // an escape sequence, a C1 CSI, a bidi override (issue 15.9)
+    'exports/evil\u001b]0;title\u0007\u009b2J\u202e.csv',
   ];
   const starter = starterCatalogue(
     names.map((path) => ({ path, detection: detected(path.slice(8), 'nessus', 'csv') })),
@@ -167,7 +169,36 @@ describe('file names that YAML or the path template would misread', () => {
       'exports/two\nlines.csv',
       'exports/{q3}.csv',
       'exports/"quoted": x.csv',
+      'exports/evil\u001b]0;title\u0007\u009b2J\u202e.csv',
     ]);
+    // ... written as escapes: no control character or bidi override in the file itself
+    expect(starter.text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(starter.text).toContain('path: "exports/evil\\u001b]0;title\\u0007\\u009b2J\\u202e.csv"');
+  });
+
+  it('comments stay one line: a file that is not recognised and extra columns with line breaks or escapes', () => {
+    const evil = 'x\n  injected: true\u001b]0;t\u0007';
+    const withExtra = detected('n.csv', 'nessus', 'csv');
+    withExtra.best!.extra = [`col ${evil}`, 'y'.repeat(1000)];
+    const text = starterCatalogue(
+      [
+        { path: 'exports/n.csv', detection: withExtra },
+        {
+          path: `exports/${evil}.csv`,
+          detection: { file: `${evil}.csv`, format: 'csv', header: [], matches: [] },
+        },
+      ],
+      'exports',
+    ).text;
+    const parsed = parseCatalogue({ file: 'metrics.yaml', text });
+    expect(parsed.ok, parsed.ok ? '' : parsed.problems.map(formatProblem).join('\n')).toBe(true);
+    expect(text).not.toMatch(/^\s*injected:/m);
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain(
+      '# columns the preset does not read: col x\\n  injected: true\\u001b]0;t\\u0007, yyyy',
+    );
+    expect(text).not.toContain('y'.repeat(200));
+    expect(text).toContain('# not recognised: exports/x\\n  injected: true\\u001b]0;t\\u0007.csv');
   });
 
   it('skips a file whose name holds {period} (a source path reads it as the period label), with the reason', () => {

@@ -48,11 +48,28 @@ describe('layoutTable', () => {
     expect(textWidth('😀 ok')).toBe(5);
     expect(textWidth('Störung')).toBe(7);
     expect(textWidth('\u001b[31m✖ red\u001b[39m')).toBe(5);
-    const lines = layoutTable([['中文', '\u001b[31m✖ red\u001b[39m']], {
+    const red = (text: string) => `\u001b[31m${text}\u001b[39m`;
+    const lines = layoutTable([['中文', { text: '✖ red', style: red }]], {
       head: ['A', 'B'],
       widths: [null, null],
     }).split('\n');
     expect(new Set(lines.map(textWidth))).toEqual(new Set([textWidth(lines[0]!)]));
+    expect(lines[3]).toBe('│ 中文 │ \u001b[31m✖ red\u001b[39m │');
+  });
+
+  it('makes every cell inert: escape sequences in the text are shown, only a style adds colour', () => {
+    const hostile = '\u001b]0;title\u0007\u001b[2J\u009b2J\u202eok';
+    const text = layoutTable([[hostile, { text: hostile, style: (s) => `\u001b[1m${s}\u001b[22m` }]], {
+      head: [hostile, 'B'],
+      widths: [null, null],
+    });
+    const shown = '\\u001b]0;title\\u0007\\u001b[2J\\u009b2J\\u202eok';
+    expect(text.split('\n')[1]).toBe(`│ ${shown} │ B${' '.repeat(shown.length - 1)} │`);
+    expect(text.split('\n')[3]).toBe(`│ ${shown} │ \u001b[1m${shown}\u001b[22m │`);
+    // the only escape left is the style's
+    expect(text.replace(/\u001b\[(1|22)m/g, '')).not.toMatch(
+      /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/,
+    );
   });
 
   it('lays out 50,000 rows in one pass: every line of the same width, two lines per row', () => {
