@@ -9,7 +9,9 @@
  * a row with extra non-empty cells is rejected). Other warnings are listed but pass: a missing
  * optional column (presets map every column a vendor's export may have, and an export of another
  * version or configuration lacks some of them; formulas use coalesce() across such alternatives),
- * trailing empty cells (Excel's `a,b,c,`), and a stray quote in a value that was still read.
+ * trailing empty cells (Excel's `a,b,c,`), and a stray quote in a value that was still read. A missing
+ * optional column that no KPI reads (not in a formula, segment, time, as-of or key) is no warning at all
+ * (issue 17): one info line per source lists them, so a default vendor export validates quietly.
  * --catalogue-only reads no export, so it can only be valid or a catalogue error.
  */
 import path from 'node:path';
@@ -134,6 +136,10 @@ async function validateSources(
         warnings: stats.warnings,
         dataWarnings: stats.dataWarnings,
         emptyFields: loaded.emptyFields,
+        unusedAbsent: loaded.unusedAbsentFields.map((field) => ({
+          field,
+          column: loaded.source.fields.find((f) => f.name === field)?.column ?? field,
+        })),
         ...(stats.timeField ? { timeField: stats.timeField } : {}),
         minTime: stats.minTime,
         maxTime: stats.maxTime,

@@ -223,6 +223,7 @@ export async function loadSources(
           options: {
             path: absolute,
             displayPath: shown,
+            used: catalogue.fieldsUsed.get(name) ?? new Set(),
             ...(keep ? { keep: fields ?? new Set() } : {}),
             ...(onProgress ? { onProgress } : {}),
           },

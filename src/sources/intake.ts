@@ -66,8 +66,10 @@ export interface LoadedSource {
   rejectedRows: RejectedRow[];
   /** Header names as seen in the file (CSV) or the keys of the first record (JSON). */
   header: string[];
-  /** CSV: optional fields whose column is not in the header (each has a column-missing warning). */
+  /** CSV: optional fields whose column is not in the header (each has a column-missing warning unless unused). */
   emptyFields: string[];
+  /** CSV: the empty fields the catalogue does not read (LoadOptions.used): listed, not warned about. */
+  unusedAbsentFields: string[];
 }
 
 export abstract class Intake {
@@ -86,6 +88,7 @@ export abstract class Intake {
   protected headerCells: string[] = [];
   /** CSV: optional fields whose column is not in the header. */
   protected emptyFields: string[] = [];
+  protected unusedAbsentFields: string[] = [];
   protected readonly seen: Set<string> | undefined;
   protected readonly timeBinding: Binding | undefined;
   protected minTime = Number.POSITIVE_INFINITY;
@@ -106,6 +109,8 @@ export abstract class Intake {
     protected readonly source: ResolvedSource,
     protected readonly file: string,
     keep?: ReadonlySet<string>,
+    /** The fields the catalogue reads (LoadOptions.used); undefined: all. */
+    protected readonly used?: ReadonlySet<string>,
   ) {
     this.bindings = createBindings(source, keep);
     this.timeBinding = this.bindings.find((b) => b.field.spec.name === source.timeField);
@@ -194,6 +199,7 @@ export abstract class Intake {
       rejectedRows: this.rejectedRows,
       header: this.headerCells,
       emptyFields: this.emptyFields,
+      unusedAbsentFields: this.unusedAbsentFields,
       stats: {
         source: this.source.name,
         file: this.file,

@@ -50,6 +50,12 @@ export interface LoadOptions {
    * still validated on every row; plain optional text fields that are not stored need no check at all.
    */
   keep?: ReadonlySet<string>;
+  /**
+   * The fields the catalogue reads (formulas, segments, time, as-of and key fields); undefined: all. An
+   * optional field outside it whose column is not in the header is no warning, only listed
+   * (LoadedSource.unusedAbsentFields): presets map columns a vendor's export does not always have.
+   */
+  used?: ReadonlySet<string>;
   /** Called now and then while the file is read (for a progress display). */
   onProgress?: (progress: LoadProgress) => void;
   /** Lower limits than MAX_JSON_BYTES and MAX_JSON_LINE_CHARS (tests, without writing 512 MB). */
@@ -74,11 +80,11 @@ export async function loadSource(source: ResolvedSource, options: LoadOptions): 
 
 async function readSource(source: ResolvedSource, options: LoadOptions, size: number): Promise<LoadedSource> {
   if (source.format === 'csv') {
-    const intake = new CsvIntake(source, options.displayPath, options.keep);
+    const intake = new CsvIntake(source, options.displayPath, options.keep, options.used);
     const watch = watchBytes(source, options, intake, size);
     return watch.finish(await readCsvSource(source, options, intake, watch.onBytes));
   }
-  const intake = new JsonIntake(source, options.displayPath, options.keep);
+  const intake = new JsonIntake(source, options.displayPath, options.keep, options.used);
   const watch = watchBytes(source, options, intake, size);
   return watch.finish(await readJsonSource(source, options, intake, size, watch.onBytes));
 }

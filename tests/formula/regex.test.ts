@@ -290,8 +290,7 @@ describe('patterns that make a backtracking engine hang', () => {
       text += (seed >>> 16) % 2 === 0 ? 'a' : 'b';
     }
     expect(ours.test(text)).toBe(false);
-    for (const tail of ['c', 'ac', 'a'.repeat(13) + 'c', 'a' + 'b'.repeat(12) + 'c', 'b'.repeat(13) + 'c'])
-    {
+    for (const tail of ['c', 'ac', 'a'.repeat(13) + 'c', 'a' + 'b'.repeat(12) + 'c', 'b'.repeat(13) + 'c']) {
       // the only c is the last character: a match needs an a exactly 13 characters before it
       const whole = `${text}${tail}`;
       expect(ours.test(whole)).toBe(whole.at(-14) === 'a');
