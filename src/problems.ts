@@ -28,6 +28,7 @@ export type ProblemCode =
   | 'column-missing'
   | 'no-file-for-period'
   | 'duplicate-row'
+  | 'ambiguous-date'
   // values
   | 'bad-value'
   | 'required-missing'

@@ -5,11 +5,8 @@
  */
 
 import { listOf } from '../text.js';
-import {
-  compileDateTimeParser,
-  compileDateTimeSpanParser,
-  describeDateFormats,
-} from '../time/parse-datetime.js';
+import { compileDayOrderReader, type DayOrderState } from '../time/day-order.js';
+import { compileDateTimeSpanParser, describeDateFormats } from '../time/parse-datetime.js';
 import type { FieldType } from './table.js';
 
 /** Returned by a converter when the cell is not a valid value of its type. */
@@ -76,6 +73,8 @@ export interface CompiledField {
    * that is not a null token, read from its char codes; the same value fromText gives for its text.
    */
   parseSpan: ((text: string, start: number, end: number) => number | typeof INVALID) | undefined;
+  /** Datetime fields whose formats hold a day-first and a month-first pair: what the source proved. */
+  dayOrder: DayOrderState | undefined;
 }
 
 /** Whitespace as String.prototype.trim removes it (WhiteSpace and LineTerminator). */
@@ -108,7 +107,9 @@ export function trimSpanEnd(text: string, start: number, end: number): number {
 }
 
 export function compileField(spec: FieldSpec): CompiledField {
-  const parse = compileParser(spec);
+  // A datetime field's text and span readers share one reader, so the day/month order it proves holds for both.
+  const dates = spec.type === 'datetime' ? compileDayOrderReader(spec.formats, spec.timezone) : undefined;
+  const parse = compileParser(spec, dates?.read);
   const code = valueMap(spec.map);
   // A code of the map is read as its value even when it is a null token too (`map: { "-": "0" }`).
   const nulls = code ? new Set([...spec.nullTokens].filter((t) => !spec.map.has(t))) : spec.nullTokens;
@@ -161,9 +162,10 @@ export function compileField(spec: FieldSpec): CompiledField {
         return INVALID;
     }
   };
-  const parseSpan = compileSpanParser(spec);
+  const parseSpan = compileSpanParser(spec, dates?.read);
   return {
     spec,
+    dayOrder: dates?.state,
     fromText,
     fromJson,
     expected: describeExpected(spec),
@@ -252,6 +254,7 @@ function compileNullSpan(nulls: ReadonlySet<string>): (text: string, start: numb
 
 function compileSpanParser(
   spec: FieldSpec,
+  dates?: (text: string, from: number, to: number) => number,
 ): ((text: string, start: number, end: number) => number | typeof INVALID) | undefined {
   switch (spec.type) {
     case 'number':
@@ -268,7 +271,7 @@ function compileSpanParser(
         return Number.isInteger(n) ? n : INVALID;
       };
     case 'datetime': {
-      const parseDate = compileDateTimeSpanParser(spec.formats, spec.timezone);
+      const parseDate = dates ?? compileDateTimeSpanParser(spec.formats, spec.timezone);
       return (text, start, end) => {
         const ms = parseDate(text, start, end);
         return Number.isNaN(ms) ? INVALID : ms;
@@ -343,7 +346,10 @@ function decimalSpan(text: string, start: number, end: number): number {
   return negative ? -value : value;
 }
 
-function compileParser(spec: FieldSpec): (text: string) => Value | typeof INVALID {
+function compileParser(
+  spec: FieldSpec,
+  dates?: (text: string, from: number, to: number) => number,
+): (text: string) => Value | typeof INVALID {
   switch (spec.type) {
     case 'string':
       return (text) => text;
@@ -372,9 +378,9 @@ function compileParser(spec: FieldSpec): (text: string) => Value | typeof INVALI
       };
     }
     case 'datetime': {
-      const parseDate = compileDateTimeParser(spec.formats, spec.timezone);
+      const parseDate = dates ?? compileDateTimeSpanParser(spec.formats, spec.timezone);
       return (text) => {
-        const ms = parseDate(text);
+        const ms = parseDate(text, 0, text.length);
         return Number.isNaN(ms) ? INVALID : ms;
       };
     }

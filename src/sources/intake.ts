@@ -4,11 +4,11 @@
  * column builders, and finishes into a LoadedSource. Rejected rows are kept with their reasons so
  * reports can count them and the evidence pack can list them.
  */
-import { IsmsKpiError, type Problem } from '../problems.js';
+import { IsmsKpiError, type Problem, problem } from '../problems.js';
 import { type Binding, createBindings } from './bindings.js';
 import type { ResolvedSource } from './resolve.js';
 import type { AsOfSource } from './schema.js';
-import { BOOL_NULL, IntBuilder, type Table } from './table.js';
+import { BOOL_NULL, type Column, IntBuilder, type Table } from './table.js';
 
 /** How many problems and rejected rows are kept in memory per source (all are counted). */
 export const MAX_KEPT_PROBLEMS = 1000;
@@ -113,6 +113,9 @@ export abstract class Intake {
     protected readonly used?: ReadonlySet<string>,
   ) {
     this.bindings = createBindings(source, keep);
+    // Day-first detection: a stored datetime field's reader learns the row each value belongs to.
+    for (const b of this.bindings)
+      if (b.field.dayOrder && b.isStored) b.field.dayOrder.rowIndex = () => b.builder.length;
     this.timeBinding = this.bindings.find((b) => b.field.spec.name === source.timeField);
     this.seen = source.config.duplicates === 'drop-exact' ? new Set() : undefined;
     this.isFailFast = source.config.on_invalid === 'fail';
@@ -140,6 +143,38 @@ export abstract class Intake {
     this.rejected++;
     if (this.rejectedRows.length < MAX_KEPT_REJECTED)
       this.rejectedRows.push({ line, endLine, record, reasons, cells });
+  }
+
+  /**
+   * Day-first detection (time/day-order.ts), when the load ends: values read in the order a later value
+   * refuted are read again in the proven one; a field where no value proved the order gets one warning
+   * naming the order assumed (only when a KPI reads the field, or the caller reads every field).
+   */
+  private settleDayOrders(columns: Map<string, Column>): void {
+    for (const binding of this.bindings) {
+      const order = binding.field.dayOrder;
+      if (!order) continue;
+      const { name, column } = binding.field.spec;
+      const values = columns.get(name);
+      if (values?.kind === 'num' && order.patchColumn(values.values) > 0 && binding === this.timeBinding) {
+        this.minTime = Number.POSITIVE_INFINITY;
+        this.maxTime = Number.NEGATIVE_INFINITY;
+        for (const t of values.values) {
+          if (t < this.minTime) this.minTime = t;
+          if (t > this.maxTime) this.maxTime = t;
+        }
+      }
+      const assumption = order.assumption();
+      if (assumption && (!this.used || this.used.has(name)))
+        this.addProblem(
+          problem(
+            'ambiguous-date',
+            assumption,
+            { file: this.file, column, source: this.source.name },
+            'warning',
+          ),
+        );
+    }
   }
 
   protected commit(line: number, record: number): void {
@@ -178,6 +213,7 @@ export abstract class Intake {
     const columns = new Map(
       this.bindings.filter((b) => b.isStored).map((b) => [b.field.spec.name, b.builder.finish()]),
     );
+    this.settleDayOrders(columns);
     const line = this.lines.finish();
     const table: Table = {
       name: this.source.name,
