@@ -108,9 +108,18 @@ function bySeverity(
   ];
 }
 
-/** A finding that is still open: Dependabot has a state, Defender a status that says Fixed. */
+/**
+ * A finding that was open at the end of the period. Dependabot: opened before the period's end and not
+ * fixed or dismissed by then (its `state` is the state at the export instant, which may be later: a fix
+ * after the period's end must not hide a finding that was open at it); Defender: a status that is not Fixed.
+ */
 function open(c: FormulaContext): string | undefined {
-  if (c.has('state', oneOf('open'))) return c.is('state', 'open');
+  if (c.has('state', oneOf('open'))) {
+    const closed = ['fixed', 'dismissed', 'auto_dismissed'].filter((f) => c.has(f, 'datetime'));
+    if (!c.has('created', 'datetime') || closed.length === 0) return c.is('state', 'open');
+    const at = closed.length === 1 ? closed[0]! : `least(${closed.join(', ')})`;
+    return `created < period_end() and (${at} == null or ${at} >= period_end())`;
+  }
   if (c.has('status', 'text')) return '(status == null or lower(status) != "fixed")';
   return undefined;
 }

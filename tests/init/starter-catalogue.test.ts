@@ -91,18 +91,33 @@ describe('starterCatalogue', () => {
     ).toBe(true);
   });
 
-  it('gives a KPI fed by two sources an id and a name per source', () => {
+  it('writes a KPI once when two sources of one preset could feed it, and says so (issue 17)', () => {
     const vm01 = config.kpis.filter((k) => k.id.startsWith('VM-01'));
-    expect(vm01.map((k) => [k.id, k.name])).toEqual([
-      ['VM-01', 'Open critical vulnerabilities — nessus'],
-      ['VM-01.2', 'Open critical vulnerabilities — nessus_2'],
-    ]);
-    expect(vm01[1]!.formula).toBe(
-      'count_distinct(nessus_2, plugin_id + "@" + asset, severity == "Critical")',
-    );
+    expect(vm01.map((k) => [k.id, k.name])).toEqual([['VM-01', 'Open critical vulnerabilities']]);
+    expect(vm01[0]!.formula).toBe('count_distinct(nessus, plugin_id + "@" + asset, severity == "Critical")');
+    expect(starter.repeats).toContainEqual({ id: 'VM-01', source: 'nessus_2', sameAs: 'nessus' });
+    expect(starter.kpis.filter((k) => k.source === 'nessus_2')).toEqual([]);
     const ids = config.kpis.map((k) => k.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(starter.kpis.map((k) => k.id)).toEqual(ids);
+  });
+
+  it('gives a KPI fed by sources of two presets an id and a name per source', () => {
+    const two = starterCatalogue(
+      [
+        { path: 'exports/nessus.csv', detection: detected('nessus.csv', 'nessus', 'csv') },
+        { path: 'exports/tenable.csv', detection: detected('tenable.csv', 'tenable-sc', 'csv') },
+      ],
+      'exports',
+    );
+    const names = (parse(two.text) as typeof config).kpis
+      .filter((k) => k.id.startsWith('VM-01'))
+      .map((k) => [k.id, k.name]);
+    expect(names).toEqual([
+      ['VM-01', 'Open critical vulnerabilities — nessus'],
+      ['VM-01.2', 'Open critical vulnerabilities — tenable_sc'],
+    ]);
+    expect(two.repeats).toEqual([]);
   });
 
   it('compiles as written', () => {
@@ -206,7 +221,7 @@ describe('file names that YAML or the path template would misread', () => {
       {
         path: 'exports/{period}.csv',
         reason:
-          'its name contains "{period}", which a source path reads as the period label; rename the file',
+          'its name contains text in braces like a period token ("{period}", "{quarter}", ...), which a source path fills in; rename the file',
       },
     ]);
   });
