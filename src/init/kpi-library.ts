@@ -949,8 +949,11 @@ export function fitTemplate(
   presetName: string,
   variant: PresetVariant,
   source: string,
+  /** Fields the export at hand does not have (its columns are absent): read as if the preset had none. */
+  absent: readonly string[] = [],
 ): KpiFit | undefined {
   const shapes = presetShapes(variant);
+  for (const name of absent) shapes.delete(name);
   for (const candidate of template.variants) {
     if (candidate.presets && !candidate.presets.includes(presetName)) continue;
     if (candidate.recordType && variant.record_type !== candidate.recordType) continue;

@@ -6,7 +6,7 @@
  */
 import { stringify } from 'yaml';
 import { presetFormat } from '../presets/apply.js';
-import type { DetectResult, PresetMatch } from '../presets/detect.js';
+import { absentFields, type DetectResult, type PresetMatch } from '../presets/detect.js';
 import { PRESETS } from '../presets/index.js';
 import { hasTokenSyntax } from '../sources/path-template.js';
 import { QUOTE_MAX, safeText, truncate } from '../text.js';
@@ -31,6 +31,8 @@ export interface StarterSource {
   path: string;
   match: PresetMatch;
   modified?: number;
+  /** Fields of the preset whose columns the export lacks: no starter KPI reads them. */
+  absent: string[];
   /** A family of per-period files: the files, and the unit of one (`one_file_per:`). */
   family?: { files: string[]; labels: string[]; unit: FileUnit };
 }
@@ -100,6 +102,13 @@ function skipReason(detection: DetectResult): string {
   return `header: ${header || '(none)'}`;
 }
 
+/** The preset's fields the file lacks (none when its header is unknown). */
+function absentOf(detection: DetectResult, best: PresetMatch): string[] {
+  const variant = PRESETS[best.preset]?.formats[best.format];
+  if (!variant || detection.header.length === 0) return [];
+  return absentFields(variant, detection.header, best.format);
+}
+
 function chooseSources(files: readonly StarterFile[]): {
   sources: StarterSource[];
   skipped: StarterCatalogue['skipped'];
@@ -142,6 +151,7 @@ function chooseSources(files: readonly StarterFile[]): {
       preset: best.preset,
       path: file.path,
       match: best,
+      absent: absentOf(file.detection, best),
       ...(file.modified !== undefined ? { modified: file.modified } : {}),
       ...(period ? { family: { files: [file.path], labels: [period.label], unit: period.unit } } : {}),
     };
@@ -182,7 +192,7 @@ function planKpis(sources: readonly StarterSource[]): {
     for (const source of sources) {
       const variant = PRESETS[source.preset]!.formats[source.match.format];
       if (!variant) continue;
-      const fit = fitTemplate(template, source.preset, variant, source.name);
+      const fit = fitTemplate(template, source.preset, variant, source.name, source.absent);
       if (!fit) continue;
       const first = byPreset.get(source.preset);
       if (first !== undefined) {

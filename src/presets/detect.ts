@@ -126,6 +126,17 @@ function makePresence(columns: readonly string[], format: Format): (name: string
   };
 }
 
+/**
+ * The variant's fields none of whose column names (or JSON paths) the header has: an export of another
+ * version or configuration leaves them out, so a KPI that reads one would read no values.
+ */
+export function absentFields(variant: PresetVariant, header: readonly string[], format: Format): string[] {
+  const has = makePresence(header, format);
+  return Object.entries(variant.fields)
+    .filter(([name, field]) => !fieldSourceNames(field, name, format).some(has))
+    .map(([name]) => name);
+}
+
 function isKnown(column: string, signature: Signature, format: Format): boolean {
   const c = norm(column);
   if (signature.known.has(c)) return true;
