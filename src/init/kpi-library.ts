@@ -150,8 +150,30 @@ function meanScore(c: FormulaContext, score: string): string {
   return condition ? `mean(${c.s}, ${score}, ${condition})` : `mean(${c.s}, ${score})`;
 }
 
-const leaver = (c: FormulaContext) => c.is('event', 'leaver');
 const jmlFields = { event: oneOf('leaver'), effective: 'datetime', access_revoked: 'datetime' } as const;
+
+/**
+ * The leaver KPIs, for a joiners/movers/leavers list (rows of leavers: `event == "leaver"`) and for a
+ * leavers-only list without an event column (every row is a leaver: docs/presets.md, hr-joiners-leavers),
+ * which init takes as it is (issue 17). `leaver` is the condition, or undefined for the leavers-only list.
+ */
+function leaverVariants(build: (c: FormulaContext, leaver: string | undefined) => string): KpiVariant[] {
+  return [
+    { recordType: 'jml_event', fields: jmlFields, formula: (c) => build(c, c.is('event', 'leaver')) },
+    {
+      presets: ['hr-joiners-leavers'],
+      recordType: 'jml_event',
+      fields: { effective: 'datetime', access_revoked: 'datetime' },
+      formula: (c) => build(c, undefined),
+    },
+  ];
+}
+
+/** `, condition` for an aggregate, or nothing. */
+const cond = (...conditions: (string | undefined)[]) => {
+  const text = all(...conditions);
+  return text === '' ? '' : `, ${text}`;
+};
 
 // -------------------------------------------------------------------------------------------------
 
@@ -557,14 +579,10 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
     controls: ['A.5.18', 'A.6.5'],
     thresholds: { green: '>= 95', amber: '>= 90' },
     decimals: 1,
-    variants: [
-      {
-        recordType: 'jml_event',
-        fields: jmlFields,
-        formula: (c) =>
-          `pct(count(${c.s}, ${leaver(c)} and hours(effective, access_revoked) <= 24), count(${c.s}, ${leaver(c)}))`,
-      },
-    ],
+    variants: leaverVariants(
+      (c, leaver) =>
+        `pct(count(${c.s}${cond(leaver, 'hours(effective, access_revoked) <= 24')}), count(${c.s}${cond(leaver)}))`,
+    ),
   },
   {
     id: 'JML-02',
@@ -578,13 +596,9 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
     controls: ['A.5.18', 'A.6.5'],
     thresholds: { green: '<= 24', amber: '<= 48' },
     decimals: 1,
-    variants: [
-      {
-        recordType: 'jml_event',
-        fields: jmlFields,
-        formula: (c) => `median(${c.s}, hours(effective, access_revoked), ${leaver(c)})`,
-      },
-    ],
+    variants: leaverVariants(
+      (c, leaver) => `median(${c.s}, hours(effective, access_revoked)${cond(leaver)})`,
+    ),
   },
   {
     id: 'JML-03',
@@ -596,13 +610,7 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
     tier: 'key',
     controls: ['A.5.18', 'A.6.5'],
     thresholds: { green: '== 0', amber: '<= 1' },
-    variants: [
-      {
-        recordType: 'jml_event',
-        fields: jmlFields,
-        formula: (c) => `count(${c.s}, ${leaver(c)} and access_revoked == null)`,
-      },
-    ],
+    variants: leaverVariants((c, leaver) => `count(${c.s}${cond(leaver, 'access_revoked == null')})`),
   },
   {
     id: 'JML-04',

@@ -95,11 +95,26 @@ function baseName(preset: string): string {
 
 function skipReason(detection: DetectResult): string {
   if (detection.problem) return detection.problem;
-  const partial = detection.best;
+  const partial = detection.best ?? detection.closest;
   const header = detection.header.slice(0, 8).join(', ') + (detection.header.length > 8 ? ', ...' : '');
   if (partial)
-    return `closest preset ${partial.preset} lacks ${partial.missing.join(', ')} (header: ${header})`;
+    return `closest preset ${partial.preset} (${Math.round(partial.confidence * 100)} %) lacks ${partial.missing.join('; ')} (header: ${header})`;
   return `header: ${header || '(none)'}`;
+}
+
+/**
+ * Whether the preset reads the file: every column its signature requires is there, or the ones missing
+ * back no required field (detect's "the preset may still read the file; fields from missing columns stay
+ * empty"). Needs the header to tell.
+ */
+function isReadable(detection: DetectResult, best: PresetMatch): boolean {
+  if (best.missing.length === 0) return true;
+  const variant = PRESETS[best.preset]?.formats[best.format];
+  if (!variant || detection.header.length === 0) return false;
+  const absent = new Set(absentFields(variant, detection.header, best.format));
+  return Object.entries(variant.fields).every(
+    ([name, field]) => typeof field === 'string' || field.required !== true || !absent.has(name),
+  );
 }
 
 /** The preset's fields the file lacks (none when its header is unknown). */
@@ -130,8 +145,10 @@ function chooseSources(files: readonly StarterFile[]): {
       continue;
     }
     const best = file.detection.best;
-    // A partial match would fail on its first row (a required column is missing): list it, do not use it.
-    if (!best || best.missing.length > 0 || !Object.hasOwn(PRESETS, best.preset)) {
+    // A partial match is used when the preset can still read the file (the columns it lacks back no
+    // required field: a leavers-only list has no event column), as `detect` says; otherwise it would
+    // fail on its first row: list it, do not use it.
+    if (!best || !Object.hasOwn(PRESETS, best.preset) || !isReadable(file.detection, best)) {
       skipped.push({ path: file.path, reason: skipReason(file.detection) });
       continue;
     }
@@ -235,6 +252,10 @@ function sourceLines(source: StarterSource): string[] {
   if (preset.formats[source.match.format]?.kind === 'snapshot') lines.push(...asOfLines(source));
   const note = Object.hasOwn(SOURCE_NOTES, source.preset) ? SOURCE_NOTES[source.preset] : undefined;
   if (note) lines.push(...wrap(note, 96).map((line) => `    # ${line}`));
+  if (source.match.missing.length > 0)
+    lines.push(
+      `    # the export lacks ${safeText(truncate(source.match.missing.join('; '), 200))}: those fields stay empty`,
+    );
   if (source.match.extra.length > 0) {
     // Header names are the export's: one line each in the comment (a line break would end it), cut short.
     const names = source.match.extra.slice(0, 6).map((name) => safeText(truncate(name, QUOTE_MAX)));

@@ -197,7 +197,15 @@ export const servicenowIncident: Preset = {
         close_code: { column: ['close_code', 'Resolution code'] },
       },
       signature: {
-        required: ['number', 'opened_at', 'short_description', 'caller_id', 'priority', 'state'],
+        // Field names (a list export) or their labels (a list view exported as displayed, or from Excel).
+        required: [
+          'number',
+          ['opened_at', 'Opened'],
+          ['short_description', 'Short description'],
+          ['caller_id', 'Caller'],
+          'priority',
+          'state',
+        ],
         optional: INCIDENT_CSV_COLUMNS,
       },
     },
@@ -353,7 +361,15 @@ export const servicenowChange: Preset = {
         approval: { column: 'approval', description: 'Approved, Requested, Rejected, Not Yet Requested' },
       },
       signature: {
-        required: ['number', 'opened_at', 'short_description', 'type', 'state', 'start_date'],
+        // Field names (a list export) or their labels (the default list view exported as displayed).
+        required: [
+          'number',
+          ['opened_at', 'Opened'],
+          ['short_description', 'Short description'],
+          'type',
+          'state',
+          ['start_date', 'Planned start date'],
+        ],
         optional: CHANGE_CSV_COLUMNS,
       },
     },

@@ -73,7 +73,7 @@ describe('starterCatalogue', () => {
     expect(starter.text).toContain('# not recognised: exports/notes.csv (header: when, what)');
     expect(starter.text).toContain('# not recognised: exports/budget.xlsx (the file is a ZIP archive)');
     expect(starter.text).toMatch(
-      /# not recognised: exports\/hr\.csv \(closest preset hr-joiners-leavers lacks upn/,
+      /# not recognised: exports\/hr\.csv \(closest preset hr-joiners-leavers \(60 %\) lacks upn/,
     );
     expect(Object.keys(config.sources)).not.toContain('jml_events');
   });
