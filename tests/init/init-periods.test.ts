@@ -102,3 +102,33 @@ describe('periodTemplate', () => {
     },
   );
 });
+
+describe('init --from takes what detect suggests', () => {
+  it('reads a leavers-only HR list (no event column) that detect suggests as hr-joiners-leavers', async () => {
+    const dir = mkdtempSync(path.join(tmp, 'hr-'));
+    mkdirSync(path.join(dir, 'hr'));
+    writeFileSync(
+      path.join(dir, 'hr', 'leavers.csv'),
+      'employee_id,upn,termination_date,account_disabled_at\nE1,a@example.com,2026-07-31,2026-07-31 18:00\nE2,b@example.com,2026-08-15,\n',
+    );
+    const detect = await runCli(['detect', 'hr/leavers.csv'], { cwd: dir });
+    expect(detect.stdout).toContain('  preset:     hr-joiners-leavers');
+    expect(detect.stdout).toContain('the preset may still read the file');
+    const init = await runCli(['init', '--from', 'hr'], { cwd: dir });
+    expect(init.stderr).toBe('');
+    expect(init.stdout).toContain('  jml_events  hr/leavers.csv (hr-joiners-leavers, 3 KPIs)');
+    const text = readFileSync(path.join(dir, 'metrics.yaml'), 'utf8');
+    expect(text).toContain(
+      '    # the export lacks event or event_type or jml or change_type or action or type: those fields stay empty',
+    );
+    expect(text).toContain('formula: count(jml_events, access_revoked == null)');
+    const validate = await runCli(['validate', '--period', '2026-Q3', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(validate.stdout).counts).toMatchObject({ errors: 0, warnings: 0 });
+    const report = JSON.parse(
+      (await runCli(['report', '--period', '2026-Q3', '--format', 'json'], { cwd: dir })).stdout,
+    );
+    const byId = Object.fromEntries(report.kpis.map((k: { id: string; value: number }) => [k.id, k.value]));
+    // E1 revoked 18 h after the start of the leaving day, E2 not at all.
+    expect(byId).toMatchObject({ 'JML-01': 50, 'JML-02': 18, 'JML-03': 1 });
+  });
+});
