@@ -143,8 +143,11 @@ function verdictLines(v: Validation): string[] {
 function problemLines(v: Validation): string[] {
   const lines = v.catalogue.problems.map(formatProblem);
   for (const s of v.sources) {
+    // A problem's detail lines (the files a period template does match) stay with it: one entry.
     for (const p of s.problems)
-      lines.push(`${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`);
+      lines.push(
+        [`${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`, ...formatDetail(p)].join('\n'),
+      );
     if (s.state === 'read' && s.problemCount > s.problems.length)
       lines.push(`... ${s.problemCount - s.problems.length} more problems in ${t(s.file)} not kept`);
   }

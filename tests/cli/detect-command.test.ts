@@ -113,9 +113,7 @@ describe('isms-kpi detect', () => {
   });
 
   it('names the closest preset and the columns it lacks when nothing matches (issue 17)', async () => {
-    const file = tmpFile('changes.csv', 'number,opened_at,description
-CHG1,2026-07-01 09:00:00,x
-');
+    const file = tmpFile('changes.csv', 'number,opened_at,description\nCHG1,2026-07-01 09:00:00,x\n');
     const r = await cli(['detect', file]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('  no preset matches\n');
