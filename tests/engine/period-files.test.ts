@@ -80,7 +80,7 @@ describe('one source per export family', { timeout: 60_000 }, () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('error: data/nessus-q4.csv: file not found\n');
     expect(r.stderr).toContain(
-      '  files that match data/nessus-q{quarter}.csv: data/nessus-q2.csv, data/nessus-q3.csv\n',
+      '  files that match "data/nessus-q{quarter}.csv": "data/nessus-q2.csv", "data/nessus-q3.csv"\n',
     );
   });
 });
@@ -126,7 +126,7 @@ describe('a monthly report over files saved per quarter', { timeout: 60_000 }, (
     const r = await runCli(['report', '--period', '2026-09'], { cwd: dir });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      'error: metrics.yaml: source nessus: path data/nessus-q{quarter}.csv: the path names a quarter ({quarter}), and 2026-09 is a month: add one_file_per: quarter to the source to read the file of the quarter 2026-09 falls in; files that match the path: data/nessus-q2.csv, data/nessus-q3.csv\n',
+      'error: metrics.yaml: source nessus: path "data/nessus-q{quarter}.csv": the path names a quarter ({quarter}), and 2026-09 is a month: add one_file_per: quarter to the source to read the file of the quarter 2026-09 falls in; files that match the path: "data/nessus-q2.csv", "data/nessus-q3.csv"\n',
     );
   });
 
