@@ -17,7 +17,8 @@ export default defineConfig({
         test: {
           name: 'shared',
           include: ['tests/**/*.test.ts'],
-          exclude: ISOLATED,
+          // tests/browser/ drives headless Chromium: `npm run test:browser` (vitest.browser.config.ts).
+          exclude: [...ISOLATED, 'tests/browser/**'],
           // Test files share a worker's module cache instead of importing src/ afresh for each file
           // (about half of the suite's CPU time). Safe because nothing in src/ keeps state between calls
           // that a test could see, these tests do not mock modules or change process.env or the working

@@ -47,6 +47,8 @@ export type ProblemCode =
   | 'duplicate-report'
   | 'incomplete-report'
   | 'output'
+  // report --output FILE.pdf
+  | 'browser'
   | 'usage';
 
 export type Severity = 'error' | 'warning';

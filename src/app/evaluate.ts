@@ -11,7 +11,10 @@ import { checkRequest, type PeriodOptions, resolvePeriod, runClock } from './req
 
 export interface EvaluateOptions
   extends PeriodOptions,
-    Pick<RunOptions, 'kpis' | 'trace' | 'storeAllFields' | 'baselineReport' | 'onProgress' | 'timestamp'> {
+    Pick<
+      RunOptions,
+      'kpis' | 'trace' | 'storeAllFields' | 'baselineReport' | 'savedReports' | 'onProgress' | 'timestamp'
+    > {
   /** Path of metrics.yaml, relative to io.cwd. */
   catalogue: string;
   /** The catalogue, when the caller has already loaded it (so it is not read twice). */
@@ -41,6 +44,7 @@ export async function evaluate(options: EvaluateOptions, io: Io): Promise<RunRes
     ...(options.trace ? { trace: true } : {}),
     ...(options.storeAllFields ? { storeAllFields: true } : {}),
     ...(options.baselineReport ? { baselineReport: options.baselineReport } : {}),
+    ...(options.savedReports ? { savedReports: options.savedReports } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.timestamp ? { timestamp: options.timestamp } : {}),
   });

@@ -10,6 +10,7 @@ import type { Expr } from '../formula/ir.js';
 import { fieldsRead } from '../formula/walk.js';
 import type { ExplainedAggregate, Explanation, ShownRow } from '../render/explain.js';
 import { renderExplain } from '../render/explain.js';
+import { fileOfRow } from '../sources/intake.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import { cellValue } from '../sources/table.js';
 import { loadCatalogue } from './catalogue.js';
@@ -95,7 +96,8 @@ function shownFields(catalogue: Catalogue, agg: Extract<Expr, { k: 'agg' }>): st
 function rowShower(loaded: LoadedSource, fields: string[]): (row: number) => ShownRow {
   const columns = fields.map((field) => ({ field, column: loaded.table.columns.get(field) }));
   return (row) => ({
-    file: loaded.stats.file,
+    // A source read from several files: the row's own file.
+    file: fileOfRow(loaded, row),
     line: loaded.table.line[row]!,
     cells: columns.map(({ field, column }) => ({
       field,

@@ -21,6 +21,7 @@ import {
 import type { Report } from '../report/model.js';
 import { quote, terminalSafe } from '../text.js';
 import { notAFileMessage } from '../util/file-problem.js';
+import { findBrowser } from './browser.js';
 import { loadCatalogue } from './catalogue.js';
 import { evaluate } from './evaluate.js';
 import type { Io } from './io.js';
@@ -30,7 +31,10 @@ import { incompleteReason, incompleteSkipped, readHistory, readReportFile } from
 
 export interface ReportOptions extends PeriodOptions {
   catalogue: string;
-  format?: Format | undefined;
+  /** `pdf` is refused: a PDF is written with --output only. */
+  format?: Format | 'pdf' | undefined;
+  /** The Chromium or Chrome that prints .pdf outputs (else ISMS_KPI_BROWSER, else PATH). */
+  browser?: string | undefined;
   output: string[];
   /** Folder for the audit evidence pack. */
   evidence?: string | undefined;
@@ -46,32 +50,50 @@ export interface ReportOptions extends PeriodOptions {
   quiet?: boolean | undefined;
   /** Colours in the table printed to stdout. */
   color: boolean;
+  /** --width: characters per line of the table format, on stdout and in .txt files. */
+  width?: number | undefined;
+  /** The terminal's width (the table on stdout when there is no --width). */
+  terminalWidth?: number | undefined;
   onProgress?: ((progress: SourceProgress) => void) | undefined;
 }
 
 export interface OutputTarget {
   file: string;
-  format: Format;
+  /** `pdf`: the HTML report, printed by `browser`. */
+  format: Format | 'pdf';
+  browser?: string;
 }
+
+const PDF_EXTENSION = '.pdf';
 
 /**
  * The --output files with their formats, checked before any work is done: a known extension, outside
  * the --evidence folder (which is replaced as a whole), in a folder that exists.
  */
 export async function reportTargets(
-  options: Pick<ReportOptions, 'output' | 'evidence'>,
+  options: Pick<ReportOptions, 'output' | 'evidence' | 'format' | 'browser'>,
   io: Io,
 ): Promise<OutputTarget[]> {
-  const targets = options.output.map((file) => {
+  if (options.format === 'pdf')
+    throw new IsmsKpiError(
+      problem(
+        'usage',
+        '--format pdf: a PDF is not written to standard output (it is binary); write it to a file with --output report.pdf',
+      ),
+    );
+  const targets: OutputTarget[] = options.output.map((file) => {
+    if (file.toLowerCase().endsWith(PDF_EXTENSION)) return { file, format: 'pdf' };
     const format = formatForFile(file);
     if (!format) {
-      const known = FORMATS.map((f) => `${FORMAT_EXTENSIONS[f][0]} (${f})`).join(', ');
+      const known = [...FORMATS.map((f) => `${FORMAT_EXTENSIONS[f][0]} (${f})`), '.pdf (pdf)'].join(', ');
       throw new IsmsKpiError(
         problem('usage', `--output ${file}: cannot tell the format from the extension; use one of ${known}`),
       );
     }
     return { file, format };
   });
+  for (const target of targets)
+    if (target.format === 'pdf') target.browser = await findBrowser(io, options.browser, target.file);
   if (options.evidence !== undefined) {
     const evidence = path.resolve(io.cwd, options.evidence);
     for (const { file } of targets) {
@@ -131,6 +153,8 @@ export async function report(
       ...(isEvidence ? { trace: true, storeAllFields: true } : {}),
       ...(timestamp ? { timestamp: new Date(io.now()).toISOString() } : {}),
       ...(baseline ? { baselineReport: { period: baseline.period.label, kpis: baseline.kpis } } : {}),
+      // The saved report of the previous period (if given) is what the trend verdicts compare with.
+      savedReports: saved.reports.map((r) => ({ period: r.period.label, kpis: r.kpis })),
     },
     io,
   );
@@ -140,15 +164,21 @@ export async function report(
   const renderOptions: RenderOptions = {
     color: false,
     failOn: options.failOn,
+    ...(options.width !== undefined ? { width: options.width } : {}),
     ...(history ? { history } : {}),
   };
   // terminalSafe: the last guard of every report file (src/text.ts); a JSON file reads back unchanged.
-  const files = targets.map(({ file, format }) => ({
-    file,
-    content: terminalSafe(RENDERERS[format](report, renderOptions)),
-  }));
+  const files = targets.map(({ file, format, browser }) =>
+    format === 'pdf'
+      ? {
+          file,
+          content: terminalSafe(RENDERERS.html(report, renderOptions)),
+          printWith: { browser: browser! },
+        }
+      : { file, content: terminalSafe(RENDERERS[format](report, renderOptions)) },
+  );
   const isStdout = (targets.length === 0 && !isEvidence) || options.format !== undefined;
-  const format = options.format ?? 'table';
+  const format = options.format === undefined || options.format === 'pdf' ? 'table' : options.format;
   const notes: string[] = [];
   if (!isStdout && !options.quiet) for (const t of targets) notes.push(`wrote ${t.file} (${t.format})`);
   if (isEvidence && !options.quiet)
@@ -157,7 +187,16 @@ export async function report(
     );
   const colour = options.color && format === 'table';
   return {
-    ...(isStdout ? { stdout: RENDERERS[format](report, { ...renderOptions, color: colour }), colour } : {}),
+    ...(isStdout
+      ? {
+          stdout: RENDERERS[format](report, {
+            ...renderOptions,
+            color: colour,
+            width: options.width ?? options.terminalWidth,
+          }),
+          colour,
+        }
+      : {}),
     files,
     ...(options.evidence !== undefined
       ? {

@@ -6,7 +6,9 @@ import type { Outcome } from './exit-policy.js';
 /** A file to write; `file` as the user gave it (relative to the working directory). */
 export interface Document {
   file: string;
-  content: string;
+  content: string | Uint8Array;
+  /** `content` is HTML that the CLI prints to PDF with this browser (src/cli/pdf.ts) before writing. */
+  printWith?: { browser: string };
 }
 
 export interface CommandResult {

@@ -17,7 +17,7 @@ import { parsePeriod } from '../time/period.js';
 import { isValidTimeZone } from '../time/zone.js';
 import { evaluationOrder } from './kpi-order.js';
 import type { ParsedCatalogue } from './parse.js';
-import type { CatalogueConfig, KpiConfig } from './schema.js';
+import type { CatalogueConfig, DocumentConfig, KpiConfig } from './schema.js';
 import { resolveSources } from './source-checks.js';
 import { compileThresholds, type Thresholds } from './thresholds.js';
 
@@ -35,11 +35,24 @@ export interface CompiledKpi {
   formulaAt?: Location;
 }
 
+/** The catalogue's `document:` block, as the report carries it (docs/catalogue.md, "Document control"). */
+export interface DocumentControl {
+  title?: string;
+  classification?: string;
+  version?: string;
+  owner?: string;
+  approver?: string;
+  distribution?: string[];
+  /** yyyy-MM-dd. */
+  nextReview?: string;
+}
+
 export interface Catalogue {
   file: string;
   dir: string;
   sha256: string;
   organisation: string;
+  document?: DocumentControl;
   timezone: string;
   fiscalYearStart: number;
   period: string | undefined;
@@ -96,6 +109,7 @@ export function compileCatalogue(
       dir,
       sha256: parsed.sha256,
       organisation: config.organisation,
+      ...(config.document ? { document: documentControl(config.document) } : {}),
       timezone: config.timezone,
       fiscalYearStart: config.fiscal_year_start,
       period: config.period,
@@ -127,6 +141,21 @@ function fieldsUsed(
     }
   }
   return used;
+}
+
+/** The `document:` block with the report's key names, in a fixed order (the JSON report's key order). */
+function documentControl(config: DocumentConfig): DocumentControl {
+  const { title, classification, version, owner, approver, distribution } = config;
+  const entries = Object.entries({
+    title,
+    classification,
+    version,
+    owner,
+    approver,
+    distribution,
+    nextReview: config.next_review,
+  }).filter(([, v]) => v !== undefined);
+  return Object.fromEntries(entries) as DocumentControl;
 }
 
 /** The catalogue's time zone, and its period when it names one. */
@@ -222,6 +251,21 @@ function compileKpi(
   if (typeof thresholds === 'string') {
     return {
       problem: problem('catalogue-schema', `kpi ${kpi.id}: thresholds: ${thresholds}`, where('thresholds')),
+    };
+  }
+  // `direction: higher` with `<= 5` thresholds would call a move to red an improvement.
+  if (
+    thresholds &&
+    (kpi.direction === 'higher' || kpi.direction === 'lower') &&
+    thresholds.direction !== 'target' &&
+    thresholds.direction !== kpi.direction
+  ) {
+    return {
+      problem: problem(
+        'catalogue-schema',
+        `kpi ${kpi.id}: direction: ${kpi.direction} contradicts the thresholds (${thresholds.green.text}: ${thresholds.direction} is better); write direction: ${thresholds.direction}, none, or leave it out`,
+        where('direction'),
+      ),
     };
   }
   const segmentBy = segmentFields(kpi.segment_by);

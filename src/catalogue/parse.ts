@@ -22,7 +22,7 @@ import { type Location, type Problem, problem } from '../problems.js';
 import { FieldSchema, SourceObjectSchema } from '../sources/schema.js';
 import { listOf, quote } from '../text.js';
 import { closest } from '../util/closest.js';
-import { type CatalogueConfig, CatalogueSchema, KpiSchema } from './schema.js';
+import { type CatalogueConfig, CatalogueSchema, DocumentSchema, KpiSchema } from './schema.js';
 
 /** Alias expansion is bounded so a "billion laughs" document cannot exhaust memory. */
 const MAX_ALIAS_COUNT = 100;
@@ -379,12 +379,21 @@ function zodProblem(
     message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
     message = `missing required key "${String(path.at(-1))}"`;
+  } else if (issue.code === 'invalid_union' && isSourcePath(path)) {
+    message = 'expected a file path (a glob is allowed), or a list of paths';
+  } else if (issue.code === 'too_small' && isSourcePath(path)) {
+    message = 'a list of paths needs at least one path';
   } else if (issue.code === 'invalid_union') {
     message = 'expected a column name or a field definition with column, type, ...';
   }
   const location = locate(at, issue.code === 'unrecognized_keys');
   const context = describeContext(path, data);
   return problem('catalogue-schema', `${context}${keyLabel(path, issue.code)}${message}`, location);
+}
+
+/** `sources.NAME.path`: one path, or a list of them. */
+function isSourcePath(path: readonly (string | number)[]): boolean {
+  return path.length === 3 && path[0] === 'sources' && path[2] === 'path';
 }
 
 /** `kpi IR-02: ` or `source incidents: ` so users see which entry a problem belongs to. */
@@ -399,6 +408,7 @@ function describeContext(path: (string | number)[], data: unknown): string {
       ? `source ${path[1]}: field ${path[3]}: `
       : `source ${path[1]}: `;
   }
+  if (path[0] === 'document' && path.length === 1) return 'document: ';
   return '';
 }
 
@@ -420,6 +430,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   source: Object.keys(SourceObjectSchema.shape),
   field: Object.keys(FieldSchema.shape),
   root: Object.keys(CatalogueSchema.shape),
+  document: Object.keys(DocumentSchema.shape),
 };
 
 function suggestKey(path: (string | number)[], keys: string[]): string {
@@ -432,7 +443,9 @@ function suggestKey(path: (string | number)[], keys: string[]): string {
           ? 'source'
           : path[0] === 'sources' && path[2] === 'fields' && path.length === 4
             ? 'field'
-            : undefined;
+            : path[0] === 'document' && path.length === 1
+              ? 'document'
+              : undefined;
   const first = keys[0];
   if (!kind || !first) return '';
   const best = closest(first, KNOWN_KEYS[kind]!);

@@ -41,19 +41,24 @@ export function resolveSources(
  * with `{year}-Q{quarter}` keeps one file per quarter, so `one_file_per: month` cannot be right.
  */
 function checkPath(sourceConfig: SourceConfig, here: Report): void {
-  const parsed = parsePathTemplate(sourceConfig.path);
-  if ('error' in parsed) {
-    here('path', parsed.error);
-    return;
+  // A list of paths: each one is checked (globs and lists fill `{period}` only for now, run.ts).
+  const paths = [sourceConfig.path].flat();
+  for (const one of paths) {
+    const parsed = parsePathTemplate(one);
+    if ('error' in parsed) {
+      here('path', parsed.error);
+      return;
+    }
   }
   const unit = sourceConfig.one_file_per;
   if (unit === undefined) return;
-  const tokens = periodTokensIn(sourceConfig.path);
-  const named = templateUnit(sourceConfig.path);
+  const first = paths[0] ?? '';
+  const tokens = periodTokensIn(first);
+  const named = templateUnit(first);
   if (tokens.length === 0)
     here(
       'one_file_per',
-      `one_file_per: ${unit} is for a path with period tokens ({period}, {quarter}, ...), and ${sourceConfig.path} has none`,
+      `one_file_per: ${unit} is for a path with period tokens ({period}, {quarter}, ...), and ${paths.join(', ')} has none`,
     );
   else if (named !== undefined && named !== unit)
     here(
@@ -125,10 +130,10 @@ function checkAsOf(sourceConfig: SourceConfig, here: Report): void {
   const asOf = sourceConfig.as_of;
   if (asOf === undefined || asOf === 'file_modified') return;
   if (asOf === 'period_end') {
-    if (periodTokensIn(sourceConfig.path).length === 0)
+    if (periodTokensIn([sourceConfig.path].flat().join(' ')).length === 0)
       here(
         'as_of',
-        `as_of: period_end is only for a path with a period token such as {period} (one file per period); ${sourceConfig.path} is the same file for every period, so write when it was taken: as_of: 2026-09-30, as_of_field, a date in the file name, or as_of: file_modified`,
+        `as_of: period_end is only for a path with a period token such as {period} (one file per period); ${[sourceConfig.path].flat().join(', ')} is the same file for every period, so write when it was taken: as_of: 2026-09-30, as_of_field, a date in the file name, or as_of: file_modified`,
       );
     return;
   }

@@ -17,6 +17,7 @@ import { DIFF_FORMATS } from '../render/diff.js';
 import { FORMATS } from '../render/index.js';
 import { LIST_FORMATS } from '../render/list.js';
 import { PRESETS_FORMATS } from '../render/presets.js';
+import { DEFAULT_WIDTH } from '../render/table.js';
 import { TREND_FORMATS } from '../render/trend.js';
 import { type RejectedTolerance, VALIDATE_FORMATS } from '../render/validate.js';
 import { terminalSafe } from '../text.js';
@@ -25,6 +26,7 @@ import { completionScript, SHELLS, type Shell } from './completion.js';
 import { checkEvidenceTarget } from './evidence-output.js';
 import type { CliIo } from './output.js';
 import { progressPrinter } from './progress.js';
+import { isColorTerminal, MIN_WIDTH, terminalWidth } from './terminal.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -45,6 +47,14 @@ function integer(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < 0)
     throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+/** --width: a whole number of columns; below MIN_WIDTH no table fits. */
+function width(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < MIN_WIDTH)
+    throw new InvalidArgumentError(`expected a number of columns, ${MIN_WIDTH} or more`);
   return n;
 }
 
@@ -115,10 +125,8 @@ export function buildProgram(io: CliIo, run: Run): Command {
     writeOut: (text) => io.stdout.write(terminalSafe(text)),
     writeErr: (text) => io.stderr.write(terminalSafe(text)),
   });
-  const colorWanted = (command: Command): boolean => {
-    const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
-    return command.optsWithGlobals().color !== false && !noColor && io.stdout.isTTY;
-  };
+  const colorWanted = (command: Command): boolean =>
+    command.optsWithGlobals().color !== false && isColorTerminal(io.env, io.stdout.isTTY);
   program
     .name('isms-kpi')
     .description(
@@ -154,12 +162,26 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
   periodOptions(
     program.command('report').description('evaluate the KPIs for a period and print or save the report'),
   )
-    .addOption(new Option('-f, --format <format>', 'format printed to stdout').choices(FORMATS))
+    .addOption(
+      // The choices (help, shell completion) are the formats stdout takes; `pdf` passes the parser only
+      // to be refused by report() with the message that says to use --output.
+      new Option('-f, --format <format>', 'format printed to stdout (a PDF only with --output)')
+        .choices(FORMATS)
+        .argParser((value: string) => {
+          if (value === 'pdf' || (FORMATS as readonly string[]).includes(value)) return value;
+          throw new InvalidArgumentError(`Allowed choices are ${FORMATS.join(', ')}.`);
+        }),
+    )
     .option(
       '-o, --output <file>',
-      'write the report to a file, format from the extension: .txt (table), .json, .csv, .md (markdown), .html, .xml (junit); repeatable',
+      'write the report to a file, format from the extension: .txt (table), .json, .csv, .md (markdown), .html, .xml (junit), .pdf (the HTML printed by Chromium or Chrome); repeatable',
       collect,
       [],
+    )
+    .option(
+      '--browser <path>',
+      'the Chromium or Chrome that prints .pdf outputs (default: ISMS_KPI_BROWSER, else chromium, chromium-browser, google-chrome, google-chrome-stable or chrome on PATH)',
+      nonEmpty,
     )
     .option(
       '--evidence <dir>',
@@ -168,7 +190,7 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     )
     .option(
       '--history <file|dir>',
-      'an earlier saved JSON report, or a folder of them, drawn in the trend lines of the HTML report (repeatable)',
+      'an earlier saved JSON report, or a folder of them, drawn in the trend lines of the HTML report; the one of the previous period gives the trend verdicts (repeatable)',
       collect,
       [],
     )
@@ -199,19 +221,26 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
       'record the time of the run in the report (reports are otherwise byte-for-byte reproducible)',
     )
     .option('-q, --quiet', 'no progress or "wrote" messages on stderr')
+    .option(
+      '--width <columns>',
+      `characters per line of the table format (default: the terminal's width, else $COLUMNS, else ${DEFAULT_WIDTH}); also for .txt files`,
+      width,
+    )
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES_HELP}`,
+      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES_HELP}`,
     )
     .action((options, command: Command) =>
       run(async () => {
         const targets = await reportTargets(options, io);
         if (options.evidence !== undefined) await checkEvidenceTarget(options.evidence, io.cwd);
-        const progress = progressPrinter(io.stderr, options.quiet === true);
+        const progress = progressPrinter(io.stderr, options.quiet === true || io.env.TERM === 'dumb');
         try {
+          const columns = terminalWidth(io.env, io.stdout);
           return await report(
             {
               ...options,
+              ...(columns !== undefined ? { terminalWidth: columns } : {}),
               color: colorWanted(command),
               ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
             },

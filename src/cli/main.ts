@@ -8,7 +8,7 @@
 import { CommanderError } from 'commander';
 import { type ExitCode, exitCode } from '../app/exit-policy.js';
 import { nodeIo } from '../app/node-io.js';
-import type { CommandResult } from '../app/result.js';
+import type { CommandResult, Document } from '../app/result.js';
 import { formatDetail, formatProblem, IsmsKpiError, type Problem } from '../problems.js';
 import { terminalSafe } from '../text.js';
 import { stdoutProblem } from '../util/file-problem.js';
@@ -28,8 +28,12 @@ import {
   type Staged,
   stageFiles,
 } from './output.js';
+import { type PdfRequest, printPdf } from './pdf.js';
 
 export type { CliIo };
+
+/** Prints HTML to PDF (src/cli/pdf.ts); tests may pass another printer in the CliIo. */
+type Printer = (request: PdfRequest) => Promise<Uint8Array>;
 
 export function processIo(): CliIo {
   return { ...nodeIo(), stdout: processStdout(), stderr: processStderr(), onInterrupt: processInterrupts };
@@ -83,7 +87,11 @@ async function emit(result: CommandResult, io: CliIo): Promise<void> {
       if (result.evidence)
         evidence = await stageEvidence(result.evidence.dir, result.evidence.files, io.cwd, temporaries);
       if (result.files && result.files.length > 0)
-        files = await stageFiles(result.files, io.cwd, temporaries);
+        files = await stageFiles(
+          await printed(result.files, io.printPdf ?? printPdf, temporaries),
+          io.cwd,
+          temporaries,
+        );
       if (evidence || files) await pauseForTests(io);
     } catch (error) {
       await evidence?.abort();
@@ -108,6 +116,37 @@ async function emit(result: CommandResult, io: CliIo): Promise<void> {
     io.stdout.write(terminalSafe(result.stdout, { colour: result.colour === true }));
   for (const p of result.problems) printProblem(io.stderr, p, p.severity === 'warning' ? 'warning' : 'error');
   for (const note of result.notes ?? []) line(io.stderr, note);
+}
+
+/** The documents with their PDFs printed (the browser's temporary folder is removed on Ctrl-C too). */
+async function printed(
+  files: readonly Document[],
+  print: Printer,
+  temporaries: Temporaries,
+): Promise<Document[]> {
+  const out: Document[] = [];
+  for (const doc of files) {
+    if (!doc.printWith || typeof doc.content !== 'string') {
+      out.push(doc);
+      continue;
+    }
+    let dir: string | undefined;
+    try {
+      const content = await print({
+        browser: doc.printWith.browser,
+        html: doc.content,
+        file: doc.file,
+        onTemporary: (d) => {
+          dir = d;
+          temporaries.add(d);
+        },
+      });
+      out.push({ file: doc.file, content });
+    } finally {
+      if (dir) temporaries.delete(dir);
+    }
+  }
+  return out;
 }
 
 /**

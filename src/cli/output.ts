@@ -19,6 +19,7 @@ import { IsmsKpiError, problem } from '../problems.js';
 import { terminalSafe } from '../text.js';
 import { errnoCode, notAFileMessage, specialKind, writeProblem } from '../util/file-problem.js';
 import type { InterruptHandler, Temporaries } from './interrupt.js';
+import type { PdfRequest } from './pdf.js';
 
 /** A text stream: process.stdout and process.stderr, or a test's buffer. */
 export interface Output {
@@ -26,6 +27,8 @@ export interface Output {
   write(text: string): void;
   /** A terminal: colours and progress are shown only there. */
   readonly isTTY: boolean;
+  /** The terminal's width in characters, when it is one and says. */
+  readonly columns?: number | undefined;
   /**
    * Resolves once everything written so far has been handed to the system; rejects with the first write
    * error (ENOSPC on a full disk behind `> q3.json`). Absent when writes cannot fail later.
@@ -39,6 +42,8 @@ export interface CliIo extends Io {
   stderr: Output;
   /** Cleans up staged output on SIGINT/SIGTERM (the real process only; see interrupt.ts). */
   onInterrupt?: InterruptHandler;
+  /** Prints HTML to PDF; default the local browser (pdf.ts). Tests pass a stand-in. */
+  printPdf?: (request: PdfRequest) => Promise<Uint8Array>;
 }
 
 let isPipeGuarded = false;
@@ -70,6 +75,9 @@ export function processStdout(): Output {
       });
     },
     isTTY: process.stdout.isTTY === true,
+    get columns() {
+      return process.stdout.isTTY ? process.stdout.columns : undefined;
+    },
     flush: async () => {
       await lastStdoutWrite;
       if (stdoutError) throw stdoutError;
@@ -105,6 +113,9 @@ export function guardedOutput(inner: Output): Output & { failure(): Promise<unkn
   };
   return {
     isTTY: inner.isTTY,
+    get columns() {
+      return inner.columns;
+    },
     write: (text) => {
       if (hasFailed) return;
       try {
@@ -202,7 +213,7 @@ export async function stageFiles(
   cwd: string,
   temporaries: Temporaries,
 ): Promise<Staged> {
-  const targets: { file: string; content: string; final: string; old: Stats | undefined }[] = [];
+  const targets: { file: string; content: string | Uint8Array; final: string; old: Stats | undefined }[] = [];
   for (const { file, content } of files) {
     const final = path.resolve(cwd, file);
     targets.push({ file, content, final, old: await existingTarget(final, file) });
@@ -216,7 +227,7 @@ export async function checkTargets(files: readonly Document[], cwd: string): Pro
 }
 
 async function stageChecked(
-  targets: readonly { file: string; content: string; final: string; old: Stats | undefined }[],
+  targets: readonly { file: string; content: string | Uint8Array; final: string; old: Stats | undefined }[],
   temporaries: Temporaries,
 ): Promise<Staged> {
   const staged: { temp: string; final: string; file: string }[] = [];

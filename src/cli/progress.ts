@@ -3,6 +3,7 @@
  * the file size is known. Only on a terminal (never in CI logs or piped output) and never with --quiet.
  */
 import type { SourceProgress } from '../engine/run.js';
+import { plural } from '../report/numbers.js';
 import { safeText } from '../text.js';
 import type { Output } from './output.js';
 
@@ -43,7 +44,7 @@ const WIDTH = 24;
 
 function line(p: SourceProgress): string {
   const source = safeText(p.source);
-  const rows = `${p.rows.toLocaleString('en-US')} rows`;
+  const rows = plural(p.rows, 'row');
   if (p.totalBytes <= 0) return `reading ${source}: ${rows}`;
   const fraction = Math.min(1, p.isDone ? 1 : p.bytes / p.totalBytes);
   const filled = Math.round(fraction * WIDTH);

@@ -5,15 +5,22 @@
  */
 import type { KpiResult, Report, SourceManifest, Status } from '../report/model.js';
 
-export type Verdict = 'improved' | 'worsened' | 'unchanged' | 'changed' | 'not-comparable';
-export type Direction = 'higher' | 'lower' | 'target' | 'none';
+import {
+  DEFAULT_TOLERANCE,
+  type Direction,
+  isBeyondTolerance,
+  judge,
+  kpiDirection,
+  type Verdict,
+} from '../report/verdict.js';
+
+// The rule lives in the report layer (the engine's trend verdict uses it too); re-exported for callers.
+export { DEFAULT_TOLERANCE, type Direction, isBeyondTolerance, judge, type Verdict };
 
 export interface DiffOptions {
   /** Percent: a change within it is "unchanged" (relative; absolute where |old| < 1). Default 0.5. */
   tolerance: number;
 }
-
-export const DEFAULT_TOLERANCE = 0.5;
 
 export interface SegmentDiff {
   key: string;
@@ -88,26 +95,6 @@ const VERDICT_ORDER: Verdict[] = ['worsened', 'improved', 'changed', 'not-compar
 /** Rows accepted may move by this share either way before a source is called out. */
 const ROW_CHANGE_LIMIT = 0.5;
 
-/** Whether |new - old| is beyond the tolerance: relative to |old|, or absolute when |old| < 1. */
-export function isBeyondTolerance(oldValue: number, newValue: number, tolerance: number): boolean {
-  const allowed = (tolerance / 100) * Math.max(Math.abs(oldValue), 1);
-  // A hair of slack so that a change of exactly the tolerance counts as within it despite rounding.
-  return Math.abs(newValue - oldValue) > allowed + 1e-12;
-}
-
-export function judge(
-  oldValue: number | null,
-  newValue: number | null,
-  direction: Direction,
-  tolerance: number,
-): Verdict {
-  if (oldValue === null || newValue === null) return oldValue === newValue ? 'unchanged' : 'changed';
-  if (!isBeyondTolerance(oldValue, newValue, tolerance)) return 'unchanged';
-  if (direction === 'higher') return newValue > oldValue ? 'improved' : 'worsened';
-  if (direction === 'lower') return newValue < oldValue ? 'improved' : 'worsened';
-  return 'changed';
-}
-
 function isWorseStatus(oldStatus: Status, newStatus: Status): boolean {
   const a = STATUS_RANK[oldStatus];
   const b = STATUS_RANK[newStatus];
@@ -155,7 +142,7 @@ function compareSegments(a: KpiResult, b: KpiResult, direction: Direction, toler
 function compareKpi(a: KpiResult, b: KpiResult, tolerance: number): KpiDiff {
   const changes = definitionChanges(a, b);
   const isComparable = changes.length === 0;
-  const direction: Direction = b.thresholds?.direction ?? 'none';
+  const direction = kpiDirection(b);
   const hasBoth = a.value !== null && b.value !== null;
   const change = hasBoth ? b.value! - a.value! : null;
   return {

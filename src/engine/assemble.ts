@@ -288,6 +288,7 @@ export function describeKpi(
           direction: kpi.thresholds.direction,
         }
       : null,
+    ...(c.direction ? { direction: c.direction } : {}),
     ...(kpi.segmentBy.length > 0 ? { segmentBy: kpi.segmentBy.join(KEY_SEPARATOR) } : {}),
     ...(c.baseline ? { baseline: c.baseline } : {}),
     definitionHash: kpi.definitionHash,

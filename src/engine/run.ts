@@ -18,11 +18,13 @@ import {
   type SourceManifest,
   type Status,
 } from '../report/model.js';
+import { trendSample, trendVerdict } from '../report/verdict.js';
+import { folderEntries } from '../sources/decode.js';
+import { isMultiFile, sourceFiles } from '../sources/inputs.js';
 import { loadSourceAuto, type SourceProgress, type WorkerMode } from '../sources/load-parallel.js';
 import type { LoadedSource, SnapshotTime } from '../sources/load-source.js';
-import { listFolder } from '../sources/load-source.js';
 import { filesMatching, periodTokensIn } from '../sources/path-template.js';
-import { type ResolvedSource, sourceFile, sourcePath } from '../sources/resolve.js';
+import { type ResolvedSource, sourceFile, sourcePath, sourcePaths } from '../sources/resolve.js';
 import { listOf, quote } from '../text.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
 import {
@@ -81,6 +83,11 @@ export interface RunOptions {
   storeAllFields?: boolean;
   /** A saved report to measure change against. */
   baselineReport?: BaselineReport;
+  /**
+   * Saved reports of earlier periods (--history; the --baseline report is added to them): the one of the
+   * previous period of the same length, if any, gives the trend verdicts.
+   */
+  savedReports?: readonly BaselineReport[];
   /** Called while sources are read (the CLI shows it on a terminal). */
   onProgress?: (progress: SourceProgress) => void;
   /** ISO timestamp to record in the report (omitted by default so reports are reproducible). */
@@ -214,9 +221,16 @@ export async function loadSources(
       return;
     }
     const absolute = choice.file;
-    const shown = displayPath(absolute, cwd);
+    // Several files (a glob or a list): their paths fill `{period}` only (path-template.ts: not yet the part tokens).
+    const shown = isMultiFile(source)
+      ? sourcePaths(source, period.label)
+          .map((p) => displayPath(p, cwd))
+          .join(', ')
+      : displayPath(absolute, cwd);
     try {
       const fields = keep?.get(name);
+      // A glob or a list: the files it names, read as one table (src/sources/load-files.ts).
+      const files = isMultiFile(source) ? await sourceFiles(source, period.label, cwd) : undefined;
       const loaded = await loadSourceAuto(
         {
           source,
@@ -224,6 +238,7 @@ export async function loadSources(
             path: absolute,
             displayPath: shown,
             used: catalogue.fieldsUsed.get(name) ?? new Set(),
+            ...(files ? { files } : {}),
             ...(keep ? { keep: fields ?? new Set() } : {}),
             ...(onProgress ? { onProgress } : {}),
           },
@@ -255,6 +270,9 @@ export async function loadSources(
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** A folder's entries for filesMatching ([] when it cannot be read). */
+const listEntries = async (dir: string) => (await folderEntries(dir)) ?? [];
+
 /** A source whose path names another unit than the period asked for: why, and the files that do match. */
 async function noFileForPeriod(
   source: ResolvedSource,
@@ -262,7 +280,7 @@ async function noFileForPeriod(
   catalogue: Catalogue,
   cwd: string,
 ): Promise<Problem> {
-  const found = await filesMatching(source.pathTemplate, source.baseDir, listFolder);
+  const found = await filesMatching(source.pathTemplate, source.baseDir, listEntries);
   const shown = found.map((f) => displayPath(f, cwd));
   const files =
     shown.length > 0 ? `files that match the path: ${listOf(shown, 10)}` : 'no file matches the path';
@@ -281,7 +299,7 @@ async function matchingFilesDetail(
 ): Promise<string | undefined> {
   if (!problems.some((p) => p.code === 'file-missing') || periodTokensIn(source.pathTemplate).length === 0)
     return undefined;
-  const found = await filesMatching(source.pathTemplate, source.baseDir, listFolder);
+  const found = await filesMatching(source.pathTemplate, source.baseDir, listEntries);
   if (found.length === 0) return undefined;
   return `  files that match ${quote(source.pathTemplate)}: ${listOf(
     found.map((f) => displayPath(f, cwd)),
@@ -291,8 +309,12 @@ async function matchingFilesDetail(
 
 export interface BaselineReport {
   period: string;
-  kpis: readonly { id: string; value: number | null; definitionHash: string }[];
+  kpis: readonly SavedKpi[];
 }
+
+/** What a saved report's KPI gives a baseline or a trend verdict. */
+type SavedKpi = Pick<KpiResult, 'id' | 'value' | 'definitionHash'> &
+  Partial<Pick<KpiResult, 'denominator' | 'aggregates'>>;
 
 /**
  * The change since a baseline: a saved report's value wins when the KPI is defined the same way there,
@@ -396,9 +418,14 @@ class EarlyEvaluation {
 }
 
 /**
- * A KPI whose cadence covers the whole period has no earlier window inside it; its trend compares with
- * the previous period instead, computed from the same events exports (snapshots describe one moment, so
- * KPIs that read them get no such trend).
+ * The previous period of the same length (the quarter before a quarter) for every KPI:
+ * - `trendVerdict` (issue 18): the value against that period's value, improved / worsened / unchanged by
+ *   the KPI's direction (src/report/verdict.ts, the rule `diff` uses). The earlier value comes from a saved
+ *   report of that period (--history or --baseline) where one is given and the KPI is defined the same
+ *   way there, else from the same events exports when they cover both periods. Snapshot exports describe
+ *   one moment, so a KPI reading one has a verdict only from a saved report.
+ * - `trend` (the arrow of schemaVersion 1, unchanged): only for a KPI whose cadence covers the whole
+ *   period (it has no earlier window inside it), from the exports.
  */
 function addPreviousPeriodTrends(
   catalogue: Catalogue,
@@ -406,44 +433,86 @@ function addPreviousPeriodTrends(
   period: Period,
   evaluation: Evaluation,
   cache: Map<string, Vec>,
+  saved: readonly BaselineReport[],
 ): void {
   const isEventsOnly = (ids: string[]) =>
     ids.length > 0 && ids.every((s) => catalogue.sources.get(s)?.kind === 'events');
-  const candidates = evaluation.kpis.filter(
-    (k) => k.trend === null && k.windows.length === 0 && k.value !== null && isEventsOnly(k.sources),
-  );
-  if (candidates.length === 0) return;
   const tz = catalogue.timezone;
   const previous = previousPeriod(period, { tz, fiscalYearStartMonth: catalogue.fiscalYearStart });
+  const savedPrevious = saved.find((r) => r.period === previous.label);
   const byId = new Map(catalogue.kpis.map((k) => [k.config.id, k]));
-  // Both periods must be covered by every events export the formula reads (coverage.ts): a previous
-  // period computed from the last weeks of it only would make any change look like a trend.
-  const wanted = candidates.filter((kpi) => {
+  const fromExports: KpiResult[] = [];
+  for (const kpi of evaluation.kpis) {
+    const none = (reason: string) => {
+      kpi.trendVerdict = { verdict: 'none', reason };
+    };
+    const old = savedPrevious?.kpis.find((k) => k.id === kpi.id);
+    const isLegacy = kpi.trend === null && kpi.windows.length === 0;
+    if (kpi.value === null) {
+      none('no value in this period');
+      continue;
+    }
+    const isSaved = old !== undefined && old.value !== null && old.definitionHash === kpi.definitionHash;
+    // A KPI with an arrow from the exports still has them evaluated (below); the saved value wins there.
+    if (isSaved && !(isLegacy && isEventsOnly(kpi.sources))) {
+      kpi.trendVerdict = trendVerdict(kpi, period.label, {
+        period: previous.label,
+        value: old.value!,
+        from: 'report',
+        sample: trendSample(old),
+      });
+      continue;
+    }
+    if (!isEventsOnly(kpi.sources)) {
+      none(
+        kpi.sources.length === 0
+          ? `no earlier value: the KPI reads no export of its own; give the saved report of ${previous.label} with --history`
+          : `no earlier value: a snapshot export describes one moment; give the saved report of ${previous.label} with --history`,
+      );
+      continue;
+    }
+    // Both periods must be covered by every events export the formula reads (coverage.ts): a previous
+    // period computed from the last weeks of it only would make any change look like a trend.
     const compiled = byId.get(kpi.id)!;
     const covered = coverageOf(compiled, sources, period, tz, () => undefined).sources;
-    for (const interval of [previous, period]) {
-      const partial = partialReason(covered, interval, compiled.config.cadence, tz);
-      if (partial) {
-        kpi.trendNote = `partial: ${partial}`;
-        return false;
-      }
+    const partial = [previous, period]
+      .map((interval) => partialReason(covered, interval, compiled.config.cadence, tz))
+      .find((reason) => reason !== undefined);
+    if (partial) {
+      none(`partial: ${partial}`);
+      if (isLegacy) kpi.trendNote = `partial: ${partial}`;
+      continue;
     }
-    return true;
-  });
-  if (wanted.length === 0) return;
+    fromExports.push(kpi);
+  }
+  if (fromExports.length === 0) return;
   const earlier = evaluateCatalogue({
     catalogue,
     sources,
     period: previous,
     cache,
-    only: new Set(wanted.map((k) => k.id)),
+    only: new Set(fromExports.map((k) => k.id)),
   });
-  const values = new Map(earlier.kpis.map((k) => [k.id, k.value]));
-  for (const kpi of wanted) {
-    const before = values.get(kpi.id);
-    if (before === null || before === undefined || kpi.value === null) continue;
-    kpi.trend = compareValues(before, kpi.value);
-    kpi.previous = { period: previous.label, value: before };
+  const results = new Map(earlier.kpis.map((k) => [k.id, k]));
+  for (const kpi of fromExports) {
+    const before = results.get(kpi.id);
+    const old = savedPrevious?.kpis.find((k) => k.id === kpi.id);
+    if (before?.value === null || before?.value === undefined || kpi.value === null) {
+      kpi.trendVerdict = { verdict: 'none', reason: `no value in ${previous.label}` };
+      continue;
+    }
+    if (kpi.trend === null && kpi.windows.length === 0) {
+      kpi.trend = compareValues(before.value, kpi.value);
+      kpi.previous = { period: previous.label, value: before.value };
+    }
+    // A saved report of the previous period wins over the exports (it is what was reported then).
+    const isSaved = old !== undefined && old.value !== null && old.definitionHash === kpi.definitionHash;
+    kpi.trendVerdict = trendVerdict(kpi, period.label, {
+      period: previous.label,
+      value: isSaved ? old.value! : before.value,
+      from: isSaved ? 'report' : 'exports',
+      sample: isSaved ? trendSample(old) : trendSample(before),
+    });
   }
 }
 
@@ -517,7 +586,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const evaluation = early.finish(sources);
   const isComplete = period.end <= options.now;
   const computedOn = localDate(catalogue.timezone, options.now);
-  if (isComplete) addPreviousPeriodTrends(catalogue, sources, period, evaluation, cache);
+  if (isComplete)
+    addPreviousPeriodTrends(catalogue, sources, period, evaluation, cache, [
+      ...(options.savedReports ?? []),
+      ...(options.baselineReport ? [options.baselineReport] : []),
+    ]);
   else withholdTrends(evaluation, period, computedOn);
   addBaselines(evaluation, options.baselineReport);
   const asOf = options.asOf ?? lastDay(period);
@@ -537,6 +610,7 @@ function withholdTrends(evaluation: Evaluation, period: Period, computedOn: stri
     kpi.trend = null;
     delete kpi.previous;
     kpi.trendNote = `incomplete: ${period.label} has not ended (computed on ${computedOn})`;
+    kpi.trendVerdict = { verdict: 'none', reason: kpi.trendNote };
   }
 }
 
@@ -562,7 +636,11 @@ function buildReport(
   const manifest: SourceManifest[] = [...sources].map(([name, loaded]) => {
     const resolved = catalogue.sources.get(name)!;
     // Relative to the catalogue's folder, so the report's bytes do not depend on the working directory.
-    const file = recordedPath(sourcePath(resolved, period), catalogue.dir);
+    const file = isMultiFile(resolved)
+      ? sourcePaths(resolved, period.label)
+          .map((p) => recordedPath(p, catalogue.dir))
+          .join(', ')
+      : recordedPath(sourcePath(resolved, period), catalogue.dir);
     if ('missing' in loaded) {
       return {
         name,
@@ -600,12 +678,26 @@ function buildReport(
       maxTime: s.maxTime === null ? null : new Date(s.maxTime).toISOString(),
       rowsInPeriod: evaluation.rowsInPeriod.get(name) ?? 0,
       ...(resolved.kind === 'snapshot' ? snapshotManifest(loaded.asOf, catalogue.timezone) : {}),
+      ...(loaded.files
+        ? {
+            files: loaded.files.map((f) => ({
+              file: recordedPath(f.path, catalogue.dir),
+              bytes: f.bytes,
+              sha256: f.sha256,
+              rowsRead: f.rowsRead,
+              accepted: f.accepted,
+              rejected: f.rejected,
+              duplicates: f.duplicates,
+            })),
+          }
+        : {}),
     };
   });
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     organisation: catalogue.organisation,
+    ...(catalogue.document ? { document: catalogue.document } : {}),
     catalogue: { path: path.basename(catalogue.file), sha256: catalogue.sha256 },
     period: {
       label: period.label,

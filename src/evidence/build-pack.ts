@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Catalogue } from '../catalogue/compile.js';
 import type { KpiTrace } from '../engine/evaluate.js';
 import type { Report } from '../report/model.js';
+import { partOfRow } from '../sources/intake.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import { type Column, cellValue } from '../sources/table.js';
 import { jsonText } from '../text.js';
@@ -41,7 +42,8 @@ export function buildEvidencePack(input: EvidenceInput): EvidenceFile[] {
   const listed: PackFile[] = [];
   const byId = new Map(input.catalogue.kpis.map((k) => [k.config.id, k]));
   // Each row's file as the manifest names it: relative to the catalogue's folder, not the working directory.
-  const fileOf = new Map(report.sources.map((s) => [s.name, s.file]));
+  // A source read from several files names each of its files (`files`), in read order.
+  const fileOf = new Map(report.sources.map((s) => [s.name, s.files?.map((f) => f.file) ?? s.file]));
   const kpiNames = new UniqueNames();
   for (const kpi of report.kpis) {
     const path = `kpis/${kpiNames.take(kpi.id)}.csv`;
@@ -90,7 +92,7 @@ function kpiRows(
   id: string,
   trace: KpiTrace | undefined,
   sources: EvidenceInput['sources'],
-  fileOf: ReadonlyMap<string, string>,
+  fileOf: ReadonlyMap<string, string | string[]>,
 ): { content: string; rows: number } {
   const aggregates = (trace?.aggregates ?? []).map((agg) => {
     const loaded = sources.get(agg.source);
@@ -114,7 +116,7 @@ function kpiRows(
         label,
         agg.role,
         agg.source,
-        file,
+        typeof file === 'string' ? file : file[partOfRow(loaded.files!, row)]!,
         loaded.table.line[row]!,
         ...columns.map((column) => (column ? evidenceValue(column, row) : null)),
       ]);
@@ -132,7 +134,7 @@ function evidenceValue(column: Column, row: number): CsvValue {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-function rejectedRows(loaded: LoadedSource, file: string): string {
+function rejectedRows(loaded: LoadedSource, file: string | string[]): string {
   const isCsv = loaded.stats.format === 'csv';
   const width = isCsv ? Math.max(loaded.header.length, ...loaded.rejectedRows.map((r) => r.cells.length)) : 1;
   const rawColumns = isCsv
@@ -142,7 +144,7 @@ function rejectedRows(loaded: LoadedSource, file: string): string {
   for (const r of loaded.rejectedRows) {
     table.push([
       loaded.name,
-      file,
+      typeof file === 'string' ? file : file[r.part ?? 0]!,
       r.line,
       r.endLine,
       r.record,

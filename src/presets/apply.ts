@@ -4,6 +4,7 @@
  * and key by key inside a field. A field set to null (`summary: ~`) is left out.
  */
 
+import { innerName } from '../sources/inflate.js';
 import { quote } from '../text.js';
 import { closest } from '../util/closest.js';
 import { PRESET_NAMES, PRESETS } from './index.js';
@@ -20,7 +21,14 @@ export function presetFormat(raw: Raw, preset: Preset): 'csv' | 'json' | 'jsonl'
     return preset.formats[raw.format] ? raw.format : undefined;
   if (raw.format === 'jsonl') return preset.formats.json ? 'jsonl' : undefined;
   if (raw.format !== undefined) return undefined;
-  const file = typeof raw.path === 'string' ? raw.path.toLowerCase() : '';
+  // The first path of a list; `a.json.gz` and `a.zip#b.json` by the file inside them.
+  const first: unknown = Array.isArray(raw.path) ? raw.path[0] : raw.path;
+  const file =
+    typeof first === 'string'
+      ? innerName(first)
+          .replace(/[*?]+$/, '')
+          .toLowerCase()
+      : '';
   if (file.endsWith('.json')) return preset.formats.json ? 'json' : undefined;
   if (file.endsWith('.jsonl') || file.endsWith('.ndjson')) return preset.formats.json ? 'jsonl' : undefined;
   if (file.endsWith('.csv') || file.endsWith('.txt')) return preset.formats.csv ? 'csv' : undefined;

@@ -5,7 +5,7 @@ export const dependabotAlerts: Preset = {
   title: 'GitHub Dependabot alerts (REST API JSON, organisation or enterprise endpoint)',
   notes: [
     'Use the organisation or enterprise endpoint (`GET /orgs/ORG/dependabot/alerts`): only it includes `repository.full_name`, the `asset`; alerts from the repository endpoint would all be rejected.',
-    '`gh api --paginate` prints one array per page, which is not one JSON document: merge them, e.g. `gh api --paginate orgs/ORG/dependabot/alerts | jq -s add > alerts.json`.',
+    '`gh api --paginate orgs/ORG/dependabot/alerts > alerts.json` prints one array per page, one after another: the file is read as one table (the pages need not be merged), in bounded memory whatever its size.',
     'Severity (`critical` ... `low`) is stored as Critical, High, Medium, Low; `state` is open, fixed, dismissed or auto_dismissed.',
     'Timestamps are UTC; `created`, `fixed`, `dismissed` and `auto_dismissed` give time to fix or dismiss, and are empty when they do not apply (`auto_dismissed_at` is absent on older alerts).',
   ],

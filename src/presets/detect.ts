@@ -548,6 +548,12 @@ async function detectJson(absolutePath: string, file: string, head: Head): Promi
     document = JSON.parse(full.text);
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/^JSON\.parse: /, '') : String(error);
+    // Pages one after another (`gh api --paginate`, an envelope per page): the source reads them all
+    // (src/sources/json-stream.ts); the first page's first record tells what the export is.
+    if (/non-whitespace character after JSON/i.test(message)) {
+      const found = detectJsonRecords(file, 'json', (pointer) => firstRecordInHead(full.text, pointer), []);
+      if (found.header.length > 0) return found;
+    }
     return failed(file, 'unknown', `not valid JSON (nor CSV): ${message}`, 'json-syntax');
   }
   const firstRecord: RecordFinder = (pointer) => {

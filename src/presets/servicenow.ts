@@ -159,6 +159,7 @@ function jsonNotes(references: string, restCaveat: string): string[] {
   return [
     `JSON references (${references}) are sys_ids, or names when the export asked for display values; \`dv_assignment_group\` and the like (\`displayvalue=all\`) win when present.`,
     `The REST Table API works too with \`json: { records: /result }\` when called with \`sysparm_exclude_reference_link=true\`${restCaveat}.`,
+    `The API returns at most 10,000 records per page (\`sysparm_limit\`, \`sysparm_offset\`): save the pages one after another in one file (one \`{"result": [...]}\` per page is read as one table), or one file per page read through a glob (\`path: exports/changes-*.json\`), where the preset's \`key: id\` reads once a record that moved between pages while they were fetched.`,
   ];
 }
 

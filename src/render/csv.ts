@@ -5,7 +5,7 @@
  */
 import type { KpiResult, Report } from '../report/model.js';
 import { type CsvValue, csvDocument } from '../util/csv-writer.js';
-import { formatValue, trendText } from './format.js';
+import { formatValue, isPartialTrend } from './format.js';
 
 export const CSV_COLUMNS = [
   'period',
@@ -37,6 +37,8 @@ export const CSV_COLUMNS = [
   'trend_note',
   'period_complete',
   'computed_on',
+  'trend_verdict',
+  'trend_against',
 ] as const;
 
 type Row = Record<(typeof CSV_COLUMNS)[number], CsvValue>;
@@ -69,8 +71,10 @@ export function renderCsv(report: Report): string {
       level: 'kpi',
       segment: undefined,
       ...result(kpi, kpi),
-      trend: trendText(kpi) === 'partial' ? 'partial' : kpi.trend,
+      trend: isPartialTrend(kpi) ? 'partial' : kpi.trend,
       trend_note: kpi.trendNote,
+      trend_verdict: kpi.trendVerdict?.verdict,
+      trend_against: kpi.trendVerdict?.against?.period,
       reason: kpi.reason,
       rejected_rows: kpi.rejectedRows,
     });
@@ -82,6 +86,8 @@ export function renderCsv(report: Report): string {
         ...result(kpi, segment),
         trend: undefined,
         trend_note: undefined,
+        trend_verdict: undefined,
+        trend_against: undefined,
         reason: undefined,
         rejected_rows: undefined,
       });

@@ -6,7 +6,7 @@
 
 import type { Diff, EvidenceDrift, KpiDiff, Verdict } from '../diff/compare.js';
 import { jsonText, safeText } from '../text.js';
-import { formatNumber, formatValue, STATUS_SYMBOL, statusText } from './format.js';
+import { formatCount, formatNumber, formatValue, STATUS_SYMBOL, statusText } from './format.js';
 import { escapeMarkdown } from './markdown.js';
 
 /** One line of inert text (src/text.ts). */
@@ -41,7 +41,7 @@ export function formatChange(kpi: KpiDiff): { absolute: string; relative: string
 export function evidenceMessage(e: EvidenceDrift): string {
   switch (e.code) {
     case 'rows-changed':
-      return `${e.source} (${e.file}): accepted rows changed by more than 50 %: ${e.oldAccepted} -> ${e.newAccepted}`;
+      return `${e.source} (${e.file}): accepted rows changed by more than 50 %: ${formatCount(e.oldAccepted)} -> ${formatCount(e.newAccepted)}`;
     case 'snapshot-unchanged':
       return `${e.source} (${e.file}): snapshot file is identical in both reports (sha256 ${e.sha256.slice(0, 12)}); was it re-exported?`;
     case 'events-file-unchanged':

@@ -15,7 +15,7 @@ import type { ValueType } from '../formula/ir.js';
 import type { AggregateResult, KpiResult } from '../report/model.js';
 import type { CellValue, FieldType } from '../sources/table.js';
 import { safeText } from '../text.js';
-import { formatDateTime, formatNumber, formatValue } from './format.js';
+import { formatCount, formatDateTime, formatNumber, formatValue, plural } from './format.js';
 
 /** One line of inert text. */
 const t = (text: string) => safeText(text);
@@ -78,7 +78,7 @@ function showRow(row: ShownRow, tz: string): string {
 export function aggregateValueText(value: number | null | undefined, type: ValueType, tz: string): string {
   if (value === null || value === undefined) return 'no value';
   if (type === 'datetime') return formatDateTime(value, tz);
-  const text = Number.isInteger(value) ? String(value) : formatNumber(value, 2);
+  const text = formatNumber(value, Number.isInteger(value) ? 0 : 2);
   return type === 'duration' ? `${text} s` : text;
 }
 
@@ -111,7 +111,7 @@ function aggregateLines(explained: ExplainedAggregate, of: number, e: Explanatio
   if (explained.file === undefined) return [...out, `    source ${t(agg.source)} is missing`];
   const scope = explained.isCumulative ? ' up to the period end' : '';
   out.push(
-    `    ${agg.rowsInScope} rows of ${t(agg.source)}${scope} (${t(explained.file)}) in scope, ${agg.rowsMatched} counted -> ${aggregateValueText(agg.value, explained.valueType, tz)}`,
+    `    ${plural(agg.rowsInScope, 'row')} of ${t(agg.source)}${scope} (${t(explained.file)}) in scope, ${formatCount(agg.rowsMatched)} counted -> ${aggregateValueText(agg.value, explained.valueType, tz)}`,
   );
   if (e.limit === 0) return out;
   const { counted, notCounted } = explained;
@@ -162,7 +162,7 @@ export function renderExplain(e: Explanation): string {
   out.push(`value: ${value}${numbers}; status: ${kpi.status} (${t(kpi.reason)})`);
   if (kpi.rejectedRows > 0)
     out.push(
-      `note: ${kpi.rejectedRows} rows were rejected at intake in the sources this KPI reads (see isms-kpi validate)`,
+      `note: ${plural(kpi.rejectedRows, 'row')} ${kpi.rejectedRows === 1 ? 'was' : 'were'} rejected at intake in the sources this KPI reads (see isms-kpi validate)`,
     );
   const isCut = e.aggregates.some(
     (a) =>

@@ -1,14 +1,22 @@
 /** Shared text formatting for renderers: values with units, statuses with symbols, ordering. */
-import {
-  type KpiResult,
-  type Report,
-  type SourceManifest,
-  STATUS_ORDER,
-  type Status,
-} from '../report/model.js';
+import type { KpiResult, Report, SourceManifest, Status } from '../report/model.js';
+import { formatCount, formatGenerated, plural } from '../report/numbers.js';
+import { MIN_TREND_ROWS } from '../report/verdict.js';
 import type { AsOfSource } from '../sources/schema.js';
-import { localDate, utcToLocal, zoneOffsetMs } from '../time/zone.js';
-import { roundHalfAway } from '../util/round.js';
+import { localDate } from '../time/zone.js';
+
+// Numbers, units, counts and times: one formatter for every output (src/report/numbers.ts).
+export {
+  decimalsFor,
+  formatBands,
+  formatCount,
+  formatDateTime,
+  formatGenerated,
+  formatNumber,
+  formatTarget,
+  formatValue,
+  plural,
+} from '../report/numbers.js';
 
 export const STATUS_SYMBOL: Record<Status, string> = {
   green: '✔',
@@ -30,69 +38,32 @@ export const STATUS_LABEL: Record<Status, string> = {
 
 export const TREND_SYMBOL: Record<'up' | 'down' | 'flat', string> = { up: '↑', down: '↓', flat: '→' };
 
-/** Decimals a renderer shows: the KPI's own, else none for counts and one for everything else. */
-export function decimalsFor(kpi: Pick<KpiResult, 'unit' | 'decimals'>, value: number): number {
-  if (kpi.decimals !== undefined) return kpi.decimals;
-  if (
-    /^(count|incidents|changes|accounts|findings|alerts|tests|#)$/i.test(kpi.unit) &&
-    Number.isInteger(value)
-  )
-    return 0;
-  return Number.isInteger(value) ? 0 : 1;
-}
-
-/** `value` rounded half away from zero to `decimals` places, as written in decimal (1.005 -> "1.01"). */
-export function formatNumber(value: number, decimals: number): string {
-  const rounded = roundHalfAway(value, decimals);
-  // toFixed writes numbers of 1e21 and more in exponent form ("1.7e+308"), never "Infinity"
-  return (Object.is(rounded, -0) ? 0 : rounded).toFixed(decimals);
-}
-
-/**
- * An instant as a reader checks it against the export: local date and time in `tz` to the second (to the
- * millisecond when it has any), with the UTC offset, e.g. `2026-09-30 23:59:59 +02:00`. Seconds matter:
- * 23:59:58 and 23:59:59 can fall on either side of "older than 90 days".
- */
-export function formatDateTime(utcMs: number, tz: string): string {
-  const p = utcToLocal(tz, utcMs);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const ms = p.ms === 0 ? '' : `.${String(p.ms).padStart(3, '0')}`;
-  const offset = zoneOffsetMs(tz, utcMs) / 60_000;
-  const sign = offset < 0 ? '-' : '+';
-  const hhmm = `${two(Math.floor(Math.abs(offset) / 60))}:${two(Math.abs(offset) % 60)}`;
-  return `${localDate(tz, utcMs)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}${ms} ${sign}${hhmm}`;
-}
-
-export function formatValue(kpi: Pick<KpiResult, 'unit' | 'decimals'>, value: number | null): string {
-  if (value === null) return '–';
-  const text = formatNumber(value, decimalsFor(kpi, value));
-  return kpi.unit === '%' ? `${text} %` : /^(count|#)$/i.test(kpi.unit) ? text : `${text} ${kpi.unit}`;
-}
-
-export function formatTarget(kpi: Pick<KpiResult, 'thresholds' | 'unit'>): string {
-  if (!kpi.thresholds) return '–';
-  const unit = kpi.unit === '%' ? ' %' : '';
-  return `${kpi.thresholds.green}${unit}`.replace(/\s+/g, ' ');
-}
-
 export function statusText(status: Status): string {
   return `${STATUS_SYMBOL[status]} ${STATUS_LABEL[status]}`;
 }
 
-/** Red first, then amber, stale, no data, green, info; catalogue order within a status. */
+/**
+ * How urgent a KPI is, lowest first: red, stale judged red, amber, stale judged amber, other stale, no
+ * data, green, info. A stale KPI sorts by its judgement (the status its value would have) but after
+ * the KPIs of that status with current data, and never among the greens: its data is not current.
+ */
+export function urgencyRank(kpi: Pick<KpiResult, 'status' | 'judgement'>): number {
+  if (kpi.status === 'stale' && kpi.judgement === 'red') return 1;
+  if (kpi.status === 'stale' && kpi.judgement === 'amber') return 3;
+  return { red: 0, amber: 2, stale: 4, 'no-data': 5, green: 6, info: 7 }[kpi.status];
+}
+
+/** By urgency (urgencyRank), catalogue order within a rank. */
 export function byUrgency(kpis: readonly KpiResult[]): KpiResult[] {
   const order = new Map(kpis.map((k, i) => [k.id, i]));
-  return [...kpis].sort(
-    (a, b) =>
-      STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || order.get(a.id)! - order.get(b.id)!,
-  );
+  return [...kpis].sort((a, b) => urgencyRank(a) - urgencyRank(b) || order.get(a.id)! - order.get(b.id)!);
 }
 
 export function summaryLine(summary: Record<Status, number> & { total: number }): string {
   const parts = (['green', 'amber', 'red', 'stale', 'no-data', 'info'] as Status[])
     .filter((s) => summary[s] > 0 || s === 'green' || s === 'amber' || s === 'red')
-    .map((s) => `${summary[s]} ${STATUS_LABEL[s]}`);
-  return `${summary.total} KPI${summary.total === 1 ? '' : 's'}: ${parts.join(', ')}`;
+    .map((s) => `${formatCount(summary[s])} ${STATUS_LABEL[s]}`);
+  return `${plural(summary.total, 'KPI')}: ${parts.join(', ')}`;
 }
 
 export const NO_AREA = 'Other';
@@ -111,8 +82,8 @@ export function byAreaUrgency(kpis: readonly KpiResult[]): { area: string; kpis:
   kpis.forEach((k, i) => {
     if (!firstSeen.has(k.area ?? NO_AREA)) firstSeen.set(k.area ?? NO_AREA, i);
   });
-  const worst = (list: KpiResult[]) => STATUS_ORDER.indexOf(list[0]!.status);
-  const countOfWorst = (list: KpiResult[]) => list.filter((k) => k.status === list[0]!.status).length;
+  const worst = (list: KpiResult[]) => urgencyRank(list[0]!);
+  const countOfWorst = (list: KpiResult[]) => list.filter((k) => urgencyRank(k) === worst(list)).length;
   return [...groups]
     .sort(
       ([a, x], [b, y]) =>
@@ -129,14 +100,6 @@ export function byAreaCatalogue(kpis: readonly KpiResult[]): { area: string; kpi
     groups.set(area, [...(groups.get(area) ?? []), kpi]);
   }
   return [...groups].map(([area, list]) => ({ area, kpis: list }));
-}
-
-/** The green band, with the amber band when there is one: ">= 95 % (amber >= 85 %)". */
-export function formatBands(kpi: Pick<KpiResult, 'thresholds' | 'unit'>): string {
-  if (!kpi.thresholds) return '–';
-  const unit = kpi.unit === '%' ? ' %' : '';
-  const amber = kpi.thresholds.amber ? ` (amber ${kpi.thresholds.amber}${unit})` : '';
-  return `${kpi.thresholds.green}${unit}${amber}`.replace(/\s+/g, ' ');
 }
 
 /** How a snapshot's as-of was determined, in words (docs/catalogue.md, "As of"). */
@@ -168,13 +131,106 @@ export function incompleteNote(report: Pick<Report, 'period'>): string | undefin
   return `Incomplete period: ${period.label} runs to ${lastDay} and was computed on ${period.computedOn ?? '?'}; values cover only part of it and no trend is judged`;
 }
 
-/** The trend column: an arrow, `partial` when a compared window or period is not covered by the data, or nothing. */
-export function trendText(kpi: Pick<KpiResult, 'trend' | 'trendNote'>): string {
-  if (kpi.trend) return TREND_SYMBOL[kpi.trend];
-  return isPartialTrend(kpi) ? 'partial' : '';
+/** The report's title without the period: the catalogue's `document.title`, else "ISMS KPI report". */
+export function reportTitle(report: Pick<Report, 'document'>): string {
+  return report.document?.title ?? 'ISMS KPI report';
+}
+
+/** The document control block as label/value rows, in a fixed order, only the entries the catalogue gives. */
+export function documentControlRows(report: Pick<Report, 'document'>): [string, string][] {
+  const d = report.document;
+  if (!d) return [];
+  const rows: [string, string | undefined][] = [
+    ['Classification', d.classification],
+    ['Version', d.version],
+    ['Owner', d.owner],
+    ['Approver', d.approver],
+    ['Distribution', d.distribution?.join(', ')],
+    ['Next review', d.nextReview],
+  ];
+  return rows.filter((r): r is [string, string] => r[1] !== undefined);
+}
+
+/** The --timestamp time in the report's time zone, to the second: `2026-12-05 07:33:30 +01:00`. */
+export function generatedText(report: Pick<Report, 'generatedAt' | 'period'>): string | undefined {
+  if (report.generatedAt === undefined) return undefined;
+  return formatGenerated(report.generatedAt, report.period.timezone);
+}
+
+export type TrendWord = 'improved' | 'worsened' | 'unchanged' | 'changed';
+
+/**
+ * The trend column (issue 18): the verdict against the previous period of the same length, in the words
+ * `diff` uses, after an arrow for the way the value moved: `↓ improved` for a lower-is-better KPI that went
+ * down. No verdict: `partial` (the exports do not cover a compared period), `few rows` (under the
+ * minimum), `incomplete` (the period has not ended), else nothing. A report of an earlier version (no
+ * `trendVerdict`) shows its arrow as it did.
+ */
+export function trendText(kpi: Pick<KpiResult, 'value' | 'trend' | 'trendNote' | 'trendVerdict'>): string {
+  const v = kpi.trendVerdict;
+  if (!v) {
+    if (kpi.trend) return TREND_SYMBOL[kpi.trend];
+    return isPartialTrend(kpi) ? 'partial' : '';
+  }
+  if (v.verdict === 'none') return withheldWord(v.reason ?? '');
+  const move =
+    v.verdict === 'unchanged' || !v.against || kpi.value === null || kpi.value === v.against.value
+      ? 'flat'
+      : kpi.value > v.against.value
+        ? 'up'
+        : 'down';
+  return `${TREND_SYMBOL[move]} ${v.verdict}`;
+}
+
+/** The word shown for a withheld verdict, from its reason. */
+function withheldWord(reason: string): string {
+  if (reason.startsWith('partial:')) return 'partial';
+  if (reason.startsWith('too few rows')) return 'few rows';
+  if (reason.startsWith('incomplete:')) return 'incomplete';
+  return '';
+}
+
+/** The verdict word of a KPI's trend, for colouring; undefined when there is none. */
+export function trendWord(kpi: Pick<KpiResult, 'trendVerdict'>): TrendWord | undefined {
+  const v = kpi.trendVerdict?.verdict;
+  return v === undefined || v === 'none' ? undefined : v;
+}
+
+/**
+ * The legend under every KPI table whose trends are verdicts: what they compare and what the words mean;
+ * undefined for a report of an earlier version (arrows only).
+ */
+export function trendLegend(report: Pick<Report, 'kpis'>): string | undefined {
+  const verdicts = report.kpis.flatMap((k) => (k.trendVerdict ? [k.trendVerdict] : []));
+  if (verdicts.length === 0) return undefined;
+  const periods = [...new Set(verdicts.flatMap((v) => (v.against ? [v.against.period] : [])))];
+  const against = periods.length === 1 ? `against ${periods[0]}` : 'against the previous period';
+  const words = new Set(verdicts.map((v) => trendText({ value: null, trend: null, trendVerdict: v })));
+  words.delete('');
+  // Nothing in the trend column: nothing to explain.
+  if (words.size === 0) return undefined;
+  const extra = [
+    words.has('few rows') ? `few rows: under ${MIN_TREND_ROWS} rows behind a value` : '',
+    words.has('partial') ? 'partial: the exports do not cover both periods' : '',
+    words.has('incomplete') ? 'incomplete: the period has not ended' : '',
+  ].filter(Boolean);
+  return `Trend ${against}: improved / worsened / unchanged by the KPI's direction (the arrow shows how the value moved); changed: a KPI without a direction${extra.length > 0 ? `; ${extra.join('; ')}` : ''}.`;
 }
 
 /** A trend withheld because the data does not cover what it compares (trendNote `partial: ...`). */
 export function isPartialTrend(kpi: Pick<KpiResult, 'trend' | 'trendNote'>): boolean {
   return kpi.trend === null && kpi.trendNote?.startsWith('partial:') === true;
+}
+
+/**
+ * Why a KPI's trend was withheld for want of data (`partial: ...`), for the notes under a table: the
+ * verdict's reason, else (a report of an earlier version) the arrow's note; undefined otherwise.
+ */
+export function partialTrendNote(
+  kpi: Pick<KpiResult, 'trend' | 'trendNote' | 'trendVerdict'>,
+): string | undefined {
+  const reason = kpi.trendVerdict?.reason;
+  if (reason?.startsWith('partial:')) return reason;
+  if (kpi.trendVerdict === undefined && isPartialTrend(kpi)) return kpi.trendNote;
+  return undefined;
 }

@@ -1,20 +1,36 @@
 /**
  * The management-review report as one self-contained HTML file: no scripts, no fonts, no network (a
- * Content-Security-Policy forbids them), every value escaped by the `html` tag. Tiles are ordered red first.
+ * Content-Security-Policy forbids them), every value escaped by the `html` tag.
+ *
+ * Decisions (issue 18, docs/management-review.md):
+ * - Page 1 is the summary a board reads: organisation, period, as-of, document control, the counts per
+ *   status and every KPI in a compact matrix grouped by area (html-summary.ts). A catalogue of more than
+ *   SUMMARY_LIMIT KPIs shows the KPIs that need attention there, and the rest of the matrix follows.
+ * - The detailed tiles start on a new printed page, most urgent first (a stale KPI by its judgement),
+ *   never split across pages; segments are always expanded (a folded `<details>` prints as a bare label).
+ * - Printed, every page has a running header (organisation, title, period, classification) and footer
+ *   ("page X of Y") from CSS page-margin boxes (html-style.ts, Chromium 131 or newer).
+ * - Hashes are shortened in tables (the full value is in the JSON report and the evidence pack's
+ *   manifest.json) and written whole, with break opportunities every 16 digits, in the footer.
  */
-import type { KpiResult, Report, SourceManifest, Status } from '../report/model.js';
+import type { KpiResult, Report, SourceManifest } from '../report/model.js';
 import {
   byUrgency,
   formatBands,
+  formatCount,
+  trendText as formatTrend,
   formatValue,
+  generatedText,
   incompleteNote,
+  reportTitle,
   STATUS_LABEL,
-  STATUS_SYMBOL,
   sourceAsOf,
   TREND_SYMBOL,
+  trendLegend,
 } from './format.js';
 import type { History } from './history.js';
-import { HTML_STYLE } from './html-style.js';
+import { HTML_STYLE, pageStyle } from './html-style.js';
+import { HTML_SYMBOL, statusChip, summaryPage, withUnit } from './html-summary.js';
 import { html, raw, type SafeHtml } from './html-template.js';
 import { sparkline, type TrendPoint } from './sparkline.js';
 
@@ -23,16 +39,14 @@ export interface HtmlOptions {
   history?: History;
 }
 
-const COUNT_ORDER: Status[] = ['red', 'amber', 'green', 'stale', 'no-data', 'info'];
 const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 export function renderHtml(report: Report, options: HtmlOptions = {}): string {
-  const title = `${report.organisation} — ISMS KPI report ${report.period.label}`;
-  const counts = COUNT_ORDER.filter(
-    (s) => report.summary[s] > 0 || s === 'red' || s === 'amber' || s === 'green',
-  );
+  const title = `${report.organisation} — ${reportTitle(report)} ${report.period.label}`;
   const incomplete = incompleteNote(report);
+  const generated = generatedText(report);
+  const legend = trendLegend(report);
   const page = html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -42,28 +56,26 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <meta name="generator" content="${report.tool.name} ${report.tool.version}">
 <title>${title}</title>
 <style>${raw(HTML_STYLE)}</style>
+<style>${raw(pageStyle(report))}</style>
 </head>
 <body>
-<header>
-<h1>ISMS KPI report ${report.period.label}</h1>
-<p class="org">${report.organisation}</p>
-<p class="meta">Period ${report.period.label} (${report.period.timezone}) · as of ${report.asOf} · ${report.summary.total} KPIs${report.generatedAt ? ` · generated ${report.generatedAt}` : ''}</p>
-${incomplete ? html`<p class="incomplete">⚠ ${incomplete}.</p>\n` : ''}<ul class="counts" aria-label="KPIs per status">
-${counts.map((s) => html`<li class="count ${s}" data-status="${s}"><span class="n">${report.summary[s]}</span> ${STATUS_LABEL[s]}</li>\n`)}</ul>
-</header>
 <main>
-<section class="tiles" aria-label="KPIs">
-${byUrgency(report.kpis).map((kpi) => tile(kpi, report.period.label, options.history?.get(kpi.id), incomplete !== undefined))}</section>
-<section class="evidence">
-<h2>Evidence</h2>
+${summaryPage(report)}${legend ? html`<p class="meta legend">${legend}</p>\n` : ''}<section class="details" aria-labelledby="details-heading">
+<h2 id="details-heading">KPI details</h2>
+<div class="tiles">
+${byUrgency(report.kpis).map((kpi) => tile(kpi, report.period.label, options.history?.get(kpi.id), incomplete !== undefined))}</div>
+</section>
+<section class="evidence" aria-labelledby="evidence-heading">
+<h2 id="evidence-heading">Evidence</h2>
 <table>
 <thead><tr><th>Source</th><th>File</th><th class="num">Rows read</th><th class="num">Accepted</th><th class="num">Rejected</th><th class="num">In period</th><th>As of</th><th>sha256</th></tr></thead>
 <tbody>
 ${report.sources.map(sourceRow)}</tbody>
 </table>
+<p class="note">sha256: the first 16 of 64 hex digits; every file's full sha256 is in the JSON report and in the evidence pack's manifest.json.</p>
 </section>
 </main>
-<footer>${report.tool.name} ${report.tool.version} · catalogue ${report.catalogue.path} · sha256 <span class="hash">${report.catalogue.sha256}</span></footer>
+<footer>${report.tool.name} ${report.tool.version} · catalogue ${report.catalogue.path} · sha256 <span class="hash">${wrappedHash(report.catalogue.sha256)}</span>${generated ? ` · generated ${generated}` : ''}</footer>
 </body>
 </html>
 `;
@@ -80,14 +92,17 @@ function tile(
   const spark = sparkline(kpi, points);
   // No arrow where the engine withheld the verdict (a partial window or period, or a period not ended).
   const isWithheld = isIncomplete || (history === undefined && kpi.trendNote !== undefined);
-  const trend = isWithheld ? (kpi.trendNote ?? '') : trendText(kpi, points, history === undefined);
+  // The verdict against the previous period; without one, the last two points (facts, not a verdict).
+  const verdict = kpi.trendVerdict ? verdictText(kpi) : '';
+  const trend =
+    verdict || (isWithheld ? (kpi.trendNote ?? '') : trendText(kpi, points, history === undefined));
   const isNote = kpi.status === 'no-data' || kpi.status === 'stale';
   const facts: [string, string][] = [
-    ['Target', formatBands(kpi)],
+    ['Target', withUnit(kpi, formatBands(kpi))],
     ['Owner', kpi.owner],
   ];
   if (kpi.numerator !== undefined && kpi.denominator !== undefined)
-    facts.push(['Counts', `${kpi.numerator} of ${kpi.denominator}`]);
+    facts.push(['Counts', `${formatCount(kpi.numerator)} of ${formatCount(kpi.denominator)}`]);
   if (kpi.controls.length > 0) facts.push(['Controls', kpi.controls.join(', ')]);
   const base = kpi.sinceBaseline ?? (kpi.baseline ? { ...kpi.baseline, change: undefined } : undefined);
   if (base)
@@ -95,10 +110,14 @@ function tile(
       'Baseline',
       `${formatValue(kpi, base.value)}${base.period ? ` (${base.period})` : ''}${base.change !== undefined ? `, change ${signed(kpi, base.change)}` : ''}`,
     ]);
+  const value =
+    kpi.status === 'stale'
+      ? html`<div class="value not-current">${formatValue(kpi, kpi.value)} <span class="flag">not current</span></div>`
+      : html`<div class="value">${formatValue(kpi, kpi.value)}</div>`;
   return html`<article class="tile ${kpi.status}" id="kpi-${kpi.id}" data-status="${kpi.status}">
-<div class="tile-top"><span class="badge">${STATUS_SYMBOL[kpi.status]} ${STATUS_LABEL[kpi.status]}</span><span>${kpi.id}${kpi.area ? ` · ${kpi.area}` : ''}</span></div>
-<h2>${kpi.name}</h2>
-<div class="value">${formatValue(kpi, kpi.value)}</div>
+<div class="tile-top">${statusChip(kpi)}<span>${kpi.id}${kpi.area ? ` · ${kpi.area}` : ''}</span></div>
+<h3>${kpi.name}</h3>
+${value}
 <dl>
 ${facts.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>\n`)}</dl>
 ${spark || trend ? html`<div class="trend">${spark ?? ''}${trend ? html`<span>${trend}</span>` : ''}</div>\n` : ''}${html`<p class="reason">${isNote ? `${STATUS_LABEL[kpi.status]}: ` : ''}${kpi.reason}</p>\n`}${kpi.caveat ? html`<p class="caveat">⚠ ${kpi.caveat}</p>\n` : ''}${kpi.segments.length > 0 ? segments(kpi) : ''}</article>
@@ -116,7 +135,19 @@ function enginePoints(kpi: KpiResult, period: string): TrendPoint[] {
   return [];
 }
 
-/** "↓ 75 % in 2026-09 (80 % in 2026-08)": the last two known points, readable on paper too. */
+/**
+ * The trend verdict against the previous period, readable on paper: "↓ improved against 2026-Q2
+ * (31.3 h)"; a withheld verdict gives its reason, unless there was simply nothing to compare with.
+ */
+function verdictText(kpi: KpiResult): string {
+  const v = kpi.trendVerdict!;
+  // A withheld verdict says why when the data falls short (partial, too few rows, period not ended).
+  if (v.verdict === 'none') return formatTrend(kpi) === '' ? '' : (v.reason ?? '');
+  const against = v.against ? ` against ${v.against.period} (${formatValue(kpi, v.against.value)})` : '';
+  return `${formatTrend(kpi)}${against}`;
+}
+
+/** "↓ 75 % in 2026-09 (80 % in 2026-08)": the last two known points, readable on paper too (reports without a verdict). */
 function trendText(kpi: KpiResult, points: readonly TrendPoint[], isEngineTrend: boolean): string {
   const known = points.filter((p) => p.value !== null);
   const last = known[known.length - 1];
@@ -134,11 +165,11 @@ function trendText(kpi: KpiResult, points: readonly TrendPoint[], isEngineTrend:
   return `${arrow} ${formatValue(kpi, last.value)} in ${last.label} (${formatValue(kpi, previous.value)} in ${previous.label})`;
 }
 
+/** Segments as a table, always expanded: on paper a folded list would print as its label alone. */
 function segments(kpi: KpiResult): SafeHtml {
-  return html`<details><summary>By ${kpi.segmentBy ?? 'segment'} (${kpi.segments.length})</summary>
-<table>
-${kpi.segments.map((s) => html`<tr class="${s.status}"><td>${s.key}</td><td class="num">${formatValue(kpi, s.value)}</td><td class="badge">${STATUS_SYMBOL[s.status]} ${STATUS_LABEL[s.status]}</td></tr>\n`)}</table>
-</details>
+  return html`<table class="segments">
+<caption>By ${kpi.segmentBy ?? 'segment'} (${kpi.segments.length})</caption>
+${kpi.segments.map((s) => html`<tr class="${s.status}"><td>${s.key}</td><td class="num">${formatValue(kpi, s.value)}</td><td class="seg-status">${HTML_SYMBOL[s.status]} ${STATUS_LABEL[s.status]}</td></tr>\n`)}</table>
 `;
 }
 
@@ -146,7 +177,13 @@ function sourceRow(s: SourceManifest): SafeHtml {
   if (s.missing)
     return html`<tr><td>${s.name}</td><td>${s.file}</td><td colspan="6">missing: ${s.missing}</td></tr>\n`;
   const asOf = sourceAsOf(s)?.replace(/^as of /, '') ?? '';
-  return html`<tr><td>${s.name}</td><td>${s.file}</td><td class="num">${s.rowsRead}</td><td class="num">${s.accepted}</td><td class="num">${s.rejected}</td><td class="num">${s.rowsInPeriod}</td><td>${asOf}</td><td class="hash" title="${s.sha256}">${s.sha256.slice(0, 16)}</td></tr>\n`;
+  return html`<tr><td>${s.name}</td><td class="file">${s.file}</td><td class="num">${formatCount(s.rowsRead)}</td><td class="num">${formatCount(s.accepted)}</td><td class="num">${formatCount(s.rejected)}</td><td class="num">${formatCount(s.rowsInPeriod)}</td><td>${asOf}</td><td class="hash" title="${s.sha256}">${s.sha256.slice(0, 16)}</td></tr>\n`;
+}
+
+/** A hash with a break opportunity after every 16 digits, so a narrow line wraps it there, not anywhere. */
+function wrappedHash(hash: string): SafeHtml {
+  const groups = hash.match(/.{1,16}/g) ?? [];
+  return html`${groups.map((g, i) => (i === 0 ? g : html`<wbr>${g}`))}`;
 }
 
 /** A change with its sign, in the KPI's unit (percentage points for % KPIs). */

@@ -18,6 +18,8 @@ export interface RenderOptions {
   failOn?: FailOn;
   /** Earlier periods' values by KPI id, for the HTML trend lines. */
   history?: History;
+  /** Characters per line of the table format (default DEFAULT_WIDTH, src/render/table.ts). */
+  width?: number | undefined;
 }
 
 export const RENDERERS = {

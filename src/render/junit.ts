@@ -9,7 +9,7 @@
 import { type FailOn, failsRun } from '../engine/status.js';
 import type { KpiResult, Report, Status } from '../report/model.js';
 import { UNSAFE_CLASS } from '../text.js';
-import { byAreaCatalogue, formatBands, formatValue, isPartialTrend, STATUS_LABEL } from './format.js';
+import { byAreaCatalogue, formatBands, formatValue, partialTrendNote, STATUS_LABEL } from './format.js';
 
 /** What escapeXml replaces by U+FFFD: safeText's characters (src/text.ts) but tab and line breaks, and U+FFFE, U+FFFF. */
 const XML_UNSAFE = new RegExp(`(?![\\t\\n\\r])${UNSAFE_CLASS}|[\\uFFFE\\uFFFF]`, 'g');
@@ -89,7 +89,7 @@ function testcase(kpi: KpiResult, area: string, result: Verdict): string[] {
     summary,
     `status: ${STATUS_LABEL[kpi.status]} (${kpi.reason})`,
     `formula: ${kpi.formula}`,
-    ...(isPartialTrend(kpi) ? [`trend: ${kpi.trendNote}`] : []),
+    ...(partialTrendNote(kpi) ? [`trend: ${partialTrendNote(kpi)}`] : []),
     ...(kpi.caveat ? [`caveat: ${kpi.caveat}`] : []),
   ].join('\n');
   const body = x(detail).replace(/&#10;/g, '\n');

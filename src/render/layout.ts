@@ -7,7 +7,12 @@
  * It draws what cli-table3 drew for the options isms-kpi used (box characters, one space of padding,
  * fixed columns word-wrapped at spaces with words longer than the column cut with "…", free columns as
  * wide as their widest line, a rule between rows unless `rowRules: false`), so the bundled example's
- * output is byte-identical. Issue 18 reworks the terminal table; this is the one place to change.
+ * output is byte-identical.
+ *
+ * Issue 18: `fitTable` fits a table to a width (the KPI table of `report`): columns that do not wrap
+ * (ids, values, statuses) keep their widest value whole, wrapping columns (names) share the rest, and
+ * columns are dropped by rank when even that does not fit; a `none` frame draws the compact layout (no
+ * box). `wrapText` wraps the prose around it (title, notes, evidence) without splitting a value.
  *
  * Every cell is made inert here (safeText, src/text.ts: control characters and bidi overrides shown as
  * escapes; line breaks kept, they make a cell several lines tall), so no table can carry an escape
@@ -25,6 +30,11 @@ export interface LayoutOptions {
   widths: (number | null)[];
   /** A rule (├──┼──┤) between rows, the header included. Default true. */
   rowRules?: boolean;
+  /**
+   * `box` (default): box characters around every cell. `none`: no box, columns two spaces apart and a
+   * line under the header (the compact layout of narrow terminals); `rowRules` does not apply.
+   */
+  frame?: 'box' | 'none';
   /** Styles for the header text and the box characters (colour). */
   headStyle?: (text: string) => string;
   borderStyle?: (text: string) => string;
@@ -148,13 +158,15 @@ export function layoutTable(rows: readonly (readonly Cell[])[], options: LayoutO
     return widest;
   });
   const out: string[] = [];
+  const isBox = options.frame !== 'none';
   const rule = (left: string, mid: string, right: string) =>
     widths
       .map((w, x) => border((x === 0 ? left : mid) + '─'.repeat(w) + (x === columns - 1 ? right : '')))
       .join('');
-  out.push(rule('┌', '┬', '┐'));
+  if (isBox) out.push(rule('┌', '┬', '┐'));
   all.forEach((row, y) => {
-    if (y > 0 && options.rowRules !== false) out.push(rule('├', '┼', '┤'));
+    if (!isBox && y === 1) out.push(border(widths.map((w) => '─'.repeat(w - 2)).join('  ')));
+    if (isBox && y > 0 && options.rowRules !== false) out.push(rule('├', '┼', '┤'));
     const cells = widths.map((w, x) => {
       const text = row[x] ?? '';
       return options.widths[x] !== null
@@ -169,12 +181,182 @@ export function layoutTable(rows: readonly (readonly Cell[])[], options: LayoutO
         const content = cut(cells[x]![n] ?? '', inner);
         const style = styles[y]![x] ?? plain;
         const shown = content === '' ? content : style(content);
-        const padded = ` ${shown}${' '.repeat(Math.max(0, inner - textWidth(content)))} `;
+        const fill = ' '.repeat(Math.max(0, inner - textWidth(content)));
+        if (!isBox) {
+          const isLast = x === columns - 1;
+          line += (x === 0 ? '' : '  ') + (y === 0 ? headStyle(shown) : shown) + (isLast ? '' : fill);
+          continue;
+        }
+        const padded = ` ${shown}${fill} `;
         line += border('│') + (y === 0 ? headStyle(padded) : padded);
       }
-      out.push(line + border('│'));
+      out.push(isBox ? line + border('│') : line.trimEnd());
     }
   });
-  out.push(rule('└', '┴', '┘'));
+  if (isBox) out.push(rule('└', '┴', '┘'));
   return out.join('\n');
+}
+
+/** A column of a table fitted to a width (fitTable). */
+export interface ColumnSpec {
+  head: string;
+  /** The text may wrap at spaces (a name); other columns are as wide as their widest value, never wrapped. */
+  wrap?: boolean;
+  /** Narrowest a wrapping column is made (text columns; default 10). */
+  min?: number;
+  /** Share of the room left to the wrapping columns (default 1). */
+  share?: number;
+  /** When the table cannot fit otherwise, columns with a drop rank are left out, the lowest rank first. */
+  drop?: number;
+}
+
+export interface FitOptions {
+  columns: readonly ColumnSpec[];
+  /** Characters per line, at most (string width: wide characters count two). */
+  width: number;
+  frame: 'box' | 'none';
+  headStyle?: (text: string) => string;
+  borderStyle?: (text: string) => string;
+}
+
+/** Width the frame takes besides the cells' text: box `│ a │ b │`, none `a  b`. */
+function frameWidth(frame: 'box' | 'none', columns: number): number {
+  return frame === 'box' ? 3 * columns + 1 : 2 * (columns - 1);
+}
+
+/**
+ * A table no wider than `width`: columns that do not wrap (ids, values, statuses) keep their widest value
+ * whole; wrapping columns share the rest; when even their minimum does not fit, columns are dropped by
+ * their drop rank. The result names the columns shown. A table that cannot fit with every droppable
+ * column gone is drawn at its narrowest (wider than asked: no value is ever split).
+ */
+export function fitTable(
+  rows: readonly (readonly Cell[])[],
+  options: FitOptions,
+): { text: string; shown: string[] } {
+  const text = (cell: Cell | undefined) =>
+    safeText(cell === undefined ? '' : typeof cell === 'string' ? cell : cell.text, { newlines: true });
+  const natural = options.columns.map((col, x) => {
+    let widest = blockWidth(col.head);
+    for (const row of rows) widest = Math.max(widest, blockWidth(text(row[x])));
+    return widest;
+  });
+  const narrowest = (x: number) => {
+    const col = options.columns[x]!;
+    return col.wrap ? Math.min(natural[x]!, col.min ?? 10) : natural[x]!;
+  };
+  let kept = options.columns.map((_, x) => x);
+  const needed = (cols: number[]) =>
+    cols.reduce((sum, x) => sum + narrowest(x), 0) + frameWidth(options.frame, cols.length);
+  const droppable = options.columns
+    .map((col, x) => ({ x, rank: col.drop }))
+    .filter((c): c is { x: number; rank: number } => c.rank !== undefined)
+    .sort((a, b) => a.rank - b.rank);
+  for (const { x } of droppable) {
+    if (needed(kept) <= options.width) break;
+    kept = kept.filter((k) => k !== x);
+  }
+  // Room for the wrapping columns, shared by weight, each at least its minimum and at most its natural width.
+  const fixed = kept.filter((x) => !options.columns[x]!.wrap);
+  const wrapping = kept.filter((x) => options.columns[x]!.wrap);
+  let room =
+    options.width - frameWidth(options.frame, kept.length) - fixed.reduce((sum, x) => sum + natural[x]!, 0);
+  const widths = new Map<number, number>();
+  let open = [...wrapping];
+  while (open.length > 0) {
+    const weight = open.reduce((sum, x) => sum + (options.columns[x]!.share ?? 1), 0);
+    const capped = open.filter(
+      (x) => natural[x]! <= Math.floor((room * (options.columns[x]!.share ?? 1)) / weight),
+    );
+    if (capped.length === 0) {
+      for (const x of open) {
+        const share = Math.floor((room * (options.columns[x]!.share ?? 1)) / weight);
+        widths.set(x, Math.max(narrowest(x), share));
+      }
+      // Rounding leaves a column or two of room: give it to the first wrapping column.
+      const used = open.reduce((sum, x) => sum + widths.get(x)!, 0);
+      const first = open[0]!;
+      if (used < room) widths.set(first, Math.min(natural[first]!, widths.get(first)! + room - used));
+      break;
+    }
+    for (const x of capped) {
+      widths.set(x, natural[x]!);
+      room -= natural[x]!;
+    }
+    open = open.filter((x) => !capped.includes(x));
+  }
+  const table = layoutTable(
+    rows.map((row) => kept.map((x) => row[x] ?? '')),
+    {
+      head: kept.map((x) => options.columns[x]!.head),
+      widths: kept.map((x) => (widths.has(x) ? widths.get(x)! + 2 : null)),
+      rowRules: false,
+      frame: options.frame,
+      ...(options.headStyle ? { headStyle: options.headStyle } : {}),
+      ...(options.borderStyle ? { borderStyle: options.borderStyle } : {}),
+    },
+  );
+  return { text: table, shown: kept.map((x) => options.columns[x]!.head) };
+}
+
+/** Joins the words of a value that must stay on one line in wrapText ("1,919 rows", "30.6 h"). */
+export const KEEP = '\u00a0';
+
+/** `text` that wrapText never breaks: its spaces become KEEP (shown as spaces). */
+export function keep(text: string): string {
+  return text.replace(/ /g, KEEP);
+}
+
+/**
+ * Text wrapped to `width` columns at spaces (runs of spaces inside a line are kept, for alignment),
+ * continuation lines indented by `indent` spaces; a KEEP character joins words like a space that is never
+ * broken, and is written as a space. A word wider than a whole line (a long file path) is broken at the
+ * width: nothing else is ever split. Colour codes take no room.
+ */
+export function wrapText(text: string, width: number, indent = 4): string[] {
+  const out: string[] = [];
+  const parts = text.split(/( +)/g);
+  let line = '';
+  let used = 0;
+  let pendingSpace = '';
+  const newLine = () => {
+    out.push(line.trimEnd());
+    line = ' '.repeat(indent);
+    used = indent;
+    pendingSpace = '';
+  };
+  for (let i = 0; i < parts.length; i += 2) {
+    let word = parts[i]!;
+    const space = i === 0 ? '' : parts[i - 1]!;
+    const gap = i === 0 ? '' : pendingSpace + space;
+    pendingSpace = '';
+    if (word === '') {
+      pendingSpace = gap;
+      continue;
+    }
+    const w = textWidth(word);
+    if (used + gap.length + w <= width) {
+      line += gap + word;
+      used += gap.length + w;
+      continue;
+    }
+    if (used > (out.length === 0 ? 0 : indent)) newLine();
+    while (used + textWidth(word) > width && !word.includes('\u001b')) {
+      let head = '';
+      let taken = 0;
+      for (const ch of word) {
+        if (used + taken + textWidth(ch) > width) break;
+        head += ch;
+        taken += textWidth(ch);
+      }
+      if (head === '') break;
+      line += head;
+      word = word.slice(head.length);
+      newLine();
+    }
+    line += word;
+    used += textWidth(word);
+  }
+  out.push(line.trimEnd());
+  return out.map((l) => l.replaceAll(KEEP, ' '));
 }

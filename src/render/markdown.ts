@@ -8,12 +8,18 @@ import type { KpiResult, Report, Status } from '../report/model.js';
 import { safeText } from '../text.js';
 import {
   byAreaUrgency,
+  documentControlRows,
+  formatCount,
   formatTarget,
   formatValue,
+  generatedText,
   incompleteNote,
-  isPartialTrend,
+  partialTrendNote,
+  plural,
+  reportTitle,
   STATUS_LABEL,
   sourceAsOf,
+  trendLegend,
   trendText,
 } from './format.js';
 
@@ -52,21 +58,28 @@ const PASSING: Record<FailOn, string> = {
 export function verdictLine(kpis: readonly KpiResult[], failOn: FailOn): string {
   const failing = kpis.filter((k) => failsRun(k, failOn));
   if (failing.length === 0) return `**Run passes** (fail on ${failOn}): ${PASSING[failOn]}`;
-  const count = `${failing.length} KPI${failing.length === 1 ? '' : 's'}`;
+  const count = plural(failing.length, 'KPI');
   return `**Run fails** (fail on ${failOn}): ${count} — ${failing.map((k) => md(k.id)).join(', ')}`;
 }
 
 export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
   const lines: string[] = [];
-  lines.push(`## ${md(report.organisation)} — ISMS KPI report ${md(report.period.label)}`);
+  lines.push(`## ${md(report.organisation)} — ${md(reportTitle(report))} ${md(report.period.label)}`);
   lines.push('');
+  const control = documentControlRows(report);
+  if (control.length > 0) {
+    lines.push(`| ${control.map(([label]) => label).join(' | ')} |`);
+    lines.push(`|${control.map(() => '---').join('|')}|`);
+    lines.push(`| ${control.map(([, value]) => md(value)).join(' | ')} |`);
+    lines.push('');
+  }
   const counts = SUMMARY_ORDER.filter(
     (s) => report.summary[s] > 0 || s === 'red' || s === 'amber' || s === 'green',
   )
-    .map((s) => `${STATUS_EMOJI[s]} ${report.summary[s]} ${STATUS_LABEL[s]}`)
+    .map((s) => `${STATUS_EMOJI[s]} ${formatCount(report.summary[s])} ${STATUS_LABEL[s]}`)
     .join(' · ');
   lines.push(
-    `**${report.summary.total} KPI${report.summary.total === 1 ? '' : 's'}**: ${counts}  `,
+    `**${plural(report.summary.total, 'KPI')}**: ${counts}  `,
     `Period ${md(report.period.label)} (${md(report.period.timezone)}), as of ${md(report.asOf)}  `,
     verdictLine(report.kpis, failOn),
   );
@@ -80,6 +93,8 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
     lines.push('|---|---|---|--:|---|---|:-:|');
     for (const kpi of kpis) lines.push(kpiRow(kpi));
   }
+  const legend = trendLegend(report);
+  if (legend) lines.push('', `<sub>${md(legend)}</sub>`);
   const notes = noteLines(report.kpis);
   if (notes.length > 0) {
     lines.push('');
@@ -88,7 +103,7 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
     lines.push(...notes);
   }
   lines.push('');
-  lines.push(`<details><summary>Evidence: ${report.sources.length} sources</summary>`);
+  lines.push(`<details><summary>Evidence: ${plural(report.sources.length, 'source')}</summary>`);
   lines.push('');
   lines.push('| Source | File | Rows read | Accepted | Rejected | In period | As of | sha256 |');
   lines.push('|---|---|--:|--:|--:|--:|---|---|');
@@ -99,14 +114,14 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
     }
     const asOf = sourceAsOf(s)?.replace(/^as of /, '') ?? '';
     lines.push(
-      `| ${md(s.name)} | ${md(s.file)} | ${s.rowsRead} | ${s.accepted} | ${s.rejected} | ${s.rowsInPeriod} | ${md(asOf)} | \`${md(s.sha256.slice(0, 12))}\` |`,
+      `| ${md(s.name)} | ${md(s.file)} | ${[s.rowsRead, s.accepted, s.rejected, s.rowsInPeriod].map(formatCount).join(' | ')} | ${md(asOf)} | \`${md(s.sha256.slice(0, 12))}\` |`,
     );
   }
   lines.push('');
   lines.push('</details>');
   lines.push('');
   lines.push(
-    `<sub>${md(report.tool.name)} ${md(report.tool.version)} · catalogue ${md(report.catalogue.path)} (sha256 ${md(report.catalogue.sha256.slice(0, 12))})${report.generatedAt ? ` · generated ${md(report.generatedAt)}` : ''}</sub>`,
+    `<sub>${md(report.tool.name)} ${md(report.tool.version)} · catalogue ${md(report.catalogue.path)} (sha256 ${md(report.catalogue.sha256.slice(0, 12))})${report.generatedAt ? ` · generated ${md(generatedText(report)!)}` : ''}</sub>`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -119,7 +134,7 @@ function kpiRow(kpi: KpiResult): string {
     md(formatValue(kpi, kpi.value)) + (kpi.caveat ? ' \\*' : ''),
     md(formatTarget(kpi)),
     md(kpi.owner),
-    trendText(kpi),
+    md(trendText(kpi)),
   ];
   return `| ${cells.join(' | ')} |`;
 }
@@ -129,7 +144,8 @@ function noteLines(kpis: readonly KpiResult[]): string[] {
   for (const kpi of kpis) {
     if (kpi.status === 'no-data' || kpi.status === 'stale')
       out.push(`- **${md(kpi.id)}** ${STATUS_LABEL[kpi.status]}: ${md(kpi.reason)}`);
-    if (isPartialTrend(kpi)) out.push(`- **${md(kpi.id)}** trend ${md(kpi.trendNote ?? '')}`);
+    const partial = partialTrendNote(kpi);
+    if (partial) out.push(`- **${md(kpi.id)}** trend ${md(partial)}`);
     if (kpi.caveat) out.push(`- **${md(kpi.id)}** \\* ${md(kpi.caveat)}`);
   }
   return out;

@@ -8,23 +8,54 @@ import type { Report, Status } from '../report/model.js';
 import { safeText } from '../text.js';
 import {
   byUrgency,
+  formatCount,
+  formatGenerated,
   formatTarget,
   formatValue,
   incompleteNote,
-  isPartialTrend,
+  partialTrendNote,
+  plural,
   STATUS_LABEL,
   sourceAsOf,
   statusText,
   summaryLine,
+  type TrendWord,
+  trendLegend,
   trendText,
+  trendWord,
 } from './format.js';
-import { layoutTable } from './layout.js';
+import { fitTable, KEEP, keep, wrapText } from './layout.js';
 
 export interface TableOptions {
   color: boolean;
+  /** Characters per line (the terminal's columns, or --width); default DEFAULT_WIDTH. */
+  width?: number | undefined;
 }
 
+/** Width of a table that is not shown on a terminal (a pipe, a .txt file) unless --width says otherwise. */
+export const DEFAULT_WIDTH = 120;
+/** Under this width the compact layout is used (no box, no Owner column). */
+export const COMPACT_BELOW = 100;
+
+/**
+ * The KPI table's columns. Decisions (issue 18): ids, values, targets, statuses and trends are never
+ * wrapped or split; the KPI name and the owner wrap at spaces. Under COMPACT_BELOW columns the table has
+ * no box and no Owner column (the owner is in every other format and in `list`); when it still does not
+ * fit, Target goes next, then Trend. The name and the status always stay.
+ */
+const COLUMNS = (compact: boolean) => [
+  { head: 'ID' },
+  { head: 'KPI', wrap: true, min: 12, share: 2 },
+  ...(compact ? [] : [{ head: 'Owner', wrap: true, min: 10, share: 1, drop: 1 }]),
+  { head: 'Value' },
+  { head: 'Target', drop: 2 },
+  { head: 'Status' },
+  { head: 'Trend', drop: 3 },
+];
+
 export function renderTable(report: Report, options: TableOptions): string {
+  const width = Math.max(1, Math.floor(options.width ?? DEFAULT_WIDTH));
+  const compact = width < COMPACT_BELOW;
   const c: ChalkInstance = new Chalk({ level: options.color ? 1 : 0 });
   const paint: Record<Status, (s: string) => string> = {
     green: c.green,
@@ -34,65 +65,90 @@ export function renderTable(report: Report, options: TableOptions): string {
     stale: c.magenta,
     info: c.cyan,
   };
+  const trendPaint: Record<TrendWord, (s: string) => string> = {
+    improved: c.green,
+    worsened: c.red,
+    unchanged: (s) => s,
+    changed: (s) => s,
+  };
   const t = (text: string) => safeText(text);
+  // Each line of prose wrapped to the width; `style` is applied per word, so a colour never runs into
+  // the indent of a continuation line.
   const lines: string[] = [];
-  lines.push(
-    c.bold(t(`${report.organisation} — ISMS KPI report ${report.period.label}`)) +
-      t(`  (${report.period.timezone}, as of ${report.asOf})`),
+  const say = (text: string, style?: (s: string) => string, indent = 4) => {
+    for (const line of wrapText(t(text), width, indent))
+      lines.push(style ? line.replace(/[^ ]+/g, (word) => style(word)) : line);
+  };
+  say(`${report.organisation} — ISMS KPI report ${report.period.label}`, c.bold, 2);
+  say(
+    `${report.period.timezone}, as of ${report.asOf}${report.generatedAt ? `, generated ${formatGenerated(report.generatedAt, report.period.timezone)}` : ''}`,
+    undefined,
+    2,
   );
   const incomplete = incompleteNote(report);
-  if (incomplete) lines.push(c.magenta.bold(t(`${incomplete}.`)));
-  const rows = byUrgency(report.kpis).map((kpi) => [
-    kpi.id,
-    kpi.name,
-    kpi.owner,
-    formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : ''),
-    formatTarget(kpi),
-    { text: statusText(kpi.status), style: paint[kpi.status] },
-    trendText(kpi),
-  ]);
-  lines.push(
-    layoutTable(rows, {
-      head: ['ID', 'KPI', 'Owner', 'Value', 'Target', 'Status', 'Trend'],
-      widths: [null, 44, 22, null, null, null, null],
-      ...(options.color ? { headStyle: c.bold, borderStyle: c.gray } : {}),
-    }),
-  );
-  lines.push(c.bold(summaryLine(report.summary)));
+  if (incomplete) say(`${incomplete}.`, c.magenta.bold);
+  const rows = byUrgency(report.kpis).map((kpi) => {
+    const word = trendWord(kpi);
+    const trend = trendText(kpi);
+    return [
+      kpi.id,
+      kpi.name,
+      ...(compact ? [] : [kpi.owner]),
+      formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : ''),
+      formatTarget(kpi),
+      { text: statusText(kpi.status), style: paint[kpi.status] },
+      word ? { text: trend, style: trendPaint[word] } : trend,
+    ];
+  });
+  const table = fitTable(rows, {
+    columns: COLUMNS(compact),
+    width,
+    frame: compact ? 'none' : 'box',
+    ...(options.color ? { headStyle: c.bold, borderStyle: c.gray } : {}),
+  });
+  lines.push(table.text);
+  say(summaryLine(report.summary).replace(/(\d) /g, `$1${KEEP}`), c.bold);
+  const legend = table.shown.includes('Trend') ? trendLegend(report) : undefined;
+  if (legend) say(legend, c.gray, 2);
   for (const kpi of report.kpis) {
     if (kpi.status === 'no-data' || kpi.status === 'stale')
-      lines.push(t(`  ${kpi.id} ${STATUS_LABEL[kpi.status]}: ${kpi.reason}`));
-    if (isPartialTrend(kpi)) lines.push(t(`  ${kpi.id} trend ${kpi.trendNote}`));
-    if (kpi.caveat) lines.push(t(`  * ${kpi.id}: ${kpi.caveat}`));
+      say(`  ${kpi.id} ${STATUS_LABEL[kpi.status]}: ${kpi.reason}`);
+    const partial = partialTrendNote(kpi);
+    if (partial) say(`  ${kpi.id} trend ${partial}`);
+    if (kpi.caveat) say(`  * ${kpi.id}: ${kpi.caveat}`);
   }
   for (const kpi of report.kpis) {
     const base = kpi.sinceBaseline;
     if (!base) continue;
     const unit = kpi.unit === '%' ? { ...kpi, unit: 'pp' } : kpi;
     const sign = base.change > 0 ? '+' : base.change < 0 ? '-' : '±';
-    const since = `${formatValue(kpi, base.value)}${base.period ? ` in ${base.period}` : ''}`;
-    lines.push(
-      t(`  ${kpi.id}: ${sign}${formatValue(unit, Math.abs(base.change))} since the baseline (${since})`),
+    const since = `${keep(formatValue(kpi, base.value))}${base.period ? ` in ${base.period}` : ''}`;
+    say(
+      `  ${kpi.id}: ${keep(`${sign}${formatValue(unit, Math.abs(base.change))}`)} since the baseline (${since})`,
     );
   }
   lines.push('');
   lines.push(c.bold('Evidence'));
   for (const s of report.sources) {
+    // Compact: the source name on its own, then the facts; wide: names padded into a column.
+    const name = compact ? `  ${s.name}` : `  ${s.name.padEnd(20)}`;
     if (s.missing) {
-      lines.push(`${t(`  ${s.name.padEnd(20)} `)}${c.gray(t(`missing: ${s.missing}`))}`);
+      say(`${name} missing: ${s.missing}`);
       continue;
     }
-    const rejected = s.rejected > 0 ? c.red(`${s.rejected} rejected`) : '0 rejected';
-    const extra = [
-      s.duplicates > 0 ? `${s.duplicates} duplicates dropped` : '',
-      s.warnings > 0 ? `${s.warnings} warnings` : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
+    const rejected = `${formatCount(s.rejected)} rejected`;
+    const facts = [
+      plural(s.rowsRead, 'row'),
+      `${formatCount(s.accepted)} accepted`,
+      rejected,
+      ...(s.duplicates > 0 ? [`${plural(s.duplicates, 'duplicate')} dropped`] : []),
+      ...(s.warnings > 0 ? [plural(s.warnings, 'warning')] : []),
+      `${formatCount(s.rowsInPeriod)} in period`,
+    ].map(keep);
     const asOf = sourceAsOf(s);
-    lines.push(
-      `${t(`  ${s.name.padEnd(20)} ${s.file}: ${s.rowsRead} rows, ${s.accepted} accepted, `)}${rejected}${t(`${extra ? `, ${extra}` : ''}; ${s.rowsInPeriod} in period${asOf ? `; ${asOf}` : ''}`)}`,
-    );
+    const text = `${name} ${s.file}: ${facts.slice(0, -1).join(', ')}; ${facts.at(-1)}${asOf ? `; ${asOf}` : ''}`;
+    for (const line of wrapText(t(text), width, 4))
+      lines.push(s.rejected > 0 ? line.replace(rejected, c.red(rejected)) : line);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -9,6 +9,7 @@ import { formatDetail, formatProblem, type Problem } from '../problems.js';
 import type { SourceStats } from '../sources/load-source.js';
 import { capMessage, jsonText, QUOTE_MAX, quote, safeText, truncate } from '../text.js';
 import { localDate } from '../time/zone.js';
+import { formatCount, plural } from './format.js';
 
 /** One line of inert text (src/text.ts). */
 const t = (text: string) => safeText(text);
@@ -89,8 +90,6 @@ export function toleranceText(tolerance: RejectedTolerance): string {
   return 'rows' in tolerance ? String(tolerance.rows) : `${tolerance.percent}%`;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 /** What is wrong with one source, in a few words; empty when nothing is. */
 function sourceFindings(s: ValidatedSource): string[] {
   if (s.state === 'error') return ['cannot be read'];
@@ -149,7 +148,9 @@ function problemLines(v: Validation): string[] {
         [`${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`, ...formatDetail(p)].join('\n'),
       );
     if (s.state === 'read' && s.problemCount > s.problems.length)
-      lines.push(`... ${s.problemCount - s.problems.length} more problems in ${t(s.file)} not kept`);
+      lines.push(
+        `... ${plural(s.problemCount - s.problems.length, 'more problem')} in ${t(s.file)} not kept`,
+      );
   }
   return lines;
 }
@@ -179,15 +180,16 @@ function sourceLine(s: ValidatedSource, v: Validation, width: number): string {
   const time = s.timeField
     ? `; ${t(s.timeField)} ${s.minTime === null ? '-' : localDate(tz, s.minTime)} .. ${s.maxTime === null ? '-' : localDate(tz, s.maxTime)}`
     : `; snapshot for ${t(v.period?.label ?? '-')}`;
-  const extra = `${s.duplicates > 0 ? `, ${s.duplicates} duplicates dropped` : ''}${s.warnings > 0 ? `, ${s.warnings} warnings` : ''}`;
-  return `${name}  ${t(s.file)}: ${s.rowsRead} rows read, ${s.accepted} accepted, ${s.rejected} rejected${toleranceNote(s, v)}${extra}${time}`;
+  const extra = `${s.duplicates > 0 ? `, ${plural(s.duplicates, 'duplicate')} dropped` : ''}${s.warnings > 0 ? `, ${plural(s.warnings, 'warning')}` : ''}`;
+  return `${name}  ${t(s.file)}: ${plural(s.rowsRead, 'row')} read, ${formatCount(s.accepted)} accepted, ${formatCount(s.rejected)} rejected${toleranceNote(s, v)}${extra}${time}`;
 }
 
 /** Whether a source's rejected rows are within --max-rejected, and what that allows for it. */
 function toleranceNote(s: ValidatedSource & { state: 'read' }, v: Validation): string {
   if (!v.maxRejected || s.rejected === 0) return '';
   const option = `--max-rejected ${toleranceText(v.maxRejected)}`;
-  const allows = 'percent' in v.maxRejected ? `: ${s.allowedRejected} of ${s.rowsRead} rows` : '';
+  const allows =
+    'percent' in v.maxRejected ? `: ${formatCount(s.allowedRejected)} of ${plural(s.rowsRead, 'row')}` : '';
   return ` (${s.rejected > s.allowedRejected ? 'over' : 'within'} ${option}${allows})`;
 }
 

@@ -49,7 +49,10 @@ export const statusSchema = doc(
 );
 export type Status = z.infer<typeof statusSchema>;
 
-/** Order used everywhere a list of KPIs is sorted by urgency. */
+/**
+ * The statuses from most to least urgent. Lists of KPIs are sorted by `urgencyRank` (src/render/format.ts),
+ * which places a stale KPI by its judgement.
+ */
 export const STATUS_ORDER: readonly Status[] = ['red', 'amber', 'stale', 'no-data', 'green', 'info'];
 
 export const aggregateResultSchema = doc(
@@ -137,6 +140,10 @@ export const kpiResultSchema = doc(
         direction: z.enum(['higher', 'lower', 'target']),
       })
       .nullable(),
+    direction: doc(
+      z.enum(['higher', 'lower', 'none']).optional(),
+      "The catalogue's `direction:`, when declared: how a change is judged (improved / worsened) instead of by the thresholds' direction; `none`: a change is only `changed`.",
+    ),
     segmentBy: doc(
       z.string().optional(),
       'The `segment_by` field; several fields joined with " / " (`site / severity`).',
@@ -176,6 +183,32 @@ export const kpiResultSchema = doc(
     previous: doc(
       z.object({ period: z.string(), value: z.number() }).optional(),
       'The value over the previous period, when the trend was judged against it.',
+    ),
+    trendVerdict: doc(
+      z
+        .object({
+          verdict: doc(
+            z.enum(['improved', 'worsened', 'unchanged', 'changed', 'none']),
+            "By the KPI's direction, with the rule and tolerance (0.5 %) of `diff`: improved / worsened / unchanged; `changed` / `unchanged` for a KPI without a direction; `none` when no verdict is given (see `reason`).",
+          ),
+          against: doc(
+            z
+              .object({
+                period: z.string(),
+                value: z.number(),
+                from: doc(
+                  z.enum(['exports', 'report']),
+                  '`exports`: computed from the same exports; `report`: a saved report of that period (--history or --baseline).',
+                ),
+              })
+              .optional(),
+            'The previous period of the same length and its value.',
+          ),
+          reason: doc(z.string().optional(), 'Why the verdict is `none`.'),
+        })
+        .optional(),
+      'The trend as a verdict: the value against the previous period of the same length (a quarterly report: the previous quarter). Absent in reports of earlier versions.',
+      'trendVerdict',
     ),
     sinceBaseline: doc(
       z
@@ -230,11 +263,45 @@ export const sourceManifestSchema = doc(
       z.string().optional(),
       "Set when an optional source's file could not be read (why): its KPIs are no-data.",
     ),
+    files: doc(
+      z
+        .array(
+          z.object({
+            file: doc(z.string(), "Relative to the catalogue's folder, with `/` separators."),
+            bytes: count,
+            sha256: doc(sha256, 'Of the file as stored (a compressed file as compressed).'),
+            rowsRead: count,
+            accepted: count,
+            rejected: count,
+            duplicates: doc(
+              count,
+              'Rows left out because a file read before held a row with the same `key`.',
+            ),
+          }),
+        )
+        .optional(),
+      "A source read from several files (a glob or a list of paths): each file in the order read. The source's `file` is then its pattern(s), `bytes` their sum, and `sha256` the sha256 of the files' sha256 values (hex, one per line, in this order).",
+    ),
   }),
   'One source file read for the report: the evidence of where the numbers came from.',
   'source',
 );
 export type SourceManifest = z.infer<typeof sourceManifestSchema>;
+
+export const documentControlSchema = doc(
+  z.object({
+    title: z.string().optional(),
+    classification: doc(z.string().optional(), 'E.g. "Internal" or "Confidential"; printed on every page.'),
+    version: z.string().optional(),
+    owner: z.string().optional(),
+    approver: z.string().optional(),
+    distribution: doc(z.array(z.string()).optional(), 'Who receives the report.'),
+    nextReview: doc(z.string().optional(), 'The date (yyyy-MM-dd) of the next review of the document.'),
+  }),
+  "Document control from the catalogue's `document:` block; absent when the catalogue has none.",
+  'documentControl',
+);
+export type DocumentControl = z.infer<typeof documentControlSchema>;
 
 export const reportSchema = z.object({
   schemaVersion: doc(
@@ -246,6 +313,7 @@ export const reportSchema = z.object({
     'The isms-kpi that wrote the report.',
   ),
   organisation: z.string(),
+  document: documentControlSchema.optional(),
   catalogue: z.object({
     path: doc(
       z.string(),

@@ -104,12 +104,13 @@ export async function readCsvFile(
   displayPath: string,
   options: CsvReadOptions,
   sink: CsvSink,
-  decode: Pick<DecodeOptions, 'chunkSize' | 'onBytes'> = {},
+  decode: Pick<DecodeOptions, 'chunkSize' | 'onBytes' | 'inflateLimits'> = {},
 ): Promise<CsvReadResult> {
   const tokenizer = new CsvTokenizer(displayPath, options, sink);
   const decodeOptions: DecodeOptions = { encoding: options.encoding ?? 'auto' };
   if (decode.chunkSize !== undefined) decodeOptions.chunkSize = decode.chunkSize;
   if (decode.onBytes) decodeOptions.onBytes = decode.onBytes;
+  if (decode.inflateLimits) decodeOptions.inflateLimits = decode.inflateLimits;
   const { info, chunks } = await openText(path, displayPath, decodeOptions);
   for await (const chunk of chunks) tokenizer.push(chunk);
   return tokenizer.finish(info.encoding, info.bytes);

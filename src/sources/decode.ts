@@ -10,6 +10,7 @@ import { constants, type Stats } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { IsmsKpiError, type Location, type ProblemCode, problem } from '../problems.js';
 import { fileProblem, notAFileMessage, specialKind } from '../util/file-problem.js';
+import { type InflateLimits, inflate, type Packing, packingOf } from './inflate.js';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin1' | 'windows-1252';
 
@@ -18,15 +19,22 @@ export interface DecodeOptions {
   encoding?: Encoding | 'auto';
   /** Bytes read per chunk; default 64 KiB (see DEFAULT_CHUNK_SIZE). */
   chunkSize?: number;
-  /** Sees every raw byte as it is read (BOM included), e.g. to hash the file or report progress. */
+  /**
+   * Sees every raw byte as it is read (BOM included), e.g. to hash the file or report progress; for a
+   * compressed file (inflate.ts), the bytes as stored.
+   */
   onBytes?: (bytes: Uint8Array) => void;
+  /** How far a compressed file may inflate (inflate.ts; tests lower it). */
+  inflateLimits?: InflateLimits;
 }
 
 export interface DecodedText {
   encoding: Encoding;
-  /** File size in bytes, BOM included. */
+  /** File size in bytes, BOM included (as stored, for a compressed file). */
   bytes: number;
   hadBom: boolean;
+  /** A compressed file: the size of the inner file as the archive says it (a zip entry; a gzip trailer, a hint). */
+  innerBytes?: number;
 }
 
 /**
@@ -67,9 +75,11 @@ export async function openText(
       ? Math.floor(options.chunkSize)
       : DEFAULT_CHUNK_SIZE;
 
+  // `x.csv.gz`, `x.zip`, `x.zip#inner.csv`: the file on disk is the compressed one.
+  const packing = packingOf(path);
   let st: Stats;
   try {
-    st = await stat(path);
+    st = await stat(packing.file);
   } catch (error) {
     throw fsError(error, displayPath);
   }
@@ -80,7 +90,7 @@ export async function openText(
 
   let fh: FileHandle;
   try {
-    fh = await openRegular(path);
+    fh = await openRegular(packing.file);
   } catch (error) {
     throw fsError(error, displayPath);
   }
@@ -90,6 +100,13 @@ export async function openText(
   } catch (error) {
     await fh.close().catch(() => undefined);
     throw fsError(error, displayPath);
+  }
+  if (packing.kind !== 'plain') {
+    if (st.size === 0) {
+      await fh.close().catch(() => undefined);
+      throw fail('file-empty', displayPath, 'file is empty');
+    }
+    return openPacked(fh, st.size, packing, path, displayPath, requested, chunkSize, options);
   }
 
   let head: Buffer;
@@ -169,6 +186,86 @@ async function* readChunks(
   } finally {
     await fh.close().catch(() => undefined);
   }
+}
+
+/**
+ * A compressed file (inflate.ts): its inflated bytes decoded exactly as a plain file's, so the readers
+ * count the lines of the inner file. The encoding is sniffed from the first inflated bytes.
+ */
+async function openPacked(
+  fh: FileHandle,
+  size: number,
+  packing: Packing,
+  path: string,
+  displayPath: string,
+  requested: Encoding | 'auto',
+  chunkSize: number,
+  options: DecodeOptions,
+): Promise<{ info: DecodedText; chunks: AsyncIterable<string> }> {
+  let iterator: AsyncIterator<Buffer>;
+  let head: Buffer = Buffer.alloc(0);
+  let innerBytes: number | undefined;
+  try {
+    const inflated = await inflate(fh, size, packing, displayPath, {
+      limits: options.inflateLimits,
+      onStoredBytes: options.onBytes,
+    });
+    innerBytes = inflated.innerBytes;
+    iterator = inflated.chunks[Symbol.asyncIterator]();
+    // Enough bytes to see a byte order mark.
+    while (head.length < 3) {
+      const next = await iterator.next();
+      if (next.done) break;
+      head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+    }
+  } catch (error) {
+    await fh.close().catch(() => undefined);
+    throw fsError(error, displayPath);
+  }
+  if (head.length === 0) {
+    await fh.close().catch(() => undefined);
+    throw fail('file-empty', displayPath, 'file is empty (once decompressed)');
+  }
+  const { encoding, bomLength } = sniff(head, requested);
+  const info: DecodedText = {
+    encoding,
+    bytes: size,
+    hadBom: bomLength > 0,
+    ...(innerBytes !== undefined ? { innerBytes } : {}),
+  };
+  async function* rest(): AsyncGenerator<Buffer> {
+    yield head.subarray(bomLength);
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  async function* chunks(): AsyncGenerator<string, void, undefined> {
+    const decoder = makeDecoder(encoding);
+    try {
+      try {
+        for await (const block of rest()) {
+          for (let at = 0; at < block.length; at += chunkSize) {
+            const text = decoder.decode(block.subarray(at, Math.min(block.length, at + chunkSize)));
+            if (text.length > 0) yield text;
+          }
+        }
+        const tail = decoder.end();
+        if (tail.length > 0) yield tail;
+      } catch (error) {
+        if (error instanceof IsmsKpiError) throw error;
+        if (error instanceof TypeError && isDecodeError(error)) {
+          throw await undecodable(path, displayPath, encoding, bomLength, options.inflateLimits);
+        }
+        throw fsError(error, displayPath);
+      }
+    } finally {
+      await iterator.return?.().catch(() => undefined);
+      await fh.close().catch(() => undefined);
+    }
+  }
+  return { info, chunks: chunks() };
 }
 
 /**
@@ -326,11 +423,12 @@ async function undecodable(
   displayPath: string,
   encoding: Encoding,
   bomLength: number,
+  limits?: InflateLimits,
 ): Promise<IsmsKpiError> {
   const name = encoding === 'utf-8' ? 'UTF-8' : encoding === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE';
   let bad: BadBytes | undefined;
   try {
-    bad = await locateBadBytes(path, encoding, bomLength);
+    bad = await locateBadBytes(path, displayPath, encoding, bomLength, limits);
   } catch {
     bad = undefined;
   }
@@ -346,13 +444,29 @@ async function undecodable(
 
 async function locateBadBytes(
   path: string,
+  displayPath: string,
   encoding: Encoding,
   bomLength: number,
+  limits?: InflateLimits,
 ): Promise<BadBytes | undefined> {
   const validator =
     encoding === 'utf-8' ? new Utf8Validator(bomLength) : new Utf16Validator(bomLength, encoding);
-  const fh = await openRegular(path);
+  const packing = packingOf(path);
+  const fh = await openRegular(packing.file);
   try {
+    if (packing.kind !== 'plain') {
+      // The inner file, inflated again from its start (offsets are of the inner file).
+      const { size } = await fh.stat();
+      const inflated = await inflate(fh, size, packing, displayPath, { limits });
+      let skip = bomLength;
+      for await (const block of inflated.chunks) {
+        const bytes = skip > 0 ? block.subarray(Math.min(skip, block.length)) : block;
+        skip -= block.length - bytes.length;
+        const bad = validator.feed(bytes, bytes.length);
+        if (bad) return bad;
+      }
+      return validator.end();
+    }
     const buffer = Buffer.allocUnsafe(DEFAULT_CHUNK_SIZE);
     let position = bomLength;
     for (;;) {
@@ -545,29 +659,29 @@ export async function fileSize(path: string): Promise<number> {
 
 /** Size and modification time of a file, or undefined when it cannot be read (reading it then says why). */
 export async function fileInfo(path: string): Promise<{ size: number; modified: number } | undefined> {
-  const info = await stat(path).catch(() => undefined);
+  const info = await stat(packingOf(path).file).catch(() => undefined);
   return info ? { size: info.size, modified: info.mtimeMs } : undefined;
 }
 
 /**
- * The entries of a folder, each with whether it is a folder (symbolic links followed); [] when it cannot be
- * read. For messages that list the files a path template matches.
+ * The entries of a folder, sorted by name, with whether each is a folder or a file (a symbolic link
+ * counts as the file it points to; links to folders are not followed); undefined when the folder cannot
+ * be read. For the globs of inputs.ts.
  */
-export async function listFolder(dir: string): Promise<{ name: string; isDirectory: boolean }[]> {
+export async function folderEntries(
+  dir: string,
+): Promise<{ name: string; isDirectory: boolean; isFile: boolean }[] | undefined> {
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    const out: { name: string; isDirectory: boolean }[] = [];
-    for (const entry of entries) {
-      let isDirectory = entry.isDirectory();
-      if (entry.isSymbolicLink())
-        isDirectory = await stat(`${dir}/${entry.name}`).then(
-          (s) => s.isDirectory(),
-          () => false,
-        );
-      out.push({ name: entry.name, isDirectory });
-    }
-    return out;
+    const listed = await readdir(dir, { withFileTypes: true });
+    const entries = await Promise.all(
+      listed.map(async (e) => {
+        if (!e.isSymbolicLink()) return { name: e.name, isDirectory: e.isDirectory(), isFile: e.isFile() };
+        const target = await stat(`${dir}/${e.name}`).catch(() => undefined);
+        return { name: e.name, isDirectory: false, isFile: target?.isFile() ?? false };
+      }),
+    );
+    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch {
-    return [];
+    return undefined;
   }
 }

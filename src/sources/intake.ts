@@ -36,6 +36,8 @@ export interface SourceStats {
 }
 
 export interface RejectedRow {
+  /** A source read from several files: the index of the row's file in LoadedSource.files. */
+  part?: number;
   line: number;
   endLine: number;
   record: number;
@@ -70,6 +72,45 @@ export interface LoadedSource {
   emptyFields: string[];
   /** CSV: the empty fields the catalogue does not read (LoadOptions.used): listed, not warned about. */
   unusedAbsentFields: string[];
+  /**
+   * A source read from several files (a glob or a list, load-files.ts): each file in read order, with the
+   * first table row it holds; rows, rejected rows (`part`) and problems name their own file and line.
+   */
+  files?: FilePart[];
+}
+
+/** One file of a source read from several files. */
+export interface FilePart {
+  /** As users see it (relative to the working directory). */
+  file: string;
+  /** Absolute; for the paths reports record relative to the catalogue. */
+  path: string;
+  bytes: number;
+  sha256: string;
+  rowsRead: number;
+  accepted: number;
+  rejected: number;
+  /** Rows left out because a file read before held a row with the same key. */
+  duplicates: number;
+  /** Index of its first accepted row in the table (rows of a file are contiguous). */
+  firstRow: number;
+}
+
+/** The index in `files` of the file a table row came from (rows are in file order). */
+export function partOfRow(files: readonly FilePart[], row: number): number {
+  let lo = 0;
+  let hi = files.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (files[mid]!.firstRow <= row) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The file a table row came from, as users see it. */
+export function fileOfRow(loaded: Pick<LoadedSource, 'files' | 'stats'>, row: number): string {
+  return loaded.files ? loaded.files[partOfRow(loaded.files, row)]!.file : loaded.stats.file;
 }
 
 export abstract class Intake {
@@ -99,15 +140,34 @@ export abstract class Intake {
     return this.rowsRead;
   }
 
+  /** Several files (load-files.ts): what follows comes from file number `part`, shown as `file`. */
+  nextFile(file: string, part: number): void {
+    this.file = file;
+    this.part = part;
+  }
+
+  /** The header as read (CSV), trimmed. */
+  headerNames(): string[] {
+    return this.headerCells.map((c) => c.trim());
+  }
+
+  /** The counts so far (load-files.ts takes the difference per file). */
+  counts(): { rowsRead: number; accepted: number; rejected: number } {
+    return { rowsRead: this.rowsRead, accepted: this.lines.length, rejected: this.rejected };
+  }
+
   reserve(rows: number): void {
     for (const binding of this.bindings) if (binding.isStored) binding.builder.reserve(rows);
     this.lines.reserve(rows);
     this.records.reserve(rows);
   }
 
+  /** Several files: the index of the file being read, kept on its rejected rows. */
+  private part: number | undefined;
+
   constructor(
     protected readonly source: ResolvedSource,
-    protected readonly file: string,
+    protected file: string,
     keep?: ReadonlySet<string>,
     /** The fields the catalogue reads (LoadOptions.used); undefined: all. */
     protected readonly used?: ReadonlySet<string>,
@@ -142,7 +202,11 @@ export abstract class Intake {
   protected reject(line: number, endLine: number, record: number, reasons: string[], cells: string[]): void {
     this.rejected++;
     if (this.rejectedRows.length < MAX_KEPT_REJECTED)
-      this.rejectedRows.push({ line, endLine, record, reasons, cells });
+      this.rejectedRows.push(
+        this.part === undefined
+          ? { line, endLine, record, reasons, cells }
+          : { part: this.part, line, endLine, record, reasons, cells },
+      );
   }
 
   /**

@@ -33,7 +33,10 @@ export interface LoadJob {
  * the worker path); `auto` uses a worker for files of WORKER_MIN_BYTES or more.
  */
 export async function loadSourceAuto(job: LoadJob, mode: WorkerMode = 'auto'): Promise<LoadedSource> {
-  const size = await fileSize(job.options.path);
+  const files = job.options.files;
+  const size = files
+    ? (await Promise.all(files.map((f) => fileSize(f.path)))).reduce((a, b) => a + b, 0)
+    : await fileSize(job.options.path);
   const { onProgress, ...rest } = job.options;
   const options: LoadOptions = {
     ...rest,

@@ -15,15 +15,17 @@
  *   json-location.ts  the line of each JSON record and of a JSON syntax error
  */
 import { createHash } from 'node:crypto';
-import { IsmsKpiError, problem } from '../problems.js';
-import { sizeInWords } from '../util/file-problem.js';
+import { IsmsKpiError, type Problem } from '../problems.js';
 import { readCsvFile } from './csv-reader.js';
-import { fileInfo, fileSize, listFolder, openText } from './decode.js';
+import { fileInfo, fileSize, openText } from './decode.js';
 
-export { fileSize, listFolder };
+export { fileSize };
 
+import { type InflateLimits, isCompressed } from './inflate.js';
 import type { Intake, LoadedSource, SourceStats } from './intake.js';
 import { JsonIntake, readJsonDocument, readJsonLines } from './json-intake.js';
+import { readJsonStream } from './json-stream.js';
+import { loadFiles } from './load-files.js';
 import type { ResolvedSource } from './resolve.js';
 import { CsvIntake } from './span-intake.js';
 
@@ -37,8 +39,13 @@ export {
   type SourceStats,
 } from './intake.js';
 
-/** JSON documents are parsed whole; larger files should be exported as JSON Lines or CSV. */
-export const MAX_JSON_BYTES = 512 * 1024 * 1024;
+/**
+ * JSON documents up to this size are parsed whole; larger ones are read as a stream (json-stream.ts).
+ * Parsed whole, a document costs several times its size (the text, then every object at once): a file
+ * of 200 MB of API pages peaked at 760 MB RSS read whole, a 600 MB array at 153 MB streamed
+ * (docs/performance.md, "Large JSON"). 64 MB, as `detect` (which parses files up to 64 MB whole).
+ */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
 export interface LoadOptions {
   /** Absolute path of the file to read. */
@@ -58,8 +65,16 @@ export interface LoadOptions {
   used?: ReadonlySet<string>;
   /** Called now and then while the file is read (for a progress display). */
   onProgress?: (progress: LoadProgress) => void;
-  /** Lower limits than MAX_JSON_BYTES and MAX_JSON_LINE_CHARS (tests, without writing 512 MB). */
-  limits?: { jsonBytes?: number; jsonLineChars?: number };
+  /**
+   * A source read from several files (a glob or a list, inputs.ts): each file, in read order; `path` and
+   * `displayPath` then name the pattern. See load-files.ts.
+   */
+  files?: { path: string; displayPath: string }[];
+  /**
+   * Lower limits than MAX_JSON_BYTES, MAX_JSON_LINE_CHARS and the inflate caps (tests, without writing
+   * 64 MB).
+   */
+  limits?: { jsonBytes?: number; jsonLineChars?: number; inflate?: InflateLimits };
 }
 
 export interface LoadProgress {
@@ -70,6 +85,7 @@ export interface LoadProgress {
 }
 
 export async function loadSource(source: ResolvedSource, options: LoadOptions): Promise<LoadedSource> {
+  if (options.files) return loadFiles(source, options, options.files);
   const info = await fileInfo(options.path);
   const size = info?.size ?? 0;
   const loaded = await readSource(source, options, size);
@@ -128,7 +144,7 @@ function watchBytes(
   return { onBytes, finish };
 }
 
-async function readCsvSource(
+export async function readCsvSource(
   source: ResolvedSource,
   options: LoadOptions,
   intake: CsvIntake,
@@ -146,13 +162,13 @@ async function readCsvSource(
       encoding: csv?.encoding,
     },
     intake,
-    { onBytes },
+    { onBytes, ...(options.limits?.inflate ? { inflateLimits: options.limits.inflate } : {}) },
   );
   for (const p of result.problems) intake.addProblem(p);
   return { encoding: result.encoding, delimiter: result.delimiter, bytes: result.bytes };
 }
 
-async function readJsonSource(
+export async function readJsonSource(
   source: ResolvedSource,
   options: LoadOptions,
   intake: JsonIntake,
@@ -162,31 +178,72 @@ async function readJsonSource(
   const file = options.displayPath;
   if (source.format === 'jsonl') {
     // Streamed line by line: any size, each line within the line limit.
-    const opened = await openText(options.path, file, { encoding: 'auto', onBytes });
+    const opened = await openText(options.path, file, {
+      encoding: 'auto',
+      onBytes,
+      ...(options.limits?.inflate ? { inflateLimits: options.limits.inflate } : {}),
+    });
     await readJsonLines(opened.chunks, intake, file, options.limits?.jsonLineChars);
     return { encoding: opened.info.encoding, bytes: opened.info.bytes };
   }
-  // A JSON document is parsed whole: refused above the limit before reading, and while reading when it
-  // grows past it (the file is regular, so its size is known, but it may still be being written).
+  // A JSON document up to the limit is parsed whole (whole-document messages: what the top level holds,
+  // and the line of a syntax error); a larger one, or several documents one after another (API pages),
+  // is read as a stream, one record at a time (json-stream.ts). The size of the file, or of the inner
+  // file of a zip entry, decides before reading; a file that grows past the limit while it is read, or a
+  // compressed one that inflates past it, is streamed from what was read so far.
   const limit = options.limits?.jsonBytes ?? MAX_JSON_BYTES;
-  const tooLarge = () =>
-    new IsmsKpiError(
-      problem(
-        'file-too-large',
-        `JSON file is larger than ${sizeInWords(limit)}; export it as JSON Lines (.jsonl) or CSV`,
-        { file },
-      ),
-    );
-  if (size > limit) throw tooLarge();
-  let bytesRead = 0;
+  const pointer = source.config.json?.records ?? '';
   const opened = await openText(options.path, file, {
     encoding: 'auto',
-    onBytes: (bytes) => {
-      bytesRead += bytes.length;
-      if (bytesRead > limit) throw tooLarge();
-      onBytes(bytes);
-    },
+    onBytes,
+    ...(options.limits?.inflate ? { inflateLimits: options.limits.inflate } : {}),
   });
-  await readJsonDocument(opened.chunks, source.config.json?.records ?? '', intake, file);
-  return { encoding: opened.info.encoding, bytes: opened.info.bytes };
+  const expected = opened.info.innerBytes ?? (isCompressed(options.path) ? 0 : size);
+  const stats = { encoding: opened.info.encoding, bytes: opened.info.bytes };
+  if (expected > limit) {
+    await readJsonStream(opened.chunks, pointer, intake, file);
+    return stats;
+  }
+  const iterator = opened.chunks[Symbol.asyncIterator]();
+  const pieces: string[] = [];
+  let chars = 0;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) break;
+    pieces.push(next.value);
+    chars += next.value.length;
+    if (chars > limit) {
+      await readJsonStream(continued(pieces, iterator), pointer, intake, file);
+      return stats;
+    }
+  }
+  const text = pieces.join('');
+  pieces.length = 0;
+  try {
+    await readJsonDocument(once(text), pointer, intake, file);
+  } catch (error) {
+    // `[...][...]` or `{"result": [...]}{"result": [...]}`: pages, read one after another.
+    if (!(error instanceof IsmsKpiError) || !error.problems.some(isValueAfterJson)) throw error;
+    await readJsonStream(once(text), pointer, intake, file);
+  }
+  return stats;
+}
+
+/** JSON.parse stopped at text after a complete value: the file holds more than one JSON document. */
+function isValueAfterJson(p: Problem): boolean {
+  return p.code === 'json-syntax' && /non-whitespace character after JSON/i.test(p.message);
+}
+
+async function* once(text: string): AsyncGenerator<string> {
+  // In pieces, so the stream reader never cuts a record out of one huge string.
+  for (let at = 0; at < text.length; at += 1024 * 1024) yield text.slice(at, at + 1024 * 1024);
+}
+
+async function* continued(pieces: string[], rest: AsyncIterator<string>): AsyncGenerator<string> {
+  while (pieces.length > 0) yield pieces.shift()!;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
 }

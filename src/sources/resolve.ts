@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { FileUnit, Period } from '../time/period.js';
 import type { FieldSpec } from './convert.js';
+import { innerName } from './inflate.js';
 import { fillPathTemplate, type PathChoice } from './path-template.js';
 import {
   DEFAULT_FALSE_TOKENS,
@@ -17,8 +18,14 @@ import {
 export interface ResolvedSource {
   name: string;
   config: SourceConfig;
-  /** Path template from the catalogue, relative to it; its period tokens are filled at load time (path-template.ts). */
+  /**
+   * Path template from the catalogue, relative to it; its period tokens are filled at load time
+   * (path-template.ts). For a source read from several files (a glob, or a list in `pathTemplates`), the
+   * first entry.
+   */
   pathTemplate: string;
+  /** Every path template of the source: one, or the entries of a list (src/sources/inputs.ts). */
+  pathTemplates: string[];
   baseDir: string;
   /** `one_file_per:` the unit the path keeps one file per, when it is not the reported period's. */
   oneFilePer: FileUnit | undefined;
@@ -53,11 +60,12 @@ export function resolveSource(
   return {
     name,
     config,
-    pathTemplate: config.path,
+    pathTemplate: [config.path].flat()[0]!,
+    pathTemplates: [config.path].flat(),
     baseDir,
     oneFilePer: config.one_file_per,
     fiscalYearStart: catalogue.fiscal_year_start ?? 1,
-    format: config.format ?? inferFormat(config.path),
+    format: config.format ?? inferFormat([config.path].flat()[0]!),
     kind: config.kind,
     timeField: config.time_field,
     key: config.key === undefined ? [] : Array.isArray(config.key) ? config.key : [config.key],
@@ -67,7 +75,9 @@ export function resolveSource(
 }
 
 export function inferFormat(file: string): 'csv' | 'json' | 'jsonl' {
-  const ext = path.extname(file.replace(/\{[^{}]*\}/g, '')).toLowerCase();
+  // Period tokens are no part of the extension; `a.csv.gz` and `a.zip#b.json` are read as the file
+  // inside them; a glob's `*.json*` as `.json`.
+  const ext = path.extname(innerName(file.replace(/\{[^{}]*\}/g, '')).replace(/[*?]+$/, '')).toLowerCase();
   if (ext === '.json') return 'json';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   return 'csv';
@@ -119,4 +129,11 @@ export function sourceFile(source: ResolvedSource, period: Period): PathChoice {
 export function sourcePath(source: ResolvedSource, period: Period): string {
   const choice = sourceFile(source, period);
   return choice.ok ? choice.file : path.resolve(source.baseDir, source.pathTemplate);
+}
+
+/** Every path of a source for a period (absolute; globs not yet expanded, src/sources/inputs.ts). */
+export function sourcePaths(source: ResolvedSource, periodLabel: string): string[] {
+  return source.pathTemplates.map((template) =>
+    path.resolve(source.baseDir, template.replace(/\{period\}/g, periodLabel)),
+  );
 }

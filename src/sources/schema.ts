@@ -116,7 +116,11 @@ export const JsonOptionsSchema = z.strictObject({
 
 export const SourceObjectSchema = z
   .strictObject({
-    path: nonEmpty,
+    /**
+     * The file, relative to the catalogue; or a glob (`exports/changes-*.csv`: `*`, `?`, `**`) or a list
+     * of paths, read as one table (src/sources/inputs.ts).
+     */
+    path: z.union([nonEmpty, z.array(nonEmpty).min(1)]),
     /** A vendor export's mapping (src/presets/), expanded by the catalogue loader before this schema runs. */
     preset: nonEmpty.optional(),
     format: z.enum(['csv', 'json', 'jsonl']).optional(),

@@ -240,6 +240,9 @@ export function columnKind(type: FieldType): Column['kind'] {
 export class IntBuilder {
   private values = new Int32Array(1024);
   private size = 0;
+  get length(): number {
+    return this.size;
+  }
   push(value: number): void {
     if (this.size === this.values.length) this.values = grow(this.values);
     this.values[this.size++] = value;

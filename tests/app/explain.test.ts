@@ -289,10 +289,10 @@ describe('explain of a KPI built from other KPIs', () => {
         'formula: kpi("RATE") - 10 * kpi("FAILS")',
         '',
         'uses the values of other KPIs:',
-        '  RATE  Check pass rate: 75 %, green; see isms-kpi explain RATE',
+        '  RATE  Check pass rate: 75.0 %, green; see isms-kpi explain RATE',
         '  FAILS  Failed checks: 1, red; see isms-kpi explain FAILS',
         '',
-        'value: 65 points; status: info (informational: no thresholds)',
+        'value: 65.0 points; status: info (informational: no thresholds)',
         '',
       ].join('\n'),
     );

@@ -163,7 +163,7 @@ describe('validate exit codes', () => {
     expect(noId.status).toBe(1);
     expect(noId.stdout).toContain('required column "id" (field id) is not in the header');
     expect(noId.stdout).toContain('data problems in 1 source: events (cannot be read)');
-    expect(noId.stdout).toMatch(/^more +data\/more\.csv: 1 rows read, 1 accepted, 0 rejected/m);
+    expect(noId.stdout).toMatch(/^more +data\/more\.csv: 1 row read, 1 accepted, 0 rejected/m);
 
     const missing = await validate(project(twoSources, { 'data/events.csv': CLEAN }));
     expect(missing.status).toBe(1);

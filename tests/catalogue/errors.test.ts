@@ -87,6 +87,21 @@ describe('the base catalogue', () => {
 });
 
 describe('schema and threshold errors', () => {
+  it('a source path that is neither a path nor a list of paths (issue 17)', async () => {
+    for (const [written, message] of [
+      ['3', 'expected a file path (a glob is allowed), or a list of paths'],
+      ['[]', 'a list of paths needs at least one path'],
+    ] as const) {
+      const p = await onlyProblem(
+        catalogue(kpi('A', 'count(incidents)')).replace(
+          '    path: incidents.csv\n',
+          `    path: ${written}\n`,
+        ),
+      );
+      expect(formatProblem(p)).toBe(`metrics.yaml:5:11: source incidents: path: ${message}`);
+    }
+  });
+
   it('unknown key in a KPI, with "did you mean"', async () => {
     const p = await onlyProblem(
       catalogue(kpi('A', 'count(incidents)', '    tresholds: { green: ">= 95" }\n')),
@@ -569,5 +584,54 @@ describe('reserved source and field names', () => {
 
   it('ordinary names are accepted', () => {
     expect(parseCatalogue({ file: 'metrics.yaml', text: text('items', 'owner') }).ok).toBe(true);
+  });
+});
+
+describe('the document control block', () => {
+  /** The base catalogue with a `document:` block after the KPIs; its first key is on line 29. */
+  const withDocument = (block: string) => `${catalogue(kpi('A', 'count(incidents)'))}document:\n${block}`;
+
+  it('is accepted with every key, a list or one name as distribution', async () => {
+    const yaml = withDocument(
+      '  title: ISMS performance report\n  classification: Internal\n  version: "1.10"\n  owner: ISMS coordinator\n  approver: CISO\n  distribution: Board\n  next_review: 2027-01-20\n',
+    );
+    expect((await problemsOf(yaml)).map((p) => p.code)).toEqual(['file-missing']);
+    const parsed = parseCatalogue({ file: 'metrics.yaml', text: yaml });
+    expect(parsed.ok && parsed.catalogue.config.document).toEqual({
+      title: 'ISMS performance report',
+      classification: 'Internal',
+      version: '1.10',
+      owner: 'ISMS coordinator',
+      approver: 'CISO',
+      distribution: ['Board'],
+      next_review: '2027-01-20',
+    });
+  });
+
+  it('an unknown key, with its line and "did you mean"', async () => {
+    const p = await onlyProblem(withDocument('  title: T\n  clasification: Internal\n'));
+    expect(formatProblem(p)).toBe(
+      'metrics.yaml:30:3: document: unknown key "clasification" (did you mean "classification"?)',
+    );
+  });
+
+  it('a version YAML reads as a number other than a whole one', async () => {
+    const p = await onlyProblem(withDocument('  version: 1.10\n'));
+    expect(formatProblem(p)).toBe(
+      'metrics.yaml:29:12: document.version: expected text, got the number 1.1; YAML drops digits of numbers like 1.10: write it in quotes, like "1.10"',
+    );
+  });
+
+  it('a next review that is not a calendar day', async () => {
+    const p = await onlyProblem(withDocument('  next_review: 2027-02-30\n'));
+    expect(formatProblem(p)).toBe(
+      'metrics.yaml:29:16: document.next_review: expected a date like 2027-01-15 (yyyy-MM-dd)',
+    );
+  });
+
+  it('an empty distribution list', async () => {
+    const p = await onlyProblem(withDocument('  distribution: []\n'));
+    expect(p.code).toBe('catalogue-schema');
+    expect(p.location.line).toBe(29);
   });
 });

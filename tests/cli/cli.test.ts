@@ -99,7 +99,7 @@ describe('report', { timeout: 120_000 }, () => {
     expect(evidence).toContain('fixtures/acme/jira-incidents.csv: 146 rows, 140 accepted, 6 rejected');
     expect(evidence).toContain('fixtures/acme/servicenow-changes.csv: 274 rows, 273 accepted, 1 rejected');
     expect(evidence).toContain(
-      'fixtures/acme/veeam-sessions.csv: 1919 rows, 1881 accepted, 0 rejected, 38 duplicates dropped',
+      'fixtures/acme/veeam-sessions.csv: 1,919 rows, 1,881 accepted, 0 rejected, 38 duplicates dropped',
     );
     expect(evidence).toContain('fixtures/acme/nessus-2026-Q3.csv: 228 rows');
     expect(evidence).toContain('fixtures/acme/hr-leavers.csv: 31 rows');
@@ -322,7 +322,7 @@ describe('list and explain', { timeout: 120_000 }, () => {
     expect(r.stdout).toMatch(/^value: 87\.5 % \(7 \/ 8\); status: amber/m);
     const q2 = await cli(['explain', 'IR-02', '--period', '2026-Q2']);
     expect(q2.status).toBe(0);
-    expect(q2.stdout).toMatch(/^value: 75 % \(6 \/ 8\); status: red/m);
+    expect(q2.stdout).toMatch(/^value: 75.0 % \(6 \/ 8\); status: red/m);
   });
 
   it('explain of an unknown KPI exits 2', async () => {
@@ -464,7 +464,7 @@ describe('report --baseline', () => {
     const r = await cli(['report', '--baseline', 'fixtures/reports/2026-Q2.json', '--fail-on', 'never']);
     expect(r.status).toBe(0);
     // IR-02: 7 of 8 contained in 2026-Q3 (87.5 %) against 6 of 8 (75 %) in the saved 2026-Q2 report
-    expect(r.stdout).toContain('IR-02: +12.5 pp since the baseline (75 % in 2026-Q2)');
+    expect(r.stdout).toContain('IR-02: +12.5 pp since the baseline (75.0 % in 2026-Q2)');
   });
 
   it('a missing baseline file is a usage error', async () => {

@@ -153,7 +153,7 @@ describe('isms-kpi trend', () => {
     expect(rows).toContain('AC-01,Leavers deprovisioned within 24 h,%,92.3076923076923,amber,81.25,red');
     const table = (await cli(['trend', dir])).stdout;
     // IR-02's 2026-Q2 value was measured with the old formula, so it is marked.
-    expect(table.split('\n')).toContain('IR-02     75 % ✖ *    87.5 % ▲');
+    expect(table.split('\n')).toContain('IR-02   75.0 % ✖ *    87.5 % ▲');
     expect(table).toContain('* definition differs from the newest report: not comparable');
   });
 

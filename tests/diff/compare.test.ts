@@ -232,6 +232,6 @@ describe('baselines in a diff', () => {
     const ir04 = diffReports(q2, q3).kpis.find((k) => k.id === 'IR-04')!;
     expect(ir04.sinceBaseline?.value).toBe(160);
     expect(ir04.sinceBaseline?.change).toBeCloseTo(96.179167 - 160, 5);
-    expect(renderDiffTable(diffReports(q2, q3))).toContain('IR-04  -63.8 h since 160 h (2025-Q4)');
+    expect(renderDiffTable(diffReports(q2, q3))).toContain('IR-04  -63.8 h since 160.0 h (2025-Q4)');
   });
 });

@@ -15,6 +15,7 @@ export interface KpiSpec {
   cadence?: string;
   thresholds?: { green: string; amber?: string };
   segment_by?: string;
+  direction?: string;
 }
 
 /** One KPI entry of a catalogue; the formula is written as a JSON (= YAML double-quoted) string. */
@@ -33,6 +34,7 @@ export function kpiYaml(kpi: KpiSpec): string {
     lines.push(`    thresholds: { green: ${JSON.stringify(kpi.thresholds.green)}${amber} }`);
   }
   if (kpi.segment_by) lines.push(`    segment_by: ${kpi.segment_by}`);
+  if (kpi.direction) lines.push(`    direction: ${kpi.direction}`);
   return lines.join('\n');
 }
 

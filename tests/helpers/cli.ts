@@ -8,7 +8,8 @@
  *   builds first) in a child process, for the few end-to-end tests of the real process: --version, a
  *   report, worker threads, a closed pipe.
  *
- * Both set NO_COLOR=1 and drop FORCE_COLOR unless the caller's env says otherwise. Unless the arguments
+ * Both set NO_COLOR=1 and drop FORCE_COLOR, COLUMNS and TERM (which decide colours and the table's
+ * width) unless the caller's env says otherwise. Unless the arguments
  * include --debug, both fail the test when any output holds a stack trace.
  */
 import { spawnSync } from 'node:child_process';
@@ -36,6 +37,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   /** In-process only: whether stdout and stderr claim to be a terminal (default false). */
   isTTY?: boolean;
+  /** In-process only: the width stdout reports as a terminal. */
+  columns?: number;
   /** In-process only: a fixed clock. */
   now?: number;
   /** In-process only: the writer behind stdout (e.g. one that fails like a full disk); default captured. */
@@ -44,7 +47,7 @@ export interface CliOptions {
 
 function environment(extra: CliOptions['env'] = {}): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...extra };
-  if (!('FORCE_COLOR' in extra)) delete env.FORCE_COLOR;
+  for (const name of ['FORCE_COLOR', 'COLUMNS', 'TERM']) if (!(name in extra)) delete env[name];
   return env;
 }
 
@@ -72,6 +75,7 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
         stdout += text;
       },
       isTTY,
+      ...(options.columns !== undefined ? { columns: options.columns } : {}),
     },
     stderr: {
       write: (text) => {
@@ -87,7 +91,7 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
 /** Runs the built binary (or `bin`, e.g. of an installed copy) in a child process; build first. */
 export function spawnCli(
   args: readonly string[],
-  options: Omit<CliOptions, 'isTTY' | 'now' | 'stdout'> & { bin?: string } = {},
+  options: Omit<CliOptions, 'isTTY' | 'columns' | 'now' | 'stdout'> & { bin?: string } = {},
 ): CliResult {
   const r = spawnSync(process.execPath, [options.bin ?? BIN, ...args], {
     cwd: options.cwd ?? REPO,

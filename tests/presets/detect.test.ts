@@ -6,6 +6,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectFile, flattenKeys, matchColumns } from '../../src/presets/detect.js';
 import { PRESET_NAMES, PRESETS } from '../../src/presets/index.js';
@@ -248,5 +249,17 @@ describe('detectFile finds the header behind a preamble and the records inside a
     const result = await detectText('big-defender.json', big);
     expect(result.problem).toBeUndefined();
     expect(result.best?.preset).toBe('defender-vulnerabilities');
+  });
+
+  it('recognises `gh api --paginate` output (arrays one after another) and a .gz export (issue 17)', async () => {
+    const text = await readFile(path.join(PRESET_FIXTURES, 'dependabot-alerts.json'), 'utf8');
+    const records = JSON.parse(text) as unknown[];
+    const pages = `${JSON.stringify(records.slice(0, 1))}\n${JSON.stringify(records.slice(1))}\n`;
+    const paged = await detectText('alerts-pages.json', pages);
+    expect(paged.problem).toBeUndefined();
+    expect(paged.best?.preset).toBe('dependabot-alerts');
+    const packed = await detectText('alerts.json.gz', gzipSync(text));
+    expect(packed.problem).toBeUndefined();
+    expect(packed.best?.preset).toBe('dependabot-alerts');
   });
 });

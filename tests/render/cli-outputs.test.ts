@@ -64,10 +64,10 @@ describe('report --output', () => {
   });
 
   it('refuses an extension it cannot map, naming the ones it can', async () => {
-    const run = await cli(['report', '--output', path.join(dir, 'q3.pdf')]);
+    const run = await cli(['report', '--output', path.join(dir, 'q3.docx')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
-      'cannot tell the format from the extension; use one of .txt (table), .json (json), .csv (csv), .md (markdown), .html (html), .xml (junit)',
+      'cannot tell the format from the extension; use one of .txt (table), .json (json), .csv (csv), .md (markdown), .html (html), .xml (junit), .pdf (pdf)',
     );
     expect(fs.readdirSync(dir)).toEqual([]);
   });

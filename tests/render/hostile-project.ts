@@ -14,6 +14,10 @@ export const SCRIPT = '<script>alert(1)</script>';
 
 const CATALOGUE = `organisation: "Evil <script>alert('org')</script> & Co"
 timezone: Europe/Berlin
+document:
+  title: "</style><script>alert(4)</script>"
+  classification: 'Secret" } body { display: none } @x { content: "'
+  version: "1\\\\a"
 sources:
   entra:
     path: entra.csv
@@ -94,6 +98,13 @@ export function writeEvilProject(): string {
     );
   const catalogue = `organisation: ${q(`Org ${EVIL}`)}
 timezone: UTC
+document:
+  title: ${q(`Title ${EVIL}`)}
+  classification: ${q(`Class ${EVIL}`)}
+  version: ${q(`V ${EVIL}`)}
+  owner: ${q(`Doc owner ${EVIL}`)}
+  approver: ${q(`Approver ${EVIL}`)}
+  distribution: [${q(`Board ${EVIL}`)}]
 sources:
   users:
     path: ${q(EVIL_EXPORT)}

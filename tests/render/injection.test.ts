@@ -49,6 +49,13 @@ describe('hostile values', () => {
     expect(text).toContain('&lt;img src=x onerror=alert(3)&gt;');
     expect(text).toContain('=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)');
     expect(text).toContain('Evil &lt;script&gt;alert(&#39;org&#39;)&lt;/script&gt; &amp; Co');
+    // The running header and footer are CSS strings: the document control texts cannot leave them.
+    expect(text.match(/<\/style>/g)).toHaveLength(2);
+    expect(text).toContain(
+      '@top-right { content: "Secret\\22  } body { display: none } @x { content: \\22 "; ',
+    );
+    expect(text).toContain('@bottom-left { content: "version 1\\5c a \\b7  as of');
+    expect(text).toContain('<h1>&lt;/style&gt;&lt;script&gt;alert(4)&lt;/script&gt; 2026-Q3</h1>');
   });
 
   it('markdown and junit: markup is escaped', () => {

@@ -15,6 +15,7 @@ beforeAll(async () => {
   ir03.reason = 'incidents data ends 2026-08-01, 60 days before the period ends';
   ir03.trend = null;
   ir03.trendNote = 'partial: incidents data ends 2026-08-01, before 2026-09 ends';
+  ir03.trendVerdict = { verdict: 'none', reason: ir03.trendNote };
   xml = renderJunit(report);
 });
 

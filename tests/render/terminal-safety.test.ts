@@ -131,6 +131,13 @@ describe('no raw control character in any output (issue 15.9)', () => {
     expect(written.length).toBeGreaterThan(6);
     for (const file of written)
       expect(rawControls(fs.readFileSync(path.join(dir, file), 'utf8')), file).toEqual([]);
+    // The running header and footer of the printed HTML are CSS strings: a control character there is
+    // U+FFFD (CSS escape \fffd) as in the page, not a CSS escape of itself the browser would print.
+    const html = fs.readFileSync(path.join(dir, 'out', 'q3.html'), 'utf8');
+    const margins = html.match(/@(top|bottom)-(left|right) \{ content: "[^"]*"/g) ?? [];
+    expect(margins.join('\n')).toContain('Class \\fffd ]52;c;c2VjcmV0\\fffd \\fffd [2J');
+    expect(margins.join('\n')).toContain('version V \\fffd ]52;');
+    expect(margins.join('\n')).not.toMatch(/\\(1b|7|9b|202e|2066|2069|d|7f) /);
     // The JSON report is JSON text with the escapes: it reads back with the hostile text unchanged.
     const saved = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'q3.json'), 'utf8'));
     expect(saved.organisation).toBe(`Org ${EVIL}`);

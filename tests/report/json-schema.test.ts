@@ -61,9 +61,10 @@ describe('docs/report.schema.json', () => {
     };
     walk(schema, '#');
     expect(closed).toEqual([]);
-    // the report, tool, catalogue, period, summary, source, aggregate, segment, window, kpi, thresholds,
-    // baseline, previous, sinceBaseline and history entries
-    expect(objects).toHaveLength(15);
+    // the report, tool, document, catalogue, period, summary, source, aggregate, segment, window, kpi,
+    // thresholds, baseline, previous, trendVerdict and its against, sinceBaseline and history entries,
+    // and the files of a source read from several
+    expect(objects).toHaveLength(19);
     // The one map: a segment's keys by field name (several segment fields).
     expect(maps).toEqual(['#/$defs/segment/properties/keys']);
   });

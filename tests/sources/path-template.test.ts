@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listFolder } from '../../src/sources/load-source.js';
+import { folderEntries } from '../../src/sources/decode.js';
 import {
   filesMatching,
   fillPathTemplate,
@@ -36,6 +36,9 @@ function fileFor(template: string, label: string, extra: Partial<PathSource> = {
   if (!choice.ok) throw new Error(choice.reason);
   return choice.file;
 }
+
+/** A folder's entries for filesMatching ([] when it cannot be read). */
+const listFolder = async (dir: string) => (await folderEntries(dir)) ?? [];
 
 describe('filling a path for a period', () => {
   it('fills {period} and the parts of the period as the issue names them', () => {
