@@ -27,7 +27,9 @@ export type ProblemCode =
   | 'json-not-array'
   | 'json-too-deep'
   | 'column-missing'
+  | 'no-file-for-period'
   | 'duplicate-row'
+  | 'ambiguous-date'
   // values
   | 'bad-value'
   | 'required-missing'

@@ -10,7 +10,9 @@
  * a row with extra non-empty cells is rejected). Other warnings are listed but pass: a missing
  * optional column (presets map every column a vendor's export may have, and an export of another
  * version or configuration lacks some of them; formulas use coalesce() across such alternatives),
- * trailing empty cells (Excel's `a,b,c,`), and a stray quote in a value that was still read.
+ * trailing empty cells (Excel's `a,b,c,`), and a stray quote in a value that was still read. A missing
+ * optional column that no KPI reads (not in a formula, segment, time, as-of or key) is no warning at all
+ * (issue 17): one info line per source lists them, so a default vendor export validates quietly.
  * --catalogue-only reads no export, so it can only be valid or a catalogue error.
  */
 import path from 'node:path';
@@ -128,7 +130,7 @@ async function validateSources(
     const source = loaded.get(name)!;
     if ('missing' in source) {
       // On the terminal, relative to the working directory like every other path validate prints.
-      const shown = displayPath(sourcePath(catalogue.sources.get(name)!, period.label), io.cwd);
+      const shown = displayPath(sourcePath(catalogue.sources.get(name)!, period), io.cwd);
       return {
         name,
         state: 'missing',
@@ -153,6 +155,10 @@ async function validateSources(
       warnings: stats.warnings,
       dataWarnings: stats.dataWarnings,
       emptyFields: source.emptyFields,
+      unusedAbsent: source.unusedAbsentFields.map((field) => ({
+        field,
+        column: source.source.fields.find((f) => f.name === field)?.column ?? field,
+      })),
       ...(stats.timeField ? { timeField: stats.timeField } : {}),
       minTime: stats.minTime,
       maxTime: stats.maxTime,

@@ -19,13 +19,13 @@
  * the bytes written, in order.
  */
 import { createHash, type Hash } from 'node:crypto';
+import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
 import type { KpiTrace } from '../engine/evaluate.js';
 import { IsmsKpiError, problem } from '../problems.js';
 import type { Report } from '../report/model.js';
 import { partOfRow } from '../sources/intake.js';
 import { type LoadedSource, scanSource } from '../sources/load-source.js';
-import { sourcePath } from '../sources/resolve.js';
 import { type Column, cellValue } from '../sources/table.js';
 import { jsonText } from '../text.js';
 import { type CsvValue, csvCell } from '../util/csv-writer.js';
@@ -263,8 +263,12 @@ async function writeSourceRows(
   const cursors = new Int32Array(aggregates.length);
   const file = loaded.stats.file;
   const scanned = await scanSource(loaded.source, {
-    path: sourcePath(loaded.source, periodLabel),
+    // The file the first read read (its path template filled for the period: engine/run.ts).
+    path:
+      loaded.path ??
+      path.resolve(loaded.source.baseDir, loaded.source.pathTemplate.replace(/\{period\}/g, periodLabel)),
     displayPath: file,
+    ...(loaded.dayOrders ? { dayOrders: loaded.dayOrders } : {}),
     // Several files: those the first read read (a file added since would change the sha256 anyway).
     ...(loaded.files ? { files: loaded.files.map((f) => ({ path: f.path, displayPath: f.file })) } : {}),
     chunkRows: options.chunkRows ?? CHUNK_ROWS,

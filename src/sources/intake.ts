@@ -4,12 +4,13 @@
  * column builders, and finishes into a LoadedSource. Rejected rows are kept with their reasons so
  * reports can count them and the evidence pack can list them.
  */
-import { IsmsKpiError, type Problem } from '../problems.js';
+import { IsmsKpiError, type Problem, problem } from '../problems.js';
+import type { DayOrder } from '../time/day-order.js';
 import { type Binding, createBindings } from './bindings.js';
 import { hashKey } from './record-key.js';
 import type { ResolvedSource } from './resolve.js';
 import type { AsOfSource } from './schema.js';
-import { BOOL_NULL, ColumnBuilder, flatCopy, IntBuilder, type Table } from './table.js';
+import { BOOL_NULL, type Column, ColumnBuilder, flatCopy, IntBuilder, type Table } from './table.js';
 
 /** How many problems and rejected rows are kept in memory per source (all are counted). */
 export const MAX_KEPT_PROBLEMS = 1000;
@@ -69,8 +70,17 @@ export interface LoadedSource {
   rejectedRows: RejectedRow[];
   /** Header names as seen in the file (CSV) or the keys of the first record (JSON). */
   header: string[];
-  /** CSV: optional fields whose column is not in the header (each has a column-missing warning). */
+  /** CSV: optional fields whose column is not in the header (each has a column-missing warning unless unused). */
   emptyFields: string[];
+  /** CSV: the empty fields the catalogue does not read (LoadOptions.used): listed, not warned about. */
+  unusedAbsentFields: string[];
+  /** The absolute path read (the pattern, for several files), set by the engine (engine/run.ts). */
+  path?: string;
+  /**
+   * Day-first detection: the order each field's values proved (time/day-order.ts), so that a second
+   * read of the same bytes (the evidence pack's) reads them in that order from the first row.
+   */
+  dayOrders?: Record<string, DayOrder>;
   /**
    * A source read from several files (a glob or a list, load-files.ts): each file in read order, with the
    * first table row it holds; rows, rejected rows (`part`) and problems name their own file and line.
@@ -130,6 +140,10 @@ export interface IntakeOptions {
   keep?: ReadonlySet<string> | undefined;
   checkAll?: boolean | undefined;
   rowPath?: boolean | undefined;
+  /** The fields the catalogue reads (LoadOptions.used); undefined: all. */
+  used?: ReadonlySet<string> | undefined;
+  /** Day-first detection: the order an earlier read proved, by field (LoadedSource.dayOrders). */
+  dayOrders?: Readonly<Record<string, DayOrder>> | undefined;
 }
 
 export abstract class Intake {
@@ -150,6 +164,9 @@ export abstract class Intake {
   protected headerCells: string[] = [];
   /** CSV: optional fields whose column is not in the header. */
   protected emptyFields: string[] = [];
+  protected unusedAbsentFields: string[] = [];
+  /** The fields the catalogue reads (LoadOptions.used); undefined: all. */
+  protected readonly used: ReadonlySet<string> | undefined;
   protected readonly seen: Set<string> | undefined;
   protected readonly timeBinding: Binding | undefined;
   protected minTime = Number.POSITIVE_INFINITY;
@@ -195,6 +212,16 @@ export abstract class Intake {
     options: IntakeOptions = {},
   ) {
     this.bindings = createBindings(source, options.keep, options.checkAll);
+    this.used = options.used;
+    // Day-first detection: a stored datetime field's reader learns the row each value belongs to, and
+    // reads in the order an earlier read of the same bytes proved, when given (options.dayOrders).
+    for (const b of this.bindings) {
+      const order = b.field.dayOrder;
+      if (!order) continue;
+      if (b.isStored) order.rowIndex = () => b.builder.length;
+      const imposed = options.dayOrders?.[b.field.spec.name];
+      if (imposed) order.impose?.(imposed);
+    }
     this.timeBinding = this.bindings.find((b) => b.field.spec.name === source.timeField);
     this.seen = source.config.duplicates === 'drop-exact' ? new Set() : undefined;
     this.isFailFast = source.config.on_invalid === 'fail';
@@ -278,6 +305,38 @@ export abstract class Intake {
       );
   }
 
+  /**
+   * Day-first detection (time/day-order.ts), when the load ends: values read in the order a later value
+   * refuted are read again in the proven one; a field where no value proved the order gets one warning
+   * naming the order assumed (only when a KPI reads the field, or the caller reads every field).
+   */
+  private settleDayOrders(columns: Map<string, Column>): void {
+    for (const binding of this.bindings) {
+      const order = binding.field.dayOrder;
+      if (!order) continue;
+      const { name, column } = binding.field.spec;
+      const values = columns.get(name);
+      if (values?.kind === 'num' && order.patchColumn(values.values) > 0 && binding === this.timeBinding) {
+        this.minTime = Number.POSITIVE_INFINITY;
+        this.maxTime = Number.NEGATIVE_INFINITY;
+        for (const t of values.values) {
+          if (t < this.minTime) this.minTime = t;
+          if (t > this.maxTime) this.maxTime = t;
+        }
+      }
+      const assumption = order.assumption();
+      if (assumption && (!this.used || this.used.has(name)))
+        this.addProblem(
+          problem(
+            'ambiguous-date',
+            assumption,
+            { file: this.file, column, source: this.source.name },
+            'warning',
+          ),
+        );
+    }
+  }
+
   protected commit(line: number, record: number): void {
     for (const binding of this.bindings) {
       if (!binding.isStored) continue;
@@ -337,6 +396,7 @@ export abstract class Intake {
     const columns = new Map(
       this.bindings.filter((b) => b.isStored).map((b) => [b.field.spec.name, b.builder.finish()]),
     );
+    this.settleDayOrders(columns);
     const line = this.lines.finish();
     return {
       name: this.source.name,
@@ -352,7 +412,11 @@ export abstract class Intake {
     const table = this.pendingTable();
     const accepted = this.rowsTaken + table.length;
     const hasTimes = this.timeBinding !== undefined && accepted > 0;
+    const dayOrders: Record<string, DayOrder> = {};
+    for (const b of this.bindings)
+      if (b.field.dayOrder?.decided) dayOrders[b.field.spec.name] = b.field.dayOrder.decided;
     return {
+      ...(Object.keys(dayOrders).length > 0 ? { dayOrders } : {}),
       name: this.source.name,
       asOf: null,
       modified: null,
@@ -363,6 +427,7 @@ export abstract class Intake {
       rejectedRows: this.rejectedRows,
       header: this.headerCells,
       emptyFields: this.emptyFields,
+      unusedAbsentFields: this.unusedAbsentFields,
       stats: {
         source: this.source.name,
         file: this.file,

@@ -28,12 +28,17 @@
  * Only CSV files in UTF-8 (with or without BOM) or a single-byte encoding are split, where a \n byte
  * is always a line feed and the start of a character; UTF-16 files are read whole.
  *
- * Compressed files (.gz, .zip) and sources of several files (load-files.ts) are read whole.
+ * Compressed files (.gz, .zip) and sources of several files (load-files.ts) are read whole, and so are
+ * sources with a datetime field whose formats pair a month-first and a day-first spelling
+ * (time/day-order.ts): the order is decided once per read, from the first value that proves it, and
+ * values read before the proof are corrected; ranges read apart would each decide on their own.
  *
  * JSON Lines files (same encodings) are split the same way, with no guess to make: JSON text holds no
  * raw line break, so every line start is a record boundary (a line that is not JSON is one lost record
  * wherever it is cut from). A JSON document is parsed whole (JSON.parse needs all of it).
  */
+
+import { hasDayOrderPair } from '../time/day-order.js';
 import { type CsvSink, CsvTokenizer } from './csv-reader.js';
 import { encodedLength, fileInfo, hashFile, openText, openTextRange, textAfterLineBreak } from './decode.js';
 import { isCompressed } from './inflate.js';
@@ -95,7 +100,8 @@ export async function loadSplit(
 ): Promise<LoadedSource> {
   // Several files (load-files.ts) and compressed files (a gzip or deflate stream has no byte positions
   // to start from) are read whole.
-  if (options.files || isCompressed(options.path)) return runner.whole(source, options);
+  if (options.files || isCompressed(options.path) || hasUndecidedDayOrder(source))
+    return runner.whole(source, options);
   const info = await fileInfo(options.path);
   const size = info?.size ?? 0;
   const plan = split.parts >= 2 || split.at ? await planRanges(source, options, size, split) : undefined;
@@ -350,4 +356,9 @@ function looksLikeRecords(text: string, from: number, head: CsvHead): boolean {
     if (error !== ENOUGH) return false;
   }
   return !isBad && records > 0;
+}
+
+/** A datetime field whose formats pair both day/month orders: the order is decided while reading. */
+function hasUndecidedDayOrder(source: ResolvedSource): boolean {
+  return source.fields.some((f) => f.type === 'datetime' && hasDayOrderPair(f.formats));
 }

@@ -22,6 +22,7 @@ import { type Encoding, fileInfo, fileSize, openText, openTextRange } from './de
 
 export { fileSize };
 
+import type { DayOrder } from '../time/day-order.js';
 import { type InflateLimits, isCompressed } from './inflate.js';
 import type { DistinctRecords, Intake, LoadedSource, SourceStats } from './intake.js';
 import { JsonIntake, readJsonDocument, readJsonLines } from './json-intake.js';
@@ -59,6 +60,14 @@ export interface LoadOptions {
    * still validated on every row; plain optional text fields that are not stored need no check at all.
    */
   keep?: ReadonlySet<string>;
+  /**
+   * The fields the catalogue reads (formulas, segments, time, as-of and key fields); undefined: all. An
+   * optional field outside it whose column is not in the header is no warning, only listed
+   * (LoadedSource.unusedAbsentFields): presets map columns a vendor's export does not always have.
+   */
+  used?: ReadonlySet<string>;
+  /** Day-first detection: read in these orders from the first row (an earlier read proved them). */
+  dayOrders?: Readonly<Record<string, DayOrder>>;
   /** Called now and then while the file is read (for a progress display). */
   onProgress?: (progress: LoadProgress) => void;
   /**
@@ -113,6 +122,8 @@ export interface ScanOptions {
   path: string;
   /** The same path as users should see it in messages. */
   displayPath: string;
+  /** Day-first detection: the orders the first read proved (LoadedSource.dayOrders). */
+  dayOrders?: Readonly<Record<string, DayOrder>>;
   /** A source of several files (LoadOptions.files): each file, in read order. */
   files?: { path: string; displayPath: string }[];
   /** About how many rows each piece holds (pieces end where a block of the file was read). */
@@ -133,15 +144,17 @@ export interface ScanOptions {
  * formulas read. The returned LoadedSource holds no rows.
  */
 export async function scanSource(source: ResolvedSource, options: ScanOptions): Promise<LoadedSource> {
+  // Every field stored; day/month orders as the first read proved them (its rows, patched ones too).
+  const load: LoadOptions = {
+    path: options.path,
+    displayPath: options.displayPath,
+    ...(options.dayOrders ? { dayOrders: options.dayOrders } : {}),
+  };
   if (options.files) {
     const { chunkRows, onChunk } = options;
-    return loadFiles(source, { path: options.path, displayPath: options.displayPath }, options.files, {
-      chunkRows,
-      onChunk,
-    });
+    return loadFiles(source, load, options.files, { chunkRows, onChunk });
   }
   const size = await fileSize(options.path);
-  const load: LoadOptions = { path: options.path, displayPath: options.displayPath };
   const take = (intake: Intake) => {
     if (intake.pendingRows === 0) return;
     const first = intake.firstPendingRow;
@@ -153,14 +166,14 @@ export async function scanSource(source: ResolvedSource, options: ScanOptions): 
     onBytes(bytes);
   };
   if (source.format === 'csv') {
-    const intake = new CsvIntake(source, options.displayPath);
+    const intake = new CsvIntake(source, options.displayPath, load);
     const watch = watchBytes(source, load, intake, 0);
     const onBytes = chunked(intake);
     const extra = await readCsvSource(source, load, intake, (b) => onBytes(b, watch.onBytes));
     take(intake);
     return watch.finish(extra);
   }
-  const intake = new JsonIntake(source, options.displayPath);
+  const intake = new JsonIntake(source, options.displayPath, load);
   const watch = watchBytes(source, load, intake, 0);
   const onBytes = chunked(intake);
   const extra = await readJsonSource(source, load, intake, size, (b) => onBytes(b, watch.onBytes));

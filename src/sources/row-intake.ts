@@ -35,7 +35,12 @@ export class RowIntake extends Intake {
     if (missing.length > 0) throw new IsmsKpiError(missing);
     if (isRepeat) return;
     this.emptyFields = emptyFields;
-    for (const warning of warnings) this.addProblem(warning);
+    // One warning per empty field, in the same order; a field no KPI reads is only listed.
+    warnings.forEach((warning, i) => {
+      const field = emptyFields[i]!;
+      if (this.used && !this.used.has(field)) this.unusedAbsentFields.push(field);
+      else this.addProblem(warning);
+    });
   }
 
   /** CSV: one data record. `cells` is reused by the reader after this returns. */

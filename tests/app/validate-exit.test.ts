@@ -102,24 +102,55 @@ describe('validate exit codes', () => {
     expect(benign.status).toBe(0);
 
     // Presets map columns that only some versions of an export have: their absence is no data problem.
+    // A KPI that reads the field gets a warning (its values are all empty) ...
+    const SUM_SCORE = KPIS.replace('formula: count(events)', 'formula: sum(events, score)');
     const noScore = await validate(
-      project(catalogue(EVENTS), { 'data/events.csv': 'id,opened\nA1,2026-07-01\n' }),
+      project(catalogue(EVENTS, SUM_SCORE), { 'data/events.csv': 'id,opened\nA1,2026-07-01\n' }),
     );
     expect(noScore.status).toBe(0);
     expect(noScore.stdout).toContain(
       'warning: data/events.csv:1: column "score" (field score) is not in the header',
     );
+    expect(noScore.stdout).not.toContain('info:');
     expect(noScore.stdout.trimEnd().split('\n').at(-1)).toBe('validation passed');
     const json = JSON.parse(
       (
         await validate(
-          project(catalogue(EVENTS), { 'data/events.csv': 'id,opened\nA1,2026-07-01\n' }),
+          project(catalogue(EVENTS, SUM_SCORE), { 'data/events.csv': 'id,opened\nA1,2026-07-01\n' }),
           '--format',
           'json',
         )
       ).stdout,
     );
-    expect(json.sources[0]).toMatchObject({ warnings: 1, emptyFields: ['score'], isValid: true });
+    expect(json.sources[0]).toMatchObject({
+      warnings: 1,
+      emptyFields: ['score'],
+      unusedAbsent: [],
+      isValid: true,
+    });
+  });
+
+  it('lists an absent optional column no KPI reads on one info line, not as a warning (issue 17)', async () => {
+    const dir = project(catalogue(EVENTS), { 'data/events.csv': 'id,opened\nA1,2026-07-01\n' });
+    const table = await validate(dir);
+    expect(table.status).toBe(0);
+    expect(table.stdout).not.toContain('warning');
+    expect(table.stdout).not.toContain('problems (');
+    expect(table.stdout).toContain(
+      '\ninfo: events: 1 optional column is not in the header and no KPI reads it: "score" (score)\n',
+    );
+    const json = JSON.parse((await validate(dir, '--format', 'json')).stdout);
+    expect(json.counts.warnings).toBe(0);
+    expect(json.sources[0]).toMatchObject({
+      warnings: 0,
+      emptyFields: ['score'],
+      unusedAbsent: [{ field: 'score', column: 'score' }],
+    });
+    const github = await validate(dir, '--format', 'github');
+    expect(github.stdout).toContain(
+      '::notice file=data/events.csv::events: 1 optional column is not in the header and no KPI reads it',
+    );
+    expect(github.stdout).not.toContain('::warning');
   });
 
   it('exits 1 for a missing required column and for a missing export: data, reported with the others', async () => {

@@ -26,8 +26,12 @@ afterAll(async () => {
 
 type SourceDef = { path: string; fields: Record<string, unknown> } & Record<string, unknown>;
 
-/** A fresh folder holding `files` and a metrics.yaml with one snapshot source `s` and one KPI count(s). */
-async function setup(files: Record<string, string | Buffer>, source: SourceDef): Promise<string> {
+/** A fresh folder holding `files` and a metrics.yaml with one snapshot source `s` and one KPI (count(s)). */
+async function setup(
+  files: Record<string, string | Buffer>,
+  source: SourceDef,
+  formula = 'count(s)',
+): Promise<string> {
   const dir = path.join(root, `case-${++counter}`);
   await mkdir(dir);
   for (const [name, content] of Object.entries(files)) {
@@ -40,9 +44,7 @@ async function setup(files: Record<string, string | Buffer>, source: SourceDef):
     timezone: 'Europe/Berlin',
     period: '2026-Q3',
     sources: { s: { kind: 'snapshot', ...source } },
-    kpis: [
-      { id: 'K-1', name: 'Rows', owner: 'QA', cadence: 'quarterly', unit: 'count', formula: 'count(s)' },
-    ],
+    kpis: [{ id: 'K-1', name: 'Rows', owner: 'QA', cadence: 'quarterly', unit: 'count', formula }],
   };
   await writeFile(path.join(dir, 'metrics.yaml'), stringify(catalogue));
   return dir;
@@ -57,8 +59,12 @@ async function loadIn(dir: string): Promise<LoadedSource> {
   return loaded;
 }
 
-async function load(files: Record<string, string | Buffer>, source: SourceDef): Promise<LoadedSource> {
-  return loadIn(await setup(files, source));
+async function load(
+  files: Record<string, string | Buffer>,
+  source: SourceDef,
+  formula?: string,
+): Promise<LoadedSource> {
+  return loadIn(await setup(files, source, formula));
 }
 
 /** The formatted problems of a load that must fail. */
@@ -463,10 +469,15 @@ describe('duplicate headers', () => {
   });
 
   it('warns when an optional field asks for an occurrence the header does not have', async () => {
-    const s = await load(
-      { 'j.csv': `${csv}\r\n` },
-      { path: 'j.csv', fields: { key: 'key', third: { column: 'Labels', occurrence: 3 } } },
-    );
+    const source = { path: 'j.csv', fields: { key: 'key', third: { column: 'Labels', occurrence: 3 } } };
+    // No KPI reads the field: listed, no warning (issue 17) ...
+    const unused = await load({ 'j.csv': `${csv}\r\n` }, source);
+    expect(unused.problems).toEqual([]);
+    expect(unused.unusedAbsentFields).toEqual(['third']);
+    expect(unused.emptyFields).toEqual(['third']);
+    // ... a KPI that reads it gets the warning.
+    const s = await load({ 'j.csv': `${csv}\r\n` }, source, 'count(s, third == "x")');
+    expect(s.unusedAbsentFields).toEqual([]);
     expect(col(s, 'third')).toEqual([null, null, null]);
     expect(s.problems).toHaveLength(1);
     expect(s.problems[0]!.severity).toBe('warning');
