@@ -355,6 +355,22 @@ describe('rows read twice across files', () => {
   });
 });
 
+describe('period tokens in a glob', () => {
+  it("{year} and {quarter} are filled as in a single path: only the reported quarter's folder is read", async () => {
+    const files = {
+      '2026-q3/changes-07.csv': csv(ROWS.slice(0, 2)),
+      '2026-q3/changes-08.csv': csv(ROWS.slice(4, 5)),
+      '2026-q2/changes-06.csv': csv(ROWS.slice(8, 10)),
+    };
+    const loaded = await load(await project(files, { path: '{year}-q{quarter}/changes-*.csv' }));
+    expect(rows(loaded).map((r) => r.at)).toEqual([
+      '2026-q3/changes-07.csv:2',
+      '2026-q3/changes-07.csv:3',
+      '2026-q3/changes-08.csv:2',
+    ]);
+  });
+});
+
 describe('the evidence pack reads the files again in pieces', () => {
   it('with a key and a gzipped file: the rows of the first read, each with its own file, in any piece size', async () => {
     const files = {
