@@ -15,11 +15,10 @@
 import { createHash } from 'node:crypto';
 import { IsmsKpiError, problem } from '../problems.js';
 import { quote } from '../text.js';
-import { checkMemory } from '../util/memory.js';
 import { fileInfo } from './decode.js';
 import { type FilePart, type LoadedSource, partOfRow } from './intake.js';
 import { JsonIntake } from './json-intake.js';
-import { type LoadOptions, readCsvSource, readJsonSource } from './load-source.js';
+import { checkReadMemory, type LoadOptions, readCsvSource, readJsonSource } from './load-source.js';
 import type { ResolvedSource } from './resolve.js';
 import { CsvIntake } from './span-intake.js';
 import { type Column, cellValue, selectRows, type Table } from './table.js';
@@ -82,11 +81,7 @@ export async function loadFiles(
     const hash = createHash('sha256');
     let bytes = 0;
     const onBytes = (chunk: Uint8Array) => {
-      // A safe point: every row read so far is complete.
-      checkMemory(
-        `reading ${file.displayPath}`,
-        'fewer KPIs (only the fields their formulas read are kept), or the export split by period',
-      );
+      checkReadMemory(file.displayPath);
       if (scan && intake.pendingRows >= scan.chunkRows) take(index);
       hash.update(chunk);
       bytes += chunk.length;

@@ -181,6 +181,14 @@ export async function scanSource(source: ResolvedSource, options: ScanOptions): 
   return watch.finish(extra);
 }
 
+/** The memory guard (util/memory.ts) between two blocks of a file: a safe point, every row read so far is complete. */
+export function checkReadMemory(displayPath: string): void {
+  checkMemory(
+    `reading ${displayPath}`,
+    `fewer KPIs (only the fields their formulas read are kept), or the export split by period`,
+  );
+}
+
 const PROGRESS_STEP = 4 * 1024 * 1024;
 const RESERVE_AFTER_ROWS = 65_536;
 
@@ -199,11 +207,7 @@ function watchBytes(
   let nextReport = PROGRESS_STEP;
   let hasReserved = false;
   const onBytes = (bytes: Uint8Array) => {
-    // A safe point: every row read so far is complete.
-    checkMemory(
-      `reading ${options.displayPath}`,
-      `fewer KPIs (only the fields their formulas read are kept), or the export split by period`,
-    );
+    checkReadMemory(options.displayPath);
     hash.update(bytes);
     // The rows read so far came from the bytes before this block.
     const bytesBefore = bytesSeen;
@@ -356,11 +360,7 @@ function watchRange(
   let nextReport = PROGRESS_STEP;
   let hasReserved = false;
   const onBytes = (bytes: Uint8Array) => {
-    // A safe point: every row read so far is complete.
-    checkMemory(
-      `reading ${options.displayPath}`,
-      `fewer KPIs (only the fields their formulas read are kept), or the export split by period`,
-    );
+    checkReadMemory(options.displayPath);
     const bytesBefore = bytesSeen;
     bytesSeen += bytes.length;
     if (!hasReserved && intake.rows >= RESERVE_AFTER_ROWS) {
