@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 /** Test files that mock modules (vi.mock): they need a module graph of their own. */
 const ISOLATED = ['tests/catalogue/compile-scale.test.ts'];
+/** Slow end-to-end tests (large generated files, small heap limits): `npm run test:heavy`, not `npm test`. */
+const HEAVY = 'tests/heavy/**/*.test.ts';
+const isHeavy = process.env.ISMS_KPI_HEAVY_TESTS === '1';
 
 export default defineConfig({
   test: {
@@ -18,7 +21,7 @@ export default defineConfig({
           name: 'shared',
           include: ['tests/**/*.test.ts'],
           // tests/browser/ drives headless Chromium: `npm run test:browser` (vitest.browser.config.ts).
-          exclude: [...ISOLATED, 'tests/browser/**'],
+          exclude: [...ISOLATED, HEAVY, 'tests/browser/**'],
           // Test files share a worker's module cache instead of importing src/ afresh for each file
           // (about half of the suite's CPU time). Safe because nothing in src/ keeps state between calls
           // that a test could see, these tests do not mock modules or change process.env or the working
@@ -28,6 +31,9 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: 'isolated', include: ISOLATED, isolate: true } },
+      ...(isHeavy
+        ? [{ extends: true as const, test: { name: 'heavy', include: [HEAVY], testTimeout: 600_000 } }]
+        : []),
     ],
   },
 });

@@ -17,6 +17,7 @@ export type ProblemCode =
   | 'file-too-large'
   | 'undecodable'
   | 'nul-byte'
+  | 'file-changed'
   // CSV / JSON structure
   | 'no-header'
   | 'unterminated-quote'
@@ -26,7 +27,9 @@ export type ProblemCode =
   | 'json-not-array'
   | 'json-too-deep'
   | 'column-missing'
+  | 'no-file-for-period'
   | 'duplicate-row'
+  | 'ambiguous-date'
   // values
   | 'bad-value'
   | 'required-missing'
@@ -47,7 +50,9 @@ export type ProblemCode =
   | 'output'
   // report --output FILE.pdf
   | 'browser'
-  | 'usage';
+  | 'usage'
+  // resources
+  | 'memory';
 
 export type Severity = 'error' | 'warning';
 

@@ -27,6 +27,15 @@ export function workerMode(env: Io['env']): WorkerMode {
   return mode === 'never' || mode === 'always' ? mode : 'auto';
 }
 
+/**
+ * `ISMS_KPI_RANGES=N`: split a large file into at most N ranges read side by side (1: one worker per
+ * file, as before issue 16); default one per core. For measurements (bench/load.mjs --ranges).
+ */
+export function rangeCount(env: Io['env']): number | undefined {
+  const n = Number(env.ISMS_KPI_RANGES);
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+
 export async function evaluate(options: EvaluateOptions, io: Io): Promise<RunResult> {
   const catalogue = options.loadedCatalogue ?? (await loadCatalogue(io, options.catalogue, options.tz));
   const now = runClock(catalogue, { ...options, now: io.now() });
@@ -39,6 +48,7 @@ export async function evaluate(options: EvaluateOptions, io: Io): Promise<RunRes
     cwd: io.cwd,
     cores: io.cpuCount,
     workers: workerMode(io.env),
+    ...(rangeCount(io.env) ? { ranges: rangeCount(io.env) } : {}),
     ...(options.asOf ? { asOf: options.asOf } : {}),
     ...(options.kpis ? { kpis: options.kpis } : {}),
     ...(options.trace ? { trace: true } : {}),

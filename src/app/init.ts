@@ -11,6 +11,8 @@ import { MAX_CATALOGUE_BYTES } from '../catalogue/parse.js';
 import { type StarterFile, starterCatalogue } from '../init/starter-catalogue.js';
 import { detectFile } from '../presets/detect.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
+import { parsePathTemplate, templatePattern } from '../sources/path-template.js';
+import { safeText } from '../text.js';
 import type { Io } from './io.js';
 import { checkOutputFolders } from './report.js';
 import type { CommandResult, Document } from './result.js';
@@ -86,10 +88,10 @@ async function checkTargets(io: Io, files: readonly string[], force: boolean): P
 
 // --- without --from: the bundled example ---------------------------------------------------------
 
-/** A `{period}` path as a pattern over the file names of its folder. */
+/** A path's file name with period tokens as a pattern over the file names of its folder. */
 function periodPattern(name: string): RegExp {
-  const escaped = name.split('{period}').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('[^/]+')}$`);
+  const parsed = parsePathTemplate(name);
+  return templatePattern('error' in parsed ? [name] : parsed.parts);
 }
 
 async function examplePlan(catalogue: string, io: Io): Promise<Plan> {
@@ -110,7 +112,7 @@ async function examplePlan(catalogue: string, io: Io): Promise<Plan> {
     const relative = given.slice(EXAMPLE_DATA.length);
     const folder = path.join(PACKAGE_ROOT, EXAMPLE_DATA, path.dirname(relative));
     const pattern = periodPattern(path.basename(relative));
-    // A {period} path reads one file per period: every period's file is copied.
+    // A path with period tokens reads one file per period: every period's file is copied.
     const entries = await io.readdir(folder).catch(() => []);
     const names = entries
       .map((e) => e.name)
@@ -136,6 +138,61 @@ async function examplePlan(catalogue: string, io: Io): Promise<Plan> {
 
 // --- with --from DIR: a starter catalogue over the exports found there ----------------------------
 
+/** Folders below --from that are read; deeper ones are listed as not read. */
+const MAX_DEPTH = 4;
+/** Files looked at, at most (each is opened to detect its preset). */
+const MAX_FILES = 500;
+
+/**
+ * The files under `dir`, its subfolders included (paths relative to it, sorted), and what was left out
+ * and why: hidden files and folders (a name starting with "."), folders deeper than MAX_DEPTH, files
+ * past MAX_FILES. The catalogue being written is no export.
+ */
+async function walkFolder(
+  io: Io,
+  dir: string,
+  target: string,
+): Promise<{ files: string[]; skipped: { path: string; reason: string }[] }> {
+  const files: string[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  const visit = async (relative: string, depth: number): Promise<void> => {
+    const entries = await io.readdir(path.join(dir, relative)).catch(() => undefined);
+    if (!entries) {
+      skipped.push({ path: relative, reason: 'the folder cannot be read' });
+      return;
+    }
+    const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of sorted) {
+      const name = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.name.startsWith('.')) continue;
+      if (entry.isDirectory) {
+        if (depth >= MAX_DEPTH)
+          skipped.push({ path: `${name}/`, reason: `deeper than ${MAX_DEPTH} folders` });
+        else await visit(name, depth + 1);
+      } else if (entry.isFile && path.join(dir, name) !== target) {
+        if (files.length < MAX_FILES) files.push(name);
+        else skipped.push({ path: name, reason: `more than ${MAX_FILES} files; give a smaller folder` });
+      }
+    }
+  };
+  await visit('', 0);
+  return { files: files.sort(), skipped: skipped.slice(0, 20) };
+}
+
+/** The KPIs not written twice, one line per source. */
+function repeatLines(repeats: readonly { id: string; source: string; sameAs: string }[]): string[] {
+  const bySource = new Map<string, { ids: string[]; sameAs: string }>();
+  for (const r of repeats) {
+    const entry = bySource.get(r.source) ?? { ids: [], sameAs: r.sameAs };
+    entry.ids.push(r.id);
+    bySource.set(r.source, entry);
+  }
+  return [...bySource].map(
+    ([source, { ids, sameAs }]) =>
+      `  not repeated for ${source}: ${ids.join(', ')} (already over ${sameAs}, the same kind of export; copy a KPI with the other source if both count)`,
+  );
+}
+
 async function starterPlan(from: string, catalogue: string, io: Io): Promise<Plan> {
   const dir = path.resolve(io.cwd, from);
   const info = await io.stat(dir).catch(() => undefined);
@@ -145,10 +202,8 @@ async function starterPlan(from: string, catalogue: string, io: Io): Promise<Pla
     );
   const catalogueDir = path.dirname(path.resolve(io.cwd, catalogue));
   const target = path.resolve(io.cwd, catalogue);
-  const entries = (await io.readdir(dir))
-    .filter((e) => e.isFile && !e.name.startsWith('.') && path.join(dir, e.name) !== target)
-    .map((e) => e.name)
-    .sort();
+  const walk = await walkFolder(io, dir, target);
+  const entries = walk.files;
   const files: StarterFile[] = [];
   for (const name of entries) {
     const absolute = path.join(dir, name);
@@ -175,9 +230,14 @@ async function starterPlan(from: string, catalogue: string, io: Io): Promise<Pla
     `wrote ${catalogue}: ${starter.kpis.length} KPIs over ${starter.sources.length} sources`,
     ...starter.sources.map((s) => {
       const count = starter.kpis.filter((k) => k.source === s.name).length;
-      return `  ${s.name.padEnd(width)}  ${s.path} (${s.preset}, ${count} KPIs)`;
+      const family = s.family
+        ? `; one file per ${s.family.unit}: ${s.family.files.length} files, ${s.family.labels.join(', ')}`
+        : '';
+      return `  ${s.name.padEnd(width)}  ${safeText(s.path)} (${s.preset}, ${count} KPIs${family})`;
     }),
-    ...starter.skipped.map((s) => `  not recognised: ${s.path}: ${s.reason}`),
+    ...starter.skipped.map((s) => `  not recognised: ${safeText(s.path)}: ${safeText(s.reason)}`),
+    ...repeatLines(starter.repeats),
+    ...walk.skipped.map((s) => `  not read: ${safeText(s.path)}: ${s.reason}`),
     'owners and thresholds are placeholders (TODO:, "# review:"): review them before reporting on them',
   ];
   return { files: [{ file: catalogue, content: starter.text }], summary };

@@ -8,7 +8,7 @@ import { compareValues } from '../engine/evaluate.js';
 import { forecastPoints, objectiveResults } from '../engine/objectives.js';
 import type { SourceProgress } from '../engine/run.js';
 import type { FailOn } from '../engine/status.js';
-import { buildEvidencePack } from '../evidence/build-pack.js';
+import { type PackSink, writeEvidencePack } from '../evidence/write-pack.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
 import { buildHistory, type History } from '../render/history.js';
 import {
@@ -151,8 +151,8 @@ export async function report(
     {
       ...rest,
       ...(filter ? { kpis: filter.ids, loadedCatalogue: filter.catalogue } : {}),
-      // The evidence pack lists every mapped field of the rows behind each KPI, so all are kept.
-      ...(isEvidence ? { trace: true, storeAllFields: true } : {}),
+      // The evidence pack lists the rows behind each KPI (their fields are read again when it is written).
+      ...(isEvidence ? { trace: true } : {}),
       ...(timestamp ? { timestamp: new Date(io.now()).toISOString() } : {}),
       ...(baseline ? { baselineReport: { period: baseline.period.label, kpis: baseline.kpis } } : {}),
       // The saved report of the previous period (if given) is what the trend verdicts compare with.
@@ -214,12 +214,16 @@ export async function report(
       ? {
           evidence: {
             dir: options.evidence,
-            files: buildEvidencePack({
-              report,
-              catalogue: result.catalogue,
-              sources: result.sources,
-              traces: result.evaluation.traces,
-            }),
+            write: (sink: PackSink) =>
+              writeEvidencePack(
+                {
+                  report,
+                  catalogue: result.catalogue,
+                  sources: result.sources,
+                  traces: result.evaluation.traces,
+                },
+                sink,
+              ),
           },
         }
       : {}),

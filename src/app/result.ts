@@ -1,5 +1,5 @@
 /** What a use case returns: what to print, what to write, what went wrong, and how it ended. */
-import type { EvidenceFile } from '../evidence/build-pack.js';
+import type { PackSink } from '../evidence/write-pack.js';
 import type { Problem } from '../problems.js';
 import type { Outcome } from './exit-policy.js';
 
@@ -20,8 +20,11 @@ export interface CommandResult {
   files?: Document[];
   /** Folders to create (with their parents) before the files are written. */
   folders?: string[];
-  /** An evidence pack: its files are staged next to `dir`, then moved into place with the other files. */
-  evidence?: { dir: string; files: EvidenceFile[] };
+  /**
+   * An evidence pack: `write` writes its files (reading the contributing exports again) into a folder
+   * staged next to `dir`, which is then moved into place with the other files.
+   */
+  evidence?: { dir: string; write: (sink: PackSink) => Promise<unknown> };
   /** Problems to show on standard error: warnings, and errors of a command that still has output (detect). */
   problems: Problem[];
   /** Lines for standard error once everything is written ("wrote q3.json (json)"). */

@@ -73,6 +73,11 @@ export interface Catalogue {
   period: string | undefined;
   sources: Map<string, ResolvedSource>;
   kpis: CompiledKpi[];
+  /**
+   * Per source, the fields the catalogue reads: in any KPI's formula or segments, the time and as-of
+   * fields, the key. An optional field outside it whose column is absent is noted, not warned about.
+   */
+  fieldsUsed: Map<string, Set<string>>;
   /** KPI ids in an order where each comes after the KPIs it uses. */
   evaluationOrder: string[];
   /** The `objectives:` block, in catalogue order. */
@@ -150,12 +155,35 @@ export function compileCatalogue(
       period: config.period,
       sources,
       kpis,
+      fieldsUsed: fieldsUsed(sources, kpis),
       evaluationOrder: 'order' in order ? order.order : [],
       objectives: config.objectives,
       exceptions: config.exceptions,
       warnings,
     },
   };
+}
+
+/** The fields of each source that the catalogue reads (Catalogue.fieldsUsed). */
+function fieldsUsed(
+  sources: Map<string, ResolvedSource>,
+  kpis: readonly CompiledKpi[],
+): Map<string, Set<string>> {
+  const used = new Map<string, Set<string>>();
+  for (const source of sources.values()) {
+    const fields = new Set<string>(source.key);
+    if (source.timeField) fields.add(source.timeField);
+    if (source.config.as_of_field) fields.add(source.config.as_of_field);
+    used.set(source.name, fields);
+  }
+  for (const kpi of kpis) {
+    for (const [name, fields] of kpi.formula.fields) for (const f of fields) used.get(name)?.add(f);
+    for (const name of kpi.formula.sources) {
+      const own = new Set(sources.get(name)?.fields.map((f) => f.name));
+      for (const f of kpi.segmentBy) if (own.has(f)) used.get(name)?.add(f);
+    }
+  }
+  return used;
 }
 
 /** The `document:` block with the report's key names, in a fixed order (the JSON report's key order). */
@@ -436,7 +464,10 @@ function definitionHash(
         name,
         kind: s.kind,
         time_field: s.timeField ?? null,
-        fields: s.fields.map((f) => [f.name, f.columns, f.type]),
+        // A value map changes what the values mean; without one, the hash is what it always was.
+        fields: s.fields.map((f) =>
+          f.map.size === 0 ? [f.name, f.columns, f.type] : [f.name, f.columns, f.type, [...f.map]],
+        ),
       };
     }),
   };

@@ -3,6 +3,7 @@
  * keys that only apply to some formats, the time and as-of fields, and record types.
  */
 import { type Location, type Problem, problem } from '../problems.js';
+import { parsePathTemplate, templateUnit } from '../sources/path-template.js';
 import { checkRecordType } from '../sources/record-types.js';
 import { periodTokensIn, type ResolvedSource, resolveSource } from '../sources/resolve.js';
 import { quote } from '../text.js';
@@ -28,10 +29,42 @@ export function resolveSources(
       problems.push(
         problem('catalogue-schema', `source ${name}: ${message}`, at(['sources', name, ...path])),
       );
+    checkPath(sourceConfig, here);
     checkFields(source, sourceConfig, here);
     checkSourceKeys(source, sourceConfig, here);
   }
   return sources;
+}
+
+/**
+ * The path's period tokens are known and well formed, and `one_file_per` names the unit they do: a path
+ * with `{year}-Q{quarter}` keeps one file per quarter, so `one_file_per: month` cannot be right.
+ */
+function checkPath(sourceConfig: SourceConfig, here: Report): void {
+  // A list of paths: each one is checked (globs and lists fill `{period}` only for now, run.ts).
+  const paths = [sourceConfig.path].flat();
+  for (const one of paths) {
+    const parsed = parsePathTemplate(one);
+    if ('error' in parsed) {
+      here('path', parsed.error);
+      return;
+    }
+  }
+  const unit = sourceConfig.one_file_per;
+  if (unit === undefined) return;
+  const first = paths[0] ?? '';
+  const tokens = periodTokensIn(first);
+  const named = templateUnit(first);
+  if (tokens.length === 0)
+    here(
+      'one_file_per',
+      `one_file_per: ${unit} is for a path with period tokens ({period}, {quarter}, ...), and ${paths.join(', ')} has none`,
+    );
+  else if (named !== undefined && named !== unit)
+    here(
+      'one_file_per',
+      `one_file_per: ${unit}, but the path names a ${named} ({${named}}): the path and one_file_per must name the same unit`,
+    );
 }
 
 function checkFields(source: ResolvedSource, sourceConfig: SourceConfig, here: Report): void {
@@ -48,6 +81,8 @@ function checkFields(source: ResolvedSource, sourceConfig: SourceConfig, here: R
     }
     if (field.type === 'enum' && field.values.length === 0)
       here('fields', `field ${field.name}: an enum needs values: [...]`, fieldPath);
+    const mapProblem = checkMap(field);
+    if (mapProblem) here('fields', `field ${field.name}: map: ${mapProblem}`, [...fieldPath, 'map']);
     if (
       field.type !== 'datetime' &&
       typeof sourceConfig.fields[field.name] === 'object' &&
@@ -65,6 +100,27 @@ function checkFields(source: ResolvedSource, sourceConfig: SourceConfig, here: R
 }
 
 /**
+ * A value map is read once per cell: its values must be values of the field (an enum's), and no value may
+ * be a code of the map as well with another meaning (`{ High: Critical, Critical: High }`), since a value
+ * already read is never mapped again (the intake looks values up as they are stored).
+ */
+function checkMap(field: ResolvedSource['fields'][number]): string | undefined {
+  if (field.map.size === 0) return undefined;
+  if (field.type === 'list') return 'a list field cannot have a map (a map reads a whole cell)';
+  const codes = new Map<string, string>();
+  for (const [code, value] of field.map)
+    if (!codes.has(code.toLowerCase())) codes.set(code.toLowerCase(), value);
+  for (const value of new Set(field.map.values())) {
+    if (field.type === 'enum' && !field.values.some((v) => v.toLowerCase() === value.toLowerCase()))
+      return `"${value}" is not one of the field's values (${field.values.map((v) => `"${v}"`).join(', ')})`;
+    const again = field.map.get(value) ?? codes.get(value.toLowerCase());
+    if (again !== undefined && again.toLowerCase() !== value.toLowerCase())
+      return `"${value}" is a value of the map and also one of its codes (read as "${again}"); a cell is mapped once, so a value may not be a code with another meaning`;
+  }
+  return undefined;
+}
+
+/**
  * `as_of` is a date or date-time, `file_modified`, or `period_end`; `period_end` says "taken at the end of
  * the period the path names" and so needs a path with a period token: a fixed path is the same file for
  * every period, and reading it as taken at the end of whichever period is asked is how a September export
@@ -77,7 +133,7 @@ function checkAsOf(sourceConfig: SourceConfig, here: Report): void {
     if (periodTokensIn([sourceConfig.path].flat().join(' ')).length === 0)
       here(
         'as_of',
-        `as_of: period_end is only for a path with {period} (one file per period); ${[sourceConfig.path].flat().join(', ')} is the same file for every period, so write when it was taken: as_of: 2026-09-30, as_of_field, a date in the file name, or as_of: file_modified`,
+        `as_of: period_end is only for a path with a period token such as {period} (one file per period); ${[sourceConfig.path].flat().join(', ')} is the same file for every period, so write when it was taken: as_of: 2026-09-30, as_of_field, a date in the file name, or as_of: file_modified`,
       );
     return;
   }

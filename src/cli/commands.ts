@@ -273,6 +273,7 @@ function validateCommand(program: Command, { io, run }: Context): void {
       '--catalogue-only',
       'check the catalogue (schema, presets, formulas) without reading any export: exit 0 or 2',
     )
+    .option('-q, --quiet', 'no progress on stderr while exports are read')
     .addOption(
       new Option(
         '-f, --format <format>',
@@ -285,7 +286,19 @@ function validateCommand(program: Command, { io, run }: Context): void {
       'after',
       `\nExamples:\n  $ isms-kpi validate\n  $ isms-kpi validate --period 2026-Q2 --max-problems 100\n  $ isms-kpi validate --max-rejected 1%       # tolerate up to 1 % rejected rows in each export\n  $ isms-kpi validate --catalogue-only        # a pull request that changes metrics.yaml\n  $ isms-kpi validate --format github         # annotations on the lines of the exports in a GitHub Actions run\n\nExit codes:\n  0  the catalogue and every export are valid (rejected rows within --max-rejected)\n  1  data problems in an export: rejected rows beyond --max-rejected, rows with more or fewer\n     cells than the header, an export that is missing or cannot be read (a required column is\n     missing, ...); a missing optional column is a warning that passes\n  2  the catalogue has errors, or a usage error`,
     )
-    .action((options) => run(() => validate(options, io)));
+    .action((options) =>
+      run(async () => {
+        const progress = progressPrinter(io.stderr, options.quiet === true);
+        try {
+          return await validate(
+            { ...options, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) },
+            io,
+          );
+        } finally {
+          progress.done();
+        }
+      }),
+    );
 }
 
 function listCommand(program: Command, { io, run }: Context): void {

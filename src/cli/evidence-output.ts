@@ -5,10 +5,11 @@
  * files a user put there are never deleted.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { appendFileSync, closeSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
+import { lstat, mkdir, readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { EvidenceFile } from '../evidence/build-pack.js';
 import { filesOfEarlierPack, MANIFEST_FILE } from '../evidence/pack-manifest.js';
+import type { PackSink } from '../evidence/write-pack.js';
 import { IsmsKpiError, problem } from '../problems.js';
 import { writeProblem } from '../util/file-problem.js';
 import type { Temporaries } from './interrupt.js';
@@ -75,12 +76,54 @@ async function walk(root: string, prefix = ''): Promise<{ path: string; isDirect
 }
 
 /**
+ * The files of a pack in a folder. Writes are synchronous appends: the pack writer calls them between
+ * reads of an export (bounded buffers, see write-pack.ts), and a file is created only by its first
+ * write (`wx`: never over a file that is already there).
+ */
+class FolderSink implements PackSink {
+  private readonly created = new Set<string>();
+  constructor(private readonly root: string) {}
+
+  private at(relative: string): string {
+    return path.join(this.root, ...relative.split('/'));
+  }
+
+  append(relative: string, data: string | Uint8Array): void {
+    const target = this.at(relative);
+    if (!this.created.has(relative)) {
+      mkdirSync(path.dirname(target), { recursive: true });
+      appendFileSync(target, data, { flag: 'wx' });
+      this.created.add(relative);
+    } else appendFileSync(target, data);
+  }
+
+  *read(relative: string): Iterable<Uint8Array> {
+    const fd = openSync(this.at(relative), 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(1 << 20);
+      for (;;) {
+        const n = readSync(fd, buffer, 0, buffer.length, null);
+        if (n === 0) return;
+        yield buffer.subarray(0, n);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  remove(relative: string): void {
+    rmSync(this.at(relative), { recursive: true, force: true });
+    this.created.delete(relative);
+  }
+}
+
+/**
  * Writes the pack into a temporary sibling folder; commit() moves it into place. The temporary folder is
- * listed in `temporaries` while it exists, for an interrupted run to remove.
+ * listed in `temporaries` while it exists, for an interrupted run (or a failed one) to remove.
  */
 export async function stageEvidence(
   dir: string,
-  files: readonly EvidenceFile[],
+  write: (sink: PackSink) => Promise<unknown>,
   cwd: string,
   temporaries: Temporaries,
 ): Promise<Staged> {
@@ -99,11 +142,7 @@ export async function stageEvidence(
   try {
     temporaries.add(temp);
     await mkdir(temp);
-    for (const file of files) {
-      const target = path.join(temp, ...file.path.split('/'));
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, file.content, { flag: 'wx' });
-    }
+    await write(new FolderSink(temp));
   } catch (error) {
     return fail(error);
   }

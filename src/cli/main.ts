@@ -12,6 +12,7 @@ import type { CommandResult, Document } from '../app/result.js';
 import { formatDetail, formatProblem, IsmsKpiError, type Problem } from '../problems.js';
 import { terminalSafe } from '../text.js';
 import { stdoutProblem } from '../util/file-problem.js';
+import { allocationProblem, isAllocationFailure } from '../util/memory.js';
 import { buildProgram } from './commands.js';
 import { stageEvidence } from './evidence-output.js';
 import { processInterrupts, Temporaries } from './interrupt.js';
@@ -85,7 +86,7 @@ async function emit(result: CommandResult, io: CliIo): Promise<void> {
     let files: Staged | undefined;
     try {
       if (result.evidence)
-        evidence = await stageEvidence(result.evidence.dir, result.evidence.files, io.cwd, temporaries);
+        evidence = await stageEvidence(result.evidence.dir, result.evidence.write, io.cwd, temporaries);
       if (result.files && result.files.length > 0)
         files = await stageFiles(
           await printed(result.files, io.printPdf ?? printPdf, temporaries),
@@ -172,6 +173,7 @@ function handleError(error: unknown, stderr: Output, isDebug: boolean): ExitCode
     const isDone = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
     return exitCode({ command: isDone ? 'done' : 'error' });
   }
+  if (isAllocationFailure(error)) error = allocationProblem();
   if (error instanceof IsmsKpiError) {
     for (const p of error.problems) printProblem(stderr, p, p.severity === 'warning' ? 'warning' : 'error');
     if (isDebug) line(stderr, error.stack ?? '');

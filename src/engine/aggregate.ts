@@ -68,6 +68,7 @@ export function aggregate(
     if (value.t === 'num') positions = positionsOfNumbers(value.v, m);
     else if (value.t === 'str') positions = positionsOfCodes(value.codes, m);
     else if (value.t === 'bool') positions = positionsOfBooleans(value.v, m);
+    else if (value.t === 'text') positions = positionsOfText(value.text.ends, value.idx, m);
     else if (value.t === 'scalar' && value.value === null) positions = new Int32Array(0);
   }
   const valid = positions ? gather(selected, positions) : selected;
@@ -202,6 +203,13 @@ function positionsOfCodes(codes: Int32Array, m: number): Int32Array {
   return out.subarray(0, k);
 }
 
+function positionsOfText(ends: Int32Array, idx: Int32Array | null, m: number): Int32Array {
+  const out = new Int32Array(m);
+  let k = 0;
+  for (let j = 0; j < m; j++) if (ends[idx ? idx[j]! : j]! >= 0) out[k++] = j;
+  return out.subarray(0, k);
+}
+
 function positionsOfBooleans(values: Uint8Array, m: number): Int32Array {
   const out = new Int32Array(m);
   let k = 0;
@@ -281,6 +289,8 @@ function keyAt(value: Vec | null, k: number): number | string {
       return value.v[k]!;
     case 'str':
       return value.dict[value.codes[k]!]!;
+    case 'text':
+      return value.text.get(value.idx ? value.idx[k]! : k) ?? '';
     case 'bool':
       return value.v[k]!;
     case 'scalar':

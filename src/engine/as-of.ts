@@ -6,7 +6,8 @@
  *   1. `as_of_field`: the latest value of that datetime field in the file                 -> field
  *   2. `as_of: 2026-09-30` (or a date-time) in the catalogue                              -> catalogue
  *   3. `--as-of 2026-09-30` on the command line                                           -> command-line
- *   4. a period token in the path (`{period}`): the end of the period the path names     -> path
+ *   4. a period token in the path (`{period}`, `{quarter}`, ...): the end of the period the path names
+ *      (the reported period, or with `one_file_per:` the unit holding its last day)          -> path
  *      (`as_of: period_end` says the same; the catalogue refuses it for a path without a token)
  *   5. exactly one date in the file name (src/time/file-name-date.ts): the end of that day -> file-name
  *   6. `as_of: file_modified`: the file's modification time (opt-in: a copy resets it)    -> file-modified
@@ -36,6 +37,8 @@ export interface AsOfInput {
   modified: number | null;
   /** The period being reported. */
   period: { end: number };
+  /** The period the path names, when it is not the reported one (`one_file_per:`, path-template.ts). */
+  pathPeriod?: { end: number } | undefined;
   /** Zone of dates without a time. */
   tz: string;
 }
@@ -66,8 +69,8 @@ export function snapshotAsOf(input: AsOfInput): SnapshotAsOf {
     const instant = asOfInstant(input.commandLine, tz);
     if (!Number.isNaN(instant)) return { instant, how: 'command-line' };
   }
-  // The tokens known so far name the reporting period itself.
-  if (periodTokensIn(input.pathTemplate).length > 0) return { instant: input.period.end, how: 'path' };
+  if (periodTokensIn(input.pathTemplate).length > 0)
+    return { instant: (input.pathPeriod ?? input.period).end, how: 'path' };
   const named = dateInFileName(input.pathTemplate);
   if (named !== undefined) return { instant: asOfInstant(named, tz), how: 'file-name' };
   if (asOf === 'file_modified' && input.modified !== null)

@@ -15,6 +15,7 @@ import { IsmsKpiError } from '../problems.js';
 import type { AggregateResult, KpiResult } from '../report/model.js';
 import type { LoadedSource } from '../sources/load-source.js';
 import type { Period } from '../time/period.js';
+import { checkMemory } from '../util/memory.js';
 import type { AggregateOutcome } from './aggregate.js';
 import { assembleResult, coverageOf, type KpiOutcome, noDataResult, rejectedIn } from './assemble.js';
 import { type AggregateEnv, aggregateKpi, groupLayout } from './kpi-aggregates.js';
@@ -94,6 +95,7 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
   for (const id of catalogue.evaluationOrder) {
     if (wanted && !wanted.has(id)) continue;
     const kpi = byId.get(id)!;
+    checkMemory(`evaluating KPI ${id}`);
     const evaluated = locateProblems(kpi, () => evaluateKpi(kpi, input, env, results));
     results.set(id, evaluated);
     if (input.trace && evaluated.outcome) traces.set(id, traceOf(kpi, evaluated.outcome.outcomes));

@@ -19,10 +19,12 @@ import {
   type Status,
 } from '../report/model.js';
 import { trendSample, trendVerdict } from '../report/verdict.js';
+import { folderEntries } from '../sources/decode.js';
 import { isMultiFile, sourceFiles } from '../sources/inputs.js';
-import { loadSourceAuto, type SourceProgress, type WorkerMode } from '../sources/load-parallel.js';
+import { LoadPool, loadSourceAuto, type SourceProgress, type WorkerMode } from '../sources/load-parallel.js';
 import type { LoadedSource, SnapshotTime } from '../sources/load-source.js';
-import { sourcePath, sourcePaths } from '../sources/resolve.js';
+import { filesMatching, periodTokensIn } from '../sources/path-template.js';
+import { type ResolvedSource, sourceFile, sourcePath, sourcePaths } from '../sources/resolve.js';
 import { listOf, quote } from '../text.js';
 import { parseIsoDateTime } from '../time/parse-datetime.js';
 import {
@@ -101,6 +103,8 @@ export interface RunOptions {
   cores?: number;
   /** Where sources are read (worker threads for large files by default). */
   workers?: WorkerMode;
+  /** Ranges a large file is split into (default: `cores`; 1 reads each file in one worker). */
+  ranges?: number;
 }
 
 export interface RunResult {
@@ -183,6 +187,16 @@ export interface LoadSourcesOptions {
   /** Called as each source is read (or found missing), with the number still being read. */
   onLoaded?: (name: string, loaded: LoadedSource | { missing: string }, pending: number) => void;
   workers?: WorkerMode | undefined;
+  /** Worker threads for large files, and the ranges a large file is split into (default: as many). */
+  cores?: number | undefined;
+  ranges?: number | undefined;
+  /**
+   * A source that cannot be read is handed to this instead of failing the whole call (validate judges
+   * each export on its own); it is then absent from the result.
+   */
+  onFailed?: ((name: string, problems: Problem[]) => void) | undefined;
+  /** Check every field, also optional text that is not stored (validate). */
+  checkAll?: boolean | undefined;
 }
 
 /** Why an optional source is missing, as the report records it (the path relative to the catalogue). */
@@ -212,32 +226,49 @@ export async function loadSources(
     pending--;
     onLoaded?.(name, loaded, pending);
   };
+  const mode = options.workers ?? 'auto';
+  const pool = mode === 'never' ? undefined : new LoadPool(Math.max(1, options.cores ?? 1));
   const jobs = unique.map(async (name) => {
     const source = catalogue.sources.get(name)!;
-    const absolute = sourcePath(source, period.label);
+    const choice = sourceFile(source, period);
+    if (!choice.ok) {
+      pending--;
+      const missing = await noFileForPeriod(source, choice.reason, catalogue, cwd);
+      if (options.onFailed) options.onFailed(name, [missing]);
+      else problems.push(missing);
+      return;
+    }
+    const absolute = choice.file;
+    // Several files (a glob or a list): each path's tokens filled as a single path's (path-template.ts).
     const shown = isMultiFile(source)
-      ? sourcePaths(source, period.label)
+      ? sourcePaths(source, period)
           .map((p) => displayPath(p, cwd))
           .join(', ')
       : displayPath(absolute, cwd);
     try {
       const fields = keep?.get(name);
       // A glob or a list: the files it names, read as one table (src/sources/load-files.ts).
-      const files = isMultiFile(source) ? await sourceFiles(source, period.label, cwd) : undefined;
+      const files = isMultiFile(source) ? await sourceFiles(source, period, cwd) : undefined;
       const loaded = await loadSourceAuto(
         {
           source,
           options: {
             path: absolute,
             displayPath: shown,
+            used: catalogue.fieldsUsed.get(name) ?? new Set(),
             ...(files ? { files } : {}),
             ...(keep ? { keep: fields ?? new Set() } : {}),
+            ...(options.checkAll ? { checkAll: true } : {}),
             ...(onProgress ? { onProgress } : {}),
           },
         },
-        options.workers,
+        mode,
+        pool,
+        options.ranges,
       );
-      if (source.kind === 'snapshot') loaded.asOf = snapshotTime(loaded, period, catalogue.timezone, asOf);
+      loaded.path = absolute;
+      if (source.kind === 'snapshot')
+        loaded.asOf = snapshotTime(loaded, period, choice.named, catalogue.timezone, asOf);
       settle(name, loaded);
     } catch (error) {
       if (!(error instanceof IsmsKpiError)) throw error;
@@ -246,12 +277,60 @@ export async function loadSources(
         return;
       }
       pending--;
-      problems.push(...error.problems.map((p) => ({ ...p, location: { ...p.location, source: name } })));
+      const matching = await matchingFilesDetail(source, error.problems, cwd);
+      const located = error.problems.map((p) => ({
+        ...p,
+        location: { ...p.location, source: name },
+        ...(matching && p.code === 'file-missing' ? { detail: [...(p.detail ?? []), matching] } : {}),
+      }));
+      if (options.onFailed) options.onFailed(name, located);
+      else problems.push(...located);
     }
   });
-  await Promise.all(jobs);
+  try {
+    await Promise.all(jobs);
+  } finally {
+    await pool?.close();
+  }
   if (problems.length > 0) throw new IsmsKpiError(problems);
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** A folder's entries for filesMatching ([] when it cannot be read). */
+const listEntries = async (dir: string) => (await folderEntries(dir)) ?? [];
+
+/** A source whose path names another unit than the period asked for: why, and the files that do match. */
+async function noFileForPeriod(
+  source: ResolvedSource,
+  reason: string,
+  catalogue: Catalogue,
+  cwd: string,
+): Promise<Problem> {
+  const found = await filesMatching(source.pathTemplate, source.baseDir, listEntries);
+  const shown = found.map((f) => displayPath(f, cwd));
+  const files =
+    shown.length > 0 ? `files that match the path: ${listOf(shown, 10)}` : 'no file matches the path';
+  return problem(
+    'no-file-for-period',
+    `source ${source.name}: path ${quote(source.pathTemplate)}: ${reason}; ${files}`,
+    { file: catalogue.file, source: source.name },
+  );
+}
+
+/** For a missing file whose path has period tokens: the files that match the path, for other periods. */
+async function matchingFilesDetail(
+  source: ResolvedSource,
+  problems: readonly Problem[],
+  cwd: string,
+): Promise<string | undefined> {
+  if (!problems.some((p) => p.code === 'file-missing') || periodTokensIn(source.pathTemplate).length === 0)
+    return undefined;
+  const found = await filesMatching(source.pathTemplate, source.baseDir, listEntries);
+  if (found.length === 0) return undefined;
+  return `  files that match ${quote(source.pathTemplate)}: ${listOf(
+    found.map((f) => displayPath(f, cwd)),
+    10,
+  )}`;
 }
 
 export interface BaselineReport {
@@ -467,6 +546,7 @@ function addPreviousPeriodTrends(
 function snapshotTime(
   loaded: LoadedSource,
   period: Period,
+  pathPeriod: Period,
   tz: string,
   commandLine: string | undefined,
 ): SnapshotTime {
@@ -484,6 +564,7 @@ function snapshotTime(
     pathTemplate: loaded.source.pathTemplate,
     modified: loaded.modified,
     period,
+    pathPeriod,
     tz,
   });
 }
@@ -529,6 +610,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     onProgress: options.onProgress,
     onLoaded: (name, loaded, pending) => early.loaded(name, loaded, pending),
     workers: options.workers,
+    cores: options.cores,
+    ranges: options.ranges,
   });
   const evaluation = early.finish(sources);
   const isComplete = period.end <= options.now;
@@ -584,9 +667,11 @@ function buildReport(
   const manifest: SourceManifest[] = [...sources].map(([name, loaded]) => {
     const resolved = catalogue.sources.get(name)!;
     // Relative to the catalogue's folder, so the report's bytes do not depend on the working directory.
-    const file = sourcePaths(resolved, period.label)
-      .map((p) => recordedPath(p, catalogue.dir))
-      .join(', ');
+    const file = isMultiFile(resolved)
+      ? sourcePaths(resolved, period)
+          .map((p) => recordedPath(p, catalogue.dir))
+          .join(', ')
+      : recordedPath(sourcePath(resolved, period), catalogue.dir);
     if ('missing' in loaded) {
       return {
         name,

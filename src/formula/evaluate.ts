@@ -5,6 +5,7 @@
  */
 import { IsmsKpiError, problem } from '../problems.js';
 import { BOOL_TRUE, type Column, type Table } from '../sources/table.js';
+import { textValues } from '../sources/text-store.js';
 import { coalesceImpl, type EvalContext, FUNCTIONS, ifImpl, matchesImpl, operator } from './functions.js';
 import type { Expr } from './ir.js';
 import { scalar, toNum, toStr, type Vec, valueAt } from './vector.js';
@@ -233,8 +234,10 @@ export function columnVec(column: Column, idx: Int32Array | null): Vec {
       return { t: 'bool', v: idx ? gatherU8(column.values, idx) : column.values };
     case 'str':
       return { t: 'str', codes: idx ? gatherI32(column.codes, idx) : column.codes, dict: column.dict };
+    case 'text':
+      return { t: 'text', text: column.text, idx };
     case 'list':
-      return { t: 'list', v: idx ? Array.from(idx, (i) => column.values[i] ?? null) : column.values };
+      return { t: 'lists', column, idx };
   }
 }
 
@@ -319,6 +322,7 @@ function joinKeys(vecs: Vec[], n: number): (string | number | null)[] {
       for (let i = 0; i < n; i++) out[i] = v.codes[i]! < 0 ? null : v.dict[v.codes[i]!]!;
       return out;
     }
+    if (v.t === 'text') return textValues(v.text, v.idx);
     if (v.t === 'num') {
       for (let i = 0; i < n; i++) out[i] = Number.isNaN(v.v[i]!) ? null : v.v[i]!;
       return out;

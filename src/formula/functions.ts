@@ -3,7 +3,15 @@
  * implementation. Nothing outside this table can be called; names are looked up in a Map, never on an
  * object, so inherited properties such as `constructor` or `__proto__` do not exist here.
  */
-import { BOOL_FALSE, BOOL_NULL, BOOL_TRUE } from '../sources/table.js';
+import { BOOL_FALSE, BOOL_NULL, BOOL_TRUE, listStart } from '../sources/table.js';
+import type { TextStore } from '../sources/text-store.js';
+import {
+  textAffix,
+  textContains,
+  textEquals,
+  textLengths,
+  textTest as textTestRows,
+} from '../sources/text-store.js';
 import { utcToLocal, zoneOffsetMs } from '../time/zone.js';
 import { roundHalfAway } from '../util/round.js';
 import type { ValueType } from './ir.js';
@@ -173,6 +181,10 @@ function compareStrings(op: string, a: Vec, b: Vec, n: number): Vec {
     const column = isLeftConst ? b : a;
     if (constant.value === null) return scalar(null);
     const c = String(constant.value);
+    if (column.t === 'text' && (op === '==' || op === '!=')) {
+      const equal = textEquals(column.text, column.idx, c);
+      if (equal) return { t: 'bool', v: op === '==' ? equal : negate(equal) };
+    }
     return testStrings(column, n, isLeftConst ? (s) => test(c, s) : (s) => test(s, c));
   }
   const x = toStr(a, n);
@@ -184,6 +196,13 @@ function compareStrings(op: string, a: Vec, b: Vec, n: number): Vec {
     out[i] = l < 0 || r < 0 ? BOOL_NULL : test(x.dict[l]!, y.dict[r]!) ? BOOL_TRUE : BOOL_FALSE;
   }
   return { t: 'bool', v: out };
+}
+
+/** NOT in three-valued logic (no value stays no value), in place. */
+function negate(values: Uint8Array): Uint8Array {
+  for (let i = 0; i < values.length; i++)
+    values[i] = values[i] === BOOL_NULL ? BOOL_NULL : values[i] === BOOL_TRUE ? BOOL_FALSE : BOOL_TRUE;
+  return values;
 }
 
 function compareBooleans(op: string, a: Vec, b: Vec, n: number): Vec {
@@ -277,6 +296,16 @@ function nullTest(wantNull: boolean): FunctionDef['impl'] {
         case 'list':
           isNull = v.v[i] === null || v.v[i]!.length === 0;
           break;
+        case 'text':
+          isNull = v.text.ends[v.idx ? v.idx[i]! : i]! < 0;
+          break;
+        case 'lists': {
+          // No value, or an empty list: the end is not past the start.
+          const row = v.idx ? v.idx[i]! : i;
+          const end = v.column.ends[row]!;
+          isNull = end < 0 || end === listStart(v.column.ends, row);
+          break;
+        }
       }
       out[i] = isNull === wantNull ? BOOL_TRUE : BOOL_FALSE;
     }
@@ -565,6 +594,10 @@ function inImpl([needle, haystack]: Vec[], ctx: EvalContext): Vec {
     }
     return testStrings(needle!, n, (s) => set.has(s));
   }
+  if (haystack!.t === 'lists' && needle!.t === 'scalar') {
+    if (needle!.value === null) return scalar(null);
+    return { t: 'bool', v: listsContain(haystack!, n, String(needle!.value)) };
+  }
   const lists = toList(haystack!, n);
   const values = toStr(needle!, n);
   const out = new Uint8Array(n);
@@ -574,6 +607,53 @@ function inImpl([needle, haystack]: Vec[], ctx: EvalContext): Vec {
     out[i] = c < 0 ? BOOL_NULL : list?.includes(values.dict[c]!) ? BOOL_TRUE : BOOL_FALSE;
   }
   return { t: 'bool', v: out };
+}
+
+/** Number of items of each row of a stored list column (0 for no value). */
+function listLengths(vec: Extract<Vec, { t: 'lists' }>, n: number): Float64Array {
+  const { ends } = vec.column;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = vec.idx ? vec.idx[i]! : i;
+    const end = ends[row]!;
+    out[i] = end < 0 ? 0 : end - listStart(ends, row);
+  }
+  return out;
+}
+
+/**
+ * Whether each row of a stored list column has `item` (false for no value, as for a JS array): which
+ * items equal it is decided once per dictionary entry (or on the bytes of free-text items), then each
+ * row looks at its own items' answers.
+ */
+function listsContain(vec: Extract<Vec, { t: 'lists' }>, n: number, item: string): Uint8Array {
+  const { ends, items } = vec.column;
+  let isItem: Uint8Array;
+  if (items.kind === 'str') {
+    const codes = new Uint8Array(items.dict.length);
+    for (let c = 0; c < codes.length; c++) if (items.dict[c] === item) codes[c] = 1;
+    isItem = new Uint8Array(items.codes.length);
+    for (let k = 0; k < isItem.length; k++) {
+      const c = items.codes[k]!;
+      isItem[k] = c >= 0 && codes[c] === 1 ? 1 : 0;
+    }
+  } else {
+    isItem = textEquals(items.text, null, item) ?? textTestRows(items.text, null, (s) => s === item);
+    for (let k = 0; k < isItem.length; k++) isItem[k] = isItem[k] === BOOL_TRUE ? 1 : 0;
+  }
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = vec.idx ? vec.idx[i]! : i;
+    const end = ends[row]!;
+    let found = 0;
+    for (let k = listStart(ends, row); k < end; k++)
+      if (isItem[k] === 1) {
+        found = 1;
+        break;
+      }
+    out[i] = found ? BOOL_TRUE : BOOL_FALSE;
+  }
+  return out;
 }
 
 const defs: FunctionDef[] = [
@@ -614,6 +694,11 @@ const defs: FunctionDef[] = [
     impl: ([a], ctx) => {
       if (a!.t === 'list')
         return { t: 'num', v: Float64Array.from(a!.v, (l) => (l === null ? 0 : l.length)) };
+      if (a!.t === 'lists') return { t: 'num', v: listLengths(a!, ctx.n) };
+      if (a!.t === 'text') {
+        const lengths = textLengths(a!.text, a!.idx);
+        if (lengths) return { t: 'num', v: lengths };
+      }
       if (a!.t === 'scalar')
         return scalar(
           a!.value === null ? null : Array.isArray(a!.value) ? a!.value.length : String(a!.value).length,
@@ -634,8 +719,9 @@ const defs: FunctionDef[] = [
         ? expect(t.slice(1), [isStringy], ['text'], 'boolean')
         : expect(t, [isStringy], ['text'], 'boolean'),
     impl: ([a, b], ctx) => {
-      if (a!.t === 'list' || (a!.t === 'scalar' && Array.isArray(a!.value))) return inImpl([b!, a!], ctx);
-      return textTest((x, y) => x.includes(y))([a!, b!], ctx);
+      if (a!.t === 'list' || a!.t === 'lists' || (a!.t === 'scalar' && Array.isArray(a!.value)))
+        return inImpl([b!, a!], ctx);
+      return textTest((x, y) => x.includes(y), textContains)([a!, b!], ctx);
     },
   },
   {
@@ -645,7 +731,10 @@ const defs: FunctionDef[] = [
     summary: 'true when a text starts with a prefix (case-sensitive)',
     example: 'starts_with(user, "svc-")',
     type: (t) => expect(t, [isStringy], ['text'], 'boolean'),
-    impl: textTest((x, y) => x.startsWith(y)),
+    impl: textTest(
+      (x, y) => x.startsWith(y),
+      (text, rows, part) => textAffix(text, rows, part, false),
+    ),
   },
   {
     name: 'ends_with',
@@ -654,7 +743,10 @@ const defs: FunctionDef[] = [
     summary: 'true when a text ends with a suffix (case-sensitive)',
     example: 'ends_with(upn, "#EXT#@acme.onmicrosoft.com")',
     type: (t) => expect(t, [isStringy], ['text'], 'boolean'),
-    impl: textTest((x, y) => x.endsWith(y)),
+    impl: textTest(
+      (x, y) => x.endsWith(y),
+      (text, rows, part) => textAffix(text, rows, part, true),
+    ),
   },
   {
     name: 'hours',
@@ -872,12 +964,22 @@ export function matchesImpl(regex: TextMatcher, text: Vec, ctx: EvalContext): Ve
   return testStrings(text, ctx.n, (s) => regex.test(s));
 }
 
-/** A test of a text against a second text: once per distinct value when the second is a constant. */
-function textTest(test: (text: string, part: string) => boolean): FunctionDef['impl'] {
+/**
+ * A test of a text against a second text: once per distinct value when the second is a constant, on
+ * the stored bytes for free text (`onBytes`, null when the bytes cannot answer).
+ */
+function textTest(
+  test: (text: string, part: string) => boolean,
+  onBytes: (text: TextStore, rows: Int32Array | null, part: string) => Uint8Array | null,
+): FunctionDef['impl'] {
   return ([a, b], ctx) => {
     if (b!.t === 'scalar') {
       if (b!.value === null) return scalar(null);
       const part = String(b!.value);
+      if (a!.t === 'text') {
+        const out = onBytes(a!.text, a!.idx, part);
+        if (out) return { t: 'bool', v: out };
+      }
       return testStrings(a!, ctx.n, (s) => test(s, part));
     }
     return stringPairs(a!, b!, ctx.n, test);

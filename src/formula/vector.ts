@@ -4,8 +4,14 @@
  *
  * Three-valued logic as in SQL: booleans are 0 (false), 1 (true) or 2 (no value); numbers use NaN for
  * no value; strings use code -1.
+ *
+ * Free-text and list columns are read where they are (`text`, `lists`: the column and the rows, not a
+ * copy): the functions that matter on them (equality with a constant, contains, starts_with,
+ * ends_with, len, in, null tests) work on the stored bytes and item codes; anything else makes strings
+ * of just the rows it is given (toStr, toList).
  */
-import { BOOL_FALSE, BOOL_NULL, BOOL_TRUE } from '../sources/table.js';
+import { BOOL_FALSE, BOOL_NULL, BOOL_TRUE, type Column, listAt } from '../sources/table.js';
+import { type TextStore, TextStoreBuilder, textTest, textValues } from '../sources/text-store.js';
 
 export type Scalar = number | string | boolean | null | string[];
 
@@ -14,7 +20,13 @@ export type Vec =
   | { t: 'bool'; v: Uint8Array }
   | { t: 'str'; codes: Int32Array; dict: string[] }
   | { t: 'list'; v: (string[] | null)[] }
+  /** A free-text column's rows `idx` (null: every row), as stored (see text-store.ts). */
+  | { t: 'text'; text: TextStore; idx: Int32Array | null }
+  /** A list column's rows `idx` (null: every row), as stored. */
+  | { t: 'lists'; column: ListColumn; idx: Int32Array | null }
   | { t: 'scalar'; value: Scalar };
+
+export type ListColumn = Extract<Column, { kind: 'list' }>;
 
 export const scalar = (value: Scalar): Vec => ({ t: 'scalar', value });
 
@@ -52,6 +64,21 @@ export function toBool(vec: Vec, n: number): Uint8Array {
 
 export function toStr(vec: Vec, n: number): { codes: Int32Array; dict: string[] } {
   if (vec.t === 'str') return vec;
+  if (vec.t === 'text') {
+    // One dictionary entry per row (free text rarely repeats), made only for these rows.
+    const values = textValues(vec.text, vec.idx);
+    const codes = new Int32Array(n);
+    const dict: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) codes[i] = -1;
+      else {
+        codes[i] = dict.length;
+        dict.push(v);
+      }
+    }
+    return { codes, dict };
+  }
   if (vec.t === 'scalar') {
     const codes = new Int32Array(n);
     if (vec.value === null) return { codes: codes.fill(-1), dict: [] };
@@ -67,6 +94,11 @@ export function toStr(vec: Vec, n: number): { codes: Int32Array; dict: string[] 
 
 export function toList(vec: Vec, n: number): (string[] | null)[] {
   if (vec.t === 'list') return vec.v;
+  if (vec.t === 'lists') {
+    const out: (string[] | null)[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = listAt(vec.column, vec.idx ? vec.idx[i]! : i);
+    return out;
+  }
   if (vec.t === 'scalar')
     return new Array(n).fill(
       Array.isArray(vec.value) ? vec.value : vec.value === null ? null : [String(vec.value)],
@@ -80,6 +112,17 @@ export function toList(vec: Vec, n: number): (string[] | null)[] {
 /** Applies a string function once per distinct value, then re-codes so equal results share a code. */
 export function mapStrings(vec: Vec, n: number, fn: (s: string) => string): Vec {
   if (vec.t === 'scalar') return scalar(vec.value === null ? null : fn(String(vec.value)));
+  if (vec.t === 'text') {
+    // Free text in, free text out: row by row into a new store, no string kept per row.
+    const out = new TextStoreBuilder(n);
+    const { text, idx } = vec;
+    for (let i = 0; i < n; i++) {
+      const s = text.get(idx ? idx[i]! : i);
+      if (s === null) out.pushNull();
+      else out.push(fn(s));
+    }
+    return { t: 'text', text: out.finish(), idx: null };
+  }
   const { codes, dict } = toStr(vec, n);
   const index = new Map<string, number>();
   const outDict: string[] = [];
@@ -105,6 +148,8 @@ export function mapStrings(vec: Vec, n: number, fn: (s: string) => string): Vec 
 /** A predicate over strings, run once per distinct value. */
 export function testStrings(vec: Vec, n: number, fn: (s: string) => boolean): Vec {
   if (vec.t === 'scalar') return scalar(vec.value === null ? null : fn(String(vec.value)));
+  // Free text: each row's value made and tested in turn (values rarely repeat).
+  if (vec.t === 'text') return { t: 'bool', v: textTest(vec.text, vec.idx, fn) };
   const { codes, dict } = toStr(vec, n);
   const results = new Uint8Array(dict.length);
   for (let c = 0; c < dict.length; c++) results[c] = fn(dict[c]!) ? BOOL_TRUE : BOOL_FALSE;
@@ -158,6 +203,10 @@ export function valueAt(vec: Vec, i: number): Scalar {
       return vec.codes[i]! < 0 ? null : vec.dict[vec.codes[i]!]!;
     case 'list':
       return vec.v[i] ?? null;
+    case 'text':
+      return vec.text.get(vec.idx ? vec.idx[i]! : i);
+    case 'lists':
+      return listAt(vec.column, vec.idx ? vec.idx[i]! : i);
   }
 }
 

@@ -79,8 +79,8 @@ interface Severity {
 }
 
 /**
- * Findings formulas in two severity scales: words (Critical, High, ...) and Qualys's numbers, where 5 is
- * urgent (critical) and 4 critical (high).
+ * Findings formulas in two severity scales: Critical, High, ... and Qualys's five levels, read as their
+ * names (5 Urgent, 4 Critical, ...), where Urgent is the top level and Critical the one below it.
  */
 function bySeverity(
   fields: Readonly<Record<string, FieldNeed>>,
@@ -98,16 +98,28 @@ function bySeverity(
     },
     {
       recordType: 'finding',
-      fields: { ...fields, severity: oneOf('5', '4') },
+      fields: { ...fields, severity: oneOf('Urgent', 'Critical') },
       formula: (c) =>
-        build(c, { critical: c.is('severity', '5'), criticalOrHigh: c.isAny('severity', ['5', '4']) }),
+        build(c, {
+          critical: c.is('severity', 'Urgent'),
+          criticalOrHigh: c.isAny('severity', ['Urgent', 'Critical']),
+        }),
     },
   ];
 }
 
-/** A finding that is still open: Dependabot has a state, Defender a status that says Fixed. */
+/**
+ * A finding that was open at the end of the period. Dependabot: opened before the period's end and not
+ * fixed or dismissed by then (its `state` is the state at the export instant, which may be later: a fix
+ * after the period's end must not hide a finding that was open at it); Defender: a status that is not Fixed.
+ */
 function open(c: FormulaContext): string | undefined {
-  if (c.has('state', oneOf('open'))) return c.is('state', 'open');
+  if (c.has('state', oneOf('open'))) {
+    const closed = ['fixed', 'dismissed', 'auto_dismissed'].filter((f) => c.has(f, 'datetime'));
+    if (!c.has('created', 'datetime') || closed.length === 0) return c.is('state', 'open');
+    const at = closed.length === 1 ? closed[0]! : `least(${closed.join(', ')})`;
+    return `created < period_end() and (${at} == null or ${at} >= period_end())`;
+  }
   if (c.has('status', 'text')) return '(status == null or lower(status) != "fixed")';
   return undefined;
 }
@@ -138,8 +150,30 @@ function meanScore(c: FormulaContext, score: string): string {
   return condition ? `mean(${c.s}, ${score}, ${condition})` : `mean(${c.s}, ${score})`;
 }
 
-const leaver = (c: FormulaContext) => c.is('event', 'leaver');
 const jmlFields = { event: oneOf('leaver'), effective: 'datetime', access_revoked: 'datetime' } as const;
+
+/**
+ * The leaver KPIs, for a joiners/movers/leavers list (rows of leavers: `event == "leaver"`) and for a
+ * leavers-only list without an event column (every row is a leaver: docs/presets.md, hr-joiners-leavers),
+ * which init takes as it is (issue 17). `leaver` is the condition, or undefined for the leavers-only list.
+ */
+function leaverVariants(build: (c: FormulaContext, leaver: string | undefined) => string): KpiVariant[] {
+  return [
+    { recordType: 'jml_event', fields: jmlFields, formula: (c) => build(c, c.is('event', 'leaver')) },
+    {
+      presets: ['hr-joiners-leavers'],
+      recordType: 'jml_event',
+      fields: { effective: 'datetime', access_revoked: 'datetime' },
+      formula: (c) => build(c, undefined),
+    },
+  ];
+}
+
+/** `, condition` for an aggregate, or nothing. */
+const cond = (...conditions: (string | undefined)[]) => {
+  const text = all(...conditions);
+  return text === '' ? '' : `, ${text}`;
+};
 
 // -------------------------------------------------------------------------------------------------
 
@@ -545,14 +579,10 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
     controls: ['A.5.18', 'A.6.5'],
     thresholds: { green: '>= 95', amber: '>= 90' },
     decimals: 1,
-    variants: [
-      {
-        recordType: 'jml_event',
-        fields: jmlFields,
-        formula: (c) =>
-          `pct(count(${c.s}, ${leaver(c)} and hours(effective, access_revoked) <= 24), count(${c.s}, ${leaver(c)}))`,
-      },
-    ],
+    variants: leaverVariants(
+      (c, leaver) =>
+        `pct(count(${c.s}${cond(leaver, 'hours(effective, access_revoked) <= 24')}), count(${c.s}${cond(leaver)}))`,
+    ),
   },
   {
     id: 'JML-02',
@@ -566,13 +596,9 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
     controls: ['A.5.18', 'A.6.5'],
     thresholds: { green: '<= 24', amber: '<= 48' },
     decimals: 1,
-    variants: [
-      {
-        recordType: 'jml_event',
-        fields: jmlFields,
-        formula: (c) => `median(${c.s}, hours(effective, access_revoked), ${leaver(c)})`,
-      },
-    ],
+    variants: leaverVariants(
+      (c, leaver) => `median(${c.s}, hours(effective, access_revoked)${cond(leaver)})`,
+    ),
   },
   {
     id: 'JML-03',
@@ -584,13 +610,7 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
     tier: 'key',
     controls: ['A.5.18', 'A.6.5'],
     thresholds: { green: '== 0', amber: '<= 1' },
-    variants: [
-      {
-        recordType: 'jml_event',
-        fields: jmlFields,
-        formula: (c) => `count(${c.s}, ${leaver(c)} and access_revoked == null)`,
-      },
-    ],
+    variants: leaverVariants((c, leaver) => `count(${c.s}${cond(leaver, 'access_revoked == null')})`),
   },
   {
     id: 'JML-04',
@@ -937,8 +957,11 @@ export function fitTemplate(
   presetName: string,
   variant: PresetVariant,
   source: string,
+  /** Fields the export at hand does not have (its columns are absent): read as if the preset had none. */
+  absent: readonly string[] = [],
 ): KpiFit | undefined {
   const shapes = presetShapes(variant);
+  for (const name of absent) shapes.delete(name);
   for (const candidate of template.variants) {
     if (candidate.presets && !candidate.presets.includes(presetName)) continue;
     if (candidate.recordType && variant.record_type !== candidate.recordType) continue;

@@ -6,12 +6,15 @@
  */
 import { stringify } from 'yaml';
 import { presetFormat } from '../presets/apply.js';
-import type { DetectResult, PresetMatch } from '../presets/detect.js';
+import { absentFields, type DetectResult, type PresetMatch } from '../presets/detect.js';
 import { PRESETS } from '../presets/index.js';
+import { hasTokenSyntax } from '../sources/path-template.js';
 import { QUOTE_MAX, safeText, truncate } from '../text.js';
 import { dateInFileName } from '../time/file-name-date.js';
+import type { FileUnit } from '../time/period.js';
 import { localDate } from '../time/zone.js';
 import { fitTemplate, KPI_LIBRARY, type KpiTemplate, SOURCE_NOTES } from './kpi-library.js';
+import { periodTemplate } from './period-groups.js';
 
 export interface StarterFile {
   /** The file's path relative to the catalogue's folder, with forward slashes. */
@@ -24,9 +27,14 @@ export interface StarterFile {
 export interface StarterSource {
   name: string;
   preset: string;
+  /** The file's path, or the template of a family of per-period files (period-groups.ts). */
   path: string;
   match: PresetMatch;
   modified?: number;
+  /** Fields of the preset whose columns the export lacks: no starter KPI reads them. */
+  absent: string[];
+  /** A family of per-period files: the files, and the unit of one (`one_file_per:`). */
+  family?: { files: string[]; labels: string[]; unit: FileUnit };
 }
 
 export interface StarterKpi {
@@ -40,6 +48,8 @@ export interface StarterCatalogue {
   kpis: StarterKpi[];
   /** Files no preset reads completely, with the reason. */
   skipped: { path: string; reason: string }[];
+  /** KPIs not written again for a second source of the same preset: the id, that source, the first one's. */
+  repeats: { id: string; source: string; sameAs: string }[];
 }
 
 /** Source names by preset; a second file of the same kind gets `_2`, and so on. */
@@ -85,11 +95,33 @@ function baseName(preset: string): string {
 
 function skipReason(detection: DetectResult): string {
   if (detection.problem) return detection.problem;
-  const partial = detection.best;
+  const partial = detection.best ?? detection.closest;
   const header = detection.header.slice(0, 8).join(', ') + (detection.header.length > 8 ? ', ...' : '');
   if (partial)
-    return `closest preset ${partial.preset} lacks ${partial.missing.join(', ')} (header: ${header})`;
+    return `closest preset ${partial.preset} (${Math.round(partial.confidence * 100)} %) lacks ${partial.missing.join('; ')} (header: ${header})`;
   return `header: ${header || '(none)'}`;
+}
+
+/**
+ * Whether the preset reads the file: every column its signature requires is there, or the ones missing
+ * back no required field (detect's "the preset may still read the file; fields from missing columns stay
+ * empty"). Needs the header to tell.
+ */
+function isReadable(detection: DetectResult, best: PresetMatch): boolean {
+  if (best.missing.length === 0) return true;
+  const variant = PRESETS[best.preset]?.formats[best.format];
+  if (!variant || detection.header.length === 0) return false;
+  const absent = new Set(absentFields(variant, detection.header, best.format));
+  return Object.entries(variant.fields).every(
+    ([name, field]) => typeof field === 'string' || field.required !== true || !absent.has(name),
+  );
+}
+
+/** The preset's fields the file lacks (none when its header is unknown). */
+function absentOf(detection: DetectResult, best: PresetMatch): string[] {
+  const variant = PRESETS[best.preset]?.formats[best.format];
+  if (!variant || detection.header.length === 0) return [];
+  return absentFields(variant, detection.header, best.format);
 }
 
 function chooseSources(files: readonly StarterFile[]): {
@@ -99,32 +131,58 @@ function chooseSources(files: readonly StarterFile[]): {
   const sources: StarterSource[] = [];
   const skipped: StarterCatalogue['skipped'] = [];
   const used = new Map<string, number>();
+  // Files of one family (the same template, preset and format) become one source, at the first's place.
+  const families = new Map<string, StarterSource>();
+  const templates = new Map<StarterSource, string>();
   for (const file of files) {
     // A source path reads `{period}` as the period label; a file whose name holds it could not be named.
-    if (file.path.includes('{period}')) {
+    if (hasTokenSyntax(file.path)) {
       skipped.push({
         path: file.path,
         reason:
-          'its name contains "{period}", which a source path reads as the period label; rename the file',
+          'its name contains text in braces like a period token ("{period}", "{quarter}", ...), which a source path fills in; rename the file',
       });
       continue;
     }
     const best = file.detection.best;
-    // A partial match would fail on its first row (a required column is missing): list it, do not use it.
-    if (!best || best.missing.length > 0 || !Object.hasOwn(PRESETS, best.preset)) {
+    // A partial match is used when the preset can still read the file (the columns it lacks back no
+    // required field: a leavers-only list has no event column), as `detect` says; otherwise it would
+    // fail on its first row: list it, do not use it.
+    if (!best || !Object.hasOwn(PRESETS, best.preset) || !isReadable(file.detection, best)) {
       skipped.push({ path: file.path, reason: skipReason(file.detection) });
+      continue;
+    }
+    const period = periodTemplate(file.path);
+    const key = period ? `${period.template}\u0000${best.preset}\u0000${best.format}` : undefined;
+    const family = key === undefined ? undefined : families.get(key);
+    if (family?.family && period) {
+      family.family.files.push(file.path);
+      family.family.labels.push(period.label);
       continue;
     }
     const base = baseName(best.preset);
     const n = (used.get(base) ?? 0) + 1;
     used.set(base, n);
-    sources.push({
+    const source: StarterSource = {
       name: n === 1 ? base : `${base}_${n}`,
       preset: best.preset,
       path: file.path,
       match: best,
+      absent: absentOf(file.detection, best),
       ...(file.modified !== undefined ? { modified: file.modified } : {}),
-    });
+      ...(period ? { family: { files: [file.path], labels: [period.label], unit: period.unit } } : {}),
+    };
+    if (key !== undefined && period) {
+      families.set(key, source);
+      templates.set(source, period.template);
+    }
+    sources.push(source);
+  }
+  // A family of one file keeps its literal path (and its as-of rule); two or more read one file per period.
+  for (const source of sources) {
+    const template = templates.get(source);
+    if (source.family && source.family.files.length > 1 && template !== undefined) source.path = template;
+    else delete source.family;
   }
   return { sources, skipped };
 }
@@ -138,15 +196,28 @@ interface PlannedKpi {
   isShared: boolean;
 }
 
-function planKpis(sources: readonly StarterSource[]): PlannedKpi[] {
+function planKpis(sources: readonly StarterSource[]): {
+  planned: PlannedKpi[];
+  repeats: StarterCatalogue['repeats'];
+} {
   const planned: PlannedKpi[] = [];
+  const repeats: StarterCatalogue['repeats'] = [];
   for (const template of KPI_LIBRARY) {
     const fits: { source: string; formula: string }[] = [];
+    // The same KPI over a second export of the same preset is the same number twice: written once.
+    const byPreset = new Map<string, string>();
     for (const source of sources) {
       const variant = PRESETS[source.preset]!.formats[source.match.format];
       if (!variant) continue;
-      const fit = fitTemplate(template, source.preset, variant, source.name);
-      if (fit) fits.push({ source: source.name, formula: fit.formula });
+      const fit = fitTemplate(template, source.preset, variant, source.name, source.absent);
+      if (!fit) continue;
+      const first = byPreset.get(source.preset);
+      if (first !== undefined) {
+        repeats.push({ id: template.id, source: source.name, sameAs: first });
+        continue;
+      }
+      byPreset.set(source.preset, source.name);
+      fits.push({ source: source.name, formula: fit.formula });
     }
     fits.forEach((fit, i) => {
       planned.push({
@@ -158,7 +229,7 @@ function planKpis(sources: readonly StarterSource[]): PlannedKpi[] {
       });
     });
   }
-  return planned;
+  return { planned, repeats };
 }
 
 function sourceLines(source: StarterSource): string[] {
@@ -172,9 +243,19 @@ function sourceLines(source: StarterSource): string[] {
   // The preset's format follows the extension; a JSON export saved as .txt needs saying.
   if (presetFormat({ path: source.path }, preset) !== source.match.format)
     lines.push(`    format: ${source.match.format}`);
+  if (source.family) {
+    const shown = source.family.files.slice(0, 6).map((f) => safeText(truncate(f, QUOTE_MAX)));
+    lines.push(
+      `    one_file_per: ${source.family.unit}   # one file per ${source.family.unit}: ${shown.join(', ')}${source.family.files.length > 6 ? ', ...' : ''}`,
+    );
+  }
   if (preset.formats[source.match.format]?.kind === 'snapshot') lines.push(...asOfLines(source));
   const note = Object.hasOwn(SOURCE_NOTES, source.preset) ? SOURCE_NOTES[source.preset] : undefined;
   if (note) lines.push(...wrap(note, 96).map((line) => `    # ${line}`));
+  if (source.match.missing.length > 0)
+    lines.push(
+      `    # the export lacks ${safeText(truncate(source.match.missing.join('; '), 200))}: those fields stay empty`,
+    );
   if (source.match.extra.length > 0) {
     // Header names are the export's: one line each in the comment (a line break would end it), cut short.
     const names = source.match.extra.slice(0, 6).map((name) => safeText(truncate(name, QUOTE_MAX)));
@@ -190,6 +271,8 @@ function sourceLines(source: StarterSource): string[] {
  * a copy resets it; else the key is left for the user to fill in.
  */
 function asOfLines(source: StarterSource): string[] {
+  if (source.family)
+    return ['    as_of: period_end   # each file is the state at the end of the period its path names'];
   const named = dateInFileName(source.path);
   if (named) return [`    # as of ${named}, the date in the file name`];
   if (source.modified === undefined)
@@ -261,7 +344,7 @@ const HEADER = (from: string) => [
 
 export function starterCatalogue(files: readonly StarterFile[], from: string): StarterCatalogue {
   const { sources, skipped } = chooseSources(files);
-  const kpis = planKpis(sources);
+  const { planned: kpis, repeats } = planKpis(sources);
   const lines: string[] = [...HEADER(from), ''];
   lines.push(
     `organisation: ${scalar(`${OWNER_PLACEHOLDER} your organisation`)}`,
@@ -299,5 +382,6 @@ export function starterCatalogue(files: readonly StarterFile[], from: string): S
     sources,
     kpis: kpis.map((k) => ({ id: k.id, source: k.source })),
     skipped,
+    repeats,
   };
 }

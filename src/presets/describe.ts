@@ -79,6 +79,12 @@ export function presetFieldRows(variant: PresetVariant, format: PresetFormat): P
     const notes: string[] = [];
     if (spec.description) notes.push(spec.description);
     if (spec.values) notes.push(`one of ${spec.values.join(', ')}`);
+    if (spec.map)
+      notes.push(
+        `codes read as values: ${Object.entries(spec.map)
+          .map(([code, value]) => `${code} ${String(value)}`)
+          .join(', ')}`,
+      );
     if (spec.timezone) notes.push(`read in ${spec.timezone}`);
     if (spec.unit) notes.push(`bare numbers are ${spec.unit}`);
     if (spec.occurrence === 'all') notes.push('every column of this name, collected into one list');

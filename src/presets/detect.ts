@@ -43,6 +43,8 @@ export interface DetectResult {
   /** Best first; confidence >= 0.5 only. */
   matches: PresetMatch[];
   best?: PresetMatch;
+  /** When no preset matches: the one that comes closest (some column of the file is one of its), and what it lacks. */
+  closest?: PresetMatch;
   /** Why the file could not be inspected (unreadable, empty, not CSV or JSON). */
   problem?: string;
   /** The code of that problem (file-missing, file-empty, undecodable, json-syntax, ...). */
@@ -126,6 +128,17 @@ function makePresence(columns: readonly string[], format: Format): (name: string
   };
 }
 
+/**
+ * The variant's fields none of whose column names (or JSON paths) the header has: an export of another
+ * version or configuration leaves them out, so a KPI that reads one would read no values.
+ */
+export function absentFields(variant: PresetVariant, header: readonly string[], format: Format): string[] {
+  const has = makePresence(header, format);
+  return Object.entries(variant.fields)
+    .filter(([name, field]) => !fieldSourceNames(field, name, format).some(has))
+    .map(([name]) => name);
+}
+
 function isKnown(column: string, signature: Signature, format: Format): boolean {
   const c = norm(column);
   if (signature.known.has(c)) return true;
@@ -171,9 +184,9 @@ function score(signature: Signature, columns: readonly string[]): Scored {
   };
 }
 
-function rank(scored: Scored[]): PresetMatch[] {
+function rank(scored: Scored[], min = MIN_CONFIDENCE): PresetMatch[] {
   return scored
-    .filter((m) => m.confidence >= MIN_CONFIDENCE)
+    .filter((m) => m.confidence >= min)
     .sort(
       (a, b) =>
         b.confidence - a.confidence ||
@@ -187,6 +200,14 @@ function rank(scored: Scored[]): PresetMatch[] {
       missing,
       extra,
     }));
+}
+
+/** The best-scoring variant whatever its confidence (none when no column of the file is one it knows). */
+export function closestMatch(columns: readonly string[], format: Format): PresetMatch | undefined {
+  const scored = variantsOf(format)
+    .map(({ preset, variant }) => score(signatureOf(preset, format, variant), columns))
+    .filter((m) => m.confidence > 0 && m.extra.length < new Set(columns.map(norm)).size);
+  return rank(scored, 0)[0];
 }
 
 /** Scores every preset variant of `format` against a header (CSV) or a record's keys (JSON); best first. */
@@ -554,7 +575,13 @@ function result(
   matches: PresetMatch[],
 ): DetectResult {
   const best = matches[0];
-  return best ? { file, format, header, matches, best } : { file, format, header, matches };
+  if (best) return { file, format, header, matches, best };
+  // Nothing matches well enough: the closest preset and what it lacks still tell the user where to look.
+  const closest =
+    header.length > 0 && format !== 'unknown'
+      ? closestMatch(header, format === 'csv' ? 'csv' : 'json')
+      : undefined;
+  return closest ? { file, format, header, matches, closest } : { file, format, header, matches };
 }
 
 function failed(

@@ -38,7 +38,7 @@ export const qualysScan: Preset = {
   title: 'Qualys VM scan report (CSV)',
   notes: [
     'The report opens with a block of scan details (title, company, user, launch date, ...) and a blank line; reading starts at the line that begins with `"IP",`, the real header (a copy re-saved without quotes needs `csv: { header_starts_with: "IP," }`).',
-    'Severity is a number from 1 to 5 (5 urgent, 4 critical, 3 serious, 2 medium, 1 minimal) and is kept as the text `"1"` ... `"5"`: write `severity in ["4", "5"]` for critical and urgent findings. The same column is also read as the whole number `severity_level`, so `severity_level >= 4` works too.',
+    'Severity is a number from 1 to 5, read as its Qualys name (`map:`): 5 Urgent, 4 Critical, 3 Serious, 2 Medium, 1 Minimal, so write `severity in ["Urgent", "Critical"]` for the two highest levels (Qualys calls level 4 critical, one below urgent). The same column is also read as the whole number `severity_level`, so `severity_level >= 4` works too.',
     'Type `Ig` (information gathered) rows are not vulnerabilities and `Practice` rows are potential ones: count vulnerabilities with `type == "Vuln"` (or `type != "Ig"` to include potential ones).',
     '`CVE ID` holds several CVEs joined with commas and is read as a list. The CVSS columns can carry the vector after the score (`8.1 (AV:N/...)`), so they are read as text and cannot be compared with numbers.',
   ],
@@ -66,9 +66,10 @@ export const qualysScan: Preset = {
         severity: {
           column: 'Severity',
           type: 'enum',
-          values: ['1', '2', '3', '4', '5'],
+          values: ['Urgent', 'Critical', 'Serious', 'Medium', 'Minimal'],
+          map: { '5': 'Urgent', '4': 'Critical', '3': 'Serious', '2': 'Medium', '1': 'Minimal' },
           required: true,
-          description: '5 urgent, 4 critical, 3 serious, 2 medium, 1 minimal (as text)',
+          description: 'the 1-5 level as its Qualys name',
         },
         severity_level: {
           column: 'Severity',

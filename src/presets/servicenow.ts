@@ -24,6 +24,50 @@ const jsonDate = (path: string, required = false): PresetField => ({
 });
 
 /**
+ * The JSON export's raw codes, read as the display values a CSV list export writes (the instance's
+ * defaults), so that one formula serves both exports.
+ */
+const INCIDENT_STATES = {
+  '1': 'New',
+  '2': 'In Progress',
+  '3': 'On Hold',
+  '6': 'Resolved',
+  '7': 'Closed',
+  '8': 'Canceled',
+};
+const PRIORITIES = {
+  '1': '1 - Critical',
+  '2': '2 - High',
+  '3': '3 - Moderate',
+  '4': '4 - Low',
+  '5': '5 - Planning',
+};
+const HIGH_TO_LOW = { '1': '1 - High', '2': '2 - Medium', '3': '3 - Low' };
+const CHANGE_STATES = {
+  '-5': 'New',
+  '-4': 'Assess',
+  '-3': 'Authorize',
+  '-2': 'Scheduled',
+  '-1': 'Implement',
+  '0': 'Review',
+  '3': 'Closed',
+  '4': 'Canceled',
+};
+const CHANGE_TYPES = { normal: 'Normal', standard: 'Standard', emergency: 'Emergency' };
+const CHANGE_RISKS = { '1': 'Very High', '2': 'High', '3': 'Moderate', '4': 'Low' };
+const CLOSE_CODES = {
+  successful: 'Successful',
+  successful_issues: 'Successful with issues',
+  unsuccessful: 'Unsuccessful',
+};
+const APPROVALS = {
+  approved: 'Approved',
+  requested: 'Requested',
+  rejected: 'Rejected',
+  'not requested': 'Not Yet Requested',
+};
+
+/**
  * JSON reference fields hold a sys_id, or the display value when the export asked for display values;
  * an export made with `displayvalue=all` also carries `dv_<field>`, which is preferred.
  */
@@ -125,7 +169,7 @@ export const servicenowIncident: Preset = {
   notes: [
     'The CSV list export holds display values (`1 - Critical`, `Resolved`, group and user names), usually all quoted; `""`, an empty cell and a literal `null` are no value, and non-ASCII names are kept as written.',
     "CSV dates have no offset and follow the exporting user's zone and date format: set the source's `timezone:`. `2026-04-03 08:12:44`, `7/1/2026 6:04` and `07-13-2026 15:46:06` are read, and the labels of an Excel export (`Opened`, `Assignment group`) work as headers.",
-    'The JSON export (`{"records": [...]}`, from Export > JSON or `incident.do?JSONv2`) holds raw values, with dates in UTC, and the tool does not translate them: `state` 1 New, 2 In Progress, 3 On Hold, 6 Resolved, 7 Closed, 8 Canceled; `priority` 1 Critical, 2 High, 3 Moderate, 4 Low, 5 Planning; `severity`, `impact` and `urgency` 1 High, 2 Medium, 3 Low. Write formulas with the codes (`status == "7"`).',
+    'The JSON export (`{"records": [...]}`, from Export > JSON or `incident.do?JSONv2`) holds raw values, with dates in UTC. The codes of `state` (1 New, 2 In Progress, 3 On Hold, 6 Resolved, 7 Closed, 8 Canceled), `priority` (1 to 5) and `severity`, `impact` and `urgency` (1 to 3) are read as the CSV export\'s display values (`map:`), so one formula works for both (`status == "Closed"`, `starts_with(priority, "1")`); a code the map does not know (a state added on your instance) is kept as it is.',
     ...jsonNotes(
       '`assignment_group`, `assigned_to`, `caller_id`',
       '; otherwise references are objects and are rejected as bad values',
@@ -154,7 +198,15 @@ export const servicenowIncident: Preset = {
         close_code: { column: ['close_code', 'Resolution code'] },
       },
       signature: {
-        required: ['number', 'opened_at', 'short_description', 'caller_id', 'priority', 'state'],
+        // Field names (a list export) or their labels (a list view exported as displayed, or from Excel).
+        required: [
+          'number',
+          ['opened_at', 'Opened'],
+          ['short_description', 'Short description'],
+          ['caller_id', 'Caller'],
+          'priority',
+          'state',
+        ],
         optional: INCIDENT_CSV_COLUMNS,
       },
     },
@@ -169,14 +221,11 @@ export const servicenowIncident: Preset = {
         sys_id: { path: 'sys_id' },
         summary: { path: 'short_description' },
         category: { path: 'category', description: 'raw value, lower case: network, hardware, software...' },
-        status: {
-          path: 'state',
-          description: '1 New, 2 In Progress, 3 On Hold, 6 Resolved, 7 Closed, 8 Canceled',
-        },
-        priority: { path: 'priority', description: '1 Critical, 2 High, 3 Moderate, 4 Low, 5 Planning' },
-        severity: { path: 'severity', description: '1 High, 2 Medium, 3 Low' },
-        impact: { path: 'impact', description: '1 High, 2 Medium, 3 Low' },
-        urgency: { path: 'urgency', description: '1 High, 2 Medium, 3 Low' },
+        status: { path: 'state', map: INCIDENT_STATES, description: 'the state code as its display value' },
+        priority: { path: 'priority', map: PRIORITIES, description: '`1 - Critical` to `5 - Planning`' },
+        severity: { path: 'severity', map: HIGH_TO_LOW, description: '`1 - High`, `2 - Medium`, `3 - Low`' },
+        impact: { path: 'impact', map: HIGH_TO_LOW, description: '`1 - High`, `2 - Medium`, `3 - Low`' },
+        urgency: { path: 'urgency', map: HIGH_TO_LOW, description: '`1 - High`, `2 - Medium`, `3 - Low`' },
         group: jsonReference('assignment_group', 'assignment group: sys_id, or its name'),
         assignee: jsonReference('assigned_to', 'assigned user: sys_id, or the name'),
         caller: jsonReference('caller_id', 'caller: sys_id, or the name'),
@@ -285,7 +334,7 @@ export const servicenowChange: Preset = {
   notes: [
     'The CSV list export holds display values (`Normal`, `Scheduled`, `3 - Moderate`, `Successful with issues`, group and user names), usually all quoted; `""`, an empty cell and a literal `null` are no value.',
     "CSV dates have no offset and follow the exporting user's zone and date format: set the source's `timezone:`. `2026-04-01 09:00:00`, `7/15/2026 9:30` and `08-03-2026 14:00:00` are read, and the labels of an Excel export (`Planned start date`) work as headers.",
-    'The JSON export (`{"records": [...]}`, from Export > JSON or `change_request.do?JSONv2`) holds raw values, with dates in UTC, and the tool does not translate them: `state` -5 New, -4 Assess, -3 Authorize, -2 Scheduled, -1 Implement, 0 Review, 3 Closed, 4 Canceled; `type` normal, standard, emergency (lower case); `risk` 1 Very High, 2 High, 3 Moderate, 4 Low; `priority` 1 Critical to 4 Low; `close_code` successful, successful_issues, unsuccessful.',
+    'The JSON export (`{"records": [...]}`, from Export > JSON or `change_request.do?JSONv2`) holds raw values, with dates in UTC. `state` (-5 New, -4 Assess, -3 Authorize, -2 Scheduled, -1 Implement, 0 Review, 3 Closed, 4 Canceled), `type` (normal, standard, emergency), `risk` (1 Very High to 4 Low), `priority`, `impact`, `close_code` (successful, successful_issues, unsuccessful) and `approval` are read as the CSV export\'s display values (`map:`), so one formula works for both (`state == "Closed"`, `type == "Emergency"`); a code the map does not know is kept as it is.',
     ...jsonNotes('`assignment_group`, `assigned_to`', ''),
   ],
   formats: {
@@ -313,7 +362,15 @@ export const servicenowChange: Preset = {
         approval: { column: 'approval', description: 'Approved, Requested, Rejected, Not Yet Requested' },
       },
       signature: {
-        required: ['number', 'opened_at', 'short_description', 'type', 'state', 'start_date'],
+        // Field names (a list export) or their labels (the default list view exported as displayed).
+        required: [
+          'number',
+          ['opened_at', 'Opened'],
+          ['short_description', 'Short description'],
+          'type',
+          'state',
+          ['start_date', 'Planned start date'],
+        ],
         optional: CHANGE_CSV_COLUMNS,
       },
     },
@@ -327,15 +384,11 @@ export const servicenowChange: Preset = {
         id: { path: 'number', required: true, description: 'Change number, e.g. CHG0030101' },
         sys_id: { path: 'sys_id' },
         summary: { path: 'short_description' },
-        type: { path: 'type', description: 'normal, standard or emergency' },
-        state: {
-          path: 'state',
-          description:
-            '-5 New, -4 Assess, -3 Authorize, -2 Scheduled, -1 Implement, 0 Review, 3 Closed, 4 Canceled',
-        },
-        risk: { path: 'risk', description: '1 Very High, 2 High, 3 Moderate, 4 Low' },
-        impact: { path: 'impact', description: '1 High, 2 Medium, 3 Low' },
-        priority: { path: 'priority', description: '1 Critical, 2 High, 3 Moderate, 4 Low' },
+        type: { path: 'type', map: CHANGE_TYPES, description: 'Normal, Standard or Emergency' },
+        state: { path: 'state', map: CHANGE_STATES, description: 'the state code as its display value' },
+        risk: { path: 'risk', map: CHANGE_RISKS, description: 'Very High, High, Moderate or Low' },
+        impact: { path: 'impact', map: HIGH_TO_LOW, description: '`1 - High`, `2 - Medium`, `3 - Low`' },
+        priority: { path: 'priority', map: PRIORITIES, description: '`1 - Critical` to `4 - Low`' },
         category: { path: 'category' },
         group: jsonReference('assignment_group', 'assignment group: sys_id, or its name'),
         assignee: jsonReference('assigned_to', 'assigned user: sys_id, or the name'),
@@ -345,8 +398,16 @@ export const servicenowChange: Preset = {
         actual_start: jsonDate('work_start'),
         actual_end: jsonDate('work_end'),
         closed: jsonDate('closed_at'),
-        close_code: { path: 'close_code', description: 'successful, successful_issues or unsuccessful' },
-        approval: { path: 'approval', description: 'approved, requested, rejected or not requested' },
+        close_code: {
+          path: 'close_code',
+          map: CLOSE_CODES,
+          description: 'Successful, Successful with issues or Unsuccessful',
+        },
+        approval: {
+          path: 'approval',
+          map: APPROVALS,
+          description: 'Approved, Requested, Rejected or Not Yet Requested',
+        },
         cab_required: { path: 'cab_required', type: 'boolean' },
         active: { path: 'active', type: 'boolean' },
       },

@@ -19,7 +19,14 @@ const VEEAM_SESSION_COLUMNS = [
  * `CreationTime` is written in the exporting machine's culture: en-US 24-hour (the public sample),
  * en-US 12-hour (the Windows default) and the German-style dotted date.
  */
-const VEEAM_SESSION_DATES = ['M/d/yyyy H:mm:ss', 'M/d/yyyy h:mm:ss a', 'd.M.yyyy H:mm:ss'];
+// en-US first (the PowerShell default), then de-DE, then en-GB: the two slash forms are told apart per
+// export by the first day over 12 (day-first detection, time/day-order.ts).
+const VEEAM_SESSION_DATES = [
+  'M/d/yyyy H:mm:ss',
+  'M/d/yyyy h:mm:ss a',
+  'd.M.yyyy H:mm:ss',
+  'd/M/yyyy H:mm:ss',
+];
 
 const BACKUP_STATUSES = ['Success', 'Warning', 'Failed'];
 
@@ -28,7 +35,7 @@ export const veeamSessions: Preset = {
   title: 'Veeam Backup & Replication task sessions (PowerShell Export-Csv)',
   notes: [
     'The public sample repeats every row, so `duplicates: drop-exact` skips a row identical in every cell to an earlier one and counts it as a dropped duplicate; real sessions always differ (start time, work duration), so none is lost.',
-    '`CreationTime` has no zone and follows the locale (`7/6/2026 22:00:14`, `7/6/2026 10:00:14 PM`, `06.07.2026 22:00:14`): set `timezone:` to the Veeam server\'s zone; a day-first slash date (en-GB) needs `format: "dd/MM/yyyy HH:mm:ss"` on `started`.',
+    '`CreationTime` has no zone and follows the locale (`7/6/2026 22:00:14`, `7/6/2026 10:00:14 PM`, `06.07.2026 22:00:14`): set `timezone:` to the Veeam server\'s zone. A slash date is read month-first (en-US) or day-first (en-GB) as the export proves with its first day over 12 (`13/07/2026`); an export where every day is 12 or less is read month-first with one warning, and `format: "dd/MM/yyyy HH:mm:ss"` on `started` settles it.',
     '`WorkDuration` (seconds with decimals, or `HH:MM:SS`) becomes `duration`; a retry (`IsRetry` True) is a row of its own, so count retries apart from first runs.',
     'A `#TYPE ...` first line (Windows PowerShell without `-NoTypeInformation`) needs `csv: { skip_lines: 1 }`.',
   ],

@@ -80,6 +80,13 @@ function renderOne(result: DetectOutcome): string {
   if (!best) {
     lines.push('  no preset matches');
     lines.push(`  ${seen}: ${result.header.length > 0 ? listed(result.header) : '(none found)'}`);
+    const closest = result.closest;
+    if (!closest && result.header.length > 0)
+      lines.push('  closest:    none (no column of the file is one a preset reads)');
+    if (closest)
+      lines.push(
+        `  closest:    ${closest.preset} ${percent(closest.confidence)}, lacks ${closest.missing.length > 0 ? closest.missing.map((m) => safeText(m)).join('; ') : 'no required column'}`,
+      );
     if (result.format === 'json' && result.header.length > 0)
       lines.push(
         '  (no array of records was found; presets read a top-level array or one under /value, /records, ...)',

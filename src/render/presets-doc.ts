@@ -71,6 +71,15 @@ sources:
 - **Add fields**: name them as in any source (see [the catalogue reference](catalogue.md)).
 - **File format**: a preset with a CSV and a JSON variant picks one from the file extension;
   write \`format: csv\` or \`format: json\` when the extension does not say.
+- **Codes and labels**: where an export writes codes (Qualys severities 1 to 5, the state and
+  priority codes of a ServiceNow JSON export), the preset reads them as their names with \`map:\`
+  ([catalogue reference, 2.2](catalogue.md#22-field-keys)), so a formula compares names and works for
+  the CSV and the JSON variant alike. Add your own codes the same way:
+  \`state: { map: { "9": "Waiting for vendor" } }\` (the map replaces the preset's).
+- **Columns your export does not have**: a preset maps every column a vendor's export may have; a
+  default export lacks some. A missing optional column that no KPI reads is no warning: \`validate\`
+  lists such columns on one \`info:\` line per source. One that a KPI reads is a warning (its values
+  would all be empty).
 
 ## Which preset fits my file? \`isms-kpi detect\`
 
@@ -87,7 +96,11 @@ npx isms-kpi presets nessus       # one preset's fields and notes
 A match of 90 % or more means every column that identifies the export is there. Below 90 %, some are
 missing: the preset may still read the file, but check the fields that come from the missing columns.
 When the header is not on the first line (a report title or an export date above it), the snippet
-says how many lines to skip (\`csv: { skip_lines: N }\`).
+says how many lines to skip (\`csv: { skip_lines: N }\`). When no preset matches, \`detect\` names the
+closest one and the columns it lacks; \`init --from\` takes every file \`detect\` suggests a preset for
+that can read it (a match below 90 % whose missing columns back no required field, such as a
+leavers-only HR list without an event column), and otherwise names the closest preset in the same
+terms.
 `;
 
 function formatsText(preset: Preset): string {

@@ -7,7 +7,7 @@
  */
 import { formatDetail, formatProblem, type Problem } from '../problems.js';
 import type { SourceStats } from '../sources/load-source.js';
-import { capMessage, jsonText, QUOTE_MAX, safeText, truncate } from '../text.js';
+import { capMessage, jsonText, QUOTE_MAX, quote, safeText, truncate } from '../text.js';
 import { localDate } from '../time/zone.js';
 import { formatCount, plural } from './format.js';
 
@@ -33,6 +33,8 @@ export type ValidatedSource =
       allowedRejected: number;
       /** Optional fields whose column is not in the header: empty for every row, a warning but no data problem. */
       emptyFields: string[];
+      /** The empty fields no KPI reads: an info line, not a warning (the catalogue does not need them). */
+      unusedAbsent: { field: string; column: string }[];
     } & Pick<
         SourceStats,
         | 'file'
@@ -142,14 +144,34 @@ function problemLines(v: Validation): string[] {
     (p) => `${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`,
   );
   for (const s of v.sources) {
+    // A problem's detail lines (the files a period template does match) stay with it: one entry.
     for (const p of s.problems)
-      lines.push(`${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`);
+      lines.push(
+        [`${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`, ...formatDetail(p)].join('\n'),
+      );
     if (s.state === 'read' && s.problemCount > s.problems.length)
       lines.push(
         `... ${plural(s.problemCount - s.problems.length, 'more problem')} in ${t(s.file)} not kept`,
       );
   }
   return lines;
+}
+
+/** One line per source whose absent optional columns no KPI reads (no warning: nothing depends on them). */
+function infoLines(v: Validation): string[] {
+  const lines: string[] = [];
+  for (const s of v.sources) {
+    if (s.state !== 'read' || s.unusedAbsent.length === 0) continue;
+    lines.push(`info: ${t(s.name)}: ${unusedAbsentText(s.unusedAbsent)}`);
+  }
+  return lines;
+}
+
+function unusedAbsentText(absent: readonly { field: string; column: string }[]): string {
+  const shown = absent.slice(0, 12).map((a) => `${quote(a.column)} (${t(a.field)})`);
+  const more = absent.length > shown.length ? `, ... and ${absent.length - shown.length} more` : '';
+  const n = absent.length;
+  return `${n} optional column${n === 1 ? ' is' : 's are'} not in the header and no KPI reads ${n === 1 ? 'it' : 'them'}: ${shown.join(', ')}${more}`;
 }
 
 function sourceLine(s: ValidatedSource, v: Validation, width: number): string {
@@ -187,6 +209,8 @@ export function renderValidateTable(v: Validation, options: ValidateRenderOption
   const width = Math.max(0, ...v.sources.map((s) => s.name.length));
   for (const s of v.sources) lines.push(sourceLine(s, v, width));
   if (v.catalogueOnly) lines.push('exports not read (--catalogue-only)');
+  const info = infoLines(v);
+  if (info.length > 0) lines.push('', ...info);
   const problems = problemLines(v);
   if (problems.length > 0) {
     const shown = problems.slice(0, options.maxProblems);
@@ -269,7 +293,14 @@ export function githubAnnotation(p: Problem): string {
 export function renderValidateGithub(v: Validation, options: ValidateRenderOptions): string {
   const problems = [...v.catalogue.problems, ...v.sources.flatMap((s) => s.problems)];
   const shown = problems.slice(0, options.maxProblems);
-  const lines = [catalogueLine(v), ...shown.map(githubAnnotation)];
+  const notices = v.sources.flatMap((s) =>
+    s.state === 'read' && s.unusedAbsent.length > 0
+      ? [
+          `::notice file=${escapeProperty(t(s.file))}::${escapeData(`${t(s.name)}: ${unusedAbsentText(s.unusedAbsent)}`)}`,
+        ]
+      : [],
+  );
+  const lines = [catalogueLine(v), ...notices, ...shown.map(githubAnnotation)];
   if (shown.length < problems.length)
     lines.push(`... ${problems.length - shown.length} more problems not shown`);
   lines.push(...verdictLines(v));

@@ -23,7 +23,7 @@ export interface Binding {
   isSkipped: boolean;
   /** How `spans` reads the cell (SPAN_*). */
   spanMode: number;
-  /** KIND_NUM, KIND_BOOL or KIND_STR (how the span path stores `num`). */
+  /** KIND_NUM, KIND_BOOL, KIND_STR or KIND_LIST (how the span path stores `num`, or `value` for lists). */
   kind: number;
   /**
    * Scratch value of the span path: the number (NaN = none), the boolean (0, 1, BOOL_NULL), or the
@@ -36,6 +36,7 @@ export interface Binding {
 export const KIND_NUM = 0;
 export const KIND_BOOL = 1;
 export const KIND_STR = 2;
+export const KIND_LIST = 3;
 
 /** The span path reads the cell's char codes: numbers, datetimes, booleans (parseSpan). */
 export const SPAN_PARSE = 0;
@@ -45,14 +46,26 @@ export const SPAN_STRING = 1;
 export const SPAN_TEXT = 2;
 /** The field has no column in this file: no value. */
 export const SPAN_NONE = 3;
-/** Lists and fields read from several columns: the row takes the string path (`record`). */
-export const SPAN_ROW = 4;
+/** Not read by the span path at all (`record` reads every field; the span path only what it must). */
+export const SPAN_SKIP = 4;
+/** Lists, from one column or several (`occurrence: all`): items cut from the cells' spans. */
+export const SPAN_LIST = 5;
+/** A scalar field read from several columns: the first cell that is not a null token. */
+export const SPAN_MULTI = 6;
+
+// A free-text column ('text', table.ts) is built as a string column: its builder switches by itself.
+const KINDS = { num: KIND_NUM, bool: KIND_BOOL, str: KIND_STR, text: KIND_STR, list: KIND_LIST } as const;
 
 /**
  * One binding per field of the source. `keep` names the fields to store (the ones formulas read);
- * undefined stores all. The time field and the as-of field are always stored.
+ * undefined stores all. The time field and the as-of field are always stored. An optional text field
+ * that is not stored is not even looked at, unless `checkAll` (validate: a NUL byte in it rejects the row).
  */
-export function createBindings(source: ResolvedSource, keep: ReadonlySet<string> | undefined): Binding[] {
+export function createBindings(
+  source: ResolvedSource,
+  keep: ReadonlySet<string> | undefined,
+  checkAll = false,
+): Binding[] {
   return source.fields.map((spec) => {
     const isStored =
       !keep ||
@@ -65,10 +78,9 @@ export function createBindings(source: ResolvedSource, keep: ReadonlySet<string>
       builder: new ColumnBuilder(spec.type, isStored ? 1024 : 0),
       value: null,
       isStored,
-      isSkipped: !isStored && spec.type === 'string' && !spec.required,
-      spanMode: SPAN_ROW,
-      kind:
-        columnKind(spec.type) === 'num' ? KIND_NUM : columnKind(spec.type) === 'bool' ? KIND_BOOL : KIND_STR,
+      isSkipped: !checkAll && !isStored && spec.type === 'string' && !spec.required,
+      spanMode: SPAN_SKIP,
+      kind: KINDS[columnKind(spec.type)],
       num: 0,
       pending: '',
     };

@@ -5,11 +5,8 @@
  */
 
 import { listOf } from '../text.js';
-import {
-  compileDateTimeParser,
-  compileDateTimeSpanParser,
-  describeDateFormats,
-} from '../time/parse-datetime.js';
+import { compileDayOrderReader, type DayOrderState } from '../time/day-order.js';
+import { compileDateTimeSpanParser, describeDateFormats } from '../time/parse-datetime.js';
 import type { FieldType } from './table.js';
 
 /** Returned by a converter when the cell is not a valid value of its type. */
@@ -32,6 +29,8 @@ export interface FieldSpec {
   formats: string[];
   timezone: string;
   values: string[];
+  /** `map:` codes to values, applied to the trimmed cell before anything else (empty: no map). */
+  map: ReadonlyMap<string, string>;
   separator: string;
   unit: DurationUnit;
   nullTokens: ReadonlySet<string>;
@@ -74,6 +73,8 @@ export interface CompiledField {
    * that is not a null token, read from its char codes; the same value fromText gives for its text.
    */
   parseSpan: ((text: string, start: number, end: number) => number | typeof INVALID) | undefined;
+  /** Datetime fields whose formats hold a day-first and a month-first pair: what the source proved. */
+  dayOrder: DayOrderState | undefined;
 }
 
 /** Whitespace as String.prototype.trim removes it (WhiteSpace and LineTerminator). */
@@ -106,17 +107,30 @@ export function trimSpanEnd(text: string, start: number, end: number): number {
 }
 
 export function compileField(spec: FieldSpec): CompiledField {
-  const parse = compileParser(spec);
-  const nulls = spec.nullTokens;
+  // A datetime field's text and span readers share one reader, so the day/month order it proves holds for both.
+  const dates = spec.type === 'datetime' ? compileDayOrderReader(spec.formats, spec.timezone) : undefined;
+  const parse = compileParser(spec, dates?.read);
+  const code = valueMap(spec.map);
+  // A code of the map is read as its value even when it is a null token too (`map: { "-": "0" }`).
+  const nulls = code ? new Set([...spec.nullTokens].filter((t) => !spec.map.has(t))) : spec.nullTokens;
   // Only texts as short as the longest null token can be one; long cells skip the set lookup (and hashing).
   const longestNull = Math.max(0, ...[...nulls].map((t) => t.length));
   const fromText: Converter = (raw) => {
     const text = raw.trim();
+    if (code) {
+      const mapped = code(text);
+      if (mapped !== undefined) return parse(mapped);
+    }
     if (text.length <= longestNull && nulls.has(text)) return null;
     return parse(text);
   };
   const fromJson = (value: unknown): Value | typeof INVALID => {
     if (value === null || value === undefined) return null;
+    // A JSON number or boolean is a code of the map as its text (ServiceNow states: 7 or "7").
+    if (code && (typeof value === 'number' || typeof value === 'boolean')) {
+      const mapped = code(String(value));
+      if (mapped !== undefined) return parse(mapped);
+    }
     switch (typeof value) {
       case 'string':
         return fromText(value);
@@ -148,14 +162,47 @@ export function compileField(spec: FieldSpec): CompiledField {
         return INVALID;
     }
   };
+  const parseSpan = compileSpanParser(spec, dates?.read);
   return {
     spec,
+    dayOrder: dates?.state,
     fromText,
     fromJson,
     expected: describeExpected(spec),
     isNullSpan: compileNullSpan(nulls),
     ...nullFilter(nulls),
-    parseSpan: compileSpanParser(spec),
+    parseSpan: code && parseSpan ? mappedSpan(spec.map, code, parse, parseSpan) : parseSpan,
+  };
+}
+
+/**
+ * The value of a `map:` code: the code as written, else the code in any letter case; undefined for a
+ * text that is no code (and for every text when the map is empty, where there is no function at all).
+ */
+function valueMap(map: ReadonlyMap<string, string>): ((text: string) => string | undefined) | undefined {
+  if (map.size === 0) return undefined;
+  const lower = new Map<string, string>();
+  for (const [code, value] of map) if (!lower.has(code.toLowerCase())) lower.set(code.toLowerCase(), value);
+  return (text) => map.get(text) ?? lower.get(text.toLowerCase());
+}
+
+/** parseSpan of a mapped field: a span as long as some code is looked up in the map first. */
+function mappedSpan(
+  map: ReadonlyMap<string, string>,
+  code: (text: string) => string | undefined,
+  parse: (text: string) => Value | typeof INVALID,
+  parseSpan: (text: string, start: number, end: number) => number | typeof INVALID,
+): (text: string, start: number, end: number) => number | typeof INVALID {
+  const lengths = new Set([...map.keys()].flatMap((k) => [k.length, k.toLowerCase().length]));
+  return (text, start, end) => {
+    if (lengths.has(end - start)) {
+      const mapped = code(text.slice(start, end));
+      if (mapped !== undefined) {
+        const value = parse(mapped);
+        return typeof value === 'number' ? value : INVALID;
+      }
+    }
+    return parseSpan(text, start, end);
   };
 }
 
@@ -207,6 +254,7 @@ function compileNullSpan(nulls: ReadonlySet<string>): (text: string, start: numb
 
 function compileSpanParser(
   spec: FieldSpec,
+  dates?: (text: string, from: number, to: number) => number,
 ): ((text: string, start: number, end: number) => number | typeof INVALID) | undefined {
   switch (spec.type) {
     case 'number':
@@ -223,7 +271,7 @@ function compileSpanParser(
         return Number.isInteger(n) ? n : INVALID;
       };
     case 'datetime': {
-      const parseDate = compileDateTimeSpanParser(spec.formats, spec.timezone);
+      const parseDate = dates ?? compileDateTimeSpanParser(spec.formats, spec.timezone);
       return (text, start, end) => {
         const ms = parseDate(text, start, end);
         return Number.isNaN(ms) ? INVALID : ms;
@@ -298,7 +346,10 @@ function decimalSpan(text: string, start: number, end: number): number {
   return negative ? -value : value;
 }
 
-function compileParser(spec: FieldSpec): (text: string) => Value | typeof INVALID {
+function compileParser(
+  spec: FieldSpec,
+  dates?: (text: string, from: number, to: number) => number,
+): (text: string) => Value | typeof INVALID {
   switch (spec.type) {
     case 'string':
       return (text) => text;
@@ -327,9 +378,9 @@ function compileParser(spec: FieldSpec): (text: string) => Value | typeof INVALI
       };
     }
     case 'datetime': {
-      const parseDate = compileDateTimeParser(spec.formats, spec.timezone);
+      const parseDate = dates ?? compileDateTimeSpanParser(spec.formats, spec.timezone);
       return (text) => {
-        const ms = parseDate(text);
+        const ms = parseDate(text, 0, text.length);
         return Number.isNaN(ms) ? INVALID : ms;
       };
     }
@@ -444,7 +495,14 @@ export function parseDuration(text: string, unitSeconds: number): number {
 /** Values of an enum a bad-value message lists (then "... and N more"). */
 const ENUM_LISTED = 12;
 
+/** "expected ...", and the codes of the field's map when it has one. */
 function describeExpected(spec: FieldSpec): string {
+  const base = describeType(spec);
+  if (spec.map.size === 0) return base;
+  return `${base}, or a code of its map (${listOf([...spec.map.keys()], 8)})`;
+}
+
+function describeType(spec: FieldSpec): string {
   switch (spec.type) {
     case 'string':
     case 'list':

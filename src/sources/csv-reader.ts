@@ -18,7 +18,7 @@
  * where the state machine already looks at the character after it.
  */
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
-import { type DecodeOptions, type Encoding, openText } from './decode.js';
+import { type DecodeOptions, type Encoding, encodedLength, openText, openTextRange } from './decode.js';
 
 export interface CsvReadOptions {
   /** undefined or 'auto': detect from the first ~64 KB (see `detectDelimiter`). */
@@ -30,11 +30,16 @@ export interface CsvReadOptions {
   /** Skip lines until the first one whose text starts with this (after `skipLines`). */
   headerStartsWith?: string;
   encoding?: Encoding | 'auto';
+  /**
+   * Tokenize a part of a file that starts at a record boundary after the header (a range, see
+   * load-ranges.ts): the delimiter and header are known, there is no preamble and no header line.
+   */
+  continuation?: { delimiter: string; header: readonly string[] };
 }
 
 export interface CsvSink {
-  /** Called once with the raw header cells and the physical line of the header. */
-  header(cells: readonly string[], line: number): void;
+  /** Called once with the raw header cells, the physical line of the header and the file's dialect. */
+  header(cells: readonly string[], line: number, delimiter: string, quote: string): void;
   /**
    * Optional: receives the reader's warnings (`stray-quote`) as they are found, in file order and before
    * the record they belong to, instead of CsvReadResult.problems. The intake's addProblem is this.
@@ -114,6 +119,60 @@ export async function readCsvFile(
   const { info, chunks } = await openText(path, displayPath, decodeOptions);
   for await (const chunk of chunks) tokenizer.push(chunk);
   return tokenizer.finish(info.encoding, info.bytes);
+}
+
+/** Where a range of a file ends, and what it read. */
+export interface CsvRangeResult extends CsvReadResult {
+  /** Byte offset of the first record boundary at or after the range's softEnd (or the file size). */
+  end: number;
+}
+
+/**
+ * Tokenizes one range of a file: from byte `start` (0, or a line start where a record is taken to
+ * begin: `options.continuation` gives the delimiter and header) to the first record boundary at or
+ * after byte `softEnd`. At softEnd the tokenizer is either between two records (the range ends there)
+ * or inside one, often a quoted field with line breaks: then it reads on to the end of that record.
+ * The end of the last range is the end of the file, where the tokenizer finishes as readCsvFile does.
+ */
+export async function readCsvRange(
+  path: string,
+  displayPath: string,
+  options: CsvReadOptions,
+  sink: CsvSink,
+  range: { start: number; softEnd: number; encoding: Encoding | 'auto'; bomLength: number },
+  decode: Pick<DecodeOptions, 'chunkSize' | 'onBytes'> = {},
+): Promise<CsvRangeResult> {
+  const tokenizer = new CsvTokenizer(displayPath, options, sink);
+  const { info, pieces } = await openTextRange(path, displayPath, {
+    encoding: range.encoding,
+    start: range.start,
+    softEnd: range.softEnd,
+    bomLength: range.bomLength,
+    ...(decode.chunkSize !== undefined ? { chunkSize: decode.chunkSize } : {}),
+    ...(decode.onBytes ? { onBytes: decode.onBytes } : {}),
+  });
+  const encoding = info.encoding;
+  // A record ended by a \r at the end of a piece: its \n, if any, starts the next piece.
+  let afterCR = -1;
+  for await (const { text, byteStart } of pieces) {
+    if (afterCR >= 0) {
+      const end = afterCR + (text.charCodeAt(0) === LF ? 1 : 0);
+      return { ...tokenizer.summary(encoding, info.bytes), end };
+    }
+    // A first range that has not reached its data records by softEnd (a long preamble) reads on.
+    if (byteStart >= range.softEnd && !tokenizer.stopAfterRecord && tokenizer.isReadingData()) {
+      if (tokenizer.atBoundary()) return { ...tokenizer.summary(encoding, info.bytes), end: byteStart };
+      tokenizer.stopAfterRecord = true;
+    }
+    tokenizer.push(text);
+    if (tokenizer.stopIndex >= 0) {
+      const end = byteStart + encodedLength(text, tokenizer.stopIndex, encoding);
+      if (!tokenizer.pendingLF) return { ...tokenizer.summary(encoding, info.bytes), end };
+      afterCR = end;
+    }
+  }
+  if (afterCR >= 0) return { ...tokenizer.summary(encoding, info.bytes), end: afterCR };
+  return { ...tokenizer.finish(encoding, info.bytes), end: info.bytes };
 }
 
 /** Same tokenizer over an in-memory string (a leading BOM is dropped). */
@@ -227,7 +286,7 @@ const QUOTE_INSIDE =
 const TEXT_AFTER_QUOTE =
   'text after the closing quote of a quoted field, appended to it: a quote inside a quoted field must be written twice ("")';
 
-class CsvTokenizer {
+export class CsvTokenizer {
   private readonly file: string;
   private readonly sink: CsvSink;
   private readonly quote: number;
@@ -236,9 +295,9 @@ class CsvTokenizer {
   private delimStr = '';
 
   // preamble
-  private skipping: boolean;
-  private skipLeft: number;
-  private readonly skipLines: number;
+  private skipping = false;
+  private skipLeft = 0;
+  private readonly skipLines: number = 0;
   private readonly headerPrefix: string | undefined;
   private lineHead = '';
   private lineRejected = false;
@@ -273,9 +332,16 @@ class CsvTokenizer {
   /** Char code of the last character of the previous chunk (-1 before the first). */
   private prevLast = -1;
   /** The previous chunk ended with a \r that ended a line: skip a \n starting this chunk. */
-  private pendingLF = false;
+  pendingLF = false;
   private headerDone = false;
   private records = 0;
+  /**
+   * Set to stop at the end of the record being read (a range reading on past its end to the next
+   * record boundary); `stopIndex` is then where the next record starts in the chunk pushed last
+   * (after its line break; when that was a \r ending the chunk, `pendingLF` is set).
+   */
+  stopAfterRecord = false;
+  stopIndex = -1;
   private blankLines = 0;
   private readonly problems: Problem[] = [];
 
@@ -299,6 +365,19 @@ class CsvTokenizer {
         );
       }
       this.setDelimiter(delimiter);
+    }
+    if (options.continuation) {
+      this.setDelimiter(options.continuation.delimiter);
+      this.sample = undefined;
+      this.headerDone = true;
+      this.headerNames = options.continuation.header.map((cell) => cell.trim());
+      // A range starts right after a \n.
+      this.prevLast = LF;
+      this.skipLeft = 0;
+      this.skipLines = 0;
+      this.headerPrefix = undefined;
+      this.skipping = false;
+      return;
     }
     const skip = options.skipLines ?? 0;
     if (!Number.isInteger(skip) || skip < 0) {
@@ -369,6 +448,40 @@ class CsvTokenizer {
       encoding,
       bytes,
       lines,
+      records: this.records,
+      blankLines: this.blankLines,
+      problems: this.problems,
+    };
+  }
+
+  /** Past the preamble, the delimiter detection and the header: reading data records. */
+  isReadingData(): boolean {
+    return this.headerDone && !this.skipping && this.sample === undefined;
+  }
+
+  /** Between two data records (or before the first), nothing pending: a range may end here. */
+  atBoundary(): boolean {
+    return (
+      this.isReadingData() &&
+      this.state === ST_START &&
+      this.nCells === 0 &&
+      this.acc === '' &&
+      !this.pendingLF
+    );
+  }
+
+  /** Line breaks and data records read so far (a range's share of the file's lines and records). */
+  get counts(): { lines: number; records: number } {
+    return { lines: this.line - 1, records: this.records };
+  }
+
+  /** The result of a range that stopped at a record boundary before the end of the file. */
+  summary(encoding: Encoding, bytes: number): CsvReadResult {
+    return {
+      delimiter: this.delimStr,
+      encoding,
+      bytes,
+      lines: this.line - 1,
       records: this.records,
       blankLines: this.blankLines,
       problems: this.problems,
@@ -502,7 +615,7 @@ class CsvTokenizer {
     } else {
       this.headerDone = true;
       this.headerNames = cells.map((cell) => cell.trim());
-      this.sink.header(cells, this.recordLine);
+      this.sink.header(cells, this.recordLine, this.delimStr, this.quoteStr);
     }
   }
 
@@ -733,6 +846,10 @@ class CsvTokenizer {
         } else {
           this.pendingLF = true;
         }
+      }
+      if (this.stopAfterRecord) {
+        this.stopIndex = i;
+        break;
       }
     }
 

@@ -6,11 +6,12 @@
  * Every failure is an `IsmsKpiError` naming the file; raw exceptions (ENOENT, EACCES, the decoder's
  * TypeError) never escape.
  */
+import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { IsmsKpiError, type Location, type ProblemCode, problem } from '../problems.js';
 import { fileProblem, notAFileMessage, specialKind } from '../util/file-problem.js';
-import { type InflateLimits, inflate, type Packing, packingOf } from './inflate.js';
+import { type InflateLimits, inflate, isCompressed, type Packing, packingOf } from './inflate.js';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin1' | 'windows-1252';
 
@@ -66,10 +67,7 @@ export async function openText(
   displayPath: string,
   options: DecodeOptions = {},
 ): Promise<{ info: DecodedText; chunks: AsyncIterable<string> }> {
-  const requested = options.encoding ?? 'auto';
-  if (requested !== 'auto' && !ENCODINGS.includes(requested)) {
-    throw fail('usage', displayPath, `unknown encoding '${String(requested)}' (use ${ENCODINGS.join(', ')})`);
-  }
+  const requested = checkedEncoding(options.encoding ?? 'auto', displayPath);
   const chunkSize =
     options.chunkSize !== undefined && Number.isFinite(options.chunkSize) && options.chunkSize >= 1
       ? Math.floor(options.chunkSize)
@@ -77,9 +75,40 @@ export async function openText(
 
   // `x.csv.gz`, `x.zip`, `x.zip#inner.csv`: the file on disk is the compressed one.
   const packing = packingOf(path);
+  if (packing.kind !== 'plain') {
+    const { fh, st } = await openChecked(packing.file, displayPath);
+    if (st.size === 0) {
+      await fh.close().catch(() => undefined);
+      throw fail('file-empty', displayPath, 'file is empty');
+    }
+    return openPacked(fh, st.size, packing, path, displayPath, requested, chunkSize, options);
+  }
+
+  const { fh, head, encoding, bomLength, info } = await openAndSniff(path, displayPath, requested);
+  try {
+    options.onBytes?.(head);
+  } catch (error) {
+    await fh.close().catch(() => undefined);
+    throw error;
+  }
+  return {
+    info,
+    chunks: readChunks(fh, path, displayPath, head, bomLength, encoding, chunkSize, options.onBytes),
+  };
+}
+
+function checkedEncoding(requested: Encoding | 'auto', displayPath: string): Encoding | 'auto' {
+  if (requested !== 'auto' && !ENCODINGS.includes(requested)) {
+    throw fail('usage', displayPath, `unknown encoding '${String(requested)}' (use ${ENCODINGS.join(', ')})`);
+  }
+  return requested;
+}
+
+/** Opens a regular file (the stored file, for a compressed one); refuses folders, pipes and devices. */
+async function openChecked(file: string, displayPath: string): Promise<{ fh: FileHandle; st: Stats }> {
   let st: Stats;
   try {
-    st = await stat(packing.file);
+    st = await stat(file);
   } catch (error) {
     throw fsError(error, displayPath);
   }
@@ -90,7 +119,7 @@ export async function openText(
 
   let fh: FileHandle;
   try {
-    fh = await openRegular(packing.file);
+    fh = await openRegular(file);
   } catch (error) {
     throw fsError(error, displayPath);
   }
@@ -101,14 +130,22 @@ export async function openText(
     await fh.close().catch(() => undefined);
     throw fsError(error, displayPath);
   }
-  if (packing.kind !== 'plain') {
-    if (st.size === 0) {
-      await fh.close().catch(() => undefined);
-      throw fail('file-empty', displayPath, 'file is empty');
-    }
-    return openPacked(fh, st.size, packing, path, displayPath, requested, chunkSize, options);
-  }
+  return { fh, st };
+}
 
+/**
+ * Opens a plain (not compressed) file for openText and openTextRange: a regular, non-empty file, its
+ * encoding and byte order mark from its first bytes (`head`). The caller closes `fh`. Compressed files
+ * are never read by position (openPacked streams them from the start).
+ */
+async function openAndSniff(
+  path: string,
+  displayPath: string,
+  requested: Encoding | 'auto',
+): Promise<{ fh: FileHandle; head: Buffer; encoding: Encoding; bomLength: number; info: DecodedText }> {
+  checkedEncoding(requested, displayPath);
+  if (isCompressed(path)) throw new Error('openAndSniff: a compressed file is read whole by openText');
+  const { fh, st } = await openChecked(path, displayPath);
   let head: Buffer;
   let bomLength: number;
   let encoding: Encoding;
@@ -123,18 +160,7 @@ export async function openText(
     await fh.close().catch(() => undefined);
     throw error;
   }
-
-  const info: DecodedText = { encoding, bytes: st.size, hadBom: bomLength > 0 };
-  try {
-    options.onBytes?.(head);
-  } catch (error) {
-    await fh.close().catch(() => undefined);
-    throw error;
-  }
-  return {
-    info,
-    chunks: readChunks(fh, path, displayPath, head, bomLength, encoding, chunkSize, options.onBytes),
-  };
+  return { fh, head, encoding, bomLength, info: { encoding, bytes: st.size, hadBom: bomLength > 0 } };
 }
 
 async function* readChunks(
@@ -186,6 +212,184 @@ async function* readChunks(
   } finally {
     await fh.close().catch(() => undefined);
   }
+}
+
+/** Decoded text of a part of a file, with the offset of its first byte. */
+export interface TextPiece {
+  text: string;
+  byteStart: number;
+}
+
+/**
+ * A part of a file as decoded pieces, for reading a file in ranges (load-ranges.ts): from byte `start`
+ * (a character boundary: 0, or just after a \n byte) to the end of the file, in pieces that never
+ * cross `softEnd`, so the reader can look at its state exactly there and read on past it only as far
+ * as it needs to. Only encodings where a \n byte is always a line feed and the start of a character
+ * (UTF-8, Latin-1 / Windows-1252). From byte 0 a byte order mark is detected and skipped as by
+ * openText; a later start needs the encoding (and the file's BOM length, for locating a bad byte).
+ */
+export async function openTextRange(
+  path: string,
+  displayPath: string,
+  options: {
+    encoding: Encoding | 'auto';
+    start: number;
+    softEnd: number;
+    bomLength?: number;
+    chunkSize?: number;
+    onBytes?: (bytes: Uint8Array) => void;
+  },
+): Promise<{ info: DecodedText; pieces: AsyncIterable<TextPiece> }> {
+  if (isCompressed(path)) throw new Error('openTextRange: a compressed file is read whole by openText');
+  if (options.start === 0) {
+    // The checks, the BOM and the encoding exactly as openText has them; then read by position.
+    const { fh, info, bomLength } = await openAndSniff(path, displayPath, options.encoding);
+    await fh.close().catch(() => undefined);
+    return {
+      info,
+      pieces: rangePieces(path, displayPath, {
+        ...options,
+        encoding: info.encoding,
+        start: bomLength,
+        bomLength,
+      }),
+    };
+  }
+  if (options.encoding === 'auto') throw new Error('openTextRange: a range after byte 0 needs its encoding');
+  const encoding = options.encoding;
+  const info = await fileInfo(path);
+  return {
+    info: { encoding, bytes: info?.size ?? 0, hadBom: (options.bomLength ?? 0) > 0 },
+    pieces: rangePieces(path, displayPath, { ...options, encoding, bomLength: options.bomLength ?? 0 }),
+  };
+}
+
+async function* rangePieces(
+  path: string,
+  displayPath: string,
+  options: {
+    encoding: Encoding;
+    start: number;
+    softEnd: number;
+    bomLength: number;
+    chunkSize?: number;
+    onBytes?: (bytes: Uint8Array) => void;
+  },
+): AsyncGenerator<TextPiece, void, undefined> {
+  const { encoding, softEnd, bomLength } = options;
+  if (encoding === 'utf-16le' || encoding === 'utf-16be')
+    throw new Error('openTextRange: UTF-16 files are read whole');
+  let fh: FileHandle;
+  try {
+    fh = await openRegular(path);
+  } catch (error) {
+    throw fsError(error, displayPath);
+  }
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const decoder = makeDecoder(encoding);
+  try {
+    try {
+      const readSize = Math.max(chunkSize, READ_SIZE);
+      const buffer = Buffer.allocUnsafe(readSize);
+      let position = options.start;
+      for (;;) {
+        // A read never crosses softEnd: the piece before it ends exactly there.
+        const length = position < softEnd ? Math.min(readSize, softEnd - position) : readSize;
+        let bytesRead: number;
+        try {
+          ({ bytesRead } = await fh.read(buffer, 0, length, position));
+        } catch (error) {
+          throw fsError(error, displayPath);
+        }
+        if (bytesRead === 0) break;
+        options.onBytes?.(buffer.subarray(0, bytesRead));
+        for (let at = 0; at < bytesRead; at += chunkSize) {
+          const byteStart = position + at - (decoder.pending ?? 0);
+          const text = decoder.decode(buffer.subarray(at, Math.min(bytesRead, at + chunkSize)));
+          if (text.length > 0) yield { text, byteStart };
+        }
+        position += bytesRead;
+      }
+      const byteStart = position - (decoder.pending ?? 0);
+      const tail = decoder.end();
+      if (tail.length > 0) yield { text: tail, byteStart };
+    } catch (error) {
+      if (error instanceof IsmsKpiError) throw error;
+      if (error instanceof TypeError && isDecodeError(error)) {
+        throw await undecodable(path, displayPath, encoding, bomLength);
+      }
+      throw fsError(error, displayPath);
+    }
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/** Bytes of `text` up to `index` in `encoding` (UTF-8, or one byte per character). */
+export function encodedLength(text: string, index: number, encoding: Encoding): number {
+  return encoding === 'utf-8' ? Buffer.byteLength(text.slice(0, index), 'utf8') : index;
+}
+
+/**
+ * Up to `length` bytes of a file from `position`, decoded from the first byte after the first \n in
+ * them (so from a character boundary), for a look at the records there; undefined when the file could
+ * not be read. `lineStart` is the offset of that byte, or -1 when the bytes hold no \n. A character cut
+ * by the end of the bytes is left out.
+ */
+export async function textAfterLineBreak(
+  path: string,
+  position: number,
+  length: number,
+  encoding: Encoding,
+): Promise<{ text: string; lineStart: number; bytes: Buffer } | undefined> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await openRegular(path);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await fh.read(buffer, 0, length, position);
+    const bytes = buffer.subarray(0, bytesRead);
+    const lf = bytes.indexOf(0x0a);
+    if (lf < 0) return { text: '', lineStart: -1, bytes };
+    const rest = bytes.subarray(lf + 1);
+    const text =
+      encoding === 'utf-8'
+        ? new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(
+            rest.subarray(0, completeUtf8Length(rest)),
+          )
+        : decodeWindows1252(rest);
+    return { text, lineStart: position + lf + 1, bytes: rest };
+  } catch {
+    return undefined;
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * SHA-256 of a whole file, read in large blocks (a file read in ranges is hashed apart from them); of
+ * the file as stored for a compressed one (`x.zip#inner.csv`: of `x.zip`).
+ */
+export async function hashFile(path: string, displayPath: string): Promise<string> {
+  const hash = createHash('sha256');
+  let fh: FileHandle;
+  try {
+    fh = await openRegular(packingOf(path).file);
+  } catch (error) {
+    throw fsError(error, displayPath);
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(4 * READ_SIZE);
+    for (;;) {
+      const { bytesRead } = await fh.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } catch (error) {
+    throw fsError(error, displayPath);
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+  return hash.digest('hex');
 }
 
 /**
@@ -325,6 +529,8 @@ function sniff(head: Buffer, requested: Encoding | 'auto'): { encoding: Encoding
 interface ChunkDecoder {
   decode(bytes: Buffer): string;
   end(): string;
+  /** Bytes received but not yet decoded (a character cut by the end of the last piece). */
+  readonly pending?: number;
 }
 
 function makeDecoder(encoding: Encoding): ChunkDecoder {
@@ -361,6 +567,10 @@ class Utf8Decoder implements ChunkDecoder {
     // Copy: the caller reuses its buffer for the next read.
     if (end < input.length) this.carry = Buffer.from(input.subarray(end));
     return end === 0 ? '' : this.decoder.decode(input.subarray(0, end));
+  }
+
+  get pending(): number {
+    return this.carry?.length ?? 0;
   }
 
   end(): string {

@@ -15,6 +15,7 @@
 import path from 'node:path';
 import { IsmsKpiError, problem } from '../problems.js';
 import { quote } from '../text.js';
+import type { Period } from '../time/period.js';
 import { displayPath } from '../util/display-path.js';
 import { folderEntries } from './decode.js';
 import { packingOf } from './inflate.js';
@@ -35,15 +36,15 @@ export function isMultiFile(source: ResolvedSource): boolean {
 /** The files a source reads for a period, in read order, each also as users see it (relative to `cwd`). */
 export async function sourceFiles(
   source: ResolvedSource,
-  periodLabel: string,
+  period: Period,
   cwd: string,
 ): Promise<{ path: string; displayPath: string }[]> {
   const shown = (absolute: string) => displayPath(absolute, cwd);
-  const files = await expandInputs(sourcePaths(source, periodLabel), source.baseDir, shown);
+  const files = await expandInputs(sourcePaths(source, period), source.baseDir, shown);
   return files.map((file) => ({ path: file, displayPath: shown(file) }));
 }
 
-/** The absolute paths of a source for a period, after `{period}` (already filled in `templates`). */
+/** The absolute paths of a source for a period, after its tokens (already filled in `templates`). */
 export async function expandInputs(
   templates: readonly string[],
   baseDir: string,

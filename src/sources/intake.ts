@@ -4,11 +4,13 @@
  * column builders, and finishes into a LoadedSource. Rejected rows are kept with their reasons so
  * reports can count them and the evidence pack can list them.
  */
-import { IsmsKpiError, type Problem } from '../problems.js';
+import { IsmsKpiError, type Problem, problem } from '../problems.js';
+import type { DayOrder } from '../time/day-order.js';
 import { type Binding, createBindings } from './bindings.js';
+import { hashKey } from './record-key.js';
 import type { ResolvedSource } from './resolve.js';
 import type { AsOfSource } from './schema.js';
-import { BOOL_NULL, IntBuilder, type Table } from './table.js';
+import { BOOL_NULL, type Column, ColumnBuilder, flatCopy, IntBuilder, type Table } from './table.js';
 
 /** How many problems and rejected rows are kept in memory per source (all are counted). */
 export const MAX_KEPT_PROBLEMS = 1000;
@@ -68,8 +70,17 @@ export interface LoadedSource {
   rejectedRows: RejectedRow[];
   /** Header names as seen in the file (CSV) or the keys of the first record (JSON). */
   header: string[];
-  /** CSV: optional fields whose column is not in the header (each has a column-missing warning). */
+  /** CSV: optional fields whose column is not in the header (each has a column-missing warning unless unused). */
   emptyFields: string[];
+  /** CSV: the empty fields the catalogue does not read (LoadOptions.used): listed, not warned about. */
+  unusedAbsentFields: string[];
+  /** The absolute path read (the pattern, for several files), set by the engine (engine/run.ts). */
+  path?: string;
+  /**
+   * Day-first detection: the order each field's values proved (time/day-order.ts), so that a second
+   * read of the same bytes (the evidence pack's) reads them in that order from the first row.
+   */
+  dayOrders?: Record<string, DayOrder>;
   /**
    * A source read from several files (a glob or a list, load-files.ts): each file in read order, with the
    * first table row it holds; rows, rejected rows (`part`) and problems name their own file and line.
@@ -111,10 +122,36 @@ export function fileOfRow(loaded: Pick<LoadedSource, 'files' | 'stats'>, row: nu
   return loaded.files ? loaded.files[partOfRow(loaded.files, row)]!.file : loaded.stats.file;
 }
 
+/**
+ * `duplicates: drop-exact` in a range of a file (load-ranges.ts): the key of every record kept as not a
+ * duplicate within the range, so that the merge can find the duplicates of records of earlier ranges.
+ * For each: the key, a hash of it, the record number, and how it ended (0: accepted; else rejected,
+ * with that many problems).
+ */
+export interface DistinctRecords {
+  keys: string[];
+  hashes: Int32Array;
+  records: Int32Array;
+  outcomes: Int32Array;
+}
+
+/** What an intake stores and checks (LoadOptions has the meaning of each). */
+export interface IntakeOptions {
+  keep?: ReadonlySet<string> | undefined;
+  checkAll?: boolean | undefined;
+  rowPath?: boolean | undefined;
+  /** The fields the catalogue reads (LoadOptions.used); undefined: all. */
+  used?: ReadonlySet<string> | undefined;
+  /** Day-first detection: the order an earlier read proved, by field (LoadedSource.dayOrders). */
+  dayOrders?: Readonly<Record<string, DayOrder>> | undefined;
+}
+
 export abstract class Intake {
   protected readonly bindings: Binding[];
-  protected readonly lines = new IntBuilder();
-  protected readonly records = new IntBuilder();
+  protected lines = new IntBuilder();
+  protected records = new IntBuilder();
+  /** Rows accepted before the rows the builders hold now (takeChunk moves rows out of them). */
+  private rowsTaken = 0;
   private readonly problems: Problem[] = [];
   private problemCount = 0;
   private readonly rejectedRows: RejectedRow[] = [];
@@ -127,11 +164,18 @@ export abstract class Intake {
   protected headerCells: string[] = [];
   /** CSV: optional fields whose column is not in the header. */
   protected emptyFields: string[] = [];
+  protected unusedAbsentFields: string[] = [];
+  /** The fields the catalogue reads (LoadOptions.used); undefined: all. */
+  protected readonly used: ReadonlySet<string> | undefined;
   protected readonly seen: Set<string> | undefined;
   protected readonly timeBinding: Binding | undefined;
   protected minTime = Number.POSITIVE_INFINITY;
   protected maxTime = Number.NEGATIVE_INFINITY;
   private readonly isFailFast: boolean;
+  /** Set by collectDistinct (ranges that drop duplicates). */
+  private distinct:
+    | { keys: string[]; hashes: IntBuilder; records: IntBuilder; outcomes: IntBuilder }
+    | undefined;
 
   get rows(): number {
     return this.rowsRead;
@@ -150,7 +194,7 @@ export abstract class Intake {
 
   /** The counts so far (load-files.ts takes the difference per file). */
   counts(): { rowsRead: number; accepted: number; rejected: number } {
-    return { rowsRead: this.rowsRead, accepted: this.lines.length, rejected: this.rejected };
+    return { rowsRead: this.rowsRead, accepted: this.rowsTaken + this.lines.length, rejected: this.rejected };
   }
 
   reserve(rows: number): void {
@@ -165,9 +209,19 @@ export abstract class Intake {
   constructor(
     protected readonly source: ResolvedSource,
     protected file: string,
-    keep?: ReadonlySet<string>,
+    options: IntakeOptions = {},
   ) {
-    this.bindings = createBindings(source, keep);
+    this.bindings = createBindings(source, options.keep, options.checkAll);
+    this.used = options.used;
+    // Day-first detection: a stored datetime field's reader learns the row each value belongs to, and
+    // reads in the order an earlier read of the same bytes proved, when given (options.dayOrders).
+    for (const b of this.bindings) {
+      const order = b.field.dayOrder;
+      if (!order) continue;
+      if (b.isStored) order.rowIndex = () => b.builder.length;
+      const imposed = options.dayOrders?.[b.field.spec.name];
+      if (imposed) order.impose?.(imposed);
+    }
     this.timeBinding = this.bindings.find((b) => b.field.spec.name === source.timeField);
     this.seen = source.config.duplicates === 'drop-exact' ? new Set() : undefined;
     this.isFailFast = source.config.on_invalid === 'fail';
@@ -191,14 +245,96 @@ export abstract class Intake {
     this.reject(line, line, p.location.record ?? 0, [p.message], []);
   }
 
+  /**
+   * `duplicates: drop-exact`: true (and counted) when a record with this key was seen before; else the
+   * key is remembered.
+   */
+  protected isDuplicate(key: string, record: number): boolean {
+    const seen = this.seen!;
+    if (seen.has(key)) {
+      this.duplicates++;
+      return true;
+    }
+    seen.add(key);
+    const distinct = this.distinct;
+    if (distinct) {
+      distinct.keys.push(key);
+      distinct.hashes.push(hashKey(key));
+      distinct.records.push(record);
+    }
+    return false;
+  }
+
+  /** Keeps the records that are not duplicates within this part of the file (see DistinctRecords). */
+  collectDistinct(): void {
+    if (this.seen)
+      this.distinct = {
+        keys: [],
+        hashes: new IntBuilder(),
+        records: new IntBuilder(),
+        outcomes: new IntBuilder(),
+      };
+  }
+
+  /** How a record that passed the duplicate check ended: 0 accepted, else rejected with that many problems. */
+  protected settled(problems: number): void {
+    this.distinct?.outcomes.push(problems);
+  }
+
+  /** The records collectDistinct kept, once the part is read. */
+  takeDistinct(): DistinctRecords | undefined {
+    const d = this.distinct;
+    if (!d) return undefined;
+    this.distinct = undefined;
+    return {
+      keys: d.keys,
+      hashes: d.hashes.finish(),
+      records: d.records.finish(),
+      outcomes: d.outcomes.finish(),
+    };
+  }
+
   protected reject(line: number, endLine: number, record: number, reasons: string[], cells: string[]): void {
     this.rejected++;
+    // Cells are copied flat: a cell cut out of a decoded chunk would keep the whole chunk alive.
     if (this.rejectedRows.length < MAX_KEPT_REJECTED)
       this.rejectedRows.push(
         this.part === undefined
-          ? { line, endLine, record, reasons, cells }
-          : { part: this.part, line, endLine, record, reasons, cells },
+          ? { line, endLine, record, reasons, cells: cells.map(flatCopy) }
+          : { part: this.part, line, endLine, record, reasons, cells: cells.map(flatCopy) },
       );
+  }
+
+  /**
+   * Day-first detection (time/day-order.ts), when the load ends: values read in the order a later value
+   * refuted are read again in the proven one; a field where no value proved the order gets one warning
+   * naming the order assumed (only when a KPI reads the field, or the caller reads every field).
+   */
+  private settleDayOrders(columns: Map<string, Column>): void {
+    for (const binding of this.bindings) {
+      const order = binding.field.dayOrder;
+      if (!order) continue;
+      const { name, column } = binding.field.spec;
+      const values = columns.get(name);
+      if (values?.kind === 'num' && order.patchColumn(values.values) > 0 && binding === this.timeBinding) {
+        this.minTime = Number.POSITIVE_INFINITY;
+        this.maxTime = Number.NEGATIVE_INFINITY;
+        for (const t of values.values) {
+          if (t < this.minTime) this.minTime = t;
+          if (t > this.maxTime) this.maxTime = t;
+        }
+      }
+      const assumption = order.assumption();
+      if (assumption && (!this.used || this.used.has(name)))
+        this.addProblem(
+          problem(
+            'ambiguous-date',
+            assumption,
+            { file: this.file, column, source: this.source.name },
+            'warning',
+          ),
+        );
+    }
   }
 
   protected commit(line: number, record: number): void {
@@ -233,12 +369,36 @@ export abstract class Intake {
     this.records.push(record);
   }
 
-  finish(extra: Partial<SourceStats> & { sha256: string }): LoadedSource {
+  /** Rows accepted so far and still in the builders (not yet moved out by takeChunk). */
+  get pendingRows(): number {
+    return this.lines.length;
+  }
+
+  /** Rows accepted before the rows the builders hold now. */
+  get firstPendingRow(): number {
+    return this.rowsTaken;
+  }
+
+  /**
+   * The rows accepted since the last call, as a table (rows numbered from 0); the builders start again
+   * empty. For reading a file again in pieces (scanSource) without holding all of it.
+   */
+  takeChunk(): Table {
+    const table = this.pendingTable();
+    for (const b of this.bindings) if (b.isStored) b.builder = new ColumnBuilder(b.field.spec.type);
+    this.lines = new IntBuilder();
+    this.records = new IntBuilder();
+    this.rowsTaken += table.length;
+    return table;
+  }
+
+  private pendingTable(): Table {
     const columns = new Map(
       this.bindings.filter((b) => b.isStored).map((b) => [b.field.spec.name, b.builder.finish()]),
     );
+    this.settleDayOrders(columns);
     const line = this.lines.finish();
-    const table: Table = {
+    return {
       name: this.source.name,
       file: this.file,
       length: line.length,
@@ -246,8 +406,17 @@ export abstract class Intake {
       line,
       record: this.records.finish(),
     };
-    const hasTimes = this.timeBinding !== undefined && table.length > 0;
+  }
+
+  finish(extra: Partial<SourceStats> & { sha256: string }): LoadedSource {
+    const table = this.pendingTable();
+    const accepted = this.rowsTaken + table.length;
+    const hasTimes = this.timeBinding !== undefined && accepted > 0;
+    const dayOrders: Record<string, DayOrder> = {};
+    for (const b of this.bindings)
+      if (b.field.dayOrder?.decided) dayOrders[b.field.spec.name] = b.field.dayOrder.decided;
     return {
+      ...(Object.keys(dayOrders).length > 0 ? { dayOrders } : {}),
       name: this.source.name,
       asOf: null,
       modified: null,
@@ -258,6 +427,7 @@ export abstract class Intake {
       rejectedRows: this.rejectedRows,
       header: this.headerCells,
       emptyFields: this.emptyFields,
+      unusedAbsentFields: this.unusedAbsentFields,
       stats: {
         source: this.source.name,
         file: this.file,
@@ -265,7 +435,7 @@ export abstract class Intake {
         bytes: 0,
         ...extra,
         rowsRead: this.rowsRead,
-        accepted: table.length,
+        accepted,
         rejected: this.rejected,
         duplicates: this.duplicates,
         warnings: this.warnings,

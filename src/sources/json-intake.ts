@@ -13,20 +13,14 @@ export class JsonIntake extends Intake {
   /** JSON: one record object. */
   jsonRecord(value: unknown, line: number, record: number): void {
     this.rowsRead++;
-    if (this.seen) {
-      const key = safeJson(value);
-      if (this.seen.has(key)) {
-        this.duplicates++;
-        return;
-      }
-      this.seen.add(key);
-    }
+    if (this.seen && this.isDuplicate(safeJson(value), record)) return;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       const reason = `expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`;
       this.addProblem(
         problem('bad-value', reason, { file: this.file, line, record, source: this.source.name }),
       );
       this.reject(line, line, record, [reason], [truncate(safeJson(value), 10_000)]);
+      this.settled(1);
       return;
     }
     let reasons: string[] | undefined;
@@ -63,9 +57,11 @@ export class JsonIntake extends Intake {
     }
     if (reasons) {
       this.reject(line, line, record, reasons, [truncate(safeJson(value), 10_000)]);
+      this.settled(reasons.length);
       return;
     }
     this.commit(line, record);
+    this.settled(0);
   }
 
   setJsonHeader(keys: string[]): void {
@@ -134,13 +130,16 @@ export class LineSplitter {
   }
 }
 
-/** JSON Lines: one record per line; a line that is not valid JSON is a lost (rejected) record. */
+/**
+ * JSON Lines: one record per line; a line that is not valid JSON is a lost (rejected) record. Returns the
+ * lines and records (non-blank lines) read.
+ */
 export async function readJsonLines(
   chunks: AsyncIterable<string>,
   intake: JsonIntake,
   file: string,
   maxLineChars = MAX_JSON_LINE_CHARS,
-): Promise<void> {
+): Promise<{ lines: number; records: number }> {
   let record = 0;
   const splitter = new LineSplitter(maxLineChars, (line) => {
     throw new IsmsKpiError(
@@ -174,6 +173,7 @@ export async function readJsonLines(
   };
   for await (const chunk of chunks) splitter.push(chunk, handle);
   splitter.end(handle);
+  return { lines: splitter.lines, records: record };
 }
 
 /** "256M characters", "1000 characters". */

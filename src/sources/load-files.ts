@@ -18,37 +18,71 @@ import { quote } from '../text.js';
 import { fileInfo } from './decode.js';
 import { type FilePart, type LoadedSource, partOfRow } from './intake.js';
 import { JsonIntake } from './json-intake.js';
-import { type LoadOptions, readCsvSource, readJsonSource } from './load-source.js';
+import { checkReadMemory, type LoadOptions, readCsvSource, readJsonSource } from './load-source.js';
 import type { ResolvedSource } from './resolve.js';
 import { CsvIntake } from './span-intake.js';
-import { type Column, cellValue, type Table } from './table.js';
+import { type Column, cellValue, selectRows, type Table } from './table.js';
 
 const PROGRESS_STEP = 4 * 1024 * 1024;
+
+/**
+ * Reading the files again in pieces (scanSource, for the evidence pack): every field stored, the rows
+ * accepted so far handed to onChunk about every `chunkRows` rows and at the end of each file, without
+ * the rows a key drops (numbered as in the first read's table, after the drop).
+ */
+export interface FilesScan {
+  chunkRows: number;
+  onChunk: (table: Table, firstRow: number) => void;
+}
 
 export async function loadFiles(
   source: ResolvedSource,
   options: LoadOptions,
   files: readonly { path: string; displayPath: string }[],
+  scan?: FilesScan,
 ): Promise<LoadedSource> {
   // The key's fields are needed to find rows read twice, whether or not a formula reads them.
-  const keep =
-    options.keep && source.key.length > 0 ? new Set([...options.keep, ...source.key]) : options.keep;
+  const keep = scan
+    ? undefined
+    : options.keep && source.key.length > 0
+      ? new Set([...options.keep, ...source.key])
+      : options.keep;
   const first = files[0]!;
   const intake =
     source.format === 'csv'
-      ? new CsvIntake(source, first.displayPath, keep)
-      : new JsonIntake(source, first.displayPath, keep);
+      ? new CsvIntake(source, first.displayPath, { ...options, keep })
+      : new JsonIntake(source, first.displayPath, { ...options, keep });
   const parts: FilePart[] = [];
   let total = 0;
   let nextReport = PROGRESS_STEP;
   let stats: Partial<LoadedSource['stats']> | undefined;
   let header: { cells: string[]; file: string } | undefined;
+  // Scanning: rows a key drops, by file, and the rows handed on so far.
+  const keys = scan && source.key.length > 0 ? new ReadBefore() : undefined;
+  const dropped = new Array<number>(files.length).fill(0);
+  let handedOn = 0;
+  const take = (part: number) => {
+    if (!scan || intake.pendingRows === 0) return;
+    let table = intake.takeChunk();
+    const drop = keys?.rowsReadBefore(table, source, part);
+    if (drop && drop.length > 0) {
+      dropped[part]! += drop.length;
+      const gone = new Set(drop);
+      const kept: number[] = [];
+      for (let row = 0; row < table.length; row++) if (!gone.has(row)) kept.push(row);
+      table = selectRows(table, kept);
+    }
+    scan.onChunk(table, handedOn);
+    handedOn += table.length;
+  };
   for (const [index, file] of files.entries()) {
     intake.nextFile(file.displayPath, index);
     const before = intake.counts();
     const hash = createHash('sha256');
     let bytes = 0;
     const onBytes = (chunk: Uint8Array) => {
+      checkReadMemory(file.displayPath);
+      if (scan && intake.pendingRows >= scan.chunkRows) take(index);
       hash.update(chunk);
       bytes += chunk.length;
       total += chunk.length;
@@ -68,6 +102,7 @@ export async function loadFiles(
       read = await readJsonSource(source, one, intake, 0, onBytes);
     }
     stats ??= read;
+    take(index);
     const after = intake.counts();
     parts.push({
       file: file.displayPath,
@@ -94,7 +129,18 @@ export async function loadFiles(
   // `as_of: file_modified`: the newest file's time (a file appended to the set moves it on).
   const times = await Promise.all(files.map((f) => fileInfo(f.path)));
   loaded.modified = times.every((t) => t !== undefined) ? Math.max(...times.map((t) => t!.modified)) : null;
-  if (source.key.length > 0) dropRowsReadBefore(loaded, source);
+  if (scan) {
+    // The table is empty (every row was handed on): the counts as the first read's, after its drop.
+    let before = 0;
+    for (const [i, part] of parts.entries()) {
+      part.duplicates = dropped[i]!;
+      part.firstRow -= before;
+      part.accepted -= part.duplicates;
+      before += part.duplicates;
+    }
+    loaded.stats.accepted -= before;
+    loaded.stats.duplicates += before;
+  } else if (source.key.length > 0) dropRowsReadBefore(loaded, source);
   return loaded;
 }
 
@@ -128,20 +174,12 @@ function dropRowsReadBefore(loaded: LoadedSource, source: ResolvedSource): void 
   const { table } = loaded;
   const columns = source.key.map((name) => table.columns.get(name));
   if (columns.some((c) => c === undefined)) return;
-  const firstPart = new Map<string, number>();
+  const keys = new ReadBefore();
   const kept = new Int32Array(table.length);
   let count = 0;
   for (let row = 0; row < table.length; row++) {
     const part = partOfRow(files, row);
-    const values = columns.map((c) => cellValue(c!, row));
-    if (values.some((v) => v === null)) {
-      kept[count++] = row;
-      continue;
-    }
-    const key = JSON.stringify(values);
-    const seenIn = firstPart.get(key);
-    if (seenIn === undefined) firstPart.set(key, part);
-    if (seenIn !== undefined && seenIn < part) {
+    if (keys.isReadBefore(columns as Column[], row, part)) {
       files[part]!.duplicates++;
       continue;
     }
@@ -172,34 +210,27 @@ function dropRowsReadBefore(loaded: LoadedSource, source: ResolvedSource): void 
   }
 }
 
-/** The table of the given rows (ascending), the dictionaries shared. */
-function selectRows(table: Table, rows: Int32Array): Table {
-  const columns = new Map<string, Column>();
-  for (const [name, column] of table.columns) columns.set(name, selectColumn(column, rows));
-  return {
-    ...table,
-    length: rows.length,
-    columns,
-    line: pick(table.line, rows),
-    record: pick(table.record, rows),
-  };
-}
+/** The file each key was first read from, to find the rows an earlier file already held. */
+class ReadBefore {
+  private readonly firstPart = new Map<string, number>();
 
-function selectColumn(column: Column, rows: Int32Array): Column {
-  switch (column.kind) {
-    case 'num':
-      return { ...column, values: pick(column.values, rows) };
-    case 'bool':
-      return { ...column, values: pick(column.values, rows) };
-    case 'str':
-      return { ...column, codes: pick(column.codes, rows) };
-    case 'list':
-      return { ...column, values: Array.from(rows, (row) => column.values[row]!) };
+  /** True when the row's key was read from an earlier file (a row without a full key: never). */
+  isReadBefore(columns: readonly Column[], row: number, part: number): boolean {
+    const values = columns.map((c) => cellValue(c, row));
+    if (values.some((v) => v === null)) return false;
+    const key = JSON.stringify(values);
+    const seenIn = this.firstPart.get(key);
+    if (seenIn === undefined) this.firstPart.set(key, part);
+    return seenIn !== undefined && seenIn < part;
   }
-}
 
-function pick<T extends Float64Array | Uint8Array | Int32Array>(values: T, rows: Int32Array): T {
-  const out = new (values.constructor as new (n: number) => T)(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
-  return out;
+  /** The rows of a piece of file `part` whose key an earlier file held. */
+  rowsReadBefore(table: Table, source: ResolvedSource, part: number): number[] {
+    const columns = source.key.map((name) => table.columns.get(name));
+    if (columns.some((c) => c === undefined)) return [];
+    const rows: number[] = [];
+    for (let row = 0; row < table.length; row++)
+      if (this.isReadBefore(columns as Column[], row, part)) rows.push(row);
+    return rows;
+  }
 }

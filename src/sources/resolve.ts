@@ -3,8 +3,10 @@
  * options and one FieldSpec per canonical field with every default filled in.
  */
 import path from 'node:path';
+import type { FileUnit, Period } from '../time/period.js';
 import type { FieldSpec } from './convert.js';
 import { innerName } from './inflate.js';
+import { fillPathTemplate, type PathChoice } from './path-template.js';
 import {
   DEFAULT_FALSE_TOKENS,
   DEFAULT_NULL_TOKENS,
@@ -17,13 +19,18 @@ export interface ResolvedSource {
   name: string;
   config: SourceConfig;
   /**
-   * Path template from the catalogue, relative to it; `{period}` is replaced at load time. For a source
-   * read from several files (a glob, or a list in `pathTemplates`), the first entry.
+   * Path template from the catalogue, relative to it; its period tokens are filled at load time
+   * (path-template.ts). For a source read from several files (a glob, or a list in `pathTemplates`), the
+   * first entry.
    */
   pathTemplate: string;
   /** Every path template of the source: one, or the entries of a list (src/sources/inputs.ts). */
   pathTemplates: string[];
   baseDir: string;
+  /** `one_file_per:` the unit the path keeps one file per, when it is not the reported period's. */
+  oneFilePer: FileUnit | undefined;
+  /** The catalogue's fiscal year start (1-12): the quarters and years `one_file_per` counts in. */
+  fiscalYearStart: number;
   format: 'csv' | 'json' | 'jsonl';
   kind: 'events' | 'snapshot';
   timeField: string | undefined;
@@ -36,7 +43,7 @@ export interface ResolvedSource {
 export function resolveSource(
   name: string,
   config: SourceConfig,
-  catalogue: { timezone: string },
+  catalogue: { timezone: string; fiscal_year_start?: number },
   baseDir: string,
 ): ResolvedSource {
   const timezone = config.timezone ?? catalogue.timezone;
@@ -56,6 +63,8 @@ export function resolveSource(
     pathTemplate: [config.path].flat()[0]!,
     pathTemplates: [config.path].flat(),
     baseDir,
+    oneFilePer: config.one_file_per,
+    fiscalYearStart: catalogue.fiscal_year_start ?? 1,
     format: config.format ?? inferFormat([config.path].flat()[0]!),
     kind: config.kind,
     timeField: config.time_field,
@@ -66,8 +75,9 @@ export function resolveSource(
 }
 
 export function inferFormat(file: string): 'csv' | 'json' | 'jsonl' {
-  // `a.csv.gz` and `a.zip#b.json` are read as the file inside them; a glob's `*.json*` as `.json`.
-  const ext = path.extname(innerName(file.replace(/\{period\}/g, '')).replace(/[*?]+$/, '')).toLowerCase();
+  // Period tokens are no part of the extension; `a.csv.gz` and `a.zip#b.json` are read as the file
+  // inside them; a glob's `*.json*` as `.json`.
+  const ext = path.extname(innerName(file.replace(/\{[^{}]*\}/g, '')).replace(/[*?]+$/, '')).toLowerCase();
   if (ext === '.json') return 'json';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   return 'csv';
@@ -95,6 +105,7 @@ function resolveField(name: string, field: FieldConfig, source: SourceConfig, ti
     formats,
     timezone: field.timezone ?? timezone,
     values: field.values ?? [],
+    map: new Map(Object.entries(field.map ?? {}).map(([code, value]) => [code.trim(), value])),
     separator: field.separator ?? ',',
     unit: field.unit ?? 'seconds',
     nullTokens: new Set(field.null_tokens ?? source.null_tokens ?? DEFAULT_NULL_TOKENS),
@@ -103,27 +114,34 @@ function resolveField(name: string, field: FieldConfig, source: SourceConfig, ti
   };
 }
 
+export { PERIOD_PATH_TOKENS, periodTokensIn } from './path-template.js';
+
 /**
- * The tokens of a path that name a period: a path with one is a different file for each period (one
- * snapshot saved per quarter, say), so a snapshot read through it is taken to be as of the end of the
- * period the path names. Tokens that name a part of the period (`{year}`, `{quarter}`, ...) are to be
- * added here, so that every check of "does this path name the period" sees them.
+ * The file a source reads for a period (absolute), and the period the file stands for; or why the path
+ * cannot name a file for it (src/sources/path-template.ts).
  */
-export const PERIOD_PATH_TOKENS: readonly string[] = ['period'];
-
-/** The period tokens a path template holds (`['period']` for `nessus-{period}.csv`), in token order. */
-export function periodTokensIn(pathTemplate: string): string[] {
-  return PERIOD_PATH_TOKENS.filter((token) => pathTemplate.includes(`{${token}}`));
+export function sourceFile(source: ResolvedSource, period: Period): PathChoice {
+  const choice = fillPathTemplate(source, period);
+  return choice.ok ? { ...choice, file: path.resolve(source.baseDir, choice.file) } : choice;
 }
 
-/** `{period}` in a path is replaced with the period label, so each quarter can keep its own snapshot file. */
-export function sourcePath(source: ResolvedSource, periodLabel: string): string {
-  return path.resolve(source.baseDir, source.pathTemplate.replace(/\{period\}/g, periodLabel));
+/** The absolute path a source reads for a period; the template itself when no file fits (for messages). */
+export function sourcePath(source: ResolvedSource, period: Period): string {
+  const choice = sourceFile(source, period);
+  return choice.ok ? choice.file : path.resolve(source.baseDir, source.pathTemplate);
 }
 
-/** Every path of a source for a period (absolute; globs not yet expanded, src/sources/inputs.ts). */
-export function sourcePaths(source: ResolvedSource, periodLabel: string): string[] {
-  return source.pathTemplates.map((template) =>
-    path.resolve(source.baseDir, template.replace(/\{period\}/g, periodLabel)),
-  );
+/**
+ * Every path of a source for a period (absolute; globs not yet expanded, src/sources/inputs.ts), each
+ * template filled as a single path is (path-template.ts); one that cannot name a file for the period
+ * fills `{period}` only, and then matches nothing (a missing file, listing what the folder holds).
+ */
+export function sourcePaths(source: ResolvedSource, period: Period): string[] {
+  return source.pathTemplates.map((template) => {
+    const choice = fillPathTemplate({ ...source, pathTemplate: template }, period);
+    return path.resolve(
+      source.baseDir,
+      choice.ok ? choice.file : template.replace(/\{period\}/g, period.label),
+    );
+  });
 }

@@ -8,6 +8,7 @@ import { quote } from '../text.js';
 import { type Binding, bindColumns } from './bindings.js';
 import { type CompiledField, INVALID, type Value } from './convert.js';
 import { Intake } from './intake.js';
+import { CsvRecordKeys } from './record-key.js';
 
 const NUL_IN_CELL = Symbol('nul');
 
@@ -15,33 +16,38 @@ type CellFailure = Extract<ProblemCode, 'nul-byte' | 'bad-value' | 'required-mis
 
 export class RowIntake extends Intake {
   protected headerLength = 0;
+  /** Keys of records for `duplicates: drop-exact` (set with the header, which knows the delimiter). */
+  protected keys: CsvRecordKeys | undefined;
 
-  /** CSV: match each field to its header column(s). */
-  header(cells: readonly string[], line: number): void {
+  /**
+   * CSV: match each field to its header column(s). `isRepeat`: the header was read already by the range
+   * before this one (load-ranges.ts), which reported its problems; only the columns are matched.
+   */
+  header(cells: readonly string[], line: number, delimiter = ',', quote = '"', isRepeat = false): void {
     this.headerCells = [...cells];
     this.headerLength = cells.length;
+    if (this.seen) this.keys = new CsvRecordKeys(delimiter, quote);
     const { missing, warnings, emptyFields } = bindColumns(this.bindings, cells, {
       file: this.file,
       line,
       source: this.source.name,
     });
-    this.emptyFields = emptyFields;
-    for (const warning of warnings) this.addProblem(warning);
     if (missing.length > 0) throw new IsmsKpiError(missing);
+    if (isRepeat) return;
+    this.emptyFields = emptyFields;
+    // One warning per empty field, in the same order; a field no KPI reads is only listed.
+    warnings.forEach((warning, i) => {
+      const field = emptyFields[i]!;
+      if (this.used && !this.used.has(field)) this.unusedAbsentFields.push(field);
+      else this.addProblem(warning);
+    });
   }
 
   /** CSV: one data record. `cells` is reused by the reader after this returns. */
   record(cells: readonly string[], line: number, endLine: number, record: number): void {
     this.rowsRead++;
     if (cells.length !== this.headerLength && this.raggedRow(cells, line, endLine, record)) return;
-    if (this.seen) {
-      const key = cells.join('\u0000');
-      if (this.seen.has(key)) {
-        this.duplicates++;
-        return;
-      }
-      this.seen.add(key);
-    }
+    if (this.seen && this.isDuplicate(this.keys!.ofCells(cells), record)) return;
     let reasons: string[] | undefined;
     for (const binding of this.bindings) {
       if (binding.isSkipped) continue;
@@ -73,9 +79,11 @@ export class RowIntake extends Intake {
     }
     if (reasons) {
       this.reject(line, endLine, record, reasons, [...cells]);
+      this.settled(reasons.length);
       return;
     }
     this.commit(line, record);
+    this.settled(0);
   }
 
   /**

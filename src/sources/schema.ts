@@ -4,6 +4,7 @@
  * Presets are not known here: the catalogue loader expands `preset: NAME` into these keys first.
  */
 import { z } from 'zod';
+import { FILE_UNITS } from '../time/period.js';
 
 export const FIELD_TYPES = [
   'string',
@@ -75,6 +76,17 @@ export const FieldSchema = z.strictObject({
   timezone: nonEmpty.optional(),
   /** enum: the allowed values (matched case-insensitively, stored with this spelling). */
   values: z.array(nonEmpty).min(1).optional(),
+  /**
+   * Codes to values (`{ "5": Urgent, "4": Critical }`): a cell equal to a code (after trimming; exactly, else
+   * ignoring letter case) is read as its value, before the field's type and enum values are checked. Cells
+   * that are no code are read as they are. src/sources/convert.ts applies it; source-checks.ts checks it.
+   */
+  map: z
+    .record(
+      z.string(),
+      z.union([nonEmpty, z.number(), z.boolean()]).transform((value) => String(value)),
+    )
+    .optional(),
   /** list: separator inside one cell (default ","). */
   separator: z.string().min(1).optional(),
   /** duration: unit of bare numbers (default seconds). */
@@ -127,6 +139,11 @@ export const SourceObjectSchema = z
      * token), or `file_modified` (the file's modification time). Without it: src/engine/as-of.ts.
      */
     as_of: z.union([z.literal('period_end'), nonEmpty]).optional(),
+    /**
+     * The path keeps one file per month, quarter, half or year (its period tokens name that unit): a report
+     * for a shorter period reads the file of the unit it falls in (src/sources/path-template.ts).
+     */
+    one_file_per: z.enum(FILE_UNITS).optional(),
     as_of_field: nonEmpty.optional(),
     record_type: z.enum(RECORD_TYPES).optional(),
     optional: z.boolean().default(false),

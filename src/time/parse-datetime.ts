@@ -317,13 +317,13 @@ function isoAt(text: string, start: number, end: number, tz: string): number {
   return finish(tz, false);
 }
 
-function trimStart(text: string, from = 0, to = text.length): number {
+export function trimStart(text: string, from = 0, to = text.length): number {
   let i = from;
   while (i < to && isSpace(text.charCodeAt(i))) i++;
   return i;
 }
 
-function trimEnd(text: string, start: number, to = text.length): number {
+export function trimEnd(text: string, start: number, to = text.length): number {
   let i = to;
   while (i > start && isSpace(text.charCodeAt(i - 1))) i--;
   return i;
@@ -387,7 +387,7 @@ function token(kind: Kind, partial: Partial<Token> = {}): Token {
 }
 
 /** Splits a date-fns format into letter runs, quoted literals and other characters. */
-function lexFormat(format: string): { letter: string; count: number; literal: string }[] {
+export function lexFormat(format: string): { letter: string; count: number; literal: string }[] {
   const parts: { letter: string; count: number; literal: string }[] = [];
   let i = 0;
   while (i < format.length) {
@@ -499,7 +499,7 @@ function compileTokens(format: string): Token[] | undefined {
   return tokens;
 }
 
-type Matcher = (text: string, start: number, end: number) => number;
+export type Matcher = (text: string, start: number, end: number) => number;
 
 function compileMatcher(tokens: readonly Token[], tz: string): Matcher {
   const n = tokens.length;
@@ -792,17 +792,30 @@ export function compileDateTimeParser(formats: readonly string[], tz: string): (
   return (text) => parse(text, 0, text.length);
 }
 
+/**
+ * One matcher per format, in order: text[start..end) (trimmed) -> epoch ms, NaN when it does not fit.
+ * Throws like compileDateTimeParser.
+ */
+export function compileFormatMatchers(formats: readonly string[], tz: string): Matcher[] {
+  if (!isValidTimeZone(tz)) throw new RangeError(`unknown time zone ${quote(tz)}`);
+  return formats.map((format) => {
+    if (format.trim() === '') throw new RangeError('empty date format');
+    const tokens = compileTokens(format.trim());
+    return tokens === undefined ? compileFallback(format.trim(), tz) : compileMatcher(tokens, tz);
+  });
+}
+
+/** ISO 8601 in text[start..end) (already trimmed), read in `tz` when it has no offset; NaN otherwise. */
+export function isoSpan(text: string, start: number, end: number, tz: string): number {
+  return isoAt(text, start, end, tz);
+}
+
 /** The same reader for the text text[from..to), without cutting it out of `text`. */
 export function compileDateTimeSpanParser(
   formats: readonly string[],
   tz: string,
 ): (text: string, from: number, to: number) => number {
-  if (!isValidTimeZone(tz)) throw new RangeError(`unknown time zone ${quote(tz)}`);
-  const matchers: Matcher[] = formats.map((format) => {
-    if (format.trim() === '') throw new RangeError('empty date format');
-    const tokens = compileTokens(format.trim());
-    return tokens === undefined ? compileFallback(format.trim(), tz) : compileMatcher(tokens, tz);
-  });
+  const matchers = compileFormatMatchers(formats, tz);
   const count = matchers.length;
   if (count === 1) {
     const only = matchers[0]!;

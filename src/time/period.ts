@@ -345,6 +345,26 @@ function windowContaining(tz: string, cadence: Cadence, dayNumber: number, fsm: 
   return monthsPeriod(tz, startIndex, months, fsm === 1 ? undefined : fsm);
 }
 
+/** The units a source may keep one file per (`one_file_per:`), longest last. */
+export const FILE_UNITS = ['month', 'quarter', 'half', 'year'] as const;
+export type FileUnit = (typeof FILE_UNITS)[number];
+
+const UNIT_CADENCE: Record<FileUnit, Cadence> = {
+  month: 'monthly',
+  quarter: 'quarterly',
+  half: 'semiannual',
+  year: 'annual',
+};
+
+/**
+ * The month, quarter, half or year that contains an instant, as a period of its own (labelled like one:
+ * `2026-Q3`; `FY2026-Q1` when the fiscal year does not start in January, as cadence windows are).
+ */
+export function periodContaining(instant: number, unit: FileUnit, options: PeriodOptions): Period {
+  const tz = options.tz;
+  return windowContaining(tz, UNIT_CADENCE[unit], localDayNumber(tz, instant), fiscalStart(options));
+}
+
 /**
  * Windows of the cadence that tile the period (a monthly KPI in 2026-Q3 -> 2026-07, 2026-08,
  * 2026-09). Windows are clipped to the period; a clipped window keeps the label and kind of its

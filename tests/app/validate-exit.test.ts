@@ -102,24 +102,55 @@ describe('validate exit codes', () => {
     expect(benign.status).toBe(0);
 
     // Presets map columns that only some versions of an export have: their absence is no data problem.
+    // A KPI that reads the field gets a warning (its values are all empty) ...
+    const SUM_SCORE = KPIS.replace('formula: count(events)', 'formula: sum(events, score)');
     const noScore = await validate(
-      project(catalogue(EVENTS), { 'data/events.csv': 'id,opened\nA1,2026-07-01\n' }),
+      project(catalogue(EVENTS, SUM_SCORE), { 'data/events.csv': 'id,opened\nA1,2026-07-01\n' }),
     );
     expect(noScore.status).toBe(0);
     expect(noScore.stdout).toContain(
       'warning: data/events.csv:1: column "score" (field score) is not in the header',
     );
+    expect(noScore.stdout).not.toContain('info:');
     expect(noScore.stdout.trimEnd().split('\n').at(-1)).toBe('validation passed');
     const json = JSON.parse(
       (
         await validate(
-          project(catalogue(EVENTS), { 'data/events.csv': 'id,opened\nA1,2026-07-01\n' }),
+          project(catalogue(EVENTS, SUM_SCORE), { 'data/events.csv': 'id,opened\nA1,2026-07-01\n' }),
           '--format',
           'json',
         )
       ).stdout,
     );
-    expect(json.sources[0]).toMatchObject({ warnings: 1, emptyFields: ['score'], isValid: true });
+    expect(json.sources[0]).toMatchObject({
+      warnings: 1,
+      emptyFields: ['score'],
+      unusedAbsent: [],
+      isValid: true,
+    });
+  });
+
+  it('lists an absent optional column no KPI reads on one info line, not as a warning (issue 17)', async () => {
+    const dir = project(catalogue(EVENTS), { 'data/events.csv': 'id,opened\nA1,2026-07-01\n' });
+    const table = await validate(dir);
+    expect(table.status).toBe(0);
+    expect(table.stdout).not.toContain('warning');
+    expect(table.stdout).not.toContain('problems (');
+    expect(table.stdout).toContain(
+      '\ninfo: events: 1 optional column is not in the header and no KPI reads it: "score" (score)\n',
+    );
+    const json = JSON.parse((await validate(dir, '--format', 'json')).stdout);
+    expect(json.counts.warnings).toBe(0);
+    expect(json.sources[0]).toMatchObject({
+      warnings: 0,
+      emptyFields: ['score'],
+      unusedAbsent: [{ field: 'score', column: 'score' }],
+    });
+    const github = await validate(dir, '--format', 'github');
+    expect(github.stdout).toContain(
+      '::notice file=data/events.csv::events: 1 optional column is not in the header and no KPI reads it',
+    );
+    expect(github.stdout).not.toContain('::warning');
   });
 
   it('exits 1 for a missing required column and for a missing export: data, reported with the others', async () => {
@@ -258,5 +289,40 @@ describe('validate --catalogue-only', () => {
     const r = await validate(project(catalogue(EVENTS)), '--catalogue-only', '--max-rejected', '1');
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('error: --max-rejected is about rows of exports; --catalogue-only reads none\n');
+  });
+});
+
+describe('validate reads through report intake', () => {
+  const WITH_NOTE = EVENTS.replace('      score:', '      note: { column: note }\n      score:');
+
+  it('checks every field on every row, also optional text no formula reads', async () => {
+    // Report does not even look at "note" (no formula reads it); validate must still find the NUL byte.
+    const dir = project(catalogue(WITH_NOTE), {
+      'data/events.csv': 'id,opened,note,score\nA1,2026-07-01,fine,1\nA2,2026-07-02,bad\u0000,2\n',
+    });
+    const r = await validate(dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('data/events.csv:3: column "note": contains a NUL byte');
+    expect(r.stdout).toMatch(/data\/events\.csv: 2 rows read, 1 accepted, 1 rejected/);
+  });
+
+  it('shows progress per source on a terminal and erases it; --quiet and a pipe show none', async () => {
+    const twoSources = catalogue(
+      `${EVENTS}  more:\n    path: data/more.csv\n    kind: snapshot\n    fields:\n      id: { column: id, required: true }\n`,
+    );
+    const dir = project(twoSources, { 'data/events.csv': CLEAN, 'data/more.csv': 'id\nX\nY\nZ\n' });
+    const terminal = await runCli(['validate'], { cwd: dir, isTTY: true });
+    expect(terminal.status).toBe(0);
+    expect(terminal.stderr).toMatch(/reading events +█+ 100 % {2}2 rows/);
+    expect(terminal.stderr).toMatch(/reading more +█+ 100 % {2}3 rows/);
+    // The last thing written moves the cursor back up over the progress lines and clears them.
+    expect(terminal.stderr).toMatch(/\x1b\[2A\x1b\[0J$/);
+    const piped = await validate(dir);
+    expect(piped.stderr).toBe('');
+    // The same result on stdout with or without the progress display.
+    expect(piped.stdout).toBe(terminal.stdout);
+    const quiet = await runCli(['validate', '--quiet'], { cwd: dir, isTTY: true });
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toBe(terminal.stdout);
   });
 });

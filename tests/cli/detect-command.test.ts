@@ -106,8 +106,29 @@ describe('isms-kpi detect', () => {
     const file = tmpFile('fruit.csv', 'colour;flavour;price\nred;sweet;1,20\n');
     const r = await cli(['detect', file]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toBe(`${file}\n  no preset matches\n  header: colour, flavour, price\n`);
+    expect(r.stdout).toBe(
+      `${file}\n  no preset matches\n  header: colour, flavour, price\n  closest:    none (no column of the file is one a preset reads)\n`,
+    );
     expect(r.stderr).toBe('');
+  });
+
+  it('names the closest preset and the columns it lacks when nothing matches (issue 17)', async () => {
+    const file = tmpFile('changes.csv', 'number,opened_at,description\nCHG1,2026-07-01 09:00:00,x\n');
+    const r = await cli(['detect', file]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('  no preset matches\n');
+    expect(r.stdout).toMatch(
+      /\n {2}closest: {4}servicenow-change \d+%, lacks short_description or Short description; type; state; start_date or Planned start date\n/,
+    );
+    const json = JSON.parse((await cli(['detect', '--format', 'json', file])).stdout);
+    expect(JSON.stringify(json)).toContain('"closest":{"preset":"servicenow-change"');
+  });
+
+  it('recognises a ServiceNow change list view exported with its labels as headers (issue 17)', async () => {
+    const r = await cli(['detect', 'fixtures/presets/servicenow-change-labels.csv']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('  preset:     servicenow-change (');
+    expect(r.stdout).toContain('  missing:    none\n');
   });
 
   it('exits 1 when one of several files matches nothing', async () => {

@@ -211,7 +211,7 @@ describe('a snapshot is never green for a period it does not describe', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'error: period-end.yaml:7:12: source iam: as_of: period_end is only for a path with {period} (one file per period); aws-iam-credential-report.csv is the same file for every period, so write when it was taken: as_of: 2026-09-30, as_of_field, a date in the file name, or as_of: file_modified\n',
+      'error: period-end.yaml:7:12: source iam: as_of: period_end is only for a path with a period token such as {period} (one file per period); aws-iam-credential-report.csv is the same file for every period, so write when it was taken: as_of: 2026-09-30, as_of_field, a date in the file name, or as_of: file_modified\n',
     );
   });
 });

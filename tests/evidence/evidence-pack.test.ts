@@ -20,7 +20,7 @@ const file = (p: string) => files.find((f) => f.path === p)!.content;
 
 beforeAll(async () => {
   result = await runBundled({ trace: true, storeAllFields: true });
-  files = buildEvidencePack({
+  files = await buildEvidencePack({
     report: result.report,
     catalogue: result.catalogue,
     sources: result.sources,
@@ -159,12 +159,14 @@ describe('file names of the pack', () => {
         now: 0,
         trace: true,
       });
-      const paths = buildEvidencePack({
-        report: run.report,
-        catalogue: run.catalogue,
-        sources: run.sources,
-        traces: run.evaluation.traces,
-      }).map((f) => f.path);
+      const paths = (
+        await buildEvidencePack({
+          report: run.report,
+          catalogue: run.catalogue,
+          sources: run.sources,
+          traces: run.evaluation.traces,
+        })
+      ).map((f) => f.path);
       expect(paths).toEqual(
         expect.arrayContaining([
           'kpis/_con.csv',

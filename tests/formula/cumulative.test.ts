@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildEvidencePack } from '../../src/evidence/build-pack.js';
 import { formatProblem } from '../../src/problems.js';
 import { csvRecords } from '../render/csv-parse.js';
-import { catalogueYaml, csv, type KpiSpec, runError, runProject } from './harness.js';
+import { catalogueYaml, csv, inProject, type KpiSpec, runError, runProject } from './harness.js';
 
 /*
  * Catalogue zone Europe/Berlin; 2026-Q3 = [2026-06-30T22:00Z, 2026-09-30T22:00Z).
@@ -126,17 +126,18 @@ describe('cumulative(source)', () => {
   });
 
   it('puts the earlier rows in the evidence pack', async () => {
-    const result = await runProject(
+    const files = await inProject(
       project([{ id: 'ORPHANS', formula: `count(cumulative(leavers), ${ENABLED})` }]),
       '2026-Q3',
       { trace: true },
+      (result) =>
+        buildEvidencePack({
+          report: result.report,
+          catalogue: result.catalogue,
+          sources: result.sources,
+          traces: result.evaluation.traces,
+        }),
     );
-    const files = buildEvidencePack({
-      report: result.report,
-      catalogue: result.catalogue,
-      sources: result.sources,
-      traces: result.evaluation.traces,
-    });
     const rows = csvRecords(files.find((f) => f.path === 'kpis/ORPHANS.csv')!.content);
     expect(rows.map((r) => [r.line, r.person])).toEqual([
       ['2', 'a'],

@@ -62,14 +62,27 @@ export function writeProject(files: Record<string, string>): string {
 }
 
 /** Runs the project (metrics.yaml + data files) for a period and returns the result. */
-export async function runProject(
+export function runProject(
   files: Record<string, string>,
   period = '2026-Q3',
   options: { trace?: boolean } = {},
 ): Promise<RunResult> {
+  return inProject(files, period, options, async (result) => result);
+}
+
+/**
+ * Runs the project and hands the result to `use` while its files still exist (the evidence pack reads
+ * the exports again), then removes them.
+ */
+export async function inProject<T>(
+  files: Record<string, string>,
+  period: string,
+  options: { trace?: boolean },
+  use: (result: RunResult) => Promise<T>,
+): Promise<T> {
   const dir = writeProject(files);
   try {
-    return await run({ catalogue: 'metrics.yaml', cwd: dir, period, ...options });
+    return await use(await run({ catalogue: 'metrics.yaml', cwd: dir, period, ...options }));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -10,6 +10,7 @@ import { parseCatalogue } from '../../src/catalogue/parse.js';
 import { fitTemplate, KPI_LIBRARY, type KpiTemplate } from '../../src/init/kpi-library.js';
 import { PRESETS } from '../../src/presets/index.js';
 import { formatProblem } from '../../src/problems.js';
+import { presetKpiValues } from '../presets/load-preset.js';
 
 const VARIANTS = Object.values(PRESETS).flatMap((preset) =>
   Object.entries(preset.formats).map(([format, variant]) => ({
@@ -83,16 +84,36 @@ describe('the KPI library', () => {
     },
   );
 
+  it('counts Dependabot alerts open at the end of the period, not at the export instant (issue 17)', async () => {
+    // The sample, exported in Q3: at the end of Q2, #15 and #16 (high, opened in April) were open; #41
+    // (high) was fixed on 9 June; #42 (critical) was opened on 14 July, after Q2. state == "open" would
+    // count #15, #16 and #42 for Q2.
+    const values = await presetKpiValues(
+      { source: 'src', preset: 'dependabot-alerts', file: 'dependabot-alerts.json', period: '2026-Q2' },
+      {
+        critical: formulaFor('VM-01', 'dependabot-alerts')!,
+        high: formulaFor('VM-02', 'dependabot-alerts')!,
+      },
+    );
+    expect(values).toEqual({ critical: 0, high: 2 });
+    const q3 = await presetKpiValues(
+      { source: 'src', preset: 'dependabot-alerts', file: 'dependabot-alerts.json', period: '2026-Q3' },
+      { critical: formulaFor('VM-01', 'dependabot-alerts')! },
+    );
+    expect(q3).toEqual({ critical: 1 });
+  });
+
   it('the compile check rejects a formula the preset cannot compute (so the test above can fail)', () => {
     const template = KPI_LIBRARY.find((t) => t.id === 'VM-01')!;
-    expect(compile(template, 'qualys-scan', 'csv', 'count(src, severity == "Critical")')).not.toEqual([]);
+    expect(compile(template, 'qualys-scan', 'csv', 'count(src, severity == "High")')).not.toEqual([]);
     expect(compile(template, 'jira-issues', 'csv', 'mean(src, cvss)')).not.toEqual([]);
   });
 
   it('writes enum comparisons in the spelling of the preset and text comparisons case-insensitively', () => {
-    // Dependabot's severity enum is capitalised and its state is an enum of raw API values.
+    // Dependabot's severity enum is capitalised; open means open at the period's end (issue 17), not
+    // the state at the export instant.
     expect(formulaFor('VM-01', 'dependabot-alerts')).toBe(
-      'count(src, severity == "Critical" and state == "open")',
+      'count(src, severity == "Critical" and created < period_end() and (least(fixed, dismissed, auto_dismissed) == null or least(fixed, dismissed, auto_dismissed) >= period_end()))',
     );
     // ServiceNow's change type is text: "Emergency" in the CSV, "emergency" in the JSON.
     expect(formulaFor('CH-02', 'servicenow-change', 'json')).toBe(
@@ -112,11 +133,11 @@ describe('the KPI library', () => {
     expect(formulaFor('IR-01', 'servicenow-incident')).toBe('count(src)');
   });
 
-  it('uses the Qualys severity scale (5 urgent, 4 critical) and only confirmed vulnerabilities', () => {
+  it('uses the Qualys severity scale (5 Urgent, 4 Critical) and only confirmed vulnerabilities', () => {
     expect(formulaFor('VM-01', 'qualys-scan')).toBe(
-      'count_distinct(src, qid + "@" + asset, severity == "5" and type == "Vuln")',
+      'count_distinct(src, qid + "@" + asset, severity == "Urgent" and type == "Vuln")',
     );
-    expect(formulaFor('VM-02', 'qualys-scan')).toContain('severity in ["5", "4"]');
+    expect(formulaFor('VM-02', 'qualys-scan')).toContain('severity in ["Urgent", "Critical"]');
   });
 
   it('counts a Nessus plugin on a host once, although Nessus writes a row per CVE', () => {

@@ -23,7 +23,8 @@ function detected(
   missing: string[] = [],
 ): DetectResult {
   const best = { preset, format, confidence: missing.length > 0 ? 0.6 : 0.97, missing, extra: [] };
-  return { file, format, header: ['a', 'b'], matches: [best], best };
+  // No header: every field of the preset counts as present (a real header leaves out the absent ones).
+  return { file, format, header: [], matches: [best], best };
 }
 
 const FILES: StarterFile[] = [
@@ -72,7 +73,7 @@ describe('starterCatalogue', () => {
     expect(starter.text).toContain('# not recognised: exports/notes.csv (header: when, what)');
     expect(starter.text).toContain('# not recognised: exports/budget.xlsx (the file is a ZIP archive)');
     expect(starter.text).toMatch(
-      /# not recognised: exports\/hr\.csv \(closest preset hr-joiners-leavers lacks upn/,
+      /# not recognised: exports\/hr\.csv \(closest preset hr-joiners-leavers \(60 %\) lacks upn/,
     );
     expect(Object.keys(config.sources)).not.toContain('jml_events');
   });
@@ -91,18 +92,33 @@ describe('starterCatalogue', () => {
     ).toBe(true);
   });
 
-  it('gives a KPI fed by two sources an id and a name per source', () => {
+  it('writes a KPI once when two sources of one preset could feed it, and says so (issue 17)', () => {
     const vm01 = config.kpis.filter((k) => k.id.startsWith('VM-01'));
-    expect(vm01.map((k) => [k.id, k.name])).toEqual([
-      ['VM-01', 'Open critical vulnerabilities — nessus'],
-      ['VM-01.2', 'Open critical vulnerabilities — nessus_2'],
-    ]);
-    expect(vm01[1]!.formula).toBe(
-      'count_distinct(nessus_2, plugin_id + "@" + asset, severity == "Critical")',
-    );
+    expect(vm01.map((k) => [k.id, k.name])).toEqual([['VM-01', 'Open critical vulnerabilities']]);
+    expect(vm01[0]!.formula).toBe('count_distinct(nessus, plugin_id + "@" + asset, severity == "Critical")');
+    expect(starter.repeats).toContainEqual({ id: 'VM-01', source: 'nessus_2', sameAs: 'nessus' });
+    expect(starter.kpis.filter((k) => k.source === 'nessus_2')).toEqual([]);
     const ids = config.kpis.map((k) => k.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(starter.kpis.map((k) => k.id)).toEqual(ids);
+  });
+
+  it('gives a KPI fed by sources of two presets an id and a name per source', () => {
+    const two = starterCatalogue(
+      [
+        { path: 'exports/nessus.csv', detection: detected('nessus.csv', 'nessus', 'csv') },
+        { path: 'exports/tenable.csv', detection: detected('tenable.csv', 'tenable-sc', 'csv') },
+      ],
+      'exports',
+    );
+    const names = (parse(two.text) as typeof config).kpis
+      .filter((k) => k.id.startsWith('VM-01'))
+      .map((k) => [k.id, k.name]);
+    expect(names).toEqual([
+      ['VM-01', 'Open critical vulnerabilities — nessus'],
+      ['VM-01.2', 'Open critical vulnerabilities — tenable_sc'],
+    ]);
+    expect(two.repeats).toEqual([]);
   });
 
   it('compiles as written', () => {
@@ -206,7 +222,7 @@ describe('file names that YAML or the path template would misread', () => {
       {
         path: 'exports/{period}.csv',
         reason:
-          'its name contains "{period}", which a source path reads as the period label; rename the file',
+          'its name contains text in braces like a period token ("{period}", "{quarter}", ...), which a source path fills in; rename the file',
       },
     ]);
   });

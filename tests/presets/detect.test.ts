@@ -10,17 +10,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectFile, flattenKeys, matchColumns } from '../../src/presets/detect.js';
 import { PRESET_NAMES, PRESETS } from '../../src/presets/index.js';
-import { PRESET_FIXTURES } from './load-preset.js';
+import { expectedPreset, PRESET_FIXTURES } from './load-preset.js';
 
 const fixtures = (await readdir(PRESET_FIXTURES)).filter((f) => /\.(csv|json)$/i.test(f)).sort();
-
-/** The preset a sample was written for: the longest registered name its file name starts with. */
-function expectedPreset(file: string): string | undefined {
-  const base = file.replace(/\.(csv|json)$/i, '');
-  return PRESET_NAMES.filter((name) => base === name || base.startsWith(`${name}-`)).sort(
-    (a, b) => b.length - a.length,
-  )[0];
-}
 
 /** Samples that deliberately lack columns (a column-subset export, an older spelling). */
 const isPartialSample = (file: string) => /-(subset|legacy|minimal|old)\b/i.test(file);

@@ -79,9 +79,10 @@ describe('preset hr-joiners-leavers', () => {
         'E2002,ola.nilsen@example.com,joiner,01.08.2026,,Sales,"Dubois, Pierre"',
       ].join('\n'),
     );
-    const { rows, problems } = await loadPreset('hr-joiners-leavers', file);
-    // The file has no name column: one warning, nothing else.
-    expect(problems).toEqual([expect.stringContaining('(field name) is not in the header')]);
+    const { rows, problems, loaded } = await loadPreset('hr-joiners-leavers', file);
+    // The file has no name column, which no KPI reads: no warning, only listed.
+    expect(problems).toEqual([]);
+    expect(loaded.unusedAbsentFields).toEqual(['name']);
     expect(rows).toEqual([
       {
         person: 'kim.lee@example.com',

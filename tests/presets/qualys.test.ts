@@ -9,18 +9,18 @@ describe('preset qualys-scan', () => {
     const { rows, problems } = await loadPreset('qualys-scan', 'qualys-scan.csv');
     expect(problems).toEqual([]);
     expect(rows.map((r) => `${r.asset} ${r.qid} ${r.type} ${r.severity}`)).toEqual([
-      '10.40.2.11 92154 Vuln 5',
-      '10.40.2.11 105943 Vuln 4',
-      '10.40.2.11 38173 Vuln 2',
-      '10.40.2.11 82003 Vuln 1',
-      '10.40.2.11 45038 Ig 1',
-      '10.40.2.12 38739 Vuln 3',
-      '10.40.2.12 42430 Vuln 5',
-      '10.40.2.12 20455 Practice 4',
-      '10.40.2.12 6 Ig 1',
-      '192.0.2.25 86000 Ig 1',
-      '192.0.2.25 38628 Vuln 3',
-      '192.0.2.25 11827 Vuln 2',
+      '10.40.2.11 92154 Vuln Urgent',
+      '10.40.2.11 105943 Vuln Critical',
+      '10.40.2.11 38173 Vuln Medium',
+      '10.40.2.11 82003 Vuln Minimal',
+      '10.40.2.11 45038 Ig Minimal',
+      '10.40.2.12 38739 Vuln Serious',
+      '10.40.2.12 42430 Vuln Urgent',
+      '10.40.2.12 20455 Practice Critical',
+      '10.40.2.12 6 Ig Minimal',
+      '192.0.2.25 86000 Ig Minimal',
+      '192.0.2.25 38628 Vuln Serious',
+      '192.0.2.25 11827 Vuln Medium',
     ]);
     const [patch, eol, cert, , scanTime, , regresshion, mysql, dnsName] = rows;
     expect(patch).toMatchObject({
@@ -29,7 +29,7 @@ describe('preset qualys-scan', () => {
       os: 'Windows Server 2019 Standard 64 bit Edition Version 1809',
       ip_status: 'host scanned, found vuln',
       name: 'Microsoft Windows Security Update for August 2024',
-      severity: '5',
+      severity: 'Urgent',
       severity_level: 5,
       port: null, // bare empty cell
       protocol: null,
@@ -47,7 +47,7 @@ describe('preset qualys-scan', () => {
       'Microsoft releases the security update for Windows August 2024.\nThe KB Articles associated with the update:\nKB5041578 (https://support.microsoft.com/help/5041578)',
     );
     expect(eol).toMatchObject({ cve: null, severity_level: 4 });
-    expect(cert).toMatchObject({ port: 3389, protocol: 'tcp', ssl: 'over ssl', severity: '2' });
+    expect(cert).toMatchObject({ port: 3389, protocol: 'tcp', ssl: 'over ssl', severity: 'Medium' });
     expect(scanTime).toMatchObject({ type: 'Ig', impact: null, solution: null, pci_vuln: false, cvss: null });
     expect(scanTime!.results).toContain('Scan duration: 1123 seconds\n\nStart time:');
     expect(regresshion).toMatchObject({ cve: ['CVE-2024-6387'], port: 22, vendor_reference: 'regreSSHion' });
@@ -69,14 +69,14 @@ describe('preset qualys-scan', () => {
     );
   });
 
-  it('supports the documented KPI formulas on the 1-5 severity and the Ig type', async () => {
+  it('supports the documented KPI formulas on the severity names, the 1-5 level and the Ig type', async () => {
     const values = await kpiValues({
-      URGENT_CRITICAL: 'count(qualys, severity in ["4", "5"] and type == "Vuln")',
+      URGENT_CRITICAL: 'count(qualys, severity in ["Urgent", "Critical"] and type == "Vuln")',
       URGENT_CRITICAL_LEVEL: 'count(qualys, severity_level >= 4 and type == "Vuln")',
-      WITH_POTENTIAL: 'count(qualys, severity in ["4", "5"] and type != "Ig")',
+      WITH_POTENTIAL: 'count(qualys, severity in ["Urgent", "Critical"] and type != "Ig")',
       NOT_IG: 'count(qualys, type != "Ig")',
       ALL_ROWS: 'count(qualys)',
-      HOSTS_URGENT: 'count_distinct(qualys, asset, severity == "5")',
+      HOSTS_URGENT: 'count_distinct(qualys, asset, severity == "Urgent")',
       PCI: 'count(qualys, pci_vuln and type == "Vuln")',
       REGRESSHION: 'count(qualys, "CVE-2024-6387" in cve)',
     });
@@ -92,9 +92,9 @@ describe('preset qualys-scan', () => {
     });
   });
 
-  it('refuses a severity written as a number or a name in a formula (the values are "1".."5")', async () => {
-    await expect(kpiValues({ BAD: 'count(qualys, severity == "Urgent")' })).rejects.toThrow(
-      /"Urgent" is not a value of qualys.severity/,
+  it('refuses a severity written as its code or a number in a formula (the values are the names)', async () => {
+    await expect(kpiValues({ BAD: 'count(qualys, severity == "5")' })).rejects.toThrow(
+      /"5" is not a value of qualys.severity/,
     );
     await expect(kpiValues({ BAD: 'count(qualys, severity == 4)' })).rejects.toThrow(
       /cannot compare a string with a number/,

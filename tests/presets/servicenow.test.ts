@@ -140,7 +140,7 @@ describe('preset servicenow-incident (CSV display values)', () => {
 describe('preset servicenow-incident (JSON raw values)', () => {
   const FILE = 'servicenow-incident.json';
 
-  it('reads the records array with raw codes, sys_id references and UTC dates', async () => {
+  it('reads the records array with codes as display values, sys_id references and UTC dates', async () => {
     const { rows, problems } = await loadPreset('servicenow-incident', FILE);
     expect(problems).toEqual([]);
     expect(rows.map((r) => r.id)).toEqual([
@@ -158,11 +158,11 @@ describe('preset servicenow-incident (JSON raw values)', () => {
       sys_id: 'fc80a56e52d8b4af38169500bbe9f6ac',
       summary: 'Laptop stolen from car (LT-0412)',
       category: 'hardware',
-      status: '7',
-      priority: '2',
-      severity: '2',
-      impact: '2',
-      urgency: '1',
+      status: 'Closed',
+      priority: '2 - High',
+      severity: '2 - Medium',
+      impact: '2 - Medium',
+      urgency: '1 - High',
       group: 'd4c6f8a0c2b44e7f9e1a3b5d7f9b1d53',
       assignee: '18cad2f4a6f84cbd3c5e7f9b1d3f5b97',
       caller: '5c0eb6d8ea3c40f17a9c1d3f5b7d9fdb',
@@ -174,8 +174,26 @@ describe('preset servicenow-incident (JSON raw values)', () => {
       reopen_count: 1,
       active: false,
     });
-    expect(rows.map((r) => r.status)).toEqual(['6', '2', '7', '3', '7', '1', '8', '6']);
-    expect(rows.map((r) => r.priority)).toEqual(['2', '3', '2', '4', '1', '5', '2', '2']);
+    expect(rows.map((r) => r.status)).toEqual([
+      'Resolved',
+      'In Progress',
+      'Closed',
+      'On Hold',
+      'Closed',
+      'New',
+      'Canceled',
+      'Resolved',
+    ]);
+    expect(rows.map((r) => r.priority?.toString().slice(0, 1))).toEqual([
+      '2',
+      '3',
+      '2',
+      '4',
+      '1',
+      '5',
+      '2',
+      '2',
+    ]);
     expect(rows[1]).toMatchObject({
       assignee: null,
       resolved: null,
@@ -313,7 +331,7 @@ describe('preset servicenow-change (CSV display values)', () => {
 describe('preset servicenow-change (JSON raw values)', () => {
   const FILE = 'servicenow-change.json';
 
-  it('reads raw state codes, types, risk and close codes with UTC dates', async () => {
+  it('reads state codes, types, risk and close codes as display values, with UTC dates', async () => {
     const { rows, problems } = await loadPreset(
       'servicenow-change',
       FILE,
@@ -322,24 +340,24 @@ describe('preset servicenow-change (JSON raw values)', () => {
     );
     expect(problems).toEqual([]);
     expect(rows.map((r) => [r.id, r.state, r.type, r.risk])).toEqual([
-      ['CHG0030117', '3', 'emergency', '2'],
-      ['CHG0030125', '3', 'standard', '4'],
-      ['CHG0030140', '3', 'normal', '1'],
-      ['CHG0030152', '0', 'normal', '2'],
-      ['CHG0030166', '-2', 'normal', '3'],
-      ['CHG0030171', '-3', 'normal', '3'],
-      ['CHG0030188', '4', 'normal', '2'],
-      ['CHG0030204', '-5', 'normal', null],
+      ['CHG0030117', 'Closed', 'Emergency', 'High'],
+      ['CHG0030125', 'Closed', 'Standard', 'Low'],
+      ['CHG0030140', 'Closed', 'Normal', 'Very High'],
+      ['CHG0030152', 'Review', 'Normal', 'High'],
+      ['CHG0030166', 'Scheduled', 'Normal', 'Moderate'],
+      ['CHG0030171', 'Authorize', 'Normal', 'Moderate'],
+      ['CHG0030188', 'Canceled', 'Normal', 'High'],
+      ['CHG0030204', 'New', 'Normal', null],
     ]);
     expect(rows[0]).toEqual({
       id: 'CHG0030117',
       sys_id: 'b36f9e7c8c52cc55b83833382163a1d9',
       summary: 'Emergency: block CVE-2026-1234 exploit on edge firewalls',
-      type: 'emergency',
-      state: '3',
-      risk: '2',
-      impact: '1',
-      priority: '1',
+      type: 'Emergency',
+      state: 'Closed',
+      risk: 'High',
+      impact: '1 - High',
+      priority: '1 - Critical',
       category: 'Network',
       group: 'b2e4d8f1a3c5479b8e0d2f4a6c8e0b31',
       assignee: 'f6a8b0d2e4d64a9b1a3c5d7f9b1d3f75',
@@ -349,8 +367,8 @@ describe('preset servicenow-change (JSON raw values)', () => {
       actual_start: at('2026-04-20T15:02:00Z'),
       actual_end: at('2026-04-20T15:40:00Z'),
       closed: at('2026-04-21T07:00:00Z'),
-      close_code: 'successful_issues',
-      approval: 'approved',
+      close_code: 'Successful with issues',
+      approval: 'Approved',
       cab_required: false,
       active: false,
     });

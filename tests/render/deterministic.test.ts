@@ -12,7 +12,7 @@ describe('reproducible output', () => {
     const outputs = async () => {
       const result = await runBundled({ trace: true, storeAllFields: true });
       const formats = Object.fromEntries(FORMATS.map((f) => [f, render(f, result.report)]));
-      const pack = buildEvidencePack({
+      const pack = await buildEvidencePack({
         report: result.report,
         catalogue: result.catalogue,
         sources: result.sources,

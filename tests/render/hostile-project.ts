@@ -47,19 +47,25 @@ kpis:
     segment_by: display_name
 `;
 
-export async function runHostile(): Promise<RunResult> {
+export function runHostile(): Promise<RunResult> {
+  return withHostile(async (result) => result);
+}
+
+/** Runs the hostile project and hands the result to `use` while its files still exist. */
+export async function withHostile<T>(use: (result: RunResult) => Promise<T>): Promise<T> {
   const dir = writeProject({
     'metrics.yaml': CATALOGUE,
     'entra.csv': fs.readFileSync(path.join(REPO, 'fixtures', 'acme', 'entra-users-2026-Q3.csv'), 'utf8'),
   });
   try {
-    return await run({
-      catalogue: 'metrics.yaml',
-      cwd: dir,
-      period: '2026-Q3',
-      trace: true,
-      storeAllFields: true,
-    });
+    return await use(
+      await run({
+        catalogue: 'metrics.yaml',
+        cwd: dir,
+        period: '2026-Q3',
+        trace: true,
+      }),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

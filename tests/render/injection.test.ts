@@ -3,15 +3,25 @@
  * no cell a spreadsheet would run as a formula in the CSV report or the evidence pack.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildEvidencePack } from '../../src/evidence/build-pack.js';
+import { buildEvidencePack, type EvidenceFile } from '../../src/evidence/build-pack.js';
 import { RENDERERS } from '../../src/render/index.js';
 import type { RunResult } from '../helpers/run.js';
 import { parseCsv } from './csv-parse.js';
-import { HYPERLINK, runHostile, SCRIPT } from './hostile-project.js';
+import { HYPERLINK, SCRIPT, withHostile } from './hostile-project.js';
 
 let result: RunResult;
+let files: EvidenceFile[];
 beforeAll(async () => {
-  result = await runHostile();
+  // The evidence pack reads the export again, so it is built while the project's files exist.
+  [result, files] = await withHostile(async (r) => [
+    r,
+    await buildEvidencePack({
+      report: r.report,
+      catalogue: r.catalogue,
+      sources: r.sources,
+      traces: r.evaluation.traces,
+    }),
+  ]);
 });
 
 const render = (format: keyof typeof RENDERERS) => RENDERERS[format](result.report, { color: false });
@@ -70,12 +80,6 @@ describe('hostile values', () => {
   });
 
   it('evidence pack: the rows behind each KPI carry the values, neutralised', () => {
-    const files = buildEvidencePack({
-      report: result.report,
-      catalogue: result.catalogue,
-      sources: result.sources,
-      traces: result.evaluation.traces,
-    });
     for (const file of files.filter((f) => f.path.endsWith('.csv')))
       expect(formulaCells(file.content), file.path).toEqual([]);
     const rows = parseCsv(files.find((f) => f.path === 'kpis/INJ-01.csv')!.content);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { buildEvidencePack } from '../../src/evidence/build-pack.js';
+import { buildEvidencePack, MemorySink, writeEvidencePack } from '../../src/evidence/build-pack.js';
 import { formatProblem, IsmsKpiError } from '../../src/problems.js';
 import { matchGlob } from '../../src/sources/inputs.js';
 import { fileOfRow } from '../../src/sources/intake.js';
@@ -221,7 +221,7 @@ describe('a source split over three files, one of them .gz', () => {
   it('the evidence pack names each row and rejected row by its own file and line', async () => {
     const dir = await project(SPLIT, { path: 'exports/changes-*.csv*' });
     const result = await run({ catalogue: 'metrics.yaml', cwd: dir, trace: true, storeAllFields: true });
-    const pack = buildEvidencePack({
+    const pack = await buildEvidencePack({
       report: result.report,
       catalogue: result.catalogue,
       sources: result.sources,
@@ -355,6 +355,51 @@ describe('rows read twice across files', () => {
   });
 });
 
+describe('period tokens in a glob', () => {
+  it("{year} and {quarter} are filled as in a single path: only the reported quarter's folder is read", async () => {
+    const files = {
+      '2026-q3/changes-07.csv': csv(ROWS.slice(0, 2)),
+      '2026-q3/changes-08.csv': csv(ROWS.slice(4, 5)),
+      '2026-q2/changes-06.csv': csv(ROWS.slice(8, 10)),
+    };
+    const loaded = await load(await project(files, { path: '{year}-q{quarter}/changes-*.csv' }));
+    expect(rows(loaded).map((r) => r.at)).toEqual([
+      '2026-q3/changes-07.csv:2',
+      '2026-q3/changes-07.csv:3',
+      '2026-q3/changes-08.csv:2',
+    ]);
+  });
+});
+
+describe('the evidence pack reads the files again in pieces', () => {
+  it('with a key and a gzipped file: the rows of the first read, each with its own file, in any piece size', async () => {
+    const files = {
+      'page-1.csv': csv([ROWS[0]!, ROWS[1]!, ROWS[1]!]),
+      // CHG-2 again (left out: page-1 held it), then CHG-3.
+      'page-2.csv.gz': gzipSync(csv(['CHG-2,2026-07-03,Open,High', ROWS[2]!])),
+    };
+    const dir = await project(files, { path: 'page-*.csv*', key: 'id' });
+    const result = await run({ catalogue: 'metrics.yaml', cwd: dir, trace: true });
+    const input = {
+      report: result.report,
+      catalogue: result.catalogue,
+      sources: result.sources,
+      traces: result.evaluation.traces,
+    };
+    for (const chunkRows of [1, 2, 1000]) {
+      const sink = new MemorySink();
+      await writeEvidencePack(input, sink, { chunkRows });
+      const text = Buffer.concat(sink.files.get('kpis/CH-1.csv')!).toString('utf8');
+      expect(csvRecords(text).map((r) => `${r.id} ${r.state} ${r.file}:${r.line}`)).toEqual([
+        'CHG-1 Closed page-1.csv:2',
+        'CHG-2 Closed page-1.csv:3',
+        'CHG-2 Closed page-1.csv:4',
+        'CHG-3 Open page-2.csv.gz:3',
+      ]);
+    }
+  });
+});
+
 describe('read in worker threads, and JSON', () => {
   it('a worker reads the files as the main thread does (the CLI, with workers forced)', async () => {
     const dir = await project(SPLIT, { path: 'exports/changes-*.csv*', key: 'id' });
@@ -366,6 +411,32 @@ describe('read in worker threads, and JSON', () => {
     const report = JSON.parse(inWorkers.stdout);
     expect(report.sources[0].files.map((f: { file: string }) => f.file)).toEqual(Object.keys(SPLIT));
   });
+
+  it('with ranges forced on, a gzipped file and several files are read as on one thread (report and validate)', async () => {
+    // Byte ranges have no meaning in a gzip stream, and several files are one job: both are read whole
+    // by a worker even when every file is to be split (ISMS_KPI_RANGES; load-ranges.ts).
+    const many = await project(SPLIT, { path: 'exports/changes-*.csv*', key: 'id' });
+    const gzipped = await project(
+      { 'exports/changes.csv.gz': gzipSync(csv(ROWS)) },
+      { path: 'exports/changes.csv.gz' },
+    );
+    const ranges = { ISMS_KPI_WORKERS: 'always', ISMS_KPI_RANGES: '3' };
+    for (const dir of [many, gzipped]) {
+      for (const command of ['report', 'validate']) {
+        const args = [command, '--format', 'json', ...(command === 'report' ? ['--fail-on', 'never'] : [])];
+        const inRanges = spawnCli(args, { cwd: dir, env: ranges });
+        const inProcess = spawnCli(args, { cwd: dir, env: { ISMS_KPI_WORKERS: 'never' } });
+        expect(inRanges.stderr).toBe('');
+        expect(inRanges.status).toBe(inProcess.status);
+        expect(inRanges.stdout).toBe(inProcess.stdout);
+      }
+      const report = JSON.parse(
+        spawnCli(['report', '--format', 'json', '--fail-on', 'never'], { cwd: dir, env: ranges }).stdout,
+      );
+      // Twelve rows, three rejected (CHG-4, the row without a number, CHG-11).
+      expect(report.sources[0]).toMatchObject({ rowsRead: 12, rejected: 3 });
+    }
+  }, 120_000);
 
   it('JSON pages saved one file per page, with a key: a record on two pages is read once', async () => {
     const page = (records: object[]) => JSON.stringify({ result: records });
