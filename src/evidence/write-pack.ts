@@ -220,6 +220,30 @@ export async function writeEvidencePack(
     });
   }
 
+  listed.push(...writeRejectedFiles(out, input, fileOf));
+  const manifest: PackManifest = {
+    evidencePack: EVIDENCE_PACK_VERSION,
+    tool: report.tool,
+    organisation: report.organisation,
+    catalogue: report.catalogue,
+    period: report.period,
+    asOf: report.asOf,
+    ...(report.generatedAt ? { generatedAt: report.generatedAt } : {}),
+    sources: report.sources,
+    ...inForce(report),
+    files: listed,
+  };
+  sink.append(MANIFEST_FILE, jsonText(manifest));
+  return manifest;
+}
+
+/** One file per source of the rows it rejected (`rejected/<source>.csv`), in the order of the sources. */
+function writeRejectedFiles(
+  out: Output,
+  input: EvidenceInput,
+  fileOf: Map<string, string | string[]>,
+): PackFile[] {
+  const listed: PackFile[] = [];
   const sourceNames = new UniqueNames();
   for (const [name, loaded] of input.sources) {
     if ('missing' in loaded) continue;
@@ -237,20 +261,7 @@ export async function writeEvidencePack(
       sha256: file.hash.digest('hex'),
     });
   }
-  const manifest: PackManifest = {
-    evidencePack: EVIDENCE_PACK_VERSION,
-    tool: report.tool,
-    organisation: report.organisation,
-    catalogue: report.catalogue,
-    period: report.period,
-    asOf: report.asOf,
-    ...(report.generatedAt ? { generatedAt: report.generatedAt } : {}),
-    sources: report.sources,
-    ...inForce(report),
-    files: listed,
-  };
-  sink.append(MANIFEST_FILE, jsonText(manifest));
-  return manifest;
+  return listed;
 }
 
 /** The exceptions accepted for the period, by KPI in report order (expired ones are not in force). */
