@@ -78,6 +78,8 @@ function showRow(row: ShownRow, tz: string): string {
 /** An aggregate's value: whole numbers as they are, others to two decimals; durations and datetimes by type. */
 export function aggregateValueText(value: number | null | undefined, type: ValueType, tz: string): string {
   if (value === null || value === undefined) return 'no value';
+  // An aggregate past the largest finite number (a sum of huge values): the report says "overflows" too.
+  if (!Number.isFinite(value)) return 'overflows (too large to compute)';
   if (type === 'datetime') return formatDateTime(value, tz);
   const text = formatNumber(value, Number.isInteger(value) ? 0 : 2);
   return type === 'duration' ? `${text} s` : text;

@@ -387,3 +387,31 @@ describe('explain of cumulative(source)', () => {
     ]);
   });
 });
+
+describe('an aggregate too large to compute', () => {
+  it('is explained as overflowing, as the report says, not as Infinity', async () => {
+    const dir = project({
+      'metrics.yaml': catalogue(
+        `  a:
+    path: a.csv
+    kind: snapshot
+    as_of: 2026-09-30
+    fields:
+      v: { type: number }
+`,
+        `  - id: BIG
+    name: Sum of huge values
+    owner: o
+    cadence: quarterly
+    unit: count
+    formula: sum(a, v) / 2
+    thresholds: { green: ">= 1" }
+`,
+      ),
+      'a.csv': 'v\n1.7e308\n1.7e308\n',
+    });
+    const result = await explain(dir, ['BIG']);
+    expect(result.stdout).toContain('2 counted -> overflows (too large to compute)');
+    expect(result.stdout).not.toContain('Infinity');
+  });
+});
