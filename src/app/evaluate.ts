@@ -19,6 +19,8 @@ export interface EvaluateOptions
   catalogue: string;
   /** The catalogue, when the caller has already loaded it (so it is not read twice). */
   loadedCatalogue?: Catalogue;
+  /** report --periods: a snapshot whose file for the period is missing gives no data instead of an error. */
+  snapshotsOptional?: boolean | undefined;
 }
 
 /** `ISMS_KPI_WORKERS=never` keeps every source on the main thread; `always` reads each in a worker. */
@@ -57,5 +59,6 @@ export async function evaluate(options: EvaluateOptions, io: Io): Promise<RunRes
     ...(options.savedReports ? { savedReports: options.savedReports } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+    ...(options.snapshotsOptional ? { snapshotsOptional: true } : {}),
   });
 }

@@ -57,6 +57,8 @@ export interface ReportOptions extends PeriodOptions {
   /** The terminal's width (the table on stdout when there is no --width). */
   terminalWidth?: number | undefined;
   onProgress?: ((progress: SourceProgress) => void) | undefined;
+  /** report --periods: a snapshot with no file for the period gives its KPIs no data (src/app/report-periods.ts). */
+  snapshotsOptional?: boolean | undefined;
 }
 
 export interface OutputTarget {

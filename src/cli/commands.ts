@@ -11,6 +11,7 @@ import { init } from '../app/init.js';
 import { list } from '../app/list.js';
 import { presets } from '../app/presets.js';
 import { report, reportTargets } from '../app/report.js';
+import { reportPeriods } from '../app/report-periods.js';
 import type { CommandResult } from '../app/result.js';
 import { validate } from '../app/validate.js';
 import { AUDIT_FORMATS } from '../render/audit.js';
@@ -182,6 +183,12 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
       [],
     )
     .option(
+      '--periods <first..last>',
+      'a saved JSON report for each period of a range, e.g. 2025-Q1..2026-Q3 (months, quarters, halves or years), written to --output-dir as <period>.json',
+      nonEmpty,
+    )
+    .option('--output-dir <dir>', 'the folder --periods writes its reports to (created if missing)', nonEmpty)
+    .option(
       '--browser <path>',
       'the Chromium or Chrome that prints .pdf outputs (default: ISMS_KPI_BROWSER, else chromium, chromium-browser, google-chrome, google-chrome-stable or chrome on PATH)',
       nonEmpty,
@@ -231,10 +238,25 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     )
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n${EXIT_CODES_HELP}`,
+      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n  $ isms-kpi report --periods 2025-Q1..2026-Q3 --output-dir reports/   # history: one JSON report per quarter (exit 0; --fail-on does not apply)\n${EXIT_CODES_HELP}`,
     )
     .action((options, command: Command) =>
       run(async () => {
+        if (options.periods !== undefined || options.outputDir !== undefined) {
+          const progress = progressPrinter(io.stderr, options.quiet === true || io.env.TERM === 'dumb');
+          try {
+            return await reportPeriods(
+              {
+                ...options,
+                color: false,
+                ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+              },
+              io,
+            );
+          } finally {
+            progress.done();
+          }
+        }
         const targets = await reportTargets(options, io);
         if (options.evidence !== undefined) await checkEvidenceTarget(options.evidence, io.cwd);
         const progress = progressPrinter(io.stderr, options.quiet === true || io.env.TERM === 'dumb');

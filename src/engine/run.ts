@@ -105,6 +105,8 @@ export interface RunOptions {
   workers?: WorkerMode;
   /** Ranges a large file is split into (default: `cores`; 1 reads each file in one worker). */
   ranges?: number;
+  /** A snapshot whose file is missing is read as an optional source (report --periods: a backfill). */
+  snapshotsOptional?: boolean;
 }
 
 export interface RunResult {
@@ -197,6 +199,8 @@ export interface LoadSourcesOptions {
   onFailed?: ((name: string, problems: Problem[]) => void) | undefined;
   /** Check every field, also optional text that is not stored (validate). */
   checkAll?: boolean | undefined;
+  /** A snapshot whose file is missing becomes "missing" like an optional source (report --periods). */
+  snapshotsOptional?: boolean | undefined;
 }
 
 /** Why an optional source is missing, as the report records it (the path relative to the catalogue). */
@@ -272,8 +276,15 @@ export async function loadSources(
       settle(name, loaded);
     } catch (error) {
       if (!(error instanceof IsmsKpiError)) throw error;
-      if (source.config.optional && error.problems.every((p) => p.code === 'file-missing')) {
-        settle(name, { missing: missingSourceText(recordedPath(absolute, catalogue.dir), name) });
+      const isOptional =
+        source.config.optional || (options.snapshotsOptional === true && source.kind === 'snapshot');
+      if (isOptional && error.problems.every((p) => p.code === 'file-missing')) {
+        const shownPath = recordedPath(absolute, catalogue.dir);
+        settle(name, {
+          missing: source.config.optional
+            ? missingSourceText(shownPath, name)
+            : `${shownPath} not found (snapshot ${name}: no file for this period)`,
+        });
         return;
       }
       pending--;
@@ -612,6 +623,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     workers: options.workers,
     cores: options.cores,
     ranges: options.ranges,
+    snapshotsOptional: options.snapshotsOptional,
   });
   const evaluation = early.finish(sources);
   const isComplete = period.end <= options.now;
