@@ -19,11 +19,11 @@ import { evaluationOrder } from './kpi-order.js';
 import type { ParsedCatalogue } from './parse.js';
 import {
   checkExceptions,
-  checkManual,
-  type ManualEntry,
   checkLifecycles,
+  checkManual,
   checkProgramme,
   type ExceptionTarget,
+  type ManualEntry,
   segmentProblem as segmentKeyProblem,
 } from './programme-checks.js';
 import type {

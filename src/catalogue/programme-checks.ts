@@ -14,9 +14,9 @@
 import type { Location, Problem } from '../problems.js';
 import { problem } from '../problems.js';
 import { listOf, quote } from '../text.js';
+import { parsePeriod } from '../time/period.js';
 import { closest, editDistance } from '../util/closest.js';
 import { ANNEX_A_2022, annexAControl, controlRef } from './annex-a.js';
-import { parsePeriod } from '../time/period.js';
 import type { CatalogueConfig, ManualConfig } from './schema.js';
 
 type At = (path: (string | number)[]) => Location;
@@ -188,12 +188,7 @@ export type ManualEntry = ManualConfig;
  * year, and written back as the report labels it, so entries match the reported period), one value per
  * measure and period. Entries with a problem are left out of the result.
  */
-export function checkManual(
-  config: CatalogueConfig,
-  tz: string,
-  at: At,
-  problems: Problem[],
-): ManualEntry[] {
+export function checkManual(config: CatalogueConfig, tz: string, at: At, problems: Problem[]): ManualEntry[] {
   const seen = new Map<string, number>();
   const out: ManualEntry[] = [];
   config.manual.forEach((entry, index) => {
