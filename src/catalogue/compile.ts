@@ -20,8 +20,10 @@ import type { ParsedCatalogue } from './parse.js';
 import {
   checkExceptions,
   checkLifecycles,
+  checkManual,
   checkProgramme,
   type ExceptionTarget,
+  type ManualEntry,
   segmentProblem as segmentKeyProblem,
 } from './programme-checks.js';
 import type {
@@ -84,6 +86,8 @@ export interface Catalogue {
   objectives: ObjectiveConfig[];
   /** The `exceptions:` block, in catalogue order. */
   exceptions: ExceptionConfig[];
+  /** The `manual:` block, in catalogue order, each period as the report labels it. */
+  manual: ManualEntry[];
   /**
    * Located warnings of a catalogue that loads: control references without a namespace that are not
    * ISO/IEC 27001:2022 Annex A controls (src/catalogue/programme-checks.ts).
@@ -107,7 +111,13 @@ export function compileCatalogue(
   // An unknown time zone is reported by checkSettings; formulas are still checked (their date literals
   // in UTC) so that their own problems are reported too, instead of a crash on the zone.
   const tz = isValidTimeZone(config.timezone) ? config.timezone : 'UTC';
-  const env: CheckEnv = { sources: sourceShapes(sources), kpis: ids, tz };
+  const manual = checkManual(config, tz, at, problems);
+  const env: CheckEnv = {
+    sources: sourceShapes(sources),
+    kpis: ids,
+    manual: new Set(config.manual.map((m) => m.measure)),
+    tz,
+  };
   const kpis: CompiledKpi[] = [];
   config.kpis.forEach((kpi, index) => {
     const compiled = compileKpi(kpi, index, parsed, env, sources);
@@ -159,6 +169,7 @@ export function compileCatalogue(
       evaluationOrder: 'order' in order ? order.order : [],
       objectives: config.objectives,
       exceptions: config.exceptions,
+      manual,
       warnings,
     },
   };

@@ -407,6 +407,10 @@ function describeContext(path: (string | number)[], data: unknown): string {
     const kpi = (data as { exceptions?: { kpi?: unknown }[] } | null)?.exceptions?.[path[1]]?.kpi;
     return typeof kpi === 'string' ? `exception ${path[1] + 1} (kpi ${kpi}): ` : `exceptions[${path[1]}]: `;
   }
+  if (path[0] === 'manual' && typeof path[1] === 'number') {
+    const m = (data as { manual?: { measure?: unknown }[] } | null)?.manual?.[path[1]]?.measure;
+    return typeof m === 'string' ? `manual ${path[1] + 1} (measure ${m}): ` : `manual[${path[1]}]: `;
+  }
   if (path[0] === 'objectives' && typeof path[1] === 'number') {
     const id = (data as { objectives?: { id?: unknown }[] } | null)?.objectives?.[path[1]]?.id;
     return typeof id === 'string' ? `objective ${id}: ` : `objectives[${path[1]}]: `;
@@ -422,7 +426,7 @@ function describeContext(path: (string | number)[], data: unknown): string {
 function keyLabel(path: (string | number)[], _code: string): string {
   // An unknown key's path is the mapping it is in: `roles: unknown key "collecter"`.
   const inner =
-    path[0] === 'kpis' || path[0] === 'objectives' || path[0] === 'exceptions'
+    path[0] === 'kpis' || path[0] === 'objectives' || path[0] === 'exceptions' || path[0] === 'manual'
       ? path.slice(2)
       : path[0] === 'sources'
         ? path.slice(path[2] === 'fields' ? 4 : 2)

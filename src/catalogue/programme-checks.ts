@@ -14,9 +14,10 @@
 import type { Location, Problem } from '../problems.js';
 import { problem } from '../problems.js';
 import { listOf, quote } from '../text.js';
+import { parsePeriod } from '../time/period.js';
 import { closest, editDistance } from '../util/closest.js';
 import { ANNEX_A_2022, annexAControl, controlRef } from './annex-a.js';
-import type { CatalogueConfig } from './schema.js';
+import type { CatalogueConfig, ManualConfig } from './schema.js';
 
 type At = (path: (string | number)[]) => Location;
 
@@ -177,4 +178,42 @@ export function segmentProblem(kpi: ExceptionTarget, segment: string): string | 
     return `unknown segment ${quote(segment)}: ${kpi.segmentBy[i]} is one of ${listOf(values)}${near ? ` (did you mean ${quote(near)}?)` : ''}`;
   }
   return undefined;
+}
+
+/** A manual entry with its period as the report labels it (`2026-q3` -> `2026-Q3`). */
+export type ManualEntry = ManualConfig;
+
+/**
+ * The `manual:` block: each period a label the report can have (read in the catalogue's zone and fiscal
+ * year, and written back as the report labels it, so entries match the reported period), one value per
+ * measure and period. Entries with a problem are left out of the result.
+ */
+export function checkManual(config: CatalogueConfig, tz: string, at: At, problems: Problem[]): ManualEntry[] {
+  const seen = new Map<string, number>();
+  const out: ManualEntry[] = [];
+  config.manual.forEach((entry, index) => {
+    const label = `manual ${index + 1} (measure ${entry.measure})`;
+    const period = parsePeriod(entry.period, { tz, fiscalYearStartMonth: config.fiscal_year_start });
+    if (!period.ok) {
+      problems.push(
+        problem('catalogue-schema', `${label}: period: ${period.message}`, at(['manual', index, 'period'])),
+      );
+      return;
+    }
+    const key = `${entry.measure}\u0000${period.period.label}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push(
+        problem(
+          'catalogue-schema',
+          `${label}: a second value of ${entry.measure} for ${period.period.label} (the first is manual entry ${first + 1}); give one value per measure and period`,
+          at(['manual', index, 'period']),
+        ),
+      );
+      return;
+    }
+    seen.set(key, index);
+    out.push({ ...entry, period: period.period.label });
+  });
+  return out;
 }

@@ -200,6 +200,23 @@ export const ExceptionSchema = z.strictObject({
   expires: dateKey,
 });
 
+/**
+ * A value collected by hand for one period (downtime minutes, incident cost), with who entered it and a
+ * reference to its evidence. A formula reads it with manual("measure") (docs/catalogue.md "Manual
+ * measures"). A whole-number value written for `period` (`2026`) is read as that year's label.
+ */
+export const ManualSchema = z.strictObject({
+  measure: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'measure names are lower_snake_case, e.g. downtime_minutes'),
+  period: periodLabel,
+  value: z.number(),
+  entered_by: nonEmpty,
+  /** Where the evidence is (a ticket, a document reference). */
+  evidence: nonEmpty,
+  note: nonEmpty.optional(),
+});
+
 export const CatalogueSchema = z.strictObject({
   organisation: nonEmpty,
   timezone: nonEmpty.default('UTC'),
@@ -217,6 +234,8 @@ export const CatalogueSchema = z.strictObject({
   objectives: z.array(ObjectiveSchema).default([]),
   /** Accepted deviations: a KPI (or one segment of it) that may miss its target until a date. */
   exceptions: z.array(ExceptionSchema).default([]),
+  /** Values collected by hand, per measure and period, read by formulas with manual("measure"). */
+  manual: z.array(ManualSchema).default([]),
   kpis: z.array(KpiSchema).min(1, 'the catalogue declares no KPI'),
 });
 
@@ -224,4 +243,5 @@ export type KpiConfig = z.infer<typeof KpiSchema>;
 export type DocumentConfig = z.infer<typeof DocumentSchema>;
 export type ObjectiveConfig = z.infer<typeof ObjectiveSchema>;
 export type ExceptionConfig = z.infer<typeof ExceptionSchema>;
+export type ManualConfig = z.infer<typeof ManualSchema>;
 export type CatalogueConfig = z.infer<typeof CatalogueSchema>;

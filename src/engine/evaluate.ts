@@ -87,6 +87,7 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
     selectUpTo: (name, end) => selectUpTo(loadedByName.get(name)!, end),
     periodEnd: period.end,
   };
+  const manualValues = manualByMeasure(catalogue);
   const results = new Map<string, Evaluated>();
   const traces = new Map<string, KpiTrace>();
   const byId = new Map(catalogue.kpis.map((k) => [k.config.id, k]));
@@ -96,7 +97,7 @@ export function evaluateCatalogue(input: EvaluationInput): Evaluation {
     if (wanted && !wanted.has(id)) continue;
     const kpi = byId.get(id)!;
     checkMemory(`evaluating KPI ${id}`);
-    const evaluated = locateProblems(kpi, () => evaluateKpi(kpi, input, env, results));
+    const evaluated = locateProblems(kpi, () => evaluateKpi(kpi, input, env, results, manualValues));
     results.set(id, evaluated);
     if (input.trace && evaluated.outcome) traces.set(id, traceOf(kpi, evaluated.outcome.outcomes));
   }
@@ -131,6 +132,7 @@ function evaluateKpi(
   input: EvaluationInput,
   env: AggregateEnv,
   results: Map<string, Evaluated>,
+  manualValues: ManualValues,
 ): Evaluated {
   const { catalogue, period } = input;
   const missing = kpi.formula.sources
@@ -138,6 +140,18 @@ function evaluateKpi(
     .find((s): s is { missing: string } => s !== undefined && 'missing' in s);
   if (missing) {
     return { result: noDataResult(kpi, missing.missing, rejectedIn(kpi, input.sources)), groups: new Map() };
+  }
+  const manual = kpi.formula.manual.flatMap((m) => {
+    const entry = manualValues.get(m)?.get(period.label);
+    return entry ? [manualResult(entry)] : [];
+  });
+  const absent = kpi.formula.manual.find((m) => !manualValues.get(m)?.has(period.label));
+  if (absent !== undefined) {
+    // Decision (issue 19): a manual value that was not entered is no data, never 0.
+    const result = noDataResult(kpi, '', rejectedIn(kpi, input.sources));
+    result.reason = `no manual value of ${absent} for ${period.label}`;
+    if (manual.length > 0) result.manual = manual;
+    return { result, groups: new Map() };
   }
   const layout = groupLayout(kpi, catalogue, period, segmentRows(kpi, env));
   const outcomes = aggregateKpi(kpi, layout, env);
@@ -152,7 +166,16 @@ function evaluateKpi(
     });
     return out;
   };
-  const values = toNum(evaluateGroups(kpi.formula.expr, outcomes, lookupKpi, ctx), G);
+  // A manual value is entered per period: the reported period's, a cadence window's own entry, none for
+  // a segment (values are not entered per segment).
+  const lookupManual = (measure: string): Float64Array => {
+    const entries = manualValues.get(measure);
+    return Float64Array.from(layout.keys, (key) => {
+      const label = key === 'total' ? period.label : key.startsWith('window:') ? key.slice(7) : undefined;
+      return (label !== undefined ? entries?.get(label)?.value : undefined) ?? Number.NaN;
+    });
+  };
+  const values = toNum(evaluateGroups(kpi.formula.expr, outcomes, { lookupKpi, lookupManual }, ctx), G);
   const outcome: KpiOutcome = { layout, values, outcomes };
   const coverage = coverageOf(
     kpi,
@@ -162,6 +185,7 @@ function evaluateKpi(
     (id) => results.get(id)?.result.status,
   );
   const result = assembleResult(kpi, outcome, coverage, rejectedIn(kpi, input.sources));
+  if (manual.length > 0) result.manual = manual;
   const groups = new Map<string, number>();
   layout.keys.forEach((key, g) => {
     groups.set(key, values[g]!);
@@ -191,6 +215,31 @@ function traceOf(kpi: CompiledKpi, outcomes: Map<number, AggregateOutcome>): Kpi
   };
 }
 
+type ManualEntry = Catalogue['manual'][number];
+type ManualValues = Map<string, Map<string, ManualEntry>>;
+
+/** The catalogue's manual values by measure, then by period label. */
+function manualByMeasure(catalogue: Catalogue): ManualValues {
+  const out = new Map<string, Map<string, ManualEntry>>();
+  for (const entry of catalogue.manual) {
+    const byPeriod = out.get(entry.measure) ?? new Map<string, ManualEntry>();
+    byPeriod.set(entry.period, entry);
+    out.set(entry.measure, byPeriod);
+  }
+  return out;
+}
+
+function manualResult(entry: ManualEntry): NonNullable<KpiResult['manual']>[number] {
+  return {
+    measure: entry.measure,
+    period: entry.period,
+    value: entry.value,
+    enteredBy: entry.entered_by,
+    evidence: entry.evidence,
+    ...(entry.note !== undefined ? { note: entry.note } : {}),
+  };
+}
+
 function withDependencies(ids: ReadonlySet<string>, byId: Map<string, CompiledKpi>): Set<string> {
   const out = new Set<string>();
   const visit = (id: string) => {
@@ -206,20 +255,25 @@ function withDependencies(ids: ReadonlySet<string>, byId: Map<string, CompiledKp
 function evaluateGroups(
   expr: Expr,
   outcomes: Map<number, AggregateOutcome>,
-  lookupKpi: (id: string) => Float64Array,
+  lookup: {
+    lookupKpi: (id: string) => Float64Array;
+    lookupManual: (measure: string) => Float64Array;
+  },
   ctx: EvalContext,
 ): Vec {
   switch (expr.k) {
     case 'agg':
       return { t: 'num', v: outcomes.get(expr.index)!.values };
     case 'kpi':
-      return { t: 'num', v: lookupKpi(expr.id) };
+      return { t: 'num', v: lookup.lookupKpi(expr.id) };
+    case 'manual':
+      return { t: 'num', v: lookup.lookupManual(expr.measure) };
     case 'const':
       return scalar(expr.value);
     case 'call':
       return applyCall(
         expr,
-        expr.args.map((a) => evaluateGroups(a, outcomes, lookupKpi, ctx)),
+        expr.args.map((a) => evaluateGroups(a, outcomes, lookup, ctx)),
         ctx,
       );
     default:

@@ -32,11 +32,16 @@ export interface PackManifest {
   sources: SourceManifest[];
   /** The exceptions in force for the period (accepted on its last day); absent when there are none. */
   exceptions?: PackException[];
+  /** The values entered by hand that the report's KPIs read, by KPI in report order; absent when none. */
+  manual?: PackManual[];
   files: PackFile[];
 }
 
 /** An exception in force: the KPI it is for, then as the report records it (without its state). */
 export type PackException = { kpi: string } & Omit<NonNullable<KpiResult['exceptions']>[number], 'state'>;
+
+/** A value entered by hand: the KPI that read it, then as the report records it. */
+export type PackManual = { kpi: string } & NonNullable<KpiResult['manual']>[number];
 
 export const MANIFEST_FILE = 'manifest.json';
 

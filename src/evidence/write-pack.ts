@@ -231,6 +231,7 @@ export async function writeEvidencePack(
     ...(report.generatedAt ? { generatedAt: report.generatedAt } : {}),
     sources: report.sources,
     ...inForce(report),
+    ...manualValues(report),
     files: listed,
   };
   sink.append(MANIFEST_FILE, jsonText(manifest));
@@ -272,6 +273,12 @@ function inForce(report: Report): Pick<PackManifest, 'exceptions'> {
       .map(({ state: _, ...e }) => ({ kpi: k.id, ...e })),
   );
   return exceptions.length > 0 ? { exceptions } : {};
+}
+
+/** The values entered by hand that the KPIs read (marked as manual, with who entered them and evidence). */
+function manualValues(report: Report): Pick<PackManifest, 'manual'> {
+  const manual = report.kpis.flatMap((k) => (k.manual ?? []).map((m) => ({ kpi: k.id, ...m })));
+  return manual.length > 0 ? { manual } : {};
 }
 
 /** Reads `loaded`'s file again and writes the rows each aggregate matched, in row order. */

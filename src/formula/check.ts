@@ -25,6 +25,8 @@ export interface CheckEnv {
   sources: ReadonlyMap<string, SourceShape>;
   /** The ids of the catalogue's KPIs (one set for the whole catalogue). */
   kpis: ReadonlySet<string>;
+  /** The measures of the catalogue's `manual:` block (manual("measure")); none when absent. */
+  manual?: ReadonlySet<string>;
   /** The id of the KPI whose formula this is: kpi() of it is refused (a KPI cannot use its own value). */
   self?: string;
   /** Zone used to read date literals such as "2026-07-01". */
@@ -447,6 +449,8 @@ class Checker {
         return this.exists(args, span);
       case 'kpi':
         return this.kpi(args, span);
+      case 'manual':
+        return this.manual(args, span);
       case 'matches':
         return this.matches(args, span);
       case 'date':
@@ -474,6 +478,7 @@ class Checker {
         ...AGGREGATES,
         'exists',
         'kpi',
+        'manual',
         'matches',
         'date',
         'if',
@@ -719,6 +724,34 @@ class Checker {
     return { k: 'kpi', id, type: 'number', span };
   }
 
+  private manual(args: Ast[], span: Span): Expr {
+    if (this.scope.length > 0)
+      this.fail(
+        'formula-type',
+        'manual() gives the value entered for the period and cannot be used inside an aggregate',
+        span,
+      );
+    const arg = args[0];
+    if (args.length !== 1 || !arg || arg.type !== 'Literal' || typeof arg.value !== 'string') {
+      return this.fail(
+        'formula-type',
+        'manual() takes the name of a measure of the manual: block as text, e.g. manual("downtime_minutes")',
+        span,
+      );
+    }
+    const measure = arg.value;
+    const known = this.env.manual ?? new Set<string>();
+    if (!known.has(measure)) {
+      const suggestion = closest(measure, [...known]);
+      this.fail(
+        'formula-unknown',
+        `unknown manual measure "${measure}"${suggestion ? ` (did you mean "${suggestion}"?)` : known.size === 0 ? ': the catalogue has no manual: block' : `; the manual: block has ${[...known].join(', ')}`}`,
+        arg,
+      );
+    }
+    return { k: 'manual', measure, type: 'number', span };
+  }
+
   private matches(args: Ast[], span: Span): Expr {
     if (args.length < 2 || args.length > 3)
       this.fail(
@@ -804,13 +837,15 @@ function trimSpan(text: string, span: Span): Span {
  * The sources, KPIs and fields a checked formula reads, each in the order first written (every name in
  * the tree was resolved by the checker; the tree holds nothing it did not accept).
  */
-function usesOf(expr: Expr): Pick<CheckedFormula, 'sources' | 'kpis' | 'fields'> {
+function usesOf(expr: Expr): Pick<CheckedFormula, 'sources' | 'kpis' | 'fields' | 'manual'> {
   const sources = new Set<string>();
   const kpis = new Set<string>();
+  const manual = new Set<string>();
   const fields = new Map<string, Set<string>>();
   walk(expr, (node) => {
     if (node.k === 'agg' || node.k === 'exists') sources.add(node.source);
     else if (node.k === 'kpi') kpis.add(node.id);
+    else if (node.k === 'manual') manual.add(node.measure);
     else if (node.k === 'field') {
       const set = fields.get(node.source) ?? new Set<string>();
       set.add(node.field);
@@ -818,7 +853,7 @@ function usesOf(expr: Expr): Pick<CheckedFormula, 'sources' | 'kpis' | 'fields'>
     }
     return undefined;
   });
-  return { sources: [...sources], kpis: [...kpis], fields };
+  return { sources: [...sources], kpis: [...kpis], fields, manual: [...manual] };
 }
 
 /**

@@ -81,6 +81,7 @@ export class RowEvaluator {
         return this.exists(expr, frame, n);
       case 'agg':
       case 'kpi':
+      case 'manual':
         throw new Error('internal: aggregate inside a row expression');
     }
   }
@@ -372,6 +373,9 @@ export function exprKey(expr: Expr): string {
       break;
     case 'kpi':
       key = `kpi(${expr.id})`;
+      break;
+    case 'manual':
+      key = `manual(${expr.measure})`;
       break;
   }
   keys.set(expr, key);

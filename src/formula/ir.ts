@@ -54,7 +54,9 @@ export type Expr =
       span: Span;
       text: string;
     }
-  | { k: 'kpi'; id: string; type: 'number'; span: Span };
+  | { k: 'kpi'; id: string; type: 'number'; span: Span }
+  /** manual("measure"): the value entered by hand for the reported period (the catalogue's `manual:`). */
+  | { k: 'manual'; measure: string; type: 'number'; span: Span };
 
 export interface CheckedFormula {
   text: string;
@@ -67,6 +69,8 @@ export interface CheckedFormula {
   fields: Map<string, Set<string>>;
   /** KPIs whose values this one uses. */
   kpis: string[];
+  /** Manually collected measures this one reads with manual(). */
+  manual: string[];
   /**
    * Where the formula's value is the ratio of two aggregates (pct, ratio or `/`, maybe inside round()):
    * which is the numerator and which the denominator. Empty for every other formula.

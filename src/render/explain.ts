@@ -17,6 +17,7 @@ import type { CellValue, FieldType } from '../sources/table.js';
 import { safeText } from '../text.js';
 import { formatCount, formatDateTime, formatNumber, formatValue, plural } from './format.js';
 import { measureLines } from './measure.js';
+import { manualText } from './programme.js';
 
 /** One line of inert text. */
 const t = (text: string) => safeText(text);
@@ -147,6 +148,7 @@ export function renderExplain(e: Explanation): string {
     ),
     ...measureLines(kpi),
     `formula: ${lines(kpi.formula)}`,
+    ...(kpi.manual ?? []).map((m) => t(manualText(m))),
     '',
   ];
   for (const agg of e.aggregates) out.push(...aggregateLines(agg, e.aggregates.length, e));

@@ -35,6 +35,7 @@ import { HTML_SYMBOL, statusChip, summaryPage, withUnit } from './html-summary.j
 import { html, raw, type SafeHtml } from './html-template.js';
 import {
   exceptionText,
+  manualText,
   objectiveFacts,
   objectiveKpiText,
   objectiveProgress,
@@ -113,6 +114,7 @@ function tile(
     facts.push(['Counts', `${formatCount(kpi.numerator)} of ${formatCount(kpi.denominator)}`]);
   if (kpi.controls.length > 0) facts.push(['Controls', kpi.controls.join(', ')]);
   for (const e of kpi.exceptions ?? []) facts.push(['Exception', exceptionText(e)]);
+  for (const m of kpi.manual ?? []) facts.push(['Manual', manualText(m).replace(/^manual: /, '')]);
   const base = kpi.sinceBaseline ?? (kpi.baseline ? { ...kpi.baseline, change: undefined } : undefined);
   if (base)
     facts.push([

@@ -34,9 +34,26 @@ export function segmentTargetTexts(kpi: KpiResult): string[] {
   );
 }
 
-/** Every note of the programme for a KPI: its segments' own targets, then its exceptions. */
+type Manual = NonNullable<KpiResult['manual']>[number];
+
+/** `manual: downtime_minutes 2026-Q3 = 42, entered by J. Doe, evidence INC-1234 (from the outage log)`. */
+export function manualText(m: Manual): string {
+  const note = m.note !== undefined ? ` (${m.note})` : '';
+  // As entered: its own decimals (up to 6), with thousands separators.
+  const decimals = Math.min(6, (String(m.value).split('.')[1] ?? '').length);
+  return `manual: ${m.measure} ${m.period} = ${formatNumber(m.value, decimals)}, entered by ${m.enteredBy}, evidence ${m.evidence}${note}`;
+}
+
+/**
+ * Every note of the programme for a KPI: its segments' own targets, its exceptions, then the values
+ * entered by hand that it read.
+ */
 export function programmeNotes(kpi: KpiResult): string[] {
-  return [...segmentTargetTexts(kpi), ...(kpi.exceptions ?? []).map(exceptionText)];
+  return [
+    ...segmentTargetTexts(kpi),
+    ...(kpi.exceptions ?? []).map(exceptionText),
+    ...(kpi.manual ?? []).map(manualText),
+  ];
 }
 
 type Objective = NonNullable<Report['objectives']>[number];

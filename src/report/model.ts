@@ -293,6 +293,25 @@ export const kpiResultSchema = doc(
         .optional(),
       "The catalogue's exceptions for this KPI, in catalogue order; absent when it has none.",
     ),
+    manual: doc(
+      z
+        .array(
+          doc(
+            z.object({
+              measure: z.string(),
+              period: doc(z.string(), 'The period the value was entered for (the reported period).'),
+              value: z.number(),
+              enteredBy: doc(z.string(), 'Who entered the value.'),
+              evidence: doc(z.string(), 'Where the evidence for the value is (a ticket, a document).'),
+              note: z.string().optional(),
+            }),
+            'A value collected by hand that the formula read with manual().',
+            'manualValue',
+          ),
+        )
+        .optional(),
+      "The manually collected values the KPI's formula read for the period, in the order first written; absent when it reads none.",
+    ),
     history: doc(
       z.array(z.object({ period: z.string(), value: numberOrNull })).optional(),
       'Values of earlier periods from saved reports given with --history, oldest first; same definition only.',
