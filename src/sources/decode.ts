@@ -203,11 +203,7 @@ async function* readChunks(
       const tail = decoder.end();
       if (tail.length > 0) yield tail;
     } catch (error) {
-      if (error instanceof IsmsKpiError) throw error;
-      if (error instanceof TypeError && isDecodeError(error)) {
-        throw await undecodable(path, displayPath, encoding, bomLength);
-      }
-      throw fsError(error, displayPath);
+      throw await readFailure(error, path, displayPath, encoding, bomLength);
     }
   } finally {
     await fh.close().catch(() => undefined);
@@ -314,11 +310,7 @@ async function* rangePieces(
       const tail = decoder.end();
       if (tail.length > 0) yield { text: tail, byteStart };
     } catch (error) {
-      if (error instanceof IsmsKpiError) throw error;
-      if (error instanceof TypeError && isDecodeError(error)) {
-        throw await undecodable(path, displayPath, encoding, bomLength);
-      }
-      throw fsError(error, displayPath);
+      throw await readFailure(error, path, displayPath, encoding, bomLength);
     }
   } finally {
     await fh.close().catch(() => undefined);
@@ -458,11 +450,7 @@ async function openPacked(
         const tail = decoder.end();
         if (tail.length > 0) yield tail;
       } catch (error) {
-        if (error instanceof IsmsKpiError) throw error;
-        if (error instanceof TypeError && isDecodeError(error)) {
-          throw await undecodable(path, displayPath, encoding, bomLength, options.inflateLimits);
-        }
-        throw fsError(error, displayPath);
+        throw await readFailure(error, path, displayPath, encoding, bomLength, options.inflateLimits);
       }
     } finally {
       await iterator.return?.().catch(() => undefined);
@@ -626,6 +614,24 @@ interface BadBytes {
   offset: number;
   line: number;
   detail: string;
+}
+
+/**
+ * What a failed read of a file becomes: our own error as it is, bytes the encoding cannot decode as a
+ * located `undecodable` problem, anything else as the file-system error it is.
+ */
+async function readFailure(
+  error: unknown,
+  path: string,
+  displayPath: string,
+  encoding: Encoding,
+  bomLength: number,
+  limits?: InflateLimits,
+): Promise<IsmsKpiError> {
+  if (error instanceof IsmsKpiError) return error;
+  if (error instanceof TypeError && isDecodeError(error))
+    return undecodable(path, displayPath, encoding, bomLength, limits);
+  return fsError(error, displayPath);
 }
 
 async function undecodable(

@@ -23,7 +23,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type FileUnit, type Period, periodContaining } from '../time/period.js';
+import { type FileUnit, KIND_RANK, type Period, periodContaining } from '../time/period.js';
 import { utcToLocal } from '../time/zone.js';
 import { closest } from '../util/closest.js';
 
@@ -44,14 +44,6 @@ const PART_UNIT: Readonly<Record<'year' | 'half' | 'quarter' | 'month', FileUnit
   half: 'half',
   quarter: 'quarter',
   month: 'month',
-};
-const RANK: Readonly<Record<Period['kind'], number>> = {
-  week: 0,
-  month: 1,
-  quarter: 2,
-  half: 3,
-  year: 4,
-  custom: -1,
 };
 
 const isToken = (name: string): name is PathToken => (PERIOD_PATH_TOKENS as readonly string[]).includes(name);
@@ -107,7 +99,7 @@ export function templateUnit(template: string): FileUnit | undefined {
   for (const token of periodTokensIn(template)) {
     if (token === 'period' || token === 'period_end') continue;
     const u = PART_UNIT[token];
-    if (unit === undefined || RANK[u] < RANK[unit]) unit = u;
+    if (unit === undefined || KIND_RANK[u] < KIND_RANK[unit]) unit = u;
   }
   return unit;
 }
@@ -175,7 +167,7 @@ const KIND_WORD: Readonly<Record<Period['kind'], string>> = {
 function mismatch(part: FileUnit, named: Period, unit: FileUnit | undefined): string {
   const what = `the path names ${KIND_WORD[part]} ({${part}}), and ${named.label} is ${KIND_WORD[named.kind]}`;
   if (unit !== undefined) return `${what}; one_file_per: ${unit} does not fit the path`;
-  if (RANK[part] > RANK[named.kind])
+  if (KIND_RANK[part] > KIND_RANK[named.kind])
     return `${what}: add one_file_per: ${part} to the source to read the file of the ${part} ${named.label} falls in`;
   return `${what}: report ${KIND_WORD[part].replace(/^an? /, '')}s, one at a time, or (for a snapshot) add one_file_per: ${part} to read the last ${part}'s file`;
 }

@@ -316,7 +316,8 @@ const CADENCE_RANK: Record<Cadence, number> = {
   semiannual: 3,
   annual: 4,
 };
-const KIND_RANK: Record<Period['kind'], number> = {
+/** Period kinds from the shortest to the longest (a custom range has no place in the order). */
+export const KIND_RANK: Readonly<Record<Period['kind'], number>> = {
   week: 0,
   month: 1,
   quarter: 2,
