@@ -87,7 +87,7 @@ ${byAreaUrgency(kpis).map(
 
 function matrixRow(kpi: KpiResult, area: SafeHtml | string): SafeHtml {
   const value = formatValue(kpi, kpi.value);
-  return html`<tr class="kpi ${kpi.status}" data-status="${kpi.status}">${area}<td class="id"><a href="#kpi-${kpi.id}">${kpi.id}</a></td><td class="name">${kpi.name}</td><td class="num">${kpi.status === 'stale' ? html`<span class="not-current" title="not current">${value}</span>` : value}</td><td class="num target">${withUnit(kpi, formatTarget(kpi))}</td><td class="status">${statusChip(kpi, true)}</td><td class="trend-col">${trendText(kpi)}</td></tr>\n`;
+  return html`<tr class="kpi ${kpi.status}" data-status="${kpi.status}">${area}<td class="id"><a href="#kpi-${kpi.id}">${kpi.id}</a></td><td class="name">${kpi.name}</td><td class="num">${kpi.status === 'stale' ? html`<span class="not-current" title="not current">${value}</span>` : value}</td><td class="num target">${unitsKeptWithNumbers(kpi, formatTarget(kpi))}</td><td class="status">${statusChip(kpi, true)}</td><td class="trend-col">${trendText(kpi)}</td></tr>\n`;
 }
 
 /**
@@ -118,7 +118,7 @@ function acceptedException(kpi: Pick<KpiResult, 'exceptions'>) {
  * A value, target or band text (which carries the KPI's unit after each number: `<= 8 h (amber <= 24 h)`)
  * with a no-break space between each number and its unit, so a narrow cell never wraps between them.
  */
-export function withUnit(kpi: Pick<KpiResult, 'unit'>, text: string): string {
+export function unitsKeptWithNumbers(kpi: Pick<KpiResult, 'unit'>, text: string): string {
   if (text === '–' || kpi.unit === '') return text;
   return text.split(` ${kpi.unit}`).join(`\u00a0${kpi.unit}`);
 }

@@ -31,7 +31,7 @@ import {
 } from './format.js';
 import type { History } from './history.js';
 import { HTML_STYLE, pageStyle } from './html-style.js';
-import { HTML_SYMBOL, statusChip, summaryPage, withUnit } from './html-summary.js';
+import { HTML_SYMBOL, statusChip, summaryPage, unitsKeptWithNumbers } from './html-summary.js';
 import { html, raw, type SafeHtml } from './html-template.js';
 import {
   exceptionText,
@@ -107,7 +107,7 @@ function tile(
     verdict || (isWithheld ? (kpi.trendNote ?? '') : trendText(kpi, points, history === undefined));
   const isNote = kpi.status === 'no-data' || kpi.status === 'stale';
   const facts: [string, string][] = [
-    ['Target', withUnit(kpi, formatBands(kpi))],
+    ['Target', unitsKeptWithNumbers(kpi, formatBands(kpi))],
     ['Owner', kpi.owner],
   ];
   if (kpi.numerator !== undefined && kpi.denominator !== undefined)

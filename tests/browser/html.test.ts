@@ -95,7 +95,7 @@ describe.skipIf(skipWithoutBrowser)('HTML report in Chromium', () => {
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered, visible text is what is checked
     const ac01 = await page.locator('#kpi-AC-01').innerText();
     expect(ac01).toContain('81.3 %');
-    // Target and unit are joined by a no-break space (withUnit), which innerText keeps.
+    // Target and unit are joined by a no-break space (unitsKeptWithNumbers), which innerText keeps.
     expect(ac01.replace(/\u00a0/g, ' ')).toContain('>= 95 %');
     expect(ac01).toContain('IAM lead');
     expect(await page.locator('#kpi-AC-01 svg.spark').isVisible()).toBe(true);
