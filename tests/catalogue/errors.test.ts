@@ -474,7 +474,9 @@ describe('YAML errors', () => {
     expect(tab?.location.line).toBe(5);
   });
 
-  it('an alias bomb is refused quickly', async () => {
+  it('an alias bomb is refused before it is expanded', async () => {
+    // Expanding it would take hours and gigabytes, so reaching the assertions at all (within the test
+    // timeout) shows the refusal happens on the alias count, not after expansion.
     // 10 levels of 10 aliases each: 10^10 nodes if expanded
     const lines = ['organisation: Test GmbH', 'x0: &x0 [a, a, a, a, a, a, a, a, a, a]'];
     for (let i = 1; i <= 10; i++)
@@ -483,9 +485,7 @@ describe('YAML errors', () => {
           .fill(`*x${i - 1}`)
           .join(', ')}]`,
       );
-    const started = performance.now();
     const p = await onlyProblem(`${lines.join('\n')}\n`);
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(p.code).toBe('catalogue-syntax');
     expect(formatProblem(p)).toBe(
       'metrics.yaml: too many alias expansions (more than 100): the document looks like an alias bomb',
