@@ -6,6 +6,7 @@ import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { auditCatalogue } from '../app/audit.js';
 import { diff, trend } from '../app/compare.js';
 import { detect } from '../app/detect.js';
+import { checkPackOptions } from '../app/evidence-options.js';
 import { explain } from '../app/explain.js';
 import { init } from '../app/init.js';
 import { list } from '../app/list.js';
@@ -30,6 +31,7 @@ import { checkEvidenceTarget } from './evidence-output.js';
 import type { CliIo } from './output.js';
 import { progressPrinter } from './progress.js';
 import { isColorTerminal, MIN_WIDTH, terminalWidth } from './terminal.js';
+import { verifyCommand } from './verify-command.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -112,7 +114,7 @@ function periodOptions(command: Command): Command {
 export type Run = (task: () => Promise<CommandResult> | CommandResult) => Promise<void>;
 
 /** What each command's wiring needs: the Io, where results go, and whether stdout gets colours. */
-interface Context {
+export interface Context {
   io: CliIo;
   run: Run;
   colorWanted: (command: Command) => boolean;
@@ -156,6 +158,7 @@ export function buildProgram(io: CliIo, run: Run): Command {
     initCommand,
     detectCommand,
     presetsCommand,
+    verifyCommand,
     completionCommand,
   ])
     add(program, context);
@@ -196,6 +199,16 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     .option(
       '--evidence <dir>',
       'write the audit evidence pack to this folder: manifest.json, the rows behind each KPI, the rejected rows of each source',
+      nonEmpty,
+    )
+    .option(
+      '--previous <manifest>',
+      "with --evidence: the previous pack's manifest.json (or its folder), whose sha256 the new manifest records, so the packs form a chain that verify --chain checks",
+      nonEmpty,
+    )
+    .option(
+      '--sign <key.pem>',
+      'with --evidence: sign manifest.json with this Ed25519 private key (PKCS#8 PEM; passphrase of an encrypted key in ISMS_KPI_SIGNING_PASSPHRASE), writing manifest.json.sig',
       nonEmpty,
     )
     .option(
@@ -242,6 +255,7 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     )
     .action((options, command: Command) =>
       run(async () => {
+        checkPackOptions(options);
         if (options.periods !== undefined || options.outputDir !== undefined) {
           const progress = progressPrinter(io.stderr, options.quiet === true || io.env.TERM === 'dumb');
           try {
