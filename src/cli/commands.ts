@@ -203,7 +203,7 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     )
     .option(
       '--previous <manifest>',
-      "with --evidence: the previous pack's manifest.json (or its folder), whose sha256 the new manifest records, so the packs form a chain that verify --chain checks",
+      "with --evidence: the previous pack's manifest.json (or its folder), whose sha256 the new manifest records, so the packs form a chain that isms-kpi verify checks",
       nonEmpty,
     )
     .option(
@@ -251,7 +251,7 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     )
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n  $ isms-kpi report --periods 2025-Q1..2026-Q3 --output-dir reports/   # history: one JSON report per quarter (exit 0; --fail-on does not apply)\n${EXIT_CODES_HELP}`,
+      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --evidence audit/2026-Q3 --previous audit/2026-Q2 --sign isms-kpi-signing.pem   # chained and signed (docs/evidence.md)\n  $ isms-kpi report --control A.8.13 --fail-on amber\n  $ isms-kpi report --periods 2025-Q1..2026-Q3 --output-dir reports/   # history: one JSON report per quarter (exit 0; --fail-on does not apply)\n${EXIT_CODES_HELP}`,
     )
     .action((options, command: Command) =>
       run(async () => {

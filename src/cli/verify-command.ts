@@ -13,7 +13,7 @@ export function verifyCommand(program: Command, { io, run }: Context): void {
     )
     .option(
       '--chain',
-      'the folders are consecutive packs, oldest first: check that each records the one before (report --previous)',
+      'the folders are consecutive packs, oldest first: check that each records the one before it',
     )
     .option(
       '--key <public.pem>',

@@ -50,13 +50,13 @@ function foreignFormat(text: string, file: string, want: 'private' | 'public'): 
     return keyError(
       file,
       want === 'private'
-        ? `is an OpenSSH private key; isms-kpi reads PKCS#8 PEM keys: make a signing key with ${GENERATE} (docs/evidence.md)`
+        ? `is an OpenSSH private key; only PKCS#8 PEM keys are read: make a signing key with ${GENERATE} (docs/evidence.md)`
         : `is an OpenSSH private key, not a public key; give the PEM public key of the signing key (${PUBLIC_FROM_PRIVATE})`,
     );
   if (/^\s*(ssh-ed25519|ssh-rsa|ecdsa-sha2-\S+|sk-ssh-\S+) /.test(text))
     return keyError(
       file,
-      `is an OpenSSH public key; isms-kpi reads PEM keys (-----BEGIN PUBLIC KEY-----): make the signing key with ${GENERATE} and its public key with ${PUBLIC_FROM_PRIVATE} (docs/evidence.md)`,
+      `is an OpenSSH public key; only PEM public keys (-----BEGIN PUBLIC KEY-----) are read: make the signing key with ${GENERATE} and its public key with ${PUBLIC_FROM_PRIVATE} (docs/evidence.md)`,
     );
   if (want === 'private' && text.includes('-----BEGIN PUBLIC KEY-----'))
     return keyError(
@@ -82,7 +82,7 @@ function requireEd25519(key: KeyObject, file: string): KeyObject {
   if (key.asymmetricKeyType !== 'ed25519')
     throw keyError(
       file,
-      `is ${key.asymmetricKeyType === undefined ? 'not an asymmetric' : `an ${key.asymmetricKeyType.toUpperCase()}`} key; isms-kpi signs with Ed25519 keys only: ${GENERATE}`,
+      `is ${key.asymmetricKeyType === undefined ? 'not an asymmetric' : `an ${key.asymmetricKeyType.toUpperCase()}`} key; evidence packs are signed with Ed25519 keys only: ${GENERATE}`,
     );
   return key;
 }

@@ -356,12 +356,12 @@ describe('key files', () => {
       [
         'rsa.pem',
         rsaPem,
-        /is an RSA key; isms-kpi signs with Ed25519 keys only: openssl genpkey -algorithm ed25519/,
+        /is an RSA key; evidence packs are signed with Ed25519 keys only: openssl genpkey -algorithm ed25519/,
       ],
       [
         'openssh',
         `-----BEGIN OPENSSH PRIVATE KEY-----\n${body}\n-----END OPENSSH PRIVATE KEY-----\n`,
-        /is an OpenSSH private key; isms-kpi reads PKCS#8 PEM keys/,
+        /is an OpenSSH private key; only PKCS#8 PEM keys are read/,
       ],
       ['public.pem', fs.readFileSync(keyA.public, 'utf8'), /is a public key; --sign needs the private key/],
       ['garbage.pem', 'hello\n', /is not a PEM private key/],
@@ -423,7 +423,7 @@ describe('key files', () => {
     const ssh = keyFile('id.pub', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE9wZW5TU0g user@host\n');
     const r = await verify(signedQ2, '--key', ssh);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('is an OpenSSH public key; isms-kpi reads PEM keys');
+    expect(r.stderr).toContain('is an OpenSSH public key; only PEM public keys');
     expect(r.stderr).not.toContain('AAAAC3Nza');
     expect(r.stdout).toBe('');
   });
