@@ -96,7 +96,8 @@ describe('verify: the files of a pack', () => {
     const pack = copy(q2, 'byte');
     const file = path.join(pack, 'kpis', 'AC-01.csv');
     const bytes = fs.readFileSync(file);
-    bytes[bytes.length - 3] ^= 0x01;
+    const at = bytes.length - 3;
+    bytes[at] = bytes[at]! ^ 0x01;
     fs.writeFileSync(file, bytes);
     const r = await verify(pack);
     expect(r.code).toBe(1);
