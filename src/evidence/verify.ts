@@ -19,9 +19,7 @@
  * - An unreadable pack (no folder, no manifest.json, a manifest isms-kpi did not write) stops verify with
  *   exit 2 (nothing could be checked); everything found while checking is a result (exit 0 or 1).
  */
-
-import type { KeyObject } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { lstat, open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
