@@ -48,6 +48,9 @@ export type ProblemCode =
   | 'duplicate-report'
   | 'incomplete-report'
   | 'output'
+  // evidence packs: verify, report --previous, --sign, verify --key
+  | 'not-a-pack'
+  | 'key'
   // report --output FILE.pdf
   | 'browser'
   | 'usage'

@@ -4,7 +4,7 @@
  *   0  done: the run completed and nothing reached a fail condition
  *   1  a fail condition that was asked for: a KPI at the --fail-on level (report), a regression
  *      (diff --fail-on-regression / --strict), a file no preset matches (detect), a data problem in an
- *      export (validate)
+ *      export (validate), an evidence pack that does not verify (verify)
  *   2  usage, catalogue or input error: nothing was written (validate: the catalogue does not load)
  *
  * validate (decided in issue 14): 1 is for the exports, 2 for the catalogue and the command line, so a
@@ -36,6 +36,8 @@ export type Outcome =
   | { command: 'diff'; isRegression: boolean }
   /** Files that could not be read, and files that matched no preset. */
   | { command: 'detect'; unreadable: number; unmatched: number }
+  /** verify: whether every pack (and with --chain every link) verified. */
+  | { command: 'verify'; ok: boolean }
   /** audit-catalogue: the number of warnings among its findings (information never fails). */
   | { command: 'audit'; warnings: number }
   /** Anything else that completed (list, explain, trend, init, presets, completion, help). */
@@ -57,6 +59,8 @@ export function exitCode(outcome: Outcome): ExitCode {
       return outcome.isRegression ? EXIT_FAIL_LEVEL : EXIT_OK;
     case 'detect':
       return outcome.unreadable > 0 ? EXIT_ERROR : outcome.unmatched > 0 ? EXIT_FAIL_LEVEL : EXIT_OK;
+    case 'verify':
+      return outcome.ok ? EXIT_OK : EXIT_FAIL_LEVEL;
     case 'audit':
       return outcome.warnings > 0 ? EXIT_FAIL_LEVEL : EXIT_OK;
     case 'done':

@@ -26,6 +26,7 @@ import { notAFileMessage } from '../util/file-problem.js';
 import { findBrowser } from './browser.js';
 import { loadCatalogue } from './catalogue.js';
 import { evaluate } from './evaluate.js';
+import { previousRecord, readPackExtras, signPack } from './evidence-options.js';
 import type { Io } from './io.js';
 import type { PeriodOptions } from './request.js';
 import type { CommandResult } from './result.js';
@@ -40,6 +41,10 @@ export interface ReportOptions extends PeriodOptions {
   output: string[];
   /** Folder for the audit evidence pack. */
   evidence?: string | undefined;
+  /** The previous pack's manifest.json (or folder), recorded in the new manifest (src/app/evidence-options.ts). */
+  previous?: string | undefined;
+  /** The Ed25519 private key (PKCS#8 PEM) that signs the pack's manifest.json. */
+  sign?: string | undefined;
   /** Earlier saved JSON reports (files or folders), for the trend lines of the HTML report. */
   history: string[];
   baseline?: string | undefined;
@@ -143,6 +148,7 @@ export async function report(
   io: Io,
 ): Promise<CommandResult> {
   const problems: Problem[] = [];
+  const packExtras = await readPackExtras(options, io);
   const saved = await readHistory(io, options.history);
   problems.push(...saved.problems);
   const baseline = await readBaseline(options.baseline, io, problems);
@@ -163,6 +169,7 @@ export async function report(
     io,
   );
   const { report } = result;
+  const previous = previousRecord(packExtras, report.period);
   const controlWarning = catalogueWarningOnce(result.catalogue.warnings);
   if (controlWarning) problems.push(controlWarning);
   const history = saved.reports.length > 0 ? buildHistory(saved.reports, report) : undefined;
@@ -197,7 +204,7 @@ export async function report(
   if (!isStdout && !options.quiet) for (const t of targets) notes.push(`wrote ${t.file} (${t.format})`);
   if (isEvidence && !options.quiet)
     notes.push(
-      `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources)`,
+      `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources${previous ? `; follows the pack of ${previous.period}` : ''}${packExtras?.signingKey ? '; signed' : ''})`,
     );
   const colour = options.color && format === 'table';
   return {
@@ -216,16 +223,20 @@ export async function report(
       ? {
           evidence: {
             dir: options.evidence,
-            write: (sink: PackSink) =>
-              writeEvidencePack(
+            write: async (sink: PackSink) => {
+              const manifest = await writeEvidencePack(
                 {
                   report,
                   catalogue: result.catalogue,
                   sources: result.sources,
                   traces: result.evaluation.traces,
+                  previous,
                 },
                 sink,
-              ),
+              );
+              if (packExtras?.signingKey) signPack(sink, packExtras.signingKey);
+              return manifest;
+            },
           },
         }
       : {}),

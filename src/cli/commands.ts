@@ -6,6 +6,7 @@ import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { auditCatalogue } from '../app/audit.js';
 import { diff, trend } from '../app/compare.js';
 import { detect } from '../app/detect.js';
+import { checkPackOptions } from '../app/evidence-options.js';
 import { explain } from '../app/explain.js';
 import { init } from '../app/init.js';
 import { list } from '../app/list.js';
@@ -30,6 +31,7 @@ import { checkEvidenceTarget } from './evidence-output.js';
 import type { CliIo } from './output.js';
 import { progressPrinter } from './progress.js';
 import { isColorTerminal, MIN_WIDTH, terminalWidth } from './terminal.js';
+import { verifyCommand } from './verify-command.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -112,7 +114,7 @@ function periodOptions(command: Command): Command {
 export type Run = (task: () => Promise<CommandResult> | CommandResult) => Promise<void>;
 
 /** What each command's wiring needs: the Io, where results go, and whether stdout gets colours. */
-interface Context {
+export interface Context {
   io: CliIo;
   run: Run;
   colorWanted: (command: Command) => boolean;
@@ -156,6 +158,7 @@ export function buildProgram(io: CliIo, run: Run): Command {
     initCommand,
     detectCommand,
     presetsCommand,
+    verifyCommand,
     completionCommand,
   ])
     add(program, context);
@@ -199,6 +202,16 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
       nonEmpty,
     )
     .option(
+      '--previous <manifest>',
+      "with --evidence: the previous pack's manifest.json (or its folder), whose sha256 the new manifest records, so the packs form a chain that isms-kpi verify checks",
+      nonEmpty,
+    )
+    .option(
+      '--sign <key.pem>',
+      'with --evidence: sign manifest.json with this Ed25519 private key (PKCS#8 PEM; passphrase of an encrypted key in ISMS_KPI_SIGNING_PASSPHRASE), writing manifest.json.sig',
+      nonEmpty,
+    )
+    .option(
       '--history <file|dir>',
       'an earlier saved JSON report, or a folder of them, drawn in the trend lines of the HTML report; the one of the previous period gives the trend verdicts (repeatable)',
       collect,
@@ -238,10 +251,11 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     )
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n  $ isms-kpi report --periods 2025-Q1..2026-Q3 --output-dir reports/   # history: one JSON report per quarter (exit 0; --fail-on does not apply)\n${EXIT_CODES_HELP}`,
+      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --evidence audit/2026-Q3 --previous audit/2026-Q2 --sign isms-kpi-signing.pem   # chained and signed (docs/evidence.md)\n  $ isms-kpi report --control A.8.13 --fail-on amber\n  $ isms-kpi report --periods 2025-Q1..2026-Q3 --output-dir reports/   # history: one JSON report per quarter (exit 0; --fail-on does not apply)\n${EXIT_CODES_HELP}`,
     )
     .action((options, command: Command) =>
       run(async () => {
+        checkPackOptions(options);
         if (options.periods !== undefined || options.outputDir !== undefined) {
           const progress = progressPrinter(io.stderr, options.quiet === true || io.env.TERM === 'dumb');
           try {

@@ -3,6 +3,7 @@
  * list of files in the pack with their sha256, so the pack can be checked for completeness and tampering.
  */
 import type { KpiResult, Report, SourceManifest } from '../report/model.js';
+import { SIGNATURE_FILE } from './sign.js';
 
 /** Bumped when the layout of the pack changes. */
 export const EVIDENCE_PACK_VERSION = 1;
@@ -35,6 +36,16 @@ export interface PackManifest {
   /** The values entered by hand that the report's KPIs read, by KPI in report order; absent when none. */
   manual?: PackManual[];
   files: PackFile[];
+  /** The pack before this one (report --previous): its manifest's sha256 and period (chain.ts). */
+  previous?: PreviousPack;
+}
+
+/** What a pack records of the pack before it (report --previous; chain.ts). */
+export interface PreviousPack {
+  /** sha256 (hex) of the previous pack's manifest.json, its exact bytes. */
+  sha256: string;
+  /** The previous pack's period label. */
+  period: string;
 }
 
 /** An exception in force: the KPI it is for, then as the report records it (without its state). */
@@ -66,5 +77,6 @@ export function filesOfEarlierPack(manifestText: string): string[] | undefined {
     !m.files.every((f) => typeof f === 'object' && f !== null && typeof f.path === 'string')
   )
     return undefined;
-  return [MANIFEST_FILE, ...m.files.map((f) => f.path)];
+  // manifest.json.sig (sign.ts) belongs to the pack too, though the manifest it signs cannot list it.
+  return [MANIFEST_FILE, SIGNATURE_FILE, ...m.files.map((f) => f.path)];
 }

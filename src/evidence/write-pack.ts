@@ -30,7 +30,13 @@ import { type Column, cellValue } from '../sources/table.js';
 import { jsonText } from '../text.js';
 import { type CsvValue, csvCell } from '../util/csv-writer.js';
 import { checkMemory } from '../util/memory.js';
-import { EVIDENCE_PACK_VERSION, MANIFEST_FILE, type PackFile, type PackManifest } from './pack-manifest.js';
+import {
+  EVIDENCE_PACK_VERSION,
+  MANIFEST_FILE,
+  type PackFile,
+  type PackManifest,
+  type PreviousPack,
+} from './pack-manifest.js';
 
 export interface EvidenceInput {
   report: Report;
@@ -38,6 +44,8 @@ export interface EvidenceInput {
   sources: ReadonlyMap<string, LoadedSource | { missing: string }>;
   /** From run({ trace: true }): the rows each aggregate matched. */
   traces: ReadonlyMap<string, KpiTrace>;
+  /** The previous pack of a chain (report --previous; chain.ts), recorded in the manifest. */
+  previous?: PreviousPack | undefined;
 }
 
 /** Where the pack's files go: the CLI's staged folder, or memory (buildEvidencePack, tests). */
@@ -229,6 +237,7 @@ export async function writeEvidencePack(
     period: report.period,
     asOf: report.asOf,
     ...(report.generatedAt ? { generatedAt: report.generatedAt } : {}),
+    ...(input.previous ? { previous: input.previous } : {}),
     sources: report.sources,
     ...inForce(report),
     ...manualValues(report),

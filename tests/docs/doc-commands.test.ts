@@ -16,6 +16,7 @@ const DOCS = [
   'docs/management-review.md',
   'docs/troubleshooting.md',
   'docs/catalogue.md',
+  'docs/evidence.md',
 ];
 
 /** The --help text of the program ('') and of each command, read once before the tests. */
