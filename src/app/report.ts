@@ -29,6 +29,7 @@ import { evaluate } from './evaluate.js';
 import type { Io } from './io.js';
 import type { PeriodOptions } from './request.js';
 import type { CommandResult } from './result.js';
+import { checkOscalFindings, OscalContext } from './report-oscal.js';
 import { incompleteReason, incompleteSkipped, readHistory, readReportFile } from './saved-reports.js';
 
 export interface ReportOptions extends PeriodOptions {
@@ -49,6 +50,8 @@ export interface ReportOptions extends PeriodOptions {
   control: string[];
   failOn: FailOn;
   timestamp?: boolean | undefined;
+  /** --oscal-findings: a finding per Annex A control in the OSCAL output (src/render/oscal.ts). */
+  oscalFindings?: boolean | undefined;
   quiet?: boolean | undefined;
   /** Colours in the table printed to stdout. */
   color: boolean;
@@ -75,7 +78,7 @@ const PDF_EXTENSION = '.pdf';
  * the --evidence folder (which is replaced as a whole), in a folder that exists.
  */
 export async function reportTargets(
-  options: Pick<ReportOptions, 'output' | 'evidence' | 'format' | 'browser'>,
+  options: Pick<ReportOptions, 'output' | 'evidence' | 'format' | 'browser' | 'oscalFindings'>,
   io: Io,
 ): Promise<OutputTarget[]> {
   if (options.format === 'pdf')
@@ -96,6 +99,10 @@ export async function reportTargets(
     }
     return { file, format };
   });
+  checkOscalFindings(
+    options,
+    targets.map((t) => t.format),
+  );
   for (const target of targets)
     if (target.format === 'pdf') target.browser = await findBrowser(io, options.browser, target.file);
   if (options.evidence !== undefined) {
@@ -181,18 +188,29 @@ export async function report(
     ...(options.width !== undefined ? { width: options.width } : {}),
     ...(history ? { history } : {}),
   };
+  const oscal = new OscalContext(io.cwd, options.catalogue, options.evidence, options.oscalFindings === true);
+  const render = (format: Format, file: string | undefined, extra: Partial<RenderOptions> = {}) =>
+    RENDERERS[format](report, {
+      ...renderOptions,
+      ...(format === 'oscal' ? { oscal: oscal.optionsFor(file) } : {}),
+      ...extra,
+    });
+  // The OSCAL document lists the evidence pack's files with their sha256: rendered once the pack is written.
+  const isLate = (format: Format | 'pdf') => isEvidence && format === 'oscal';
   // terminalSafe: the last guard of every report file (src/text.ts); a JSON file reads back unchanged.
-  const files = targets.map(({ file, format, browser }) =>
+  const document = ({ file, format, browser }: OutputTarget) =>
     format === 'pdf'
       ? {
           file,
           content: terminalSafe(RENDERERS.html(report, renderOptions)),
           printWith: { browser: browser! },
         }
-      : { file, content: terminalSafe(RENDERERS[format](report, renderOptions)) },
-  );
+      : { file, content: terminalSafe(render(format, file)) };
+  const files = targets.filter((t) => !isLate(t.format)).map(document);
   const isStdout = (targets.length === 0 && !isEvidence) || options.format !== undefined;
   const format = options.format === undefined || options.format === 'pdf' ? 'table' : options.format;
+  const stdoutText = () =>
+    render(format, undefined, { color: colour, width: options.width ?? options.terminalWidth });
   const notes: string[] = [];
   if (!isStdout && !options.quiet) for (const t of targets) notes.push(`wrote ${t.file} (${t.format})`);
   if (isEvidence && !options.quiet)
@@ -200,24 +218,24 @@ export async function report(
       `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources)`,
     );
   const colour = options.color && format === 'table';
+  const lateStdout = isStdout && isLate(format);
   return {
-    ...(isStdout
+    ...(isStdout ? { ...(lateStdout ? {} : { stdout: stdoutText() }), colour } : {}),
+    files,
+    ...(lateStdout || targets.some((t) => isLate(t.format))
       ? {
-          stdout: RENDERERS[format](report, {
-            ...renderOptions,
-            color: colour,
-            width: options.width ?? options.terminalWidth,
+          afterEvidence: () => ({
+            files: targets.filter((t) => isLate(t.format)).map(document),
+            ...(lateStdout ? { stdout: stdoutText() } : {}),
           }),
-          colour,
         }
       : {}),
-    files,
     ...(options.evidence !== undefined
       ? {
           evidence: {
             dir: options.evidence,
-            write: (sink: PackSink) =>
-              writeEvidencePack(
+            write: async (sink: PackSink) => {
+              const manifest = await writeEvidencePack(
                 {
                   report,
                   catalogue: result.catalogue,
@@ -225,7 +243,10 @@ export async function report(
                   traces: result.evaluation.traces,
                 },
                 sink,
-              ),
+              );
+              oscal.packWritten(manifest, sink);
+              return manifest;
+            },
           },
         }
       : {}),
