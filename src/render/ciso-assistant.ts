@@ -71,8 +71,14 @@ function observations(report: Report, control: ControlResult & { status: Status 
       controlStatusOf(kpi) === kpi.status
         ? STATUS_LABEL[kpi.status]
         : `${STATUS_LABEL[kpi.status]}, judged ${STATUS_LABEL[controlStatusOf(kpi)]}`;
-    const counted = judgesControls(kpi) ? '' : ` [${kpi.lifecycle}, not counted]`;
-    lines.push(`- ${kpi.id} ${kpi.name}: ${formatValue(kpi, kpi.value)} (${status}; ${kpi.reason})${counted}`);
+    const notes = [
+      ...(judgesControls(kpi) ? [] : [`${kpi.lifecycle}, not counted`]),
+      ...(kpi.exceptions ?? [])
+        .filter((e) => e.state === 'accepted' && e.segment === undefined)
+        .map((e) => `exception accepted by ${e.approver} until ${e.expires}${e.risk ? `, ${e.risk}` : ''}`),
+    ];
+    const noted = notes.length > 0 ? ` [${notes.join('; ')}]` : '';
+    lines.push(`- ${kpi.id} ${kpi.name}: ${formatValue(kpi, kpi.value)} (${status}; ${kpi.reason})${noted}`);
   }
   return lines.join('\n');
 }
