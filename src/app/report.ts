@@ -27,9 +27,9 @@ import { findBrowser } from './browser.js';
 import { loadCatalogue } from './catalogue.js';
 import { evaluate } from './evaluate.js';
 import type { Io } from './io.js';
+import { checkOscalFindings, OscalContext } from './report-oscal.js';
 import type { PeriodOptions } from './request.js';
 import type { CommandResult } from './result.js';
-import { checkOscalFindings, OscalContext } from './report-oscal.js';
 import { incompleteReason, incompleteSkipped, readHistory, readReportFile } from './saved-reports.js';
 
 export interface ReportOptions extends PeriodOptions {

@@ -61,7 +61,11 @@ export function formatForFile(file: string): Format | undefined {
   let best: { format: Format; length: number } | undefined;
   for (const format of FORMATS)
     for (const extension of FORMAT_EXTENSIONS[format])
-      if (name.endsWith(extension) && name.length > extension.length && extension.length > (best?.length ?? 0))
+      if (
+        name.endsWith(extension) &&
+        name.length > extension.length &&
+        extension.length > (best?.length ?? 0)
+      )
         best = { format, length: extension.length };
   return best?.format;
 }

@@ -176,7 +176,8 @@ function evidenceOf(
         href(pack.base, 'manifest.json'),
         pack.manifestSha256,
       ),
-      description: 'The evidence pack manifest: the source exports and the files of the pack with their sha256.',
+      description:
+        'The evidence pack manifest: the source exports and the files of the pack with their sha256.',
     });
     return out;
   }
@@ -234,7 +235,10 @@ function observation(
       ...kpi.controls.map((c): [string, string] => ['control', c]),
       ...(kpi.exceptions ?? [])
         .filter((e) => e.state === 'accepted' && e.segment === undefined)
-        .map((e): [string, string] => ['exception', `accepted by ${e.approver} until ${e.expires}: ${e.reason}`]),
+        .map((e): [string, string] => [
+          'exception',
+          `accepted by ${e.approver} until ${e.expires}: ${e.reason}`,
+        ]),
     ]),
     methods: ['EXAMINE'],
     ...(evidence.length > 0 ? { 'relevant-evidence': evidence } : {}),
@@ -243,15 +247,17 @@ function observation(
   };
 }
 
-const FINDING_STATE: Record<Status, { state: 'satisfied' | 'not-satisfied'; reason: 'pass' | 'fail' | 'other' }> =
-  {
-    green: { state: 'satisfied', reason: 'pass' },
-    red: { state: 'not-satisfied', reason: 'fail' },
-    amber: { state: 'not-satisfied', reason: 'other' },
-    stale: { state: 'not-satisfied', reason: 'other' },
-    'no-data': { state: 'not-satisfied', reason: 'other' },
-    info: { state: 'not-satisfied', reason: 'other' },
-  };
+const FINDING_STATE: Record<
+  Status,
+  { state: 'satisfied' | 'not-satisfied'; reason: 'pass' | 'fail' | 'other' }
+> = {
+  green: { state: 'satisfied', reason: 'pass' },
+  red: { state: 'not-satisfied', reason: 'fail' },
+  amber: { state: 'not-satisfied', reason: 'other' },
+  stale: { state: 'not-satisfied', reason: 'other' },
+  'no-data': { state: 'not-satisfied', reason: 'other' },
+  info: { state: 'not-satisfied', reason: 'other' },
+};
 
 /** The target state (and reason) of a control's finding, from the worst status of its KPIs. */
 export function findingState(status: Status): { state: 'satisfied' | 'not-satisfied'; reason: string } {

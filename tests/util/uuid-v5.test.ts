@@ -10,7 +10,8 @@ describe('uuidV5', () => {
   it('writes version 5 and the RFC variant, and depends on both the name and the namespace', () => {
     const names = ['', 'a', 'b', 'ü', 'x'.repeat(1000)];
     const ids = names.flatMap((n) => [uuidV5(n, UUID_NAMESPACE_DNS), uuidV5(n, UUID_NAMESPACE_URL)]);
-    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(ids.length);
     expect(uuidV5('a', UUID_NAMESPACE_DNS)).toBe(uuidV5('a', UUID_NAMESPACE_DNS));
   });
