@@ -277,6 +277,23 @@ describe('report --format oscal (CLI)', () => {
     expect(readFileSync(out, 'utf8')).toBe(text);
   });
 
+  it('with --evidence on standard output: hrefs are relative to the working folder', async () => {
+    const inRepo = await runCli(
+      ['report', '--evidence', path.join(tmp, 'stdout-pack'), '--format', 'oscal', '--fail-on', 'never'],
+      { cwd: REPO },
+    );
+    expect(inRepo.status, inRepo.stderr).toBe(0);
+    const doc = ar(inRepo.stdout);
+    const relative = path.relative(REPO, path.join(tmp, 'stdout-pack')).split(path.sep).join('/');
+    const links = doc['back-matter'].resources.map((r) => decodeURIComponent(r.rlinks[0].href));
+    expect(links).toContain(`${relative}/manifest.json`);
+    expect(links).toContain('metrics.yaml');
+    const manifest = links.find((l) => l.endsWith('/manifest.json'))!;
+    const hash = doc['back-matter'].resources.find((r) => decodeURIComponent(r.rlinks[0].href) === manifest)!
+      .rlinks[0].hashes[0].value;
+    expect(hash).toBe(sha256(path.join(REPO, manifest)));
+  });
+
   it('--oscal-findings without an OSCAL output is a usage error, and nothing is written', async () => {
     const out = path.join(tmp, 'plain.json');
     const result = await runCli(['report', '--output', out, '--oscal-findings'], { cwd: REPO });
