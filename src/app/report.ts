@@ -209,8 +209,6 @@ export async function report(
   const files = targets.filter((t) => !isLate(t.format)).map(document);
   const isStdout = (targets.length === 0 && !isEvidence) || options.format !== undefined;
   const format = options.format === undefined || options.format === 'pdf' ? 'table' : options.format;
-  const stdoutText = () =>
-    render(format, undefined, { color: colour, width: options.width ?? options.terminalWidth });
   const notes: string[] = [];
   if (!isStdout && !options.quiet) for (const t of targets) notes.push(`wrote ${t.file} (${t.format})`);
   if (isEvidence && !options.quiet)
@@ -218,6 +216,8 @@ export async function report(
       `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources)`,
     );
   const colour = options.color && format === 'table';
+  const stdoutText = () =>
+    render(format, undefined, { color: colour, width: options.width ?? options.terminalWidth });
   const lateStdout = isStdout && isLate(format);
   return {
     ...(isStdout ? { ...(lateStdout ? {} : { stdout: stdoutText() }), colour } : {}),
