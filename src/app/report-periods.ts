@@ -34,6 +34,7 @@ function conflicts(options: ReportPeriodsOptions): string | undefined {
   if (options.output.length > 0) return '--output-dir and --output';
   if (options.format !== undefined) return '--output-dir and --format';
   if (options.evidence !== undefined) return '--output-dir and --evidence';
+  if (options.oscalFindings) return '--output-dir and --oscal-findings';
   return undefined;
 }
 

@@ -28,6 +28,7 @@ import { loadCatalogue } from './catalogue.js';
 import { evaluate } from './evaluate.js';
 import { previousRecord, readPackExtras, signPack } from './evidence-options.js';
 import type { Io } from './io.js';
+import { checkOscalFindings, OscalContext } from './report-oscal.js';
 import type { PeriodOptions } from './request.js';
 import type { CommandResult } from './result.js';
 import { incompleteReason, incompleteSkipped, readHistory, readReportFile } from './saved-reports.js';
@@ -54,6 +55,8 @@ export interface ReportOptions extends PeriodOptions {
   control: string[];
   failOn: FailOn;
   timestamp?: boolean | undefined;
+  /** --oscal-findings: a finding per Annex A control in the OSCAL output (src/render/oscal.ts). */
+  oscalFindings?: boolean | undefined;
   quiet?: boolean | undefined;
   /** Colours in the table printed to stdout. */
   color: boolean;
@@ -80,7 +83,7 @@ const PDF_EXTENSION = '.pdf';
  * the --evidence folder (which is replaced as a whole), in a folder that exists.
  */
 export async function reportTargets(
-  options: Pick<ReportOptions, 'output' | 'evidence' | 'format' | 'browser'>,
+  options: Pick<ReportOptions, 'output' | 'evidence' | 'format' | 'browser' | 'oscalFindings'>,
   io: Io,
 ): Promise<OutputTarget[]> {
   if (options.format === 'pdf')
@@ -101,6 +104,10 @@ export async function reportTargets(
     }
     return { file, format };
   });
+  checkOscalFindings(
+    options,
+    targets.map((t) => t.format),
+  );
   for (const target of targets)
     if (target.format === 'pdf') target.browser = await findBrowser(io, options.browser, target.file);
   if (options.evidence !== undefined) {
@@ -188,16 +195,25 @@ export async function report(
     ...(options.width !== undefined ? { width: options.width } : {}),
     ...(history ? { history } : {}),
   };
+  const oscal = new OscalContext(io.cwd, options.catalogue, options.evidence, options.oscalFindings === true);
+  const render = (format: Format, file: string | undefined, extra: Partial<RenderOptions> = {}) =>
+    RENDERERS[format](report, {
+      ...renderOptions,
+      ...(format === 'oscal' ? { oscal: oscal.optionsFor(file) } : {}),
+      ...extra,
+    });
+  // The OSCAL document lists the evidence pack's files with their sha256: rendered once the pack is written.
+  const isLate = (format: Format | 'pdf') => isEvidence && format === 'oscal';
   // terminalSafe: the last guard of every report file (src/text.ts); a JSON file reads back unchanged.
-  const files = targets.map(({ file, format, browser }) =>
+  const document = ({ file, format, browser }: OutputTarget) =>
     format === 'pdf'
       ? {
           file,
           content: terminalSafe(RENDERERS.html(report, renderOptions)),
           printWith: { browser: browser! },
         }
-      : { file, content: terminalSafe(RENDERERS[format](report, renderOptions)) },
-  );
+      : { file, content: terminalSafe(render(format, file)) };
+  const files = targets.filter((t) => !isLate(t.format)).map(document);
   const isStdout = (targets.length === 0 && !isEvidence) || options.format !== undefined;
   const format = options.format === undefined || options.format === 'pdf' ? 'table' : options.format;
   const notes: string[] = [];
@@ -207,18 +223,20 @@ export async function report(
       `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources${previous ? `; follows the pack of ${previous.period}` : ''}${packExtras?.signingKey ? '; signed' : ''})`,
     );
   const colour = options.color && format === 'table';
+  const stdoutText = () =>
+    render(format, undefined, { color: colour, width: options.width ?? options.terminalWidth });
+  const lateStdout = isStdout && isLate(format);
   return {
-    ...(isStdout
+    ...(isStdout ? { ...(lateStdout ? {} : { stdout: stdoutText() }), colour } : {}),
+    files,
+    ...(lateStdout || targets.some((t) => isLate(t.format))
       ? {
-          stdout: RENDERERS[format](report, {
-            ...renderOptions,
-            color: colour,
-            width: options.width ?? options.terminalWidth,
+          afterEvidence: () => ({
+            files: targets.filter((t) => isLate(t.format)).map(document),
+            ...(lateStdout ? { stdout: stdoutText() } : {}),
           }),
-          colour,
         }
       : {}),
-    files,
     ...(options.evidence !== undefined
       ? {
           evidence: {
@@ -235,6 +253,7 @@ export async function report(
                 sink,
               );
               if (packExtras?.signingKey) signPack(sink, packExtras.signingKey);
+              oscal.packWritten(manifest, sink);
               return manifest;
             },
           },

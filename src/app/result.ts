@@ -25,6 +25,12 @@ export interface CommandResult {
    * staged next to `dir`, which is then moved into place with the other files.
    */
   evidence?: { dir: string; write: (sink: PackSink) => Promise<unknown> };
+  /**
+   * Output that lists the evidence pack's files with their sha256 (the OSCAL document): rendered once
+   * `evidence.write` has written the pack, before anything is moved into place. Its files are written
+   * with `files`; its stdout takes the place of `stdout`.
+   */
+  afterEvidence?: () => { files: Document[]; stdout?: string };
   /** Problems to show on standard error: warnings, and errors of a command that still has output (detect). */
   problems: Problem[];
   /** Lines for standard error once everything is written ("wrote q3.json (json)"). */

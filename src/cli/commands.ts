@@ -181,7 +181,7 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     )
     .option(
       '-o, --output <file>',
-      'write the report to a file, format from the extension: .txt (table), .json, .csv, .md (markdown), .html, .xml (junit), .pdf (the HTML printed by Chromium or Chrome); repeatable',
+      'write the report to a file, format from the extension: .txt (table), .json, .csv, .md (markdown), .html, .xml (junit), .oscal.json (OSCAL assessment results), .ciso-assistant.csv (CISO Assistant import), .pdf (the HTML printed by Chromium or Chrome); repeatable',
       collect,
       [],
     )
@@ -240,6 +240,10 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
         .default('red'),
     )
     .option(
+      '--oscal-findings',
+      'OSCAL output: add a finding per Annex A control, satisfied or not-satisfied from the worst status of its KPIs (docs/report-format.md)',
+    )
+    .option(
       '--timestamp',
       'record the time of the run in the report (reports are otherwise byte-for-byte reproducible)',
     )
@@ -251,7 +255,7 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     )
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --evidence audit/2026-Q3 --previous audit/2026-Q2 --sign isms-kpi-signing.pem   # chained and signed (docs/evidence.md)\n  $ isms-kpi report --control A.8.13 --fail-on amber\n  $ isms-kpi report --periods 2025-Q1..2026-Q3 --output-dir reports/   # history: one JSON report per quarter (exit 0; --fail-on does not apply)\n${EXIT_CODES_HELP}`,
+      `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --evidence audit/2026-Q3 --previous audit/2026-Q2 --sign isms-kpi-signing.pem   # chained and signed (docs/evidence.md)\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.oscal.json --oscal-findings   # OSCAL assessment results\n  $ isms-kpi report --output audit-2026-Q3.ciso-assistant.csv   # for CISO Assistant's data import (ISO/IEC 27001:2022 audit)\n  $ isms-kpi report --control A.8.13 --fail-on amber\n  $ isms-kpi report --periods 2025-Q1..2026-Q3 --output-dir reports/   # history: one JSON report per quarter (exit 0; --fail-on does not apply)\n${EXIT_CODES_HELP}`,
     )
     .action((options, command: Command) =>
       run(async () => {

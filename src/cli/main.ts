@@ -80,6 +80,7 @@ async function emit(result: CommandResult, io: CliIo): Promise<void> {
   if (result.files) await checkTargets(result.files, io.cwd);
   if (result.folders) await createFolders(result.folders, io.cwd);
   const temporaries = new Temporaries();
+  let stdout = result.stdout;
   const guard = io.onInterrupt?.(() => temporaries.removeAllSync());
   try {
     let evidence: Staged | undefined;
@@ -87,9 +88,12 @@ async function emit(result: CommandResult, io: CliIo): Promise<void> {
     try {
       if (result.evidence)
         evidence = await stageEvidence(result.evidence.dir, result.evidence.write, io.cwd, temporaries);
-      if (result.files && result.files.length > 0)
+      const late = result.afterEvidence?.();
+      if (late?.stdout !== undefined) stdout = late.stdout;
+      const documents = [...(result.files ?? []), ...(late?.files ?? [])];
+      if (documents.length > 0)
         files = await stageFiles(
-          await printed(result.files, io.printPdf ?? printPdf, temporaries),
+          await printed(documents, io.printPdf ?? printPdf, temporaries),
           io.cwd,
           temporaries,
         );
@@ -113,8 +117,7 @@ async function emit(result: CommandResult, io: CliIo): Promise<void> {
     guard?.release();
   }
   // The last guard (src/text.ts): no control character leaves but line breaks, tabs and our colours.
-  if (result.stdout !== undefined)
-    io.stdout.write(terminalSafe(result.stdout, { colour: result.colour === true }));
+  if (stdout !== undefined) io.stdout.write(terminalSafe(stdout, { colour: result.colour === true }));
   for (const p of result.problems) printProblem(io.stderr, p, p.severity === 'warning' ? 'warning' : 'error');
   for (const note of result.notes ?? []) line(io.stderr, note);
 }

@@ -1,12 +1,14 @@
 /** The renderers, keyed by format name. Adding a format means adding it here, and the CLI offers it. */
 import type { FailOn } from '../engine/status.js';
 import type { Report } from '../report/model.js';
+import { renderCisoAssistant } from './ciso-assistant.js';
 import { renderCsv } from './csv.js';
 import type { History } from './history.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
+import { type OscalOptions, renderOscal } from './oscal.js';
 import { renderTable } from './table.js';
 
 export interface RenderOptions {
@@ -20,6 +22,8 @@ export interface RenderOptions {
   history?: History;
   /** Characters per line of the table format (default DEFAULT_WIDTH, src/render/table.ts). */
   width?: number | undefined;
+  /** The OSCAL document's findings, hrefs and evidence pack (src/render/oscal.ts). */
+  oscal?: OscalOptions | undefined;
 }
 
 export const RENDERERS = {
@@ -30,12 +34,17 @@ export const RENDERERS = {
   html: (report: Report, options: RenderOptions) =>
     renderHtml(report, options.history ? { history: options.history } : {}),
   junit: (report: Report, options: RenderOptions) => renderJunit(report, options.failOn ?? 'red'),
+  oscal: (report: Report, options: RenderOptions) => renderOscal(report, options.oscal),
+  'ciso-assistant': (report: Report) => renderCisoAssistant(report),
 } satisfies Record<string, (report: Report, options: RenderOptions) => string>;
 
 export type Format = keyof typeof RENDERERS;
 export const FORMATS = Object.keys(RENDERERS) as Format[];
 
-/** File extensions per format; the first is the one suggested in messages. */
+/**
+ * File extensions per format; the first is the one suggested in messages. A longer extension wins over
+ * its tail: `q3.oscal.json` is OSCAL, `q3.json` the JSON report.
+ */
 export const FORMAT_EXTENSIONS: Record<Format, readonly string[]> = {
   table: ['.txt'],
   json: ['.json'],
@@ -43,10 +52,20 @@ export const FORMAT_EXTENSIONS: Record<Format, readonly string[]> = {
   markdown: ['.md', '.markdown'],
   html: ['.html', '.htm'],
   junit: ['.xml'],
+  oscal: ['.oscal.json'],
+  'ciso-assistant': ['.ciso-assistant.csv'],
 };
 
 export function formatForFile(file: string): Format | undefined {
-  const match = /\.[^./\\]+$/.exec(file.toLowerCase());
-  if (!match) return undefined;
-  return FORMATS.find((f) => FORMAT_EXTENSIONS[f].includes(match[0]));
+  const name = file.toLowerCase();
+  let best: { format: Format; length: number } | undefined;
+  for (const format of FORMATS)
+    for (const extension of FORMAT_EXTENSIONS[format])
+      if (
+        name.endsWith(extension) &&
+        name.length > extension.length &&
+        extension.length > (best?.length ?? 0)
+      )
+        best = { format, length: extension.length };
+  return best?.format;
 }

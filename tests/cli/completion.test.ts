@@ -157,7 +157,16 @@ describe('isms-kpi completion', () => {
         ['isms-kpi', 'validate', '-c', 'q'],
         ['isms-kpi', 'diff', 'q2.json', 'q'],
       ]);
-      expect(formats).toEqual(['csv', 'html', 'json', 'junit', 'markdown', 'table']);
+      expect(formats).toEqual([
+        'ciso-assistant',
+        'csv',
+        'html',
+        'json',
+        'junit',
+        'markdown',
+        'oscal',
+        'table',
+      ]);
       expect(failOn).toEqual(['amber']);
       expect(shells).toEqual(['bash', 'zsh']);
       expect(catalogue).toEqual(['q2.json', 'q3.json']);

@@ -197,12 +197,12 @@ describe('report --output FILE.pdf', () => {
   it('--format offers (help, completion) only what stdout takes, and refuses other values with the choices', async () => {
     const help = await runCli(['report', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain(
-      '(choices: "table", "json", "csv", "markdown", "html", "junit")',
+      '(choices: "table", "json", "csv", "markdown", "html", "junit", "oscal", "ciso-assistant")',
     );
     const run = await runCli(['report', '--format', 'docx']);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(
-      "argument 'docx' is invalid. Allowed choices are table, json, csv, markdown, html, junit.",
+      "argument 'docx' is invalid. Allowed choices are table, json, csv, markdown, html, junit, oscal, ciso-assistant.",
     );
   });
 });

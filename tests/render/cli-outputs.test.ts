@@ -67,7 +67,7 @@ describe('report --output', () => {
     const run = await cli(['report', '--output', path.join(dir, 'q3.docx')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
-      'cannot tell the format from the extension; use one of .txt (table), .json (json), .csv (csv), .md (markdown), .html (html), .xml (junit), .pdf (pdf)',
+      'cannot tell the format from the extension; use one of .txt (table), .json (json), .csv (csv), .md (markdown), .html (html), .xml (junit), .oscal.json (oscal), .ciso-assistant.csv (ciso-assistant), .pdf (pdf)',
     );
     expect(fs.readdirSync(dir)).toEqual([]);
   });
