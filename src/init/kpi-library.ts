@@ -180,49 +180,54 @@ const cond = (...conditions: (string | undefined)[]) => {
 /** Critical or high: the register's scale, which the ServiceNow preset maps `busines_criticality` onto. */
 const keyAsset = (c: FormulaContext) => c.isAny('criticality', ['critical', 'high']);
 
-/** A share of the rows matching `base` that also match `good`, both within the source's scope. */
-const shareOf = (c: FormulaContext, base: string, good: string) =>
-  `pct(count(${c.s}${c.where(base, good)}), count(${c.s}${c.where(base)}))`;
+type RegisterKpi = Omit<KpiTemplate, 'cadence' | 'unit' | 'variants'> & {
+  fields: Readonly<Record<string, FieldNeed>>;
+  /** The rows the share is of, and the condition of the good ones (both within the source's scope). */
+  base: (c: FormulaContext) => string;
+  good: string;
+};
+
+/** A quarterly share of a register snapshot's rows: `pct(count(good and base), count(base))`. */
+const registerShare = ({ fields, base, good, ...template }: RegisterKpi): KpiTemplate => ({
+  ...template,
+  cadence: 'quarterly',
+  unit: '%',
+  variants: [
+    {
+      kind: 'snapshot',
+      fields,
+      formula: (c) => `pct(count(${c.s}${c.where(base(c), good)}), count(${c.s}${c.where(base(c))}))`,
+    },
+  ],
+});
 
 const SUPPLIER_AND_ASSET_TEMPLATES: readonly KpiTemplate[] = [
-  {
+  registerShare({
     id: 'SU-01',
     name: 'Critical suppliers assessed within 12 months',
     description:
       'Critical suppliers whose last security assessment is at most 365 days before the period end.',
     area: 'Supplier relationships',
     owner: 'Supplier security manager',
-    cadence: 'quarterly',
-    unit: '%',
     tier: 'key',
     controls: ['A.5.19', 'A.5.22'],
     thresholds: { green: '>= 95', amber: '>= 80' },
-    variants: [
-      {
-        kind: 'snapshot',
-        fields: { criticality: oneOf('critical'), last_assessment: 'datetime' },
-        formula: (c) => shareOf(c, c.is('criticality', 'critical'), 'age(last_assessment) <= 365'),
-      },
-    ],
-  },
-  {
+    fields: { criticality: oneOf('critical'), last_assessment: 'datetime' },
+    base: (c) => c.is('criticality', 'critical'),
+    good: 'age(last_assessment) <= 365',
+  }),
+  registerShare({
     id: 'SU-02',
     name: 'Critical and high suppliers with security clauses in the contract',
     area: 'Supplier relationships',
     owner: 'Supplier security manager',
-    cadence: 'quarterly',
-    unit: '%',
     tier: 'supporting',
     controls: ['A.5.20'],
     thresholds: { green: '>= 95', amber: '>= 85' },
-    variants: [
-      {
-        kind: 'snapshot',
-        fields: { criticality: oneOf('critical', 'high'), security_clauses: 'boolean' },
-        formula: (c) => shareOf(c, keyAsset(c), 'security_clauses'),
-      },
-    ],
-  },
+    fields: { criticality: oneOf('critical', 'high'), security_clauses: 'boolean' },
+    base: keyAsset,
+    good: 'security_clauses',
+  }),
   {
     id: 'SU-03',
     name: 'Vendor remote-access sessions approved, time-limited and recorded',
@@ -234,7 +239,7 @@ const SUPPLIER_AND_ASSET_TEMPLATES: readonly KpiTemplate[] = [
     unit: '%',
     tier: 'key',
     controls: ['A.5.19', 'A.8.2', 'A.8.15'],
-    thresholds: { green: '>= 98', amber: '>= 90' },
+    thresholds: { green: '>= 95', amber: '>= 85' },
     variants: [
       {
         kind: 'events',
@@ -247,62 +252,44 @@ const SUPPLIER_AND_ASSET_TEMPLATES: readonly KpiTemplate[] = [
       },
     ],
   },
-  {
+  registerShare({
     id: 'DP-01',
     name: 'Classification coverage of key systems',
     description: 'Critical and high assets with a data classification.',
     area: 'Data protection',
     owner: 'Information security officer',
-    cadence: 'quarterly',
-    unit: '%',
     tier: 'key',
     controls: ['A.5.9', 'A.5.12'],
     thresholds: { green: '>= 95', amber: '>= 85' },
-    variants: [
-      {
-        kind: 'snapshot',
-        fields: { criticality: oneOf('critical', 'high'), classification: 'text' },
-        formula: (c) => shareOf(c, keyAsset(c), 'classification != null'),
-      },
-    ],
-  },
-  {
+    fields: { criticality: oneOf('critical', 'high'), classification: 'text' },
+    base: keyAsset,
+    good: 'classification != null',
+  }),
+  registerShare({
     id: 'DP-02',
     name: 'Encryption coverage of confidential assets',
     description: 'Assets holding confidential or restricted data that are encrypted at rest.',
     area: 'Data protection',
     owner: 'Information security officer',
-    cadence: 'quarterly',
-    unit: '%',
     tier: 'key',
     controls: ['A.8.24', 'A.5.12'],
     thresholds: { green: '>= 95', amber: '>= 85' },
-    variants: [
-      {
-        kind: 'snapshot',
-        fields: { classification: oneOf('confidential', 'restricted'), encrypted: 'boolean' },
-        formula: (c) => shareOf(c, c.isAny('classification', ['confidential', 'restricted']), 'encrypted'),
-      },
-    ],
-  },
-  {
+    fields: { classification: oneOf('confidential', 'restricted'), encrypted: 'boolean' },
+    base: (c) => c.isAny('classification', ['confidential', 'restricted']),
+    good: 'encrypted',
+  }),
+  registerShare({
     id: 'LG-01',
     name: 'Critical legacy assets with documented compensating controls',
     area: 'Legacy systems',
     owner: 'OT security lead',
-    cadence: 'quarterly',
-    unit: '%',
     tier: 'key',
     controls: ['A.8.8', 'A.8.22'],
     thresholds: { green: '>= 95', amber: '>= 80' },
-    variants: [
-      {
-        kind: 'snapshot',
-        fields: { legacy: 'boolean', criticality: oneOf('critical', 'high'), compensating_controls: 'text' },
-        formula: (c) => shareOf(c, `legacy and ${keyAsset(c)}`, 'compensating_controls != null'),
-      },
-    ],
-  },
+    fields: { legacy: 'boolean', criticality: oneOf('critical', 'high'), compensating_controls: 'text' },
+    base: (c) => `legacy and ${keyAsset(c)}`,
+    good: 'compensating_controls != null',
+  }),
   {
     id: 'LG-02',
     name: 'Assets on an unsupported OS without compensating controls',

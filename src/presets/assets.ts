@@ -5,8 +5,8 @@
  * business system an asset belongs to: ERP, MES, ...), so KPIs can be segmented by it.
  */
 import {
-  CRITICALITY_VALUES,
   columnsOf,
+  criticality,
   flag,
   REGISTER_FALSE,
   REGISTER_NULLS,
@@ -32,12 +32,7 @@ const ASSET_FIELDS: Record<string, PresetField> = {
   },
   site: { column: ['site', 'location'] },
   owner: { column: ['owner', 'asset_owner'] },
-  criticality: {
-    column: ['criticality', 'business_criticality'],
-    type: 'enum',
-    values: CRITICALITY_VALUES,
-    description: 'critical, high, medium or low',
-  },
+  criticality: criticality(['criticality', 'business_criticality']),
   classification: {
     column: ['classification', 'data_classification'],
     type: 'enum',

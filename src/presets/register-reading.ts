@@ -22,6 +22,14 @@ export const REGISTER_DATETIMES = [
 
 export const CRITICALITY_VALUES = ['critical', 'high', 'medium', 'low'];
 
+/** The register's criticality scale, in any letter case. */
+export const criticality = (column: string[]): PresetField => ({
+  column,
+  type: 'enum',
+  values: CRITICALITY_VALUES,
+  description: 'critical, high, medium or low',
+});
+
 /** A yes/no column. */
 export const flag = (column: string | string[], description?: string): PresetField => ({
   column,

@@ -17,7 +17,7 @@
  * spellings (`u_data_classification`, `u_encrypted`, `u_edr`, ...) when present; a source maps its own
  * names by redeclaring the field (`classification: { column: u_info_class }`).
  */
-import { CRITICALITY_VALUES, columnsOf } from './register-reading.js';
+import { CRITICALITY_VALUES, columnsOf, flag } from './register-reading.js';
 import { csvDate } from './servicenow.js';
 import type { Preset, PresetField } from './types.js';
 
@@ -32,12 +32,6 @@ const CRITICALITY_MAP = {
   '3': 'medium',
   '4': 'low',
 };
-
-const flag = (columns: string[], description: string): PresetField => ({
-  column: columns,
-  type: 'boolean',
-  description,
-});
 
 const CMDB_FIELDS: Record<string, PresetField> = {
   asset: { column: ['name', 'Name'], required: true, description: 'The CI’s name' },

@@ -10,8 +10,8 @@
  * gives it; the register keeps the supplier-level flags (`remote_access`, `remote_access_approval`).
  */
 import {
-  CRITICALITY_VALUES,
   columnsOf,
+  criticality,
   day,
   flag,
   REGISTER_DATETIMES,
@@ -27,12 +27,7 @@ const SUPPLIER_FIELDS: Record<string, PresetField> = {
     required: true,
     description: 'The supplier’s name, as contracts name it',
   },
-  criticality: {
-    column: ['criticality', 'supplier_criticality', 'tier'],
-    type: 'enum',
-    values: CRITICALITY_VALUES,
-    description: 'critical, high, medium or low',
-  },
+  criticality: criticality(['criticality', 'supplier_criticality', 'tier']),
   services: { column: ['services', 'service', 'scope'], description: 'What the supplier provides' },
   owner: {
     column: ['owner', 'relationship_owner', 'supplier_owner'],
