@@ -65,7 +65,7 @@ const CMDB_FIELDS: Record<string, PresetField> = {
     type: 'enum',
     values: CRITICALITY_VALUES,
     map: CRITICALITY_MAP,
-    description: '`1 - most critical` to `4 - not critical`, read as critical, high, medium, low',
+    description: "Business criticality, on the asset inventory's scale",
   },
   updated: csvDate('sys_updated_on', 'Updated'),
   classification: {
@@ -92,7 +92,7 @@ export const servicenowCmdbCi: Preset = {
   title: 'ServiceNow CMDB configuration items (cmdb_ci list export, CSV display values)',
   notes: [
     'A list export of `cmdb_ci` or of a class below it (`cmdb_ci_computer`, `cmdb_ci_server`): `os` and `os_version` only exist on computer classes. Export it at each review (`cmdb-ci-{quarter}.csv`, `kind: snapshot`).',
-    'Values are display values, all quoted: `Operational`, `Installed`, class labels (`Windows Server`), location, user and group names; `""`, an empty cell and a literal `null` are no value. Retired CIs stay in the table: a KPI over live assets adds `install_status != "Retired"` (the library\'s KPIs do).',
+    'Values are display values, all quoted: `Operational`, `Installed`, class labels (`Windows Server`), location, user and group names; `""`, an empty cell and a literal `null` are no value. Retired CIs stay in the table: a KPI over live assets adds `(install_status == null or install_status != "Retired")` (the library\'s KPIs do).',
     "`busines_criticality` (ServiceNow's spelling) `1 - most critical`, `2 - somewhat critical`, `3 - less critical` and `4 - not critical` (or the codes 1 to 4) is read as critical, high, medium and low, the scale of the generic asset inventory, so one formula serves both.",
     'Classification, encryption, EDR, log forwarding, backup, OS support, legacy and compensating controls are not base-system fields: the preset reads the custom columns `u_data_classification`, `u_encrypted`, `u_edr`, `u_log_forwarding`, `u_backup`, `u_os_supported`, `u_legacy` and `u_compensating_controls` when the export has them (booleans `true`/`false`); other names need the field redeclared in the source.',
     'CI names are not unique in every CMDB (two `PLC-01` in two plants), so the preset declares no key: duplicates are read as they are.',
