@@ -175,6 +175,141 @@ const cond = (...conditions: (string | undefined)[]) => {
   return text === '' ? '' : `, ${text}`;
 };
 
+// --- suppliers and assets (issue 22): registers, not IT tools ------------------------------------
+
+/** Critical or high: the register's scale, which the ServiceNow preset maps `busines_criticality` onto. */
+const keyAsset = (c: FormulaContext) => c.isAny('criticality', ['critical', 'high']);
+
+type RegisterKpi = Omit<KpiTemplate, 'cadence' | 'unit' | 'variants'> & {
+  fields: Readonly<Record<string, FieldNeed>>;
+  /** The rows the share is of, and the condition of the good ones (both within the source's scope). */
+  base: (c: FormulaContext) => string;
+  good: string;
+};
+
+/** A quarterly share of a register snapshot's rows: `pct(count(good and base), count(base))`. */
+const registerShare = ({ fields, base, good, ...template }: RegisterKpi): KpiTemplate => ({
+  ...template,
+  cadence: 'quarterly',
+  unit: '%',
+  variants: [
+    {
+      kind: 'snapshot',
+      fields,
+      formula: (c) => `pct(count(${c.s}${c.where(base(c), good)}), count(${c.s}${c.where(base(c))}))`,
+    },
+  ],
+});
+
+const SUPPLIER_AND_ASSET_TEMPLATES: readonly KpiTemplate[] = [
+  registerShare({
+    id: 'SU-01',
+    name: 'Critical suppliers assessed within 12 months',
+    description:
+      'Critical suppliers whose last security assessment is at most 365 days before the period end.',
+    area: 'Supplier relationships',
+    owner: 'Supplier security manager',
+    tier: 'key',
+    controls: ['A.5.19', 'A.5.22'],
+    thresholds: { green: '>= 95', amber: '>= 80' },
+    fields: { criticality: oneOf('critical'), last_assessment: 'datetime' },
+    base: (c) => c.is('criticality', 'critical'),
+    good: 'age(last_assessment) <= 365',
+  }),
+  registerShare({
+    id: 'SU-02',
+    name: 'Critical and high suppliers with security clauses in the contract',
+    area: 'Supplier relationships',
+    owner: 'Supplier security manager',
+    tier: 'supporting',
+    controls: ['A.5.20'],
+    thresholds: { green: '>= 95', amber: '>= 85' },
+    fields: { criticality: oneOf('critical', 'high'), security_clauses: 'boolean' },
+    base: keyAsset,
+    good: 'security_clauses',
+  }),
+  {
+    id: 'SU-03',
+    name: 'Vendor remote-access sessions approved, time-limited and recorded',
+    description:
+      'Sessions started in the period with a recorded approval (and ticket), ended within 8 hours, and recorded.',
+    area: 'Supplier relationships',
+    owner: 'Supplier security manager',
+    cadence: 'quarterly',
+    unit: '%',
+    tier: 'key',
+    controls: ['A.5.19', 'A.8.2', 'A.8.15'],
+    thresholds: { green: '>= 95', amber: '>= 85' },
+    variants: [
+      {
+        kind: 'events',
+        fields: { approved_by: 'text', started: 'datetime', ended: 'datetime', recorded: 'boolean' },
+        formula: (c) =>
+          `pct(count(${c.s}${c.where(
+            all('approved_by != null', c.has('ticket') ? 'ticket != null' : undefined, 'recorded'),
+            'hours(started, ended) <= 8',
+          )}), count(${c.s}${c.where()}))`,
+      },
+    ],
+  },
+  registerShare({
+    id: 'DP-01',
+    name: 'Classification coverage of key systems',
+    description: 'Critical and high assets with a data classification.',
+    area: 'Data protection',
+    owner: 'Information security officer',
+    tier: 'key',
+    controls: ['A.5.9', 'A.5.12'],
+    thresholds: { green: '>= 95', amber: '>= 85' },
+    fields: { criticality: oneOf('critical', 'high'), classification: 'text' },
+    base: keyAsset,
+    good: 'classification != null',
+  }),
+  registerShare({
+    id: 'DP-02',
+    name: 'Encryption coverage of confidential assets',
+    description: 'Assets holding confidential or restricted data that are encrypted at rest.',
+    area: 'Data protection',
+    owner: 'Information security officer',
+    tier: 'key',
+    controls: ['A.8.24', 'A.5.12'],
+    thresholds: { green: '>= 95', amber: '>= 85' },
+    fields: { classification: oneOf('confidential', 'restricted'), encrypted: 'boolean' },
+    base: (c) => c.isAny('classification', ['confidential', 'restricted']),
+    good: 'encrypted',
+  }),
+  registerShare({
+    id: 'LG-01',
+    name: 'Critical legacy assets with documented compensating controls',
+    area: 'Legacy systems',
+    owner: 'OT security lead',
+    tier: 'key',
+    controls: ['A.8.8', 'A.8.22'],
+    thresholds: { green: '>= 95', amber: '>= 80' },
+    fields: { legacy: 'boolean', criticality: oneOf('critical', 'high'), compensating_controls: 'text' },
+    base: (c) => `legacy and ${keyAsset(c)}`,
+    good: 'compensating_controls != null',
+  }),
+  {
+    id: 'LG-02',
+    name: 'Assets on an unsupported OS without compensating controls',
+    area: 'Legacy systems',
+    owner: 'OT security lead',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'key',
+    controls: ['A.8.8', 'A.8.19'],
+    thresholds: { green: '== 0', amber: '<= 2' },
+    variants: [
+      {
+        kind: 'snapshot',
+        fields: { os_supported: 'boolean', compensating_controls: 'text' },
+        formula: (c) => `count(${c.s}${c.where('os_supported == false', 'compensating_controls == null')})`,
+      },
+    ],
+  },
+];
+
 // -------------------------------------------------------------------------------------------------
 
 export const KPI_LIBRARY: readonly KpiTemplate[] = [
@@ -852,6 +987,7 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
         `mean(${c.s}, days(created, fixed), ${sev.criticalOrHigh} and fixed >= period_start() and fixed < period_end())`,
     ),
   },
+  ...SUPPLIER_AND_ASSET_TEMPLATES,
 ];
 
 // --- what a source holds ------------------------------------------------------------------------
@@ -864,12 +1000,19 @@ const SCOPES: Readonly<
   Record<string, { fields: Readonly<Record<string, FieldNeed>>; condition: (c: FormulaContext) => string }>
 > = {
   'jira-issues': { fields: { type: 'text' }, condition: (c) => c.is('type', 'Incident') },
+  // A CMDB keeps retired CIs: the KPIs count the live ones.
+  'servicenow-cmdb-ci': {
+    fields: { install_status: 'text' },
+    condition: () => 'install_status == null or lower(install_status) != "retired"',
+  },
 };
 
 /** What a reviewer must know about a source before trusting the KPIs over it; shown in the catalogue. */
 export const SOURCE_NOTES: Readonly<Record<string, string>> = {
   'jira-issues':
     'A Jira export holds every issue type of the project: the KPIs count issues of type Incident (lower(type) == "incident"); change that condition if your incidents have another type.',
+  'servicenow-cmdb-ci':
+    'Classification, encryption, OS support, legacy and compensating controls are custom columns in ServiceNow (u_data_classification, u_encrypted, u_os_supported, u_legacy, u_compensating_controls): the KPIs over them are proposed only when the export has them; retired CIs are left out (install_status).',
   'servicenow-incident':
     'The ServiceNow incident table holds every IT incident: to count security incidents only, add a condition such as lower(category) == "security" to the KPIs over this source.',
 };

@@ -3,6 +3,7 @@
  * means writing its file beside this one and listing it here; docs/presets.md and `isms-kpi detect`
  * read this table.
  */
+import { assetInventory } from './assets.js';
 import { awsIamCredentialReport } from './aws.js';
 import { defenderVulnerabilities } from './defender.js';
 import { dependabotAlerts } from './dependabot.js';
@@ -14,6 +15,8 @@ import { oktaPasswordHealth, oktaUsers } from './okta.js';
 import { qualysScan } from './qualys.js';
 import { resticSnapshots } from './restic.js';
 import { servicenowChange, servicenowIncident } from './servicenow.js';
+import { servicenowCmdbCi } from './servicenow-cmdb.js';
+import { remoteAccessSessions, supplierRegister } from './supplier.js';
 import { tenableSc } from './tenable.js';
 import type { Preset } from './types.js';
 import { veeamEmSessions, veeamSessions } from './veeam.js';
@@ -35,6 +38,11 @@ const ALL = [
   veeamEmSessions,
   resticSnapshots,
   dependabotAlerts,
+  // Registers of suppliers and assets (issue 22).
+  supplierRegister,
+  remoteAccessSessions,
+  assetInventory,
+  servicenowCmdbCi,
 ] as const satisfies readonly Preset[];
 
 export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze(

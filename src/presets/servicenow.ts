@@ -7,7 +7,7 @@ import type { Preset, PresetField } from './types.js';
 const DISPLAY_DATES = ['yyyy-MM-dd HH:mm:ss', 'M/d/yyyy H:mm:ss', 'M/d/yyyy H:mm', 'MM-dd-yyyy HH:mm:ss'];
 
 /** CSV: the field name (list export) first, then the label an Excel export writes. */
-const csvDate = (column: string, label: string, required = false): PresetField => ({
+export const csvDate = (column: string, label: string, required = false): PresetField => ({
   column: [column, label],
   type: 'datetime',
   format: DISPLAY_DATES,

@@ -229,10 +229,12 @@ describe('the bundled example declares an as-of for each snapshot', () => {
         report.sources.filter((s) => s.kind === 'snapshot').map((s) => [s.name, [s.asOf, s.asOfSource]]),
       );
       expect(how).toEqual({
+        assets: ['2026-09-30', 'path'],
         dependabot: ['2026-10-01', 'catalogue'],
         entra: ['2026-09-30', 'path'],
         iam: ['2026-09-30', 'path'],
         nessus: ['2026-09-30', 'path'],
+        suppliers: ['2026-09-30', 'path'],
       });
       const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'pack', 'manifest.json'), 'utf8'));
       expect(manifest.sources).toEqual(report.sources);
