@@ -34,8 +34,8 @@ describe('validate --format json', () => {
     expect(data.verdict).toBe('data-problems');
     expect(data.catalogueOnly).toBe(false);
     expect(data.maxRejected).toBeNull();
-    // 35: the catalogue's KPIs, with the retired IR-11 that reports leave out.
-    expect(data.catalogue).toEqual({ file: 'metrics.yaml', kpis: 35, sources: 11, problems: [] });
+    // 39: the catalogue's KPIs, with the retired IR-11 that reports leave out.
+    expect(data.catalogue).toEqual({ file: 'metrics.yaml', kpis: 39, sources: 12, problems: [] });
     expect(data.period).toEqual({ label: '2026-Q3', timezone: 'Europe/Berlin' });
     const incidents = data.sources.find((s: { name: string }) => s.name === 'incidents');
     expect(incidents).toMatchObject({
@@ -48,7 +48,7 @@ describe('validate --format json', () => {
       isValid: false,
     });
     const phishing = data.sources.find((s: { name: string }) => s.name === 'phishing');
-    expect(phishing.state).toBe('missing');
+    expect(phishing).toMatchObject({ state: 'read', rowsRead: 236, accepted: 236, rejected: 0 });
     type P = { severity: string; location: { file: string; line: number } };
     const all: P[] = data.sources.flatMap((s: { problems: P[] }) => s.problems);
     const at = (severity: string) =>
@@ -67,7 +67,7 @@ describe('validate --format github', () => {
     const r = await runCli(['validate', '--format', 'github']);
     expect(r.status).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('catalogue metrics.yaml: 35 KPIs, 11 sources, formulas OK');
+    expect(lines[0]).toBe('catalogue metrics.yaml: 39 KPIs, 12 sources, formulas OK');
     expect(lines).toContain(
       'validation failed (exit 1): data problems in 2 sources: incidents (6 rejected rows), changes (1 rejected row)',
     );

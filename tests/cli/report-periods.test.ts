@@ -40,7 +40,7 @@ describe('report --periods', () => {
       kpis: { id: string; status: string; value: unknown }[];
     };
     const missing = report.sources.filter((s) => s.missing?.includes('no file for this period'));
-    expect(missing.map((s) => s.name).sort()).toEqual(['entra', 'iam', 'nessus']);
+    expect(missing.map((s) => s.name).sort()).toEqual(['entra', 'iam', 'nessus', 'training']);
     // Their KPIs have no value and are never shown green.
     const noData = report.kpis.filter((k) => k.value === null);
     expect(noData.length).toBeGreaterThan(0);
