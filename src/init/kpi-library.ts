@@ -13,6 +13,7 @@
 import type { PresetField, PresetVariant } from '../presets/types.js';
 import type { RecordType } from '../sources/schema.js';
 import type { Cadence } from '../time/period.js';
+import { PEOPLE_KPIS } from './kpi-library-people.js';
 
 /** What a formula needs of a field: a kind of type, and for text the values it compares with. */
 export type FieldNeed =
@@ -852,6 +853,9 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
         `mean(${c.s}, days(created, fixed), ${sev.criticalOrHigh} and fixed >= period_start() and fixed < period_end())`,
     ),
   },
+
+  // --- Training and awareness (kpi-library-people.ts) ---------------------------------------------
+  ...PEOPLE_KPIS,
 ];
 
 // --- what a source holds ------------------------------------------------------------------------
