@@ -166,8 +166,16 @@ describe('init --from DIR', { timeout: 120_000 }, () => {
       numerator: 1,
       denominator: 2,
     });
-    expect(byName('Phishing simulation click rate')).toMatchObject({ value: 50, numerator: 2, denominator: 4 });
-    expect(byName('Phishing simulation report rate')).toMatchObject({ value: 75, numerator: 3, denominator: 4 });
+    expect(byName('Phishing simulation click rate')).toMatchObject({
+      value: 50,
+      numerator: 2,
+      denominator: 4,
+    });
+    expect(byName('Phishing simulation report rate')).toMatchObject({
+      value: 75,
+      numerator: 3,
+      denominator: 4,
+    });
   });
 
   it('refuses a folder that holds no recognisable export', async () => {
