@@ -51,7 +51,7 @@ export const lmsTraining: Preset = {
   title: 'Training records from a learning platform (generic CSV)',
   notes: [
     'The documented layout is `user, email, department, role, course, assigned, due, completed, status, score`, dates as `yyyy-MM-dd`; usual alternative headers (`learner`, `course_name`, `due_date`, `completion_date`, ...) are accepted.',
-    'One row per person and assigned course, repeated courses (an annual refresher) once per assignment; `completed` is empty until the course is done. Keep one file per quarter (`training-{quarter}.csv`) as the register stood at the quarter end: `kind: snapshot` with `as_of: period_end`.',
+    'One row per person and assigned course, repeated courses (an annual refresher) once per assignment; `completed` is empty until the course is done. Keep one file per quarter as the register stood at the quarter end (`path: registers/training-{period}.csv` with `one_file_per: quarter` and `as_of: period_end`).',
     '`status` and `role` are free text: compare them with `lower(...)`, or declare them `enum` with your own values in the source.',
     'Dates may also be `01.07.2026` or `01/07/2026` (day first), read in the catalogue time zone.',
   ],
