@@ -64,6 +64,14 @@ export interface WritePackOptions {
 }
 
 export const KPI_ROW_COLUMNS = ['kpi', 'aggregate', 'role', 'source', 'file', 'line'] as const;
+/**
+ * The header of a field's column in kpis/ID.csv: its name, or `field:NAME` when the name is one of the
+ * pack's own columns (a training register's `role`, a log's `source`), so no header names two columns.
+ */
+export function fieldColumn(name: string): string {
+  return (KPI_ROW_COLUMNS as readonly string[]).includes(name) ? `field:${name}` : name;
+}
+
 export const REJECTED_ROW_COLUMNS = ['source', 'file', 'line', 'end_line', 'record', 'reasons'] as const;
 
 const CHUNK_ROWS = 32_768;
@@ -165,7 +173,7 @@ export async function writeEvidencePack(
       for (const f of loadedOf(agg.source)?.source.fields ?? [])
         if (!fields.includes(f.name)) fields.push(f.name);
     const file = out.file(path);
-    file.write(`${BOM}${csvLine([...KPI_ROW_COLUMNS, ...fields])}`);
+    file.write(`${BOM}${csvLine([...KPI_ROW_COLUMNS, ...fields.map(fieldColumn)])}`);
     const parts: PackText[] = [];
     for (const [a, agg] of aggregates.entries()) {
       const loaded = loadedOf(agg.source);

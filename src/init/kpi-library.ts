@@ -13,6 +13,7 @@
 import type { PresetField, PresetVariant } from '../presets/types.js';
 import type { RecordType } from '../sources/schema.js';
 import type { Cadence } from '../time/period.js';
+import { PEOPLE_KPIS } from './kpi-library-people.js';
 
 /** What a formula needs of a field: a kind of type, and for text the values it compares with. */
 export type FieldNeed =
@@ -988,6 +989,9 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
     ),
   },
   ...SUPPLIER_AND_ASSET_TEMPLATES,
+
+  // --- Training and awareness (kpi-library-people.ts) ---------------------------------------------
+  ...PEOPLE_KPIS,
 ];
 
 // --- what a source holds ------------------------------------------------------------------------

@@ -10,6 +10,8 @@ import { dependabotAlerts } from './dependabot.js';
 import { entraUsers } from './entra.js';
 import { hrJoinersLeavers } from './hr.js';
 import { jiraIssues } from './jira.js';
+import { knowbe4PhishingRecipients, knowbe4TrainingEnrollments } from './knowbe4.js';
+import { lmsTraining } from './lms.js';
 import { nessus } from './nessus.js';
 import { oktaPasswordHealth, oktaUsers } from './okta.js';
 import { qualysScan } from './qualys.js';
@@ -43,6 +45,9 @@ const ALL = [
   remoteAccessSessions,
   assetInventory,
   servicenowCmdbCi,
+  lmsTraining,
+  knowbe4TrainingEnrollments,
+  knowbe4PhishingRecipients,
 ] as const satisfies readonly Preset[];
 
 export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze(

@@ -91,7 +91,7 @@ describe.skipIf(skipWithoutBrowser)('HTML report in Chromium', () => {
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered, visible text is what is checked
     const ir09 = await page.locator('table.matrix tr.kpi', { hasText: 'IR-09' }).innerText();
     expect(ir09.replace(/\s+/g, ' ')).toContain('30.6 h <= 8 h ✖ red');
-    // A tile tells value, target and owner; the caveat of AW-01 and IR-02's segments are on screen.
+    // A tile tells value, target and owner; the caveat of AW-03 and IR-02's segments are on screen.
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered, visible text is what is checked
     const ac01 = await page.locator('#kpi-AC-01').innerText();
     expect(ac01).toContain('81.3 %');
@@ -99,7 +99,7 @@ describe.skipIf(skipWithoutBrowser)('HTML report in Chromium', () => {
     expect(ac01.replace(/\u00a0/g, ' ')).toContain('>= 95 %');
     expect(ac01).toContain('IAM lead');
     expect(await page.locator('#kpi-AC-01 svg.spark').isVisible()).toBe(true);
-    expect(await page.locator('#kpi-AW-01 .caveat').isVisible()).toBe(true);
+    expect(await page.locator('#kpi-AW-03 .caveat').isVisible()).toBe(true);
     expect(await page.locator('#kpi-IR-02 table.segments', { hasText: 'Leipzig' }).isVisible()).toBe(true);
     // The tile colour comes from the status.
     const border = await page

@@ -107,7 +107,10 @@ describe('report', { timeout: 120_000 }, () => {
     );
     expect(evidence).toContain('fixtures/acme/nessus-2026-Q3.csv: 228 rows');
     expect(evidence).toContain('fixtures/acme/hr-leavers.csv: 31 rows');
-    expect(evidence).toMatch(/phishing +missing: fixtures\/acme\/phishing-simulation-2026-Q3\.csv not found/);
+    expect(evidence).toMatch(
+      /phishing +fixtures\/acme\/knowbe4-phishing-recipients\.json: 236 rows, 236 accepted/,
+    );
+    expect(evidence).toContain('fixtures/acme/training-2026-Q3.csv: 147 rows');
   });
 
   it('--fail-on never exits 0 and --fail-on amber exits 1', async () => {

@@ -235,6 +235,7 @@ describe('the bundled example declares an as-of for each snapshot', () => {
         iam: ['2026-09-30', 'path'],
         nessus: ['2026-09-30', 'path'],
         suppliers: ['2026-09-30', 'path'],
+        training: ['2026-09-30', 'path'],
       });
       const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'pack', 'manifest.json'), 'utf8'));
       expect(manifest.sources).toEqual(report.sources);

@@ -52,6 +52,19 @@ describe('manifest.json', () => {
 });
 
 describe('rows behind each KPI', () => {
+  it('heads a field named like a column of the pack field:NAME (TR-01 reads the training role)', () => {
+    const text = file('kpis/TR-01.csv').replace(/^\uFEFF/, '');
+    const header = text.slice(0, text.indexOf('\r\n') < 0 ? text.indexOf('\n') : text.indexOf('\r\n'));
+    const columns = header.split(',');
+    expect(columns.filter((c) => c === 'role')).toHaveLength(1);
+    expect(columns).toContain('field:role');
+    const rows = csvRecords(file('kpis/TR-01.csv'));
+    expect(new Set(rows.map((r) => r.role))).toEqual(new Set(['numerator', 'denominator']));
+    expect(new Set(rows.map((r) => r['field:role']))).toEqual(
+      new Set(['Administrator', 'Security', 'OT engineer', 'Manager']),
+    );
+  });
+
   it('has, per aggregate, as many rows as the report says it matched', () => {
     for (const kpi of result.report.kpis) {
       const rows = csvRecords(file(`kpis/${kpi.id}.csv`));

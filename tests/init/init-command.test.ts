@@ -159,6 +159,23 @@ describe('init --from DIR', { timeout: 120_000 }, () => {
     expect(byName('Changes').value).toBe(4);
     expect(byName('Emergency changes')).toMatchObject({ value: 25, numerator: 1, denominator: 4 });
     expect(kpis.filter((k) => k.name.startsWith('Changes —')).length).toBe(0);
+    // lms-training.csv: Marek's course due in Q3 is done, Inês's is not. knowbe4-phishing-recipients.json:
+    // 4 messages delivered in Q3, 2 clicked, 3 reported.
+    expect(byName('Assigned security training completed — lms_training')).toMatchObject({
+      value: 50,
+      numerator: 1,
+      denominator: 2,
+    });
+    expect(byName('Phishing simulation click rate')).toMatchObject({
+      value: 50,
+      numerator: 2,
+      denominator: 4,
+    });
+    expect(byName('Phishing simulation report rate')).toMatchObject({
+      value: 75,
+      numerator: 3,
+      denominator: 4,
+    });
   });
 
   it('refuses a folder that holds no recognisable export', async () => {

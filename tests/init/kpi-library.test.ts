@@ -103,6 +103,35 @@ describe('the KPI library', () => {
     expect(q3).toEqual({ critical: 1 });
   });
 
+  it('computes the training and awareness KPIs of the samples (2026-Q3, UTC, counted by hand)', async () => {
+    // lms-training.csv: due in Q3 are Marek's course (done 2026-09-15) and Inês's (not done); completed
+    // within 365 days of 2026-10-01: Lena, Marek and Inês of five people (Hannah's is from 2025-06-20).
+    expect(
+      await presetKpiValues(
+        { source: 'src', preset: 'lms-training', file: 'lms-training.csv' },
+        { tr01: formulaFor('TR-01', 'lms-training')!, tr02: formulaFor('TR-02', 'lms-training')! },
+      ),
+    ).toEqual({ tr01: 50, tr02: 60 });
+    // knowbe4-training-enrollments.json has no due date: enrolled in Q3 are 5501310 and 5501420 (both
+    // completed) and 5501311 (not); completed within 365 days: Lena and Hannah of five people.
+    const kb4 = 'knowbe4-training-enrollments';
+    expect(
+      await presetKpiValues(
+        { source: 'src', preset: kb4, file: `${kb4}.json` },
+        { tr01: formulaFor('TR-01', kb4)!, tr02: formulaFor('TR-02', kb4)! },
+      ),
+    ).toEqual({ tr01: 200 / 3, tr02: 40 });
+    // knowbe4-phishing-recipients.json: 4 delivered in Q3, 2 clicked, 3 reported.
+    const pst = 'knowbe4-phishing-recipients';
+    expect(
+      await presetKpiValues(
+        { source: 'src', preset: pst, file: `${pst}.json` },
+        { aw01: formulaFor('AW-01', pst)!, aw02: formulaFor('AW-02', pst)! },
+      ),
+    ).toEqual({ aw01: 50, aw02: 75 });
+    expect(fits(KPI_LIBRARY.find((t) => t.id === 'AW-01')!).map((f) => f.preset)).toEqual([pst]);
+  });
+
   it('the compile check rejects a formula the preset cannot compute (so the test above can fail)', () => {
     const template = KPI_LIBRARY.find((t) => t.id === 'VM-01')!;
     expect(compile(template, 'qualys-scan', 'csv', 'count(src, severity == "High")')).not.toEqual([]);

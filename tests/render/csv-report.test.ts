@@ -36,8 +36,8 @@ describe('csv report', () => {
     });
     const brno = csvRecords(text).find((r) => r.kpi_id === 'IR-02' && r.segment === 'Brno')!;
     expect(brno).toMatchObject({ green: '>= 95', amber: '>= 85' });
-    const aw01 = csvRecords(text).find((r) => r.kpi_id === 'AW-01')!;
-    expect(aw01).toMatchObject({ level: 'kpi', value: '', status: 'no-data' });
-    expect(aw01.caveat).toBe('manual data collection from the awareness platform');
+    const aw03 = csvRecords(text).find((r) => r.kpi_id === 'AW-03')!;
+    expect(aw03).toMatchObject({ level: 'kpi', value: '', status: 'no-data' });
+    expect(aw03.caveat).toBe('self-reported survey answers, about a third of staff respond');
   });
 });

@@ -31,7 +31,7 @@ describe('junit', () => {
     expect(xml.match(/<testsuite /g)).toHaveLength(areas.size);
     expect(xml.match(/<testcase /g)).toHaveLength(report.kpis.length);
     const red = report.kpis.filter((k) => k.status === 'red').length;
-    // Skipped: AW-01 (no data) and IR-03 (stale, and its value would not fail the run). AC-09 is red
+    // Skipped: AW-03 (no data) and IR-03 (stale, and its value would not fail the run). AC-09 is red
     // but accepted by an exception until 2026-12-31, so it does not fail.
     expect(red).toBe(9);
     expect(xml).toContain(`tests="${report.kpis.length}" failures="${red - 1}" errors="0" skipped="2"`);
@@ -42,7 +42,9 @@ describe('junit', () => {
     expect(testcase('AC-01')).toContain('<failure message="red: misses amber &gt;= 90" type="red">');
     expect(testcase('IR-02')).not.toMatch(/<failure|<skipped/);
     expect(testcase('IR-02')).toContain('<system-out>amber: IR-02: 87.5 %');
-    expect(testcase('AW-01')).toContain('<skipped message="no data: source data is missing:');
+    expect(testcase('AW-03')).toContain(
+      '<skipped message="no data: no manual value of awareness_pulse_correct for 2026-Q3"',
+    );
     expect(testcase('IR-03')).toContain(
       '<skipped message="stale: incidents data ends 2026-08-01, 60 days before the period ends"/>',
     );
