@@ -27,6 +27,7 @@ import { findBrowser } from './browser.js';
 import { loadCatalogue } from './catalogue.js';
 import { evaluate } from './evaluate.js';
 import type { Io } from './io.js';
+import { evidencePseudonymiser } from './report-pseudonymise.js';
 import type { PeriodOptions } from './request.js';
 import type { CommandResult } from './result.js';
 import { incompleteReason, incompleteSkipped, readHistory, readReportFile } from './saved-reports.js';
@@ -40,6 +41,10 @@ export interface ReportOptions extends PeriodOptions {
   output: string[];
   /** Folder for the audit evidence pack. */
   evidence?: string | undefined;
+  /** --pseudonymise: personal fields of the pack as keyed pseudonyms (src/evidence/pseudonymise.ts). */
+  pseudonymise?: boolean | undefined;
+  /** The pseudonym key's file (else ISMS_KPI_PSEUDONYM_KEY). */
+  pseudonymKeyFile?: string | undefined;
   /** Earlier saved JSON reports (files or folders), for the trend lines of the HTML report. */
   history: string[];
   baseline?: string | undefined;
@@ -143,6 +148,7 @@ export async function report(
   io: Io,
 ): Promise<CommandResult> {
   const problems: Problem[] = [];
+  const pseudonymiser = await evidencePseudonymiser(options, io);
   const saved = await readHistory(io, options.history);
   problems.push(...saved.problems);
   const baseline = await readBaseline(options.baseline, io, problems);
@@ -197,7 +203,7 @@ export async function report(
   if (!isStdout && !options.quiet) for (const t of targets) notes.push(`wrote ${t.file} (${t.format})`);
   if (isEvidence && !options.quiet)
     notes.push(
-      `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources)`,
+      `wrote ${pseudonymiser ? 'pseudonymised ' : ''}evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources)`,
     );
   const colour = options.color && format === 'table';
   return {
@@ -223,6 +229,7 @@ export async function report(
                   catalogue: result.catalogue,
                   sources: result.sources,
                   traces: result.evaluation.traces,
+                  ...(pseudonymiser ? { pseudonymiser } : {}),
                 },
                 sink,
               ),

@@ -199,6 +199,15 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
       nonEmpty,
     )
     .option(
+      '--pseudonymise',
+      'in the --evidence pack, replace the values of personal fields (user names, e-mail addresses, ...) with keyed pseudonyms (docs/evidence-privacy.md)',
+    )
+    .option(
+      '--pseudonym-key-file <file>',
+      'the key of --pseudonymise (default: the environment variable ISMS_KPI_PSEUDONYM_KEY)',
+      nonEmpty,
+    )
+    .option(
       '--history <file|dir>',
       'an earlier saved JSON report, or a folder of them, drawn in the trend lines of the HTML report; the one of the previous period gives the trend verdicts (repeatable)',
       collect,

@@ -3,6 +3,7 @@
  * list of files in the pack with their sha256, so the pack can be checked for completeness and tampering.
  */
 import type { KpiResult, Report, SourceManifest } from '../report/model.js';
+import type { PseudonymisationManifest } from './pseudonymise.js';
 
 /** Bumped when the layout of the pack changes. */
 export const EVIDENCE_PACK_VERSION = 1;
@@ -34,6 +35,8 @@ export interface PackManifest {
   exceptions?: PackException[];
   /** The values entered by hand that the report's KPIs read, by KPI in report order; absent when none. */
   manual?: PackManual[];
+  /** report --pseudonymise: the method, the key's fingerprint and the fields pseudonymised per source. */
+  pseudonymisation?: PseudonymisationManifest;
   files: PackFile[];
 }
 
