@@ -332,7 +332,7 @@ async function writeSourceRows(
 ): Promise<void> {
   const fields = loaded.source.fields.map((f) => f.name);
   const personal = new Set(pseudonymiser ? personalFields(loaded.source) : []);
-  const valueOf = (f: number, column: Column, row: number): CsvValue =>
+  const packValue = (f: number, column: Column, row: number): CsvValue =>
     pseudonymiser && personal.has(fields[f]!)
       ? pseudonymValue(column, row, pseudonymiser)
       : evidenceValue(column, row);
@@ -361,7 +361,7 @@ async function writeSourceRows(
       const cellsOf = (row: number): string[] => {
         let c = cells.get(row);
         if (!c) {
-          c = columns.map((column, f) => (column ? csvCell(valueOf(f, column, row)) : ''));
+          c = columns.map((column, f) => (column ? csvCell(packValue(f, column, row)) : ''));
           cells.set(row, c);
         }
         return c;
