@@ -26,6 +26,7 @@ import { type RejectedTolerance, VALIDATE_FORMATS } from '../render/validate.js'
 import { terminalSafe } from '../text.js';
 import { TOOL_VERSION } from '../version.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
+import { revealCommand } from './evidence-commands.js';
 import { checkEvidenceTarget } from './evidence-output.js';
 import type { CliIo } from './output.js';
 import { progressPrinter } from './progress.js';
@@ -156,6 +157,7 @@ export function buildProgram(io: CliIo, run: Run): Command {
     initCommand,
     detectCommand,
     presetsCommand,
+    revealCommand,
     completionCommand,
   ])
     add(program, context);
