@@ -9,13 +9,14 @@
  * since every pseudonym would stay unrevealed.
  */
 import path from 'node:path';
-import { MANIFEST_FILE, type PackManifest } from '../evidence/pack-manifest.js';
+import { MANIFEST_FILE } from '../evidence/pack-manifest.js';
 import { canonicalIdentifier, PSEUDONYMS_IN_TEXT } from '../evidence/pseudonymise.js';
 import { IsmsKpiError, problem } from '../problems.js';
 import { type RevealedPseudonym, type RevealFormat, renderReveal } from '../render/reveal.js';
 import { readCsvFile } from '../sources/csv-reader.js';
 import { quote } from '../text.js';
 import { fileProblem } from '../util/file-problem.js';
+import { readPackManifest } from './evidence-pack.js';
 import type { Io } from './io.js';
 import { readPseudonymKey } from './pseudonym-key.js';
 import type { CommandResult } from './result.js';
@@ -27,7 +28,6 @@ export interface RevealOptions {
   format: RevealFormat;
 }
 
-const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 const MAX_JSON_CANDIDATES_BYTES = 256 * 1024 * 1024;
 
 interface Found {
@@ -45,7 +45,7 @@ export async function reveal(target: string, options: RevealOptions, io: Io): Pr
   });
   const found = new Map<string, Found>();
   if (info.isDirectory) {
-    const manifest = await readManifest(io, absolute, target);
+    const { manifest } = await readPackManifest(io, target);
     const block = manifest.pseudonymisation;
     if (!block)
       throw new IsmsKpiError(
@@ -101,33 +101,6 @@ export async function reveal(target: string, options: RevealOptions, io: Io): Pr
     notes,
     outcome: { command: 'done' },
   };
-}
-
-async function readManifest(io: Io, dir: string, shown: string): Promise<PackManifest> {
-  const file = path.join(shown, MANIFEST_FILE);
-  const text = await io
-    .readText(path.join(dir, MANIFEST_FILE), MAX_MANIFEST_BYTES)
-    .catch((error: unknown) => {
-      throw new IsmsKpiError(
-        fileProblem(error, file, {
-          missing: 'not found: the folder is not an evidence pack (isms-kpi report --evidence DIR)',
-        }),
-      );
-    });
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new IsmsKpiError(
-      problem('file-unreadable', 'is not JSON: not the manifest of an evidence pack', { file }),
-    );
-  }
-  const m = data as Partial<PackManifest> | null;
-  if (typeof m !== 'object' || m === null || m.tool?.name !== 'isms-kpi' || !Array.isArray(m.files))
-    throw new IsmsKpiError(
-      problem('file-unreadable', 'is not the manifest of an isms-kpi evidence pack', { file }),
-    );
-  return m as PackManifest;
 }
 
 /** Every pseudonym in a CSV, with the columns that hold it. */

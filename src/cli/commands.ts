@@ -26,7 +26,7 @@ import { type RejectedTolerance, VALIDATE_FORMATS } from '../render/validate.js'
 import { terminalSafe } from '../text.js';
 import { TOOL_VERSION } from '../version.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
-import { revealCommand } from './evidence-commands.js';
+import { revealCommand, sampleCommand } from './evidence-commands.js';
 import { checkEvidenceTarget } from './evidence-output.js';
 import type { CliIo } from './output.js';
 import { progressPrinter } from './progress.js';
@@ -158,6 +158,7 @@ export function buildProgram(io: CliIo, run: Run): Command {
     detectCommand,
     presetsCommand,
     revealCommand,
+    sampleCommand,
     completionCommand,
   ])
     add(program, context);
