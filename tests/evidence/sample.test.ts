@@ -267,7 +267,7 @@ describe('allocation and selection', () => {
         fc.integer({ min: 0, max: 20 }),
         (keys, limit) => {
           const heap = new SmallestKeys(limit);
-          keys.forEach((k, i) => heap.offer(k, i));
+          for (const [i, k] of keys.entries()) heap.offer(k, i);
           const sorted = keys
             .map((key, index) => ({ key, index }))
             .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
