@@ -8,15 +8,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemorySink } from '../../src/evidence/build-pack.js';
 import {
   canonicalIdentifier,
   PSEUDONYM_PATTERN,
   Pseudonymiser,
   parseKey,
 } from '../../src/evidence/pseudonymise.js';
+import { writeEvidencePack } from '../../src/evidence/write-pack.js';
 import { IsmsKpiError } from '../../src/problems.js';
 import { readCsvText } from '../../src/sources/csv-reader.js';
 import { REPO, runCli } from '../helpers/cli.js';
+import { runBundled } from '../render/bundled.js';
 import { parseCsv } from '../render/csv-parse.js';
 
 const KEY = 'b3f1c0de-test-key-0000-000000000001';
@@ -226,6 +229,28 @@ describe('report --evidence --pseudonymise', () => {
     expect(fs.readFileSync(path.join(pseudo, 'kpis/AC-05.csv'), 'utf8')).toContain(leaver);
   });
 
+  it('is written piece by piece like a plain pack: the same bytes for any piece size, the rows of the CLI pack', async () => {
+    const result = await runBundled({ trace: true });
+    const input = {
+      report: result.report,
+      catalogue: result.catalogue,
+      sources: result.sources,
+      traces: result.evaluation.traces,
+      pseudonymiser: new Pseudonymiser(Buffer.from(KEY)),
+    };
+    const texts = async (chunkRows?: number) => {
+      const sink = new MemorySink();
+      await writeEvidencePack(input, sink, chunkRows === undefined ? {} : { chunkRows });
+      return Object.fromEntries(
+        [...sink.files].map(([p, chunks]) => [p, Buffer.concat(chunks).toString('utf8')]),
+      );
+    };
+    const whole = await texts();
+    expect(await texts(7)).toEqual(whole);
+    for (const kpi of ['AC-01', 'AC-03', 'AC-07'])
+      expect(whole[`kpis/${kpi}.csv`]).toBe(fs.readFileSync(path.join(pseudo, `kpis/${kpi}.csv`), 'utf8'));
+  });
+
   it('stops with exit 2 and writes nothing without a key, with too short a key, or without --evidence', async () => {
     const target = path.join(dir, 'never');
     const noKey = await report('--evidence', target, '--pseudonymise');
@@ -345,6 +370,50 @@ describe('reveal', () => {
     for (const r of upns) expect(r[1]).toMatch(/^adm-.*@acme-precision\.example$/);
     // Display names are pseudonymised too, but not among the UPN candidates.
     expect(rows.filter((r) => r[2] === 'display_name').every((r) => r[1] === '')).toBe(true);
+  });
+
+  it('reads candidates from a JSON file, every string or the key path --field', async () => {
+    const candidates = path.join(dir, 'users.json');
+    fs.writeFileSync(
+      candidates,
+      JSON.stringify([
+        {
+          id: '00u1',
+          profile: {
+            login: 'ANNE.FISCHER@acme-precision.example',
+            title: 'nadine.petersen@acme-precision.example',
+          },
+        },
+        { id: '00u2', profile: { login: 'nadine.petersen@acme-precision.example' } },
+      ]),
+    );
+    const byPath = await reveal(
+      pseudo,
+      '--candidates',
+      candidates,
+      '--field',
+      'profile.login',
+      '--pseudonym-key-file',
+      keyFile,
+      '--format',
+      'json',
+    );
+    expect(byPath.status).toBe(0);
+    const found = (JSON.parse(byPath.stdout).pseudonyms as { identifiers: string[] }[]).flatMap(
+      (p) => p.identifiers,
+    );
+    expect(found).toEqual(['nadine.petersen@acme-precision.example']);
+    const unknown = await reveal(
+      pseudo,
+      '--candidates',
+      candidates,
+      '--field',
+      'profile.mail',
+      '--pseudonym-key-file',
+      keyFile,
+    );
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/--field "profile\.mail": no record of the candidates has this key/);
   });
 
   it('refuses another key, a plain pack, and an unknown --field', async () => {
