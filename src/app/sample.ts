@@ -23,7 +23,7 @@ import { plural } from '../report/numbers.js';
 import { readCsvFile } from '../sources/csv-reader.js';
 import { jsonText, listOf, quote, safeText } from '../text.js';
 import { type CsvValue, csvDocument } from '../util/csv-writer.js';
-import { fileProblem } from '../util/file-problem.js';
+import { fileProblem, notAFileMessage } from '../util/file-problem.js';
 import { fileSha256, readPackManifest } from './evidence-pack.js';
 import type { Io } from './io.js';
 import type { CommandResult } from './result.js';
@@ -77,6 +77,18 @@ export async function sample(kpi: string, options: SampleOptions, io: Io): Promi
     );
   const shown = path.join(dir, ...entry.path.split('/'));
   const absolute = path.resolve(io.cwd, shown);
+  // Only a regular file is opened (a named pipe in its place would block the run).
+  const info = await io.stat(absolute).catch((error: unknown) => {
+    throw new IsmsKpiError(
+      fileProblem(error, shown, { missing: 'not found: the evidence pack is incomplete' }),
+    );
+  });
+  if (!info.isFile)
+    throw new IsmsKpiError(
+      problem('file-unreadable', info.special ? notAFileMessage(info.special) : 'is not a file', {
+        file: shown,
+      }),
+    );
   const actual = await fileSha256(absolute).catch((error: unknown) => {
     throw new IsmsKpiError(
       fileProblem(error, shown, { missing: 'not found: the evidence pack is incomplete' }),
