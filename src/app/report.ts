@@ -29,6 +29,7 @@ import { evaluate } from './evaluate.js';
 import { previousRecord, readPackExtras, signPack } from './evidence-options.js';
 import type { Io } from './io.js';
 import { checkOscalFindings, OscalContext } from './report-oscal.js';
+import { evidencePseudonymiser } from './report-pseudonymise.js';
 import type { PeriodOptions } from './request.js';
 import type { CommandResult } from './result.js';
 import { incompleteReason, incompleteSkipped, readHistory, readReportFile } from './saved-reports.js';
@@ -46,6 +47,10 @@ export interface ReportOptions extends PeriodOptions {
   previous?: string | undefined;
   /** The Ed25519 private key (PKCS#8 PEM) that signs the pack's manifest.json. */
   sign?: string | undefined;
+  /** --pseudonymise: personal fields of the pack as keyed pseudonyms (src/evidence/pseudonymise.ts). */
+  pseudonymise?: boolean | undefined;
+  /** The pseudonym key's file (else ISMS_KPI_PSEUDONYM_KEY). */
+  pseudonymKeyFile?: string | undefined;
   /** Earlier saved JSON reports (files or folders), for the trend lines of the HTML report. */
   history: string[];
   baseline?: string | undefined;
@@ -156,6 +161,7 @@ export async function report(
 ): Promise<CommandResult> {
   const problems: Problem[] = [];
   const packExtras = await readPackExtras(options, io);
+  const pseudonymiser = await evidencePseudonymiser(options, io);
   const saved = await readHistory(io, options.history);
   problems.push(...saved.problems);
   const baseline = await readBaseline(options.baseline, io, problems);
@@ -220,7 +226,7 @@ export async function report(
   if (!isStdout && !options.quiet) for (const t of targets) notes.push(`wrote ${t.file} (${t.format})`);
   if (isEvidence && !options.quiet)
     notes.push(
-      `wrote evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources${previous ? `; follows the pack of ${previous.period}` : ''}${packExtras?.signingKey ? '; signed' : ''})`,
+      `wrote ${pseudonymiser ? 'pseudonymised ' : ''}evidence pack ${options.evidence} (${report.kpis.length} KPIs, ${report.sources.length} sources${previous ? `; follows the pack of ${previous.period}` : ''}${packExtras?.signingKey ? '; signed' : ''})`,
     );
   const colour = options.color && format === 'table';
   const stdoutText = () =>
@@ -249,6 +255,7 @@ export async function report(
                   sources: result.sources,
                   traces: result.evaluation.traces,
                   previous,
+                  ...(pseudonymiser ? { pseudonymiser } : {}),
                 },
                 sink,
               );

@@ -27,6 +27,7 @@ import { type RejectedTolerance, VALIDATE_FORMATS } from '../render/validate.js'
 import { terminalSafe } from '../text.js';
 import { TOOL_VERSION } from '../version.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
+import { revealCommand, sampleCommand } from './evidence-commands.js';
 import { checkEvidenceTarget } from './evidence-output.js';
 import type { CliIo } from './output.js';
 import { progressPrinter } from './progress.js';
@@ -159,6 +160,8 @@ export function buildProgram(io: CliIo, run: Run): Command {
     detectCommand,
     presetsCommand,
     verifyCommand,
+    revealCommand,
+    sampleCommand,
     completionCommand,
   ])
     add(program, context);
@@ -209,6 +212,15 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     .option(
       '--sign <key.pem>',
       'with --evidence: sign manifest.json with this Ed25519 private key (PKCS#8 PEM; passphrase of an encrypted key in ISMS_KPI_SIGNING_PASSPHRASE), writing manifest.json.sig',
+      nonEmpty,
+    )
+    .option(
+      '--pseudonymise',
+      'in the --evidence pack, replace the values of personal fields (user names, e-mail addresses, ...) with keyed pseudonyms (docs/evidence-privacy.md)',
+    )
+    .option(
+      '--pseudonym-key-file <file>',
+      'the key of --pseudonymise (default: the environment variable ISMS_KPI_PSEUDONYM_KEY)',
       nonEmpty,
     )
     .option(

@@ -49,6 +49,13 @@ export async function checkEvidenceTarget(dir: string, cwd: string): Promise<Tar
   const foreign = entries.filter((e) =>
     e.isDirectory ? !listed.some((f) => f.startsWith(`${e.path}/`)) : !ours.has(e.path),
   );
+  // isms-kpi sample writes into samples/, outside the manifest (whose hash seeds the draw): such samples
+  // belong to the earlier pack, and are not deleted with it.
+  if (foreign.length > 0 && foreign.every((e) => e.path === 'samples' || e.path.startsWith('samples/')))
+    refuse(
+      dir,
+      'the folder holds samples drawn from the earlier evidence pack (samples/, isms-kpi sample); move them away with that pack or give another folder',
+    );
   if (foreign.length > 0)
     refuse(
       dir,

@@ -4,6 +4,7 @@
  */
 import type { KpiResult, Report, SourceManifest } from '../report/model.js';
 import { SIGNATURE_FILE } from './sign.js';
+import type { PseudonymisationManifest } from './pseudonymise.js';
 
 /** Bumped when the layout of the pack changes. */
 export const EVIDENCE_PACK_VERSION = 1;
@@ -35,6 +36,8 @@ export interface PackManifest {
   exceptions?: PackException[];
   /** The values entered by hand that the report's KPIs read, by KPI in report order; absent when none. */
   manual?: PackManual[];
+  /** report --pseudonymise: the method, the key's fingerprint and the fields pseudonymised per source. */
+  pseudonymisation?: PseudonymisationManifest;
   files: PackFile[];
   /** The pack before this one (report --previous): its manifest's sha256 and period (chain.ts). */
   previous?: PreviousPack;

@@ -37,6 +37,14 @@ import {
   type PackManifest,
   type PreviousPack,
 } from './pack-manifest.js';
+import {
+  FINGERPRINT_TEXT,
+  PSEUDONYM_METHOD,
+  type Pseudonymiser,
+  personalFields,
+  REJECTED_ROWS_POLICY,
+  scrubReasons,
+} from './pseudonymise.js';
 
 export interface EvidenceInput {
   report: Report;
@@ -46,6 +54,11 @@ export interface EvidenceInput {
   traces: ReadonlyMap<string, KpiTrace>;
   /** The previous pack of a chain (report --previous; chain.ts), recorded in the manifest. */
   previous?: PreviousPack | undefined;
+  /**
+   * report --pseudonymise: the values of personal fields become keyed pseudonyms in every file of the
+   * pack, and the rejected rows keep only mapped columns (pseudonymise.ts).
+   */
+  pseudonymiser?: Pseudonymiser;
 }
 
 /** Where the pack's files go: the CLI's staged folder, or memory (buildEvidencePack, tests). */
@@ -204,7 +217,7 @@ export async function writeEvidencePack(
   // Each contributing source read once more, its matched rows written piece by piece.
   for (const [name, aggregates] of bySource) {
     const loaded = loadedOf(name)!;
-    await writeSourceRows(loaded, aggregates, report.period.label, options);
+    await writeSourceRows(loaded, aggregates, report.period.label, options, input.pseudonymiser);
   }
   out.flushAll();
 
@@ -249,6 +262,7 @@ export async function writeEvidencePack(
     sources: report.sources,
     ...inForce(report),
     ...manualValues(report),
+    ...pseudonymisation(input),
     files: listed,
   };
   sink.append(MANIFEST_FILE, jsonText(manifest));
@@ -267,7 +281,14 @@ function writeRejectedFiles(
     if ('missing' in loaded) continue;
     const path = `rejected/${sourceNames.take(name)}.csv`;
     const file = out.file(path);
-    writeRejectedRows(file, loaded, fileOf.get(name) ?? loaded.stats.file);
+    if (input.pseudonymiser)
+      writePseudonymisedRejectedRows(
+        file,
+        loaded,
+        fileOf.get(name) ?? loaded.stats.file,
+        input.pseudonymiser,
+      );
+    else writeRejectedRows(file, loaded, fileOf.get(name) ?? loaded.stats.file);
     file.flush();
     out.open.delete(file);
     listed.push({
@@ -280,6 +301,26 @@ function writeRejectedFiles(
     });
   }
   return listed;
+}
+
+/** The manifest's pseudonymisation block: method, key fingerprint, and the personal fields of each source read. */
+function pseudonymisation(input: EvidenceInput): Pick<PackManifest, 'pseudonymisation'> {
+  if (!input.pseudonymiser) return {};
+  const fields: Record<string, string[]> = {};
+  for (const [name, loaded] of input.sources) {
+    if ('missing' in loaded) continue;
+    const personal = personalFields(loaded.source);
+    if (personal.length > 0) fields[name] = personal;
+  }
+  return {
+    pseudonymisation: {
+      method: PSEUDONYM_METHOD,
+      keyFingerprint: input.pseudonymiser.fingerprint,
+      fingerprintOf: `first 16 hex digits of HMAC-SHA-256(key, "${FINGERPRINT_TEXT}")`,
+      fields,
+      rejectedRows: REJECTED_ROWS_POLICY,
+    },
+  };
 }
 
 /** The exceptions accepted for the period, by KPI in report order (expired ones are not in force). */
@@ -304,8 +345,14 @@ async function writeSourceRows(
   aggregates: AggregateOut[],
   periodLabel: string,
   options: WritePackOptions,
+  pseudonymiser: Pseudonymiser | undefined,
 ): Promise<void> {
   const fields = loaded.source.fields.map((f) => f.name);
+  const personal = new Set(pseudonymiser ? personalFields(loaded.source) : []);
+  const packValue = (f: number, column: Column, row: number): CsvValue =>
+    pseudonymiser && personal.has(fields[f]!)
+      ? pseudonymValue(column, row, pseudonymiser)
+      : evidenceValue(column, row);
   const cursors = new Int32Array(aggregates.length);
   const file = loaded.stats.file;
   const scanned = await scanSource(loaded.source, {
@@ -331,7 +378,7 @@ async function writeSourceRows(
       const cellsOf = (row: number): string[] => {
         let c = cells.get(row);
         if (!c) {
-          c = columns.map((column) => (column ? csvCell(evidenceValue(column, row)) : ''));
+          c = columns.map((column, f) => (column ? csvCell(packValue(f, column, row)) : ''));
           cells.set(row, c);
         }
         return c;
@@ -382,6 +429,14 @@ export function evidenceValue(column: Column, row: number): CsvValue {
   if (column.type === 'datetime' && typeof value === 'number' && Math.abs(value) <= 8.64e15)
     return new Date(value).toISOString();
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** A personal cell as a pseudonymised pack shows it: its pseudonym, each item's for a list. */
+function pseudonymValue(column: Column, row: number, pseudonymiser: Pseudonymiser): CsvValue {
+  const value = cellValue(column, row);
+  if (value === null) return null;
+  if (Array.isArray(value)) return value.map((v) => pseudonymiser.pseudonym(v)).join(', ');
+  return pseudonymiser.pseudonym(String(evidenceValue(column, row)));
 }
 
 /** The file cell of each row, with its comma: one file, or the file of the row among several. */
@@ -441,4 +496,71 @@ export class UniqueNames {
     this.taken.add(name.toLowerCase());
     return name;
   }
+}
+
+/**
+ * The rejected rows of a pseudonymised pack: of the raw columns only those the catalogue maps to a field
+ * (personal ones pseudonymised; other columns can hold anything, names included), and the reasons with
+ * the values of the other cells withheld. A JSON record is withheld whole (file and line still point at it).
+ */
+function writePseudonymisedRejectedRows(
+  file: PackText,
+  loaded: LoadedSource,
+  shownFile: string | string[],
+  pseudonymiser: Pseudonymiser,
+): void {
+  const isCsv = loaded.stats.format === 'csv';
+  const personal = new Set(personalFields(loaded.source));
+  // Each header column's field (the first field that names it), or none.
+  const fieldOf = loaded.header.map((name) => {
+    const header = name
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .toLowerCase();
+    return loaded.source.fields.find((f) => f.columns.some((c) => c.trim().toLowerCase() === header));
+  });
+  const kept = isCsv ? fieldOf.flatMap((f, i) => (f ? [i] : [])) : [];
+  file.write(`${BOM}${csvLine([...REJECTED_ROW_COLUMNS, ...kept.map((i) => loaded.header[i]!)])}`);
+  for (const r of loaded.rejectedRows) {
+    const values = isCsv
+      ? r.cells.flatMap((text, i) => {
+          const field = fieldOf[i];
+          if (field && !personal.has(field.name)) return [];
+          return [{ text, personal: field !== undefined }];
+        })
+      : jsonLeaves(r.cells[0] ?? '').map((text) => ({ text, personal: false }));
+    file.write(
+      csvLine([
+        loaded.name,
+        typeof shownFile === 'string' ? shownFile : shownFile[r.part ?? 0]!,
+        r.line,
+        r.endLine,
+        r.record,
+        scrubReasons(r.reasons, values, pseudonymiser).join('; '),
+        ...kept.map((i) => {
+          const cell = r.cells[i] ?? null;
+          return cell !== null && personal.has(fieldOf[i]!.name) ? pseudonymiser.pseudonym(cell) : cell;
+        }),
+      ]),
+    );
+  }
+}
+
+/** Every string and number in a JSON record's text (all of it, when it does not parse). */
+function jsonLeaves(text: string): string[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return [text];
+  }
+  const out: string[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') out.push(value);
+    else if (typeof value === 'number') out.push(String(value));
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(walk);
+  };
+  walk(data);
+  return out;
 }

@@ -57,7 +57,7 @@ export const dependabotAlerts: Preset = {
           description: 'fix_started, inaccurate, no_bandwidth, not_used or tolerable_risk',
         },
         dismissed_comment: { path: 'dismissed_comment' },
-        dismissed_by: { path: 'dismissed_by.login' },
+        dismissed_by: { path: 'dismissed_by.login', personal: true },
         auto_dismissed: { path: 'auto_dismissed_at', type: 'datetime' },
       },
       signature: {

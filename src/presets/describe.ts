@@ -99,6 +99,7 @@ export function presetFieldRows(variant: PresetVariant, format: PresetFormat): P
     if (spec.null_tokens) notes.push(`no value: ${spec.null_tokens.map(visible).join(', ')}`);
     if (spec.true_values) notes.push(`true: ${spec.true_values.join(', ')}`);
     if (spec.false_values) notes.push(`false: ${spec.false_values.join(', ')}`);
+    if (spec.personal) notes.push('personal: pseudonymised by `report --pseudonymise`');
     return {
       field,
       source,

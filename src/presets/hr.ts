@@ -67,9 +67,10 @@ export const hrJoinersLeavers: Preset = {
           column: PERSON_COLUMNS,
           required: true,
           description: 'The person’s login (UPN or work email)',
+          personal: true,
         },
-        employee_id: { column: EMPLOYEE_ID_COLUMNS, type: 'string' },
-        name: { column: NAME_COLUMNS, type: 'string' },
+        employee_id: { column: EMPLOYEE_ID_COLUMNS, type: 'string', personal: true },
+        name: { column: NAME_COLUMNS, type: 'string', personal: true },
         event: { column: EVENT_COLUMNS, type: 'enum', values: ['joiner', 'mover', 'leaver'] },
         effective: {
           column: EFFECTIVE_COLUMNS,
@@ -85,7 +86,7 @@ export const hrJoinersLeavers: Preset = {
           description: 'When the accounts were disabled (leavers)',
         },
         department: { column: DEPARTMENT_COLUMNS, type: 'string' },
-        manager: { column: MANAGER_COLUMNS, type: 'string' },
+        manager: { column: MANAGER_COLUMNS, type: 'string', personal: true },
       },
       signature: {
         required: [EMPLOYEE_ID_COLUMNS, PERSON_COLUMNS, EVENT_COLUMNS, EFFECTIVE_COLUMNS],

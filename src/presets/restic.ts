@@ -29,7 +29,7 @@ export const resticSnapshots: Preset = {
         backup_start: { path: 'summary.backup_start', type: 'datetime', description: 'restic 0.17+ only' },
         paths: { path: 'paths', type: 'list' },
         tags: { path: 'tags', type: 'list' },
-        username: { path: 'username' },
+        username: { path: 'username', personal: true },
         parent: { path: 'parent', description: 'Id of the snapshot this one was based on' },
         tree: { path: 'tree' },
         program_version: { path: 'program_version', description: 'e.g. restic 0.17.3 (0.16+ only)' },

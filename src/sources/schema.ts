@@ -97,6 +97,12 @@ export const FieldSchema = z.strictObject({
   true_values: z.array(z.string()).min(1).optional(),
   false_values: z.array(z.string()).min(1).optional(),
   description: z.string().optional(),
+  /**
+   * The field identifies a person (a user name, an e-mail address, a display name, an assignee): a
+   * pseudonymised evidence pack (`report --evidence DIR --pseudonymise`) replaces its values with keyed
+   * pseudonyms (src/evidence/pseudonymise.ts). Presets mark their person fields; a catalogue can mark its own.
+   */
+  personal: z.boolean().optional(),
 });
 
 export const FieldShorthandSchema = z.union([nonEmpty, FieldSchema]);
