@@ -7,13 +7,16 @@ import { awsIamCredentialReport } from './aws.js';
 import { defenderVulnerabilities } from './defender.js';
 import { dependabotAlerts } from './dependabot.js';
 import { entraUsers } from './entra.js';
+import { exceptionsRegister } from './exceptions-register.js';
 import { hrJoinersLeavers } from './hr.js';
 import { jiraIssues } from './jira.js';
 import { nessus } from './nessus.js';
 import { oktaPasswordHealth, oktaUsers } from './okta.js';
 import { qualysScan } from './qualys.js';
 import { resticSnapshots } from './restic.js';
+import { cisoAssistantRiskScenarios, riskRegister } from './risk-register.js';
 import { servicenowChange, servicenowIncident } from './servicenow.js';
+import { soa } from './soa.js';
 import { tenableSc } from './tenable.js';
 import type { Preset } from './types.js';
 import { veeamEmSessions, veeamSessions } from './veeam.js';
@@ -35,6 +38,10 @@ const ALL = [
   veeamEmSessions,
   resticSnapshots,
   dependabotAlerts,
+  riskRegister,
+  cisoAssistantRiskScenarios,
+  soa,
+  exceptionsRegister,
 ] as const satisfies readonly Preset[];
 
 export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze(

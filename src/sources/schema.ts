@@ -144,6 +144,11 @@ export const SourceObjectSchema = z
      * for a shorter period reads the file of the unit it falls in (src/sources/path-template.ts).
      */
     one_file_per: z.enum(FILE_UNITS).optional(),
+    /**
+     * snapshot with period tokens: read the file of an earlier period instead of the reported one (-1: the
+     * period before), so a KPI can compare two snapshots of one register (src/sources/path-template.ts).
+     */
+    period_offset: z.number().int().min(-12).max(-1).optional(),
     as_of_field: nonEmpty.optional(),
     record_type: z.enum(RECORD_TYPES).optional(),
     optional: z.boolean().default(false),
