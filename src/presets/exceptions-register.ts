@@ -8,12 +8,47 @@
  * Next step (not built yet): `exceptions: { file: exceptions-register.csv }` in a catalogue, reading the
  * rows that name a KPI as the block's entries, with this preset's fields.
  */
-import type { Preset } from './types.js';
+import { csvColumnsOf } from './columns.js';
+import type { Preset, PresetField } from './types.js';
 
 const ISO_DATES = ['yyyy-MM-dd', 'dd.MM.yyyy'];
 const ID = ['id', 'exception_id', 'exception id', 'waiver_id'];
 const APPROVER = ['approver', 'approved_by'];
 const EXPIRES = ['expires', 'expiry', 'expiry_date', 'valid_until'];
+
+const FIELDS: Record<string, PresetField> = {
+  id: { column: ID, required: true, description: 'The exception’s identifier (EXC-012)' },
+  kpi: {
+    column: ['kpi', 'kpi_id'],
+    type: 'string',
+    description: 'The KPI it accepts a deviation of, if any',
+  },
+  segment: { column: ['segment'], type: 'string' },
+  control: {
+    column: ['control', 'annex_a_control'],
+    type: 'string',
+    description: 'Annex A control id',
+  },
+  system: { column: ['system', 'asset', 'scope'], type: 'string' },
+  reason: { column: ['reason', 'justification'], type: 'string' },
+  approver: { column: APPROVER, type: 'string' },
+  risk: {
+    column: ['risk', 'risk_id'],
+    type: 'string',
+    description: 'Reference into the risk register',
+  },
+  approved: {
+    column: ['approved', 'approved_on', 'approval_date'],
+    type: 'datetime',
+    format: ISO_DATES,
+  },
+  expires: {
+    column: EXPIRES,
+    type: 'datetime',
+    format: ISO_DATES,
+    description: 'Last day the exception is valid (inclusive)',
+  },
+};
 
 export const exceptionsRegister: Preset = {
   name: 'exceptions-register',
@@ -28,53 +63,10 @@ export const exceptionsRegister: Preset = {
       kind: 'snapshot',
       key: 'id',
       null_tokens: ['', '-', 'n/a', 'N/A', 'none'],
-      fields: {
-        id: { column: ID, required: true, description: 'The exception’s identifier (EXC-012)' },
-        kpi: {
-          column: ['kpi', 'kpi_id'],
-          type: 'string',
-          description: 'The KPI it accepts a deviation of, if any',
-        },
-        segment: { column: ['segment'], type: 'string' },
-        control: {
-          column: ['control', 'annex_a_control'],
-          type: 'string',
-          description: 'Annex A control id',
-        },
-        system: { column: ['system', 'asset', 'scope'], type: 'string' },
-        reason: { column: ['reason', 'justification'], type: 'string' },
-        approver: { column: APPROVER, type: 'string' },
-        risk: {
-          column: ['risk', 'risk_id'],
-          type: 'string',
-          description: 'Reference into the risk register',
-        },
-        approved: {
-          column: ['approved', 'approved_on', 'approval_date'],
-          type: 'datetime',
-          format: ISO_DATES,
-        },
-        expires: {
-          column: EXPIRES,
-          type: 'datetime',
-          format: ISO_DATES,
-          description: 'Last day the exception is valid (inclusive)',
-        },
-      },
+      fields: FIELDS,
       signature: {
         required: [ID, APPROVER, EXPIRES],
-        optional: [
-          'id',
-          'kpi',
-          'segment',
-          'control',
-          'system',
-          'reason',
-          'approver',
-          'risk',
-          'approved',
-          'expires',
-        ],
+        optional: csvColumnsOf(FIELDS),
       },
     },
   },

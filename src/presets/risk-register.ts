@@ -18,7 +18,8 @@
  * Low/Medium/High/Very High in the "critical 5x5" matrix, `1 - very low` ... `5 - very high` in the
  * ISO 27005 5x5 one. The export holds no numeric score.
  */
-import type { Preset } from './types.js';
+import { csvColumnsOf } from './columns.js';
+import type { Preset, PresetField } from './types.js';
 
 /** The documented generic layout (docs/presets.md), with common alternative spellings. */
 const ID = ['id', 'risk_id', 'risk id', 'ref'];
@@ -51,6 +52,43 @@ export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
 export const RISK_TREATMENTS = ['mitigate', 'accept', 'transfer', 'avoid'] as const;
 export const TREATMENT_STATUSES = ['not started', 'planned', 'in progress', 'implemented'] as const;
 
+const GENERIC_FIELDS: Record<string, PresetField> = {
+  id: { column: ID, required: true, description: 'The risk’s identifier (RISK-017)' },
+  title: { column: ['title', 'name', 'risk', 'description'], type: 'string' },
+  owner: { column: ['owner', 'risk_owner'], type: 'string' },
+  category: { column: ['category', 'risk_category'], type: 'string' },
+  inherent_likelihood: { column: ['inherent_likelihood'], type: 'number' },
+  inherent_impact: { column: ['inherent_impact'], type: 'number' },
+  inherent_score: {
+    column: ['inherent_score', 'inherent_risk'],
+    type: 'number',
+    description: 'Before treatment (often likelihood x impact)',
+  },
+  residual_likelihood: { column: ['residual_likelihood'], type: 'number' },
+  residual_impact: { column: ['residual_impact'], type: 'number' },
+  residual_score: { column: ['residual_score', 'residual_risk'], type: 'number' },
+  level: {
+    column: LEVEL,
+    type: 'enum',
+    values: [...RISK_LEVELS],
+    description: 'The residual risk level',
+  },
+  treatment: { column: TREATMENT, type: 'enum', values: [...RISK_TREATMENTS] },
+  treatment_owner: { column: ['treatment_owner'], type: 'string' },
+  treatment_status: { column: TREATMENT_STATUS, type: 'enum', values: [...TREATMENT_STATUSES] },
+  treatment_due: {
+    column: ['treatment_due', 'due', 'due_date'],
+    type: 'datetime',
+    format: ISO_DATES,
+  },
+  last_review: {
+    column: ['last_review', 'last_reviewed', 'reviewed'],
+    type: 'datetime',
+    format: ISO_DATES,
+  },
+  status: { column: ['status', 'risk_status'], type: 'string', description: 'open or closed' },
+};
+
 export const riskRegister: Preset = {
   name: 'risk-register',
   title: 'Risk register (generic CSV)',
@@ -65,45 +103,10 @@ export const riskRegister: Preset = {
       kind: 'snapshot',
       key: 'id',
       null_tokens: ['', '-', 'n/a', 'N/A'],
-      fields: {
-        id: { column: ID, required: true, description: 'The risk’s identifier (RISK-017)' },
-        title: { column: ['title', 'name', 'risk', 'description'], type: 'string' },
-        owner: { column: ['owner', 'risk_owner'], type: 'string' },
-        category: { column: ['category', 'risk_category'], type: 'string' },
-        inherent_likelihood: { column: ['inherent_likelihood'], type: 'number' },
-        inherent_impact: { column: ['inherent_impact'], type: 'number' },
-        inherent_score: {
-          column: ['inherent_score', 'inherent_risk'],
-          type: 'number',
-          description: 'Before treatment (often likelihood x impact)',
-        },
-        residual_likelihood: { column: ['residual_likelihood'], type: 'number' },
-        residual_impact: { column: ['residual_impact'], type: 'number' },
-        residual_score: { column: ['residual_score', 'residual_risk'], type: 'number' },
-        level: {
-          column: LEVEL,
-          type: 'enum',
-          values: [...RISK_LEVELS],
-          description: 'The residual risk level',
-        },
-        treatment: { column: TREATMENT, type: 'enum', values: [...RISK_TREATMENTS] },
-        treatment_owner: { column: ['treatment_owner'], type: 'string' },
-        treatment_status: { column: TREATMENT_STATUS, type: 'enum', values: [...TREATMENT_STATUSES] },
-        treatment_due: {
-          column: ['treatment_due', 'due', 'due_date'],
-          type: 'datetime',
-          format: ISO_DATES,
-        },
-        last_review: {
-          column: ['last_review', 'last_reviewed', 'reviewed'],
-          type: 'datetime',
-          format: ISO_DATES,
-        },
-        status: { column: ['status', 'risk_status'], type: 'string', description: 'open or closed' },
-      },
+      fields: GENERIC_FIELDS,
       signature: {
         required: [ID, LEVEL, TREATMENT, TREATMENT_STATUS],
-        optional: GENERIC_OPTIONAL,
+        optional: [...GENERIC_OPTIONAL, ...csvColumnsOf(GENERIC_FIELDS)],
       },
     },
   },
