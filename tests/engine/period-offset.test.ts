@@ -181,6 +181,6 @@ describe('the catalogue refuses period_offset', () => {
     expect(events).toEqual([expect.stringContaining('source before: period_offset is for snapshots')]);
     const zero = await problems(catalogue('    period_offset: 0'));
     expect(zero).toHaveLength(1);
-    expect(zero[0]).toMatch(/source before.*period_offset/);
+    expect(zero[0]).toMatch(/source before: period_offset: must be a whole number from -1 .* to -12$/);
   });
 });
