@@ -11,6 +11,7 @@
  * twice, an `applicable` that is not yes or no, a status or date that is not one of the allowed values.
  */
 import { annexAControl } from '../catalogue/annex-a.js';
+import { isCalendarDate } from '../catalogue/schema.js';
 import { SOA_COLUMNS, SOA_DATE, SOA_NO, SOA_STATUSES, SOA_YES } from '../presets/soa.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
 import { readCsvText } from '../sources/csv-reader.js';
@@ -39,15 +40,6 @@ type Columns = Record<(typeof SOA_COLUMNS)[number], number> & {
   owner: number;
   last_verified: number;
 };
-
-/** A real calendar day written yyyy-MM-dd (SOA_DATE). */
-function isDay(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}
 
 /** The rows of a SoA's text; throws an IsmsKpiError with every located problem. */
 export function parseSoa(text: string, file: string): SoaRow[] {
@@ -127,7 +119,7 @@ export function parseSoa(text: string, file: string): SoaRow[] {
           return;
         }
         const lastVerified = cell(index.last_verified);
-        if (lastVerified !== '' && !isDay(lastVerified)) {
+        if (lastVerified !== '' && !isCalendarDate(lastVerified)) {
           problems.push(
             problem(
               'bad-value',

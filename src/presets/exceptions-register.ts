@@ -5,8 +5,8 @@
  * One model: a row of this file and an entry of the block mean the same thing with the same names
  * (tests/presets/exceptions-register.test.ts checks that every key of the block is a field here).
  *
- * Next step (not built yet): `exceptions: { file: exceptions-register.csv }` in a catalogue, reading the
- * rows that name a KPI as the block's entries, with this preset's fields.
+ * The same file can be the catalogue's exceptions: `exceptions: { file: exceptions-register.csv }` reads
+ * the rows that name a KPI as the block's entries, with these fields (src/app/exceptions-file.ts).
  */
 import { csvColumnsOf } from './columns.js';
 import type { Preset, PresetField } from './types.js';
@@ -16,7 +16,8 @@ const ID = ['id', 'exception_id', 'exception id', 'waiver_id'];
 const APPROVER = ['approver', 'approved_by'];
 const EXPIRES = ['expires', 'expiry', 'expiry_date', 'valid_until'];
 
-const FIELDS: Record<string, PresetField> = {
+/** The register's fields (also read by `exceptions: { file }` in a catalogue, src/app/exceptions-file.ts). */
+export const EXCEPTION_FIELDS: Record<string, PresetField> = {
   id: { column: ID, required: true, description: 'The exception’s identifier (EXC-012)' },
   kpi: {
     column: ['kpi', 'kpi_id'],
@@ -56,6 +57,7 @@ export const exceptionsRegister: Preset = {
   notes: [
     'Columns: `id, kpi, control, system, reason, approver, risk, approved, expires` (and `segment`): the fields of the catalogue’s `exceptions:` block (docs/catalogue.md, "Exceptions") plus the register’s own id, the Annex A control and the system the exception is for, and the day it was approved.',
     '`expires` is the last day the exception is valid (inclusive, yyyy-MM-dd, as in the block): at the end of a period an exception has expired when `expires` is before the period’s last day, `age(expires) > 1`. An exception without `expires` has no value there: count those with `expires == null`.',
+    'The same file can be the catalogue’s exceptions: `exceptions: { file: exceptions-register.csv }` reads its rows that name a KPI as the entries of the `exceptions:` list (docs/catalogue.md, "Exceptions").',
     'A snapshot: the register as it stands. Say when it was taken with `as_of:`, or keep one file per period (`exceptions-register-{period}.csv`).',
   ],
   formats: {
@@ -63,10 +65,10 @@ export const exceptionsRegister: Preset = {
       kind: 'snapshot',
       key: 'id',
       null_tokens: ['', '-', 'n/a', 'N/A', 'none'],
-      fields: FIELDS,
+      fields: EXCEPTION_FIELDS,
       signature: {
         required: [ID, APPROVER, EXPIRES],
-        optional: csvColumnsOf(FIELDS),
+        optional: csvColumnsOf(EXCEPTION_FIELDS),
       },
     },
   },
