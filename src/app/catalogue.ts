@@ -1,12 +1,13 @@
 /** Reading metrics.yaml through the Io, then parsing and compiling it (src/catalogue/ never reads files). */
 import path from 'node:path';
 import { type Catalogue, compileCatalogue } from '../catalogue/compile.js';
-import { MAX_CATALOGUE_BYTES, parseCatalogue } from '../catalogue/parse.js';
+import { MAX_CATALOGUE_BYTES, type ParsedCatalogue, parseCatalogue } from '../catalogue/parse.js';
 import { IsmsKpiError, problem } from '../problems.js';
 import { quote } from '../text.js';
 import { isValidTimeZone } from '../time/zone.js';
 import { displayPath } from '../util/display-path.js';
 import { fileProblem } from '../util/file-problem.js';
+import { parseExceptionsFile } from './exceptions-file.js';
 import type { Io } from './io.js';
 
 /**
@@ -37,7 +38,33 @@ export async function loadCatalogue(io: Io, file: string, tz?: string): Promise<
   const parsed = parseCatalogue({ file: shown, text: text.replace(/^\uFEFF/, '') });
   if (!parsed.ok) throw new IsmsKpiError(parsed.problems);
   if (tz) parsed.catalogue.config.timezone = tz;
+  await readExceptionsFile(io, parsed.catalogue, path.dirname(absolute));
   const compiled = compileCatalogue(parsed.catalogue, path.dirname(absolute));
   if (!compiled.ok) throw new IsmsKpiError(compiled.problems);
   return compiled.catalogue;
+}
+
+/**
+ * `exceptions: { file: FILE }`: the register's rows that name a KPI become the block's entries (one model,
+ * src/app/exceptions-file.ts), and the catalogue's checks of an entry are located at its row of the file.
+ */
+async function readExceptionsFile(io: Io, parsed: ParsedCatalogue, dir: string): Promise<void> {
+  const given = parsed.config.exceptions;
+  if (Array.isArray(given)) return;
+  const absolute = path.resolve(dir, given.file);
+  const shown = displayPath(absolute, io.cwd);
+  const text = await io.readText(absolute, MAX_CATALOGUE_BYTES).catch((error: unknown) => {
+    throw new IsmsKpiError(
+      fileProblem(error, shown, {
+        missing: `exceptions register not found (exceptions: { file: ${given.file} } in ${parsed.file}, relative to the catalogue's folder)`,
+        directory: 'is a directory, not an exceptions register',
+        tooLarge: `exceptions register is larger than ${MAX_CATALOGUE_BYTES / 1024 / 1024} MB`,
+      }),
+    );
+  });
+  const { entries, locations } = parseExceptionsFile(text.replace(/^\uFEFF/, ''), shown);
+  parsed.config.exceptions = entries;
+  const locate = parsed.locate.bind(parsed);
+  parsed.locate = (at) =>
+    at[0] === 'exceptions' && typeof at[1] === 'number' ? (locations[at[1]] ?? locate(at)) : locate(at);
 }

@@ -2,13 +2,17 @@
  * A Statement of Applicability as a CSV file: one row per ISO/IEC 27001:2022 Annex A control.
  *
  * Layout (docs/catalogue.md "Statement of Applicability"): a header row naming the columns `control`,
- * `applicable` and `justification` (any order, other columns ignored, names ignoring case), then one
- * row per control: `A.5.1,yes,...`. `applicable` is yes or no (also y/n, true/false). The layout is a
- * plain table with a key column, so a later version can read the same file as a register source of the
- * catalogue. Problems are located at the file and line: a missing column, a control that is not in
- * Annex A, a control listed twice, an `applicable` that is not yes or no.
+ * `applicable` and `justification` (any order, other columns ignored, names ignoring case), optionally
+ * `status`, `owner` and `last_verified` (issue 22), then one row per control: `A.5.1,yes,...`. `applicable`
+ * is yes or no (also y/n, true/false); `status` one of the implementation statuses, or empty;
+ * `last_verified` a date yyyy-MM-dd. One model of the SoA: the columns, words and statuses come from the
+ * `soa` preset (src/presets/soa.ts), which reads the same file as a source of the catalogue. Problems are
+ * located at the file and line: a missing column, a control that is not in Annex A, a control listed
+ * twice, an `applicable` that is not yes or no, a status or date that is not one of the allowed values.
  */
 import { annexAControl } from '../catalogue/annex-a.js';
+import { isCalendarDate } from '../catalogue/schema.js';
+import { SOA_COLUMNS, SOA_DATE, SOA_NO, SOA_STATUSES, SOA_YES } from '../presets/soa.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
 import { readCsvText } from '../sources/csv-reader.js';
 import { quote } from '../text.js';
@@ -17,18 +21,31 @@ export interface SoaRow {
   control: string;
   applicable: boolean;
   justification: string;
+  /** The implementation status (SOA_STATUSES), when the file has the column and the cell is not empty. */
+  status?: (typeof SOA_STATUSES)[number];
+  owner?: string;
+  /** yyyy-MM-dd as written. */
+  lastVerified?: string;
   line: number;
 }
 
-const YES = new Set(['yes', 'y', 'true']);
-const NO = new Set(['no', 'n', 'false']);
-export const SOA_COLUMNS = ['control', 'applicable', 'justification'] as const;
+const YES = new Set<string>(SOA_YES);
+const NO = new Set<string>(SOA_NO);
+const STATUS = new Map(SOA_STATUSES.map((s) => [s.toLowerCase(), s]));
+
+export { SOA_COLUMNS };
+
+type Columns = Record<(typeof SOA_COLUMNS)[number], number> & {
+  status: number;
+  owner: number;
+  last_verified: number;
+};
 
 /** The rows of a SoA's text; throws an IsmsKpiError with every located problem. */
 export function parseSoa(text: string, file: string): SoaRow[] {
   const problems: Problem[] = [];
   const rows: SoaRow[] = [];
-  let index: Record<(typeof SOA_COLUMNS)[number], number> | undefined;
+  let index: Columns | undefined;
   const seen = new Map<string, number>();
   readCsvText(
     text,
@@ -52,6 +69,9 @@ export function parseSoa(text: string, file: string): SoaRow[] {
           control: names.indexOf('control'),
           applicable: names.indexOf('applicable'),
           justification: names.indexOf('justification'),
+          status: names.indexOf('status'),
+          owner: names.indexOf('owner'),
+          last_verified: names.indexOf('last_verified'),
         };
       },
       record(cells, line) {
@@ -85,10 +105,38 @@ export function parseSoa(text: string, file: string): SoaRow[] {
           );
           return;
         }
+        const cell = (i: number) => (i < 0 ? '' : (cells[i] ?? '').trim());
+        const statusText = cell(index.status);
+        const status = STATUS.get(statusText.toLowerCase());
+        if (statusText !== '' && status === undefined) {
+          problems.push(
+            problem(
+              'bad-value',
+              `${control}: status is ${quote(statusText)}; write ${SOA_STATUSES.join(', ')}, or leave it empty`,
+              at,
+            ),
+          );
+          return;
+        }
+        const lastVerified = cell(index.last_verified);
+        if (lastVerified !== '' && !isCalendarDate(lastVerified)) {
+          problems.push(
+            problem(
+              'bad-value',
+              `${control}: last_verified is ${quote(lastVerified)}; write a date like 2026-09-30 (${SOA_DATE})`,
+              at,
+            ),
+          );
+          return;
+        }
+        const owner = cell(index.owner);
         rows.push({
           control,
           applicable: YES.has(applicable),
-          justification: (cells[index.justification] ?? '').trim(),
+          justification: cell(index.justification),
+          ...(status ? { status } : {}),
+          ...(owner ? { owner } : {}),
+          ...(lastVerified ? { lastVerified } : {}),
           line,
         });
       },

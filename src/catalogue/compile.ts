@@ -104,6 +104,15 @@ export function compileCatalogue(
   const at = (path: (string | number)[]) => parsed.locate(path);
 
   checkSettings(config, at, problems);
+  // `exceptions: { file }` is read by the loader (src/app/exceptions-file.ts), which hands over the list.
+  if (!Array.isArray(config.exceptions))
+    problems.push(
+      problem(
+        'catalogue-schema',
+        `exceptions: the file ${quote(config.exceptions.file)} is read when the catalogue is loaded from disk; compile the catalogue with its rows`,
+        at(['exceptions', 'file']),
+      ),
+    );
   const sources = resolveSources(config, dir, at, problems);
   const ids = kpiIds(config, at, problems);
   const warnings: Problem[] = [];
@@ -168,7 +177,7 @@ export function compileCatalogue(
       fieldsUsed: fieldsUsed(sources, kpis),
       evaluationOrder: 'order' in order ? order.order : [],
       objectives: config.objectives,
-      exceptions: config.exceptions,
+      exceptions: Array.isArray(config.exceptions) ? config.exceptions : [],
       manual,
       warnings,
     },

@@ -101,7 +101,10 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
     );
     return {
       ok: false,
-      problems: [...badPresets.problems, ...issues.map((i) => zodProblem(i, data, locate))],
+      problems: [
+        ...badPresets.problems,
+        ...issues.flatMap((i) => exceptionsBranch(i, data)).map((i) => zodProblem(i, data, locate)),
+      ],
     };
   }
 
@@ -363,6 +366,27 @@ function locateIn(
   return { file, line, col };
 }
 
+/**
+ * `exceptions:` is a list of entries or `{ file }`: a problem in either is reported as the problems of the
+ * form written (a list's entry, or the mapping), not as "no form fits".
+ */
+function exceptionsBranch(issue: z.core.$ZodIssue, data: unknown): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.path.length !== 1 || issue.path[0] !== 'exceptions')
+    return [issue];
+  const written = (data as { exceptions?: unknown } | null)?.exceptions;
+  if (typeof written !== 'object' || written === null)
+    return [
+      {
+        ...issue,
+        message: 'expected a list of exceptions, or { file: FILE } to read them from an exceptions register',
+      },
+    ];
+  const branch = issue.errors[Array.isArray(written) ? 0 : 1] ?? [];
+  return branch.length === 0
+    ? [issue]
+    : branch.map((inner) => ({ ...inner, path: ['exceptions', ...inner.path] }));
+}
+
 function zodProblem(
   issue: z.core.$ZodIssue,
   data: unknown,
@@ -383,6 +407,8 @@ function zodProblem(
     message = 'expected a file path (a glob is allowed), or a list of paths';
   } else if (issue.code === 'too_small' && isSourcePath(path)) {
     message = 'a list of paths needs at least one path';
+  } else if (issue.code === 'invalid_union' && path[0] === 'exceptions') {
+    message = issue.message;
   } else if (issue.code === 'invalid_union') {
     message = 'expected a column name or a field definition with column, type, ...';
   }

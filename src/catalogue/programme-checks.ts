@@ -133,7 +133,7 @@ export function checkExceptions(
   problems: Problem[],
 ): void {
   const seen = new Set<string>();
-  config.exceptions.forEach((exception, index) => {
+  (Array.isArray(config.exceptions) ? config.exceptions : []).forEach((exception, index) => {
     const label = `exception ${index + 1} (kpi ${exception.kpi})`;
     const report = (message: string, key: string) =>
       problems.push(problem('catalogue-schema', `${label}: ${message}`, at(['exceptions', index, key])));

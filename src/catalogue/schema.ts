@@ -201,6 +201,13 @@ export const ExceptionSchema = z.strictObject({
 });
 
 /**
+ * `exceptions: { file: exceptions-register.csv }`: the block's entries are the rows of an exceptions
+ * register (the `exceptions-register` preset's layout) that name a KPI, read when the catalogue is loaded
+ * (src/app/exceptions-file.ts); the catalogue layer itself only ever sees the list.
+ */
+export const ExceptionsFileSchema = z.strictObject({ file: nonEmpty });
+
+/**
  * A value collected by hand for one period (downtime minutes, incident cost), with who entered it and a
  * reference to its evidence. A formula reads it with manual("measure") (docs/catalogue.md "Manual
  * measures"). A whole-number value written for `period` (`2026`) is read as that year's label.
@@ -233,7 +240,7 @@ export const CatalogueSchema = z.strictObject({
   /** ISMS objectives (ISO/IEC 27001 clause 6.2) the KPIs measure progress towards. */
   objectives: z.array(ObjectiveSchema).default([]),
   /** Accepted deviations: a KPI (or one segment of it) that may miss its target until a date. */
-  exceptions: z.array(ExceptionSchema).default([]),
+  exceptions: z.union([z.array(ExceptionSchema), ExceptionsFileSchema]).default([]),
   /** Values collected by hand, per measure and period, read by formulas with manual("measure"). */
   manual: z.array(ManualSchema).default([]),
   kpis: z.array(KpiSchema).min(1, 'the catalogue declares no KPI'),

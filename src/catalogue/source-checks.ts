@@ -50,6 +50,19 @@ function checkPath(sourceConfig: SourceConfig, here: Report): void {
       return;
     }
   }
+  const offset = sourceConfig.period_offset;
+  if (offset !== undefined) {
+    if (sourceConfig.kind !== 'snapshot')
+      here(
+        'period_offset',
+        `period_offset is for snapshots (a register saved once per period); the events of earlier periods are already in an events export: compare them with date conditions or cumulative()`,
+      );
+    else if (paths.some((p) => periodTokensIn(p).length === 0))
+      here(
+        'period_offset',
+        `period_offset: ${offset} reads the file of an earlier period, and ${paths.join(', ')} has no period token ({period}, {quarter}, ...) to name it`,
+      );
+  }
   const unit = sourceConfig.one_file_per;
   if (unit === undefined) return;
   const first = paths[0] ?? '';

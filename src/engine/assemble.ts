@@ -174,6 +174,7 @@ export function coverageOf(
         kind: source.source.kind,
         asOf: asOf?.instant ?? null,
         ...(asOf?.unknown ? { asOfUnknown: asOf.unknown } : {}),
+        ...(asOf?.describes ? { describes: asOf.describes } : {}),
         minTime,
         maxTime,
         rows: accepted,

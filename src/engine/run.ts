@@ -271,8 +271,11 @@ export async function loadSources(
         options.ranges,
       );
       loaded.path = absolute;
-      if (source.kind === 'snapshot')
+      if (source.kind === 'snapshot') {
         loaded.asOf = snapshotTime(loaded, period, choice.named, catalogue.timezone, asOf);
+        if (source.periodOffset !== undefined)
+          loaded.asOf.describes = { label: choice.named.label, end: choice.named.end };
+      }
       settle(name, loaded);
     } catch (error) {
       if (!(error instanceof IsmsKpiError)) throw error;

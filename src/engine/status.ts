@@ -67,6 +67,8 @@ export interface SourceCoverage {
   asOf: number | null;
   /** Snapshots: why the as-of is unknown, in words. */
   asOfUnknown?: string;
+  /** Snapshots read with `period_offset:`: the earlier period the file describes (judged against its end). */
+  describes?: { label: string; end: number };
   /** Events: the earliest and latest time of the accepted rows (epoch ms), null when there are none. */
   minTime: number | null;
   maxTime: number | null;
@@ -185,13 +187,16 @@ export function stalenessReason(coverage: CoverageFacts): string | undefined {
       const { asOf } = source;
       if (asOf === null)
         return `as-of unknown: ${source.asOfUnknown ?? `nothing says when the ${name} snapshot was taken`}`;
-      if (asOf - period.end > DAY) {
-        const days = Math.floor((asOf - period.end) / DAY);
-        return `the ${name} snapshot is from ${localDate(tz, asOf - 1)}, ${dayCount(days)} after the period ends (more than one day)`;
+      // A snapshot of an earlier period (period_offset) is judged against that period's end.
+      const end = source.describes?.end ?? period.end;
+      const ends = source.describes ? `${source.describes.label} ends` : 'the period ends';
+      if (asOf - end > DAY) {
+        const days = Math.floor((asOf - end) / DAY);
+        return `the ${name} snapshot is from ${localDate(tz, asOf - 1)}, ${dayCount(days)} after ${ends} (more than one day)`;
       }
-      if (period.end - asOf > allowance) {
-        const days = Math.floor((period.end - asOf) / DAY);
-        return `the ${name} snapshot is from ${localDate(tz, asOf - 1)}, ${dayCount(days)} before the period ends (more than one ${cadence})`;
+      if (end - asOf > allowance) {
+        const days = Math.floor((end - asOf) / DAY);
+        return `the ${name} snapshot is from ${localDate(tz, asOf - 1)}, ${dayCount(days)} before ${ends} (more than one ${cadence})`;
       }
       continue;
     }

@@ -313,6 +313,9 @@ const SUPPLIER_AND_ASSET_TEMPLATES: readonly KpiTemplate[] = [
 
 // -------------------------------------------------------------------------------------------------
 
+/** A register row that is not closed (an empty status counts as open). */
+const notClosed = (c: FormulaContext) => `(status == null or not (${c.is('status', 'closed')}))`;
+
 export const KPI_LIBRARY: readonly KpiTemplate[] = [
   // --- Incident management -----------------------------------------------------------------------
   {
@@ -992,6 +995,102 @@ export const KPI_LIBRARY: readonly KpiTemplate[] = [
 
   // --- Training and awareness (kpi-library-people.ts) ---------------------------------------------
   ...PEOPLE_KPIS,
+  // --- governance registers (issue 22): risk register, Statement of Applicability, exceptions ----------
+  {
+    id: 'GV-11',
+    name: 'Risk treatment coverage',
+    description:
+      'Open risks above the appetite (inherent score 12 or more) whose treatment is in progress or implemented; for CISO Assistant, scenarios (not cancelled) with a treatment decided.',
+    area: 'Governance and ISMS effectiveness',
+    owner: 'ISMS coordinator',
+    cadence: 'quarterly',
+    unit: '%',
+    tier: 'key',
+    // Risk treatment is a requirement of the standard (clauses 6.1.3, 8.3), not an Annex A control.
+    controls: ['iso27001:6.1.3', 'iso27001:8.3'],
+    thresholds: { green: '>= 90', amber: '>= 75' },
+    variants: [
+      {
+        kind: 'snapshot',
+        fields: {
+          status: 'text',
+          inherent_score: 'number',
+          treatment_status: oneOf('in progress', 'implemented'),
+        },
+        formula: (c) => {
+          const above = `${notClosed(c)} and inherent_score >= 12`;
+          return `pct(count(${c.s}${c.where(above, c.isAny('treatment_status', ['in progress', 'implemented']))}), count(${c.s}${c.where(above)}))`;
+        },
+      },
+      {
+        presets: ['ciso-assistant-risk-scenarios'],
+        fields: { treatment: oneOf('open', 'cancelled') },
+        formula: (c) =>
+          `pct(count(${c.s}${c.where(`not (${c.isAny('treatment', ['open', 'cancelled'])})`)}), count(${c.s}${c.where(`not (${c.is('treatment', 'cancelled')})`)}))`,
+      },
+    ],
+  },
+  {
+    id: 'GV-12',
+    name: 'Overdue risk treatment actions',
+    description: 'Open risks whose treatment was due before the end of the period and is not implemented.',
+    area: 'Governance and ISMS effectiveness',
+    owner: 'ISMS coordinator',
+    cadence: 'quarterly',
+    unit: 'count',
+    tier: 'key',
+    controls: ['iso27001:8.3', 'iso27001:10.2'],
+    thresholds: { green: '== 0', amber: '<= 2' },
+    variants: [
+      {
+        kind: 'snapshot',
+        fields: { status: 'text', treatment_due: 'datetime', treatment_status: oneOf('implemented') },
+        formula: (c) =>
+          `count(${c.s}${c.where(notClosed(c), `not (${c.is('treatment_status', 'implemented')})`, 'treatment_due < period_end()')})`,
+      },
+    ],
+  },
+  {
+    id: 'GV-13',
+    name: 'Applicable Annex A controls implemented',
+    description:
+      'Share of the controls the Statement of Applicability marks applicable whose status is implemented.',
+    area: 'Governance and ISMS effectiveness',
+    owner: 'CISO',
+    cadence: 'quarterly',
+    unit: '%',
+    tier: 'key',
+    controls: ['A.5.36'],
+    thresholds: { green: '>= 90', amber: '>= 75' },
+    variants: [
+      {
+        kind: 'snapshot',
+        fields: { applicable: 'boolean', status: oneOf('implemented') },
+        formula: (c) =>
+          `pct(count(${c.s}${c.where('applicable', c.is('status', 'implemented'))}), count(${c.s}${c.where('applicable')}))`,
+      },
+    ],
+  },
+  {
+    id: 'GV-14',
+    name: 'Exceptions with an expiry date',
+    description: 'Exceptions approved by the end of the period that say until when they are accepted.',
+    area: 'Governance and ISMS effectiveness',
+    owner: 'CISO',
+    cadence: 'quarterly',
+    unit: '%',
+    tier: 'supporting',
+    controls: ['A.5.1', 'A.5.36'],
+    thresholds: { green: '>= 100', amber: '>= 90' },
+    variants: [
+      {
+        kind: 'snapshot',
+        fields: { approver: 'text', approved: 'datetime', expires: 'datetime' },
+        formula: (c) =>
+          `pct(count(${c.s}${c.where('approved < period_end()', 'expires != null')}), count(${c.s}${c.where('approved < period_end()')}))`,
+      },
+    ],
+  },
 ];
 
 // --- what a source holds ------------------------------------------------------------------------

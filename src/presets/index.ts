@@ -8,6 +8,7 @@ import { awsIamCredentialReport } from './aws.js';
 import { defenderVulnerabilities } from './defender.js';
 import { dependabotAlerts } from './dependabot.js';
 import { entraUsers } from './entra.js';
+import { exceptionsRegister } from './exceptions-register.js';
 import { hrJoinersLeavers } from './hr.js';
 import { jiraIssues } from './jira.js';
 import { knowbe4PhishingRecipients, knowbe4TrainingEnrollments } from './knowbe4.js';
@@ -16,9 +17,11 @@ import { nessus } from './nessus.js';
 import { oktaPasswordHealth, oktaUsers } from './okta.js';
 import { qualysScan } from './qualys.js';
 import { resticSnapshots } from './restic.js';
+import { cisoAssistantRiskScenarios, riskRegister } from './risk-register.js';
 import { servicenowChange, servicenowIncident } from './servicenow.js';
 import { servicenowCmdbCi } from './servicenow-cmdb.js';
 import { remoteAccessSessions, supplierRegister } from './supplier.js';
+import { soa } from './soa.js';
 import { tenableSc } from './tenable.js';
 import type { Preset } from './types.js';
 import { veeamEmSessions, veeamSessions } from './veeam.js';
@@ -48,6 +51,10 @@ const ALL = [
   lmsTraining,
   knowbe4TrainingEnrollments,
   knowbe4PhishingRecipients,
+  riskRegister,
+  cisoAssistantRiskScenarios,
+  soa,
+  exceptionsRegister,
 ] as const satisfies readonly Preset[];
 
 export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze(

@@ -53,6 +53,11 @@ export interface SnapshotTime {
   how: AsOfSource;
   /** Why it is unknown, in words. */
   unknown?: string;
+  /**
+   * A source with `period_offset:` reads an earlier period's file: the period it describes (its end is the
+   * instant staleness measures against, src/engine/status.ts).
+   */
+  describes?: { label: string; end: number };
 }
 
 export interface LoadedSource {

@@ -19,11 +19,14 @@
  * - `{period_end:FORMAT}` is the period's last day in date-fns `format` tokens (default `yyyy-MM-dd`); the
  *   format may not hold a folder separator (use `{year}/...` for folders).
  * - Text in braces that looks like a token but is none (`{quater}`) is an error, not part of a file name.
+ * - `period_offset: -1` (snapshots only) names the file of the period before the one the path would name
+ *   (with `one_file_per:`, the unit before), so two snapshots of one register can be compared in a formula
+ *   (the current one and the previous review's); the snapshot is as of that earlier period's end.
  * A later glob (several files per source) takes the same parts: `templatePattern` is its per-name matcher.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type FileUnit, KIND_RANK, type Period, periodContaining } from '../time/period.js';
+import { type FileUnit, KIND_RANK, type Period, periodContaining, previousPeriod } from '../time/period.js';
 import { utcToLocal } from '../time/zone.js';
 import { closest } from '../util/closest.js';
 
@@ -111,6 +114,8 @@ export interface PathSource {
   kind: 'events' | 'snapshot';
   oneFilePer: FileUnit | undefined;
   fiscalYearStart: number;
+  /** `period_offset:` (-1 to -12): the file of that many periods before the one the path would name. */
+  periodOffset?: number | undefined;
 }
 
 export type PathChoice =
@@ -125,9 +130,10 @@ export function fillPathTemplate(source: PathSource, period: Period): PathChoice
   if (parts.every((p) => typeof p === 'string'))
     return { ok: true, file: source.pathTemplate, named: period };
   const unit = source.oneFilePer;
-  const named = unit
-    ? periodContaining(period.end - 1, unit, { tz: period.tz, fiscalYearStartMonth: source.fiscalYearStart })
-    : period;
+  const options = { tz: period.tz, fiscalYearStartMonth: source.fiscalYearStart };
+  let named = unit ? periodContaining(period.end - 1, unit, options) : period;
+  // period_offset: the same file of an earlier period (the previous review's snapshot of a register).
+  for (let back = source.periodOffset ?? 0; back < 0; back++) named = previousPeriod(named, options);
   if (unit && source.kind === 'events' && named.start > period.start)
     return {
       ok: false,

@@ -29,6 +29,8 @@ export interface ResolvedSource {
   baseDir: string;
   /** `one_file_per:` the unit the path keeps one file per, when it is not the reported period's. */
   oneFilePer: FileUnit | undefined;
+  /** `period_offset:` (-1 to -12): the file of an earlier period is read (path-template.ts). */
+  periodOffset?: number | undefined;
   /** The catalogue's fiscal year start (1-12): the quarters and years `one_file_per` counts in. */
   fiscalYearStart: number;
   format: 'csv' | 'json' | 'jsonl';
@@ -64,6 +66,7 @@ export function resolveSource(
     pathTemplates: [config.path].flat(),
     baseDir,
     oneFilePer: config.one_file_per,
+    periodOffset: config.period_offset,
     fiscalYearStart: catalogue.fiscal_year_start ?? 1,
     format: config.format ?? inferFormat([config.path].flat()[0]!),
     kind: config.kind,

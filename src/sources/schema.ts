@@ -120,6 +120,8 @@ export const JsonOptionsSchema = z.strictObject({
   records: z.string().default(''),
 });
 
+const OFFSET_RANGE = 'must be a whole number from -1 (the file of the period before the reported one) to -12';
+
 export const SourceObjectSchema = z
   .strictObject({
     /**
@@ -150,6 +152,11 @@ export const SourceObjectSchema = z
      * for a shorter period reads the file of the unit it falls in (src/sources/path-template.ts).
      */
     one_file_per: z.enum(FILE_UNITS).optional(),
+    /**
+     * snapshot with period tokens: read the file of an earlier period instead of the reported one (-1: the
+     * period before), so a KPI can compare two snapshots of one register (src/sources/path-template.ts).
+     */
+    period_offset: z.number().int(OFFSET_RANGE).min(-12, OFFSET_RANGE).max(-1, OFFSET_RANGE).optional(),
     as_of_field: nonEmpty.optional(),
     record_type: z.enum(RECORD_TYPES).optional(),
     optional: z.boolean().default(false),

@@ -159,3 +159,65 @@ describe('audit-catalogue on the command line', { timeout: 60_000 }, () => {
     expect(bad.stderr).toContain('fixtures/acme/hr-leavers.csv:1: Statement of Applicability: no column');
   });
 });
+
+describe('the Statement of Applicability with implementation status (issue 22)', () => {
+  it('reads the optional status, owner and last_verified columns; without them the rows are as before', () => {
+    const rows = parseSoa(
+      [
+        'control,applicable,justification,status,owner,last_verified',
+        'A.5.1,yes,in scope,Partially Implemented,ISMS coordinator,2026-09-01',
+        'A.8.30,no,no outsourcing,,,',
+        'A.8.8,yes,in scope,planned,IT operations lead,',
+      ].join('\n'),
+      's.csv',
+    );
+    expect(rows).toEqual([
+      {
+        control: 'A.5.1',
+        applicable: true,
+        justification: 'in scope',
+        status: 'partially implemented',
+        owner: 'ISMS coordinator',
+        lastVerified: '2026-09-01',
+        line: 2,
+      },
+      { control: 'A.8.30', applicable: false, justification: 'no outsourcing', line: 3 },
+      {
+        control: 'A.8.8',
+        applicable: true,
+        justification: 'in scope',
+        status: 'planned',
+        owner: 'IT operations lead',
+        line: 4,
+      },
+    ]);
+  });
+
+  it('refuses, at the line, a status or a last_verified date it does not know', () => {
+    expect(
+      soaErrors(
+        'control,applicable,justification,status,last_verified\nA.5.1,yes,,done,\nA.5.2,yes,,implemented,01.09.2026\nA.5.3,yes,,implemented,2026-02-30\n',
+      ),
+    ).toEqual([
+      'soa.csv:2: A.5.1: status is "done"; write implemented, partially implemented, planned, not implemented, or leave it empty',
+      'soa.csv:3: A.5.2: last_verified is "01.09.2026"; write a date like 2026-09-30 (yyyy-MM-dd)',
+      'soa.csv:4: A.5.3: last_verified is "2026-02-30"; write a date like 2026-09-30 (yyyy-MM-dd)',
+    ]);
+  });
+
+  it('reads the bundled SoA: every applicable control has a status and an owner, the others none', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const file = `${REPO}/fixtures/acme/soa.csv`;
+    const rows = parseSoa(await readFile(file, 'utf8'), file);
+    expect(rows).toHaveLength(93);
+    for (const row of rows) {
+      if (row.applicable) expect(row.status && row.owner, row.control).toBeTruthy();
+      else
+        expect([row.status, row.owner, row.lastVerified], row.control).toEqual([
+          undefined,
+          undefined,
+          undefined,
+        ]);
+    }
+  });
+});

@@ -40,7 +40,11 @@ describe('report --periods', () => {
       kpis: { id: string; status: string; value: unknown }[];
     };
     const missing = report.sources.filter((s) => s.missing?.includes('no file for this period'));
-    expect(missing.map((s) => s.name).sort()).toEqual(['assets', 'entra', 'iam', 'nessus', 'suppliers', 'training']);
+    expect(missing.map((s) => s.name).sort()).toEqual(['assets', 'entra', 'iam', 'nessus', 'risks', 'suppliers', 'training']);
+    // The previous review's register (period_offset: -1, 2025-Q4) is an optional source: missing as such.
+    expect(report.sources.find((s) => s.name === 'risks_previous')?.missing).toContain(
+      'risk-register-2025-Q4.csv not found (optional source risks_previous)',
+    );
     // Their KPIs have no value and are never shown green.
     const noData = report.kpis.filter((k) => k.value === null);
     expect(noData.length).toBeGreaterThan(0);

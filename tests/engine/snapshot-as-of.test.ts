@@ -232,10 +232,15 @@ describe('the bundled example declares an as-of for each snapshot', () => {
         assets: ['2026-09-30', 'path'],
         dependabot: ['2026-10-01', 'catalogue'],
         entra: ['2026-09-30', 'path'],
+        exceptions_register: ['2026-10-01', 'catalogue'],
         iam: ['2026-09-30', 'path'],
         nessus: ['2026-09-30', 'path'],
         suppliers: ['2026-09-30', 'path'],
         training: ['2026-09-30', 'path'],
+        risks: ['2026-09-30', 'path'],
+        // period_offset: -1, the previous review's register: as of the end of the quarter its path names.
+        risks_previous: ['2026-06-30', 'path'],
+        soa: ['2026-09-30', 'catalogue'],
       });
       const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'pack', 'manifest.json'), 'utf8'));
       expect(manifest.sources).toEqual(report.sources);

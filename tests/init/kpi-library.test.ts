@@ -65,7 +65,8 @@ describe('the KPI library', () => {
     expect(new Set(KPI_LIBRARY.map((t) => t.id)).size).toBe(KPI_LIBRARY.length);
     for (const t of KPI_LIBRARY) {
       expect(t.controls.length, t.id).toBeGreaterThan(0);
-      for (const c of t.controls) expect(c, t.id).toMatch(/^A\.[5-8]\.\d+$/);
+      // Annex A controls, or clauses of the standard for the KPIs on the ISMS itself (risk treatment).
+      for (const c of t.controls) expect(c, t.id).toMatch(/^(A\.[5-8]\.\d+|iso27001:\d+(\.\d+)*)$/);
     }
   });
 
@@ -193,5 +194,33 @@ describe('the KPI library', () => {
 
   it('never fits a field of the wrong type: Qualys CVSS is text, so it gets no mean CVSS', () => {
     expect(formulaFor('VM-04', 'qualys-scan')).toBeUndefined();
+  });
+});
+
+describe('the governance registers (issue 22)', () => {
+  it('proposes each governance KPI for its register only', () => {
+    const presetsOf = (id: string) => [
+      ...new Set(fits(KPI_LIBRARY.find((t) => t.id === id)!).map((f) => f.preset)),
+    ];
+    expect(presetsOf('GV-11')).toEqual(['risk-register', 'ciso-assistant-risk-scenarios']);
+    expect(presetsOf('GV-12')).toEqual(['risk-register']);
+    expect(presetsOf('GV-13')).toEqual(['soa']);
+    expect(presetsOf('GV-14')).toEqual(['exceptions-register']);
+  });
+
+  it('computes the values worked out by hand from the sample registers (2026-Q3, UTC)', async () => {
+    const value = async (id: string, preset: string, file: string) =>
+      (await presetKpiValues({ source: 'src', preset, file }, { [id]: formulaFor(id, preset)! }))[id];
+    // risk-register.csv: open with inherent score >= 12; under way.
+    expect(await value('GV-11', 'risk-register', 'risk-register.csv')).toBe(60);
+    // ciso-assistant-risk-scenarios.csv: 4 not cancelled, of which R.3 is still open.
+    expect(await value('GV-11', 'ciso-assistant-risk-scenarios', 'ciso-assistant-risk-scenarios.csv')).toBe(
+      75,
+    );
+    // R-02 (due 31 Aug, in progress) and R-03 (due 15 Jul, not started).
+    expect(await value('GV-12', 'risk-register', 'risk-register.csv')).toBe(2);
+    expect(await value('GV-13', 'soa', 'soa.csv')).toBeCloseTo((100 * 4) / 7, 10);
+    // EXC-06 is approved after the quarter; of the other five, EXC-04 has no expiry date.
+    expect(await value('GV-14', 'exceptions-register', 'exceptions-register.csv')).toBe(80);
   });
 });

@@ -14,8 +14,15 @@ beforeAll(async () => {
 describe('markdown', () => {
   it('puts areas with red KPIs first and red KPIs first within each area', () => {
     const headings = md.match(/^### .*$/gm)!;
-    expect(headings.slice(0, 2)).toEqual(['### 🔴 Access control', '### 🔴 Supplier relationships']);
-    const access = md.slice(md.indexOf('### 🔴 Access control'), md.indexOf('### 🔴 Supplier relationships'));
+    expect(headings.slice(0, 3)).toEqual([
+      '### 🔴 Access control',
+      '### 🔴 Governance and ISMS effectiveness',
+      '### 🔴 Incident management',
+    ]);
+    const access = md.slice(
+      md.indexOf('### 🔴 Access control'),
+      md.indexOf('### 🔴 Governance and ISMS effectiveness'),
+    );
     const statuses = [...access.matchAll(/^\| (\S+) (red|amber|green|info|no data|stale) \| (\S+) \|/gm)].map(
       (m) => m[2],
     );
