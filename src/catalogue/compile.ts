@@ -7,6 +7,7 @@
  * evaluation order is one depth-first search (kpi-order.ts). The checks of sources live in
  * source-checks.ts, threshold bands in thresholds.ts.
  */
+import { type Action, actionTargets, checkActions } from './actions.js';
 import { createHash } from 'node:crypto';
 import { type CheckEnv, checkFormula, type SourceShape } from '../formula/check.js';
 import type { CheckedFormula } from '../formula/ir.js';
@@ -86,6 +87,8 @@ export interface Catalogue {
   objectives: ObjectiveConfig[];
   /** The `exceptions:` block, in catalogue order. */
   exceptions: ExceptionConfig[];
+  /** The `actions:` block (corrective actions), in catalogue order; actions.yaml is read by the app. */
+  actions: Action[];
   /** The `manual:` block, in catalogue order, each period as the report labels it. */
   manual: ManualEntry[];
   /**
@@ -139,6 +142,8 @@ export function compileCatalogue(
   const targets = exceptionTargets(kpis, sources);
   checkExceptions(config, targets, at, problems);
   checkSegmentThresholds(kpis, targets, at, problems);
+  const actions = checkActions(config.actions, actionTargets(config.kpis), (i, key) => at(['actions', i, key]));
+  if (!actions.ok) problems.push(...actions.problems);
   const order = evaluationOrder(kpis.map((k) => ({ id: k.config.id, uses: k.formula.kpis })));
   if ('cycle' in order) {
     const first = kpis.find((k) => k.config.id === order.cycle[0])!;
@@ -169,6 +174,7 @@ export function compileCatalogue(
       evaluationOrder: 'order' in order ? order.order : [],
       objectives: config.objectives,
       exceptions: config.exceptions,
+      actions: actions.ok ? actions.actions : [],
       manual,
       warnings,
     },

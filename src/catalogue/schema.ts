@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { SourceSchema } from '../sources/schema.js';
 import { quote } from '../text.js';
-import { CADENCES } from '../time/period.js';
+import { CADENCES, parsePeriod } from '../time/period.js';
 import { daysInMonth } from '../time/zone.js';
 
 export const TIERS = ['key', 'supporting', 'informational'] as const;
@@ -217,6 +217,49 @@ export const ManualSchema = z.strictObject({
   note: nonEmpty.optional(),
 });
 
+/** The states of a corrective action (docs/management-review.md, "Corrective actions"). */
+export const ACTION_STATUSES = ['open', 'done', 'cancelled'] as const;
+
+/** A period label (`2026-Q2`, `2026-07`) or a day (`2026-07-15`): when an action was opened or is due. */
+export function isPeriodOrDate(text: string): boolean {
+  return isCalendarDate(text) || parsePeriod(text, { tz: 'UTC' }).ok;
+}
+
+const periodOrDate = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isInteger(value) ? String(value) : value),
+  z
+    .string()
+    .trim()
+    .refine(isPeriodOrDate, {
+      error: (issue) =>
+        `${quote(String(issue.input))} is neither a period (2026-Q2, 2026-07) nor a date written yyyy-MM-dd (2026-07-15)`,
+    }),
+);
+
+/**
+ * A corrective action (ISO/IEC 27001 10.2) taken on one KPI, or one segment of it: in an `actions:` block
+ * of the catalogue, in actions.yaml beside it, or as the rows of a CSV with the same columns
+ * (src/catalogue/actions.ts). `expected` is the effect it should have, as a threshold (`>= 95`).
+ */
+export const ActionSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9._-]*$/, 'ids start with a letter and use letters, digits, ".", "_" or "-"'),
+  kpi: nonEmpty,
+  segment: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), nonEmpty).optional(),
+  opened: periodOrDate,
+  owner: nonEmpty,
+  description: nonEmpty,
+  expected: thresholdText,
+  due: periodOrDate,
+  status: z.enum(ACTION_STATUSES),
+  /** Ticket ids: one text, or a list. */
+  links: z
+    .union([nonEmpty, z.array(nonEmpty)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .default([]),
+});
+
 export const CatalogueSchema = z.strictObject({
   organisation: nonEmpty,
   timezone: nonEmpty.default('UTC'),
@@ -236,6 +279,8 @@ export const CatalogueSchema = z.strictObject({
   exceptions: z.array(ExceptionSchema).default([]),
   /** Values collected by hand, per measure and period, read by formulas with manual("measure"). */
   manual: z.array(ManualSchema).default([]),
+  /** Corrective actions on KPIs (also in actions.yaml beside the catalogue). */
+  actions: z.array(ActionSchema).default([]),
   kpis: z.array(KpiSchema).min(1, 'the catalogue declares no KPI'),
 });
 
@@ -244,4 +289,5 @@ export type DocumentConfig = z.infer<typeof DocumentSchema>;
 export type ObjectiveConfig = z.infer<typeof ObjectiveSchema>;
 export type ExceptionConfig = z.infer<typeof ExceptionSchema>;
 export type ManualConfig = z.infer<typeof ManualSchema>;
+export type ActionConfig = z.infer<typeof ActionSchema>;
 export type CatalogueConfig = z.infer<typeof CatalogueSchema>;

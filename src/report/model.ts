@@ -394,6 +394,61 @@ export const documentControlSchema = doc(
 );
 export type DocumentControl = z.infer<typeof documentControlSchema>;
 
+/** The effectiveness verdicts of corrective actions (src/report/effectiveness.ts). */
+export const ACTION_VERDICTS = [
+  'effective',
+  'not-yet-effective',
+  'overdue',
+  'ineffective',
+  'cancelled',
+  'no-data',
+  'not-comparable',
+] as const;
+export type ActionVerdictName = (typeof ACTION_VERDICTS)[number];
+
+export const actionVerdictSchema = doc(
+  z.object({
+    id: z.string(),
+    kpi: z.string(),
+    segment: doc(z.string().optional(), 'The segment of the KPI the action is about; absent: the whole KPI.'),
+    owner: z.string(),
+    description: z.string(),
+    status: z.enum(['open', 'done', 'cancelled']),
+    opened: doc(z.string(), 'A period label (2026-Q2) or a day (yyyy-MM-dd), as written.'),
+    due: doc(z.string(), 'A period label or a day, as written.'),
+    expected: doc(z.string(), 'The effect the action should have, as a comparison (`>= 95`).'),
+    links: doc(z.array(z.string()), 'Ticket ids.'),
+    before: doc(
+      z.object({ period: z.string(), value: numberOrNull }).optional(),
+      'The value in the saved report of the period the action was opened in, else of the last period before it (--history); absent when there is none.',
+    ),
+    now: doc(
+      z.object({ period: z.string(), value: numberOrNull }).optional(),
+      'The value in this report; absent when the KPI is not in it.',
+    ),
+    met: doc(z.boolean().nullable(), 'Whether the value now meets `expected`; null without a value.'),
+    significance: doc(
+      z
+        .object({
+          significant: z.boolean().nullable(),
+          method: z.string(),
+          pValue: z.number().optional(),
+          reason: z.string().optional(),
+        })
+        .optional(),
+      'Whether the change from `before` to `now` is more than noise (src/report/significance.ts); absent when there is nothing to compare.',
+    ),
+    verdict: doc(
+      z.enum(ACTION_VERDICTS),
+      'effective: `expected` is met, or the KPI improved significantly toward it; not-yet-effective: open, not due, not met; overdue: open and due, not met; ineffective: done and due, no significant improvement; cancelled; no-data: no value now (or none before, for a done action); not-comparable: the KPI\'s definition changed between `before` and `now`.',
+    ),
+    reason: doc(z.string(), 'The verdict in words, with the values it rests on.'),
+  }),
+  'A corrective action (ISO/IEC 27001 10.2) and whether it worked.',
+  'actionVerdict',
+);
+export type ActionVerdict = z.infer<typeof actionVerdictSchema>;
+
 export const reportSchema = z.object({
   schemaVersion: doc(
     z.literal(REPORT_SCHEMA_VERSION),
@@ -504,6 +559,10 @@ export const reportSchema = z.object({
       )
       .optional(),
     "The catalogue's objectives, in catalogue order; absent when it has none.",
+  ),
+  actions: doc(
+    z.array(actionVerdictSchema).optional(),
+    'The corrective actions (the `actions:` block, actions.yaml or --actions) with their effectiveness verdicts, in the order written; absent when there are none.',
   ),
 });
 export type Report = z.infer<typeof reportSchema>;
