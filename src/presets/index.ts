@@ -3,7 +3,9 @@
  * means writing its file beside this one and listing it here; docs/presets.md and `isms-kpi detect`
  * read this table.
  */
+import { auditFindings } from './audit-findings.js';
 import { awsIamCredentialReport } from './aws.js';
+import { correctiveActions } from './corrective-actions.js';
 import { defenderVulnerabilities } from './defender.js';
 import { dependabotAlerts } from './dependabot.js';
 import { entraUsers } from './entra.js';
@@ -35,6 +37,8 @@ const ALL = [
   veeamEmSessions,
   resticSnapshots,
   dependabotAlerts,
+  auditFindings,
+  correctiveActions,
 ] as const satisfies readonly Preset[];
 
 export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze(
