@@ -39,7 +39,7 @@ export const auditFindings: Preset = {
         action: { column: 'action', description: 'Id of the corrective action in the actions file' },
       },
       signature: {
-        required: ['id', 'finding', 'severity', ['reference', 'clause', 'control'], 'due'],
+        required: [['id', 'finding_id'], 'finding', 'severity', ['reference', 'clause', 'control'], 'due'],
         optional: ['audit', 'status', 'opened', 'closed', 'root_cause', 'action', 'finding_id'],
       },
     },
