@@ -219,6 +219,25 @@ export const kpiResultSchema = doc(
       z.number().optional(),
       "The denominator's value; present only where the KPI's value is the ratio of two aggregates.",
     ),
+    interval: doc(
+      z
+        .object({
+          method: doc(
+            z.enum(['wilson', 'poisson-exact', 'none']),
+            '`wilson`: Wilson score interval of a proportion (numerator of denominator); `poisson-exact`: exact (Garwood) Poisson interval of a count; `none`: a statistic (mean, median, percentile, min, max), for which only its n is given.',
+          ),
+          level: doc(z.number().optional(), 'The confidence level, e.g. 0.95.'),
+          low: doc(z.number().optional(), "Lower bound, in the KPI's unit."),
+          high: doc(z.number().optional(), "Upper bound, in the KPI's unit."),
+          n: doc(
+            count.optional(),
+            'The sample size: the denominator of a proportion, the rows of a statistic.',
+          ),
+        })
+        .optional(),
+      'The value\'s confidence interval (docs/report-format.md, "Significance"); absent for values that are neither a proportion, a count nor a statistic, without a value, or with `--significance off`.',
+      'interval',
+    ),
     rejectedRows: doc(count, 'Rows rejected at intake in the sources this KPI reads.'),
     segments: z.array(segmentResultSchema),
     windows: z.array(windowResultSchema),
