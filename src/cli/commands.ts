@@ -3,6 +3,7 @@
  * src/app/ and hands the result to `run`; main.ts writes it and turns its outcome into the exit code.
  */
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { actionsCommand } from '../app/actions.js';
 import { auditCatalogue } from '../app/audit.js';
 import { diff, trend } from '../app/compare.js';
 import { detect } from '../app/detect.js';
@@ -11,9 +12,11 @@ import { init } from '../app/init.js';
 import { list } from '../app/list.js';
 import { presets } from '../app/presets.js';
 import { report, reportTargets } from '../app/report.js';
+import { review } from '../app/review.js';
 import { reportPeriods } from '../app/report-periods.js';
 import type { CommandResult } from '../app/result.js';
 import { validate } from '../app/validate.js';
+import { ACTIONS_FORMATS } from '../render/actions.js';
 import { AUDIT_FORMATS } from '../render/audit.js';
 import { DETECT_FORMATS } from '../render/detect.js';
 import { DIFF_FORMATS } from '../render/diff.js';
@@ -153,6 +156,8 @@ export function buildProgram(io: CliIo, run: Run): Command {
     diffCommand,
     trendCommand,
     auditCommand,
+    actionsCommandSpec,
+    reviewCommandSpec,
     initCommand,
     detectCommand,
     presetsCommand,
@@ -207,6 +212,11 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
     .option(
       '--baseline <report.json>',
       "a saved JSON report to show each KPI's change since (instead of the catalogue's baseline)",
+      nonEmpty,
+    )
+    .option(
+      '--actions <file>',
+      "corrective actions (.yaml or .csv) whose effectiveness verdicts go into the report (default: actions.yaml beside the catalogue, else the catalogue's actions: block)",
       nonEmpty,
     )
     .option('-k, --kpi <id>', 'only this KPI (repeatable)', collect, [])
@@ -480,4 +490,65 @@ function completionCommand(program: Command, { run }: Context): void {
     .action((shell: Shell) =>
       run(() => ({ stdout: completionScript(program, shell), problems: [], outcome: { command: 'done' } })),
     );
+}
+
+function actionsCommandSpec(program: Command, { io, run }: Context): void {
+  periodOptions(
+    program
+      .command('actions')
+      .description(
+        'the corrective actions and whether each worked: value before and now, significance, verdict (effective, not yet effective, overdue, ineffective, cancelled, no data, not comparable)',
+      ),
+  )
+    .option(
+      '--history <file|dir>',
+      'saved JSON reports of earlier periods: the value before each action (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--actions <file>',
+      "the corrective actions, .yaml or .csv (default: actions.yaml beside the catalogue, else the catalogue's actions: block)",
+      nonEmpty,
+    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(ACTIONS_FORMATS).default('table'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ isms-kpi actions --period 2026-Q3 --history reports/\n  $ isms-kpi actions --actions actions.csv --history reports/ --format markdown\n\nHow a verdict is decided: docs/management-review.md.\n\nExit codes:\n  0  judged (whatever the verdicts)\n  2  the catalogue, the actions file or a saved report cannot be read, or a usage error',
+    )
+    .action((options) => run(() => actionsCommand(options, io)));
+}
+
+function reviewCommandSpec(program: Command, { io, run }: Context): void {
+  periodOptions(
+    program
+      .command('review')
+      .description(
+        'the management review input document (ISO/IEC 27001 9.3.2): actions and their verdicts, changes, KPI results with significance, objectives, audit findings, red KPIs without an action, and a blank Decisions section',
+      ),
+  )
+    .option(
+      '--history <file|dir>',
+      'saved JSON reports of earlier periods: changes, significance, values before each action (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--actions <file>',
+      "the corrective actions, .yaml or .csv (default: actions.yaml beside the catalogue, else the catalogue's actions: block)",
+      nonEmpty,
+    )
+    .option('--audits <file>', 'the audit findings register (CSV, the audit-findings preset\'s layout)', nonEmpty)
+    .option(
+      '-o, --output <file>',
+      'write the document to a file: .md, .html, or .pdf (the HTML printed by Chromium or Chrome)',
+      nonEmpty,
+    )
+    .option('--browser <path>', 'the Chromium or Chrome that prints a .pdf output', nonEmpty)
+    .option('-q, --quiet', 'no "wrote" message on stderr')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ isms-kpi review --period 2026-Q3 --history reports/ --audits audit-findings.csv\n  $ isms-kpi review --period 2026-Q3 --history reports/ --output review-2026-Q3.pdf\n\nExit codes:\n  0  written\n  2  the catalogue, an export, the actions or audits file or a saved report cannot be read, or a usage error',
+    )
+    .action((options) => run(() => review(options, io)));
 }

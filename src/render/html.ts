@@ -48,7 +48,8 @@ export interface HtmlOptions {
   history?: History;
 }
 
-const CSP =
+/** The Content-Security-Policy of every HTML file (the report, the review document). */
+export const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 export function renderHtml(report: Report, options: HtmlOptions = {}): string {

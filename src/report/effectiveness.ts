@@ -113,7 +113,7 @@ export function isTowardTarget(op: BandOp, bound: number, before: number, after:
 }
 
 function significanceWords(s: Significance): string {
-  const p = s.pValue === undefined ? '' : `, p = ${s.pValue < 0.001 ? '< 0.001' : s.pValue.toFixed(3)}`;
+  const p = s.pValue === undefined ? '' : `, p ${s.pValue < 0.001 ? '< 0.001' : `= ${s.pValue.toFixed(3)}`}`;
   if (s.significant === null) return `significance not judged: ${s.reason ?? s.method}`;
   return `${s.significant ? 'significant' : 'not significant'} (${s.method}${p})`;
 }
