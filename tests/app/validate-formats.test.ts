@@ -67,7 +67,7 @@ describe('validate --format github', () => {
     const r = await runCli(['validate', '--format', 'github']);
     expect(r.status).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('catalogue metrics.yaml: 35 KPIs, 11 sources, formulas OK');
+    expect(lines[0]).toBe('catalogue metrics.yaml: 37 KPIs, 12 sources, formulas OK');
     expect(lines).toContain(
       'validation failed (exit 1): data problems in 2 sources: incidents (6 rejected rows), changes (1 rejected row)',
     );

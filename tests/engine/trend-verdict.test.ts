@@ -191,7 +191,7 @@ describe('trend verdict with saved reports and diff', () => {
       expect(v.verdict).toBe(d.verdict);
       expect(v.verdict).toBe(judge(d.oldValue, d.newValue, d.direction, 0.5));
     }
-    // most of the 34 KPIs have a verdict (the rest: no value, or too few rows)
+    // most of the 36 KPIs have a verdict (the rest: no value, or too few rows)
     expect(compared).toBeGreaterThan(20);
   });
 });

@@ -45,7 +45,7 @@ describe('report --evidence', () => {
     const first = await report('--evidence', pack);
     expect(first.code).toBe(0);
     expect(first.stdout).toBe('');
-    expect(first.stderr).toBe(`wrote evidence pack ${pack} (34 KPIs, 11 sources)\n`);
+    expect(first.stderr).toBe(`wrote evidence pack ${pack} (36 KPIs, 12 sources)\n`);
     const files = snapshot(pack);
     expect(Object.keys(files)).toHaveLength(1 + 34 + 10);
     expect(files['kpis/AC-02.csv']).toBeDefined();
