@@ -34,8 +34,8 @@ describe('validate --format json', () => {
     expect(data.verdict).toBe('data-problems');
     expect(data.catalogueOnly).toBe(false);
     expect(data.maxRejected).toBeNull();
-    // 35: the catalogue's KPIs, with the retired IR-11 that reports leave out.
-    expect(data.catalogue).toEqual({ file: 'metrics.yaml', kpis: 35, sources: 11, problems: [] });
+    // 37: the catalogue's KPIs, with the retired IR-11 that reports leave out.
+    expect(data.catalogue).toEqual({ file: 'metrics.yaml', kpis: 37, sources: 12, problems: [] });
     expect(data.period).toEqual({ label: '2026-Q3', timezone: 'Europe/Berlin' });
     const incidents = data.sources.find((s: { name: string }) => s.name === 'incidents');
     expect(incidents).toMatchObject({
