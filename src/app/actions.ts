@@ -105,7 +105,13 @@ export interface ActionsOptions extends PeriodOptions {
 export async function judgedReport(
   options: ActionsOptions | (Omit<ActionsOptions, 'format'> & { format?: string }),
   io: Io,
-): Promise<{ report: Report; history: Report[]; catalogue: Catalogue; actions: Action[]; problems: Problem[] }> {
+): Promise<{
+  report: Report;
+  history: Report[];
+  catalogue: Catalogue;
+  actions: Action[];
+  problems: Problem[];
+}> {
   const problems: Problem[] = [];
   const saved = await readHistory(io, options.history);
   problems.push(...saved.problems);

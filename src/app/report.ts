@@ -21,7 +21,6 @@ import { plural } from '../report/numbers.js';
 import { quote, terminalSafe } from '../text.js';
 import { notAFileMessage } from '../util/file-problem.js';
 import { judgeActions, loadActions } from './actions.js';
-import { withHistory } from './with-history.js';
 import { findBrowser } from './browser.js';
 import { loadCatalogue } from './catalogue.js';
 import { evaluate } from './evaluate.js';
@@ -29,6 +28,7 @@ import type { Io } from './io.js';
 import type { PeriodOptions } from './request.js';
 import type { CommandResult } from './result.js';
 import { incompleteReason, incompleteSkipped, readHistory, readReportFile } from './saved-reports.js';
+import { withHistory } from './with-history.js';
 
 export interface ReportOptions extends PeriodOptions {
   catalogue: string;

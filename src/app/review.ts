@@ -32,7 +32,13 @@ export interface ReviewOptions extends PeriodOptions {
   quiet?: boolean | undefined;
 }
 
-const OUTPUTS = { '.md': 'markdown', '.markdown': 'markdown', '.html': 'html', '.htm': 'html', '.pdf': 'pdf' } as const;
+const OUTPUTS = {
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.html': 'html',
+  '.htm': 'html',
+  '.pdf': 'pdf',
+} as const;
 
 export async function review(options: ReviewOptions, io: Io): Promise<CommandResult> {
   // The output is checked before any work is done, as report's are.
@@ -43,8 +49,7 @@ export async function review(options: ReviewOptions, io: Io): Promise<CommandRes
       problem('usage', `--output ${options.output}: write the review to a .md, .html or .pdf file`),
     );
   if (options.output !== undefined) await checkOutputFolders(io, [options.output]);
-  const browser =
-    format === 'pdf' ? await findBrowser(io, options.browser, options.output!) : undefined;
+  const browser = format === 'pdf' ? await findBrowser(io, options.browser, options.output!) : undefined;
 
   const audits = options.audits === undefined ? undefined : await readAudits(io, options.audits);
   const { report, history, actions, problems } = await judgedReport(options, io);

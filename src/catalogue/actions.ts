@@ -175,7 +175,11 @@ export function parseActionsCsv(text: string, file: string, targets: ActionTarge
             const id = typeof raw.id === 'string' ? `action ${raw.id}: ` : '';
             const message = /received undefined/.test(issue.message) ? 'is empty' : issue.message;
             problems.push(
-              problem('bad-value', `${id}${key}: ${message}`, { file, line, ...(key ? { column: key } : {}) }),
+              problem('bad-value', `${id}${key}: ${message}`, {
+                file,
+                line,
+                ...(key ? { column: key } : {}),
+              }),
             );
           }
           return;

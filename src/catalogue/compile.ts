@@ -7,7 +7,7 @@
  * evaluation order is one depth-first search (kpi-order.ts). The checks of sources live in
  * source-checks.ts, threshold bands in thresholds.ts.
  */
-import { type Action, actionTargets, checkActions } from './actions.js';
+
 import { createHash } from 'node:crypto';
 import { type CheckEnv, checkFormula, type SourceShape } from '../formula/check.js';
 import type { CheckedFormula } from '../formula/ir.js';
@@ -16,6 +16,7 @@ import type { ResolvedSource } from '../sources/resolve.js';
 import { quote, safeText } from '../text.js';
 import { parsePeriod } from '../time/period.js';
 import { isValidTimeZone } from '../time/zone.js';
+import { type Action, actionTargets, checkActions } from './actions.js';
 import { evaluationOrder } from './kpi-order.js';
 import type { ParsedCatalogue } from './parse.js';
 import {
@@ -142,7 +143,9 @@ export function compileCatalogue(
   const targets = exceptionTargets(kpis, sources);
   checkExceptions(config, targets, at, problems);
   checkSegmentThresholds(kpis, targets, at, problems);
-  const actions = checkActions(config.actions, actionTargets(config.kpis), (i, key) => at(['actions', i, key]));
+  const actions = checkActions(config.actions, actionTargets(config.kpis), (i, key) =>
+    at(['actions', i, key]),
+  );
   if (!actions.ok) problems.push(...actions.problems);
   const order = evaluationOrder(kpis.map((k) => ({ id: k.config.id, uses: k.formula.kpis })));
   if ('cycle' in order) {

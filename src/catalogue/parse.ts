@@ -455,7 +455,11 @@ function describeContext(path: (string | number)[], data: unknown): string {
 function keyLabel(path: (string | number)[], _code: string): string {
   // An unknown key's path is the mapping it is in: `roles: unknown key "collecter"`.
   const inner =
-    path[0] === 'kpis' || path[0] === 'objectives' || path[0] === 'exceptions' || path[0] === 'manual' || path[0] === 'actions'
+    path[0] === 'kpis' ||
+    path[0] === 'objectives' ||
+    path[0] === 'exceptions' ||
+    path[0] === 'manual' ||
+    path[0] === 'actions'
       ? path.slice(2)
       : path[0] === 'sources'
         ? path.slice(path[2] === 'fields' ? 4 : 2)

@@ -12,9 +12,9 @@ import { init } from '../app/init.js';
 import { list } from '../app/list.js';
 import { presets } from '../app/presets.js';
 import { report, reportTargets } from '../app/report.js';
-import { review } from '../app/review.js';
 import { reportPeriods } from '../app/report-periods.js';
 import type { CommandResult } from '../app/result.js';
+import { review } from '../app/review.js';
 import { validate } from '../app/validate.js';
 import { ACTIONS_FORMATS } from '../render/actions.js';
 import { AUDIT_FORMATS } from '../render/audit.js';
@@ -538,7 +538,11 @@ function reviewCommandSpec(program: Command, { io, run }: Context): void {
       "the corrective actions, .yaml or .csv (default: actions.yaml beside the catalogue, else the catalogue's actions: block)",
       nonEmpty,
     )
-    .option('--audits <file>', 'the audit findings register (CSV, the audit-findings preset\'s layout)', nonEmpty)
+    .option(
+      '--audits <file>',
+      "the audit findings register (CSV, the audit-findings preset's layout)",
+      nonEmpty,
+    )
     .option(
       '-o, --output <file>',
       'write the document to a file: .md, .html, or .pdf (the HTML printed by Chromium or Chrome)',

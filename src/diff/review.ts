@@ -17,7 +17,7 @@
  *   just before it (same definition), read from the saved reports.
  */
 import type { ActionVerdict, KpiResult, Report, Status } from '../report/model.js';
-import { changeSignificance, type ChangeSignificance } from '../report/significance.js';
+import { type ChangeSignificance, changeSignificance } from '../report/significance.js';
 import { DEFAULT_TOLERANCE, judge, kpiDirection } from '../report/verdict.js';
 
 /** A row of the audit findings register (the `audit-findings` layout; src/app/audit-findings.ts). */
@@ -109,7 +109,9 @@ export function buildReview(input: {
   const { report, level } = input;
   const earlier = earlierReports(report, input.history);
   const previous = earlier.at(-1);
-  const kpis = report.kpis.filter((k) => k.status !== 'info' || k.value !== null).map((k) => reviewKpi(k, previous, level));
+  const kpis = report.kpis
+    .filter((k) => k.status !== 'info' || k.value !== null)
+    .map((k) => reviewKpi(k, previous, level));
   const newRed = kpis.filter((k) => k.kpi.status === 'red' && k.previous && k.previous.status !== 'red');
   const noLongerRed = kpis.filter((k) => k.kpi.status !== 'red' && k.previous?.status === 'red');
   // An open action on one segment of a KPI is an action on it.
@@ -119,7 +121,9 @@ export function buildReview(input: {
     if (!isProblem(kpi.status)) return [];
     const before = earlier.slice(-(PERSISTENT_PERIODS - 1));
     if (before.length < PERSISTENT_PERIODS - 1) return [];
-    const olds = before.map((r) => r.kpis.find((k) => k.id === kpi.id && k.definitionHash === kpi.definitionHash));
+    const olds = before.map((r) =>
+      r.kpis.find((k) => k.id === kpi.id && k.definitionHash === kpi.definitionHash),
+    );
     if (!olds.every((k) => isProblem(k?.status))) return [];
     return [{ kpi, periods: [...before.map((r) => r.period.label), report.period.label] }];
   });
@@ -128,8 +132,13 @@ export function buildReview(input: {
       .filter((r) => (r.severity === 'opportunity' || r.severity === 'observation') && r.status !== 'closed')
       .map((r) => `${r.id} (${r.severity}, ${r.reference}): ${r.finding}`),
     ...kpis
-      .filter((k) => k.change === 'worsened' && k.significance?.significant === true && k.kpi.status !== 'red')
-      .map((k) => `${k.kpi.id} ${k.kpi.name}: worsened significantly since ${k.previous!.period}, still ${k.kpi.status}`),
+      .filter(
+        (k) => k.change === 'worsened' && k.significance?.significant === true && k.kpi.status !== 'red',
+      )
+      .map(
+        (k) =>
+          `${k.kpi.id} ${k.kpi.name}: worsened significantly since ${k.previous!.period}, still ${k.kpi.status}`,
+      ),
   ];
   return {
     report,

@@ -23,7 +23,10 @@ export const auditFindings: Preset = {
       fields: {
         id: { column: ['id', 'finding_id'], required: true, description: 'Finding id' },
         audit: { column: 'audit', description: 'The audit that raised it (e.g. "Internal audit 2026-Q2")' },
-        reference: { column: ['reference', 'clause', 'control'], description: 'Clause (9.2) or control (A.5.15)' },
+        reference: {
+          column: ['reference', 'clause', 'control'],
+          description: 'Clause (9.2) or control (A.5.15)',
+        },
         finding: { column: 'finding', required: true, description: 'The finding in words' },
         severity: {
           column: 'severity',

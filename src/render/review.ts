@@ -5,15 +5,15 @@
  * renderer escapes the text for its format. Deterministic bytes: nothing depends on the clock.
  */
 import type { ReviewDocument, ReviewKpi } from '../diff/review.js';
-import { objectiveHead, objectiveKpiText, objectiveUnit } from './programme.js';
 import type { Report } from '../report/model.js';
 import { formatTarget, formatValue, plural } from '../report/numbers.js';
 import { actionValue, VERDICT_LABEL, verdictCounts } from './actions.js';
 import { byAreaCatalogue, documentControlRows, generatedText, STATUS_LABEL } from './format.js';
-import { HTML_STYLE, pageStyle } from './html-style.js';
 import { CSP } from './html.js';
+import { HTML_STYLE, pageStyle } from './html-style.js';
 import { html, raw, type SafeHtml } from './html-template.js';
 import { escapeMarkdown as md } from './markdown.js';
+import { objectiveHead, objectiveKpiText, objectiveUnit } from './programme.js';
 
 type Block =
   | { kind: 'h'; level: 1 | 2 | 3 | 4; text: string }
@@ -23,7 +23,8 @@ type Block =
 
 const h = (level: 1 | 2 | 3 | 4, text: string): Block => ({ kind: 'h', level, text });
 const p = (text: string): Block => ({ kind: 'p', text });
-const list = (items: string[], empty: string): Block => (items.length > 0 ? { kind: 'list', items } : p(empty));
+const list = (items: string[], empty: string): Block =>
+  items.length > 0 ? { kind: 'list', items } : p(empty);
 
 export function reviewTitle(report: Report): string {
   return `${report.organisation} — Management review input ${report.period.label}`;
@@ -192,15 +193,20 @@ function blocks(doc: ReviewDocument): Block[] {
   out.push(h(3, '4.1 Red KPIs without an open corrective action'));
   out.push(
     list(
-      doc.redWithoutAction.map((l) => `${kpiLabel(l)}: ${valueNow(l)}, target ${formatTarget(l.kpi)}, owner ${l.kpi.owner}`),
-      doc.actions ? 'None: every red KPI has an open corrective action.' : 'Not judged: no corrective actions were found.',
+      doc.redWithoutAction.map(
+        (l) => `${kpiLabel(l)}: ${valueNow(l)}, target ${formatTarget(l.kpi)}, owner ${l.kpi.owner}`,
+      ),
+      doc.actions
+        ? 'None: every red KPI has an open corrective action.'
+        : 'Not judged: no corrective actions were found.',
     ),
   );
   out.push(h(3, '4.2 Persistent KPIs'));
   out.push(
     list(
       doc.persistent.map(
-        ({ kpi, periods }) => `${kpi.id} ${kpi.name}: red or amber in ${periods.join(', ')} (now ${STATUS_LABEL[kpi.status]} ${formatValue(kpi, kpi.value)})`,
+        ({ kpi, periods }) =>
+          `${kpi.id} ${kpi.name}: red or amber in ${periods.join(', ')} (now ${STATUS_LABEL[kpi.status]} ${formatValue(kpi, kpi.value)})`,
       ),
       doc.previousPeriod ? 'None.' : 'Not judged: no saved report of the previous period (--history).',
     ),
@@ -217,7 +223,15 @@ function blocks(doc: ReviewDocument): Block[] {
       'To be completed in the meeting: decisions on opportunities for continual improvement and on any need for changes to the ISMS, with owner and due date.',
     ),
   );
-  out.push({ kind: 'table', head: ['No.', 'Decision', 'Owner', 'Due'], rows: [['1', '', '', ''], ['2', '', '', ''], ['3', '', '', '']] });
+  out.push({
+    kind: 'table',
+    head: ['No.', 'Decision', 'Owner', 'Due'],
+    rows: [
+      ['1', '', '', ''],
+      ['2', '', '', ''],
+      ['3', '', '', ''],
+    ],
+  });
   const generated = generatedText(report);
   out.push(
     p(

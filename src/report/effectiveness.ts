@@ -32,7 +32,10 @@ import type { ActionVerdict, ActionVerdictName, KpiResult, Report } from './mode
 import { formatBand, formatValue } from './numbers.js';
 
 /** What a significance test needs of a KPI's saved values (src/report/significance.ts, SavedValues). */
-export type Values = Pick<KpiResult, 'value' | 'numerator' | 'denominator' | 'unit' | 'formula' | 'aggregates'>;
+export type Values = Pick<
+  KpiResult,
+  'value' | 'numerator' | 'denominator' | 'unit' | 'formula' | 'aggregates'
+>;
 
 export interface Significance {
   significant: boolean | null;
@@ -185,7 +188,10 @@ export function actionVerdict(
 
   if (action.status === 'cancelled') return done('cancelled', 'cancelled');
   if (now === null || !nowValues)
-    return done('no-data', `${what} has no value in ${label}${nowValues ? ` (${nowValues.kpi.status})` : ''}`);
+    return done(
+      'no-data',
+      `${what} has no value in ${label}${nowValues ? ` (${nowValues.kpi.status})` : ''}`,
+    );
   if (earlier && beforeValues && beforeValues.kpi.definitionHash !== nowValues.kpi.definitionHash)
     return done(
       'not-comparable',
@@ -221,5 +227,9 @@ export function actionVerdict(
       'no-data',
       `done, due ${action.due}: ${notMet}, and no saved report of ${action.opened} or earlier to compare with (--history)`,
     );
-  return done('ineffective', `done, due ${action.due}: ${notMet}, no significant improvement: ${change}`, sig);
+  return done(
+    'ineffective',
+    `done, due ${action.due}: ${notMet}, no significant improvement: ${change}`,
+    sig,
+  );
 }

@@ -459,7 +459,7 @@ export const actionVerdictSchema = doc(
     ),
     verdict: doc(
       z.enum(ACTION_VERDICTS),
-      'effective: `expected` is met, or the KPI improved significantly toward it; not-yet-effective: open, not due, not met; overdue: open and due, not met; ineffective: done and due, no significant improvement; cancelled; no-data: no value now (or none before, for a done action); not-comparable: the KPI\'s definition changed between `before` and `now`.',
+      "effective: `expected` is met, or the KPI improved significantly toward it; not-yet-effective: open, not due, not met; overdue: open and due, not met; ineffective: done and due, no significant improvement; cancelled; no-data: no value now (or none before, for a done action); not-comparable: the KPI's definition changed between `before` and `now`.",
     ),
     reason: doc(z.string(), 'The verdict in words, with the values it rests on.'),
   }),

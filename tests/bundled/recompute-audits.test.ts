@@ -37,7 +37,10 @@ function recompute(label: keyof typeof QUARTERS) {
   const onTime = nonconformities.filter((r) => r.closed !== '' && r.closed! <= r.due!);
   const pastDue = nonconformities.filter((r) => r.closed === '' || r.closed! > last);
   return {
-    'GV-21': { value: (100 * onTime.length) / nonconformities.length, of: [onTime.length, nonconformities.length] },
+    'GV-21': {
+      value: (100 * onTime.length) / nonconformities.length,
+      of: [onTime.length, nonconformities.length],
+    },
     'GV-22': { value: pastDue.length, ids: pastDue.map((r) => r.id) },
   };
 }
@@ -62,7 +65,12 @@ describe('audit findings register', () => {
     });
 
     it(`${label}: the engine agrees with the recomputation`, async () => {
-      const { report } = await run({ catalogue: 'metrics.yaml', cwd: REPO, period: label, kpis: new Set(['GV-21', 'GV-22']) });
+      const { report } = await run({
+        catalogue: 'metrics.yaml',
+        cwd: REPO,
+        period: label,
+        kpis: new Set(['GV-21', 'GV-22']),
+      });
       const mine = recompute(label);
       const gv21 = report.kpis.find((k) => k.id === 'GV-21')!;
       const gv22 = report.kpis.find((k) => k.id === 'GV-22')!;

@@ -4,14 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { actionTargets, parseActionsCsv, parseActionsYaml } from '../../src/catalogue/actions.js';
-import { parseCatalogue } from '../../src/catalogue/parse.js';
 import { compileCatalogue } from '../../src/catalogue/compile.js';
+import { parseCatalogue } from '../../src/catalogue/parse.js';
 import { formatProblem } from '../../src/problems.js';
 
-const targets = actionTargets([
-  { id: 'IR-02', segment_by: 'site' },
-  { id: 'AC-01' },
-] as never);
+const targets = actionTargets([{ id: 'IR-02', segment_by: 'site' }, { id: 'AC-01' }] as never);
 
 const GOOD = `actions:
   - id: CA-1
@@ -42,7 +39,9 @@ describe('actions.yaml', () => {
     const r = parseActionsYaml(GOOD, 'actions.yaml', targets);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.actions.map(({ at, expectedBand, ...a }) => ({ ...a, line: at.line, op: expectedBand.op }))).toEqual([
+    expect(
+      r.actions.map(({ at, expectedBand, ...a }) => ({ ...a, line: at.line, op: expectedBand.op })),
+    ).toEqual([
       {
         id: 'CA-1',
         kpi: 'IR-02',
@@ -169,7 +168,8 @@ ${actions}`;
   };
 
   it('is read with the catalogue and checked against its KPIs', () => {
-    const ok = '  - { id: CA-1, kpi: K-1, opened: 2026-Q2, owner: o, description: d, expected: "<= 2", due: 2026-Q3, status: open }';
+    const ok =
+      '  - { id: CA-1, kpi: K-1, opened: 2026-Q2, owner: o, description: d, expected: "<= 2", due: 2026-Q3, status: open }';
     expect(compile(ok)).toEqual(['CA-1']);
     expect(compile(ok.replace('kpi: K-1', 'kpi: K-2'))).toEqual([
       'metrics.yaml:7:22: action CA-1: unknown KPI "K-2" (did you mean "K-1"?)',

@@ -52,7 +52,9 @@ describe('isms-kpi review', () => {
       '## 5. Opportunities for continual improvement (9.3.2 g)',
       '## 6. Decisions (9.3.3)',
     ]);
-    const redWithout = stdout.split('### 4.1 Red KPIs without an open corrective action')[1]!.split('###')[0]!;
+    const redWithout = stdout
+      .split('### 4.1 Red KPIs without an open corrective action')[1]!
+      .split('###')[0]!;
     // AC-09 is red with an open action (CA-2026-04); IR-09's action was cancelled.
     expect(redWithout).not.toContain('AC-09');
     expect(redWithout).toContain('IR-09');
@@ -75,7 +77,7 @@ describe('isms-kpi review', () => {
     expect([status, stderr]).toEqual([0, `wrote ${file} (html)\n`]);
     const text = await readFile(file, 'utf8');
     expect(text).toMatch(/^<!DOCTYPE html>/);
-    expect(text).toContain("Content-Security-Policy");
+    expect(text).toContain('Content-Security-Policy');
     expect(text).toContain('<h2>6. Decisions (9.3.3)</h2>');
     expect(text).toContain('<td>&lt;= 20</td>');
     expect(text).not.toContain('<script');
@@ -121,22 +123,31 @@ describe('isms-kpi actions', () => {
     });
     // The real significance test: BK-01 902/940 -> 916/930 is significant, VM-02 15/24 -> 10/25 is not.
     const byId = new Map(verdicts.map((v) => [v.id, v]));
-    expect(byId.get('CA-2026-02')!.significance).toMatchObject({ significant: true, method: 'two-proportion z-test' });
+    expect(byId.get('CA-2026-02')!.significance).toMatchObject({
+      significant: true,
+      method: 'two-proportion z-test',
+    });
     expect(byId.get('CA-2026-02')!.met).toBe(false);
     expect(byId.get('CA-2026-05')!.significance).toMatchObject({ significant: false });
   });
 
   it('prints a table, Markdown and CSV', async () => {
     const table = await runCli(['actions', ...EXAMPLE]);
-    expect(table.stdout).toContain('9 actions: 1 overdue, 1 ineffective, 1 not comparable, 1 no data, 2 not yet effective, 2 effective, 1 cancelled');
+    expect(table.stdout).toContain(
+      '9 actions: 1 overdue, 1 ineffective, 1 not comparable, 1 no data, 2 not yet effective, 2 effective, 1 cancelled',
+    );
     const markdown = await runCli(['actions', ...EXAMPLE, '--format', 'markdown']);
-    expect(markdown.stdout).toContain('| CA-2026-04 | AC-09 | Cloud platform lead | open | 2026-09-30 | == 0 | 4 (2026-Q2) | 5 (2026-Q3) | **overdue** |');
+    expect(markdown.stdout).toContain(
+      '| CA-2026-04 | AC-09 | Cloud platform lead | open | 2026-09-30 | == 0 | 4 (2026-Q2) | 5 (2026-Q3) | **overdue** |',
+    );
     const csv = await runCli(['actions', ...EXAMPLE, '--format', 'csv']);
     const lines = csv.stdout.split('\r\n');
     expect(lines[0]).toBe(
       '\uFEFFid,kpi,segment,owner,description,status,opened,due,expected,links,before_period,before_value,now_period,now_value,met,significant,significance_method,p_value,verdict,reason',
     );
-    expect(lines[9]).toMatch(/^CA-2026-09,IR-02,Leipzig,.*,IA-2026-09,2026-Q2,100,2026-Q3,66\.6+7,false,false,Fisher exact test,/);
+    expect(lines[9]).toMatch(
+      /^CA-2026-09,IR-02,Leipzig,.*,IA-2026-09,2026-Q2,100,2026-Q3,66\.6+7,false,false,Fisher exact test,/,
+    );
   });
 
   it('reads the same actions from a CSV', async () => {
@@ -145,9 +156,18 @@ describe('isms-kpi actions', () => {
       file,
       'id,kpi,segment,opened,owner,description,expected,due,status,links\nCA-1,VM-02,,2026-Q2,OT,Patch window,<= 20,2026-Q3,done,IA-2026-06\n',
     );
-    const { stdout, status } = await runCli(['actions', ...EXAMPLE.slice(0, 4), '--actions', file, '--format', 'json']);
+    const { stdout, status } = await runCli([
+      'actions',
+      ...EXAMPLE.slice(0, 4),
+      '--actions',
+      file,
+      '--format',
+      'json',
+    ]);
     expect(status).toBe(0);
-    expect((JSON.parse(stdout) as ActionVerdict[]).map((v) => [v.id, v.verdict])).toEqual([['CA-1', 'ineffective']]);
+    expect((JSON.parse(stdout) as ActionVerdict[]).map((v) => [v.id, v.verdict])).toEqual([
+      ['CA-1', 'ineffective'],
+    ]);
   });
 
   it('a bad actions file: the located one-line message, exit 2', async () => {
