@@ -16,6 +16,7 @@
  * - Persistent: red or amber in this period and in each of the PERSISTENT_PERIODS - 1 saved periods
  *   just before it (same definition), read from the saved reports.
  */
+import { earlierReports } from '../report/effectiveness.js';
 import type { ActionVerdict, KpiResult, Report, Status } from '../report/model.js';
 import { type ChangeSignificance, changeSignificance } from '../report/significance.js';
 import { DEFAULT_TOLERANCE, judge, kpiDirection } from '../report/verdict.js';
@@ -66,20 +67,6 @@ export interface ReviewDocument {
   audits?: { file: string; rows: AuditFindingRow[] };
   opportunities: string[];
   level: number;
-}
-
-const spanOf = (r: Report) => ({ start: Date.parse(r.period.start), end: Date.parse(r.period.end) });
-
-/** Saved reports of periods of the same length as `current` that ended before it, oldest first. */
-export function earlierReports(current: Report, history: readonly Report[]): Report[] {
-  const now = spanOf(current);
-  const length = now.end - now.start;
-  return history
-    .filter((r) => {
-      const s = spanOf(r);
-      return s.end <= now.start && Math.abs(s.end - s.start - length) <= 0.15 * length;
-    })
-    .sort((a, b) => spanOf(a).start - spanOf(b).start);
 }
 
 const isProblem = (s: Status | undefined) => s === 'red' || s === 'amber';

@@ -66,20 +66,28 @@ export function periodSpan(text: string, options: PeriodOptions): { start: numbe
 
 const spanOf = (r: Report) => ({ start: Date.parse(r.period.start), end: Date.parse(r.period.end) });
 
+/**
+ * The saved reports of periods that ended before `current` starts and are of about its length (a quarter
+ * is not compared with a month), oldest first: the candidates for BEFORE, and the review's "previous".
+ */
+export function earlierReports(current: Report, history: readonly Report[]): Report[] {
+  const now = spanOf(current);
+  const length = now.end - now.start;
+  return history
+    .filter((r) => {
+      const s = spanOf(r);
+      return s.end <= now.start && Math.abs(s.end - s.start - length) <= LENGTH_TOLERANCE * length;
+    })
+    .sort((a, b) => spanOf(a).start - spanOf(b).start);
+}
+
 /** The saved report BEFORE is read from (see the header), or undefined. */
 export function reportBefore(
   opened: { start: number },
   current: Report,
   history: readonly Report[],
 ): Report | undefined {
-  const now = spanOf(current);
-  const length = now.end - now.start;
-  const candidates = history
-    .filter((r) => {
-      const s = spanOf(r);
-      return s.end <= now.start && Math.abs(s.end - s.start - length) <= LENGTH_TOLERANCE * length;
-    })
-    .sort((a, b) => spanOf(a).start - spanOf(b).start);
+  const candidates = earlierReports(current, history);
   const containing = candidates.filter((r) => {
     const s = spanOf(r);
     return s.start <= opened.start && opened.start < s.end;
