@@ -4,7 +4,7 @@
  * shows (src/render/review.ts).
  */
 import type { ActionVerdict, ActionVerdictName, Report } from '../report/model.js';
-import { formatValue } from '../report/numbers.js';
+import { formatBand, formatValue } from '../report/numbers.js';
 import { jsonText, safeText } from '../text.js';
 import { csvDocument } from '../util/csv-writer.js';
 import { layoutTable } from './layout.js';
@@ -47,6 +47,11 @@ export function actionValue(report: Report, action: ActionVerdict, point: 'befor
   return `${formatValue(kpi, at.value)} (${at.period})`;
 }
 
+/** The expected effect with the KPI's unit: ">= 95 %". */
+export function actionExpected(report: Report, action: ActionVerdict): string {
+  return formatBand(action.expected, report.kpis.find((k) => k.id === action.kpi)?.unit ?? '');
+}
+
 const target = (a: ActionVerdict) => (a.segment === undefined ? a.kpi : `${a.kpi} ${a.segment}`);
 
 function heading(report: Report): string {
@@ -60,7 +65,7 @@ export function renderActionsTable(report: Report): string {
     target(a),
     a.status,
     a.due,
-    a.expected,
+    actionExpected(report, a),
     actionValue(report, a, 'before'),
     actionValue(report, a, 'now'),
     VERDICT_LABEL[a.verdict],
@@ -85,7 +90,7 @@ export function actionsMarkdownTable(report: Report): string {
     '|---|---|---|---|---|---|---|---|---|',
     ...actions.map(
       (a) =>
-        `| ${md(a.id)} | ${md(target(a))} | ${md(a.owner)} | ${a.status} | ${md(a.due)} | ${md(a.expected)} | ${md(actionValue(report, a, 'before'))} | ${md(actionValue(report, a, 'now'))} | **${VERDICT_LABEL[a.verdict]}** |`,
+        `| ${md(a.id)} | ${md(target(a))} | ${md(a.owner)} | ${a.status} | ${md(a.due)} | ${md(actionExpected(report, a))} | ${md(actionValue(report, a, 'before'))} | ${md(actionValue(report, a, 'now'))} | **${VERDICT_LABEL[a.verdict]}** |`,
     ),
     '',
     ...actions.map((a) => `- **${md(a.id)}** ${md(a.description)}: ${md(a.reason)}.`),

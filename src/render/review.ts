@@ -7,7 +7,7 @@
 import type { ReviewDocument, ReviewKpi } from '../diff/review.js';
 import type { Report } from '../report/model.js';
 import { formatTarget, formatValue, plural } from '../report/numbers.js';
-import { actionValue, VERDICT_LABEL, verdictCounts } from './actions.js';
+import { actionExpected, actionValue, VERDICT_LABEL, verdictCounts } from './actions.js';
 import { byAreaCatalogue, documentControlRows, generatedText, STATUS_LABEL } from './format.js';
 import { CSP } from './html.js';
 import { HTML_STYLE, pageStyle } from './html-style.js';
@@ -90,7 +90,7 @@ function blocks(doc: ReviewDocument): Block[] {
           a.owner,
           a.status,
           a.due,
-          a.expected,
+          actionExpected(report, a),
           actionValue(report, a, 'before'),
           actionValue(report, a, 'now'),
           VERDICT_LABEL[a.verdict],

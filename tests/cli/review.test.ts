@@ -79,7 +79,7 @@ describe('isms-kpi review', () => {
     expect(text).toMatch(/^<!DOCTYPE html>/);
     expect(text).toContain('Content-Security-Policy');
     expect(text).toContain('<h2>6. Decisions (9.3.3)</h2>');
-    expect(text).toContain('<td>&lt;= 20</td>');
+    expect(text).toContain('<td>&lt;= 20 %</td>');
     expect(text).not.toContain('<script');
   });
 
