@@ -136,8 +136,8 @@ describe('report', { timeout: 120_000 }, () => {
     const { status, report } = await jsonReport([]);
     expect(status).toBe(1);
     expect(report.schemaVersion).toBe(1);
-    expect(report.kpis).toHaveLength(34);
-    expect(REPORTED_IDS).toHaveLength(34);
+    expect(report.kpis).toHaveLength(36);
+    expect(REPORTED_IDS).toHaveLength(36);
     expect(ids(report)).toEqual([...REPORTED_IDS].sort());
     expect((report.period as { label: string }).label).toBe('2026-Q3');
     expect(report).not.toHaveProperty('generatedAt');
@@ -168,7 +168,7 @@ describe('report --output', { timeout: 120_000 }, () => {
     expect(r.stderr).toBe(`wrote ${file} (json)\n`);
     const report = JSON.parse(readFileSync(file, 'utf8'));
     expect(report.schemaVersion).toBe(1);
-    expect(report.kpis).toHaveLength(34);
+    expect(report.kpis).toHaveLength(36);
     // No temporary file is left next to it.
     expect(readdirSync(dir)).toEqual(['r.json']);
   });

@@ -47,7 +47,7 @@ describe('report --evidence', () => {
     expect(first.stdout).toBe('');
     expect(first.stderr).toBe(`wrote evidence pack ${pack} (36 KPIs, 12 sources)\n`);
     const files = snapshot(pack);
-    expect(Object.keys(files)).toHaveLength(1 + 34 + 10);
+    expect(Object.keys(files)).toHaveLength(1 + 36 + 11);
     expect(files['kpis/AC-02.csv']).toBeDefined();
     expect(files['rejected/incidents.csv']).toBeDefined();
     const second = await report('--evidence', pack, '--quiet');
