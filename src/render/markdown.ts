@@ -12,6 +12,7 @@ import {
   formatCount,
   formatTarget,
   formatValue,
+  formatValueWithInterval,
   generatedText,
   incompleteNote,
   partialTrendNote,
@@ -63,7 +64,7 @@ export function verdictLine(kpis: readonly KpiResult[], failOn: FailOn): string 
   return `**Run fails** (fail on ${failOn}): ${count} — ${failing.map((k) => md(k.id)).join(', ')}`;
 }
 
-export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
+export function renderMarkdown(report: Report, failOn: FailOn = 'red', intervals = false): string {
   const lines: string[] = [];
   lines.push(`## ${md(report.organisation)} — ${md(reportTitle(report))} ${md(report.period.label)}`);
   lines.push('');
@@ -92,7 +93,7 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
     lines.push('');
     lines.push('| Status | ID | KPI | Value | Target | Owner | Trend |');
     lines.push('|---|---|---|--:|---|---|:-:|');
-    for (const kpi of kpis) lines.push(kpiRow(kpi));
+    for (const kpi of kpis) lines.push(kpiRow(kpi, intervals));
   }
   const legend = trendLegend(report);
   if (legend) lines.push('', `<sub>${md(legend)}</sub>`);
@@ -135,12 +136,12 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
   return `${lines.join('\n')}\n`;
 }
 
-function kpiRow(kpi: KpiResult): string {
+function kpiRow(kpi: KpiResult, intervals: boolean): string {
   const cells = [
     `${STATUS_EMOJI[kpi.status]} ${STATUS_LABEL[kpi.status]}`,
     md(kpi.id),
     md(kpi.name),
-    md(formatValue(kpi, kpi.value)) + (kpi.caveat ? ' \\*' : ''),
+    md(intervals ? formatValueWithInterval(kpi) : formatValue(kpi, kpi.value)) + (kpi.caveat ? ' \\*' : ''),
     md(formatTarget(kpi)),
     md(kpi.owner),
     md(trendText(kpi)),

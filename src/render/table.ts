@@ -12,6 +12,7 @@ import {
   formatGenerated,
   formatTarget,
   formatValue,
+  formatValueWithInterval,
   incompleteNote,
   partialTrendNote,
   plural,
@@ -31,6 +32,8 @@ export interface TableOptions {
   color: boolean;
   /** Characters per line (the terminal's columns, or --width); default DEFAULT_WIDTH. */
   width?: number | undefined;
+  /** --intervals: each value with its confidence interval. */
+  intervals?: boolean | undefined;
 }
 
 /** Width of a table that is not shown on a terminal (a pipe, a .txt file) unless --width says otherwise. */
@@ -106,7 +109,8 @@ export function renderTable(report: Report, options: TableOptions): string {
       kpi.id,
       kpi.name,
       ...(compact ? [] : [kpi.owner]),
-      formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : ''),
+      (options.intervals ? formatValueWithInterval(kpi) : formatValue(kpi, kpi.value)) +
+        (kpi.caveat ? ' *' : ''),
       formatTarget(kpi),
       { text: statusText(kpi.status), style: paint[kpi.status] },
       word ? { text: trend, style: trendPaint[word] } : trend,

@@ -40,14 +40,17 @@ export interface SavedValues {
   denominator?: number | undefined;
   unit?: string | undefined;
   formula?: string | undefined;
-  aggregates?: readonly Pick<AggregateResult, 'fn' | 'role' | 'text' | 'value' | 'rowsMatched'>[] | undefined;
+  /** The KPI's aggregates; `rowsMatched` (a statistic's n) may be left out, e.g. for a segment. */
+  aggregates?:
+    | readonly (Pick<AggregateResult, 'fn' | 'role' | 'text' | 'value'> & { rowsMatched?: number })[]
+    | undefined;
 }
 
 /** What a value is, for statistics (see the header). */
 export type Measure =
   | { kind: 'proportion'; successes: number; n: number; scale: number }
   | { kind: 'count'; count: number }
-  | { kind: 'statistic'; fn: string; n: number }
+  | { kind: 'statistic'; fn: string; n?: number }
   | { kind: 'other'; reason: string };
 
 export interface ChangeSignificance {
@@ -86,7 +89,11 @@ export function measureOf(v: SavedValues): Measure {
       return { kind: 'count', count: v.value };
     }
     if (STATISTICS.has(agg.fn) && isWholeFormula)
-      return { kind: 'statistic', fn: agg.fn, n: agg.rowsMatched };
+      return {
+        kind: 'statistic',
+        fn: agg.fn,
+        ...(agg.rowsMatched !== undefined ? { n: agg.rowsMatched } : {}),
+      };
   }
   if (!aggs) return { kind: 'other', reason: 'unknown formula' };
   return { kind: 'other', reason: 'a value derived from several aggregates or KPIs' };
@@ -146,7 +153,7 @@ export function changeSignificance(
   }
   const why = (m: Measure) =>
     m.kind === 'statistic'
-      ? `a ${m.fn} (n = ${m.n}) is not tested`
+      ? `a ${m.fn}${m.n !== undefined ? ` (n = ${m.n})` : ''} is not tested`
       : m.kind === 'other'
         ? `the value is ${m.reason}`
         : '';
@@ -175,6 +182,6 @@ export function valueInterval(v: SavedValues, confidence: number): ValueInterval
     const i = poissonInterval(m.count, confidence);
     return { method: 'poisson-exact', level: confidence, low: i.low, high: i.high };
   }
-  if (m.kind === 'statistic') return { method: 'none', n: m.n };
+  if (m.kind === 'statistic') return m.n !== undefined ? { method: 'none', n: m.n } : undefined;
   return undefined;
 }
