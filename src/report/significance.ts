@@ -85,7 +85,8 @@ export function measureOf(v: SavedValues): Measure {
     const agg = aggs[0]!;
     const isWholeFormula = v.formula === undefined || v.formula.trim() === agg.text.trim();
     if (COUNTS.has(agg.fn) && agg.role === 'value' && isWholeFormula) {
-      if (v.value === null || !isWhole(v.value)) return { kind: 'other', reason: 'no count' };
+      if (v.value === null || !isWhole(v.value))
+        return { kind: 'other', reason: 'a count that is not a whole number' };
       return { kind: 'count', count: v.value };
     }
     if (STATISTICS.has(agg.fn) && isWholeFormula)
@@ -95,7 +96,7 @@ export function measureOf(v: SavedValues): Measure {
         ...(agg.rowsMatched !== undefined ? { n: agg.rowsMatched } : {}),
       };
   }
-  if (!aggs) return { kind: 'other', reason: 'unknown formula' };
+  if (!aggs) return { kind: 'other', reason: 'no formula to tell what the value is' };
   return { kind: 'other', reason: 'a value derived from several aggregates or KPIs' };
 }
 
@@ -155,7 +156,7 @@ export function changeSignificance(
     m.kind === 'statistic'
       ? `a ${m.fn}${m.n !== undefined ? ` (n = ${m.n})` : ''} is not tested`
       : m.kind === 'other'
-        ? `the value is ${m.reason}`
+        ? m.reason
         : '';
   const reason =
     a.kind !== b.kind && a.kind !== 'other' && b.kind !== 'other'
