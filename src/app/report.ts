@@ -21,6 +21,7 @@ import {
 } from '../render/index.js';
 import type { Report } from '../report/model.js';
 import { plural } from '../report/numbers.js';
+import { DEFAULT_ESCALATE_AFTER, persistenceOf } from '../report/persistence.js';
 import { quote, terminalSafe } from '../text.js';
 import { notAFileMessage } from '../util/file-problem.js';
 import { findBrowser } from './browser.js';
@@ -171,6 +172,7 @@ export async function report(
   if (controlWarning) problems.push(controlWarning);
   const history = saved.reports.length > 0 ? buildHistory(saved.reports, report) : undefined;
   if (history) addHistory(report, history);
+  addPersistence(report, saved.reports, result.catalogue);
   // With --history, each objective's KPIs get a forecast (src/engine/forecast.ts).
   if (saved.reports.length > 0 && report.objectives)
     report.objectives = objectiveResults(
@@ -286,6 +288,21 @@ function addHistory(report: Report, history: History): void {
     if (report.period.complete === false || kpi.trend !== null || !last || kpi.value === null) continue;
     kpi.trend = compareValues(last.value!, kpi.value);
     delete kpi.trendNote;
+  }
+}
+
+/**
+ * Flags the KPIs red or amber for `escalate_after` consecutive periods of the --history reports and this
+ * one (src/report/persistence.ts); nothing for a period that has not ended.
+ */
+export function addPersistence(report: Report, saved: readonly Report[], catalogue: Catalogue): void {
+  if (report.period.complete === false) return;
+  const byId = new Map(catalogue.kpis.map((k) => [k.config.id, k.config]));
+  const earlier = saved.flatMap((r) => r.kpis.map((kpi) => ({ period: r.period, kpi })));
+  for (const kpi of report.kpis) {
+    const after = byId.get(kpi.id)?.escalate_after ?? catalogue.escalateAfter ?? DEFAULT_ESCALATE_AFTER;
+    const persistent = persistenceOf({ period: report.period, kpi }, earlier, after);
+    if (persistent) kpi.persistent = persistent;
   }
 }
 

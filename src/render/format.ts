@@ -44,6 +44,16 @@ export function statusText(status: Status): string {
   return `${STATUS_SYMBOL[status]} ${STATUS_LABEL[status]}`;
 }
 
+/** The mark after the status of a persistent KPI (red or amber for escalate_after periods). */
+export const PERSISTENT_MARK = '↻';
+
+/** "persistent: red or amber for 3 consecutive periods since 2026-Q1 (escalate after 2)"; undefined if not. */
+export function persistentText(kpi: Pick<KpiResult, 'persistent'>): string | undefined {
+  const p = kpi.persistent;
+  if (!p) return undefined;
+  return `${PERSISTENT_MARK} persistent: red or amber for ${p.periods} consecutive periods since ${p.since} (escalate after ${p.escalateAfter})`;
+}
+
 /**
  * How urgent a KPI is, lowest first: red, stale judged red, amber, stale judged amber, other stale, no
  * data, green, info. A stale KPI sorts by its judgement (the status its value would have) but after

@@ -24,6 +24,7 @@ import {
   formatValueWithInterval,
   generatedText,
   incompleteNote,
+  persistentText,
   reportTitle,
   STATUS_LABEL,
   sourceAsOf,
@@ -117,6 +118,8 @@ function tile(
   if (kpi.numerator !== undefined && kpi.denominator !== undefined)
     facts.push(['Counts', `${formatCount(kpi.numerator)} of ${formatCount(kpi.denominator)}`]);
   if (kpi.controls.length > 0) facts.push(['Controls', kpi.controls.join(', ')]);
+  const persistent = persistentText(kpi);
+  if (persistent) facts.push(['Persistent', persistent.replace(/^.*?persistent: /, '')]);
   for (const e of kpi.exceptions ?? []) facts.push(['Exception', exceptionText(e)]);
   for (const m of kpi.manual ?? []) facts.push(['Manual', manualText(m).replace(/^manual: /, '')]);
   const base = kpi.sinceBaseline ?? (kpi.baseline ? { ...kpi.baseline, change: undefined } : undefined);

@@ -15,7 +15,9 @@ import {
   formatValueWithInterval,
   generatedText,
   incompleteNote,
+  PERSISTENT_MARK,
   partialTrendNote,
+  persistentText,
   plural,
   reportTitle,
   STATUS_LABEL,
@@ -138,7 +140,7 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red', intervals
 
 function kpiRow(kpi: KpiResult, intervals: boolean): string {
   const cells = [
-    `${STATUS_EMOJI[kpi.status]} ${STATUS_LABEL[kpi.status]}`,
+    `${STATUS_EMOJI[kpi.status]} ${STATUS_LABEL[kpi.status]}${kpi.persistent ? ` ${PERSISTENT_MARK}` : ''}`,
     md(kpi.id),
     md(kpi.name),
     md(intervals ? formatValueWithInterval(kpi) : formatValue(kpi, kpi.value)) + (kpi.caveat ? ' \\*' : ''),
@@ -157,6 +159,8 @@ function noteLines(kpis: readonly KpiResult[]): string[] {
     const partial = partialTrendNote(kpi);
     if (partial) out.push(`- **${md(kpi.id)}** trend ${md(partial)}`);
     if (kpi.caveat) out.push(`- **${md(kpi.id)}** \\* ${md(kpi.caveat)}`);
+    const persistent = persistentText(kpi);
+    if (persistent) out.push(`- **${md(kpi.id)}** ${md(persistent)}`);
     for (const note of programmeNotes(kpi)) out.push(`- **${md(kpi.id)}** ${md(note)}`);
   }
   return out;

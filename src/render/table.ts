@@ -14,7 +14,9 @@ import {
   formatValue,
   formatValueWithInterval,
   incompleteNote,
+  PERSISTENT_MARK,
   partialTrendNote,
+  persistentText,
   plural,
   STATUS_LABEL,
   sourceAsOf,
@@ -112,7 +114,10 @@ export function renderTable(report: Report, options: TableOptions): string {
       (options.intervals ? formatValueWithInterval(kpi) : formatValue(kpi, kpi.value)) +
         (kpi.caveat ? ' *' : ''),
       formatTarget(kpi),
-      { text: statusText(kpi.status), style: paint[kpi.status] },
+      {
+        text: `${statusText(kpi.status)}${kpi.persistent ? ` ${PERSISTENT_MARK}` : ''}`,
+        style: paint[kpi.status],
+      },
       word ? { text: trend, style: trendPaint[word] } : trend,
     ];
   });
@@ -132,6 +137,8 @@ export function renderTable(report: Report, options: TableOptions): string {
     const partial = partialTrendNote(kpi);
     if (partial) say(`  ${kpi.id} trend ${partial}`);
     if (kpi.caveat) say(`  * ${kpi.id}: ${kpi.caveat}`);
+    const persistent = persistentText(kpi);
+    if (persistent) say(`  ${kpi.id} ${persistent}`);
     for (const note of programmeNotes(kpi)) say(`  ${kpi.id} ${keepFigures(note)}`);
   }
   for (const kpi of report.kpis) {

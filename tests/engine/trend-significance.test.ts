@@ -26,11 +26,11 @@ function spread(start: number, end: number, count: number): string[] {
 
 /** `q2` rows in 2026-Q2 and `q3` in 2026-Q3; the first `okQ2` / `okQ3` of each are ok. */
 function tickets(q2: number, okQ2: number, q3: number, okQ3: number): string {
-  const rows: (string | number | boolean)[][] = [['opened', 'hours', 'ok']];
-  const quarter = (from: number, to: number, n: number, ok: number, hours: number) =>
-    spread(Date.UTC(2026, from, 1), Date.UTC(2026, to, 1), n).forEach((t, i) =>
-      rows.push([t, hours + i, i < ok]),
-    );
+  const rows: (string | number)[][] = [['opened', 'hours', 'ok']];
+  const quarter = (from: number, to: number, n: number, ok: number, hours: number) => {
+    const times = spread(Date.UTC(2026, from, 1), Date.UTC(2026, to, 1), n);
+    for (const [i, t] of times.entries()) rows.push([t, hours + i, String(i < ok)]);
+  };
   quarter(3, 6, q2, okQ2, 10);
   quarter(6, 9, q3, okQ3, 12);
   return csv(rows);
