@@ -30,6 +30,8 @@ import type { CommandResult } from './result.js';
 import { incompleteReason, incompleteSkipped, readHistory, readReportFile } from './saved-reports.js';
 import { withHistory } from './with-history.js';
 
+export { addPersistence } from './with-history.js';
+
 export interface ReportOptions extends PeriodOptions {
   catalogue: string;
   /** `pdf` is refused: a PDF is written with --output only. */
@@ -60,6 +62,10 @@ export interface ReportOptions extends PeriodOptions {
   onProgress?: ((progress: SourceProgress) => void) | undefined;
   /** report --periods: a snapshot with no file for the period gives its KPIs no data (src/app/report-periods.ts). */
   snapshotsOptional?: boolean | undefined;
+  /** --significance: the level (alpha) or 'off' (default: the catalogue's, else 0.05). */
+  significance?: number | 'off' | undefined;
+  /** --intervals: values with their confidence intervals in the table, Markdown and HTML. */
+  intervals?: boolean | undefined;
 }
 
 export interface OutputTarget {
@@ -174,6 +180,7 @@ export async function report(
     failOn: options.failOn,
     ...(options.width !== undefined ? { width: options.width } : {}),
     ...(history ? { history } : {}),
+    ...(options.intervals ? { intervals: true } : {}),
   };
   // terminalSafe: the last guard of every report file (src/text.ts); a JSON file reads back unchanged.
   const files = targets.map(({ file, format, browser }) =>

@@ -7,6 +7,7 @@ import { compareValues } from '../engine/evaluate.js';
 import { forecastPoints, objectiveResults } from '../engine/objectives.js';
 import { buildHistory, type History } from '../render/history.js';
 import type { Report } from '../report/model.js';
+import { DEFAULT_ESCALATE_AFTER, persistenceOf } from '../report/persistence.js';
 
 /**
  * The saved reports of earlier periods (--history) in a report: each KPI's earlier values (`history`),
@@ -19,6 +20,7 @@ export function withHistory(
 ): History | undefined {
   const history = saved.length > 0 ? buildHistory(saved, report) : undefined;
   if (history) addHistory(report, history);
+  addPersistence(report, saved, catalogue);
   // With --history, each objective's KPIs get a forecast (src/engine/forecast.ts).
   if (saved.length > 0 && report.objectives)
     report.objectives = objectiveResults(
@@ -46,5 +48,20 @@ function addHistory(report: Report, history: History): void {
     if (report.period.complete === false || kpi.trend !== null || !last || kpi.value === null) continue;
     kpi.trend = compareValues(last.value!, kpi.value);
     delete kpi.trendNote;
+  }
+}
+
+/**
+ * Flags the KPIs red or amber for `escalate_after` consecutive periods of the --history reports and this
+ * one (src/report/persistence.ts); nothing for a period that has not ended.
+ */
+export function addPersistence(report: Report, saved: readonly Report[], catalogue: Catalogue): void {
+  if (report.period.complete === false) return;
+  const byId = new Map(catalogue.kpis.map((k) => [k.config.id, k.config]));
+  const earlier = saved.flatMap((r) => r.kpis.map((kpi) => ({ period: r.period, kpi })));
+  for (const kpi of report.kpis) {
+    const after = byId.get(kpi.id)?.escalate_after ?? catalogue.escalateAfter ?? DEFAULT_ESCALATE_AFTER;
+    const persistent = persistenceOf({ period: report.period, kpi }, earlier, after);
+    if (persistent) kpi.persistent = persistent;
   }
 }

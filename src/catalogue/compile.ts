@@ -92,6 +92,10 @@ export interface Catalogue {
   actions: Action[];
   /** The `manual:` block, in catalogue order, each period as the report labels it. */
   manual: ManualEntry[];
+  /** `significance:` (alpha or 'off'); absent: the default level (src/report/significance.ts). */
+  significance?: number | 'off';
+  /** `escalate_after:` of the catalogue; absent: the default (src/report/persistence.ts). */
+  escalateAfter?: number;
   /**
    * Located warnings of a catalogue that loads: control references without a namespace that are not
    * ISO/IEC 27001:2022 Annex A controls (src/catalogue/programme-checks.ts).
@@ -179,6 +183,8 @@ export function compileCatalogue(
       exceptions: config.exceptions,
       actions: actions.ok ? actions.actions : [],
       manual,
+      ...(config.significance !== undefined ? { significance: config.significance } : {}),
+      ...(config.escalate_after !== undefined ? { escalateAfter: config.escalate_after } : {}),
       warnings,
     },
   };

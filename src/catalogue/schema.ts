@@ -171,6 +171,8 @@ export const KpiSchema = z.strictObject({
   review_every: z.enum(CADENCES).optional(),
   last_reviewed: dateKey.optional(),
   lifecycle: z.enum(LIFECYCLES).optional(),
+  /** Red or amber for this many consecutive periods (this one included): flagged persistent (issue 20). */
+  escalate_after: z.number().int().min(1).max(100).optional(),
 });
 
 export const ObjectiveSchema = z.strictObject({
@@ -259,6 +261,14 @@ export const ActionSchema = z.strictObject({
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .default([]),
 });
+/** A significance level (alpha) above 0 and at most 0.5, or `off`. */
+export const SignificanceSetting = z.union([
+  z.literal('off'),
+  z
+    .number({ error: 'expected a significance level like 0.05, or off' })
+    .gt(0, 'a significance level is above 0, like 0.05')
+    .max(0.5, 'a significance level is at most 0.5 (0.05 gives 95 % intervals; 0.95 is a confidence level)'),
+]);
 
 export const CatalogueSchema = z.strictObject({
   organisation: nonEmpty,
@@ -281,6 +291,13 @@ export const CatalogueSchema = z.strictObject({
   manual: z.array(ManualSchema).default([]),
   /** Corrective actions on KPIs (also in actions.yaml beside the catalogue). */
   actions: z.array(ActionSchema).default([]),
+  /**
+   * The significance level (alpha) of diffs, trend verdicts and the reports' intervals (0.05: 95 %
+   * intervals); `off`: no tests (docs/report-format.md "Significance"). --significance overrides it.
+   */
+  significance: SignificanceSetting.optional(),
+  /** Red or amber for this many consecutive periods (this one included): a KPI is flagged persistent. */
+  escalate_after: z.number().int().min(1).max(100).optional(),
   kpis: z.array(KpiSchema).min(1, 'the catalogue declares no KPI'),
 });
 

@@ -32,6 +32,7 @@ import { completionScript, SHELLS, type Shell } from './completion.js';
 import { checkEvidenceTarget } from './evidence-output.js';
 import type { CliIo } from './output.js';
 import { progressPrinter } from './progress.js';
+import { SIGNIFICANCE_HELP, significanceLevel } from './significance.js';
 import { isColorTerminal, MIN_WIDTH, terminalWidth } from './terminal.js';
 
 const EXIT_CODES_HELP = `
@@ -246,6 +247,11 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
       `characters per line of the table format (default: the terminal's width, else $COLUMNS, else ${DEFAULT_WIDTH}); also for .txt files`,
       width,
     )
+    .option('--significance <level|off>', SIGNIFICANCE_HELP, significanceLevel)
+    .option(
+      '--intervals',
+      'show each value with its confidence interval in the table, Markdown and HTML: 87.5 % [52.9-97.8] (the JSON report always has them)',
+    )
     .addHelpText(
       'after',
       `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --control A.8.13 --fail-on amber\n  $ isms-kpi report --periods 2025-Q1..2026-Q3 --output-dir reports/   # history: one JSON report per quarter (exit 0; --fail-on does not apply)\n${EXIT_CODES_HELP}`,
@@ -354,6 +360,7 @@ function explainCommand(program: Command, { io, run }: Context): void {
   )
     .option('--sample <n>', 'rows to list of those counted and of those not counted, per step', integer, 5)
     .option('--all', 'list every row counted and not counted (instead of --sample rows)')
+    .option('--significance <level|off>', SIGNIFICANCE_HELP, significanceLevel)
     .addHelpText(
       'after',
       '\nExamples:\n  $ isms-kpi explain IR-02\n  $ isms-kpi explain AC-01 --period 2026-Q2 --sample 20\n  $ isms-kpi explain AC-02 --all',
@@ -377,10 +384,14 @@ function diffCommand(program: Command, { io, run }: Context): void {
       0.5,
     )
     .option('--fail-on-regression', "exit 1 when a comparable KPI's status got worse (green > amber > red)")
-    .option('--strict', "exit 1 when a comparable KPI's value got worse beyond the tolerance")
+    .option(
+      '--strict',
+      "exit 1 when a comparable KPI's value got worse beyond the tolerance and the change is significant (or cannot be tested)",
+    )
+    .option('--significance <level|off>', SIGNIFICANCE_HELP, significanceLevel)
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi diff reports/2026-Q2.json reports/2026-Q3.json\n  $ isms-kpi diff q2.json q3.json --format markdown --fail-on-regression\n\nExit codes:\n  0  compared (and nothing regressed where asked)\n  1  --fail-on-regression: a status got worse; --strict: a value got worse beyond the tolerance\n  2  a file is missing, not JSON, not an isms-kpi report, or of another schema version`,
+      `\nExamples:\n  $ isms-kpi diff reports/2026-Q2.json reports/2026-Q3.json\n  $ isms-kpi diff q2.json q3.json --format markdown --fail-on-regression\n\nExit codes:\n  0  compared (and nothing regressed where asked)\n  1  --fail-on-regression: a status got worse; --strict: a value got worse beyond the tolerance,\n     significantly (docs/diff.md)\n  2  a file is missing, not JSON, not an isms-kpi report, or of another schema version`,
     )
     .action((oldFile: string, newFile: string, options) => run(() => diff(oldFile, newFile, options, io)));
 }

@@ -13,8 +13,7 @@
  * - "Previous" is the saved report of the period just before (same length, ended when this one starts);
  *   a KPI whose definition changed since is "not comparable", never compared.
  * - Significance of a change: changeSignificance at the level given (src/report/significance.ts).
- * - Persistent: red or amber in this period and in each of the PERSISTENT_PERIODS - 1 saved periods
- *   just before it (same definition), read from the saved reports.
+ * - Persistent: the report's `persistent` flag (escalate_after, src/report/persistence.ts).
  */
 import { earlierReports } from '../report/effectiveness.js';
 import type { ActionVerdict, KpiResult, Report, Status } from '../report/model.js';
@@ -36,9 +35,6 @@ export interface AuditFindingRow {
   action: string;
   line: number;
 }
-
-/** Periods in a row a KPI must be red or amber to be called persistent. */
-export const PERSISTENT_PERIODS = 2;
 
 export interface ReviewKpi {
   kpi: KpiResult;
@@ -62,14 +58,12 @@ export interface ReviewDocument {
   newRed: ReviewKpi[];
   noLongerRed: ReviewKpi[];
   redWithoutAction: ReviewKpi[];
-  /** Each persistent KPI and the periods it was red or amber in, oldest first. */
-  persistent: { kpi: KpiResult; periods: string[] }[];
+  /** The KPIs the report flags persistent (red or amber for escalate_after periods in a row). */
+  persistent: KpiResult[];
   audits?: { file: string; rows: AuditFindingRow[] };
   opportunities: string[];
   level: number;
 }
-
-const isProblem = (s: Status | undefined) => s === 'red' || s === 'amber';
 
 function reviewKpi(kpi: KpiResult, previous: Report | undefined, level: number): ReviewKpi {
   const old = previous?.kpis.find((k) => k.id === kpi.id);
@@ -104,16 +98,8 @@ export function buildReview(input: {
   // An open action on one segment of a KPI is an action on it.
   const open = new Set((input.actions ?? []).filter((a) => a.status === 'open').map((a) => a.kpi));
   const redWithoutAction = kpis.filter((k) => k.kpi.status === 'red' && !open.has(k.kpi.id));
-  const persistent = report.kpis.flatMap((kpi) => {
-    if (!isProblem(kpi.status)) return [];
-    const before = earlier.slice(-(PERSISTENT_PERIODS - 1));
-    if (before.length < PERSISTENT_PERIODS - 1) return [];
-    const olds = before.map((r) =>
-      r.kpis.find((k) => k.id === kpi.id && k.definitionHash === kpi.definitionHash),
-    );
-    if (!olds.every((k) => isProblem(k?.status))) return [];
-    return [{ kpi, periods: [...before.map((r) => r.period.label), report.period.label] }];
-  });
+  // The report's own flag (escalate_after over the --history reports, src/report/persistence.ts).
+  const persistent = report.kpis.filter((k) => k.persistent !== undefined);
   const opportunities = [
     ...(input.audits?.rows ?? [])
       .filter((r) => (r.severity === 'opportunity' || r.severity === 'observation') && r.status !== 'closed')

@@ -20,15 +20,21 @@ export interface RenderOptions {
   history?: History;
   /** Characters per line of the table format (default DEFAULT_WIDTH, src/render/table.ts). */
   width?: number | undefined;
+  /** --intervals: values with their confidence intervals in the table, Markdown and HTML. */
+  intervals?: boolean | undefined;
 }
 
 export const RENDERERS = {
   table: (report: Report, options: RenderOptions) => renderTable(report, options),
   json: (report: Report) => renderJson(report),
   csv: (report: Report) => renderCsv(report),
-  markdown: (report: Report, options: RenderOptions) => renderMarkdown(report, options.failOn ?? 'red'),
+  markdown: (report: Report, options: RenderOptions) =>
+    renderMarkdown(report, options.failOn ?? 'red', options.intervals === true),
   html: (report: Report, options: RenderOptions) =>
-    renderHtml(report, options.history ? { history: options.history } : {}),
+    renderHtml(report, {
+      ...(options.history ? { history: options.history } : {}),
+      ...(options.intervals ? { intervals: true } : {}),
+    }),
   junit: (report: Report, options: RenderOptions) => renderJunit(report, options.failOn ?? 'red'),
 } satisfies Record<string, (report: Report, options: RenderOptions) => string>;
 

@@ -205,8 +205,8 @@ function blocks(doc: ReviewDocument): Block[] {
   out.push(
     list(
       doc.persistent.map(
-        ({ kpi, periods }) =>
-          `${kpi.id} ${kpi.name}: red or amber in ${periods.join(', ')} (now ${STATUS_LABEL[kpi.status]} ${formatValue(kpi, kpi.value)})`,
+        (kpi) =>
+          `${kpi.id} ${kpi.name}: red or amber for ${kpi.persistent!.periods} periods in a row since ${kpi.persistent!.since} (escalate after ${kpi.persistent!.escalateAfter}; now ${STATUS_LABEL[kpi.status]} ${formatValue(kpi, kpi.value)})`,
       ),
       doc.previousPeriod ? 'None.' : 'Not judged: no saved report of the previous period (--history).',
     ),

@@ -129,6 +129,26 @@ export type GroupResult = Omit<SegmentResult, 'key'>;
 
 const judged = z.enum(['green', 'amber', 'red']);
 
+/** The outcome of a significance test (src/report/significance.ts). */
+export const significanceSchema = doc(
+  z.object({
+    significant: doc(
+      z.boolean().nullable(),
+      'null: the change cannot be judged (a median, a derived KPI, ...; see `reason`), and the verdict is by the tolerance alone.',
+    ),
+    method: doc(
+      z.string(),
+      '`two-proportion z-test`, `Fisher exact test`, `exact Poisson test`, or `none` when not judged.',
+    ),
+    level: doc(z.number().optional(), 'The significance level (alpha) the p-value was compared with.'),
+    pValue: doc(z.number().optional(), 'Two-sided.'),
+    reason: doc(z.string().optional(), 'Why the change cannot be judged.'),
+  }),
+  'Whether a change between two values is more than chance variation.',
+  'significance',
+);
+export type SavedSignificance = z.infer<typeof significanceSchema>;
+
 export const kpiResultSchema = doc(
   z.object({
     id: z.string(),
@@ -274,6 +294,10 @@ export const kpiResultSchema = doc(
             'The previous period of the same length and its value.',
           ),
           reason: doc(z.string().optional(), 'Why the verdict is `none`.'),
+          significance: doc(
+            significanceSchema.optional(),
+            'The significance test of a change beyond the tolerance (docs/report-format.md, "Significance"): a change that is not significant has the verdict `unchanged`. Absent when the values are within the tolerance, no earlier values were known, in reports of earlier versions, or with `--significance off`.',
+          ),
         })
         .optional(),
       'The trend as a verdict: the value against the previous period of the same length (a quarterly report: the previous quarter). Absent in reports of earlier versions.',
@@ -334,6 +358,17 @@ export const kpiResultSchema = doc(
     history: doc(
       z.array(z.object({ period: z.string(), value: numberOrNull })).optional(),
       'Values of earlier periods from saved reports given with --history, oldest first; same definition only.',
+    ),
+    persistent: doc(
+      z
+        .object({
+          periods: doc(count, 'Consecutive periods red or amber, this one included.'),
+          since: doc(z.string(), 'The first period of the run.'),
+          escalateAfter: doc(count, 'The rule: `escalate_after` of the KPI or the catalogue (default 2).'),
+        })
+        .optional(),
+      'Set when the KPI has been red or amber for `escalateAfter` or more consecutive periods of its --history, this one included; absent otherwise.',
+      'persistent',
     ),
   }),
   'One KPI: its definition, then its result.',

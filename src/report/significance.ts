@@ -40,14 +40,17 @@ export interface SavedValues {
   denominator?: number | undefined;
   unit?: string | undefined;
   formula?: string | undefined;
-  aggregates?: readonly Pick<AggregateResult, 'fn' | 'role' | 'text' | 'value' | 'rowsMatched'>[] | undefined;
+  /** The KPI's aggregates; `rowsMatched` (a statistic's n) may be left out, e.g. for a segment. */
+  aggregates?:
+    | readonly (Pick<AggregateResult, 'fn' | 'role' | 'text' | 'value'> & { rowsMatched?: number })[]
+    | undefined;
 }
 
 /** What a value is, for statistics (see the header). */
 export type Measure =
   | { kind: 'proportion'; successes: number; n: number; scale: number }
   | { kind: 'count'; count: number }
-  | { kind: 'statistic'; fn: string; n: number }
+  | { kind: 'statistic'; fn: string; n?: number }
   | { kind: 'other'; reason: string };
 
 export interface ChangeSignificance {
@@ -82,13 +85,18 @@ export function measureOf(v: SavedValues): Measure {
     const agg = aggs[0]!;
     const isWholeFormula = v.formula === undefined || v.formula.trim() === agg.text.trim();
     if (COUNTS.has(agg.fn) && agg.role === 'value' && isWholeFormula) {
-      if (v.value === null || !isWhole(v.value)) return { kind: 'other', reason: 'no count' };
+      if (v.value === null || !isWhole(v.value))
+        return { kind: 'other', reason: 'a count that is not a whole number' };
       return { kind: 'count', count: v.value };
     }
     if (STATISTICS.has(agg.fn) && isWholeFormula)
-      return { kind: 'statistic', fn: agg.fn, n: agg.rowsMatched };
+      return {
+        kind: 'statistic',
+        fn: agg.fn,
+        ...(agg.rowsMatched !== undefined ? { n: agg.rowsMatched } : {}),
+      };
   }
-  if (!aggs) return { kind: 'other', reason: 'unknown formula' };
+  if (!aggs) return { kind: 'other', reason: 'no formula to tell what the value is' };
   return { kind: 'other', reason: 'a value derived from several aggregates or KPIs' };
 }
 
@@ -146,9 +154,9 @@ export function changeSignificance(
   }
   const why = (m: Measure) =>
     m.kind === 'statistic'
-      ? `a ${m.fn} (n = ${m.n}) is not tested`
+      ? `a ${m.fn}${m.n !== undefined ? ` (n = ${m.n})` : ''} is not tested`
       : m.kind === 'other'
-        ? `the value is ${m.reason}`
+        ? m.reason
         : '';
   const reason =
     a.kind !== b.kind && a.kind !== 'other' && b.kind !== 'other'
@@ -175,6 +183,6 @@ export function valueInterval(v: SavedValues, confidence: number): ValueInterval
     const i = poissonInterval(m.count, confidence);
     return { method: 'poisson-exact', level: confidence, low: i.low, high: i.high };
   }
-  if (m.kind === 'statistic') return { method: 'none', n: m.n };
+  if (m.kind === 'statistic') return m.n !== undefined ? { method: 'none', n: m.n } : undefined;
   return undefined;
 }

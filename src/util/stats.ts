@@ -251,7 +251,8 @@ function exactTwoSided(logPmf: (k: number) => number, from: number, to: number, 
     const lp = logPmf(k);
     if (lp <= limit) sum += Math.exp(lp);
   }
-  return Math.min(1, sum);
+  // Every outcome counted sums to 1 up to rounding (0.9999999999999996): written as 1.
+  return sum > 1 - 1e-12 ? 1 : sum;
 }
 
 /**
