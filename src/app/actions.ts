@@ -23,7 +23,11 @@ import { IsmsKpiError, type Problem, problem } from '../problems.js';
 import { ACTIONS_RENDERERS, type ActionsFormat } from '../render/actions.js';
 import { actionVerdicts } from '../report/effectiveness.js';
 import type { Report } from '../report/model.js';
-import { changeSignificance, DEFAULT_SIGNIFICANCE_LEVEL } from '../report/significance.js';
+import {
+  changeSignificance,
+  DEFAULT_SIGNIFICANCE_LEVEL,
+  type SignificanceOption,
+} from '../report/significance.js';
 import { displayPath } from '../util/display-path.js';
 import { fileProblem } from '../util/file-problem.js';
 import { evaluate } from './evaluate.js';
@@ -77,8 +81,9 @@ export function judgeActions(
   actions: readonly Action[],
   history: readonly Report[],
   catalogue: Catalogue,
-  level = DEFAULT_SIGNIFICANCE_LEVEL,
+  setting: number | 'off' | undefined,
 ): Problem[] {
+  const option = significanceOf(setting, catalogue);
   const reported = new Set(report.kpis.map((k) => k.id));
   const { verdicts, problems } = actionVerdicts(
     actions.filter((a) => reported.has(a.kpi)),
@@ -87,14 +92,25 @@ export function judgeActions(
     {
       tz: report.period.timezone,
       fiscalYearStartMonth: catalogue.fiscalYearStart,
-      significance: (before, after) => changeSignificance(before, after, { level }),
+      significance: (before, after) => changeSignificance(before, after, option),
     },
   );
   report.actions = verdicts;
   return problems;
 }
 
+/** --significance, else the catalogue's `significance:`, else the default level (as `report` does). */
+export function significanceOf(
+  setting: number | 'off' | undefined,
+  catalogue: Catalogue,
+): SignificanceOption {
+  const chosen = setting ?? catalogue.significance ?? DEFAULT_SIGNIFICANCE_LEVEL;
+  return chosen === 'off' ? 'off' : { level: chosen };
+}
+
 export interface ActionsOptions extends PeriodOptions {
+  /** --significance: a level (alpha) or 'off'. */
+  significance?: number | 'off' | undefined;
   catalogue: string;
   history: string[];
   actions?: string | undefined;
@@ -122,7 +138,7 @@ export async function judgedReport(
   const { report, catalogue } = result;
   withHistory(report, saved.reports, catalogue);
   const actions = await loadActions(io, catalogue, options.actions);
-  problems.push(...judgeActions(report, actions, saved.reports, catalogue));
+  problems.push(...judgeActions(report, actions, saved.reports, catalogue, options.significance));
   return { report, history: saved.reports, catalogue, actions, problems };
 }
 

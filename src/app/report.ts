@@ -174,7 +174,8 @@ export async function report(
   if (controlWarning) problems.push(controlWarning);
   const history = withHistory(report, saved.reports, result.catalogue);
   const actions = await loadActions(io, result.catalogue, options.actions);
-  if (actions.length > 0) problems.push(...judgeActions(report, actions, saved.reports, result.catalogue));
+  if (actions.length > 0)
+    problems.push(...judgeActions(report, actions, saved.reports, result.catalogue, options.significance));
   const renderOptions: RenderOptions = {
     color: false,
     failOn: options.failOn,

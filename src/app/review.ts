@@ -10,11 +10,10 @@ import { MAX_CATALOGUE_BYTES } from '../catalogue/parse.js';
 import { buildReview } from '../diff/review.js';
 import { IsmsKpiError, problem } from '../problems.js';
 import { renderReviewHtml, renderReviewMarkdown } from '../render/review.js';
-import { DEFAULT_SIGNIFICANCE_LEVEL } from '../report/significance.js';
 import { terminalSafe } from '../text.js';
 import { displayPath } from '../util/display-path.js';
 import { fileProblem } from '../util/file-problem.js';
-import { judgedReport } from './actions.js';
+import { judgedReport, significanceOf } from './actions.js';
 import { parseAuditFindings } from './audit-findings.js';
 import { findBrowser } from './browser.js';
 import type { Io } from './io.js';
@@ -27,6 +26,7 @@ export interface ReviewOptions extends PeriodOptions {
   history: string[];
   actions?: string | undefined;
   audits?: string | undefined;
+  significance?: number | 'off' | undefined;
   output?: string | undefined;
   browser?: string | undefined;
   quiet?: boolean | undefined;
@@ -52,13 +52,13 @@ export async function review(options: ReviewOptions, io: Io): Promise<CommandRes
   const browser = format === 'pdf' ? await findBrowser(io, options.browser, options.output!) : undefined;
 
   const audits = options.audits === undefined ? undefined : await readAudits(io, options.audits);
-  const { report, history, actions, problems } = await judgedReport(options, io);
+  const { report, history, actions, problems, catalogue } = await judgedReport(options, io);
   const doc = buildReview({
     report,
     history,
     ...(actions.length > 0 ? { actions: report.actions ?? [] } : {}),
     ...(audits ? { audits } : {}),
-    level: DEFAULT_SIGNIFICANCE_LEVEL,
+    significance: significanceOf(options.significance, catalogue),
   });
   const content = terminalSafe(format === 'markdown' ? renderReviewMarkdown(doc) : renderReviewHtml(doc));
   if (options.output === undefined) return { stdout: content, problems, outcome: { command: 'done' } };

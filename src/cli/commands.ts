@@ -517,6 +517,7 @@ function actionsCommandSpec(program: Command, { io, run }: Context): void {
       collect,
       [],
     )
+    .option('--significance <level|off>', SIGNIFICANCE_HELP, significanceLevel)
     .option(
       '--actions <file>',
       "the corrective actions, .yaml or .csv (default: actions.yaml beside the catalogue, else the catalogue's actions: block)",
@@ -544,6 +545,7 @@ function reviewCommandSpec(program: Command, { io, run }: Context): void {
       collect,
       [],
     )
+    .option('--significance <level|off>', SIGNIFICANCE_HELP, significanceLevel)
     .option(
       '--actions <file>',
       "the corrective actions, .yaml or .csv (default: actions.yaml beside the catalogue, else the catalogue's actions: block)",

@@ -17,7 +17,11 @@
  */
 import { earlierReports } from '../report/effectiveness.js';
 import type { ActionVerdict, KpiResult, Report, Status } from '../report/model.js';
-import { type ChangeSignificance, changeSignificance } from '../report/significance.js';
+import {
+  type ChangeSignificance,
+  changeSignificance,
+  type SignificanceOption,
+} from '../report/significance.js';
 import { DEFAULT_TOLERANCE, judge, kpiDirection } from '../report/verdict.js';
 
 /** A row of the audit findings register (the `audit-findings` layout; src/app/audit-findings.ts). */
@@ -62,10 +66,14 @@ export interface ReviewDocument {
   persistent: KpiResult[];
   audits?: { file: string; rows: AuditFindingRow[] };
   opportunities: string[];
-  level: number;
+  significance: SignificanceOption;
 }
 
-function reviewKpi(kpi: KpiResult, previous: Report | undefined, level: number): ReviewKpi {
+function reviewKpi(
+  kpi: KpiResult,
+  previous: Report | undefined,
+  significance: SignificanceOption,
+): ReviewKpi {
   const old = previous?.kpis.find((k) => k.id === kpi.id);
   if (!old || !previous) return { kpi };
   if (old.definitionHash !== kpi.definitionHash) return { kpi, notComparable: true };
@@ -74,7 +82,7 @@ function reviewKpi(kpi: KpiResult, previous: Report | undefined, level: number):
     previous: { period: previous.period.label, value: old.value, status: old.status },
   };
   if (old.value === null || kpi.value === null) return line;
-  line.significance = changeSignificance(old, kpi, { level });
+  line.significance = changeSignificance(old, kpi, significance);
   const verdict = judge(old.value, kpi.value, kpiDirection(kpi), DEFAULT_TOLERANCE);
   if (verdict !== 'not-comparable') line.change = verdict;
   return line;
@@ -85,14 +93,14 @@ export function buildReview(input: {
   history: readonly Report[];
   actions?: readonly ActionVerdict[] | undefined;
   audits?: { file: string; rows: AuditFindingRow[] } | undefined;
-  level: number;
+  significance: SignificanceOption;
 }): ReviewDocument {
-  const { report, level } = input;
+  const { report, significance } = input;
   const earlier = earlierReports(report, input.history);
   const previous = earlier.at(-1);
   const kpis = report.kpis
     .filter((k) => k.status !== 'info' || k.value !== null)
-    .map((k) => reviewKpi(k, previous, level));
+    .map((k) => reviewKpi(k, previous, significance));
   const newRed = kpis.filter((k) => k.kpi.status === 'red' && k.previous && k.previous.status !== 'red');
   const noLongerRed = kpis.filter((k) => k.kpi.status !== 'red' && k.previous?.status === 'red');
   // An open action on one segment of a KPI is an action on it.
@@ -124,6 +132,6 @@ export function buildReview(input: {
     persistent,
     ...(input.audits ? { audits: input.audits } : {}),
     opportunities,
-    level,
+    significance,
   };
 }

@@ -57,7 +57,7 @@ function blocks(doc: ReviewDocument): Block[] {
   const out: Block[] = [h(1, reviewTitle(report))];
   out.push(
     p(
-      `Period ${report.period.label} (${report.period.timezone}), as of ${report.asOf}. ${doc.previousPeriod ? `Changes are against the saved report of ${doc.previousPeriod}; a change is called significant at the ${doc.level} level.` : 'No saved report of the previous period was given (--history): changes and their significance are not shown.'}`,
+      `Period ${report.period.label} (${report.period.timezone}), as of ${report.asOf}. ${doc.previousPeriod ? `Changes are against the saved report of ${doc.previousPeriod}; ${doc.significance === 'off' ? 'significance testing is off (--significance off).' : `a change is called significant at the ${doc.significance.level} level.`}` : 'No saved report of the previous period was given (--history): changes and their significance are not shown.'}`,
     ),
   );
   const control = documentControlRows(report);

@@ -131,6 +131,15 @@ describe('isms-kpi actions', () => {
     expect(byId.get('CA-2026-05')!.significance).toMatchObject({ significant: false });
   });
 
+  it('--significance off: no change counts as an improvement, so BK-01 (not met) is ineffective', async () => {
+    const { stdout } = await runCli(['actions', ...EXAMPLE, '--format', 'json', '--significance', 'off']);
+    const bk01 = (JSON.parse(stdout) as ActionVerdict[]).find((v) => v.id === 'CA-2026-02')!;
+    expect(bk01.verdict).toBe('ineffective');
+    expect(bk01.reason).toContain('significance not judged: significance testing is off');
+    const review = await runCli([...REVIEW, '--significance', '0.01']);
+    expect(review.stdout).toContain('a change is called significant at the 0.01 level.');
+  });
+
   it('prints a table, Markdown and CSV', async () => {
     const table = await runCli(['actions', ...EXAMPLE]);
     expect(table.stdout).toContain(
