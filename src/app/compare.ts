@@ -12,6 +12,8 @@ export interface DiffOptions {
   tolerance?: number | undefined;
   failOnRegression?: boolean | undefined;
   strict?: boolean | undefined;
+  /** --significance: the level (alpha) changes are tested at, or 'off'; default 0.05. */
+  significance?: number | 'off' | undefined;
 }
 
 const REPORT_FILE = { missing: 'no such file', directory: 'is a folder, not a report' };
@@ -24,7 +26,12 @@ export async function diff(
 ): Promise<CommandResult> {
   const older = await readReportFile(io, oldFile, REPORT_FILE);
   const newer = await readReportFile(io, newFile, REPORT_FILE);
-  const result = diffReports(older, newer, { tolerance: options.tolerance ?? DEFAULT_TOLERANCE });
+  const result = diffReports(older, newer, {
+    tolerance: options.tolerance ?? DEFAULT_TOLERANCE,
+    ...(options.significance !== undefined
+      ? { significance: options.significance === 'off' ? 'off' : { level: options.significance } }
+      : {}),
+  });
   return {
     stdout: DIFF_RENDERERS[options.format](result),
     problems: [],

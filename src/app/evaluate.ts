@@ -13,7 +13,14 @@ export interface EvaluateOptions
   extends PeriodOptions,
     Pick<
       RunOptions,
-      'kpis' | 'trace' | 'storeAllFields' | 'baselineReport' | 'savedReports' | 'onProgress' | 'timestamp'
+      | 'kpis'
+      | 'trace'
+      | 'storeAllFields'
+      | 'baselineReport'
+      | 'savedReports'
+      | 'onProgress'
+      | 'timestamp'
+      | 'significance'
     > {
   /** Path of metrics.yaml, relative to io.cwd. */
   catalogue: string;
@@ -60,5 +67,6 @@ export async function evaluate(options: EvaluateOptions, io: Io): Promise<RunRes
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.timestamp ? { timestamp: options.timestamp } : {}),
     ...(options.snapshotsOptional ? { snapshotsOptional: true } : {}),
+    ...(options.significance !== undefined ? { significance: options.significance } : {}),
   });
 }

@@ -4,13 +4,10 @@
  */
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/compile.js';
-import { compareValues } from '../engine/evaluate.js';
-import { forecastPoints, objectiveResults } from '../engine/objectives.js';
 import type { SourceProgress } from '../engine/run.js';
 import type { FailOn } from '../engine/status.js';
 import { type PackSink, writeEvidencePack } from '../evidence/write-pack.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
-import { buildHistory, type History } from '../render/history.js';
 import {
   FORMAT_EXTENSIONS,
   FORMATS,
@@ -23,6 +20,7 @@ import type { Report } from '../report/model.js';
 import { plural } from '../report/numbers.js';
 import { quote, terminalSafe } from '../text.js';
 import { notAFileMessage } from '../util/file-problem.js';
+import { judgeActions, loadActions } from './actions.js';
 import { findBrowser } from './browser.js';
 import { loadCatalogue } from './catalogue.js';
 import { evaluate } from './evaluate.js';
@@ -33,6 +31,9 @@ import { evidencePseudonymiser } from './report-pseudonymise.js';
 import type { PeriodOptions } from './request.js';
 import type { CommandResult } from './result.js';
 import { incompleteReason, incompleteSkipped, readHistory, readReportFile } from './saved-reports.js';
+import { withHistory } from './with-history.js';
+
+export { addPersistence } from './with-history.js';
 
 export interface ReportOptions extends PeriodOptions {
   catalogue: string;
@@ -54,6 +55,8 @@ export interface ReportOptions extends PeriodOptions {
   /** Earlier saved JSON reports (files or folders), for the trend lines of the HTML report. */
   history: string[];
   baseline?: string | undefined;
+  /** The corrective actions file (else actions.yaml beside the catalogue, else its `actions:` block). */
+  actions?: string | undefined;
   kpi: string[];
   owner?: string | undefined;
   tag: string[];
@@ -72,6 +75,10 @@ export interface ReportOptions extends PeriodOptions {
   onProgress?: ((progress: SourceProgress) => void) | undefined;
   /** report --periods: a snapshot with no file for the period gives its KPIs no data (src/app/report-periods.ts). */
   snapshotsOptional?: boolean | undefined;
+  /** --significance: the level (alpha) or 'off' (default: the catalogue's, else 0.05). */
+  significance?: number | 'off' | undefined;
+  /** --intervals: values with their confidence intervals in the table, Markdown and HTML. */
+  intervals?: boolean | undefined;
 }
 
 export interface OutputTarget {
@@ -185,21 +192,16 @@ export async function report(
   const previous = previousRecord(packExtras, report.period);
   const controlWarning = catalogueWarningOnce(result.catalogue.warnings);
   if (controlWarning) problems.push(controlWarning);
-  const history = saved.reports.length > 0 ? buildHistory(saved.reports, report) : undefined;
-  if (history) addHistory(report, history);
-  // With --history, each objective's KPIs get a forecast (src/engine/forecast.ts).
-  if (saved.reports.length > 0 && report.objectives)
-    report.objectives = objectiveResults(
-      result.catalogue.objectives,
-      report.kpis,
-      report.period.timezone,
-      forecastPoints(saved.reports, report),
-    );
+  const history = withHistory(report, saved.reports, result.catalogue);
+  const actions = await loadActions(io, result.catalogue, options.actions);
+  if (actions.length > 0)
+    problems.push(...judgeActions(report, actions, saved.reports, result.catalogue, options.significance));
   const renderOptions: RenderOptions = {
     color: false,
     failOn: options.failOn,
     ...(options.width !== undefined ? { width: options.width } : {}),
     ...(history ? { history } : {}),
+    ...(options.intervals ? { intervals: true } : {}),
   };
   const oscal = new OscalContext(io.cwd, options.catalogue, options.evidence, options.oscalFindings === true);
   const render = (format: Format, file: string | undefined, extra: Partial<RenderOptions> = {}) =>
@@ -300,25 +302,6 @@ async function readBaseline(
   if (!incomplete) return baseline;
   problems.push(incompleteSkipped(file, 'not used as --baseline: ', incomplete, 'a baseline'));
   return undefined;
-}
-
-/**
- * Puts the earlier periods' values into the report (`history` in the JSON) and, where a KPI has no trend
- * from its own period, takes the arrow from the last earlier value: a saved report of an earlier period is
- * a complete period (incomplete ones are not read as history), so it replaces a previous period the
- * exports do not cover (`partial`). A period that has not ended gets no arrow at all.
- */
-function addHistory(report: Report, history: History): void {
-  for (const kpi of report.kpis) {
-    const points = history.get(kpi.id);
-    if (!points) continue;
-    const earlier = points.slice(0, -1);
-    kpi.history = earlier.map((p) => ({ period: p.label, value: p.value }));
-    const last = [...earlier].reverse().find((p) => p.value !== null);
-    if (report.period.complete === false || kpi.trend !== null || !last || kpi.value === null) continue;
-    kpi.trend = compareValues(last.value!, kpi.value);
-    delete kpi.trendNote;
-  }
 }
 
 /** --kpi, --owner, --tag and --control narrow the report; all given filters must match. */

@@ -7,6 +7,7 @@
  * evaluation order is one depth-first search (kpi-order.ts). The checks of sources live in
  * source-checks.ts, threshold bands in thresholds.ts.
  */
+
 import { createHash } from 'node:crypto';
 import { type CheckEnv, checkFormula, type SourceShape } from '../formula/check.js';
 import type { CheckedFormula } from '../formula/ir.js';
@@ -15,6 +16,7 @@ import type { ResolvedSource } from '../sources/resolve.js';
 import { quote, safeText } from '../text.js';
 import { parsePeriod } from '../time/period.js';
 import { isValidTimeZone } from '../time/zone.js';
+import { type Action, actionTargets, checkActions } from './actions.js';
 import { evaluationOrder } from './kpi-order.js';
 import type { ParsedCatalogue } from './parse.js';
 import {
@@ -86,8 +88,14 @@ export interface Catalogue {
   objectives: ObjectiveConfig[];
   /** The `exceptions:` block, in catalogue order. */
   exceptions: ExceptionConfig[];
+  /** The `actions:` block (corrective actions), in catalogue order; actions.yaml is read by the app. */
+  actions: Action[];
   /** The `manual:` block, in catalogue order, each period as the report labels it. */
   manual: ManualEntry[];
+  /** `significance:` (alpha or 'off'); absent: the default level (src/report/significance.ts). */
+  significance?: number | 'off';
+  /** `escalate_after:` of the catalogue; absent: the default (src/report/persistence.ts). */
+  escalateAfter?: number;
   /**
    * Located warnings of a catalogue that loads: control references without a namespace that are not
    * ISO/IEC 27001:2022 Annex A controls (src/catalogue/programme-checks.ts).
@@ -148,6 +156,10 @@ export function compileCatalogue(
   const targets = exceptionTargets(kpis, sources);
   checkExceptions(config, targets, at, problems);
   checkSegmentThresholds(kpis, targets, at, problems);
+  const actions = checkActions(config.actions, actionTargets(config.kpis), (i, key) =>
+    at(['actions', i, key]),
+  );
+  if (!actions.ok) problems.push(...actions.problems);
   const order = evaluationOrder(kpis.map((k) => ({ id: k.config.id, uses: k.formula.kpis })));
   if ('cycle' in order) {
     const first = kpis.find((k) => k.config.id === order.cycle[0])!;
@@ -178,7 +190,10 @@ export function compileCatalogue(
       evaluationOrder: 'order' in order ? order.order : [],
       objectives: config.objectives,
       exceptions: Array.isArray(config.exceptions) ? config.exceptions : [],
+      actions: actions.ok ? actions.actions : [],
       manual,
+      ...(config.significance !== undefined ? { significance: config.significance } : {}),
+      ...(config.escalate_after !== undefined ? { escalateAfter: config.escalate_after } : {}),
       warnings,
     },
   };

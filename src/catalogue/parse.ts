@@ -50,13 +50,29 @@ export interface ParsedCatalogue {
 
 export type ParseResult = { ok: true; catalogue: ParsedCatalogue } | { ok: false; problems: Problem[] };
 
-export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
+/** A YAML document read with its positions: the data, and where each path of it is in the file. */
+export interface YamlText {
+  doc: Document;
+  lineCounter: LineCounter;
+  data: unknown;
+}
+
+/**
+ * The YAML of a catalogue-like file (the catalogue, actions.yaml) read strictly: syntax errors, duplicate
+ * keys and tabs located; `__proto__`-like source names refused; aliases bounded. `what` names the file in
+ * the messages ("catalogue", "actions file").
+ */
+export function readYaml(
+  { file, text }: CatalogueText,
+  what = 'catalogue',
+): { ok: true; yaml: YamlText } | { ok: false; problems: Problem[] } {
+  const fail = (p: Problem) => ({ ok: false as const, problems: [p] });
   if (text.length > MAX_CATALOGUE_BYTES) {
     return fail(
-      problem('file-too-large', `catalogue is larger than ${MAX_CATALOGUE_BYTES / 1024 / 1024} MB`, { file }),
+      problem('file-too-large', `${what} is larger than ${MAX_CATALOGUE_BYTES / 1024 / 1024} MB`, { file }),
     );
   }
-  if (text.trim() === '') return fail(problem('file-empty', 'the catalogue is empty', { file }));
+  if (text.trim() === '') return fail(problem('file-empty', `the ${what} is empty`, { file }));
 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
@@ -79,9 +95,8 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
   const reserved = reservedNames(doc, lineCounter, file);
   if (reserved.length > 0) return { ok: false, problems: reserved };
 
-  let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return { ok: true, yaml: { doc, lineCounter, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) } };
   } catch (error) {
     const message =
       error instanceof Error && /alias/i.test(error.message)
@@ -89,9 +104,22 @@ export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
         : `cannot read the YAML: ${error instanceof Error ? error.message : String(error)}`;
     return fail(problem('catalogue-syntax', message, { file }));
   }
+}
 
-  const locate = (path: readonly (string | number)[], atKey = false): Location =>
-    locateIn(doc, lineCounter, file, path, atKey);
+/** Where a path of a YAML document read by readYaml is: its line and column in `file`. */
+export function yamlLocator(
+  { doc, lineCounter }: YamlText,
+  file: string,
+): (path: readonly (string | number)[], atKey?: boolean) => Location {
+  return (path, atKey = false) => locateIn(doc, lineCounter, file, path, atKey);
+}
+
+export function parseCatalogue({ file, text }: CatalogueText): ParseResult {
+  const read = readYaml({ file, text });
+  if (!read.ok) return read;
+  const { doc, lineCounter, data } = read.yaml;
+
+  const locate = yamlLocator(read.yaml, file);
   const badPresets = expandPresets(data, locate);
   const parsed = CatalogueSchema.safeParse(data);
   if (!parsed.success || badPresets.problems.length > 0) {
@@ -267,10 +295,6 @@ function expandPresets(
   return { problems, sources };
 }
 
-function fail(p: Problem): ParseResult {
-  return { ok: false, problems: [p] };
-}
-
 function yamlMessage(code: string, message: string, key?: string): string {
   const first = message.split(' at line ')[0] ?? message;
   if (code === 'DUPLICATE_KEY')
@@ -387,7 +411,8 @@ function exceptionsBranch(issue: z.core.$ZodIssue, data: unknown): z.core.$ZodIs
     : branch.map((inner) => ({ ...inner, path: ['exceptions', ...inner.path] }));
 }
 
-function zodProblem(
+/** A zod issue of the catalogue's (or the actions file's) schema as a located problem. */
+export function zodProblem(
   issue: z.core.$ZodIssue,
   data: unknown,
   locate: (path: (string | number)[], atKey?: boolean) => Location,
@@ -441,6 +466,10 @@ function describeContext(path: (string | number)[], data: unknown): string {
     const id = (data as { objectives?: { id?: unknown }[] } | null)?.objectives?.[path[1]]?.id;
     return typeof id === 'string' ? `objective ${id}: ` : `objectives[${path[1]}]: `;
   }
+  if (path[0] === 'actions' && typeof path[1] === 'number') {
+    const id = (data as { actions?: { id?: unknown }[] } | null)?.actions?.[path[1]]?.id;
+    return typeof id === 'string' ? `action ${id}: ` : `actions[${path[1]}]: `;
+  }
   if (path[0] === 'sources' && typeof path[1] === 'string') {
     return path[2] === 'fields' && typeof path[3] === 'string'
       ? `source ${path[1]}: field ${path[3]}: `
@@ -452,7 +481,11 @@ function describeContext(path: (string | number)[], data: unknown): string {
 function keyLabel(path: (string | number)[], _code: string): string {
   // An unknown key's path is the mapping it is in: `roles: unknown key "collecter"`.
   const inner =
-    path[0] === 'kpis' || path[0] === 'objectives' || path[0] === 'exceptions' || path[0] === 'manual'
+    path[0] === 'kpis' ||
+    path[0] === 'objectives' ||
+    path[0] === 'exceptions' ||
+    path[0] === 'manual' ||
+    path[0] === 'actions'
       ? path.slice(2)
       : path[0] === 'sources'
         ? path.slice(path[2] === 'fields' ? 4 : 2)

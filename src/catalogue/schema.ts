@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { SourceSchema } from '../sources/schema.js';
 import { quote } from '../text.js';
-import { CADENCES } from '../time/period.js';
+import { CADENCES, parsePeriod } from '../time/period.js';
 import { daysInMonth } from '../time/zone.js';
 
 export const TIERS = ['key', 'supporting', 'informational'] as const;
@@ -171,6 +171,8 @@ export const KpiSchema = z.strictObject({
   review_every: z.enum(CADENCES).optional(),
   last_reviewed: dateKey.optional(),
   lifecycle: z.enum(LIFECYCLES).optional(),
+  /** Red or amber for this many consecutive periods (this one included): flagged persistent (issue 20). */
+  escalate_after: z.number().int().min(1).max(100).optional(),
 });
 
 export const ObjectiveSchema = z.strictObject({
@@ -224,6 +226,57 @@ export const ManualSchema = z.strictObject({
   note: nonEmpty.optional(),
 });
 
+/** The states of a corrective action (docs/management-review.md, "Corrective actions"). */
+export const ACTION_STATUSES = ['open', 'done', 'cancelled'] as const;
+
+/** A period label (`2026-Q2`, `2026-07`) or a day (`2026-07-15`): when an action was opened or is due. */
+export function isPeriodOrDate(text: string): boolean {
+  return isCalendarDate(text) || parsePeriod(text, { tz: 'UTC' }).ok;
+}
+
+const periodOrDate = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isInteger(value) ? String(value) : value),
+  z
+    .string()
+    .trim()
+    .refine(isPeriodOrDate, {
+      error: (issue) =>
+        `${quote(String(issue.input))} is neither a period (2026-Q2, 2026-07) nor a date written yyyy-MM-dd (2026-07-15)`,
+    }),
+);
+
+/**
+ * A corrective action (ISO/IEC 27001 10.2) taken on one KPI, or one segment of it: in an `actions:` block
+ * of the catalogue, in actions.yaml beside it, or as the rows of a CSV with the same columns
+ * (src/catalogue/actions.ts). `expected` is the effect it should have, as a threshold (`>= 95`).
+ */
+export const ActionSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9._-]*$/, 'ids start with a letter and use letters, digits, ".", "_" or "-"'),
+  kpi: nonEmpty,
+  segment: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), nonEmpty).optional(),
+  opened: periodOrDate,
+  owner: nonEmpty,
+  description: nonEmpty,
+  expected: thresholdText,
+  due: periodOrDate,
+  status: z.enum(ACTION_STATUSES),
+  /** Ticket ids: one text, or a list. */
+  links: z
+    .union([nonEmpty, z.array(nonEmpty)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .default([]),
+});
+/** A significance level (alpha) above 0 and at most 0.5, or `off`. */
+export const SignificanceSetting = z.union([
+  z.literal('off'),
+  z
+    .number({ error: 'expected a significance level like 0.05, or off' })
+    .gt(0, 'a significance level is above 0, like 0.05')
+    .max(0.5, 'a significance level is at most 0.5 (0.05 gives 95 % intervals; 0.95 is a confidence level)'),
+]);
+
 export const CatalogueSchema = z.strictObject({
   organisation: nonEmpty,
   timezone: nonEmpty.default('UTC'),
@@ -243,6 +296,15 @@ export const CatalogueSchema = z.strictObject({
   exceptions: z.union([z.array(ExceptionSchema), ExceptionsFileSchema]).default([]),
   /** Values collected by hand, per measure and period, read by formulas with manual("measure"). */
   manual: z.array(ManualSchema).default([]),
+  /** Corrective actions on KPIs (also in actions.yaml beside the catalogue). */
+  actions: z.array(ActionSchema).default([]),
+  /**
+   * The significance level (alpha) of diffs, trend verdicts and the reports' intervals (0.05: 95 %
+   * intervals); `off`: no tests (docs/report-format.md "Significance"). --significance overrides it.
+   */
+  significance: SignificanceSetting.optional(),
+  /** Red or amber for this many consecutive periods (this one included): a KPI is flagged persistent. */
+  escalate_after: z.number().int().min(1).max(100).optional(),
   kpis: z.array(KpiSchema).min(1, 'the catalogue declares no KPI'),
 });
 
@@ -251,4 +313,5 @@ export type DocumentConfig = z.infer<typeof DocumentSchema>;
 export type ObjectiveConfig = z.infer<typeof ObjectiveSchema>;
 export type ExceptionConfig = z.infer<typeof ExceptionSchema>;
 export type ManualConfig = z.infer<typeof ManualSchema>;
+export type ActionConfig = z.infer<typeof ActionSchema>;
 export type CatalogueConfig = z.infer<typeof CatalogueSchema>;

@@ -3,6 +3,7 @@
  * src/app/ and hands the result to `run`; main.ts writes it and turns its outcome into the exit code.
  */
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { actionsCommand } from '../app/actions.js';
 import { auditCatalogue } from '../app/audit.js';
 import { diff, trend } from '../app/compare.js';
 import { detect } from '../app/detect.js';
@@ -14,7 +15,9 @@ import { presets } from '../app/presets.js';
 import { report, reportTargets } from '../app/report.js';
 import { reportPeriods } from '../app/report-periods.js';
 import type { CommandResult } from '../app/result.js';
+import { review } from '../app/review.js';
 import { validate } from '../app/validate.js';
+import { ACTIONS_FORMATS } from '../render/actions.js';
 import { AUDIT_FORMATS } from '../render/audit.js';
 import { DETECT_FORMATS } from '../render/detect.js';
 import { DIFF_FORMATS } from '../render/diff.js';
@@ -31,6 +34,7 @@ import { revealCommand, sampleCommand } from './evidence-commands.js';
 import { checkEvidenceTarget } from './evidence-output.js';
 import type { CliIo } from './output.js';
 import { progressPrinter } from './progress.js';
+import { SIGNIFICANCE_HELP, significanceLevel } from './significance.js';
 import { isColorTerminal, MIN_WIDTH, terminalWidth } from './terminal.js';
 import { verifyCommand } from './verify-command.js';
 
@@ -156,6 +160,8 @@ export function buildProgram(io: CliIo, run: Run): Command {
     diffCommand,
     trendCommand,
     auditCommand,
+    actionsCommandSpec,
+    reviewCommandSpec,
     initCommand,
     detectCommand,
     presetsCommand,
@@ -234,6 +240,11 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
       "a saved JSON report to show each KPI's change since (instead of the catalogue's baseline)",
       nonEmpty,
     )
+    .option(
+      '--actions <file>',
+      "corrective actions (.yaml or .csv) whose effectiveness verdicts go into the report (default: actions.yaml beside the catalogue, else the catalogue's actions: block)",
+      nonEmpty,
+    )
     .option('-k, --kpi <id>', 'only this KPI (repeatable)', collect, [])
     .option('--owner <text>', 'only KPIs whose owner contains this text', nonEmpty)
     .option('--tag <tag>', 'only KPIs with this tag or area (repeatable)', collect, [])
@@ -264,6 +275,11 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
       '--width <columns>',
       `characters per line of the table format (default: the terminal's width, else $COLUMNS, else ${DEFAULT_WIDTH}); also for .txt files`,
       width,
+    )
+    .option('--significance <level|off>', SIGNIFICANCE_HELP, significanceLevel)
+    .option(
+      '--intervals',
+      'show each value with its confidence interval in the table, Markdown and HTML: 87.5 % [52.9-97.8] (the JSON report always has them)',
     )
     .addHelpText(
       'after',
@@ -374,6 +390,7 @@ function explainCommand(program: Command, { io, run }: Context): void {
   )
     .option('--sample <n>', 'rows to list of those counted and of those not counted, per step', integer, 5)
     .option('--all', 'list every row counted and not counted (instead of --sample rows)')
+    .option('--significance <level|off>', SIGNIFICANCE_HELP, significanceLevel)
     .addHelpText(
       'after',
       '\nExamples:\n  $ isms-kpi explain IR-02\n  $ isms-kpi explain AC-01 --period 2026-Q2 --sample 20\n  $ isms-kpi explain AC-02 --all',
@@ -397,10 +414,14 @@ function diffCommand(program: Command, { io, run }: Context): void {
       0.5,
     )
     .option('--fail-on-regression', "exit 1 when a comparable KPI's status got worse (green > amber > red)")
-    .option('--strict', "exit 1 when a comparable KPI's value got worse beyond the tolerance")
+    .option(
+      '--strict',
+      "exit 1 when a comparable KPI's value got worse beyond the tolerance and the change is significant (or cannot be tested)",
+    )
+    .option('--significance <level|off>', SIGNIFICANCE_HELP, significanceLevel)
     .addHelpText(
       'after',
-      `\nExamples:\n  $ isms-kpi diff reports/2026-Q2.json reports/2026-Q3.json\n  $ isms-kpi diff q2.json q3.json --format markdown --fail-on-regression\n\nExit codes:\n  0  compared (and nothing regressed where asked)\n  1  --fail-on-regression: a status got worse; --strict: a value got worse beyond the tolerance\n  2  a file is missing, not JSON, not an isms-kpi report, or of another schema version`,
+      `\nExamples:\n  $ isms-kpi diff reports/2026-Q2.json reports/2026-Q3.json\n  $ isms-kpi diff q2.json q3.json --format markdown --fail-on-regression\n\nExit codes:\n  0  compared (and nothing regressed where asked)\n  1  --fail-on-regression: a status got worse; --strict: a value got worse beyond the tolerance,\n     significantly (docs/diff.md)\n  2  a file is missing, not JSON, not an isms-kpi report, or of another schema version`,
     )
     .action((oldFile: string, newFile: string, options) => run(() => diff(oldFile, newFile, options, io)));
 }
@@ -510,4 +531,71 @@ function completionCommand(program: Command, { run }: Context): void {
     .action((shell: Shell) =>
       run(() => ({ stdout: completionScript(program, shell), problems: [], outcome: { command: 'done' } })),
     );
+}
+
+function actionsCommandSpec(program: Command, { io, run }: Context): void {
+  periodOptions(
+    program
+      .command('actions')
+      .description(
+        'the corrective actions and whether each worked: value before and now, significance, verdict (effective, not yet effective, overdue, ineffective, cancelled, no data, not comparable)',
+      ),
+  )
+    .option(
+      '--history <file|dir>',
+      'saved JSON reports of earlier periods: the value before each action (repeatable)',
+      collect,
+      [],
+    )
+    .option('--significance <level|off>', SIGNIFICANCE_HELP, significanceLevel)
+    .option(
+      '--actions <file>',
+      "the corrective actions, .yaml or .csv (default: actions.yaml beside the catalogue, else the catalogue's actions: block)",
+      nonEmpty,
+    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(ACTIONS_FORMATS).default('table'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ isms-kpi actions --period 2026-Q3 --history reports/\n  $ isms-kpi actions --actions actions.csv --history reports/ --format markdown\n\nHow a verdict is decided: docs/management-review.md.\n\nExit codes:\n  0  judged (whatever the verdicts)\n  2  the catalogue, the actions file or a saved report cannot be read, or a usage error',
+    )
+    .action((options) => run(() => actionsCommand(options, io)));
+}
+
+function reviewCommandSpec(program: Command, { io, run }: Context): void {
+  periodOptions(
+    program
+      .command('review')
+      .description(
+        'the management review input document (ISO/IEC 27001 9.3.2): actions and their verdicts, changes, KPI results with significance, objectives, audit findings, red KPIs without an action, and a blank Decisions section',
+      ),
+  )
+    .option(
+      '--history <file|dir>',
+      'saved JSON reports of earlier periods: changes, significance, values before each action (repeatable)',
+      collect,
+      [],
+    )
+    .option('--significance <level|off>', SIGNIFICANCE_HELP, significanceLevel)
+    .option(
+      '--actions <file>',
+      "the corrective actions, .yaml or .csv (default: actions.yaml beside the catalogue, else the catalogue's actions: block)",
+      nonEmpty,
+    )
+    .option(
+      '--audits <file>',
+      "the audit findings register (CSV, the audit-findings preset's layout)",
+      nonEmpty,
+    )
+    .option(
+      '-o, --output <file>',
+      'write the document to a file: .md, .html, or .pdf (the HTML printed by Chromium or Chrome)',
+      nonEmpty,
+    )
+    .option('--browser <path>', 'the Chromium or Chrome that prints a .pdf output', nonEmpty)
+    .option('-q, --quiet', 'no "wrote" message on stderr')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ isms-kpi review --period 2026-Q3 --history reports/ --audits audit-findings.csv\n  $ isms-kpi review --period 2026-Q3 --history reports/ --output review-2026-Q3.pdf\n\nExit codes:\n  0  written\n  2  the catalogue, an export, the actions or audits file or a saved report cannot be read, or a usage error',
+    )
+    .action((options) => run(() => review(options, io)));
 }

@@ -3,7 +3,13 @@
  * with a tolerance; definition drift (a changed definitionHash) and evidence drift (source files that
  * changed too much or not at all). Pure: data in, data out.
  */
-import type { KpiResult, Report, SourceManifest, Status } from '../report/model.js';
+import type { KpiResult, Report, SavedSignificance, SourceManifest, Status } from '../report/model.js';
+import {
+  changeSignificance,
+  DEFAULT_SIGNIFICANCE_LEVEL,
+  type SavedValues,
+  type SignificanceOption,
+} from '../report/significance.js';
 
 import {
   DEFAULT_TOLERANCE,
@@ -11,6 +17,7 @@ import {
   isBeyondTolerance,
   judge,
   kpiDirection,
+  savedSignificance,
   type Verdict,
 } from '../report/verdict.js';
 
@@ -20,6 +27,11 @@ export { DEFAULT_TOLERANCE, type Direction, isBeyondTolerance, judge, type Verdi
 export interface DiffOptions {
   /** Percent: a change within it is "unchanged" (relative; absolute where |old| < 1). Default 0.5. */
   tolerance: number;
+  /**
+   * The significance rule (src/report/significance.ts): a change beyond the tolerance is also tested, and
+   * marked not significant when chance explains it; 'off': no test. Default level 0.05.
+   */
+  significance?: SignificanceOption;
 }
 
 export interface SegmentDiff {
@@ -29,6 +41,8 @@ export interface SegmentDiff {
   oldStatus: Status | null;
   newStatus: Status | null;
   verdict: Verdict;
+  /** The significance test of an improved, worsened or changed segment (not with significance off). */
+  significance?: SavedSignificance;
 }
 
 export interface DefinitionChange {
@@ -54,6 +68,11 @@ export interface KpiDiff {
   verdict: Verdict;
   /** The status moved down green > amber > red (comparable KPIs only). */
   isStatusWorse: boolean;
+  /**
+   * The significance test of an improved, worsened or changed KPI (not with significance off):
+   * `significant: false` marks the change "not significant"; null: it could not be tested (see reason).
+   */
+  significance?: SavedSignificance;
   definitionChanges: DefinitionChange[];
   segments: SegmentDiff[];
   /** The new report's change since the KPI's baseline, when it has one. */
@@ -83,7 +102,15 @@ export interface Diff {
   old: { period: string; start: string; schemaVersion: number };
   new: { period: string; start: string; schemaVersion: number };
   tolerance: number;
-  counts: Record<Verdict, number> & { added: number; retired: number; statusWorse: number };
+  /** The significance level (alpha) changes were tested at, or 'off'. */
+  significance: number | 'off';
+  counts: Record<Verdict, number> & {
+    added: number;
+    retired: number;
+    statusWorse: number;
+    /** Improved, worsened or changed KPIs whose change is not significant. */
+    notSignificant: number;
+  };
   kpis: KpiDiff[];
   added: KpiPresence[];
   retired: KpiPresence[];
@@ -120,7 +147,37 @@ function definitionChanges(a: KpiResult, b: KpiResult): DefinitionChange[] {
     : [{ field: 'other', old: a.definitionHash.slice(0, 12), new: b.definitionHash.slice(0, 12) }];
 }
 
-function compareSegments(a: KpiResult, b: KpiResult, direction: Direction, tolerance: number): SegmentDiff[] {
+/** The significance of a change the tolerance let through; undefined for unchanged values or with the test off. */
+function testChange(
+  verdict: Verdict,
+  before: SavedValues,
+  after: SavedValues,
+  significance: SignificanceOption,
+): SavedSignificance | undefined {
+  if (significance === 'off' || (verdict !== 'improved' && verdict !== 'worsened' && verdict !== 'changed'))
+    return undefined;
+  return savedSignificance(changeSignificance(before, after, significance), significance.level);
+}
+
+/** A segment's saved values with its KPI's formula (a statistic's n is the KPI's: left out). */
+function segmentValues(kpi: KpiResult, segment: KpiResult['segments'][number]): SavedValues {
+  return {
+    value: segment.value,
+    numerator: segment.numerator,
+    denominator: segment.denominator,
+    unit: kpi.unit,
+    formula: kpi.formula,
+    aggregates: kpi.aggregates.map(({ rowsMatched: _, ...agg }) => agg),
+  };
+}
+
+function compareSegments(
+  a: KpiResult,
+  b: KpiResult,
+  direction: Direction,
+  tolerance: number,
+  significance: SignificanceOption,
+): SegmentDiff[] {
   // Matched by key; in the new report's order (an enum's declared order), then keys only the old one has.
   const keys = [...new Set([...b.segments.map((s) => s.key), ...a.segments.map((s) => s.key)])];
   return keys.map((key) => {
@@ -128,23 +185,35 @@ function compareSegments(a: KpiResult, b: KpiResult, direction: Direction, toler
     const y = b.segments.find((s) => s.key === key);
     const oldValue = x?.value ?? null;
     const newValue = y?.value ?? null;
+    const verdict = x && y ? judge(oldValue, newValue, direction, tolerance) : 'changed';
+    // A segment is the KPI's formula over some rows: judged with the KPI's aggregates and formula.
+    const test =
+      x && y ? testChange(verdict, segmentValues(a, x), segmentValues(b, y), significance) : undefined;
     return {
       key,
       oldValue,
       newValue,
       oldStatus: x?.status ?? null,
       newStatus: y?.status ?? null,
-      verdict: x && y ? judge(oldValue, newValue, direction, tolerance) : 'changed',
+      verdict,
+      ...(test ? { significance: test } : {}),
     };
   });
 }
 
-function compareKpi(a: KpiResult, b: KpiResult, tolerance: number): KpiDiff {
+function compareKpi(
+  a: KpiResult,
+  b: KpiResult,
+  tolerance: number,
+  significance: SignificanceOption,
+): KpiDiff {
   const changes = definitionChanges(a, b);
   const isComparable = changes.length === 0;
   const direction = kpiDirection(b);
   const hasBoth = a.value !== null && b.value !== null;
   const change = hasBoth ? b.value! - a.value! : null;
+  const verdict = isComparable ? judge(a.value, b.value, direction, tolerance) : 'not-comparable';
+  const test = hasBoth ? testChange(verdict, a, b, significance) : undefined;
   return {
     id: b.id,
     name: b.name,
@@ -157,10 +226,11 @@ function compareKpi(a: KpiResult, b: KpiResult, tolerance: number): KpiDiff {
     relativeChange: change !== null && a.value !== 0 ? change / Math.abs(a.value!) : null,
     oldStatus: a.status,
     newStatus: b.status,
-    verdict: isComparable ? judge(a.value, b.value, direction, tolerance) : 'not-comparable',
+    verdict,
     isStatusWorse: isComparable && isWorseStatus(a.status, b.status),
+    ...(test ? { significance: test } : {}),
     definitionChanges: changes,
-    segments: isComparable ? compareSegments(a, b, direction, tolerance) : [],
+    segments: isComparable ? compareSegments(a, b, direction, tolerance, significance) : [],
     ...(b.sinceBaseline ? { sinceBaseline: b.sinceBaseline } : {}),
   };
 }
@@ -204,11 +274,12 @@ export function diffReports(
   b: Report,
   options: DiffOptions = { tolerance: DEFAULT_TOLERANCE },
 ): Diff {
+  const significance = options.significance ?? { level: DEFAULT_SIGNIFICANCE_LEVEL };
   const oldById = new Map(a.kpis.map((k) => [k.id, k]));
   const newIds = new Set(b.kpis.map((k) => k.id));
   const compared = b.kpis
     .filter((k) => oldById.has(k.id))
-    .map((k) => compareKpi(oldById.get(k.id)!, k, options.tolerance));
+    .map((k) => compareKpi(oldById.get(k.id)!, k, options.tolerance, significance));
   // Stable sort: catalogue order of the new report within each verdict.
   const kpis = [...compared].sort(
     (x, y) => VERDICT_ORDER.indexOf(x.verdict) - VERDICT_ORDER.indexOf(y.verdict),
@@ -220,6 +291,7 @@ export function diffReports(
     old: { period: a.period.label, start: a.period.start, schemaVersion: a.schemaVersion },
     new: { period: b.period.label, start: b.period.start, schemaVersion: b.schemaVersion },
     tolerance: options.tolerance,
+    significance: significance === 'off' ? 'off' : significance.level,
     counts: {
       improved: count('improved'),
       worsened: count('worsened'),
@@ -229,6 +301,7 @@ export function diffReports(
       added: added.length,
       retired: retired.length,
       statusWorse: kpis.filter((k) => k.isStatusWorse).length,
+      notSignificant: kpis.filter((k) => k.significance?.significant === false).length,
     },
     kpis,
     added,
@@ -238,10 +311,16 @@ export function diffReports(
 }
 
 /**
- * Whether the diff shows a regression the caller asked to fail on: a worse status (failOnRegression) or a
- * value worse beyond the tolerance (strict). The exit code is the app's exit policy's business.
+ * Whether the diff shows a regression the caller asked to fail on: a worse status (failOnRegression, with
+ * or without significance: a status is what the KPI reports) or a value worse beyond the tolerance
+ * (strict) unless that worsening is not significant. The exit code is the app's exit policy's business.
  */
 export function isRegression(diff: Diff, options: { failOnRegression?: boolean; strict?: boolean }): boolean {
   if (options.failOnRegression && diff.kpis.some((k) => k.isStatusWorse)) return true;
-  return options.strict === true && diff.kpis.some((k) => k.verdict === 'worsened');
+  return options.strict === true && diff.kpis.some((k) => isSignificantWorsening(k));
+}
+
+/** Worse beyond the tolerance, and not marked "not significant" (untested changes count, as before). */
+export function isSignificantWorsening(k: KpiDiff): boolean {
+  return k.verdict === 'worsened' && k.significance?.significant !== false;
 }

@@ -18,6 +18,11 @@ import {
   type SourceManifest,
   type Status,
 } from '../report/model.js';
+import {
+  DEFAULT_SIGNIFICANCE_LEVEL,
+  type SignificanceOption,
+  valueInterval,
+} from '../report/significance.js';
 import { trendSample, trendVerdict } from '../report/verdict.js';
 import { folderEntries } from '../sources/decode.js';
 import { isMultiFile, sourceFiles } from '../sources/inputs.js';
@@ -107,6 +112,8 @@ export interface RunOptions {
   ranges?: number;
   /** A snapshot whose file is missing is read as an optional source (report --periods: a backfill). */
   snapshotsOptional?: boolean;
+  /** --significance: the level (alpha) or 'off'; default the catalogue's `significance:`, else 0.05. */
+  significance?: number | 'off';
 }
 
 export interface RunResult {
@@ -352,9 +359,9 @@ export interface BaselineReport {
   kpis: readonly SavedKpi[];
 }
 
-/** What a saved report's KPI gives a baseline or a trend verdict. */
+/** What a saved report's KPI gives a baseline or a trend verdict (and its significance test). */
 type SavedKpi = Pick<KpiResult, 'id' | 'value' | 'definitionHash'> &
-  Partial<Pick<KpiResult, 'denominator' | 'aggregates'>>;
+  Partial<Pick<KpiResult, 'denominator' | 'aggregates' | 'numerator' | 'formula' | 'unit'>>;
 
 /**
  * The change since a baseline: a saved report's value wins when the KPI is defined the same way there,
@@ -474,6 +481,7 @@ function addPreviousPeriodTrends(
   evaluation: Evaluation,
   cache: Map<string, Vec>,
   saved: readonly BaselineReport[],
+  significance: SignificanceOption,
 ): void {
   const isEventsOnly = (ids: string[]) =>
     ids.length > 0 && ids.every((s) => catalogue.sources.get(s)?.kind === 'events');
@@ -495,12 +503,12 @@ function addPreviousPeriodTrends(
     const isSaved = old !== undefined && old.value !== null && old.definitionHash === kpi.definitionHash;
     // A KPI with an arrow from the exports still has them evaluated (below); the saved value wins there.
     if (isSaved && !(isLegacy && isEventsOnly(kpi.sources))) {
-      kpi.trendVerdict = trendVerdict(kpi, period.label, {
-        period: previous.label,
-        value: old.value!,
-        from: 'report',
-        sample: trendSample(old),
-      });
+      kpi.trendVerdict = trendVerdict(
+        kpi,
+        period.label,
+        { period: previous.label, value: old.value!, from: 'report', sample: trendSample(old), values: old },
+        significance,
+      );
       continue;
     }
     if (!isEventsOnly(kpi.sources)) {
@@ -547,12 +555,18 @@ function addPreviousPeriodTrends(
     }
     // A saved report of the previous period wins over the exports (it is what was reported then).
     const isSaved = old !== undefined && old.value !== null && old.definitionHash === kpi.definitionHash;
-    kpi.trendVerdict = trendVerdict(kpi, period.label, {
-      period: previous.label,
-      value: isSaved ? old.value! : before.value,
-      from: isSaved ? 'report' : 'exports',
-      sample: isSaved ? trendSample(old) : trendSample(before),
-    });
+    kpi.trendVerdict = trendVerdict(
+      kpi,
+      period.label,
+      {
+        period: previous.label,
+        value: isSaved ? old.value! : before.value,
+        from: isSaved ? 'report' : 'exports',
+        sample: isSaved ? trendSample(old) : trendSample(before),
+        values: isSaved ? old : before,
+      },
+      significance,
+    );
   }
 }
 
@@ -629,13 +643,20 @@ export async function run(options: RunOptions): Promise<RunResult> {
     snapshotsOptional: options.snapshotsOptional,
   });
   const evaluation = early.finish(sources);
+  const significance = significanceOption(options.significance ?? catalogue.significance);
+  addIntervals(evaluation, significance);
   const isComplete = period.end <= options.now;
   const computedOn = localDate(catalogue.timezone, options.now);
   if (isComplete)
-    addPreviousPeriodTrends(catalogue, sources, period, evaluation, cache, [
-      ...(options.savedReports ?? []),
-      ...(options.baselineReport ? [options.baselineReport] : []),
-    ]);
+    addPreviousPeriodTrends(
+      catalogue,
+      sources,
+      period,
+      evaluation,
+      cache,
+      [...(options.savedReports ?? []), ...(options.baselineReport ? [options.baselineReport] : [])],
+      significance,
+    );
   else withholdTrends(evaluation, period, computedOn);
   addBaselines(evaluation, options.baselineReport);
   applyExceptions(evaluation.kpis, catalogue.exceptions, lastDay(period));
@@ -645,6 +666,28 @@ export async function run(options: RunOptions): Promise<RunResult> {
     ...(isComplete ? {} : { computedOn }),
   });
   return { catalogue, period, report, evaluation, sources };
+}
+
+/** The significance rule of a run: a level (alpha), or 'off'; the default level when none is set. */
+function significanceOption(setting: number | 'off' | undefined): SignificanceOption {
+  if (setting === 'off') return 'off';
+  return { level: setting ?? DEFAULT_SIGNIFICANCE_LEVEL };
+}
+
+/**
+ * Each KPI's confidence interval at 1 - alpha (src/report/significance.ts), saved after its numerator and
+ * denominator (the JSON report's key order); none with significance off.
+ */
+function addIntervals(evaluation: Evaluation, significance: SignificanceOption): void {
+  if (significance === 'off') return;
+  evaluation.kpis.forEach((kpi, i) => {
+    const interval = valueInterval(kpi, 1 - significance.level);
+    if (!interval) return;
+    const entries = Object.entries(kpi);
+    const at = entries.findIndex(([key]) => key === 'rejectedRows');
+    entries.splice(at, 0, ['interval', interval]);
+    evaluation.kpis[i] = Object.fromEntries(entries) as KpiResult;
+  });
 }
 
 /**

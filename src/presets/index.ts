@@ -4,7 +4,9 @@
  * read this table.
  */
 import { assetInventory } from './assets.js';
+import { auditFindings } from './audit-findings.js';
 import { awsIamCredentialReport } from './aws.js';
+import { correctiveActions } from './corrective-actions.js';
 import { defenderVulnerabilities } from './defender.js';
 import { dependabotAlerts } from './dependabot.js';
 import { entraUsers } from './entra.js';
@@ -55,6 +57,8 @@ const ALL = [
   cisoAssistantRiskScenarios,
   soa,
   exceptionsRegister,
+  auditFindings,
+  correctiveActions,
 ] as const satisfies readonly Preset[];
 
 export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze(

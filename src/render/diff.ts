@@ -51,8 +51,36 @@ export function evidenceMessage(e: EvidenceDrift): string {
 
 function countsLine(diff: Diff): string {
   const c = diff.counts;
-  return `${c.worsened} worsened, ${c.improved} improved, ${c.changed} changed, ${c.unchanged} unchanged, ${c['not-comparable']} not comparable, ${c.added} added, ${c.retired} retired; ${c.statusWorse} with a worse status`;
+  const noise =
+    diff.significance === 'off'
+      ? ''
+      : `; ${c.notSignificant} of the changes not significant at ${diff.significance}`;
+  return `${c.worsened} worsened, ${c.improved} improved, ${c.changed} changed, ${c.unchanged} unchanged, ${c['not-comparable']} not comparable, ${c.added} added, ${c.retired} retired; ${c.statusWorse} with a worse status${noise}`;
 }
+
+/** "(tolerance 0.5 %, significance 0.05)" or "(tolerance 0.5 %, significance off)". */
+function rules(diff: Diff): string {
+  return `(tolerance ${diff.tolerance} %, significance ${diff.significance})`;
+}
+
+/** A verdict with its significance mark: "worsened, not significant". */
+function verdictText(verdict: Verdict, significance: KpiDiff['significance']): string {
+  return `${VERDICT_LABEL[verdict]}${significance?.significant === false ? ', not significant' : ''}`;
+}
+
+/**
+ * The KPIs whose change beyond the tolerance could not be tested (a median, a derived KPI): their verdict
+ * is by the tolerance alone, as without significance. One line, or none.
+ */
+function untestedLine(diff: Diff): string | undefined {
+  const untested = diff.kpis.filter((k) => k.significance?.significant === null);
+  if (untested.length === 0) return undefined;
+  return `Not tested for significance (judged by the tolerance alone): ${untested.map((k) => `${k.id} (${k.significance!.reason})`).join(', ')}`;
+}
+
+/** What "not significant" means, once, when a change is marked so. */
+const NOT_SIGNIFICANT_NOTE =
+  'not significant: chance variation explains the change at this level (docs/report-format.md, "Significance")';
 
 function kpiCells(k: KpiDiff): string[] {
   const change = formatChange(k);
@@ -64,7 +92,7 @@ function kpiCells(k: KpiDiff): string[] {
     change.relative,
     statusText(k.oldStatus),
     statusText(k.newStatus),
-    VERDICT_LABEL[k.verdict],
+    verdictText(k.verdict, k.significance),
   ];
 }
 
@@ -89,17 +117,20 @@ function detailLines(k: KpiDiff): string[] {
       s.oldStatus === null ? 'absent' : `${formatValue(k, s.oldValue)} ${STATUS_SYMBOL[s.oldStatus]}`;
     const newText =
       s.newStatus === null ? 'absent' : `${formatValue(k, s.newValue)} ${STATUS_SYMBOL[s.newStatus]}`;
-    lines.push(`${s.key}: ${oldText} -> ${newText} (${VERDICT_LABEL[s.verdict]})`);
+    lines.push(`${s.key}: ${oldText} -> ${newText} (${verdictText(s.verdict, s.significance)})`);
   }
   return lines;
 }
 
 export function renderDiffTable(diff: Diff): string {
   const lines: string[] = [];
-  lines.push(t(`${diff.old.period} -> ${diff.new.period} (tolerance ${diff.tolerance} %)`));
+  lines.push(t(`${diff.old.period} -> ${diff.new.period} ${rules(diff)}`));
   lines.push(countsLine(diff));
   lines.push('');
   lines.push(...plainTable([HEAD, ...diff.kpis.map(kpiCells)]));
+  if (diff.counts.notSignificant > 0) lines.push('', NOT_SIGNIFICANT_NOTE);
+  const untested = untestedLine(diff);
+  if (untested) lines.push('', t(untested));
   const details = diff.kpis.filter((k) => k.definitionChanges.length > 0 || k.segments.length > 0);
   if (details.length > 0) {
     lines.push('');
@@ -140,11 +171,14 @@ export function renderDiffMarkdown(diff: Diff): string {
   const lines: string[] = [];
   lines.push(`## KPI changes ${md(diff.old.period)} → ${md(diff.new.period)}`);
   lines.push('');
-  lines.push(`${md(countsLine(diff))} (tolerance ${diff.tolerance} %)`);
+  lines.push(`${md(countsLine(diff))} ${md(rules(diff))}`);
   lines.push('');
   lines.push(`| ${HEAD.join(' | ')} |`);
   lines.push(`|${HEAD.map(() => '---').join('|')}|`);
   for (const k of diff.kpis) lines.push(`| ${kpiCells(k).map(md).join(' | ')} |`);
+  if (diff.counts.notSignificant > 0) lines.push('', md(NOT_SIGNIFICANT_NOTE));
+  const untested = untestedLine(diff);
+  if (untested) lines.push('', md(untested));
   const details = diff.kpis.filter((k) => k.definitionChanges.length > 0 || k.segments.length > 0);
   if (details.length > 0) {
     lines.push('');

@@ -16,6 +16,7 @@ export {
   formatNumber,
   formatTarget,
   formatValue,
+  formatValueWithInterval,
   plural,
 } from '../report/numbers.js';
 
@@ -41,6 +42,16 @@ export const TREND_SYMBOL: Record<'up' | 'down' | 'flat', string> = { up: '↑',
 
 export function statusText(status: Status): string {
   return `${STATUS_SYMBOL[status]} ${STATUS_LABEL[status]}`;
+}
+
+/** The mark after the status of a persistent KPI (red or amber for escalate_after periods). */
+export const PERSISTENT_MARK = '↻';
+
+/** "persistent: red or amber for 3 consecutive periods since 2026-Q1 (escalate after 2)"; undefined if not. */
+export function persistentText(kpi: Pick<KpiResult, 'persistent'>): string | undefined {
+  const p = kpi.persistent;
+  if (!p) return undefined;
+  return `${PERSISTENT_MARK} persistent: red or amber for ${p.periods} consecutive periods since ${p.since} (escalate after ${p.escalateAfter})`;
 }
 
 /**
@@ -174,13 +185,18 @@ export function trendText(kpi: Pick<KpiResult, 'value' | 'trend' | 'trendNote' |
     return isPartialTrend(kpi) ? 'partial' : '';
   }
   if (v.verdict === 'none') return withheldWord(v.reason ?? '');
+  const isNoise = v.significance?.significant === false;
   const move =
-    v.verdict === 'unchanged' || !v.against || kpi.value === null || kpi.value === v.against.value
+    (v.verdict === 'unchanged' && !isNoise) ||
+    !v.against ||
+    kpi.value === null ||
+    kpi.value === v.against.value
       ? 'flat'
       : kpi.value > v.against.value
         ? 'up'
         : 'down';
-  return `${TREND_SYMBOL[move]} ${v.verdict}`;
+  // A change beyond the tolerance that chance explains (issue 20): the arrow shows the move, the words say it.
+  return `${TREND_SYMBOL[move]} ${isNoise ? 'not significant' : v.verdict}`;
 }
 
 /** The word shown for a withheld verdict, from its reason. */
@@ -214,6 +230,9 @@ export function trendLegend(report: Pick<Report, 'kpis'>): string | undefined {
     words.has('few rows') ? `few rows: under ${MIN_TREND_ROWS} rows behind a value` : '',
     words.has('partial') ? 'partial: the exports do not cover both periods' : '',
     words.has('incomplete') ? 'incomplete: the period has not ended' : '',
+    [...words].some((w) => w.endsWith('not significant'))
+      ? `not significant: beyond the tolerance, but chance variation explains the change (level ${verdicts.find((v) => v.significance?.level !== undefined)?.significance?.level})`
+      : '',
   ].filter(Boolean);
   return `Trend ${against}: improved / worsened / unchanged by the KPI's direction (the arrow shows how the value moved); changed: a KPI without a direction${extra.length > 0 ? `; ${extra.join('; ')}` : ''}.`;
 }

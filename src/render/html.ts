@@ -21,8 +21,10 @@ import {
   formatCount,
   trendText as formatTrend,
   formatValue,
+  formatValueWithInterval,
   generatedText,
   incompleteNote,
+  persistentText,
   reportTitle,
   STATUS_LABEL,
   sourceAsOf,
@@ -46,9 +48,12 @@ import { sparkline, type TrendPoint } from './sparkline.js';
 export interface HtmlOptions {
   /** Values of earlier periods by KPI id; without it the sparkline shows the cadence windows. */
   history?: History;
+  /** --intervals: each value with its confidence interval. */
+  intervals?: boolean;
 }
 
-const CSP =
+/** The Content-Security-Policy of every HTML file (the report, the review document). */
+export const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 export function renderHtml(report: Report, options: HtmlOptions = {}): string {
@@ -72,7 +77,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 ${summaryPage(report)}${legend ? html`<p class="meta legend">${legend}</p>\n` : ''}<section class="details" aria-labelledby="details-heading">
 <h2 id="details-heading">KPI details</h2>
 <div class="tiles">
-${byUrgency(report.kpis).map((kpi) => tile(kpi, report.period.label, options.history?.get(kpi.id), incomplete !== undefined))}</div>
+${byUrgency(report.kpis).map((kpi) => tile(kpi, report.period.label, options.history?.get(kpi.id), incomplete !== undefined, options.intervals === true))}</div>
 </section>
 ${objectivesSection(report)}<section class="evidence" aria-labelledby="evidence-heading">
 <h2 id="evidence-heading">Evidence</h2>
@@ -96,6 +101,7 @@ function tile(
   period: string,
   history: readonly TrendPoint[] | undefined,
   isIncomplete: boolean,
+  intervals = false,
 ): SafeHtml {
   const points = history ?? enginePoints(kpi, period);
   const spark = sparkline(kpi, points);
@@ -113,6 +119,8 @@ function tile(
   if (kpi.numerator !== undefined && kpi.denominator !== undefined)
     facts.push(['Counts', `${formatCount(kpi.numerator)} of ${formatCount(kpi.denominator)}`]);
   if (kpi.controls.length > 0) facts.push(['Controls', kpi.controls.join(', ')]);
+  const persistent = persistentText(kpi);
+  if (persistent) facts.push(['Persistent', persistent.replace(/^.*?persistent: /, '')]);
   for (const e of kpi.exceptions ?? []) facts.push(['Exception', exceptionText(e)]);
   for (const m of kpi.manual ?? []) facts.push(['Manual', manualText(m).replace(/^manual: /, '')]);
   const base = kpi.sinceBaseline ?? (kpi.baseline ? { ...kpi.baseline, change: undefined } : undefined);
@@ -121,10 +129,11 @@ function tile(
       'Baseline',
       `${formatValue(kpi, base.value)}${base.period ? ` (${base.period})` : ''}${base.change !== undefined ? `, change ${signed(kpi, base.change)}` : ''}`,
     ]);
+  const shown = intervals ? formatValueWithInterval(kpi) : formatValue(kpi, kpi.value);
   const value =
     kpi.status === 'stale'
-      ? html`<div class="value not-current">${formatValue(kpi, kpi.value)} <span class="flag">not current</span></div>`
-      : html`<div class="value">${formatValue(kpi, kpi.value)}</div>`;
+      ? html`<div class="value not-current">${shown} <span class="flag">not current</span></div>`
+      : html`<div class="value">${shown}</div>`;
   return html`<article class="tile ${kpi.status}" id="kpi-${kpi.id}" data-status="${kpi.status}">
 <div class="tile-top">${statusChip(kpi)}<span>${kpi.id}${kpi.area ? ` · ${kpi.area}` : ''}</span></div>
 <h3>${kpi.name}</h3>

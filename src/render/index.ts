@@ -24,15 +24,21 @@ export interface RenderOptions {
   width?: number | undefined;
   /** The OSCAL document's findings, hrefs and evidence pack (src/render/oscal.ts). */
   oscal?: OscalOptions | undefined;
+  /** --intervals: values with their confidence intervals in the table, Markdown and HTML. */
+  intervals?: boolean | undefined;
 }
 
 export const RENDERERS = {
   table: (report: Report, options: RenderOptions) => renderTable(report, options),
   json: (report: Report) => renderJson(report),
   csv: (report: Report) => renderCsv(report),
-  markdown: (report: Report, options: RenderOptions) => renderMarkdown(report, options.failOn ?? 'red'),
+  markdown: (report: Report, options: RenderOptions) =>
+    renderMarkdown(report, options.failOn ?? 'red', options.intervals === true),
   html: (report: Report, options: RenderOptions) =>
-    renderHtml(report, options.history ? { history: options.history } : {}),
+    renderHtml(report, {
+      ...(options.history ? { history: options.history } : {}),
+      ...(options.intervals ? { intervals: true } : {}),
+    }),
   junit: (report: Report, options: RenderOptions) => renderJunit(report, options.failOn ?? 'red'),
   oscal: (report: Report, options: RenderOptions) => renderOscal(report, options.oscal),
   'ciso-assistant': (report: Report) => renderCisoAssistant(report),

@@ -12,9 +12,12 @@ import {
   formatCount,
   formatTarget,
   formatValue,
+  formatValueWithInterval,
   generatedText,
   incompleteNote,
+  PERSISTENT_MARK,
   partialTrendNote,
+  persistentText,
   plural,
   reportTitle,
   STATUS_LABEL,
@@ -63,7 +66,7 @@ export function verdictLine(kpis: readonly KpiResult[], failOn: FailOn): string 
   return `**Run fails** (fail on ${failOn}): ${count} — ${failing.map((k) => md(k.id)).join(', ')}`;
 }
 
-export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
+export function renderMarkdown(report: Report, failOn: FailOn = 'red', intervals = false): string {
   const lines: string[] = [];
   lines.push(`## ${md(report.organisation)} — ${md(reportTitle(report))} ${md(report.period.label)}`);
   lines.push('');
@@ -92,7 +95,7 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
     lines.push('');
     lines.push('| Status | ID | KPI | Value | Target | Owner | Trend |');
     lines.push('|---|---|---|--:|---|---|:-:|');
-    for (const kpi of kpis) lines.push(kpiRow(kpi));
+    for (const kpi of kpis) lines.push(kpiRow(kpi, intervals));
   }
   const legend = trendLegend(report);
   if (legend) lines.push('', `<sub>${md(legend)}</sub>`);
@@ -135,12 +138,12 @@ export function renderMarkdown(report: Report, failOn: FailOn = 'red'): string {
   return `${lines.join('\n')}\n`;
 }
 
-function kpiRow(kpi: KpiResult): string {
+function kpiRow(kpi: KpiResult, intervals: boolean): string {
   const cells = [
-    `${STATUS_EMOJI[kpi.status]} ${STATUS_LABEL[kpi.status]}`,
+    `${STATUS_EMOJI[kpi.status]} ${STATUS_LABEL[kpi.status]}${kpi.persistent ? ` ${PERSISTENT_MARK}` : ''}`,
     md(kpi.id),
     md(kpi.name),
-    md(formatValue(kpi, kpi.value)) + (kpi.caveat ? ' \\*' : ''),
+    md(intervals ? formatValueWithInterval(kpi) : formatValue(kpi, kpi.value)) + (kpi.caveat ? ' \\*' : ''),
     md(formatTarget(kpi)),
     md(kpi.owner),
     md(trendText(kpi)),
@@ -156,6 +159,8 @@ function noteLines(kpis: readonly KpiResult[]): string[] {
     const partial = partialTrendNote(kpi);
     if (partial) out.push(`- **${md(kpi.id)}** trend ${md(partial)}`);
     if (kpi.caveat) out.push(`- **${md(kpi.id)}** \\* ${md(kpi.caveat)}`);
+    const persistent = persistentText(kpi);
+    if (persistent) out.push(`- **${md(kpi.id)}** ${md(persistent)}`);
     for (const note of programmeNotes(kpi)) out.push(`- **${md(kpi.id)}** ${md(note)}`);
   }
   return out;

@@ -12,8 +12,11 @@ import {
   formatGenerated,
   formatTarget,
   formatValue,
+  formatValueWithInterval,
   incompleteNote,
+  PERSISTENT_MARK,
   partialTrendNote,
+  persistentText,
   plural,
   STATUS_LABEL,
   sourceAsOf,
@@ -31,6 +34,8 @@ export interface TableOptions {
   color: boolean;
   /** Characters per line (the terminal's columns, or --width); default DEFAULT_WIDTH. */
   width?: number | undefined;
+  /** --intervals: each value with its confidence interval. */
+  intervals?: boolean | undefined;
 }
 
 /** Width of a table that is not shown on a terminal (a pipe, a .txt file) unless --width says otherwise. */
@@ -106,9 +111,13 @@ export function renderTable(report: Report, options: TableOptions): string {
       kpi.id,
       kpi.name,
       ...(compact ? [] : [kpi.owner]),
-      formatValue(kpi, kpi.value) + (kpi.caveat ? ' *' : ''),
+      (options.intervals ? formatValueWithInterval(kpi) : formatValue(kpi, kpi.value)) +
+        (kpi.caveat ? ' *' : ''),
       formatTarget(kpi),
-      { text: statusText(kpi.status), style: paint[kpi.status] },
+      {
+        text: `${statusText(kpi.status)}${kpi.persistent ? ` ${PERSISTENT_MARK}` : ''}`,
+        style: paint[kpi.status],
+      },
       word ? { text: trend, style: trendPaint[word] } : trend,
     ];
   });
@@ -128,6 +137,8 @@ export function renderTable(report: Report, options: TableOptions): string {
     const partial = partialTrendNote(kpi);
     if (partial) say(`  ${kpi.id} trend ${partial}`);
     if (kpi.caveat) say(`  * ${kpi.id}: ${kpi.caveat}`);
+    const persistent = persistentText(kpi);
+    if (persistent) say(`  ${kpi.id} ${persistent}`);
     for (const note of programmeNotes(kpi)) say(`  ${kpi.id} ${keepFigures(note)}`);
   }
   for (const kpi of report.kpis) {

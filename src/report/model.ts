@@ -129,6 +129,26 @@ export type GroupResult = Omit<SegmentResult, 'key'>;
 
 const judged = z.enum(['green', 'amber', 'red']);
 
+/** The outcome of a significance test (src/report/significance.ts). */
+export const significanceSchema = doc(
+  z.object({
+    significant: doc(
+      z.boolean().nullable(),
+      'null: the change cannot be judged (a median, a derived KPI, ...; see `reason`), and the verdict is by the tolerance alone.',
+    ),
+    method: doc(
+      z.string(),
+      '`two-proportion z-test`, `Fisher exact test`, `exact Poisson test`, or `none` when not judged.',
+    ),
+    level: doc(z.number().optional(), 'The significance level (alpha) the p-value was compared with.'),
+    pValue: doc(z.number().optional(), 'Two-sided.'),
+    reason: doc(z.string().optional(), 'Why the change cannot be judged.'),
+  }),
+  'Whether a change between two values is more than chance variation.',
+  'significance',
+);
+export type SavedSignificance = z.infer<typeof significanceSchema>;
+
 export const kpiResultSchema = doc(
   z.object({
     id: z.string(),
@@ -219,6 +239,25 @@ export const kpiResultSchema = doc(
       z.number().optional(),
       "The denominator's value; present only where the KPI's value is the ratio of two aggregates.",
     ),
+    interval: doc(
+      z
+        .object({
+          method: doc(
+            z.enum(['wilson', 'poisson-exact', 'none']),
+            '`wilson`: Wilson score interval of a proportion (numerator of denominator); `poisson-exact`: exact (Garwood) Poisson interval of a count; `none`: a statistic (mean, median, percentile, min, max), for which only its n is given.',
+          ),
+          level: doc(z.number().optional(), 'The confidence level, e.g. 0.95.'),
+          low: doc(z.number().optional(), "Lower bound, in the KPI's unit."),
+          high: doc(z.number().optional(), "Upper bound, in the KPI's unit."),
+          n: doc(
+            count.optional(),
+            'The sample size: the denominator of a proportion, the rows of a statistic.',
+          ),
+        })
+        .optional(),
+      'The value\'s confidence interval (docs/report-format.md, "Significance"); absent for values that are neither a proportion, a count nor a statistic, without a value, or with `--significance off`.',
+      'interval',
+    ),
     rejectedRows: doc(count, 'Rows rejected at intake in the sources this KPI reads.'),
     segments: z.array(segmentResultSchema),
     windows: z.array(windowResultSchema),
@@ -255,6 +294,10 @@ export const kpiResultSchema = doc(
             'The previous period of the same length and its value.',
           ),
           reason: doc(z.string().optional(), 'Why the verdict is `none`.'),
+          significance: doc(
+            significanceSchema.optional(),
+            'The significance test of a change beyond the tolerance (docs/report-format.md, "Significance"): a change that is not significant has the verdict `unchanged`. Absent when the values are within the tolerance, no earlier values were known, in reports of earlier versions, or with `--significance off`.',
+          ),
         })
         .optional(),
       'The trend as a verdict: the value against the previous period of the same length (a quarterly report: the previous quarter). Absent in reports of earlier versions.',
@@ -315,6 +358,17 @@ export const kpiResultSchema = doc(
     history: doc(
       z.array(z.object({ period: z.string(), value: numberOrNull })).optional(),
       'Values of earlier periods from saved reports given with --history, oldest first; same definition only.',
+    ),
+    persistent: doc(
+      z
+        .object({
+          periods: doc(count, 'Consecutive periods red or amber, this one included.'),
+          since: doc(z.string(), 'The first period of the run.'),
+          escalateAfter: doc(count, 'The rule: `escalate_after` of the KPI or the catalogue (default 2).'),
+        })
+        .optional(),
+      'Set when the KPI has been red or amber for `escalateAfter` or more consecutive periods of its --history, this one included; absent otherwise.',
+      'persistent',
     ),
   }),
   'One KPI: its definition, then its result.',
@@ -393,6 +447,61 @@ export const documentControlSchema = doc(
   'documentControl',
 );
 export type DocumentControl = z.infer<typeof documentControlSchema>;
+
+/** The effectiveness verdicts of corrective actions (src/report/effectiveness.ts). */
+export const ACTION_VERDICTS = [
+  'effective',
+  'not-yet-effective',
+  'overdue',
+  'ineffective',
+  'cancelled',
+  'no-data',
+  'not-comparable',
+] as const;
+export type ActionVerdictName = (typeof ACTION_VERDICTS)[number];
+
+export const actionVerdictSchema = doc(
+  z.object({
+    id: z.string(),
+    kpi: z.string(),
+    segment: doc(z.string().optional(), 'The segment of the KPI the action is about; absent: the whole KPI.'),
+    owner: z.string(),
+    description: z.string(),
+    status: z.enum(['open', 'done', 'cancelled']),
+    opened: doc(z.string(), 'A period label (2026-Q2) or a day (yyyy-MM-dd), as written.'),
+    due: doc(z.string(), 'A period label or a day, as written.'),
+    expected: doc(z.string(), 'The effect the action should have, as a comparison (`>= 95`).'),
+    links: doc(z.array(z.string()), 'Ticket ids.'),
+    before: doc(
+      z.object({ period: z.string(), value: numberOrNull }).optional(),
+      'The value in the saved report of the period the action was opened in, else of the last period before it (--history); absent when there is none.',
+    ),
+    now: doc(
+      z.object({ period: z.string(), value: numberOrNull }).optional(),
+      'The value in this report; absent when the KPI is not in it.',
+    ),
+    met: doc(z.boolean().nullable(), 'Whether the value now meets `expected`; null without a value.'),
+    significance: doc(
+      z
+        .object({
+          significant: z.boolean().nullable(),
+          method: z.string(),
+          pValue: z.number().optional(),
+          reason: z.string().optional(),
+        })
+        .optional(),
+      'Whether the change from `before` to `now` is more than noise (src/report/significance.ts); absent when there is nothing to compare.',
+    ),
+    verdict: doc(
+      z.enum(ACTION_VERDICTS),
+      "effective: `expected` is met, or the KPI improved significantly toward it; not-yet-effective: open, not due, not met; overdue: open and due, not met; ineffective: done and due, no significant improvement; cancelled; no-data: no value now (or none before, for a done action); not-comparable: the KPI's definition changed between `before` and `now`.",
+    ),
+    reason: doc(z.string(), 'The verdict in words, with the values it rests on.'),
+  }),
+  'A corrective action (ISO/IEC 27001 10.2) and whether it worked.',
+  'actionVerdict',
+);
+export type ActionVerdict = z.infer<typeof actionVerdictSchema>;
 
 export const reportSchema = z.object({
   schemaVersion: doc(
@@ -504,6 +613,10 @@ export const reportSchema = z.object({
       )
       .optional(),
     "The catalogue's objectives, in catalogue order; absent when it has none.",
+  ),
+  actions: doc(
+    z.array(actionVerdictSchema).optional(),
+    'The corrective actions (the `actions:` block, actions.yaml or --actions) with their effectiveness verdicts, in the order written; absent when there are none.',
   ),
 });
 export type Report = z.infer<typeof reportSchema>;

@@ -65,6 +65,24 @@ export function formatValue(kpi: Pick<KpiResult, 'unit' | 'decimals'>, value: nu
   return `${formatNumber(value, decimalsFor(kpi, value))}${unitSuffix(kpi.unit)}`;
 }
 
+/**
+ * A KPI's value with its confidence interval (--intervals): "87.5 % [52.9-97.8]", "12 [6.2-21.0]"; a
+ * statistic with its n: "30.6 h (n = 12)"; the value alone when the report has no interval for it.
+ */
+export function formatValueWithInterval(
+  kpi: Pick<KpiResult, 'unit' | 'decimals' | 'value' | 'interval'>,
+): string {
+  const text = formatValue(kpi, kpi.value);
+  const i = kpi.interval;
+  if (kpi.value === null || !i) return text;
+  if (i.low !== undefined && i.high !== undefined) {
+    // Both bounds with the same decimals: "0.0-3.7", not "0-3.7".
+    const decimals = Math.max(decimalsFor(kpi, i.low), decimalsFor(kpi, i.high));
+    return `${text} [${formatNumber(i.low, decimals)}-${formatNumber(i.high, decimals)}]`;
+  }
+  return i.n !== undefined ? `${text} (n = ${formatCount(i.n)})` : text;
+}
+
 /** A threshold band with the KPI's unit: "<= 8" -> "<= 8 h", ">= 95" -> ">= 95 %", ">= 1000" -> ">= 1,000". */
 export function formatBand(band: string, unit: string): string {
   const text = band.replace(/\s+/g, ' ').replace(/-?\d+(\.\d+)?/, (n) => group(n));

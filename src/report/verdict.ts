@@ -14,8 +14,13 @@
  *   denominator of a ratio KPI (leavers, changes, hosts), or the rows a statistic was taken over (a
  *   mean, median, percentile, min or max); counts and sums are exact numbers, not samples, and have no
  *   minimum. A 90th percentile over one incident in each quarter says nothing about a trend.
+ * - Significance (issue 20): a change beyond the tolerance is also tested (src/report/significance.ts,
+ *   the rule `diff` uses) when the earlier period's values are known. A change that is not significant
+ *   is `unchanged` ("no significant change"), with the test in `significance`; where the test cannot be
+ *   judged (a median, a derived KPI) the verdict stays by the tolerance and `significance` says why.
  */
 import type { KpiResult } from './model.js';
+import { changeSignificance, type SavedValues, type SignificanceOption } from './significance.js';
 
 export type Verdict = 'improved' | 'worsened' | 'unchanged' | 'changed' | 'not-comparable';
 export type Direction = 'higher' | 'lower' | 'target' | 'none';
@@ -80,13 +85,20 @@ export interface Earlier {
   from: 'exports' | 'report';
   /** trendSample of the earlier value; undefined when no minimum applies. */
   sample: number | undefined;
+  /** The earlier KPI's saved values, for the significance test; without them none is made. */
+  values?: SavedValues;
 }
+
+/** The KPI fields trendVerdict reads. */
+type Judged = Pick<KpiResult, 'value' | 'direction' | 'thresholds' | 'denominator' | 'aggregates'> &
+  Partial<Pick<KpiResult, 'numerator' | 'formula' | 'unit'>>;
 
 /** The trend verdict of `kpi` against `earlier` (judge, with the default tolerance and the sample minimum). */
 export function trendVerdict(
-  kpi: Pick<KpiResult, 'value' | 'direction' | 'thresholds' | 'denominator' | 'aggregates'>,
+  kpi: Judged,
   currentPeriod: string,
   earlier: Earlier,
+  significance: SignificanceOption = 'off',
 ): TrendVerdict {
   const against = { period: earlier.period, value: earlier.value, from: earlier.from };
   if (kpi.value === null) return { verdict: 'none', against, reason: 'no value in this period' };
@@ -101,6 +113,24 @@ export function trendVerdict(
         against,
         reason: `too few rows: ${rows(n)} in ${label} (a trend needs ${MIN_TREND_ROWS})`,
       };
-  const verdict = judge(earlier.value, kpi.value, kpiDirection(kpi), DEFAULT_TOLERANCE);
-  return { verdict: verdict === 'not-comparable' ? 'changed' : verdict, against };
+  const judged = judge(earlier.value, kpi.value, kpiDirection(kpi), DEFAULT_TOLERANCE);
+  const verdict = judged === 'not-comparable' ? 'changed' : judged;
+  if (verdict === 'unchanged' || significance === 'off' || !earlier.values) return { verdict, against };
+  const test = changeSignificance(earlier.values, kpi, significance);
+  const saved = savedSignificance(test, significance.level);
+  return { verdict: test.significant === false ? 'unchanged' : verdict, against, significance: saved };
+}
+
+/** A significance test as the report saves it (`trendVerdict.significance`, diff's JSON). */
+export function savedSignificance(
+  test: ReturnType<typeof changeSignificance>,
+  level: number,
+): NonNullable<TrendVerdict['significance']> {
+  return {
+    significant: test.significant,
+    method: test.method,
+    ...(test.significant !== null ? { level } : {}),
+    ...(test.pValue !== undefined ? { pValue: test.pValue } : {}),
+    ...(test.reason !== undefined ? { reason: test.reason } : {}),
+  };
 }

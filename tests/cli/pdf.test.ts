@@ -206,3 +206,19 @@ describe('report --output FILE.pdf', () => {
     );
   });
 });
+
+describe('review --output FILE.pdf', () => {
+  it('prints the review document as HTML with the same browser machinery', async () => {
+    const browser = fakeBrowser('my-chrome', WRITES_PDF);
+    const target = path.join(dir, 'review.pdf');
+    const args = ['review', '--period', '2026-Q3', '--history', 'fixtures/reports/2026-Q2.json'];
+    const run = await runCli([...args, '--browser', browser, '--output', target]);
+    expect([run.status, run.stderr]).toEqual([0, `wrote ${target} (pdf)\n`]);
+    expect(fs.readFileSync(target, 'utf8')).toBe(FAKE_PDF);
+    // The page printed is what --output review.html writes.
+    const html = path.join(dir, 'review.html');
+    await runCli([...args, '--output', html]);
+    expect(fs.readFileSync(path.join(dir, 'page.html'), 'utf8')).toBe(fs.readFileSync(html, 'utf8'));
+    expect(fs.readFileSync(html, 'utf8')).toContain('<h2>6. Decisions (9.3.3)</h2>');
+  });
+});

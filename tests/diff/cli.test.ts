@@ -38,29 +38,76 @@ describe('isms-kpi diff', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('2026-Q2 -> 2026-Q3 (tolerance 0.5 %)');
+    expect(lines[0]).toBe('2026-Q2 -> 2026-Q3 (tolerance 0.5 %, significance 0.05)');
     expect(lines[1]).toBe(
-      '3 worsened, 20 improved, 5 changed, 5 unchanged, 1 not comparable, 0 added, 0 retired; 2 with a worse status',
+      '3 worsened, 20 improved, 5 changed, 5 unchanged, 1 not comparable, 0 added, 0 retired; 2 with a worse status; 20 of the changes not significant at 0.05',
     );
-    expect(lines[4]).toMatch(/^AC-01 +92\.3 % +81\.3 % +-11\.1 pp +-12\.0 % +▲ amber +✖ red +worsened$/);
+    // 12 of 13 leavers against 13 of 16: worse, but chance explains it (Fisher exact test)
+    expect(lines[4]).toMatch(
+      /^AC-01 +92\.3 % +81\.3 % +-11\.1 pp +-12\.0 % +▲ amber +✖ red +worsened, not significant$/,
+    );
+    // IR-03 (a mean) improved beyond the tolerance and cannot be tested: its verdict stands, and it is listed
+    expect(r.stdout).toMatch(/^IR-03 .* improved$/m);
+    expect(r.stdout).toContain(
+      'Not tested for significance (judged by the tolerance alone): IR-03 (a mean (n = 66) is not tested)',
+    );
     expect(r.stdout).toContain(
       '  dependabot (fixtures/acme/dependabot-alerts.json): snapshot file is identical in both reports',
     );
   });
 
-  it('exits 1 with --fail-on-regression (AC-01 amber -> red) and with --strict', async () => {
+  it('exits 1 with --fail-on-regression (AC-01 amber -> red); --strict only with --significance off', async () => {
     expect((await cli(['diff', Q2, Q3, '--fail-on-regression'])).status).toBe(1);
-    expect((await cli(['diff', Q2, Q3, '--strict'])).status).toBe(1);
+    // the three worsenings (AC-01, AC-02, AC-09) are not significant
+    expect((await cli(['diff', Q2, Q3, '--strict'])).status).toBe(0);
+    expect((await cli(['diff', Q2, Q3, '--strict', '--significance', 'off'])).status).toBe(1);
     expect((await cli(['diff', Q3, Q3, '--fail-on-regression', '--strict'])).status).toBe(0);
+  });
+
+  it('--strict fails on a significant worsening (AC-01: 190 of 200 -> 130 of 200)', async () => {
+    const withCounts = (file: string, numerator: number, denominator: number) => {
+      const report = only(file, ['AC-01']);
+      Object.assign(report.kpis[0], { value: (100 * numerator) / denominator, numerator, denominator });
+      return report;
+    };
+    const oldFile = write('old-ac01.json', withCounts(Q2, 190, 200));
+    const newFile = write('new-ac01.json', withCounts(Q3, 130, 200));
+    const r = await cli(['diff', oldFile, newFile, '--strict', '--format', 'json']);
+    expect(r.status).toBe(1);
+    const ac01 = JSON.parse(r.stdout).kpis[0];
+    expect(ac01.significance).toMatchObject({
+      significant: true,
+      method: 'two-proportion z-test',
+      level: 0.05,
+    });
+    expect(ac01.significance.pValue).toBeLessThan(1e-6);
+    // 19 of 20 -> 13 of 20: the same proportions of fewer leavers are not significant at 0.01
+    const small = ['old-small.json', 'new-small.json'].map((name, i) =>
+      write(name, withCounts(i === 0 ? Q2 : Q3, i === 0 ? 19 : 13, 20)),
+    );
+    expect((await cli(['diff', small[0]!, small[1]!, '--strict', '--significance', '0.01'])).status).toBe(0);
+  });
+
+  it('refuses a confidence level as --significance, and says why', async () => {
+    const r = await cli(['diff', Q2, Q3, '--significance', '0.95']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      'expected a significance level such as 0.05, not a confidence level (0.95); or off',
+    );
   });
 
   it('--strict catches a worse value whose status held (AC-09: 4 -> 5, red both times)', async () => {
     const oldFile = write('old-ac09.json', only(Q2, ['AC-09']));
     const newFile = write('new-ac09.json', only(Q3, ['AC-09']));
     expect((await cli(['diff', oldFile, newFile, '--fail-on-regression'])).status).toBe(0);
-    expect((await cli(['diff', oldFile, newFile, '--strict'])).status).toBe(1);
+    // 4 -> 5 accounts is chance: --strict fails on it only with --significance off
+    expect((await cli(['diff', oldFile, newFile, '--strict'])).status).toBe(0);
+    expect((await cli(['diff', oldFile, newFile, '--strict', '--significance', 'off'])).status).toBe(1);
     // 25 % worse is within a 30 % tolerance.
-    expect((await cli(['diff', oldFile, newFile, '--strict', '--tolerance', '30'])).status).toBe(0);
+    expect(
+      (await cli(['diff', oldFile, newFile, '--strict', '--significance', 'off', '--tolerance', '30']))
+        .status,
+    ).toBe(0);
   });
 
   it('does not count a KPI whose definition changed (IR-02 only, value 75 -> 87.5)', async () => {
@@ -98,7 +145,7 @@ describe('isms-kpi diff', () => {
     const r = await cli(['diff', extra, bom]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('2026-Q2 -> 2026-Q3 (tolerance 0.5 %)');
+    expect(r.stdout.split('\n')[0]).toBe('2026-Q2 -> 2026-Q3 (tolerance 0.5 %, significance 0.05)');
   });
 
   it('refuses a file that is not a report, not JSON, or missing, with exit 2', async () => {

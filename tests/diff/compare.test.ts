@@ -68,15 +68,21 @@ describe('direction', () => {
       added: 0,
       retired: 0,
       statusWorse: 2,
+      // AC-01 12/13 -> 13/16, IR-05 5 -> 2, ...: most changes of a quarter are chance
+      notSignificant: 20,
     });
     expect(diff.kpis.slice(0, 5).map((k) => k.id)).toEqual(['AC-01', 'AC-02', 'AC-09', 'IR-02', 'IR-03']);
     expect(diff.kpis.at(-1)!.id).toBe('GV-01');
   });
 
-  it('a worse status fails --fail-on-regression and a worse value --strict', () => {
+  it('a worse status fails --fail-on-regression and a worse value --strict (only if significant)', () => {
     expect(isRegression(diff, {})).toBe(false);
     expect(isRegression(diff, { failOnRegression: true })).toBe(true);
-    expect(isRegression(diff, { strict: true })).toBe(true);
+    // the three worsenings are not significant
+    expect(isRegression(diff, { strict: true })).toBe(false);
+    expect(isRegression(diffReports(q2, q3, { tolerance: 0.5, significance: 'off' }), { strict: true })).toBe(
+      true,
+    );
     expect(isRegression(diffReports(q3, q3), { failOnRegression: true, strict: true })).toBe(false);
   });
 });
@@ -234,5 +240,23 @@ describe('baselines in a diff', () => {
     expect(ir04.sinceBaseline?.value).toBe(160);
     expect(ir04.sinceBaseline?.change).toBeCloseTo(96.179167 - 160, 5);
     expect(renderDiffTable(diffReports(q2, q3))).toContain('IR-04  -63.8 h since 160.0 h (2025-Q4)');
+  });
+});
+
+describe('significance', () => {
+  it('off: no test, no mark, and the header says so', () => {
+    const off = diffReports(q2, q3, { tolerance: 0.5, significance: 'off' });
+    expect(off.significance).toBe('off');
+    expect(off.counts.notSignificant).toBe(0);
+    expect(off.kpis.every((k) => k.significance === undefined)).toBe(true);
+    const text = renderDiffTable(off);
+    expect(text.split('\n')[0]).toBe('2026-Q2 -> 2026-Q3 (tolerance 0.5 %, significance off)');
+    expect(text).not.toContain('not significant');
+  });
+
+  it('marks segments too: IR-02 Brno 0 of 1 -> 2 of 2 is not significant', () => {
+    const brno = kpi(diffReports(q2, q3), 'IR-02').segments.find((s) => s.key === 'Brno')!;
+    expect(brno.verdict).toBe('improved');
+    expect(brno.significance).toMatchObject({ significant: false, method: 'Fisher exact test' });
   });
 });

@@ -64,8 +64,10 @@ describe('docs/report.schema.json', () => {
     // the report, tool, document, catalogue, period, summary, source, aggregate, segment, window, kpi,
     // thresholds, baseline, previous, trendVerdict and its against, sinceBaseline and history entries,
     // the files of a source read from several, a KPI's decision, roles and exceptions, a segment's
-    // thresholds, an objective, its KPIs and their forecast, a KPI's manual values
-    expect(objects).toHaveLength(27);
+    // thresholds, an objective, its KPIs and their forecast, a KPI's manual values, a KPI's interval,
+    // a significance test (trend verdict), a KPI's persistence, a corrective action's verdict with its
+    // before, now and significance
+    expect(objects).toHaveLength(34);
     // The one map: a segment's keys by field name (several segment fields).
     expect(maps).toEqual(['#/$defs/segment/properties/keys']);
   });
