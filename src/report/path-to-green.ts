@@ -75,14 +75,14 @@ function smallestMove(
   max: number | undefined,
   band: Band,
   direction: 'higher' | 'lower',
-  valueOf: (x: number) => number,
+  kpiValueAt: (x: number) => number,
 ): number | undefined {
   if (direction === 'lower') {
-    for (let x = from; x >= 0; x--) if (satisfies(band, valueOf(x))) return x;
+    for (let x = from; x >= 0; x--) if (satisfies(band, kpiValueAt(x))) return x;
     return undefined;
   }
   const limit = max ?? Math.max(from, Math.ceil(band.value) + 1);
-  for (let x = from; x <= limit; x++) if (satisfies(band, valueOf(x))) return x;
+  for (let x = from; x <= limit; x++) if (satisfies(band, kpiValueAt(x))) return x;
   return undefined;
 }
 
@@ -96,20 +96,20 @@ export function pathToGreen(kpi: KpiResult): PathToGreen | undefined {
   const m = measureOf(kpi);
   if (m.kind !== 'proportion' && m.kind !== 'count') return undefined;
   const from = m.kind === 'proportion' ? m.successes : m.count;
-  const valueOf = m.kind === 'proportion' ? (x: number) => (m.scale * x) / m.n : (x: number) => x;
+  const kpiValueAt = m.kind === 'proportion' ? (x: number) => (m.scale * x) / m.n : (x: number) => x;
   const bands: ['amber' | 'green', Band][] = [];
   if (kpi.status === 'red' && thresholds.amber) bands.push(['amber', thresholds.amber]);
   bands.push(['green', thresholds.green]);
   const steps = bands.map(([name, band]): PathStep => {
     const direction =
       thresholds.direction === 'target'
-        ? band.value >= valueOf(from)
+        ? band.value >= kpiValueAt(from)
           ? 'higher'
           : 'lower'
         : thresholds.direction;
-    const to = smallestMove(from, m.kind === 'proportion' ? m.n : undefined, band, direction, valueOf);
+    const to = smallestMove(from, m.kind === 'proportion' ? m.n : undefined, band, direction, kpiValueAt);
     const step: PathStep = { band: name, bandText: band.text };
-    return to === undefined ? step : { ...step, change: to - from, to, value: valueOf(to) };
+    return to === undefined ? step : { ...step, change: to - from, to, value: kpiValueAt(to) };
   });
   const path: PathToGreen = {
     kind: m.kind,
