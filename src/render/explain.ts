@@ -152,7 +152,8 @@ function intervalLine(kpi: KpiResult): string | undefined {
     return i.n === undefined ? undefined : `n: ${formatCount(i.n)} rows (no interval for a statistic)`;
   const shown = formatValueWithInterval(kpi).replace(/^.*\[(.*)\]$/, '$1');
   const level = formatNumber(100 * (i.level ?? 0.95), 0);
-  return t(`${level} % interval: ${shown}${kpi.unit === '%' ? ' %' : ''} (${INTERVAL_METHOD[i.method]})`);
+  const unit = /^(count|#)$/i.test(kpi.unit) ? '' : ` ${kpi.unit}`;
+  return t(`${level} % interval: ${shown}${unit} (${INTERVAL_METHOD[i.method]})`);
 }
 
 /**
