@@ -383,6 +383,8 @@ function zodProblem(
     message = 'expected a file path (a glob is allowed), or a list of paths';
   } else if (issue.code === 'too_small' && isSourcePath(path)) {
     message = 'a list of paths needs at least one path';
+  } else if (issue.code === 'invalid_union' && path.length === 1 && path[0] === 'significance') {
+    message = 'expected a significance level like 0.05, or off';
   } else if (issue.code === 'invalid_union') {
     message = 'expected a column name or a field definition with column, type, ...';
   }
