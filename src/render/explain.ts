@@ -164,12 +164,7 @@ function pathLines(kpi: KpiResult): string[] {
   const path = pathToGreen(kpi);
   if (!path) return [];
   const numerator = kpi.aggregates.find((a) => a.role === 'numerator');
-  const what =
-    path.kind === 'proportion' && numerator
-      ? ` counted by ${numerator.text}`
-      : path.kind === 'count'
-        ? ''
-        : '';
+  const what = path.kind === 'proportion' && numerator ? ` counted by ${numerator.text}` : '';
   const out = path.steps.map((step) => {
     const band = `${step.band} ${formatBand(step.bandText, kpi.unit)}`;
     if (step.change === undefined)
