@@ -434,6 +434,8 @@ export function zodProblem(
     message = 'a list of paths needs at least one path';
   } else if (issue.code === 'invalid_union' && path[0] === 'exceptions') {
     message = issue.message;
+  } else if (issue.code === 'invalid_union' && path.length === 1 && path[0] === 'significance') {
+    message = 'expected a significance level like 0.05, or off';
   } else if (issue.code === 'invalid_union') {
     message = 'expected a column name or a field definition with column, type, ...';
   }

@@ -126,6 +126,13 @@ export const RolesSchema = z.strictObject({
 
 export const DecisionSchema = z.partialRecord(z.enum(DECISION_STATUSES), nonEmpty);
 
+/** `escalate_after`: a number of consecutive periods, 1 to 100. */
+const escalateAfter = z
+  .number({ error: 'expected a number of periods, like 2' })
+  .int('expected a whole number of periods, like 2')
+  .min(1, 'expected a number of periods from 1 to 100')
+  .max(100, 'expected a number of periods from 1 to 100');
+
 export const KpiSchema = z.strictObject({
   id: z
     .string()
@@ -172,7 +179,7 @@ export const KpiSchema = z.strictObject({
   last_reviewed: dateKey.optional(),
   lifecycle: z.enum(LIFECYCLES).optional(),
   /** Red or amber for this many consecutive periods (this one included): flagged persistent (issue 20). */
-  escalate_after: z.number().int().min(1).max(100).optional(),
+  escalate_after: escalateAfter.optional(),
 });
 
 export const ObjectiveSchema = z.strictObject({
@@ -304,7 +311,7 @@ export const CatalogueSchema = z.strictObject({
    */
   significance: SignificanceSetting.optional(),
   /** Red or amber for this many consecutive periods (this one included): a KPI is flagged persistent. */
-  escalate_after: z.number().int().min(1).max(100).optional(),
+  escalate_after: escalateAfter.optional(),
   kpis: z.array(KpiSchema).min(1, 'the catalogue declares no KPI'),
 });
 

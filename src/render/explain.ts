@@ -13,9 +13,18 @@
 import type { NotCountedReason } from '../engine/explain-rows.js';
 import type { ValueType } from '../formula/ir.js';
 import type { AggregateResult, KpiResult } from '../report/model.js';
+import { pathToGreen } from '../report/path-to-green.js';
 import type { CellValue, FieldType } from '../sources/table.js';
 import { safeText } from '../text.js';
-import { formatCount, formatDateTime, formatNumber, formatValue, plural } from './format.js';
+import {
+  formatBand,
+  formatCount,
+  formatDateTime,
+  formatNumber,
+  formatValue,
+  formatValueWithInterval,
+  plural,
+} from './format.js';
 import { measureLines } from './measure.js';
 import { manualText } from './programme.js';
 
@@ -133,6 +142,58 @@ function aggregateLines(explained: ExplainedAggregate, of: number, e: Explanatio
   return out;
 }
 
+const INTERVAL_METHOD = { wilson: 'Wilson score interval', 'poisson-exact': 'exact Poisson interval' };
+
+/** "95 % interval: 52.9-97.8 % (Wilson score interval)", or a statistic's n; undefined without one. */
+function intervalLine(kpi: KpiResult): string | undefined {
+  const i = kpi.interval;
+  if (!i) return undefined;
+  if (i.method === 'none')
+    return i.n === undefined ? undefined : `n: ${formatCount(i.n)} rows (no interval for a statistic)`;
+  const shown = formatValueWithInterval(kpi).replace(/^.*\[(.*)\]$/, '$1');
+  const level = formatNumber(100 * (i.level ?? 0.95), 0);
+  const unit = /^(count|#)$/i.test(kpi.unit) ? '' : ` ${kpi.unit}`;
+  return t(`${level} % interval: ${shown}${unit} (${INTERVAL_METHOD[i.method]})`);
+}
+
+/**
+ * The path to green (src/report/path-to-green.ts): per band the smallest change of the numerator or the
+ * count that reaches it, then how the shortfall is spread over the segments.
+ */
+function pathLines(kpi: KpiResult): string[] {
+  const path = pathToGreen(kpi);
+  if (!path) return [];
+  const numerator = kpi.aggregates.find((a) => a.role === 'numerator');
+  const what = path.kind === 'proportion' && numerator ? ` counted by ${numerator.text}` : '';
+  const out = path.steps.map((step) => {
+    const band = `${step.band} ${formatBand(step.bandText, kpi.unit)}`;
+    if (step.change === undefined)
+      return path.kind === 'proportion'
+        ? `path to ${band}: cannot be reached by the numerator with the denominator at ${formatCount(path.of!)}`
+        : `path to ${band}: cannot be reached by a count`;
+    const now =
+      path.kind === 'proportion'
+        ? `${formatCount(step.to!)} of ${formatCount(path.of!)}, ${formatValue(kpi, step.value!)}`
+        : formatValue(kpi, step.value!);
+    const amount = `${formatCount(Math.abs(step.change))} ${step.change < 0 ? 'fewer' : 'more'}`;
+    const rows = path.kind === 'proportion' ? ` row${Math.abs(step.change) === 1 ? '' : 's'}${what}` : '';
+    return `path to ${band}: ${amount}${rows} (${now}) would reach ${step.band}`;
+  });
+  if (path.segments.length > 0) {
+    const whose =
+      path.kind === 'count'
+        ? 'counted'
+        : path.misses === 'not counted'
+          ? 'not counted by the numerator'
+          : 'counted by the numerator';
+    const parts = path.segments.map(
+      (s) => `${s.key} ${formatCount(s.misses)} (${formatNumber(100 * s.share, 0)} %)`,
+    );
+    out.push(`shortfall by ${kpi.segmentBy ?? 'segment'} (rows ${whose}): ${parts.join(', ')}`);
+  }
+  return out.map(t);
+}
+
 /** A KPI another one uses: its value with its unit, its status, and where to look further. */
 function usedKpiLine(kpi: KpiResult): string {
   const value = kpi.value === null ? 'no value' : formatValue(kpi, kpi.value);
@@ -166,6 +227,9 @@ export function renderExplain(e: Explanation): string {
       : '';
   const value = kpi.value === null ? 'no value' : formatValue(kpi, kpi.value);
   out.push(`value: ${value}${numbers}; status: ${kpi.status} (${t(kpi.reason)})`);
+  const interval = intervalLine(kpi);
+  if (interval) out.push(interval);
+  out.push(...pathLines(kpi));
   if (kpi.rejectedRows > 0)
     out.push(
       `note: ${plural(kpi.rejectedRows, 'row')} ${kpi.rejectedRows === 1 ? 'was' : 'were'} rejected at intake in the sources this KPI reads (see isms-kpi validate)`,

@@ -95,6 +95,9 @@ describe('explain shows the rows that counted and why the others did not', () =>
         '        because age(created) > 90 has no value (part 2 of 2 of the condition)',
         '',
         'value: 2 accounts; status: red (misses green == 0)',
+        // issue 20: the count's exact Poisson interval and what reaches green
+        '95 % interval: 0.2-7.2 accounts (exact Poisson interval)',
+        'path to green == 0 accounts: 2 fewer (0 accounts) would reach green',
         '',
       ].join('\n'),
     );
@@ -167,6 +170,8 @@ describe('explain shows the rows that counted and why the others did not', () =>
       '        because no value for hours(opened, closed)',
       '',
       'value: 2.44 h; status: green (meets green <= 4)',
+      // issue 20: a mean has no interval; its n is the rows it was taken over
+      'n: 3 rows (no interval for a statistic)',
       '',
     ]);
   });

@@ -115,3 +115,11 @@ describe('trend verdicts with significance', () => {
     expect(c.interval!.high).toBeCloseTo(18.3904, 4);
   });
 });
+
+describe('significance: in the catalogue', () => {
+  it('refuses what is not a level or off, located and in plain words', async () => {
+    const error = await runError(project([PCT], tickets(1, 1, 1, 1), 'significance: maybe\n'));
+    expect(error.problems[0]!.message).toBe('significance: expected a significance level like 0.05, or off');
+    expect(error.message).toMatch(/metrics.yaml:\d+:\d+/);
+  });
+});

@@ -122,3 +122,20 @@ describe('report --history', () => {
     expect(plain.kpis.some((k: { persistent?: unknown }) => k.persistent)).toBe(false);
   });
 });
+
+describe('escalate_after errors', () => {
+  it('refuses 0 or a fraction, located', async () => {
+    const { runError } = await import('../formula/harness.js');
+    const yaml = (value: string) =>
+      catalogueYaml(
+        '  t:\n    path: t.csv\n    kind: snapshot\n    fields:\n      id: id\n',
+        [{ id: 'K', formula: 'count(t)' }],
+        'UTC',
+      ).concat(`escalate_after: ${value}\n`);
+    for (const value of ['0', '1.5']) {
+      const error = await runError({ 'metrics.yaml': yaml(value), 't.csv': 'id\na\n' });
+      expect(error.problems[0]!.message).toMatch(/^escalate_after: expected a (whole )?number of periods/);
+      expect(error.message).toMatch(/metrics.yaml:\d+:\d+/);
+    }
+  });
+});
