@@ -40,7 +40,14 @@ describe('report --periods', () => {
       kpis: { id: string; status: string; value: unknown }[];
     };
     const missing = report.sources.filter((s) => s.missing?.includes('no file for this period'));
-    expect(missing.map((s) => s.name).sort()).toEqual(['assets', 'entra', 'iam', 'nessus', 'suppliers', 'training']);
+    expect(missing.map((s) => s.name).sort()).toEqual([
+      'assets',
+      'entra',
+      'iam',
+      'nessus',
+      'suppliers',
+      'training',
+    ]);
     // Their KPIs have no value and are never shown green.
     const noData = report.kpis.filter((k) => k.value === null);
     expect(noData.length).toBeGreaterThan(0);
