@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { KPI_ROW_COLUMNS } from '../evidence/build-pack.js';
 import { allocate, drawKey, populationRowText, SmallestKeys, type Stratum } from '../evidence/sample.js';
+import { SAMPLES_FOLDER } from '../evidence/verify-samples.js';
 import { IsmsKpiError, problem } from '../problems.js';
 import { layoutTable } from '../render/layout.js';
 import { plural } from '../report/numbers.js';
@@ -41,7 +42,6 @@ export interface SampleOptions {
 
 /** Bumped when the sample manifest's layout changes. */
 export const SAMPLE_MANIFEST_VERSION = 1;
-export const SAMPLES_FOLDER = 'samples';
 /** The first columns of a sample's CSV; then `stratum` when stratified, then the population's columns. */
 const SAMPLE_COLUMNS = ['draw', 'draw_key', 'population_index', 'roles'] as const;
 /** The population's columns start at `source` in a KPI's file. */

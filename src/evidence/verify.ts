@@ -8,8 +8,10 @@
  * - A pack file is checked as it is on disk, without following links: a listed path that is a symbolic
  *   link, a folder or a special file is `not-a-file` (a failure), and a listed path that leaves the pack
  *   (`..`, absolute) is `outside` (a failure) and is not read.
- * - Every file in DIR that the manifest does not list is `added` (a failure), except manifest.json and
- *   manifest.json.sig; an empty folder counts as added too (the pack writer leaves none).
+ * - Every file in DIR that the manifest does not list is `added` (a failure), except manifest.json,
+ *   manifest.json.sig and the samples of samples/ (isms-kpi sample), which are checked against their
+ *   own sample manifests instead (verify-samples.ts); an empty folder counts as added too (the pack
+ *   writer leaves none).
  * - Source exports: the manifest names them relative to the catalogue's folder; verify looks for them
  *   under --sources DIR (default: the current folder). One that is not found is `not-found`: reported
  *   as not checked, a failure only with --require-sources (an auditor usually has the pack, not the
@@ -29,6 +31,7 @@ import { errnoCode, fileProblem } from '../util/file-problem.js';
 import { type ChainPack, checkLink, type LinkCheck, type PreviousPack, sha256Hex } from './chain.js';
 import { MANIFEST_FILE } from './pack-manifest.js';
 import { checkSignature, SIGNATURE_FILE, type SignatureCheck } from './sign.js';
+import { checkSamples, type SampleCheck } from './verify-samples.js';
 
 /** The largest manifest.json or manifest.json.sig read (a manifest lists one file per KPI and source). */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
@@ -66,6 +69,8 @@ export interface PackCheck {
   previous?: PreviousPack;
   /** Every listed file, then the added ones. */
   files: PackFileCheck[];
+  /** The samples in samples/ (isms-kpi sample), each checked against its sample manifest (verify-samples.ts). */
+  samples: SampleCheck[];
   /** The source exports; undefined with --no-sources. */
   sources?: SourceCheck[];
   /** The folder the source paths were looked up under, as given (`.` for the current folder). */
@@ -203,7 +208,11 @@ async function walk(
   return out;
 }
 
-async function checkPackFiles(dir: string, manifest: Manifest): Promise<PackFileCheck[]> {
+async function checkPackFiles(
+  dir: string,
+  manifest: Manifest,
+  manifestSha256: string,
+): Promise<{ files: PackFileCheck[]; samples: SampleCheck[] }> {
   const checks: PackFileCheck[] = [];
   const listed = new Set<string>();
   for (const f of manifest.files) {
@@ -226,12 +235,19 @@ async function checkPackFiles(dir: string, manifest: Manifest): Promise<PackFile
     checks.push({ path: f.path, state: actual === f.sha256 ? 'ok' : 'changed', recorded: f.sha256, actual });
   }
   const own = new Set([MANIFEST_FILE, SIGNATURE_FILE]);
-  for (const entry of await walk(dir)) {
-    if (own.has(entry.path) || listed.has(entry.path)) continue;
+  const entries = (await walk(dir)).filter((e) => !own.has(e.path) && !listed.has(e.path));
+  const { samples, claimed } = await checkSamples(
+    dir,
+    entries.filter((e) => !e.isDirectory).map((e) => e.path),
+    { manifestSha256, files: manifest.files },
+    hashOf,
+  );
+  for (const entry of entries) {
+    if (claimed.has(entry.path)) continue;
     if (entry.isDirectory && !entry.isEmpty) continue;
     checks.push({ path: entry.isDirectory ? `${entry.path}/` : entry.path, state: 'added' });
   }
-  return checks;
+  return { files: checks, samples };
 }
 
 async function checkSources(root: string, manifest: Manifest): Promise<SourceCheck[]> {
@@ -279,11 +295,14 @@ export async function verifyPack(
   options: VerifyOptions = {},
 ): Promise<PackCheck> {
   const { bytes, manifest } = await readManifest(dir, shown);
-  const files = await checkPackFiles(dir, manifest);
+  const manifestSha256 = sha256Hex(bytes);
+  const { files, samples } = await checkPackFiles(dir, manifest, manifestSha256);
   const sources = options.sources ? await checkSources(options.sources.root, manifest) : undefined;
   const signature = checkSignature(bytes, await readSignature(dir), options.publicKey);
   const failures: string[] = [];
   for (const f of files) if (f.state !== 'ok') failures.push(`${f.path}: ${FILE_FAILURE[f.state]}`);
+  for (const s of samples)
+    if (s.state !== 'ok') failures.push(`sample ${s.manifest}: ${s.state}: ${s.reason ?? s.state}`);
   for (const s of sources ?? []) {
     if (s.state === 'changed') failures.push(`source ${s.file}: changed since the pack was written`);
     if (s.state === 'not-a-file') failures.push(`source ${s.file}: not a regular file`);
@@ -297,9 +316,10 @@ export async function verifyPack(
   return {
     dir: shown,
     period: manifest.period.label,
-    manifestSha256: sha256Hex(bytes),
+    manifestSha256,
     ...(manifest.previous ? { previous: manifest.previous } : {}),
     files,
+    samples,
     ...(sources && options.sources ? { sources, sourcesRoot: options.sources.shown } : {}),
     signature,
     failures,

@@ -31,7 +31,7 @@ const ASSET_FIELDS: Record<string, PresetField> = {
     description: 'The business system it belongs to (optional column)',
   },
   site: { column: ['site', 'location'] },
-  owner: { column: ['owner', 'asset_owner'] },
+  owner: { column: ['owner', 'asset_owner'], personal: true },
   criticality: criticality(['criticality', 'business_criticality']),
   classification: {
     column: ['classification', 'data_classification'],

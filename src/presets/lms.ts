@@ -61,8 +61,13 @@ export const lmsTraining: Preset = {
       key: ['user', 'course', 'assigned'],
       null_tokens: ['', '-', 'N/A', 'n/a', 'null', 'NULL', 'none'],
       fields: {
-        user: { column: USER_COLUMNS, required: true, description: 'The person (name or login)' },
-        email: { column: EMAIL_COLUMNS },
+        user: {
+          column: USER_COLUMNS,
+          required: true,
+          personal: true,
+          description: 'The person (name or login)',
+        },
+        email: { column: EMAIL_COLUMNS, personal: true },
         department: { column: DEPARTMENT_COLUMNS },
         role: { column: ROLE_COLUMNS, description: 'The person’s role, for role-based curricula' },
         course: { column: COURSE_COLUMNS, required: true },

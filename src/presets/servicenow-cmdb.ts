@@ -57,9 +57,9 @@ const CMDB_FIELDS: Record<string, PresetField> = {
   os: { column: ['os', 'Operating System'] },
   os_version: { column: ['os_version', 'OS Version'] },
   ip_address: { column: ['ip_address', 'IP Address'] },
-  assignee: { column: ['assigned_to', 'Assigned to'] },
+  assignee: { column: ['assigned_to', 'Assigned to'], personal: true },
   group: { column: ['support_group', 'Support group'] },
-  owner: { column: ['owned_by', 'Owned by', 'managed_by', 'Managed by'] },
+  owner: { column: ['owned_by', 'Owned by', 'managed_by', 'Managed by'], personal: true },
   criticality: {
     column: ['busines_criticality', 'business_criticality', 'Business criticality', 'u_criticality'],
     type: 'enum',

@@ -31,6 +31,7 @@ const SUPPLIER_FIELDS: Record<string, PresetField> = {
   services: { column: ['services', 'service', 'scope'], description: 'What the supplier provides' },
   owner: {
     column: ['owner', 'relationship_owner', 'supplier_owner'],
+    personal: true,
     description: 'Who manages the relationship',
   },
   last_assessment: day(
@@ -97,7 +98,7 @@ const SESSION_FIELDS: Record<string, PresetField> = {
     required: true,
     description: 'The supplier, as the supplier register names it',
   },
-  user: { column: ['user', 'account'], description: 'The supplier’s account that connected' },
+  user: { column: ['user', 'account'], personal: true, description: 'The supplier’s account that connected' },
   target: { column: ['target', 'system', 'asset'], description: 'The system reached (optional column)' },
   started: {
     column: ['started', 'start', 'started_at'],
@@ -114,6 +115,7 @@ const SESSION_FIELDS: Record<string, PresetField> = {
   },
   approved_by: {
     column: ['approved_by', 'approver'],
+    personal: true,
     description: 'Who approved the session beforehand; empty: not approved',
   },
   ticket: {

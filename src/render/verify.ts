@@ -1,6 +1,7 @@
 /**
  * The output of `isms-kpi verify DIR...`: per pack, each file that changed, is missing or was added,
- * the counts of unchanged files and source exports, the signature, and with --chain each link. The
+ * each sample (samples/) that changed, is missing or is foreign, the counts of unchanged files, samples
+ * and source exports, the signature, and with --chain each link. The
  * table names every failure on a line of its own; `json` is the whole Verification (docs/evidence.md).
  */
 import type { LinkCheck } from '../evidence/chain.js';
@@ -69,6 +70,24 @@ function sourcesLines(pack: PackCheck): string[] {
   return lines;
 }
 
+/** The samples of samples/ (isms-kpi sample): each one that fails, then the count; nothing without samples. */
+function sampleLines(pack: PackCheck): string[] {
+  if (pack.samples.length === 0) return [];
+  const lines: string[] = [];
+  for (const s of pack.samples) {
+    if (s.state === 'ok') continue;
+    const name = s.state === 'foreign' ? 'foreign' : s.state;
+    lines.push(
+      `${label(name)}sample ${safeText(s.manifest)} (${safeText(s.kpi)}): ${safeText(s.reason ?? s.state)}`,
+    );
+  }
+  const ok = pack.samples.filter((s) => s.state === 'ok').length;
+  lines.push(
+    `${label('samples')}${ok} of ${plural(pack.samples.length, 'sample')} drawn from this pack unchanged`,
+  );
+  return lines;
+}
+
 function packLines(pack: PackCheck): string[] {
   const verdict = pack.failures.length === 0 ? 'verified' : 'FAILED';
   const lines = [`evidence pack ${safeText(pack.dir)} (${safeText(pack.period)}): ${verdict}`];
@@ -88,6 +107,7 @@ function packLines(pack: PackCheck): string[] {
   const listed = pack.files.filter((f) => f.state !== 'added');
   const ok = listed.filter((f) => f.state === 'ok').length;
   lines.push(`${label('files')}${ok} of ${plural(listed.length, 'file')} listed in the manifest unchanged`);
+  lines.push(...sampleLines(pack));
   lines.push(...sourcesLines(pack));
   lines.push(`${label('signature')}${signatureLine(pack.signature)}`);
   if (pack.previous)

@@ -85,11 +85,29 @@ function columnValues(file: string, columns: string[]): string[] {
   return values;
 }
 
-/** The people of fixtures/acme: names, logins and e-mail addresses from every person column. */
-function fixtureIdentifiers(): { texts: string[]; employeeIds: string[] } {
-  const texts = [
-    ...columnValues('jira-incidents.csv', ['Assignee', 'Reporter', 'Creator', 'Project lead', 'Watchers']),
-    ...['2026-Q2', '2026-Q3'].flatMap((q) =>
+/** The `user` objects of the KnowBe4 recipients export (several JSON answers, one after the other). */
+function knowbe4Users(): { id: number; first_name: string; last_name: string; email: string }[] {
+  const text = fs.readFileSync(path.join(REPO, 'fixtures/acme/knowbe4-phishing-recipients.json'), 'utf8');
+  const users = [...text.matchAll(/"user":(\{[^{}]*\})/g)].map((m) => JSON.parse(m[1]!));
+  expect(users.length).toBeGreaterThan(100);
+  return users;
+}
+
+/**
+ * The people of fixtures/acme, per fixture file: names, logins and e-mail addresses from every person
+ * column (`texts`, found anywhere in a file), and short identifiers (employee ids, KnowBe4 user ids,
+ * first and last names on their own) that are only looked for as whole CSV cells.
+ */
+function fixtureIdentifiers(): {
+  groups: Record<string, string[]>;
+  texts: string[];
+  cells: string[];
+} {
+  const quarters = ['2026-Q2', '2026-Q3'];
+  const users = knowbe4Users();
+  const groups: Record<string, string[]> = {
+    jira: columnValues('jira-incidents.csv', ['Assignee', 'Reporter', 'Creator', 'Project lead', 'Watchers']),
+    entra: quarters.flatMap((q) =>
       columnValues(`entra-users-${q}.csv`, [
         'userPrincipalName',
         'displayName',
@@ -97,34 +115,66 @@ function fixtureIdentifiers(): { texts: string[]; employeeIds: string[] } {
         'alternateEmailAddress',
       ]),
     ),
-    ...['2026-Q2', '2026-Q3'].flatMap((q) => columnValues(`aws-iam-credential-report-${q}.csv`, ['user'])),
-    ...columnValues('hr-leavers.csv', ['upn', 'full_name']),
-    ...columnValues('access-reviews.csv', ['reviewer']),
-    ...columnValues('restore-tests.csv', ['tester']),
     // AWS's fixed name of the root user is no person (and the AC-09 formula quotes it).
-  ].filter((t) => t !== '<root_account>');
-  return { texts: [...new Set(texts)], employeeIds: columnValues('hr-leavers.csv', ['employee_id']) };
+    iam: quarters
+      .flatMap((q) => columnValues(`aws-iam-credential-report-${q}.csv`, ['user']))
+      .filter((t) => t !== '<root_account>'),
+    leavers: columnValues('hr-leavers.csv', ['upn', 'full_name']),
+    reviews: columnValues('access-reviews.csv', ['reviewer']),
+    restores: columnValues('restore-tests.csv', ['tester']),
+    training: quarters.flatMap((q) => columnValues(`training-${q}.csv`, ['user', 'email'])),
+    phishing: users.flatMap((u) => [u.email, `${u.first_name} ${u.last_name}`]),
+    // The suppliers' own staff log in with personal accounts (ext-<supplier>-NN).
+    remote_sessions: columnValues('remote-access-sessions.csv', ['user', 'approved_by']),
+    suppliers: quarters.flatMap((q) => columnValues(`supplier-register-${q}.csv`, ['owner'])),
+    assets: quarters.flatMap((q) => columnValues(`asset-inventory-${q}.csv`, ['owner'])),
+  };
+  const cells = [
+    ...columnValues('hr-leavers.csv', ['employee_id']),
+    ...users.map((u) => String(u.id)),
+    // A service mailbox's "first name" is a system's (`MES`), which other columns name too.
+    ...users.filter((u) => !u.email.startsWith('svc-')).flatMap((u) => [u.first_name, u.last_name]),
+  ];
+  return {
+    groups,
+    texts: [...new Set(Object.values(groups).flat())],
+    cells: [...new Set(cells)],
+  };
+}
+
+/** The cells of every CSV file of a pack. */
+function csvCells(files: Record<string, string>): Set<string> {
+  return new Set(
+    Object.entries(files)
+      .filter(([file]) => file.endsWith('.csv'))
+      .flatMap(([, content]) => parseCsv(content).flat()),
+  );
 }
 
 describe('report --evidence --pseudonymise', () => {
   it('writes no identifier of the fixture into any file of the pack', () => {
-    const { texts, employeeIds } = fixtureIdentifiers();
+    const { groups, texts, cells } = fixtureIdentifiers();
     expect(texts.length).toBeGreaterThan(100);
     const files = snapshot(pseudo);
     const plainFiles = snapshot(plain);
-    // The plain pack does hold them (so the test would see a leak).
-    const inPlain = texts.filter((t) =>
-      Object.values(plainFiles).some((c) => c.toLowerCase().includes(t.toLowerCase())),
-    );
-    expect(inPlain.length).toBeGreaterThan(50);
+    // The plain pack does hold them (so the test would see a leak): people of every source the pack
+    // shows records of (the restore testers are no mapped field), and the short identifiers as cells.
+    const inPlain = (t: string) =>
+      Object.values(plainFiles).some((c) => c.toLowerCase().includes(t.toLowerCase()));
+    expect(texts.filter(inPlain).length).toBeGreaterThan(50);
+    for (const [source, values] of Object.entries(groups)) {
+      if (source !== 'restores') expect(values.filter(inPlain).length, source).toBeGreaterThan(0);
+    }
+    const plainCells = csvCells(plainFiles);
+    expect(cells.filter((c) => plainCells.has(c)).length).toBeGreaterThan(50);
     for (const [file, content] of Object.entries(files)) {
       const lower = content.toLowerCase();
       const leaked = texts.filter((t) => lower.includes(t.toLowerCase()));
       expect(leaked, file).toEqual([]);
       if (file.endsWith('.csv')) {
-        const cells = new Set(parseCsv(content).flat());
+        const fileCells = csvCells({ [file]: content });
         expect(
-          employeeIds.filter((id) => cells.has(id)),
+          cells.filter((c) => fileCells.has(c)),
           file,
         ).toEqual([]);
       }
@@ -154,10 +204,15 @@ describe('report --evidence --pseudonymise', () => {
   it('lists the method, the key fingerprint and the fields per source in the manifest, never the key', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(pseudo, 'manifest.json'), 'utf8'));
     expect(manifest.pseudonymisation.fields).toEqual({
+      assets: ['owner'],
       entra: ['upn', 'display_name'],
       iam: ['id', 'arn'],
       leavers: ['employee_id', 'person'],
+      phishing: ['email', 'user_id', 'first_name', 'last_name'],
+      remote_sessions: ['user', 'approved_by'],
       reviews: ['reviewer'],
+      suppliers: ['owner'],
+      training: ['user', 'email'],
     });
     expect(manifest.pseudonymisation.keyFingerprint).toBe(new Pseudonymiser(Buffer.from(KEY)).fingerprint);
     expect(manifest.pseudonymisation.method).toMatch(/HMAC-SHA-256/);
