@@ -59,149 +59,25 @@ interface Drawn {
 export async function sample(kpi: string, options: SampleOptions, io: Io): Promise<CommandResult> {
   const dir = options.evidence;
   const { manifest, sha256: manifestSha256 } = await readPackManifest(io, dir);
-  const entry = manifest.files.find((f) => f.kind === 'kpi-rows' && f.kpi === kpi);
-  if (!entry) {
-    const ids = manifest.files.flatMap((f) => (f.kind === 'kpi-rows' && f.kpi ? [f.kpi] : []));
-    throw new IsmsKpiError(
-      problem('usage', `KPI ${quote(kpi)} is not in the evidence pack ${dir} (it holds ${listOf(ids)})`),
-    );
-  }
-  if (entry.rows === 0)
-    throw new IsmsKpiError(
-      problem(
-        'usage',
-        entry.usesKpis && entry.usesKpis.length > 0
-          ? `KPI ${kpi} is computed from other KPIs (${entry.usesKpis.join(', ')}) and lists no rows of its own; sample one of those`
-          : `KPI ${kpi} considered no rows in this pack: there is no population to sample`,
-      ),
-    );
-  const shown = path.join(dir, ...entry.path.split('/'));
-  const absolute = path.resolve(io.cwd, shown);
-  // Only a regular file is opened (a named pipe in its place would block the run).
-  const info = await io.stat(absolute).catch((error: unknown) => {
-    throw new IsmsKpiError(
-      fileProblem(error, shown, { missing: 'not found: the evidence pack is incomplete' }),
-    );
-  });
-  if (!info.isFile)
-    throw new IsmsKpiError(
-      problem('file-unreadable', info.special ? notAFileMessage(info.special) : 'is not a file', {
-        file: shown,
-      }),
-    );
-  const actual = await fileSha256(absolute).catch((error: unknown) => {
-    throw new IsmsKpiError(
-      fileProblem(error, shown, { missing: 'not found: the evidence pack is incomplete' }),
-    );
-  });
-  if (actual !== entry.sha256)
-    throw new IsmsKpiError(
-      problem(
-        'file-changed',
-        "differs from the SHA-256 the pack's manifest lists: the pack was changed after it was written, so the population is not the one the report used; write the pack again (or check it with isms-kpi verify)",
-        { file: shown },
-      ),
-    );
+  const entry = kpiEntry(manifest, kpi, dir);
+  const file = await checkedKpiFile(io, dir, entry);
   const seed = options.seed ?? manifestSha256;
 
-  // Pass 1: the population in order of first appearance, its hash, the strata, the smallest keys.
-  let header: string[] = [];
-  let stratifyAt = -1;
-  const indexOf = new Map<string, number>();
-  const strata = new Map<string, { order: number; size: number; keys: SmallestKeys }>();
-  const stratumOf: string[] = [];
-  const populationHash = createHash('sha256');
-  await readCsvFile(
-    absolute,
-    shown,
-    { delimiter: ',' },
-    {
-      header: (cells) => {
-        header = [...cells];
-        if (options.stratify === undefined) return;
-        stratifyAt = header.indexOf(options.stratify);
-        if (stratifyAt < POPULATION_FROM)
-          throw new IsmsKpiError(
-            problem(
-              'usage',
-              `--stratify ${quote(options.stratify)}: KPI ${kpi}'s rows have no such field (they have ${listOf(header.slice(POPULATION_FROM + 3))})`,
-            ),
-          );
-      },
-      record: (cells) => {
-        const rowKey = rowIdentity(cells);
-        if (indexOf.has(rowKey)) return;
-        const index = indexOf.size + 1;
-        indexOf.set(rowKey, index);
-        populationHash.update(populationRowText(populationCells(cells, header.length)), 'utf8');
-        const value = stratifyAt >= 0 ? (cells[stratifyAt] ?? '') : '';
-        stratumOf[index] = value;
-        let stratum = strata.get(value);
-        if (!stratum) {
-          stratum = { order: strata.size, size: 0, keys: new SmallestKeys(options.size) };
-          strata.set(value, stratum);
-        }
-        stratum.size++;
-        stratum.keys.offer(drawKey(seed, index), index);
-      },
-    },
-  ).catch((error: unknown) => {
-    if (error instanceof IsmsKpiError) throw error;
-    throw new IsmsKpiError(fileProblem(error, shown));
-  });
-  const population = indexOf.size;
-  const list: Stratum[] = [...strata].map(([value, s]) => ({ value, size: s.size }));
+  const scan = await scanPopulation(file, kpi, options, seed);
+  const population = scan.indexOf.size;
+  const list: Stratum[] = [...scan.strata].map(([value, s]) => ({ value, size: s.size }));
   const counts = allocate(list, options.size);
-  const chosen = [...strata.values()].flatMap((s, i) => s.keys.smallest(counts[i]!));
+  const chosen = [...scan.strata.values()].flatMap((s, i) => s.keys.smallest(counts[i]!));
   chosen.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const drawOf = new Map(chosen.map((c, i) => [c.index, i + 1]));
-
-  // Pass 2: the chosen rows' cells and the aggregates they entered.
-  const drawn = new Map<number, Drawn>();
-  await readCsvFile(
-    absolute,
-    shown,
-    { delimiter: ',' },
-    {
-      header: () => undefined,
-      record: (cells) => {
-        const index = indexOf.get(rowIdentity(cells))!;
-        const draw = drawOf.get(index);
-        if (draw === undefined) return;
-        const role = cells[KPI_ROW_COLUMNS.indexOf('role')] ?? '';
-        const aggregate = (cells[KPI_ROW_COLUMNS.indexOf('aggregate')] ?? '').replace(/:.*$/s, '');
-        const found = drawn.get(index);
-        const label = `${role} (${aggregate})`;
-        if (found) {
-          if (!found.roles.includes(label)) found.roles.push(label);
-          return;
-        }
-        drawn.set(index, {
-          draw,
-          key: chosen[draw - 1]!.key,
-          index,
-          stratum: stratumOf[index] ?? '',
-          cells: populationCells(cells, header.length),
-          roles: [label],
-        });
-      },
-    },
-  );
-  const rows = [...drawn.values()].sort((a, b) => a.draw - b.draw);
+  const rows = await drawnRows(file, scan, chosen);
 
   const isStratified = options.stratify !== undefined;
-  const columns = [...SAMPLE_COLUMNS, ...(isStratified ? ['stratum'] : []), ...header.slice(POPULATION_FROM)];
-  const csv = csvDocument([
-    columns,
-    ...rows.map((r): CsvValue[] => [
-      r.draw,
-      r.key,
-      r.index,
-      r.roles.join('; '),
-      ...(isStratified ? [r.stratum] : []),
-      ...r.cells.map(packCell),
-    ]),
-  ]);
+  const columns = [
+    ...SAMPLE_COLUMNS,
+    ...(isStratified ? ['stratum'] : []),
+    ...scan.header.slice(POPULATION_FROM),
+  ];
+  const csv = sampleCsv(rows, columns, isStratified);
   const name = sampleName(kpi, options, seed);
   const csvPath = `${SAMPLES_FOLDER}/${name}.csv`;
   const isWhole = options.size >= population;
@@ -217,7 +93,7 @@ export async function sample(kpi: string, options: SampleOptions, io: Io): Promi
       'draw key of population row j = SHA-256("<seed>:<j>") in hex; the rows with the smallest keys (docs/sampling.md)',
     population: {
       rows: population,
-      sha256: populationHash.digest('hex'),
+      sha256: scan.populationHash.digest('hex'),
       order: `distinct (source, file, line) in order of first appearance in ${entry.path}`,
       rowText: 'JSON.stringify([source, file, line, ...fields]) + "\\n", cells as the CSV holds them',
     },
@@ -261,6 +137,188 @@ export async function sample(kpi: string, options: SampleOptions, io: Io): Promi
   };
 }
 
+type PackManifestOf = Awaited<ReturnType<typeof readPackManifest>>['manifest'];
+type KpiFileEntry = PackManifestOf['files'][number];
+
+/** The manifest's entry of the KPI's rows file; a usage error when the KPI has no population to sample. */
+function kpiEntry(manifest: PackManifestOf, kpi: string, dir: string): KpiFileEntry {
+  const entry = manifest.files.find((f) => f.kind === 'kpi-rows' && f.kpi === kpi);
+  if (!entry) {
+    const ids = manifest.files.flatMap((f) => (f.kind === 'kpi-rows' && f.kpi ? [f.kpi] : []));
+    throw new IsmsKpiError(
+      problem('usage', `KPI ${quote(kpi)} is not in the evidence pack ${dir} (it holds ${listOf(ids)})`),
+    );
+  }
+  if (entry.rows === 0)
+    throw new IsmsKpiError(
+      problem(
+        'usage',
+        entry.usesKpis && entry.usesKpis.length > 0
+          ? `KPI ${kpi} is computed from other KPIs (${entry.usesKpis.join(', ')}) and lists no rows of its own; sample one of those`
+          : `KPI ${kpi} considered no rows in this pack: there is no population to sample`,
+      ),
+    );
+  return entry;
+}
+
+interface KpiFile {
+  /** The path as messages show it. */
+  shown: string;
+  absolute: string;
+}
+
+/**
+ * The KPI's rows file, checked: a regular file (a named pipe in its place would block the run) whose
+ * SHA-256 is the one the manifest lists, so the population is the one the report used.
+ */
+async function checkedKpiFile(io: Io, dir: string, entry: KpiFileEntry): Promise<KpiFile> {
+  const shown = path.join(dir, ...entry.path.split('/'));
+  const absolute = path.resolve(io.cwd, shown);
+  const incomplete = (error: unknown) => {
+    throw new IsmsKpiError(
+      fileProblem(error, shown, { missing: 'not found: the evidence pack is incomplete' }),
+    );
+  };
+  const info = await io.stat(absolute).catch(incomplete);
+  if (!info.isFile)
+    throw new IsmsKpiError(
+      problem('file-unreadable', info.special ? notAFileMessage(info.special) : 'is not a file', {
+        file: shown,
+      }),
+    );
+  const actual = await fileSha256(absolute).catch(incomplete);
+  if (actual !== entry.sha256)
+    throw new IsmsKpiError(
+      problem(
+        'file-changed',
+        "differs from the SHA-256 the pack's manifest lists: the pack was changed after it was written, so the population is not the one the report used; write the pack again (or check it with isms-kpi verify)",
+        { file: shown },
+      ),
+    );
+  return { shown, absolute };
+}
+
+interface PopulationScan {
+  header: string[];
+  /** Population index (1-based, order of first appearance) by row identity. */
+  indexOf: Map<string, number>;
+  strata: Map<string, { order: number; size: number; keys: SmallestKeys }>;
+  /** The stratum value by population index. */
+  stratumOf: string[];
+  populationHash: ReturnType<typeof createHash>;
+}
+
+/** Pass 1: the population in order of first appearance, its hash, the strata, the smallest keys. */
+async function scanPopulation(
+  file: KpiFile,
+  kpi: string,
+  options: SampleOptions,
+  seed: string,
+): Promise<PopulationScan> {
+  const scan: PopulationScan = {
+    header: [],
+    indexOf: new Map(),
+    strata: new Map(),
+    stratumOf: [],
+    populationHash: createHash('sha256'),
+  };
+  let stratifyAt = -1;
+  await readCsvFile(
+    file.absolute,
+    file.shown,
+    { delimiter: ',' },
+    {
+      header: (cells) => {
+        scan.header = [...cells];
+        if (options.stratify === undefined) return;
+        stratifyAt = scan.header.indexOf(options.stratify);
+        if (stratifyAt < POPULATION_FROM)
+          throw new IsmsKpiError(
+            problem(
+              'usage',
+              `--stratify ${quote(options.stratify)}: KPI ${kpi}'s rows have no such field (they have ${listOf(scan.header.slice(POPULATION_FROM + 3))})`,
+            ),
+          );
+      },
+      record: (cells) => {
+        const rowKey = rowIdentity(cells);
+        if (scan.indexOf.has(rowKey)) return;
+        const index = scan.indexOf.size + 1;
+        scan.indexOf.set(rowKey, index);
+        scan.populationHash.update(populationRowText(populationCells(cells, scan.header.length)), 'utf8');
+        const value = stratifyAt >= 0 ? (cells[stratifyAt] ?? '') : '';
+        scan.stratumOf[index] = value;
+        let stratum = scan.strata.get(value);
+        if (!stratum) {
+          stratum = { order: scan.strata.size, size: 0, keys: new SmallestKeys(options.size) };
+          scan.strata.set(value, stratum);
+        }
+        stratum.size++;
+        stratum.keys.offer(drawKey(seed, index), index);
+      },
+    },
+  ).catch((error: unknown) => {
+    if (error instanceof IsmsKpiError) throw error;
+    throw new IsmsKpiError(fileProblem(error, file.shown));
+  });
+  return scan;
+}
+
+/** Pass 2: the chosen rows' cells and the aggregates they entered, in draw order. */
+async function drawnRows(
+  file: KpiFile,
+  scan: PopulationScan,
+  chosen: readonly { key: string; index: number }[],
+): Promise<Drawn[]> {
+  const drawOf = new Map(chosen.map((c, i) => [c.index, i + 1]));
+  const drawn = new Map<number, Drawn>();
+  await readCsvFile(
+    file.absolute,
+    file.shown,
+    { delimiter: ',' },
+    {
+      header: () => undefined,
+      record: (cells) => {
+        const index = scan.indexOf.get(rowIdentity(cells))!;
+        const draw = drawOf.get(index);
+        if (draw === undefined) return;
+        const role = cells[KPI_ROW_COLUMNS.indexOf('role')] ?? '';
+        const aggregate = (cells[KPI_ROW_COLUMNS.indexOf('aggregate')] ?? '').replace(/:.*$/s, '');
+        const found = drawn.get(index);
+        const label = `${role} (${aggregate})`;
+        if (found) {
+          if (!found.roles.includes(label)) found.roles.push(label);
+          return;
+        }
+        drawn.set(index, {
+          draw,
+          key: chosen[draw - 1]!.key,
+          index,
+          stratum: scan.stratumOf[index] ?? '',
+          cells: populationCells(cells, scan.header.length),
+          roles: [label],
+        });
+      },
+    },
+  );
+  return [...drawn.values()].sort((a, b) => a.draw - b.draw);
+}
+
+/** The sample's CSV: the draw columns, the stratum when stratified, then the population's cells. */
+function sampleCsv(rows: readonly Drawn[], columns: readonly string[], isStratified: boolean): string {
+  return csvDocument([
+    columns,
+    ...rows.map((r): CsvValue[] => [
+      r.draw,
+      r.key,
+      r.index,
+      r.roles.join('; '),
+      ...(isStratified ? [r.stratum] : []),
+      ...r.cells.map(packCell),
+    ]),
+  ]);
+}
+
 /** A cell read back from the pack as the pack wrote it: numbers as numbers (csvCell would mark "-5" as text). */
 function packCell(cell: string): CsvValue {
   if (cell !== '' && /^-?[0-9]/.test(cell)) {
@@ -297,18 +355,7 @@ function renderSample(
 ): string {
   if (format === 'json')
     return jsonText({ ...sampleManifest, rows: rows.map((r) => rowObject(r, columns, isStratified)) });
-  if (format === 'csv')
-    return csvDocument([
-      columns,
-      ...rows.map((r) => [
-        r.draw,
-        r.key,
-        r.index,
-        r.roles.join('; '),
-        ...(isStratified ? [r.stratum] : []),
-        ...r.cells.map(packCell),
-      ]),
-    ]);
+  if (format === 'csv') return sampleCsv(rows, columns, isStratified);
   const table = layoutTable(
     rows.map((r) => [
       String(r.draw),
