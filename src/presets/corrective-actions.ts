@@ -21,7 +21,7 @@ export const correctiveActions: Preset = {
         kpi: { column: 'kpi', required: true, description: 'The KPI the action should move' },
         segment: { column: 'segment', description: 'One segment of the KPI, if the action is about one' },
         opened: { column: 'opened', required: true, description: 'A period (2026-Q2) or a date' },
-        owner: { column: 'owner' },
+        owner: { column: 'owner', personal: true },
         description: { column: 'description' },
         expected: { column: 'expected', description: 'The expected effect, a comparison like ">= 95"' },
         due: { column: 'due', description: 'A period or a date' },

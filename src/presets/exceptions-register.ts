@@ -32,7 +32,7 @@ export const EXCEPTION_FIELDS: Record<string, PresetField> = {
   },
   system: { column: ['system', 'asset', 'scope'], type: 'string' },
   reason: { column: ['reason', 'justification'], type: 'string' },
-  approver: { column: APPROVER, type: 'string' },
+  approver: { column: APPROVER, type: 'string', personal: true },
   risk: {
     column: ['risk', 'risk_id'],
     type: 'string',

@@ -55,7 +55,7 @@ export const TREATMENT_STATUSES = ['not started', 'planned', 'in progress', 'imp
 const GENERIC_FIELDS: Record<string, PresetField> = {
   id: { column: ID, required: true, description: 'The risk’s identifier (RISK-017)' },
   title: { column: ['title', 'name', 'risk', 'description'], type: 'string' },
-  owner: { column: ['owner', 'risk_owner'], type: 'string' },
+  owner: { column: ['owner', 'risk_owner'], type: 'string', personal: true },
   category: { column: ['category', 'risk_category'], type: 'string' },
   inherent_likelihood: { column: ['inherent_likelihood'], type: 'number' },
   inherent_impact: { column: ['inherent_impact'], type: 'number' },
@@ -74,7 +74,7 @@ const GENERIC_FIELDS: Record<string, PresetField> = {
     description: 'The residual risk level',
   },
   treatment: { column: TREATMENT, type: 'enum', values: [...RISK_TREATMENTS] },
-  treatment_owner: { column: ['treatment_owner'], type: 'string' },
+  treatment_owner: { column: ['treatment_owner'], type: 'string', personal: true },
   treatment_status: { column: TREATMENT_STATUS, type: 'enum', values: [...TREATMENT_STATUSES] },
   treatment_due: {
     column: ['treatment_due', 'due', 'due_date'],
@@ -187,7 +187,7 @@ export const cisoAssistantRiskScenarios: Preset = {
           type: 'string',
           description: 'The name of the level in the risk matrix',
         },
-        owners: pipeList(['owners']),
+        owners: { ...pipeList(['owners']), personal: true },
         threats: pipeList(['threats']),
         assets: pipeList(['assets']),
         vulnerabilities: pipeList(['vulnerabilities']),

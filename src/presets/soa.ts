@@ -46,7 +46,7 @@ export const soa: Preset = {
           values: [...SOA_STATUSES],
           description: 'Implementation status; empty when not applicable',
         },
-        owner: { column: 'owner', type: 'string' },
+        owner: { column: 'owner', type: 'string', personal: true },
         last_verified: { column: 'last_verified', type: 'datetime', format: SOA_DATE },
       },
       signature: {

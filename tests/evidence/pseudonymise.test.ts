@@ -206,11 +206,16 @@ describe('report --evidence --pseudonymise', () => {
     expect(manifest.pseudonymisation.fields).toEqual({
       assets: ['owner'],
       entra: ['upn', 'display_name'],
+      // Registers name a person as owner or approver in real life (the example writes roles there).
+      exceptions_register: ['approver'],
       iam: ['id', 'arn'],
       leavers: ['employee_id', 'person'],
       phishing: ['email', 'user_id', 'first_name', 'last_name'],
       remote_sessions: ['user', 'approved_by'],
       reviews: ['reviewer'],
+      risks: ['owner', 'treatment_owner'],
+      risks_previous: ['owner', 'treatment_owner'],
+      soa: ['owner'],
       suppliers: ['owner'],
       training: ['user', 'email'],
     });
