@@ -94,7 +94,11 @@ describe('CISO Assistant import CSV', () => {
 
   it('a green KPI beside one without data is not assessed; a stale KPI counts only a red or amber judgement', () => {
     const green = (id: string) => kpi(id, { controls: ['A.8.13'] });
-    expect([kpi('BK-01').status, kpi('BK-05').status, kpi('AW-03').status]).toEqual(['green', 'green', 'no-data']);
+    expect([kpi('BK-01').status, kpi('BK-05').status, kpi('AW-03').status]).toEqual([
+      'green',
+      'green',
+      'no-data',
+    ]);
     expect(
       resultOf(renderCisoAssistant(withKpis([green('BK-01'), kpi('AW-03', { controls: ['A.8.13'] })]))).get(
         'A.8.13',
