@@ -24,8 +24,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function withRegister(register: string): string {
   const text = readFileSync(path.join(REPO, 'metrics.yaml'), 'utf8');
   const start = text.indexOf('exceptions:\n');
-  const end = text.indexOf('\nsources:\n');
   expect(start).toBeGreaterThan(0);
+  // The block ends before the next top-level key (manual:, sources: ...).
+  const next = /\n[a-z_]+:/.exec(text.slice(start + 'exceptions:\n'.length));
+  expect(next).not.toBeNull();
+  const end = start + 'exceptions:\n'.length + next!.index;
   const dir = mkdtempSync(path.join(tmp, 'catalogue-'));
   writeFileSync(
     path.join(dir, 'metrics.yaml'),

@@ -34,8 +34,8 @@ describe('validate --format json', () => {
     expect(data.verdict).toBe('data-problems');
     expect(data.catalogueOnly).toBe(false);
     expect(data.maxRejected).toBeNull();
-    // 44: the catalogue's KPIs, with the retired IR-11 that reports leave out.
-    expect(data.catalogue).toEqual({ file: 'metrics.yaml', kpis: 44, sources: 14, problems: [] });
+    // 57: the catalogue's KPIs, with the retired IR-11 that reports leave out; 20 sources.
+    expect(data.catalogue).toEqual({ file: 'metrics.yaml', kpis: 57, sources: 20, problems: [] });
     expect(data.period).toEqual({ label: '2026-Q3', timezone: 'Europe/Berlin' });
     const incidents = data.sources.find((s: { name: string }) => s.name === 'incidents');
     expect(incidents).toMatchObject({
@@ -67,7 +67,7 @@ describe('validate --format github', () => {
     const r = await runCli(['validate', '--format', 'github']);
     expect(r.status).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('catalogue metrics.yaml: 44 KPIs, 14 sources, formulas OK');
+    expect(lines[0]).toBe('catalogue metrics.yaml: 57 KPIs, 20 sources, formulas OK');
     expect(lines).toContain(
       'validation failed (exit 1): data problems in 2 sources: incidents (6 rejected rows), changes (1 rejected row)',
     );

@@ -94,7 +94,7 @@ describe('report', { timeout: 120_000 }, () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('ISMS KPI report 2026-Q3');
-    expect(r.stdout).toMatch(/^43 KPIs: \d+ green, \d+ amber, [1-9]\d* red/m);
+    expect(r.stdout).toMatch(/^56 KPIs: \d+ green, \d+ amber, [1-9]\d* red/m);
     // README: AC-01 is 13/16 = 81.25 % in Q3, red against >= 90.
     expect(r.stdout.split('\n').find((l) => l.includes('AC-01'))).toMatch(/81\.3 %.*red/);
     const evidence = r.stdout.slice(r.stdout.indexOf('\nEvidence\n'));
@@ -116,7 +116,7 @@ describe('report', { timeout: 120_000 }, () => {
   it('--fail-on never exits 0 and --fail-on amber exits 1', async () => {
     const never = await cli(['report', '--fail-on', 'never']);
     expect(never.status).toBe(0);
-    expect(never.stdout).toContain('43 KPIs:');
+    expect(never.stdout).toContain('56 KPIs:');
     // BK-01 is green in Q3 (916/930): only amber or red would fail.
     expect((await cli(['report', '--kpi', 'BK-01', '--fail-on', 'amber'])).status).toBe(0);
     // IR-02 is amber in Q3 (7/8 = 87.5 %).
@@ -135,12 +135,12 @@ describe('report', { timeout: 120_000 }, () => {
     expect(report.kpis[0]).toMatchObject({ id: 'IR-02', value: 75, status: 'red' });
   });
 
-  it('--format json is valid JSON with schemaVersion and all 43 KPIs', async () => {
+  it('--format json is valid JSON with schemaVersion and all 56 KPIs', async () => {
     const { status, report } = await jsonReport([]);
     expect(status).toBe(1);
     expect(report.schemaVersion).toBe(1);
-    expect(report.kpis).toHaveLength(43);
-    expect(REPORTED_IDS).toHaveLength(43);
+    expect(report.kpis).toHaveLength(56);
+    expect(REPORTED_IDS).toHaveLength(56);
     expect(ids(report)).toEqual([...REPORTED_IDS].sort());
     expect((report.period as { label: string }).label).toBe('2026-Q3');
     expect(report).not.toHaveProperty('generatedAt');
@@ -171,7 +171,7 @@ describe('report --output', { timeout: 120_000 }, () => {
     expect(r.stderr).toBe(`wrote ${file} (json)\n`);
     const report = JSON.parse(readFileSync(file, 'utf8'));
     expect(report.schemaVersion).toBe(1);
-    expect(report.kpis).toHaveLength(43);
+    expect(report.kpis).toHaveLength(56);
     // No temporary file is left next to it.
     expect(readdirSync(dir)).toEqual(['r.json']);
   });
@@ -182,7 +182,7 @@ describe('report --output', { timeout: 120_000 }, () => {
     const r = await cli(['report', '--quiet', '--output', file]);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('');
-    expect(readFileSync(file, 'utf8')).toMatch(/^43 KPIs:/m);
+    expect(readFileSync(file, 'utf8')).toMatch(/^56 KPIs:/m);
   });
 
   it('a missing folder: exit 2, one error line, nothing written', async () => {
@@ -311,7 +311,7 @@ describe('list and explain', { timeout: 120_000 }, () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     for (const id of ALL_IDS) expect(r.stdout).toMatch(new RegExp(`│ ${id} `));
-    expect(r.stdout).toContain('44 KPIs, 14 sources');
+    expect(r.stdout).toContain('57 KPIs, 20 sources');
     // The retired IR-11 is listed, and marked.
     expect(r.stdout).toContain('IR-11 (retired)');
   });

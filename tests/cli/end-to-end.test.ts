@@ -41,7 +41,7 @@ describe('the built binary', { timeout: 120_000 }, () => {
     expect(inWorkers.status).toBe(1);
     expect(inWorkers.stderr).toBe('');
     expect(inWorkers.stdout).toBe(inProcess.stdout);
-    expect(JSON.parse(inWorkers.stdout).kpis).toHaveLength(43);
+    expect(JSON.parse(inWorkers.stdout).kpis).toHaveLength(56);
   });
 
   it('reading each file in ranges on several threads gives the same report and validation byte for byte', () => {

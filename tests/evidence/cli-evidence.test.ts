@@ -45,9 +45,11 @@ describe('report --evidence', () => {
     const first = await report('--evidence', pack);
     expect(first.code).toBe(0);
     expect(first.stdout).toBe('');
-    expect(first.stderr).toBe(`wrote evidence pack ${pack} (43 KPIs, 14 sources)\n`);
+    expect(first.stderr).toBe(`wrote evidence pack ${pack} (56 KPIs, 20 sources)\n`);
     const files = snapshot(pack);
-    expect(Object.keys(files)).toHaveLength(1 + 43 + 13);
+    // manifest.json, one kpis/<ID>.csv per reported KPI, one rejected/<source>.csv per source that was read
+    // (all 20 of the example; a missing source gets none).
+    expect(Object.keys(files)).toHaveLength(1 + 56 + 20);
     expect(files['kpis/AC-02.csv']).toBeDefined();
     expect(files['rejected/incidents.csv']).toBeDefined();
     const second = await report('--evidence', pack, '--quiet');

@@ -82,9 +82,11 @@ describe('CISO Assistant import CSV', () => {
     expect(result.get('A.5.18')).toBe('non_compliant'); // AC-01, AC-02 red among ambers
     expect(result.get('A.5.17')).toBe('partially_compliant'); // AC-03, AC-04 amber
     expect(result.get('A.5.24')).toBe('compliant'); // IR-05 green; IR-01, IR-06 informational
-    expect(result.get('A.5.19')).toBe('not_assessed'); // informational KPIs only
-    expect(result.get('A.6.3')).toBe('not_assessed'); // AW-01 has no data; IR-10 is a draft
-    expect(result.has('A.5.1')).toBe(false); // no KPI names it: the audit keeps what it has
+    expect(result.get('A.5.21')).toBe('not_assessed'); // informational KPIs only (IR-07)
+    expect(result.get('A.6.3')).toBe('non_compliant'); // TR-01 red is worse than AW-03 without data
+    expect(result.get('A.8.16')).toBe('compliant'); // IR-03 green; IR-10 is a draft and does not count
+    expect(urnOf.has('A.5.3')).toBe(true);
+    expect(result.has('A.5.3')).toBe(false); // no KPI names it: the audit keeps what it has
     const a618 = records(text).find((r) => r.ref_id === 'A.5.18')!;
     expect(a618.observations).toContain('AC-01');
     expect(a618.observations).toContain('exception accepted by CISO until 2026-12-31');
@@ -92,8 +94,13 @@ describe('CISO Assistant import CSV', () => {
 
   it('a green KPI beside one without data is not assessed; a stale KPI counts only a red or amber judgement', () => {
     const green = (id: string) => kpi(id, { controls: ['A.8.13'] });
+    expect([kpi('BK-01').status, kpi('BK-05').status, kpi('AW-03').status]).toEqual([
+      'green',
+      'green',
+      'no-data',
+    ]);
     expect(
-      resultOf(renderCisoAssistant(withKpis([green('BK-01'), kpi('AW-01', { controls: ['A.8.13'] })]))).get(
+      resultOf(renderCisoAssistant(withKpis([green('BK-01'), kpi('AW-03', { controls: ['A.8.13'] })]))).get(
         'A.8.13',
       ),
     ).toBe('not_assessed');

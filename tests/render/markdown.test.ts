@@ -14,15 +14,14 @@ beforeAll(async () => {
 describe('markdown', () => {
   it('puts areas with red KPIs first and red KPIs first within each area', () => {
     const headings = md.match(/^### .*$/gm)!;
+    // Areas with a red KPI, the one with the most red KPIs first: Governance has 5 (GV-12, GV-14, GV-15,
+    // GV-17, GV-21), Access control 4 (AC-01, AC-02, AC-09, GV-01), Supplier relationships 3.
     expect(headings.slice(0, 3)).toEqual([
-      '### 🔴 Access control',
       '### 🔴 Governance and ISMS effectiveness',
-      '### 🔴 Incident management',
+      '### 🔴 Access control',
+      '### 🔴 Supplier relationships',
     ]);
-    const access = md.slice(
-      md.indexOf('### 🔴 Access control'),
-      md.indexOf('### 🔴 Governance and ISMS effectiveness'),
-    );
+    const access = md.slice(md.indexOf('### 🔴 Access control'), md.indexOf('### 🔴 Supplier relationships'));
     const statuses = [...access.matchAll(/^\| (\S+) (red|amber|green|info|no data|stale) \| (\S+) \|/gm)].map(
       (m) => m[2],
     );

@@ -183,9 +183,25 @@ describe('OSCAL assessment results of the bundled 2026-Q3 report', () => {
     expectTarget('A.5.18', 'red', 'not-satisfied', 'fail'); // AC-01, AC-02 red among ambers
     expectTarget('A.5.17', 'amber', 'not-satisfied', 'other'); // AC-03, AC-04 amber
     expectTarget('A.5.24', 'green', 'satisfied', 'pass'); // IR-05 green, IR-01 and IR-06 informational
-    expectTarget('A.5.19', 'info', 'not-satisfied', 'other'); // informational KPIs only
-    expectTarget('A.6.3', 'no-data', 'not-satisfied', 'other'); // AW-01 no data; IR-10 is a draft
+    expectTarget('A.5.21', 'info', 'not-satisfied', 'other'); // informational KPIs only (IR-07)
+    expectTarget('A.6.3', 'red', 'not-satisfied', 'fail'); // TR-01 red beside AW-03 without data
     expectTarget('A.8.16', 'green', 'satisfied', 'pass'); // IR-03 green; the draft IR-10 does not judge
+    // A.6.3 without its red and amber KPIs: AW-03 without data is worse than the green AW-01 and TR-02,
+    // and the draft IR-10 does not judge.
+    const a63 = report.kpis.filter((k) => ['AW-01', 'TR-02', 'AW-03', 'IR-10'].includes(k.id));
+    expect(a63.map((k) => [k.id, k.status, k.lifecycle ?? 'active'])).toEqual([
+      ['IR-10', 'info', 'draft'],
+      ['AW-01', 'green', 'active'],
+      ['TR-02', 'green', 'active'],
+      ['AW-03', 'no-data', 'active'],
+    ]);
+    const local = ar(renderOscal({ ...report, kpis: a63 }, { findings: true })).results[0].findings!;
+    const a63Target = local.find((f) => prop(f.target, 'control') === 'A.6.3')!.target;
+    expect([prop(a63Target, 'status'), a63Target.status.state, a63Target.status.reason]).toEqual([
+      'no-data',
+      'not-satisfied',
+      'other',
+    ]);
     // Every finding points at the observations of the control's KPIs.
     const observations = new Set(
       ar(renderOscal(report, { findings: true })).results[0].observations.map(
