@@ -13,7 +13,7 @@ import { init } from '../app/init.js';
 import { list } from '../app/list.js';
 import { presets } from '../app/presets.js';
 import { report, reportTargets } from '../app/report.js';
-import { reportPeriods } from '../app/report-periods.js';
+import { type ReportPeriodsOptions, reportPeriods } from '../app/report-periods.js';
 import type { CommandResult } from '../app/result.js';
 import { review } from '../app/review.js';
 import { validate } from '../app/validate.js';
@@ -174,8 +174,8 @@ export function buildProgram(io: CliIo, run: Run): Command {
   return program;
 }
 
-function reportCommand(program: Command, { io, run, colorWanted }: Context): void {
-  periodOptions(
+function reportCommand(program: Command, context: Context): void {
+  const command = periodOptions(
     program.command('report').description('evaluate the KPIs for a period and print or save the report'),
   )
     .addOption(
@@ -204,31 +204,8 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
       '--browser <path>',
       'the Chromium or Chrome that prints .pdf outputs (default: ISMS_KPI_BROWSER, else chromium, chromium-browser, google-chrome, google-chrome-stable or chrome on PATH)',
       nonEmpty,
-    )
-    .option(
-      '--evidence <dir>',
-      'write the audit evidence pack to this folder: manifest.json, the rows behind each KPI, the rejected rows of each source',
-      nonEmpty,
-    )
-    .option(
-      '--previous <manifest>',
-      "with --evidence: the previous pack's manifest.json (or its folder), whose sha256 the new manifest records, so the packs form a chain that isms-kpi verify checks",
-      nonEmpty,
-    )
-    .option(
-      '--sign <key.pem>',
-      'with --evidence: sign manifest.json with this Ed25519 private key (PKCS#8 PEM; passphrase of an encrypted key in ISMS_KPI_SIGNING_PASSPHRASE), writing manifest.json.sig',
-      nonEmpty,
-    )
-    .option(
-      '--pseudonymise',
-      'in the --evidence pack, replace the values of personal fields (user names, e-mail addresses, ...) with keyed pseudonyms (docs/evidence-privacy.md)',
-    )
-    .option(
-      '--pseudonym-key-file <file>',
-      'the key of --pseudonymise (default: the environment variable ISMS_KPI_PSEUDONYM_KEY)',
-      nonEmpty,
-    )
+    );
+  evidenceOptions(command)
     .option(
       '--history <file|dir>',
       'an earlier saved JSON report, or a folder of them, drawn in the trend lines of the HTML report; the one of the previous period gives the trend verdicts (repeatable)',
@@ -285,44 +262,77 @@ function reportCommand(program: Command, { io, run, colorWanted }: Context): voi
       'after',
       `\nExamples:\n  $ isms-kpi report --period 2026-Q2\n  $ isms-kpi report --format json > q3.json\n  $ isms-kpi report --output reports/2026-Q3.json --output reports/2026-Q3.html\n  $ isms-kpi report --output review-2026-Q3.pdf                # A4, printed by a local Chromium or Chrome\n  $ isms-kpi report --format markdown >> "$GITHUB_STEP_SUMMARY"\n  $ isms-kpi report --output kpis.xml --fail-on amber          # JUnit for the CI server: failures = KPIs that fail the run\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.json\n  $ isms-kpi report --evidence audit/2026-Q3 --previous audit/2026-Q2 --sign isms-kpi-signing.pem   # chained and signed (docs/evidence.md)\n  $ isms-kpi report --evidence audit/2026-Q3 --output audit/2026-Q3.oscal.json --oscal-findings   # OSCAL assessment results\n  $ isms-kpi report --output audit-2026-Q3.ciso-assistant.csv   # for CISO Assistant's data import (ISO/IEC 27001:2022 audit)\n  $ isms-kpi report --control A.8.13 --fail-on amber\n  $ isms-kpi report --periods 2025-Q1..2026-Q3 --output-dir reports/   # history: one JSON report per quarter (exit 0; --fail-on does not apply)\n${EXIT_CODES_HELP}`,
     )
-    .action((options, command: Command) =>
-      run(async () => {
-        checkPackOptions(options);
-        if (options.periods !== undefined || options.outputDir !== undefined) {
-          const progress = progressPrinter(io.stderr, options.quiet === true || io.env.TERM === 'dumb');
-          try {
-            return await reportPeriods(
-              {
-                ...options,
-                color: false,
-                ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-              },
-              io,
-            );
-          } finally {
-            progress.done();
-          }
-        }
-        const targets = await reportTargets(options, io);
-        if (options.evidence !== undefined) await checkEvidenceTarget(options.evidence, io.cwd);
-        const progress = progressPrinter(io.stderr, options.quiet === true || io.env.TERM === 'dumb');
-        try {
-          const columns = terminalWidth(io.env, io.stdout);
-          return await report(
-            {
-              ...options,
-              ...(columns !== undefined ? { terminalWidth: columns } : {}),
-              color: colorWanted(command),
-              ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-            },
-            targets,
-            io,
-          );
-        } finally {
-          progress.done();
-        }
-      }),
+    .action((options, command: Command) => context.run(() => runReport(options, command, context)));
+}
+
+/** `report --evidence DIR` and what the pack can be: chained, signed, pseudonymised. */
+function evidenceOptions(command: Command): Command {
+  return command
+    .option(
+      '--evidence <dir>',
+      'write the audit evidence pack to this folder: manifest.json, the rows behind each KPI, the rejected rows of each source',
+      nonEmpty,
+    )
+    .option(
+      '--previous <manifest>',
+      "with --evidence: the previous pack's manifest.json (or its folder), whose sha256 the new manifest records, so the packs form a chain that isms-kpi verify checks",
+      nonEmpty,
+    )
+    .option(
+      '--sign <key.pem>',
+      'with --evidence: sign manifest.json with this Ed25519 private key (PKCS#8 PEM; passphrase of an encrypted key in ISMS_KPI_SIGNING_PASSPHRASE), writing manifest.json.sig',
+      nonEmpty,
+    )
+    .option(
+      '--pseudonymise',
+      'in the --evidence pack, replace the values of personal fields (user names, e-mail addresses, ...) with keyed pseudonyms (docs/evidence-privacy.md)',
+    )
+    .option(
+      '--pseudonym-key-file <file>',
+      'the key of --pseudonymise (default: the environment variable ISMS_KPI_PSEUDONYM_KEY)',
+      nonEmpty,
     );
+}
+
+async function runReport(
+  options: Omit<ReportPeriodsOptions, 'color'>,
+  command: Command,
+  { io, colorWanted }: Context,
+) {
+  checkPackOptions(options);
+  if (options.periods !== undefined || options.outputDir !== undefined) {
+    const progress = progressPrinter(io.stderr, options.quiet === true || io.env.TERM === 'dumb');
+    try {
+      return await reportPeriods(
+        {
+          ...options,
+          color: false,
+          ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+        },
+        io,
+      );
+    } finally {
+      progress.done();
+    }
+  }
+  const targets = await reportTargets(options, io);
+  if (options.evidence !== undefined) await checkEvidenceTarget(options.evidence, io.cwd);
+  const progress = progressPrinter(io.stderr, options.quiet === true || io.env.TERM === 'dumb');
+  try {
+    const columns = terminalWidth(io.env, io.stdout);
+    return await report(
+      {
+        ...options,
+        ...(columns !== undefined ? { terminalWidth: columns } : {}),
+        color: colorWanted(command),
+        ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+      },
+      targets,
+      io,
+    );
+  } finally {
+    progress.done();
+  }
 }
 
 function validateCommand(program: Command, { io, run }: Context): void {
