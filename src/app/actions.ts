@@ -3,7 +3,9 @@
  *
  * Where (the first that applies): the file given with --actions (`.yaml`/`.yml`, or `.csv` with the
  * columns of the `corrective-actions` preset); else actions.yaml beside the catalogue; else the
- * catalogue's `actions:` block. Both actions.yaml and a block is an error (one list, one place).
+ * catalogue's `actions:` block, written in it or named by it (`actions: { file: FILE }`, read when the
+ * catalogue is loaded). Both actions.yaml and a block is an error (one list, one place), unless the block
+ * names that very actions.yaml.
  *
  * `isms-kpi actions`: evaluates the period (with --history for the values before), judges each action
  * (src/report/effectiveness.ts, significance by src/report/significance.ts at the default level) and
@@ -46,7 +48,7 @@ export async function loadActions(io: Io, catalogue: Catalogue, file: string | u
   const absolute = file === undefined ? beside : path.resolve(io.cwd, file);
   const shown = displayPath(absolute, io.cwd);
   const info = await io.stat(absolute).catch(() => undefined);
-  if (file === undefined && !info) return catalogue.actions;
+  if (file === undefined && (!info || catalogue.actionsFile === beside)) return catalogue.actions;
   if (file === undefined && catalogue.actions.length > 0)
     throw new IsmsKpiError(
       problem(

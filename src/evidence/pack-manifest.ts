@@ -3,8 +3,8 @@
  * list of files in the pack with their sha256, so the pack can be checked for completeness and tampering.
  */
 import type { KpiResult, Report, SourceManifest } from '../report/model.js';
-import { SIGNATURE_FILE } from './sign.js';
 import type { PseudonymisationManifest } from './pseudonymise.js';
+import { SIGNATURE_FILE } from './sign.js';
 
 /** Bumped when the layout of the pack changes. */
 export const EVIDENCE_PACK_VERSION = 1;

@@ -40,7 +40,15 @@ describe('report --periods', () => {
       kpis: { id: string; status: string; value: unknown }[];
     };
     const missing = report.sources.filter((s) => s.missing?.includes('no file for this period'));
-    expect(missing.map((s) => s.name).sort()).toEqual(['assets', 'entra', 'iam', 'nessus', 'risks', 'suppliers', 'training']);
+    expect(missing.map((s) => s.name).sort()).toEqual([
+      'assets',
+      'entra',
+      'iam',
+      'nessus',
+      'risks',
+      'suppliers',
+      'training',
+    ]);
     // The previous review's register (period_offset: -1, 2025-Q4) is an optional source: missing as such.
     expect(report.sources.find((s) => s.name === 'risks_previous')?.missing).toContain(
       'risk-register-2025-Q4.csv not found (optional source risks_previous)',
