@@ -30,6 +30,7 @@ import {
   DEFAULT_SIGNIFICANCE_LEVEL,
   type SignificanceOption,
 } from '../report/significance.js';
+import type { Period } from '../time/period.js';
 import { displayPath } from '../util/display-path.js';
 import { fileProblem } from '../util/file-problem.js';
 import { evaluate } from './evaluate.js';
@@ -127,6 +128,7 @@ export async function judgedReport(
   report: Report;
   history: Report[];
   catalogue: Catalogue;
+  period: Period;
   actions: Action[];
   problems: Problem[];
 }> {
@@ -141,7 +143,7 @@ export async function judgedReport(
   withHistory(report, saved.reports, catalogue);
   const actions = await loadActions(io, catalogue, options.actions);
   problems.push(...judgeActions(report, actions, saved.reports, catalogue, options.significance));
-  return { report, history: saved.reports, catalogue, actions, problems };
+  return { report, history: saved.reports, catalogue, period: result.period, actions, problems };
 }
 
 export async function actionsCommand(options: ActionsOptions, io: Io): Promise<CommandResult> {
