@@ -152,7 +152,7 @@ export async function actionsCommand(options: ActionsOptions, io: Io): Promise<C
     throw new IsmsKpiError(
       problem(
         'usage',
-        `no corrective actions: write them in ${ACTIONS_FILE} beside the catalogue, in an actions: block of the catalogue, or give a file with --actions`,
+        `no corrective actions: write them in ${ACTIONS_FILE} beside the catalogue, in an actions: block of the catalogue (or name their file there: actions: { file: FILE }), or give a file with --actions`,
       ),
     );
   return {

@@ -438,7 +438,7 @@ export function zodProblem(
     message = 'expected a file path (a glob is allowed), or a list of paths';
   } else if (issue.code === 'too_small' && isSourcePath(path)) {
     message = 'a list of paths needs at least one path';
-  } else if (issue.code === 'invalid_union' && path[0] === 'exceptions') {
+  } else if (issue.code === 'invalid_union' && (path[0] === 'exceptions' || path[0] === 'actions')) {
     message = issue.message;
   } else if (issue.code === 'invalid_union') {
     message = 'expected a column name or a field definition with column, type, ...';

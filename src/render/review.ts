@@ -74,7 +74,7 @@ function blocks(doc: ReviewDocument): Block[] {
   if (!doc.actions)
     out.push(
       p(
-        'No corrective actions were found (actions.yaml beside the catalogue, an actions: block, or --actions FILE).',
+        'No corrective actions were found (actions.yaml beside the catalogue, an actions: block or actions: { file: FILE } in it, or --actions FILE).',
       ),
     );
   else {
