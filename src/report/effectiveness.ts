@@ -229,7 +229,7 @@ export function actionVerdict(
   if (met)
     return done(
       'effective',
-      `${show(now)} meets ${expected} in ${label}${change ? '' : `; the change was not measured (${unmeasured})`}`,
+      `${show(now)} meets ${expected} in ${label}${change ? '' : `; the change was not measured: ${unmeasured}`}`,
       sig,
     );
   if (improved) return done('effective', `improved toward ${expected}: ${change}`, sig);

@@ -146,7 +146,7 @@ describe('effectiveness verdicts', () => {
     expect(alone).toMatchObject({ verdict: 'effective', met: true });
     expect(alone.significance).toBeUndefined();
     expect(alone.reason).toBe(
-      '2 meets <= 2 in 2026-Q3; the change was not measured (no saved report of 2026-Q2 or earlier to compare with (--history))',
+      '2 meets <= 2 in 2026-Q3; the change was not measured: no saved report of 2026-Q2 or earlier to compare with (--history)',
     );
     // An action that only moved toward its target is not effective without a before.
     const b = action('kpi: BK-01, expected: ">= 99", opened: 2026-Q2, due: 2026-Q4, status: open');
