@@ -3,7 +3,9 @@
  *
  * Where (the first that applies): the file given with --actions (`.yaml`/`.yml`, or `.csv` with the
  * columns of the `corrective-actions` preset); else actions.yaml beside the catalogue; else the
- * catalogue's `actions:` block. Both actions.yaml and a block is an error (one list, one place).
+ * catalogue's `actions:` block, written in it or named by it (`actions: { file: FILE }`, read when the
+ * catalogue is loaded). Both actions.yaml and a block is an error (one list, one place), unless the block
+ * names that very actions.yaml.
  *
  * `isms-kpi actions`: evaluates the period (with --history for the values before), judges each action
  * (src/report/effectiveness.ts, significance by src/report/significance.ts at the default level) and
@@ -28,6 +30,7 @@ import {
   DEFAULT_SIGNIFICANCE_LEVEL,
   type SignificanceOption,
 } from '../report/significance.js';
+import type { Period } from '../time/period.js';
 import { displayPath } from '../util/display-path.js';
 import { fileProblem } from '../util/file-problem.js';
 import { evaluate } from './evaluate.js';
@@ -46,7 +49,7 @@ export async function loadActions(io: Io, catalogue: Catalogue, file: string | u
   const absolute = file === undefined ? beside : path.resolve(io.cwd, file);
   const shown = displayPath(absolute, io.cwd);
   const info = await io.stat(absolute).catch(() => undefined);
-  if (file === undefined && !info) return catalogue.actions;
+  if (file === undefined && (!info || catalogue.actionsFile === beside)) return catalogue.actions;
   if (file === undefined && catalogue.actions.length > 0)
     throw new IsmsKpiError(
       problem(
@@ -125,6 +128,7 @@ export async function judgedReport(
   report: Report;
   history: Report[];
   catalogue: Catalogue;
+  period: Period;
   actions: Action[];
   problems: Problem[];
 }> {
@@ -139,7 +143,7 @@ export async function judgedReport(
   withHistory(report, saved.reports, catalogue);
   const actions = await loadActions(io, catalogue, options.actions);
   problems.push(...judgeActions(report, actions, saved.reports, catalogue, options.significance));
-  return { report, history: saved.reports, catalogue, actions, problems };
+  return { report, history: saved.reports, catalogue, period: result.period, actions, problems };
 }
 
 export async function actionsCommand(options: ActionsOptions, io: Io): Promise<CommandResult> {
@@ -148,7 +152,7 @@ export async function actionsCommand(options: ActionsOptions, io: Io): Promise<C
     throw new IsmsKpiError(
       problem(
         'usage',
-        `no corrective actions: write them in ${ACTIONS_FILE} beside the catalogue, in an actions: block of the catalogue, or give a file with --actions`,
+        `no corrective actions: write them in ${ACTIONS_FILE} beside the catalogue, in an actions: block of the catalogue (or name their file there: actions: { file: FILE }), or give a file with --actions`,
       ),
     );
   return {

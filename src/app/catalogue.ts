@@ -1,7 +1,9 @@
 /** Reading metrics.yaml through the Io, then parsing and compiling it (src/catalogue/ never reads files). */
 import path from 'node:path';
+import { readActionsCsv, readActionsYaml } from '../catalogue/actions.js';
 import { type Catalogue, compileCatalogue } from '../catalogue/compile.js';
 import { MAX_CATALOGUE_BYTES, type ParsedCatalogue, parseCatalogue } from '../catalogue/parse.js';
+import type { ActionConfig } from '../catalogue/schema.js';
 import { IsmsKpiError, problem } from '../problems.js';
 import { quote } from '../text.js';
 import { isValidTimeZone } from '../time/zone.js';
@@ -39,8 +41,10 @@ export async function loadCatalogue(io: Io, file: string, tz?: string): Promise<
   if (!parsed.ok) throw new IsmsKpiError(parsed.problems);
   if (tz) parsed.catalogue.config.timezone = tz;
   await readExceptionsFile(io, parsed.catalogue, path.dirname(absolute));
+  const actionsFile = await readActionsFile(io, parsed.catalogue, path.dirname(absolute));
   const compiled = compileCatalogue(parsed.catalogue, path.dirname(absolute));
   if (!compiled.ok) throw new IsmsKpiError(compiled.problems);
+  if (actionsFile !== undefined) compiled.catalogue.actionsFile = actionsFile;
   return compiled.catalogue;
 }
 
@@ -67,4 +71,35 @@ async function readExceptionsFile(io: Io, parsed: ParsedCatalogue, dir: string):
   const locate = parsed.locate.bind(parsed);
   parsed.locate = (at) =>
     at[0] === 'exceptions' && typeof at[1] === 'number' ? (locations[at[1]] ?? locate(at)) : locate(at);
+}
+
+/**
+ * `actions: { file: FILE }`: the actions file (.yaml as actions.yaml is written, or .csv with the
+ * `corrective-actions` preset's columns) becomes the block, read with the same schema as the block
+ * (src/catalogue/actions.ts); the catalogue's checks of an action (an unknown KPI, an id used twice) are
+ * located at its line of the file. Returns the file's absolute path, or undefined for a written list.
+ */
+async function readActionsFile(io: Io, parsed: ParsedCatalogue, dir: string): Promise<string | undefined> {
+  const given = parsed.config.actions;
+  if (Array.isArray(given)) return undefined;
+  const absolute = path.resolve(dir, given.file);
+  const shown = displayPath(absolute, io.cwd);
+  const text = await io.readText(absolute, MAX_CATALOGUE_BYTES).catch((error: unknown) => {
+    throw new IsmsKpiError(
+      fileProblem(error, shown, {
+        missing: `actions file not found (actions: { file: ${given.file} } in ${parsed.file}, relative to the catalogue's folder)`,
+        directory: 'is a directory, not an actions file',
+        tooLarge: `actions file is larger than ${MAX_CATALOGUE_BYTES / 1024 / 1024} MB`,
+      }),
+    );
+  });
+  const read = /\.csv$/i.test(absolute) ? readActionsCsv(text, shown) : readActionsYaml(text, shown);
+  if (!read.ok) throw new IsmsKpiError(read.problems);
+  parsed.config.actions = read.configs;
+  const locate = parsed.locate.bind(parsed);
+  parsed.locate = (at) =>
+    at[0] === 'actions' && typeof at[1] === 'number' && typeof at[2] === 'string'
+      ? read.locate(at[1], at[2] as keyof ActionConfig)
+      : locate(at);
+  return absolute;
 }

@@ -103,7 +103,11 @@ async function examplePlan(catalogue: string, io: Io): Promise<Plan> {
       }),
     );
   });
-  const config = parse(text) as { sources?: Record<string, { path?: string }> };
+  const config = parse(text) as {
+    sources?: Record<string, { path?: string }>;
+    actions?: unknown;
+    exceptions?: unknown;
+  };
   const exportsDir = path.join(path.dirname(catalogue), EXPORTS);
   const files: Document[] = [];
   const seen = new Set<string>();
@@ -127,6 +131,18 @@ async function examplePlan(catalogue: string, io: Io): Promise<Plan> {
         content: await io.readText(path.join(folder, name), MAX_EXAMPLE_BYTES),
       });
     }
+  }
+  // Files the catalogue names outside its sources (`actions: { file }`, `exceptions: { file }`) go along.
+  for (const block of [config.actions, config.exceptions]) {
+    const given = (block as { file?: unknown } | undefined)?.file;
+    if (typeof given !== 'string' || !given.startsWith(EXAMPLE_DATA)) continue;
+    const relative = given.slice(EXAMPLE_DATA.length);
+    if (seen.has(relative)) continue;
+    seen.add(relative);
+    files.push({
+      file: path.join(exportsDir, relative),
+      content: await io.readText(path.join(PACKAGE_ROOT, given), MAX_EXAMPLE_BYTES),
+    });
   }
   const rewritten = text.replaceAll(EXAMPLE_DATA, `${EXPORTS}/`);
   const summary = [

@@ -1,7 +1,8 @@
 /**
  * `isms-kpi review`: the management review input document (ISO/IEC 27001 9.3.2) for a period, from the
  * exports, the saved reports of earlier periods (--history), the corrective actions and the audit
- * findings register (--audits). Markdown on stdout; --output FILE writes .md, .html or .pdf (the HTML
+ * findings register (--audits, else the catalogue's source with the audit-findings preset:
+ * src/app/audit-source.ts). Markdown on stdout; --output FILE writes .md, .html or .pdf (the HTML
  * printed by a local Chromium or Chrome, as `report` prints one). Exit 0: the document is an input to a
  * meeting, not a gate.
  */
@@ -15,6 +16,7 @@ import { displayPath } from '../util/display-path.js';
 import { fileProblem } from '../util/file-problem.js';
 import { judgedReport, significanceOf } from './actions.js';
 import { parseAuditFindings } from './audit-findings.js';
+import { auditsFromCatalogue } from './audit-source.js';
 import { findBrowser } from './browser.js';
 import type { Io } from './io.js';
 import { checkOutputFolders } from './report.js';
@@ -51,8 +53,12 @@ export async function review(options: ReviewOptions, io: Io): Promise<CommandRes
   if (options.output !== undefined) await checkOutputFolders(io, [options.output]);
   const browser = format === 'pdf' ? await findBrowser(io, options.browser, options.output!) : undefined;
 
-  const audits = options.audits === undefined ? undefined : await readAudits(io, options.audits);
-  const { report, history, actions, problems, catalogue } = await judgedReport(options, io);
+  const given = options.audits === undefined ? undefined : await readAudits(io, options.audits);
+  const { report, history, actions, problems, catalogue, period } = await judgedReport(options, io);
+  // Without --audits: the catalogue's audit-findings source, read as the report reads its sources.
+  const fromCatalogue = given ? undefined : await auditsFromCatalogue(catalogue, period, io.cwd);
+  if (fromCatalogue) problems.push(...fromCatalogue.problems);
+  const audits = given ?? fromCatalogue?.register;
   const doc = buildReview({
     report,
     history,
@@ -87,5 +93,5 @@ async function readAudits(io: Io, file: string) {
       }),
     );
   });
-  return { file: shown, rows: parseAuditFindings(text, shown) };
+  return { file: shown, via: '--audits', rows: parseAuditFindings(text, shown) };
 }

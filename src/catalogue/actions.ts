@@ -115,15 +115,26 @@ export function actionTargets(kpis: readonly KpiConfig[]): ActionTargets {
   return new Map(kpis.map((k) => [k.id, { segmented: k.segment_by !== undefined }]));
 }
 
+/** Actions as written, before the checks against the catalogue, and where each key of each one is. */
+export type ActionConfigsResult =
+  | { ok: true; configs: ActionConfig[]; locate: (index: number, key: keyof ActionConfig) => Location }
+  | { ok: false; problems: Problem[] };
+
 /** The actions of an actions.yaml text (`actions:` and its list). */
 export function parseActionsYaml(text: string, file: string, targets: ActionTargets): ActionsResult {
+  const read = readActionsYaml(text, file);
+  return read.ok ? checkActions(read.configs, targets, read.locate) : read;
+}
+
+/** The actions of an actions.yaml text as written (schema-checked, not yet checked against the catalogue). */
+export function readActionsYaml(text: string, file: string): ActionConfigsResult {
   const read = readYaml({ file, text: text.replace(/^\uFEFF/, '') }, 'actions file');
   if (!read.ok) return read;
   const locate = yamlLocator(read.yaml, file);
   const parsed = FileSchema.safeParse(read.yaml.data);
   if (!parsed.success)
     return { ok: false, problems: parsed.error.issues.map((i) => zodProblem(i, read.yaml.data, locate)) };
-  return checkActions(parsed.data.actions, targets, (index, key) => locate(['actions', index, key]));
+  return { ok: true, configs: parsed.data.actions, locate: (index, key) => locate(['actions', index, key]) };
 }
 
 /**
@@ -131,6 +142,12 @@ export function parseActionsYaml(text: string, file: string, targets: ActionTarg
  * ignored), one action per row; empty cells are absent values, links are separated by `;`.
  */
 export function parseActionsCsv(text: string, file: string, targets: ActionTargets): ActionsResult {
+  const read = readActionsCsv(text, file);
+  return read.ok ? checkActions(read.configs, targets, read.locate) : read;
+}
+
+/** The actions of a CSV text as written (schema-checked, not yet checked against the catalogue). */
+export function readActionsCsv(text: string, file: string): ActionConfigsResult {
   const problems: Problem[] = [];
   const rows: { config: ActionConfig; line: number }[] = [];
   let index: Map<string, number> | undefined;
@@ -191,9 +208,9 @@ export function parseActionsCsv(text: string, file: string, targets: ActionTarge
   if (!index && problems.length === 0)
     problems.push(problem('no-header', 'actions: the file is empty', { file }));
   if (problems.length > 0) return { ok: false, problems };
-  return checkActions(
-    rows.map((r) => r.config),
-    targets,
-    (i, key) => ({ file, line: rows[i]!.line, column: key }),
-  );
+  return {
+    ok: true,
+    configs: rows.map((r) => r.config),
+    locate: (i, key) => ({ file, line: rows[i]!.line, column: key }),
+  };
 }

@@ -90,6 +90,8 @@ export interface Catalogue {
   exceptions: ExceptionConfig[];
   /** The `actions:` block (corrective actions), in catalogue order; actions.yaml is read by the app. */
   actions: Action[];
+  /** `actions: { file }`: the file the block was read from (absolute; set by the loader, src/app/catalogue.ts). */
+  actionsFile?: string;
   /** The `manual:` block, in catalogue order, each period as the report labels it. */
   manual: ManualEntry[];
   /** `significance:` (alpha or 'off'); absent: the default level (src/report/significance.ts). */
@@ -156,8 +158,19 @@ export function compileCatalogue(
   const targets = exceptionTargets(kpis, sources);
   checkExceptions(config, targets, at, problems);
   checkSegmentThresholds(kpis, targets, at, problems);
-  const actions = checkActions(config.actions, actionTargets(config.kpis), (i, key) =>
-    at(['actions', i, key]),
+  // `actions: { file }` is read by the loader (src/app/catalogue.ts), which hands over the list.
+  if (!Array.isArray(config.actions))
+    problems.push(
+      problem(
+        'catalogue-schema',
+        `actions: the file ${quote(config.actions.file)} is read when the catalogue is loaded from disk; compile the catalogue with its actions`,
+        at(['actions', 'file']),
+      ),
+    );
+  const actions = checkActions(
+    Array.isArray(config.actions) ? config.actions : [],
+    actionTargets(config.kpis),
+    (i, key) => at(['actions', i, key]),
   );
   if (!actions.ok) problems.push(...actions.problems);
   const order = evaluationOrder(kpis.map((k) => ({ id: k.config.id, uses: k.formula.kpis })));

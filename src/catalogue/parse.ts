@@ -391,24 +391,30 @@ function locateIn(
 }
 
 /**
- * `exceptions:` is a list of entries or `{ file }`: a problem in either is reported as the problems of the
+ * `exceptions:` (and `actions:`) is a list of entries or `{ file }`: a problem in either is reported as the problems of the
  * form written (a list's entry, or the mapping), not as "no form fits".
  */
 function exceptionsBranch(issue: z.core.$ZodIssue, data: unknown): z.core.$ZodIssue[] {
-  if (issue.code !== 'invalid_union' || issue.path.length !== 1 || issue.path[0] !== 'exceptions')
+  const key = issue.path[0];
+  if (
+    issue.code !== 'invalid_union' ||
+    issue.path.length !== 1 ||
+    !(key === 'exceptions' || key === 'actions')
+  )
     return [issue];
-  const written = (data as { exceptions?: unknown } | null)?.exceptions;
+  const written = (data as Record<string, unknown> | null)?.[key];
   if (typeof written !== 'object' || written === null)
     return [
       {
         ...issue,
-        message: 'expected a list of exceptions, or { file: FILE } to read them from an exceptions register',
+        message:
+          key === 'exceptions'
+            ? 'expected a list of exceptions, or { file: FILE } to read them from an exceptions register'
+            : 'expected a list of corrective actions, or { file: FILE } to read them from an actions file',
       },
     ];
   const branch = issue.errors[Array.isArray(written) ? 0 : 1] ?? [];
-  return branch.length === 0
-    ? [issue]
-    : branch.map((inner) => ({ ...inner, path: ['exceptions', ...inner.path] }));
+  return branch.length === 0 ? [issue] : branch.map((inner) => ({ ...inner, path: [key, ...inner.path] }));
 }
 
 /** A zod issue of the catalogue's (or the actions file's) schema as a located problem. */
@@ -432,7 +438,7 @@ export function zodProblem(
     message = 'expected a file path (a glob is allowed), or a list of paths';
   } else if (issue.code === 'too_small' && isSourcePath(path)) {
     message = 'a list of paths needs at least one path';
-  } else if (issue.code === 'invalid_union' && path[0] === 'exceptions') {
+  } else if (issue.code === 'invalid_union' && (path[0] === 'exceptions' || path[0] === 'actions')) {
     message = issue.message;
   } else if (issue.code === 'invalid_union' && path.length === 1 && path[0] === 'significance') {
     message = 'expected a significance level like 0.05, or off';

@@ -233,6 +233,13 @@ export const ManualSchema = z.strictObject({
   note: nonEmpty.optional(),
 });
 
+/**
+ * `actions: { file: fixtures/acme/actions.yaml }`: the catalogue's actions are read from an actions file
+ * (the layout of actions.yaml, or a CSV with the `corrective-actions` preset's columns), relative to the
+ * catalogue's folder, when the catalogue is loaded; the catalogue layer itself only ever sees the list.
+ */
+export const ActionsFileSchema = z.strictObject({ file: nonEmpty });
+
 /** The states of a corrective action (docs/management-review.md, "Corrective actions"). */
 export const ACTION_STATUSES = ['open', 'done', 'cancelled'] as const;
 
@@ -303,8 +310,11 @@ export const CatalogueSchema = z.strictObject({
   exceptions: z.union([z.array(ExceptionSchema), ExceptionsFileSchema]).default([]),
   /** Values collected by hand, per measure and period, read by formulas with manual("measure"). */
   manual: z.array(ManualSchema).default([]),
-  /** Corrective actions on KPIs (also in actions.yaml beside the catalogue). */
-  actions: z.array(ActionSchema).default([]),
+  /**
+   * Corrective actions on KPIs (also in actions.yaml beside the catalogue); `{ file: FILE }` reads them
+   * from an actions file (.yaml or .csv) when the catalogue is loaded (src/app/catalogue.ts).
+   */
+  actions: z.union([z.array(ActionSchema), ActionsFileSchema]).default([]),
   /**
    * The significance level (alpha) of diffs, trend verdicts and the reports' intervals (0.05: 95 %
    * intervals); `off`: no tests (docs/report-format.md "Significance"). --significance overrides it.

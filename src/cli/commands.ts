@@ -219,7 +219,7 @@ function reportCommand(program: Command, context: Context): void {
     )
     .option(
       '--actions <file>',
-      "corrective actions (.yaml or .csv) whose effectiveness verdicts go into the report (default: actions.yaml beside the catalogue, else the catalogue's actions: block)",
+      "corrective actions (.yaml or .csv) whose effectiveness verdicts go into the report (default: actions.yaml beside the catalogue, else the catalogue's actions: block or actions: { file })",
       nonEmpty,
     )
     .option('-k, --kpi <id>', 'only this KPI (repeatable)', collect, [])
@@ -560,7 +560,7 @@ function actionsCommandSpec(program: Command, { io, run }: Context): void {
     .option('--significance <level|off>', SIGNIFICANCE_HELP, significanceLevel)
     .option(
       '--actions <file>',
-      "the corrective actions, .yaml or .csv (default: actions.yaml beside the catalogue, else the catalogue's actions: block)",
+      "the corrective actions, .yaml or .csv (default: actions.yaml beside the catalogue, else the catalogue's actions: block or actions: { file })",
       nonEmpty,
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(ACTIONS_FORMATS).default('table'))
@@ -588,12 +588,12 @@ function reviewCommandSpec(program: Command, { io, run }: Context): void {
     .option('--significance <level|off>', SIGNIFICANCE_HELP, significanceLevel)
     .option(
       '--actions <file>',
-      "the corrective actions, .yaml or .csv (default: actions.yaml beside the catalogue, else the catalogue's actions: block)",
+      "the corrective actions, .yaml or .csv (default: actions.yaml beside the catalogue, else the catalogue's actions: block or actions: { file })",
       nonEmpty,
     )
     .option(
       '--audits <file>',
-      "the audit findings register (CSV, the audit-findings preset's layout)",
+      "the audit findings register (CSV, the audit-findings preset's layout; default: the catalogue's source with preset audit-findings)",
       nonEmpty,
     )
     .option(
@@ -605,7 +605,7 @@ function reviewCommandSpec(program: Command, { io, run }: Context): void {
     .option('-q, --quiet', 'no "wrote" message on stderr')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ isms-kpi review --period 2026-Q3 --history reports/ --audits audit-findings.csv\n  $ isms-kpi review --period 2026-Q3 --history reports/ --output review-2026-Q3.pdf\n\nExit codes:\n  0  written\n  2  the catalogue, an export, the actions or audits file or a saved report cannot be read, or a usage error',
+      '\nExamples:\n  $ isms-kpi review --period 2026-Q3 --history reports/\n  $ isms-kpi review --period 2026-Q3 --history reports/ --audits audit-findings.csv\n  $ isms-kpi review --period 2026-Q3 --history reports/ --output review-2026-Q3.pdf\n\nExit codes:\n  0  written\n  2  the catalogue, an export, the actions or audits file or a saved report cannot be read, or a usage error',
     )
     .action((options) => run(() => review(options, io)));
 }

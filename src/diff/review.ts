@@ -40,6 +40,17 @@ export interface AuditFindingRow {
   line: number;
 }
 
+/** The audit findings register of a review: its file, where it was named, its rows. */
+export interface AuditRegister {
+  /** The file, as shown to users. */
+  file: string;
+  /** Where the file was named: `--audits`, or `source audits of metrics.yaml`. */
+  via: string;
+  rows: AuditFindingRow[];
+  /** Rows of the file the source rejected (not listed). */
+  rejected?: number;
+}
+
 export interface ReviewKpi {
   kpi: KpiResult;
   /** The value of the previous period, when the definition is the same. */
@@ -64,7 +75,7 @@ export interface ReviewDocument {
   redWithoutAction: ReviewKpi[];
   /** The KPIs the report flags persistent (red or amber for escalate_after periods in a row). */
   persistent: KpiResult[];
-  audits?: { file: string; rows: AuditFindingRow[] };
+  audits?: AuditRegister;
   opportunities: string[];
   significance: SignificanceOption;
 }
@@ -92,7 +103,7 @@ export function buildReview(input: {
   report: Report;
   history: readonly Report[];
   actions?: readonly ActionVerdict[] | undefined;
-  audits?: { file: string; rows: AuditFindingRow[] } | undefined;
+  audits?: AuditRegister | undefined;
   significance: SignificanceOption;
 }): ReviewDocument {
   const { report, significance } = input;

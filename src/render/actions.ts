@@ -18,6 +18,7 @@ export const VERDICT_LABEL: Record<ActionVerdictName, string> = {
   cancelled: 'cancelled',
   'no-data': 'no data',
   'not-comparable': 'not comparable',
+  'not-judged': 'not judged: no earlier report',
 };
 
 /** The order counts are listed in: what needs a decision first. */
@@ -26,6 +27,7 @@ const VERDICT_ORDER: ActionVerdictName[] = [
   'ineffective',
   'not-comparable',
   'no-data',
+  'not-judged',
   'not-yet-effective',
   'effective',
   'cancelled',

@@ -74,7 +74,7 @@ function blocks(doc: ReviewDocument): Block[] {
   if (!doc.actions)
     out.push(
       p(
-        'No corrective actions were found (actions.yaml beside the catalogue, an actions: block, or --actions FILE).',
+        'No corrective actions were found (actions.yaml beside the catalogue, an actions: block or actions: { file: FILE } in it, or --actions FILE).',
       ),
     );
   else {
@@ -157,9 +157,25 @@ function blocks(doc: ReviewDocument): Block[] {
     });
   }
   out.push(h(3, '3.3 Audit results'));
-  if (!doc.audits) out.push(p('No audit findings register was given (--audits FILE).'));
-  else if (audits.length === 0) out.push(p(`${doc.audits.file} lists no findings.`));
-  else
+  if (!doc.audits)
+    out.push(
+      p(
+        'No audit findings register was given (--audits FILE, or a source with the audit-findings preset in the catalogue).',
+      ),
+    );
+  else {
+    const rejected = doc.audits.rejected
+      ? ` ${plural(doc.audits.rejected, 'row')} of it ${doc.audits.rejected === 1 ? 'was' : 'were'} rejected and ${doc.audits.rejected === 1 ? 'is' : 'are'} not listed (isms-kpi validate shows why).`
+      : '';
+    out.push(
+      p(
+        audits.length === 0
+          ? `${doc.audits.file} (${doc.audits.via}) lists no findings.${rejected}`
+          : `From ${doc.audits.file} (${doc.audits.via}).${rejected}`,
+      ),
+    );
+  }
+  if (doc.audits && audits.length > 0)
     out.push({
       kind: 'table',
       head: ['ID', 'Audit', 'Reference', 'Finding', 'Severity', 'Status', 'Due', 'Closed', 'Action'],

@@ -17,8 +17,11 @@
  *      (src/report/significance.ts, the rule of diff and the trend verdicts);
  *   5. open: overdue when the due period (or day) ended on or before the current period's end, else
  *      not-yet-effective;
- *   6. done: before the due date it is not-yet-effective (effects lag); after, ineffective, or no-data
- *      when there is no BEFORE to compare with (the change cannot be judged).
+ *   6. done: before the due date it is not-yet-effective (effects lag); after, ineffective, or
+ *      not-judged when there is no BEFORE to compare with (the change cannot be judged: `report` without
+ *      --history; not "no data", since the KPI has a value now).
+ * - Without a BEFORE nothing is claimed of a change: `effective` then rests on the value now meeting
+ *   `expected`, and the reason says that the change was not measured.
  * - A change whose significance cannot be judged (a mean, a derived KPI) counts as not significant, and
  *   the reason says so.
  */
@@ -220,7 +223,15 @@ export function actionVerdict(
     earlier && before !== null
       ? `${show(before)} in ${earlier.period.label} to ${show(now)} in ${label}, ${significanceWords(significance!)}`
       : undefined;
-  if (met) return done('effective', `${show(now)} meets ${expected} in ${label}`, sig);
+  const unmeasured = earlier
+    ? `${what} has no value in ${earlier.period.label} to compare with`
+    : `no saved report of ${action.opened} or earlier to compare with (--history)`;
+  if (met)
+    return done(
+      'effective',
+      `${show(now)} meets ${expected} in ${label}${change ? '' : `; the change was not measured: ${unmeasured}`}`,
+      sig,
+    );
   if (improved) return done('effective', `improved toward ${expected}: ${change}`, sig);
   const isDue = due.end <= Date.parse(current.period.end);
   const notMet = `${expected} not met (${show(now)} in ${label})`;
@@ -230,11 +241,7 @@ export function actionVerdict(
       ? done('overdue', `open, due ${action.due}: ${notMet}${since}`, sig)
       : done('not-yet-effective', `open, due ${action.due}: ${notMet} yet${since}`, sig);
   if (!isDue) return done('not-yet-effective', `done, due ${action.due}: ${notMet} yet${since}`, sig);
-  if (!change)
-    return done(
-      'no-data',
-      `done, due ${action.due}: ${notMet}, and no saved report of ${action.opened} or earlier to compare with (--history)`,
-    );
+  if (!change) return done('not-judged', `done, due ${action.due}: ${notMet}, and ${unmeasured}`);
   return done(
     'ineffective',
     `done, due ${action.due}: ${notMet}, no significant improvement: ${change}`,

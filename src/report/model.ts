@@ -457,6 +457,7 @@ export const ACTION_VERDICTS = [
   'cancelled',
   'no-data',
   'not-comparable',
+  'not-judged',
 ] as const;
 export type ActionVerdictName = (typeof ACTION_VERDICTS)[number];
 
@@ -494,7 +495,7 @@ export const actionVerdictSchema = doc(
     ),
     verdict: doc(
       z.enum(ACTION_VERDICTS),
-      "effective: `expected` is met, or the KPI improved significantly toward it; not-yet-effective: open, not due, not met; overdue: open and due, not met; ineffective: done and due, no significant improvement; cancelled; no-data: no value now (or none before, for a done action); not-comparable: the KPI's definition changed between `before` and `now`.",
+      "effective: `expected` is met, or the KPI improved significantly toward it; not-yet-effective: open, not due, not met; overdue: open and due, not met; ineffective: done and due, no significant improvement; cancelled; no-data: no value now; not-comparable: the KPI's definition changed between `before` and `now`; not-judged: done and due, not met, and no `before` to compare with (no saved report of the period it was opened in or earlier).",
     ),
     reason: doc(z.string(), 'The verdict in words, with the values it rests on.'),
   }),

@@ -132,7 +132,7 @@ describe('exceptions: neither a list nor { file }', () => {
     const { parseCatalogue } = await import('../../src/catalogue/parse.js');
     const text = readFileSync(path.join(REPO, 'metrics.yaml'), 'utf8');
     const start = text.indexOf('exceptions:\n');
-    const end = text.indexOf('\nsources:\n');
+    const end = text.indexOf('\n\n', start); // the block ends at the first blank line
     const parsed = parseCatalogue({
       file: 'metrics.yaml',
       text: `${text.slice(0, start)}exceptions: exceptions.csv\n${text.slice(end)}`,

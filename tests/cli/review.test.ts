@@ -1,10 +1,11 @@
 /**
- * `isms-kpi review` and `isms-kpi actions` over the example (metrics.yaml, fixtures/acme/actions.yaml,
- * fixtures/acme/audit-findings.csv, fixtures/reports as history), in-process. The Markdown golden
+ * `isms-kpi review` and `isms-kpi actions` over the example (metrics.yaml, which names
+ * fixtures/acme/actions.yaml and has the audit-findings source `audits` over
+ * fixtures/acme/audit-findings.csv; fixtures/reports as history), in-process. The Markdown golden
  * (tests/render/golden/review-2026-Q3.md) was read by hand against fixtures/acme/README.md and the
  * verdicts of docs/management-review.md.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,19 +14,39 @@ import { reportSchema } from '../../src/report/model.js';
 import { runCli } from '../helpers/cli.js';
 import { expectGolden } from '../render/bundled.js';
 
-const EXAMPLE = [
-  '--period',
-  '2026-Q3',
-  '--history',
-  'fixtures/reports',
-  '--actions',
-  'fixtures/acme/actions.yaml',
-];
-const REVIEW = ['review', ...EXAMPLE, '--audits', 'fixtures/acme/audit-findings.csv'];
+// The command of issue 20's "done when": no --actions, no --audits (the catalogue names both).
+const EXAMPLE = ['--period', '2026-Q3', '--history', 'fixtures/reports'];
+const REVIEW = ['review', ...EXAMPLE];
+
+/** A catalogue of one KPI, without actions and without an audit findings source. */
+const MINIMAL = `organisation: Test GmbH
+timezone: UTC
+sources:
+  tickets:
+    path: tickets.csv
+    kind: events
+    time_field: opened
+    fields:
+      id: id
+      opened: { column: opened, type: datetime, required: true }
+kpis:
+  - id: T-01
+    name: Tickets
+    formula: count(tickets)
+    unit: count
+    owner: IT
+    cadence: quarterly
+    thresholds: { green: "<= 1", amber: "<= 5" }
+`;
 
 let tmp: string;
+let minimal: string;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'isms-review-'));
+  minimal = path.join(tmp, 'minimal', 'metrics.yaml');
+  await mkdir(path.dirname(minimal));
+  await writeFile(minimal, MINIMAL);
+  await writeFile(path.join(tmp, 'minimal', 'tickets.csv'), 'id,opened\nT-1,2026-08-01\nT-2,2026-09-01\n');
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -62,13 +83,58 @@ describe('isms-kpi review', () => {
   });
 
   it('says what it could not judge without history, actions or audits', async () => {
-    const { stdout, status } = await runCli(['review', '--period', '2026-Q3']);
+    const { stdout, status } = await runCli(['review', '--period', '2026-Q3', '--catalogue', minimal]);
     expect(status).toBe(0);
     expect(stdout).toContain('No saved report of the previous period was given (--history)');
     expect(stdout).toContain('No corrective actions were found');
-    expect(stdout).toContain('No audit findings register was given (--audits FILE).');
-    // Without actions, every red KPI is one without an open corrective action.
-    expect(stdout.split('### 4.1 Red KPIs without an open corrective action')[1]).toMatch(/^\n\n- IR-09 /);
+    expect(stdout).toContain(
+      'No audit findings register was given (--audits FILE, or a source with the audit-findings preset in the catalogue).',
+    );
+  });
+
+  it("takes the audit findings from the catalogue's audit-findings source, and says so", async () => {
+    const { stdout } = await runCli(REVIEW);
+    const audits = stdout.split('### 3.3 Audit results')[1]!.split('###')[0]!;
+    expect(audits).toContain('From fixtures/acme/audit-findings.csv (source audits of metrics.yaml).');
+    expect(audits).toContain(
+      '| IA-2026-09 | Internal audit 2026-Q2 | A.5.26 | Critical incidents at Leipzig contained after more than 4 h | major | open | 2026-09-30 |   | CA-2026-09 |',
+    );
+    // The source machinery and the --audits reader agree on every row: only the "From" line differs.
+    const given = await runCli([...REVIEW, '--audits', 'fixtures/acme/audit-findings.csv']);
+    expect(given.stdout).toContain('From fixtures/acme/audit-findings.csv (--audits).');
+    expect(given.stdout.replace('(--audits).', '(source audits of metrics.yaml).')).toBe(stdout);
+  });
+
+  it("a row the catalogue's audit source rejects is not listed, and the document and stderr say so", async () => {
+    const dir = path.join(tmp, 'audit-source');
+    await mkdir(dir);
+    await writeFile(
+      path.join(dir, 'metrics.yaml'),
+      `${MINIMAL}  - id: T-02\n    name: Open findings\n    formula: count(audits, status != "closed")\n    unit: count\n    owner: IT\n    cadence: quarterly\n    thresholds: { green: "== 0", amber: "<= 2" }\n`.replace(
+        'sources:\n',
+        'sources:\n  audits:\n    preset: audit-findings\n    path: findings.csv\n',
+      ),
+    );
+    await writeFile(path.join(dir, 'tickets.csv'), 'id,opened\nT-1,2026-08-01\n');
+    await writeFile(
+      path.join(dir, 'findings.csv'),
+      'id,reference,finding,severity,status,due\nF-1,9.2,Audit programme incomplete,Minor,Open,2026-09-30\nF-2,A.5.1,Policy not reviewed,critical,open,2026-09-30\n',
+    );
+    const { stdout, stderr, status } = await runCli([
+      'review',
+      '--period',
+      '2026-Q3',
+      '--catalogue',
+      path.join(dir, 'metrics.yaml'),
+    ]);
+    expect(status).toBe(0);
+    const audits = stdout.split('### 3.3 Audit results')[1]!.split('###')[0]!;
+    expect(audits).toMatch(
+      /\(source audits of .*metrics\.yaml\)\. 1 row of it was rejected and is not listed/,
+    );
+    expect(audits).toContain('| F-1 |   | 9.2 | Audit programme incomplete | minor | open | 2026-09-30 |');
+    expect(audits).not.toContain('F-2');
+    expect(stderr).toMatch(/findings\.csv:3\b.*critical/);
   });
 
   it('writes HTML with the same content, escaped', async () => {
@@ -95,7 +161,7 @@ describe('isms-kpi review', () => {
       file,
       'id,reference,finding,severity,status,due\nF-1,A.5.1,x,critical,open,2026-09-30\nF-2,9.2,y,minor,open,30.09.2026\nF-3,9.2,z,minor,closed,\nF-3,9.3,z,minor,open,\n',
     );
-    const { status, stdout, stderr } = await runCli([...REVIEW.slice(0, -1), file]);
+    const { status, stdout, stderr } = await runCli([...REVIEW, '--audits', file]);
     expect([status, stdout]).toEqual([2, '']);
     expect(stderr.split('\n').filter(Boolean)).toEqual([
       `error: ${file}:2: column "severity": severity "critical": write one of major, minor, observation, opportunity`,
@@ -191,7 +257,7 @@ describe('isms-kpi actions', () => {
   });
 
   it('no actions anywhere is a usage error that says where they go', async () => {
-    const { status, stderr } = await runCli(['actions', '--period', '2026-Q3']);
+    const { status, stderr } = await runCli(['actions', '--period', '2026-Q3', '--catalogue', minimal]);
     expect(status).toBe(2);
     expect(stderr).toContain('no corrective actions: write them in actions.yaml beside the catalogue');
   });
@@ -202,8 +268,31 @@ describe('report --actions', () => {
     const { stdout } = await runCli(['report', ...EXAMPLE, '--format', 'json', '--fail-on', 'never']);
     const report = reportSchema.parse(JSON.parse(stdout));
     expect(report.actions?.map((a) => a.verdict)).toContain('not-comparable');
-    // Without actions the report has no `actions` key at all (the bundled goldens stay as they were).
-    const plain = await runCli(['report', '--period', '2026-Q3', '--format', 'json', '--fail-on', 'never']);
+    // Without actions the report has no `actions` key at all.
+    const plain = await runCli(['report', '--period', '2026-Q3', '--format', 'json', '--catalogue', minimal]);
     expect(JSON.parse(plain.stdout)).not.toHaveProperty('actions');
+  });
+
+  it("plain report (no --history): the catalogue's actions, judged honestly, the same as isms-kpi actions", async () => {
+    const plain = await runCli(['report', '--format', 'json', '--fail-on', 'never']);
+    const actions = reportSchema.parse(JSON.parse(plain.stdout)).actions!;
+    const listed = await runCli(['actions', '--period', '2026-Q3', '--format', 'json']);
+    expect(JSON.parse(listed.stdout)).toEqual(JSON.parse(JSON.stringify(actions)));
+    // Nothing was measured before: no verdict rests on a change, none has a before or a significance.
+    for (const a of actions) {
+      expect(a.before).toBeUndefined();
+      expect(a.significance).toBeUndefined();
+      if (a.verdict === 'effective') {
+        expect(a.met).toBe(true);
+        expect(a.reason).toContain('the change was not measured');
+      }
+    }
+    const byId = Object.fromEntries(actions.map((a) => [a.id, a.verdict]));
+    // Done and due, not met: with history BK-01 was effective (a significant improvement) and VM-02
+    // ineffective; without it neither can be judged, and "no data" would be wrong (both have a value).
+    expect(byId['CA-2026-02']).toBe('not-judged');
+    expect(byId['CA-2026-05']).toBe('not-judged');
+    const table = await runCli(['actions', '--period', '2026-Q3']);
+    expect(table.stdout).toMatch(/│ CA-2026-05 .*│ not judged: no earlier report │/);
   });
 });

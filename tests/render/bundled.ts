@@ -3,15 +3,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { judgeActions, loadActions } from '../../src/app/actions.js';
+import { nodeIo } from '../../src/app/node-io.js';
 import { type RunResult, run } from '../helpers/run.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const GOLDEN = path.join(REPO, 'tests', 'render', 'golden');
 
-export function runBundled(
+/**
+ * As `isms-kpi report` makes it: the run, then the verdicts of the corrective actions the catalogue names
+ * (fixtures/acme/actions.yaml; no history, so nothing is judged from a change) in the report's `actions`.
+ */
+export async function runBundled(
   options: { trace?: boolean; timestamp?: string; storeAllFields?: boolean; period?: string } = {},
 ): Promise<RunResult> {
-  return run({ catalogue: 'metrics.yaml', cwd: REPO, period: '2026-Q3', ...options });
+  const result = await run({ catalogue: 'metrics.yaml', cwd: REPO, period: '2026-Q3', ...options });
+  const actions = await loadActions(nodeIo({ cwd: REPO }), result.catalogue, undefined);
+  if (actions.length > 0) judgeActions(result.report, actions, [], result.catalogue, undefined);
+  return result;
 }
 
 /**

@@ -117,19 +117,41 @@ describe('effectiveness verdicts', () => {
     expect(actionVerdict(a, q3, [q2], options()).verdict).toBe('cancelled');
   });
 
-  it('no data: the KPI has no value now (AW-01), or a done action has nothing to compare with', () => {
+  it('no data: the KPI has no value now (AW-01)', () => {
     const a = action('kpi: AW-01, expected: "<= 5", opened: 2026-Q2, due: 2026-Q3, status: open');
     const v = actionVerdict(a, q3, [q2], options());
     expect(v).toMatchObject({ verdict: 'no-data', met: null });
     expect(v.reason).toBe('AW-01 has no value in 2026-Q3 (no-data)');
+  });
+
+  it('not judged: a done action past its due date, not met, with nothing to compare with', () => {
     const b = action('kpi: VM-02, expected: "<= 20", opened: 2026-Q2, due: 2026-Q3, status: done');
-    const w = actionVerdict(b, q3, [], options());
-    expect(w.verdict).toBe('no-data');
+    const w = actionVerdict(b, q3, [], options(significant));
+    expect(w).toMatchObject({ verdict: 'not-judged', met: false });
     expect(w.before).toBeUndefined();
-    expect(w.reason).toContain('no saved report of 2026-Q2 or earlier to compare with (--history)');
+    expect(w.significance).toBeUndefined();
+    expect(w.reason).toBe(
+      'done, due 2026-Q3: <= 20 % not met (40.0 % in 2026-Q3), and no saved report of 2026-Q2 or earlier to compare with (--history)',
+    );
+    // With the history the same action is judged (ineffective: the change is not significant).
+    expect(actionVerdict(b, q3, [q2], options(noise)).verdict).toBe('ineffective');
     // An open action needs no comparison to be overdue.
     const c = action('kpi: VM-02, expected: "<= 20", opened: 2026-Q2, due: 2026-Q3, status: open');
     expect(actionVerdict(c, q3, [], options()).verdict).toBe('overdue');
+  });
+
+  it('effective without a before rests on the value now only, and says the change was not measured', () => {
+    const a = action('kpi: IR-05, expected: "<= 2", opened: 2026-Q2, due: 2026-Q3, status: done');
+    const alone = actionVerdict(a, q3, [], options(significant));
+    expect(alone).toMatchObject({ verdict: 'effective', met: true });
+    expect(alone.significance).toBeUndefined();
+    expect(alone.reason).toBe(
+      '2 meets <= 2 in 2026-Q3; the change was not measured: no saved report of 2026-Q2 or earlier to compare with (--history)',
+    );
+    // An action that only moved toward its target is not effective without a before.
+    const b = action('kpi: BK-01, expected: ">= 99", opened: 2026-Q2, due: 2026-Q4, status: open');
+    expect(actionVerdict(b, q3, [q2], options(significant)).verdict).toBe('effective');
+    expect(actionVerdict(b, q3, [], options(significant)).verdict).toBe('not-yet-effective');
   });
 
   it('not comparable: the KPI definition changed between the two reports (IR-02, hand-edited copy)', () => {
