@@ -72,6 +72,8 @@ export interface ReviewDocument {
   kpis: ReviewKpi[];
   newRed: ReviewKpi[];
   noLongerRed: ReviewKpi[];
+  /** Measured before, now without data or stale: not an improvement, and not left out either. */
+  nowUnjudged: ReviewKpi[];
   redWithoutAction: ReviewKpi[];
   /** The KPIs the report flags persistent (red or amber for escalate_after periods in a row). */
   persistent: KpiResult[];
@@ -113,7 +115,13 @@ export function buildReview(input: {
     .filter((k) => k.status !== 'info' || k.value !== null)
     .map((k) => reviewKpi(k, previous, significance));
   const newRed = kpis.filter((k) => k.kpi.status === 'red' && k.previous && k.previous.status !== 'red');
-  const noLongerRed = kpis.filter((k) => k.kpi.status !== 'red' && k.previous?.status === 'red');
+  const unjudged = (status: string) => status === 'no-data' || status === 'stale';
+  const noLongerRed = kpis.filter(
+    (k) => k.previous?.status === 'red' && k.kpi.status !== 'red' && !unjudged(k.kpi.status),
+  );
+  const nowUnjudged = kpis.filter(
+    (k) => unjudged(k.kpi.status) && k.previous !== undefined && !unjudged(k.previous.status),
+  );
   // An open action on one segment of a KPI is an action on it.
   const open = new Set((input.actions ?? []).filter((a) => a.status === 'open').map((a) => a.kpi));
   const redWithoutAction = kpis.filter((k) => k.kpi.status === 'red' && !open.has(k.kpi.id));
@@ -139,6 +147,7 @@ export function buildReview(input: {
     kpis,
     newRed,
     noLongerRed,
+    nowUnjudged,
     redWithoutAction,
     persistent,
     ...(input.audits ? { audits: input.audits } : {}),

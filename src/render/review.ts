@@ -109,6 +109,10 @@ function blocks(doc: ReviewDocument): Block[] {
     out.push(list(doc.newRed.map(changeItem), 'None.'));
     out.push(h(3, 'No longer red'));
     out.push(list(doc.noLongerRed.map(changeItem), 'None.'));
+    if (doc.nowUnjudged.length > 0) {
+      out.push(h(3, 'Now without data or stale'));
+      out.push(list(doc.nowUnjudged.map(changeItem), 'None.'));
+    }
   }
 
   // d) Performance

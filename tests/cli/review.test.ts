@@ -11,8 +11,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionVerdict } from '../../src/report/model.js';
 import { reportSchema } from '../../src/report/model.js';
+import { displayPath } from '../../src/util/display-path.js';
 import { runCli } from '../helpers/cli.js';
 import { expectGolden } from '../render/bundled.js';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+/** A file as messages name it (relative to the repository, where runCli runs, or absolute when far up). */
+const shown = (file: string) => displayPath(file, REPO);
 
 // The command of issue 20's "done when": no --actions, no --audits (the catalogue names both).
 const EXAMPLE = ['--period', '2026-Q3', '--history', 'fixtures/reports'];
@@ -80,6 +85,26 @@ describe('isms-kpi review', () => {
     expect(redWithout).not.toContain('AC-09');
     expect(redWithout).toContain('IR-09');
     expect(redWithout).toContain('GV-21');
+  });
+
+  it('a KPI measured before and without data now is not "no longer red": it has its own list', async () => {
+    const { stdout, status } = await runCli(REVIEW);
+    expect(status).toBe(0);
+    const section = (title: string) => {
+      const start = stdout.indexOf(`### ${title}\n`);
+      expect(start).toBeGreaterThan(0);
+      return stdout.slice(start, stdout.indexOf('\n#', start + 4));
+    };
+    // AW-03 (manual) was red at 78.0 % in 2026-Q2 and has no value in 2026-Q3.
+    expect(section('No longer red')).not.toContain('AW-03');
+    expect(section('Now without data or stale')).toContain(
+      'AW-03 Awareness pulse survey, staff who know how to report a suspicious e-mail: red 78.0 % in 2026-Q2, now no data',
+    );
+    // Every KPI listed as no longer red has a value that is judged now.
+    for (const line of section('No longer red')
+      .split('\n')
+      .filter((l) => l.startsWith('- ')))
+      expect(line).toMatch(/now (green|amber|info) /);
   });
 
   it('says what it could not judge without history, actions or audits', async () => {
@@ -164,9 +189,9 @@ describe('isms-kpi review', () => {
     const { status, stdout, stderr } = await runCli([...REVIEW, '--audits', file]);
     expect([status, stdout]).toEqual([2, '']);
     expect(stderr.split('\n').filter(Boolean)).toEqual([
-      `error: ${file}:2: column "severity": severity "critical": write one of major, minor, observation, opportunity`,
-      `error: ${file}:3: column "due": due "30.09.2026" is not a date written yyyy-MM-dd (like 2026-09-30)`,
-      `error: ${file}:5: column "id": F-3 is listed twice (first on line 4)`,
+      `error: ${shown(file)}:2: column "severity": severity "critical": write one of major, minor, observation, opportunity`,
+      `error: ${shown(file)}:3: column "due": due "30.09.2026" is not a date written yyyy-MM-dd (like 2026-09-30)`,
+      `error: ${shown(file)}:5: column "id": F-3 is listed twice (first on line 4)`,
     ]);
   });
 });
@@ -253,7 +278,9 @@ describe('isms-kpi actions', () => {
     );
     const { stdout, status, stderr } = await runCli(['actions', ...EXAMPLE.slice(0, 4), '--actions', file]);
     expect([status, stdout]).toEqual([2, '']);
-    expect(stderr).toBe(`error: ${file}:2:22: action CA-1: unknown KPI "VM-2" (did you mean "VM-02"?)\n`);
+    expect(stderr).toBe(
+      `error: ${shown(file)}:2:22: action CA-1: unknown KPI "VM-2" (did you mean "VM-02"?)\n`,
+    );
   });
 
   it('no actions anywhere is a usage error that says where they go', async () => {
