@@ -151,7 +151,9 @@ describe('audit-catalogue on the command line', { timeout: 60_000 }, () => {
     expect(markdown).toContain('| ⚠ warning | `soa-not-applicable` | A.8.9 Configuration management');
     // With both saved reports AW-03 had a value once: not never-data (the 2026-Q3 copy with the changed
     // definition reports the same period and counts once)
-    const both = await runCli(args.map((a) => (a === 'fixtures/reports/2026-Q3.json' ? 'fixtures/reports' : a)));
+    const both = await runCli(
+      args.map((a) => (a === 'fixtures/reports/2026-Q3.json' ? 'fixtures/reports' : a)),
+    );
     expect(both.status).toBe(1);
     expect(both.stdout).not.toContain('never-data');
     expect(both.stdout).toContain('6 warnings, 3 for information');

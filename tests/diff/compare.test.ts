@@ -212,7 +212,9 @@ describe('added and retired KPIs', () => {
     newer.kpis = newer.kpis.filter((k) => k.id !== 'GV-01');
     newer.kpis.push({ ...structuredClone(newer.kpis[0]!), id: 'IR-99', name: 'New KPI', value: 3 });
     const diff = diffReports(q2, newer);
-    expect(diff.retired).toEqual([{ id: 'GV-01', name: 'Access hygiene exceptions', value: 10, status: 'red' }]);
+    expect(diff.retired).toEqual([
+      { id: 'GV-01', name: 'Access hygiene exceptions', value: 10, status: 'red' },
+    ]);
     expect(diff.added).toEqual([{ id: 'IR-99', name: 'New KPI', value: 3, status: 'info' }]);
     expect(diff.kpis.map((k) => k.id)).not.toContain('GV-01');
     expect(diff.kpis.map((k) => k.id)).not.toContain('IR-99');
