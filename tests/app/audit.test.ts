@@ -133,21 +133,30 @@ describe('audit-catalogue on the command line', { timeout: 60_000 }, () => {
       'audit-catalogue',
       '--soa',
       'fixtures/acme/soa.csv',
+      // AW-03 (manual) has no value in 2026-Q3; it had one (78 %) in 2026-Q2, see the last run below
       '--history',
-      'fixtures/reports',
+      'fixtures/reports/2026-Q3.json',
       '--today',
       '2026-10-15',
     ];
     const table = await runCli(args);
     expect(table.status).toBe(1);
     expect(table.stdout).toContain('Audit of metrics.yaml on 2026-10-15; SoA fixtures/acme/soa.csv');
-    expect(table.stdout).toMatch(/never-data +│ AW-01: no value in any of the 2 saved reports/);
+    expect(table.stdout).toMatch(/never-data +│ AW-03: no value in any of the 1 saved report \(2026-Q3\)/);
     expect(table.stdout).toContain('7 warnings, 3 for information');
     const json = JSON.parse((await runCli([...args, '--format', 'json'])).stdout);
     expect(json.findings.map((f: { code: string }) => f.code)).toContain('never-data');
     expect(json.findings).toHaveLength(10);
     const markdown = (await runCli([...args, '--format', 'markdown'])).stdout;
     expect(markdown).toContain('| ⚠ warning | `soa-not-applicable` | A.8.9 Configuration management');
+    // With both saved reports AW-03 had a value once: not never-data (the 2026-Q3 copy with the changed
+    // definition reports the same period and counts once)
+    const both = await runCli(
+      args.map((a) => (a === 'fixtures/reports/2026-Q3.json' ? 'fixtures/reports' : a)),
+    );
+    expect(both.status).toBe(1);
+    expect(both.stdout).not.toContain('never-data');
+    expect(both.stdout).toContain('6 warnings, 3 for information');
   });
 
   it('a SoA that cannot be read or parsed stops with exit 2 and a located message', async () => {

@@ -40,7 +40,7 @@ describe('isms-kpi diff', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('2026-Q2 -> 2026-Q3 (tolerance 0.5 %, significance 0.05)');
     expect(lines[1]).toBe(
-      '3 worsened, 20 improved, 5 changed, 5 unchanged, 1 not comparable, 0 added, 0 retired; 2 with a worse status; 20 of the changes not significant at 0.05',
+      '9 worsened, 32 improved, 9 changed, 5 unchanged, 1 not comparable, 0 added, 0 retired; 2 with a worse status; 38 of the changes not significant at 0.05',
     );
     // 12 of 13 leavers against 13 of 16: worse, but chance explains it (Fisher exact test)
     expect(lines[4]).toMatch(
@@ -58,7 +58,7 @@ describe('isms-kpi diff', () => {
 
   it('exits 1 with --fail-on-regression (AC-01 amber -> red); --strict only with --significance off', async () => {
     expect((await cli(['diff', Q2, Q3, '--fail-on-regression'])).status).toBe(1);
-    // the three worsenings (AC-01, AC-02, AC-09) are not significant
+    // the nine worsenings (AC-01, AC-02, AC-09, SU-03, GV-12, GV-14, GV-15, GV-21, GV-22) are not significant
     expect((await cli(['diff', Q2, Q3, '--strict'])).status).toBe(0);
     expect((await cli(['diff', Q2, Q3, '--strict', '--significance', 'off'])).status).toBe(1);
     expect((await cli(['diff', Q3, Q3, '--fail-on-regression', '--strict'])).status).toBe(0);
@@ -175,7 +175,9 @@ describe('isms-kpi trend', () => {
     expect(lines[0]).toBe('KPI        2026-Q2     2026-Q3');
     expect(lines).toContain('AC-01     92.3 % ▲    81.3 % ✖');
     expect(lines).toContain('IR-03     31.3 h ▲    18.2 h ✔');
-    expect(lines).toContain('AW-01          – ∅         – ∅');
+    // a KPI without data in a period shows – ∅ there: AW-03 (manual) in 2026-Q3, GV-16 in 2026-Q2
+    expect(lines).toContain('AW-03     78.0 % ✖         – ∅');
+    expect(lines).toContain('GV-16          – ∅    41.7 % ▲');
     // The changed-definition copy reports 2026-Q3 too: one of the two is skipped, with a warning.
     expect(r.stderr).toBe(
       'warning: fixtures/reports/2026-Q3-changed-definition.json: skipped: fixtures/reports/2026-Q3.json reports the same period 2026-Q3\n',

@@ -53,32 +53,52 @@ describe('direction', () => {
     expect(kpi(diff, 'IR-07').direction).toBe('none'); // info KPI, 7 -> 12
     expect(kpi(diff, 'IR-07').verdict).toBe('changed');
     expect(kpi(diff, 'AC-08').verdict).toBe('unchanged'); // 8 -> 8
-    expect(kpi(diff, 'AW-01').verdict).toBe('unchanged'); // no data in both
-    expect(kpi(diff, 'AW-01').change).toBeNull();
+    // a value on one side only: changed, never improved or worsened, and no change to show
+    expect(kpi(diff, 'GV-16').direction).toBe('higher'); // no data in 2026-Q2 -> 41.7 %
+    expect(kpi(diff, 'GV-16').verdict).toBe('changed');
+    expect(kpi(diff, 'GV-16').change).toBeNull();
+    expect(kpi(diff, 'AW-03').verdict).toBe('changed'); // 78 % -> no data (manual, not yet entered)
+    expect(kpi(diff, 'AW-03').change).toBeNull();
+    // no KPI lacks data in both fixture reports; 2026-Q3 against itself has AW-03 without data twice
+    expect(kpi(diffReports(q3, q3), 'AW-03').verdict).toBe('unchanged');
+    expect(kpi(diffReports(q3, q3), 'AW-03').change).toBeNull();
   });
 
   it('counts verdicts and lists regressions first, then improvements, in catalogue order', () => {
     // CH-03's amber band was tightened from <= 10 (2026-Q2 catalogue) to <= 8: not comparable
     expect(diff.counts).toEqual({
-      improved: 20,
-      worsened: 3,
+      improved: 32,
+      worsened: 9,
       unchanged: 5,
-      changed: 5,
+      changed: 9,
       'not-comparable': 1,
       added: 0,
       retired: 0,
       statusWorse: 2,
       // AC-01 12/13 -> 13/16, IR-05 5 -> 2, ...: most changes of a quarter are chance
-      notSignificant: 20,
+      notSignificant: 38,
     });
-    expect(diff.kpis.slice(0, 5).map((k) => k.id)).toEqual(['AC-01', 'AC-02', 'AC-09', 'IR-02', 'IR-03']);
-    expect(diff.kpis.at(-1)!.id).toBe('GV-01');
+    expect(diff.kpis.slice(0, 11).map((k) => k.id)).toEqual([
+      'AC-01',
+      'AC-02',
+      'AC-09',
+      'SU-03',
+      'GV-12',
+      'GV-14',
+      'GV-15',
+      'GV-21',
+      'GV-22',
+      'IR-02',
+      'IR-03',
+    ]);
+    // the unchanged KPIs come last: CH-04, AC-07, AC-08, GV-01, GV-13
+    expect(diff.kpis.at(-1)!.id).toBe('GV-13');
   });
 
   it('a worse status fails --fail-on-regression and a worse value --strict (only if significant)', () => {
     expect(isRegression(diff, {})).toBe(false);
     expect(isRegression(diff, { failOnRegression: true })).toBe(true);
-    // the three worsenings are not significant
+    // none of the nine worsenings is significant
     expect(isRegression(diff, { strict: true })).toBe(false);
     expect(isRegression(diffReports(q2, q3, { tolerance: 0.5, significance: 'off' }), { strict: true })).toBe(
       true,
@@ -120,8 +140,8 @@ describe('definition drift', () => {
     ]);
   });
 
-  it('leaves it out of the improved count (20 with the unchanged definition, besides CH-03)', () => {
-    expect(diff.counts.improved).toBe(19);
+  it('leaves it out of the improved count (32 with the unchanged definition, besides CH-03)', () => {
+    expect(diff.counts.improved).toBe(31);
     expect(diff.counts['not-comparable']).toBe(2);
   });
 
@@ -149,16 +169,21 @@ describe('definition drift', () => {
 describe('evidence drift', () => {
   it('calls out an identical snapshot file; an identical events file only when it does not reach the new period', () => {
     // The acme events exports cover both quarters (the same files in both reports) and reach into 2026-Q3:
-    // not suspicious. The Dependabot snapshot is the same file in both: suspicious.
+    // not suspicious. The Dependabot snapshot, the exceptions register and the SoA are the same files in
+    // both (same sha256): suspicious. The other snapshots (assets, entra, iam, ...) differ.
     expect(diffReports(q2, q3).evidence.map((e) => `${e.code} ${e.source}`)).toEqual([
       'snapshot-unchanged dependabot',
+      'snapshot-unchanged exceptions_register',
+      'snapshot-unchanged soa',
     ]);
     // An events export whose last row is before the new period was not refreshed.
     const stale = structuredClone(q3);
     stale.sources.find((s) => s.name === 'incidents')!.maxTime = '2026-06-30T10:00:00.000Z';
     expect(diffReports(q2, stale).evidence.map((e) => `${e.code} ${e.source}`)).toEqual([
       'snapshot-unchanged dependabot',
+      'snapshot-unchanged exceptions_register',
       'events-file-unchanged incidents',
+      'snapshot-unchanged soa',
     ]);
   });
 
@@ -187,7 +212,9 @@ describe('added and retired KPIs', () => {
     newer.kpis = newer.kpis.filter((k) => k.id !== 'GV-01');
     newer.kpis.push({ ...structuredClone(newer.kpis[0]!), id: 'IR-99', name: 'New KPI', value: 3 });
     const diff = diffReports(q2, newer);
-    expect(diff.retired).toEqual([{ id: 'GV-01', name: q2.kpis.at(-1)!.name, value: 10, status: 'red' }]);
+    expect(diff.retired).toEqual([
+      { id: 'GV-01', name: 'Access hygiene exceptions', value: 10, status: 'red' },
+    ]);
     expect(diff.added).toEqual([{ id: 'IR-99', name: 'New KPI', value: 3, status: 'info' }]);
     expect(diff.kpis.map((k) => k.id)).not.toContain('GV-01');
     expect(diff.kpis.map((k) => k.id)).not.toContain('IR-99');

@@ -117,11 +117,11 @@ describe('effectiveness verdicts', () => {
     expect(actionVerdict(a, q3, [q2], options()).verdict).toBe('cancelled');
   });
 
-  it('no data: the KPI has no value now (AW-01)', () => {
-    const a = action('kpi: AW-01, expected: "<= 5", opened: 2026-Q2, due: 2026-Q3, status: open');
+  it('no data: the KPI has no value now (AW-03: 78 % in 2026-Q2, manual and not entered for 2026-Q3)', () => {
+    const a = action('kpi: AW-03, expected: ">= 90", opened: 2026-Q2, due: 2026-Q3, status: open');
     const v = actionVerdict(a, q3, [q2], options());
     expect(v).toMatchObject({ verdict: 'no-data', met: null });
-    expect(v.reason).toBe('AW-01 has no value in 2026-Q3 (no-data)');
+    expect(v.reason).toBe('AW-03 has no value in 2026-Q3 (no-data)');
   });
 
   it('not judged: a done action past its due date, not met, with nothing to compare with', () => {
