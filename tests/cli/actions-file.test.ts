@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionVerdict } from '../../src/report/model.js';
+import { displayPath } from '../../src/util/display-path.js';
 import { runCli } from '../helpers/cli.js';
 
 const CATALOGUE = `organisation: Test GmbH
@@ -84,7 +85,10 @@ describe('actions: { file } in the catalogue', () => {
     const { stdout, stderr, status } = await actions(catalogue);
     const file = path.join(path.dirname(catalogue), 'governance', 'actions.yaml');
     expect([status, stdout]).toEqual([2, '']);
-    expect(stderr).toBe(`error: ${file}:3:22: action CA-2: unknown KPI "T-1" (did you mean "T-01"?)\n`);
+    // The file as messages name it: relative to the repository (runCli's working folder) unless far up.
+    expect(stderr).toBe(
+      `error: ${displayPath(file, path.resolve(import.meta.dirname, '../..'))}:3:22: action CA-2: unknown KPI "T-1" (did you mean "T-01"?)\n`,
+    );
   });
 
   it('a schema problem in the file, and a missing file, are located one-line errors', async () => {
