@@ -121,6 +121,9 @@ footer { margin-top: 20px; color: var(--muted); font-size: 11px; }
   .matrix.dense td, .matrix.dense th { padding: 0.5px 4px; }
   .matrix .chip { padding: 0 4px; }
   .matrix tr { break-inside: avoid; }
+  /* One line per KPI on paper: a long name is cut with an ellipsis (the full name is on its tile), so
+     the matrix of SUMMARY_LIMIT KPIs stays on page 1 (tests/browser/pdf.test.ts). */
+  .matrix td.name { width: 100%; max-width: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .legend { font-size: 6.5pt; margin-top: 3px; }
   .details { break-before: page; margin-top: 0; }
   .details > h2 { margin-top: 0; }

@@ -85,12 +85,12 @@ describe.skipIf(skip)('report --output FILE.pdf in Chromium', () => {
     expect(run.status).toBe(0);
     const pages = pagesOf(file, true);
     expect(pages.length).toBeGreaterThanOrEqual(3);
-    expect(report.kpis).toHaveLength(34);
+    expect(report.kpis).toHaveLength(56);
     const missing = report.kpis.filter((k) => !hasId(pages[0]!, k.id)).map((k) => k.id);
     expect(missing).toEqual([]);
     // Page 1 has the document control block and the counts.
     const first = bare(pagesOf(file, false)[0]!);
-    for (const text of ['Classification', 'Chief Information Security Officer', '2027-01-20', '✖ 5 red'])
+    for (const text of ['Classification', 'Chief Information Security Officer', '2027-01-20', '✖ 15 red'])
       expect(first).toContain(bare(text));
     pages.forEach((page, i) => {
       const lines = page.split('\n').filter((l) => l.trim() !== '');
