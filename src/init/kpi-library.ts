@@ -248,7 +248,7 @@ const SUPPLIER_AND_ASSET_TEMPLATES: readonly KpiTemplate[] = [
         formula: (c) =>
           `pct(count(${c.s}${c.where(
             all('approved_by != null', c.has('ticket') ? 'ticket != null' : undefined, 'recorded'),
-            'hours(started, ended) <= 8',
+            'hours(started, ended) >= 0 and hours(started, ended) <= 8',
           )}), count(${c.s}${c.where()}))`,
       },
     ],

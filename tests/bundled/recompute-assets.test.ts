@@ -162,6 +162,7 @@ function recompute(label: Label): { values: Record<string, Value>; rows: Record<
       s.ticket &&
       s.recorded === true &&
       s.ended !== null &&
+      s.ended >= s.started &&
       (s.ended - s.started) / HOUR_MS <= 8,
   );
   values['SU-03'] = share(compliant.length, sessions.length);

@@ -97,7 +97,7 @@ describe('preset remote-access-sessions', () => {
   it('reads minutes, seconds, German and ISO times, and an open session', async () => {
     const { rows, problems } = await loadPreset('remote-access-sessions', 'remote-access-sessions.csv');
     expect(problems).toEqual([]);
-    expect(rows).toHaveLength(9);
+    expect(rows).toHaveLength(10);
     const byId = new Map(rows.map((r) => [r.session, r]));
     expect(byId.get('RA-1001')).toEqual({
       session: 'RA-1001',
@@ -136,15 +136,16 @@ describe('preset remote-access-sessions', () => {
     const values = await presetKpiValues(
       { source: 'sessions', preset: 'remote-access-sessions', file: 'remote-access-sessions.csv' },
       {
-        // Q3 holds RA-1001 to RA-1006 and RA-1008 (RA-0999 is in Q2, RA-1007 in Q4). Approved, ended within
-        // 8 hours and recorded: RA-1001 (2.5 h), RA-1003 (exactly 8 h) and RA-1006 (1.5 h). Not: RA-1002 (no
-        // approval), RA-1004 (never ended), RA-1005 (not recorded), RA-1008 (10.5 h).
+        // Q3 holds RA-1001 to RA-1006, RA-1008 and RA-1009 (RA-0999 is in Q2, RA-1007 in Q4). Approved, ended
+        // within 8 hours and recorded: RA-1001 (2.5 h), RA-1003 (exactly 8 h) and RA-1006 (1.5 h). Not: RA-1002
+        // (no approval), RA-1004 (never ended), RA-1005 (not recorded), RA-1008 (10.5 h), RA-1009 (logged as
+        // ending 4 h before it started: -4 h is not "within 8 hours").
         SESSIONS: 'count(sessions)',
         COMPLIANT:
-          'count(sessions, approved_by != null and ticket != null and recorded and hours(started, ended) <= 8)',
-        PCT: 'pct(count(sessions, approved_by != null and ticket != null and recorded and hours(started, ended) <= 8), count(sessions))',
+          'count(sessions, approved_by != null and ticket != null and recorded and hours(started, ended) >= 0 and hours(started, ended) <= 8)',
+        PCT: 'pct(count(sessions, approved_by != null and ticket != null and recorded and hours(started, ended) >= 0 and hours(started, ended) <= 8), count(sessions))',
       },
     );
-    expect(values).toEqual({ SESSIONS: 7, COMPLIANT: 3, PCT: (100 * 3) / 7 });
+    expect(values).toEqual({ SESSIONS: 8, COMPLIANT: 3, PCT: (100 * 3) / 8 });
   });
 });
