@@ -53,8 +53,25 @@ function changeItem(line: ReviewKpi): string {
 }
 
 function blocks(doc: ReviewDocument): Block[] {
+  const out: Block[] = [];
+  for (const section of [
+    introduction,
+    actionStatus,
+    changesInIssues,
+    performance,
+    auditResults,
+    objectivesProgress,
+    toolFindings,
+    improvementAndDecisions,
+  ])
+    section(doc, out);
+  return out;
+}
+
+/** Title, period, document control, and the 9.3.2 inputs the tool does not measure. */
+function introduction(doc: ReviewDocument, out: Block[]): void {
   const { report } = doc;
-  const out: Block[] = [h(1, reviewTitle(report))];
+  out.push(h(1, reviewTitle(report)));
   out.push(
     p(
       `Period ${report.period.label} (${report.period.timezone}), as of ${report.asOf}. ${doc.previousPeriod ? `Changes are against the saved report of ${doc.previousPeriod}; ${doc.significance === 'off' ? 'significance testing is off (--significance off).' : `a change is called significant at the ${doc.significance.level} level.`}` : 'No saved report of the previous period was given (--history): changes and their significance are not shown.'}`,
@@ -68,8 +85,11 @@ function blocks(doc: ReviewDocument): Block[] {
       'Organised by the inputs of ISO/IEC 27001:2022 clause 9.3.2. Not measured here, to be brought to the meeting: c) changes in needs and expectations of interested parties, e) feedback from interested parties, f) results of risk assessment and status of the risk treatment plan.',
     ),
   );
+}
 
-  // a) Actions
+/** 1. Status of actions from previous reviews (9.3.2 a). */
+function actionStatus(doc: ReviewDocument, out: Block[]): void {
+  const { report } = doc;
   out.push(h(2, '1. Status of actions from previous reviews (9.3.2 a)'));
   if (!doc.actions)
     out.push(
@@ -99,8 +119,10 @@ function blocks(doc: ReviewDocument): Block[] {
       out.push({ kind: 'list', items: actions.map((a) => `${a.id} ${a.description}: ${a.reason}.`) });
     }
   }
+}
 
-  // b) Changes in issues
+/** 2. Changes in issues (9.3.2 b), as the KPIs show them. */
+function changesInIssues(doc: ReviewDocument, out: Block[]): void {
   out.push(h(2, '2. Changes in issues (9.3.2 b)'));
   if (!doc.previousPeriod) out.push(p('Not shown: no saved report of the previous period (--history).'));
   else {
@@ -114,8 +136,11 @@ function blocks(doc: ReviewDocument): Block[] {
       out.push(list(doc.nowUnjudged.map(changeItem), 'None.'));
     }
   }
+}
 
-  // d) Performance
+/** 3.1 nonconformities and corrective actions, 3.2 the KPI results by area (9.3.2 d). */
+function performance(doc: ReviewDocument, out: Block[]): void {
+  const { report } = doc;
   out.push(h(2, '3. Information security performance (9.3.2 d)'));
   out.push(h(3, '3.1 Nonconformities and corrective actions'));
   const audits = doc.audits?.rows ?? [];
@@ -160,6 +185,11 @@ function blocks(doc: ReviewDocument): Block[] {
       ]),
     });
   }
+}
+
+/** 3.3 the audit findings register. */
+function auditResults(doc: ReviewDocument, out: Block[]): void {
+  const audits = doc.audits?.rows ?? [];
   out.push(h(3, '3.3 Audit results'));
   if (!doc.audits)
     out.push(
@@ -195,6 +225,11 @@ function blocks(doc: ReviewDocument): Block[] {
         r.action,
       ]),
     });
+}
+
+/** 3.4 fulfilment of the objectives. */
+function objectivesProgress(doc: ReviewDocument, out: Block[]): void {
+  const { report } = doc;
   out.push(h(3, '3.4 Fulfilment of information security objectives'));
   const objectives = report.objectives ?? [];
   const kpiById = new Map(report.kpis.map((k) => [k.id, k]));
@@ -207,8 +242,10 @@ function blocks(doc: ReviewDocument): Block[] {
       'The catalogue declares no objectives.',
     ),
   );
+}
 
-  // Findings of the tool
+/** 4. What the tool finds: red KPIs without an open action, persistent KPIs. */
+function toolFindings(doc: ReviewDocument, out: Block[]): void {
   out.push(h(2, '4. Findings'));
   out.push(h(3, '4.1 Red KPIs without an open corrective action'));
   out.push(
@@ -231,8 +268,11 @@ function blocks(doc: ReviewDocument): Block[] {
       doc.previousPeriod ? 'None.' : 'Not judged: no saved report of the previous period (--history).',
     ),
   );
+}
 
-  // g) Opportunities
+/** 5. opportunities (9.3.2 g), 6. a blank Decisions table (9.3.3), and the provenance line. */
+function improvementAndDecisions(doc: ReviewDocument, out: Block[]): void {
+  const { report } = doc;
   out.push(h(2, '5. Opportunities for continual improvement (9.3.2 g)'));
   out.push(list(doc.opportunities, 'None recorded.'));
 
@@ -258,7 +298,6 @@ function blocks(doc: ReviewDocument): Block[] {
       `${report.tool.name} ${report.tool.version} · catalogue ${report.catalogue.path} (sha256 ${report.catalogue.sha256.slice(0, 12)})${generated ? ` · generated ${generated}` : ''}`,
     ),
   );
-  return out;
 }
 
 const mdCell = (text: string) => (text === '' ? ' ' : md(text));
