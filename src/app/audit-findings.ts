@@ -8,12 +8,12 @@
 import { isCalendarDate } from '../catalogue/schema.js';
 import type { AuditFindingRow } from '../diff/review.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
-import { readCsvText } from '../sources/csv-reader.js';
+import { type RegisterLayout, readRegisterCsv } from '../sources/register-csv.js';
 import { listOf, quote } from '../text.js';
 
 const SEVERITIES = ['major', 'minor', 'observation', 'opportunity'] as const;
 const STATUSES = ['open', 'in progress', 'closed'] as const;
-const COLUMNS: Record<keyof Omit<AuditFindingRow, 'line'>, string[]> = {
+const COLUMNS: Record<keyof Omit<AuditFindingRow, 'line'>, readonly string[]> = {
   id: ['id', 'finding_id'],
   audit: ['audit'],
   reference: ['reference', 'clause', 'control'],
@@ -29,72 +29,46 @@ const COLUMNS: Record<keyof Omit<AuditFindingRow, 'line'>, string[]> = {
 const REQUIRED = ['id', 'finding', 'severity', 'status'] as const;
 const DATES = ['opened', 'due', 'closed'] as const;
 
+const LAYOUT: RegisterLayout<keyof typeof COLUMNS> = {
+  columns: COLUMNS,
+  required: REQUIRED,
+  missing: (fields) =>
+    `audit findings: no column ${listOf(fields)} in the header (the layout: id, audit, reference, finding, severity, status, opened, due, closed, root_cause, action)`,
+};
+
 /** The findings of a register's text; throws an IsmsKpiError with every located problem. */
 export function parseAuditFindings(text: string, file: string): AuditFindingRow[] {
   const problems: Problem[] = [];
   const rows: AuditFindingRow[] = [];
   const seen = new Map<string, number>();
-  let index: Map<string, number> | undefined;
-  readCsvText(
-    text,
-    file,
-    { delimiter: 'auto' },
-    {
-      header(cells, line) {
-        const names = cells.map((c) => c.trim().toLowerCase());
-        index = new Map(
-          Object.entries(COLUMNS).map(([field, options]) => [
-            field,
-            names.findIndex((n) => options.includes(n)),
-          ]),
-        );
-        const missing = REQUIRED.filter((f) => index!.get(f)! < 0);
-        if (missing.length > 0) {
-          problems.push(
-            problem(
-              'column-missing',
-              `audit findings: no column ${listOf(missing)} in the header (the layout: id, audit, reference, finding, severity, status, opened, due, closed, root_cause, action)`,
-              { file, line },
-            ),
-          );
-          index = undefined;
-        }
-      },
-      record(cells, line) {
-        if (!index) return;
-        const cell = (field: string) => {
-          const at = index!.get(field)!;
-          return at < 0 ? '' : (cells[at] ?? '').trim();
-        };
-        const bad = (column: string, message: string) =>
-          problems.push(problem('bad-value', message, { file, line, column }));
-        const id = cell('id');
-        const row = { line } as AuditFindingRow;
-        for (const field of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[])
-          (row as unknown as Record<string, string>)[field] = cell(field);
-        row.severity = row.severity.toLowerCase() as AuditFindingRow['severity'];
-        row.status = row.status.toLowerCase() as AuditFindingRow['status'];
-        const before = problems.length;
-        for (const field of REQUIRED) if (cell(field) === '') bad(field, `${field} is empty`);
-        if (row.severity && !(SEVERITIES as readonly string[]).includes(row.severity))
-          bad('severity', `severity ${quote(cell('severity'))}: write one of ${SEVERITIES.join(', ')}`);
-        if (row.status && !(STATUSES as readonly string[]).includes(row.status))
-          bad('status', `status ${quote(cell('status'))}: write one of ${STATUSES.join(', ')}`);
-        for (const field of DATES) {
-          const value = cell(field);
-          if (value !== '' && !isCalendarDate(value))
-            bad(field, `${field} ${quote(value)} is not a date written yyyy-MM-dd (like 2026-09-30)`);
-        }
-        const earlier = id === '' ? undefined : seen.get(id);
-        if (earlier !== undefined) bad('id', `${id} is listed twice (first on line ${earlier})`);
-        if (problems.length > before) return;
-        seen.set(id, line);
-        rows.push(row);
-      },
-    },
+  problems.push(
+    ...readRegisterCsv(text, file, LAYOUT, ({ cell, line }) => {
+      const bad = (column: string, message: string) =>
+        problems.push(problem('bad-value', message, { file, line, column }));
+      const id = cell('id');
+      const row = { line } as AuditFindingRow;
+      for (const field of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[])
+        (row as unknown as Record<string, string>)[field] = cell(field);
+      row.severity = row.severity.toLowerCase() as AuditFindingRow['severity'];
+      row.status = row.status.toLowerCase() as AuditFindingRow['status'];
+      const before = problems.length;
+      for (const field of REQUIRED) if (cell(field) === '') bad(field, `${field} is empty`);
+      if (row.severity && !(SEVERITIES as readonly string[]).includes(row.severity))
+        bad('severity', `severity ${quote(cell('severity'))}: write one of ${SEVERITIES.join(', ')}`);
+      if (row.status && !(STATUSES as readonly string[]).includes(row.status))
+        bad('status', `status ${quote(cell('status'))}: write one of ${STATUSES.join(', ')}`);
+      for (const field of DATES) {
+        const value = cell(field);
+        if (value !== '' && !isCalendarDate(value))
+          bad(field, `${field} ${quote(value)} is not a date written yyyy-MM-dd (like 2026-09-30)`);
+      }
+      const earlier = id === '' ? undefined : seen.get(id);
+      if (earlier !== undefined) bad('id', `${id} is listed twice (first on line ${earlier})`);
+      if (problems.length > before) return;
+      seen.set(id, line);
+      rows.push(row);
+    }),
   );
-  if (!index && problems.length === 0)
-    problems.push(problem('no-header', 'audit findings: the file is empty', { file }));
   if (problems.length > 0) throw new IsmsKpiError(problems);
   return rows;
 }

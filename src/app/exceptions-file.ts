@@ -13,7 +13,7 @@ import { ExceptionSchema } from '../catalogue/schema.js';
 import { csvColumnsOf } from '../presets/columns.js';
 import { EXCEPTION_FIELDS } from '../presets/exceptions-register.js';
 import { IsmsKpiError, type Location, type Problem, problem } from '../problems.js';
-import { readCsvText } from '../sources/csv-reader.js';
+import { type RegisterLayout, readRegisterCsv } from '../sources/register-csv.js';
 
 type ExceptionEntry = ReturnType<typeof ExceptionSchema.parse>;
 /** The block's keys, read from the register's columns of the same name. */
@@ -25,65 +25,45 @@ export interface ExceptionsFromFile {
   locations: Location[];
 }
 
+type Column = (typeof KEYS)[number] | 'id';
+
+/** The register's columns of the block's keys (and its id), with their spellings from the preset. */
+const LAYOUT: RegisterLayout<Column> = {
+  columns: Object.fromEntries(
+    ([...KEYS, 'id'] as const).map((key) => [key, csvColumnsOf({ [key]: EXCEPTION_FIELDS[key]! })]),
+  ) as Record<Column, string[]>,
+  required: ['kpi'],
+  missing: () =>
+    'exceptions register: no column "kpi" in the header (the catalogue reads the rows that name a KPI)',
+};
+
 /** The block's entries in a register's text; throws an IsmsKpiError with every located problem. */
 export function parseExceptionsFile(text: string, file: string): ExceptionsFromFile {
   const problems: Problem[] = [];
   const entries: ExceptionEntry[] = [];
   const locations: Location[] = [];
-  type Column = (typeof KEYS)[number] | 'id';
-  let index: Partial<Record<Column, number>> | undefined;
-  readCsvText(
-    text,
-    file,
-    { delimiter: 'auto' },
-    {
-      header(cells) {
-        const names = cells.map((c) => c.trim().toLowerCase());
-        index = {};
-        for (const key of [...KEYS, 'id'] as const) {
-          const column = csvColumnsOf({ [key]: EXCEPTION_FIELDS[key]! }).find((c) =>
-            names.includes(c.toLowerCase()),
-          );
-          if (column !== undefined) index[key] = names.indexOf(column.toLowerCase());
+  problems.push(
+    ...readRegisterCsv(text, file, LAYOUT, ({ cell, line }) => {
+      if (cell('kpi') === '') return;
+      const raw = Object.fromEntries(KEYS.flatMap((key) => (cell(key) === '' ? [] : [[key, cell(key)]])));
+      const parsed = ExceptionSchema.safeParse(raw);
+      const at = { file, line };
+      if (!parsed.success) {
+        const name = cell('id') === '' ? `kpi ${cell('kpi')}` : `${cell('id')} (kpi ${cell('kpi')})`;
+        for (const issue of parsed.error.issues) {
+          const key = String(issue.path[0] ?? '');
+          const message =
+            raw[key] === undefined
+              ? `${key} is empty; an exception for a KPI needs kpi, reason, approver and expires`
+              : `${key}: ${issue.message}`;
+          problems.push(problem('bad-value', `exception ${name}: ${message}`, at));
         }
-        if (index.kpi === undefined)
-          problems.push(
-            problem(
-              'column-missing',
-              'exceptions register: no column "kpi" in the header (the catalogue reads the rows that name a KPI)',
-              { file, line: 1 },
-            ),
-          );
-      },
-      record(cells, line) {
-        if (index?.kpi === undefined) return;
-        const cell = (key: Column) => {
-          const i = index![key];
-          return i === undefined ? '' : (cells[i] ?? '').trim();
-        };
-        if (cell('kpi') === '') return;
-        const raw = Object.fromEntries(KEYS.flatMap((key) => (cell(key) === '' ? [] : [[key, cell(key)]])));
-        const parsed = ExceptionSchema.safeParse(raw);
-        const at = { file, line };
-        if (!parsed.success) {
-          const name = cell('id') === '' ? `kpi ${cell('kpi')}` : `${cell('id')} (kpi ${cell('kpi')})`;
-          for (const issue of parsed.error.issues) {
-            const key = String(issue.path[0] ?? '');
-            const message =
-              raw[key] === undefined
-                ? `${key} is empty; an exception for a KPI needs kpi, reason, approver and expires`
-                : `${key}: ${issue.message}`;
-            problems.push(problem('bad-value', `exception ${name}: ${message}`, at));
-          }
-          return;
-        }
-        entries.push(parsed.data);
-        locations.push(at);
-      },
-    },
+        return;
+      }
+      entries.push(parsed.data);
+      locations.push(at);
+    }),
   );
-  if (!index && problems.length === 0)
-    problems.push(problem('no-header', 'exceptions register: the file is empty', { file }));
   if (problems.length > 0) throw new IsmsKpiError(problems);
   return { entries, locations };
 }

@@ -12,9 +12,16 @@
  */
 import { annexAControl } from '../catalogue/annex-a.js';
 import { isCalendarDate } from '../catalogue/schema.js';
-import { SOA_COLUMNS, SOA_DATE, SOA_NO, SOA_STATUSES, SOA_YES } from '../presets/soa.js';
+import {
+  SOA_COLUMNS,
+  SOA_DATE,
+  SOA_NO,
+  type SOA_STATUS_COLUMNS,
+  SOA_STATUSES,
+  SOA_YES,
+} from '../presets/soa.js';
 import { IsmsKpiError, type Problem, problem } from '../problems.js';
-import { readCsvText } from '../sources/csv-reader.js';
+import { type RegisterLayout, readRegisterCsv } from '../sources/register-csv.js';
 import { quote } from '../text.js';
 
 export interface SoaRow {
@@ -35,115 +42,88 @@ const STATUS = new Map(SOA_STATUSES.map((s) => [s.toLowerCase(), s]));
 
 export { SOA_COLUMNS };
 
-type Columns = Record<(typeof SOA_COLUMNS)[number], number> & {
-  status: number;
-  owner: number;
-  last_verified: number;
+/** The SoA's columns: the three of audit-catalogue, then the optional implementation columns. */
+const LAYOUT: RegisterLayout<(typeof SOA_COLUMNS)[number] | (typeof SOA_STATUS_COLUMNS)[number]> = {
+  columns: {
+    control: ['control'],
+    applicable: ['applicable'],
+    justification: ['justification'],
+    status: ['status'],
+    owner: ['owner'],
+    last_verified: ['last_verified'],
+  },
+  required: SOA_COLUMNS,
+  missing: (fields) =>
+    `Statement of Applicability: no column ${fields.map((m) => quote(m)).join(', ')} in the header (it needs control, applicable, justification)`,
 };
 
 /** The rows of a SoA's text; throws an IsmsKpiError with every located problem. */
 export function parseSoa(text: string, file: string): SoaRow[] {
-  const problems: Problem[] = [];
   const rows: SoaRow[] = [];
-  let index: Columns | undefined;
   const seen = new Map<string, number>();
-  readCsvText(
-    text,
-    file,
-    { delimiter: 'auto' },
-    {
-      header(cells, line) {
-        const names = cells.map((c) => c.trim().toLowerCase());
-        const missing = SOA_COLUMNS.filter((c) => !names.includes(c));
-        if (missing.length > 0) {
-          problems.push(
-            problem(
-              'column-missing',
-              `Statement of Applicability: no column ${missing.map((m) => quote(m)).join(', ')} in the header (it needs control, applicable, justification)`,
-              { file, line },
-            ),
-          );
-          return;
-        }
-        index = {
-          control: names.indexOf('control'),
-          applicable: names.indexOf('applicable'),
-          justification: names.indexOf('justification'),
-          status: names.indexOf('status'),
-          owner: names.indexOf('owner'),
-          last_verified: names.indexOf('last_verified'),
-        };
-      },
-      record(cells, line) {
-        if (!index) return;
-        const control = (cells[index.control] ?? '').trim();
-        const applicable = (cells[index.applicable] ?? '').trim().toLowerCase();
-        const at = { file, line };
-        if (!annexAControl(control)) {
-          problems.push(
-            problem(
-              'bad-value',
-              `${quote(control)} is not an ISO/IEC 27001:2022 Annex A control (A.5.1-A.8.34)`,
-              at,
-            ),
-          );
-          return;
-        }
-        const earlier = seen.get(control);
-        if (earlier !== undefined) {
-          problems.push(problem('bad-value', `${control} is listed twice (first on line ${earlier})`, at));
-          return;
-        }
-        seen.set(control, line);
-        if (!YES.has(applicable) && !NO.has(applicable)) {
-          problems.push(
-            problem(
-              'bad-value',
-              `${control}: applicable is ${quote(cells[index.applicable] ?? '')}; write yes or no`,
-              at,
-            ),
-          );
-          return;
-        }
-        const cell = (i: number) => (i < 0 ? '' : (cells[i] ?? '').trim());
-        const statusText = cell(index.status);
-        const status = STATUS.get(statusText.toLowerCase());
-        if (statusText !== '' && status === undefined) {
-          problems.push(
-            problem(
-              'bad-value',
-              `${control}: status is ${quote(statusText)}; write ${SOA_STATUSES.join(', ')}, or leave it empty`,
-              at,
-            ),
-          );
-          return;
-        }
-        const lastVerified = cell(index.last_verified);
-        if (lastVerified !== '' && !isCalendarDate(lastVerified)) {
-          problems.push(
-            problem(
-              'bad-value',
-              `${control}: last_verified is ${quote(lastVerified)}; write a date like 2026-09-30 (${SOA_DATE})`,
-              at,
-            ),
-          );
-          return;
-        }
-        const owner = cell(index.owner);
-        rows.push({
-          control,
-          applicable: YES.has(applicable),
-          justification: cell(index.justification),
-          ...(status ? { status } : {}),
-          ...(owner ? { owner } : {}),
-          ...(lastVerified ? { lastVerified } : {}),
-          line,
-        });
-      },
-    },
+  const problems: Problem[] = [];
+  problems.push(
+    ...readRegisterCsv(text, file, LAYOUT, ({ cell, raw, line }) => {
+      const control = cell('control');
+      const applicable = cell('applicable').toLowerCase();
+      const at = { file, line };
+      if (!annexAControl(control)) {
+        problems.push(
+          problem(
+            'bad-value',
+            `${quote(control)} is not an ISO/IEC 27001:2022 Annex A control (A.5.1-A.8.34)`,
+            at,
+          ),
+        );
+        return;
+      }
+      const earlier = seen.get(control);
+      if (earlier !== undefined) {
+        problems.push(problem('bad-value', `${control} is listed twice (first on line ${earlier})`, at));
+        return;
+      }
+      seen.set(control, line);
+      if (!YES.has(applicable) && !NO.has(applicable)) {
+        problems.push(
+          problem('bad-value', `${control}: applicable is ${quote(raw('applicable'))}; write yes or no`, at),
+        );
+        return;
+      }
+      const statusText = cell('status');
+      const status = STATUS.get(statusText.toLowerCase());
+      if (statusText !== '' && status === undefined) {
+        problems.push(
+          problem(
+            'bad-value',
+            `${control}: status is ${quote(statusText)}; write ${SOA_STATUSES.join(', ')}, or leave it empty`,
+            at,
+          ),
+        );
+        return;
+      }
+      const lastVerified = cell('last_verified');
+      if (lastVerified !== '' && !isCalendarDate(lastVerified)) {
+        problems.push(
+          problem(
+            'bad-value',
+            `${control}: last_verified is ${quote(lastVerified)}; write a date like 2026-09-30 (${SOA_DATE})`,
+            at,
+          ),
+        );
+        return;
+      }
+      const owner = cell('owner');
+      rows.push({
+        control,
+        applicable: YES.has(applicable),
+        justification: cell('justification'),
+        ...(status ? { status } : {}),
+        ...(owner ? { owner } : {}),
+        ...(lastVerified ? { lastVerified } : {}),
+        line,
+      });
+    }),
   );
-  if (!index && problems.length === 0)
-    problems.push(problem('no-header', 'Statement of Applicability: the file is empty', { file }));
   if (problems.length > 0) throw new IsmsKpiError(problems);
   return rows;
 }

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { type Location, type Problem, problem } from '../problems.js';
-import { readCsvText } from '../sources/csv-reader.js';
+import { type RegisterLayout, readRegisterCsv } from '../sources/register-csv.js';
 import { listOf, quote } from '../text.js';
 import { closest } from '../util/closest.js';
 import { readYaml, yamlLocator, zodProblem } from './parse.js';
@@ -146,67 +146,53 @@ export function parseActionsCsv(text: string, file: string, targets: ActionTarge
   return read.ok ? checkActions(read.configs, targets, read.locate) : read;
 }
 
+const CSV_LAYOUT: RegisterLayout<(typeof ACTION_COLUMNS)[number]> = {
+  columns: Object.fromEntries(ACTION_COLUMNS.map((c) => [c, [c]])) as Record<
+    (typeof ACTION_COLUMNS)[number],
+    string[]
+  >,
+  required: REQUIRED_COLUMNS,
+  missing: (fields) =>
+    `actions: no column ${listOf(fields)} in the header (it needs ${ACTION_COLUMNS.join(', ')}; segment and links may be left out)`,
+};
+
 /** The actions of a CSV text as written (schema-checked, not yet checked against the catalogue). */
 export function readActionsCsv(text: string, file: string): ActionConfigsResult {
   const problems: Problem[] = [];
   const rows: { config: ActionConfig; line: number }[] = [];
-  let index: Map<string, number> | undefined;
-  readCsvText(
-    text,
-    file,
-    { delimiter: 'auto' },
-    {
-      header(cells, line) {
-        const names = cells.map((c) => c.trim().toLowerCase());
-        const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
-        if (missing.length > 0) {
+  problems.push(
+    ...readRegisterCsv(text, file, CSV_LAYOUT, ({ cell: cellOf, line }) => {
+      const raw: Record<string, unknown> = {};
+      for (const column of ACTION_COLUMNS) {
+        const cell = cellOf(column);
+        if (cell === '') continue;
+        raw[column] =
+          column === 'links'
+            ? cell
+                .split(';')
+                .map((l) => l.trim())
+                .filter((l) => l !== '')
+            : cell;
+      }
+      const parsed = ActionSchema.safeParse(raw);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          const key = String(issue.path[0] ?? '');
+          const id = typeof raw.id === 'string' ? `action ${raw.id}: ` : '';
+          const message = /received undefined/.test(issue.message) ? 'is empty' : issue.message;
           problems.push(
-            problem(
-              'column-missing',
-              `actions: no column ${listOf(missing)} in the header (it needs ${ACTION_COLUMNS.join(', ')}; segment and links may be left out)`,
-              { file, line },
-            ),
+            problem('bad-value', `${id}${key}: ${message}`, {
+              file,
+              line,
+              ...(key ? { column: key } : {}),
+            }),
           );
-          return;
         }
-        index = new Map(ACTION_COLUMNS.map((c) => [c, names.indexOf(c)]));
-      },
-      record(cells, line) {
-        if (!index) return;
-        const raw: Record<string, unknown> = {};
-        for (const [column, at] of index) {
-          const cell = at < 0 ? '' : (cells[at] ?? '').trim();
-          if (cell === '') continue;
-          raw[column] =
-            column === 'links'
-              ? cell
-                  .split(';')
-                  .map((l) => l.trim())
-                  .filter((l) => l !== '')
-              : cell;
-        }
-        const parsed = ActionSchema.safeParse(raw);
-        if (!parsed.success) {
-          for (const issue of parsed.error.issues) {
-            const key = String(issue.path[0] ?? '');
-            const id = typeof raw.id === 'string' ? `action ${raw.id}: ` : '';
-            const message = /received undefined/.test(issue.message) ? 'is empty' : issue.message;
-            problems.push(
-              problem('bad-value', `${id}${key}: ${message}`, {
-                file,
-                line,
-                ...(key ? { column: key } : {}),
-              }),
-            );
-          }
-          return;
-        }
-        rows.push({ config: parsed.data, line });
-      },
-    },
+        return;
+      }
+      rows.push({ config: parsed.data, line });
+    }),
   );
-  if (!index && problems.length === 0)
-    problems.push(problem('no-header', 'actions: the file is empty', { file }));
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
