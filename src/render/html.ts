@@ -52,9 +52,22 @@ export interface HtmlOptions {
   intervals?: boolean;
 }
 
-/** The Content-Security-Policy of every HTML file (the report, the review document). */
-export const CSP =
+/** The Content-Security-Policy of every HTML file (htmlHead: the report, the review document). */
+const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+/** The <head> of every HTML file isms-kpi writes (the report, the review document): CSP, title, styles. */
+export function htmlHead(report: Report, title: string): SafeHtml {
+  return html`<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${report.tool.name} ${report.tool.version}">
+<title>${title}</title>
+<style>${raw(HTML_STYLE)}</style>
+<style>${raw(pageStyle(report))}</style>
+</head>`;
+}
 
 export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   const title = `${report.organisation} — ${reportTitle(report)} ${report.period.label}`;
@@ -63,15 +76,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   const legend = trendLegend(report);
   const page = html`<!DOCTYPE html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="${report.tool.name} ${report.tool.version}">
-<title>${title}</title>
-<style>${raw(HTML_STYLE)}</style>
-<style>${raw(pageStyle(report))}</style>
-</head>
+${htmlHead(report, title)}
 <body>
 <main>
 ${summaryPage(report)}${legend ? html`<p class="meta legend">${legend}</p>\n` : ''}<section class="details" aria-labelledby="details-heading">

@@ -9,8 +9,7 @@ import type { Report } from '../report/model.js';
 import { formatTarget, formatValue, plural } from '../report/numbers.js';
 import { actionExpected, actionValue, VERDICT_LABEL, verdictCounts } from './actions.js';
 import { byAreaCatalogue, documentControlRows, generatedText, STATUS_LABEL } from './format.js';
-import { CSP } from './html.js';
-import { HTML_STYLE, pageStyle } from './html-style.js';
+import { htmlHead } from './html.js';
 import { html, raw, type SafeHtml } from './html-template.js';
 import { escapeMarkdown as md } from './markdown.js';
 import { objectiveHead, objectiveKpiText, objectiveUnit } from './programme.js';
@@ -342,15 +341,7 @@ export function renderReviewHtml(doc: ReviewDocument): string {
   const { report } = doc;
   const page = html`<!DOCTYPE html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="${report.tool.name} ${report.tool.version}">
-<title>${reviewTitle(report)}</title>
-<style>${raw(HTML_STYLE)}</style>
-<style>${raw(pageStyle(report))}</style>
-</head>
+${htmlHead(report, reviewTitle(report))}
 <body>
 <main class="review">
 ${blocks(doc).map(htmlBlock)}</main>
